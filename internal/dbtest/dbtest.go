@@ -1,0 +1,103 @@
+// Package dbtest gives tests a real, migrated database: SQLite in a temporary
+// directory always, and PostgreSQL as well when FANGKONG_TEST_POSTGRES holds a
+// server URL (each test gets a database of its own, dropped afterwards).
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"fangkong/internal/db"
+)
+
+// EnvPostgres names the variable holding the PostgreSQL server URL.
+const EnvPostgres = "FANGKONG_TEST_POSTGRES"
+
+var skipOnce sync.Once
+
+// Each runs fn as a subtest on every available database: "sqlite" always,
+// "postgres" when FANGKONG_TEST_POSTGRES is set (it says so once when not).
+func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	if os.Getenv(EnvPostgres) == "" {
+		skipOnce.Do(func() {
+			t.Logf("PostgreSQL tests skipped: set %s=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable to run them", EnvPostgres)
+		})
+		return
+	}
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// SQLite opens a migrated SQLite database in t.TempDir().
+func SQLite(t testing.TB) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// PostgresURL creates an empty database on the test server and returns its
+// URL; the database is dropped when the test ends. It skips the test when no
+// server is configured.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		t.Skipf("PostgreSQL test skipped: %s is not set", EnvPostgres)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "fangkong_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Postgres opens a migrated database of its own on the test server.
+func Postgres(t testing.TB) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

@@ -1,0 +1,80 @@
+package registry
+
+import "testing"
+
+func TestNormalizeIDNumber(t *testing.T) {
+	valid := map[string]string{
+		"11010519491231002X":   "11010519491231002X",
+		"11010519491231002x":   "11010519491231002X",
+		" 110105 19491231002X": "11010519491231002X",
+		"１１０１０５１９４９１２３１００２Ｘ": "11010519491231002X", // full-width
+		"440524188001010014": "440524188001010014",
+		"110105491231002":    "11010519491231002X", // 15-digit old number
+	}
+	for in, want := range valid {
+		got, err := NormalizeIDNumber(in)
+		if err != nil || got != want {
+			t.Errorf("NormalizeIDNumber(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	invalid := map[string]error{
+		"110105194912310021": ErrIDCheck,
+		"11010519491331002X": ErrIDBirthDate,
+		"1101051949123100":   ErrIDLength,
+		"11010519491231002Y": ErrIDChars,
+		"X10105194912310021": ErrIDChars,
+		"110105491331002":    ErrIDBirthDate,
+		"":                   ErrIDLength,
+		"11010520230230002X": ErrIDBirthDate, // 30 February
+	}
+	for in, want := range invalid {
+		if _, err := NormalizeIDNumber(in); err != want {
+			t.Errorf("NormalizeIDNumber(%q) error = %v; want %v", in, err, want)
+		}
+	}
+	if IDSex("11010519491231002X") != "女" || IDSex("440524188001010014") != "男" {
+		t.Error("IDSex wrong")
+	}
+	if IDBirthDate("11010519491231002X") != "1949-12-31" {
+		t.Error("IDBirthDate wrong")
+	}
+}
+
+func TestNormalizePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"13812345678":       "13812345678",
+		"138 1234 5678":     "13812345678",
+		"+86 138-1234-5678": "13812345678",
+		"８６13812345678":     "13812345678",
+		"１３８１２３４５６７８":       "13812345678",
+	} {
+		got, err := NormalizePhone(in)
+		if err != nil || got != want {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"12812345678", "1381234567", "029-88888888", "1381234567a", ""} {
+		if _, err := NormalizePhone(in); err == nil {
+			t.Errorf("NormalizePhone(%q) accepted", in)
+		}
+	}
+}
+
+func TestMasking(t *testing.T) {
+	if got := MaskID("61011819900101123X"); got != "6101**********123X" {
+		t.Errorf("MaskID = %q", got)
+	}
+	if got := MaskPhone("13812345678"); got != "138****5678" {
+		t.Errorf("MaskPhone = %q", got)
+	}
+}
+
+func TestGroupNames(t *testing.T) {
+	g, unknown := ParseGroupNames("独居老人、慢病，外星人")
+	if g != GroupElderlyAlone|GroupChronic || len(unknown) != 1 {
+		t.Fatalf("ParseGroupNames = %v %v", g, unknown)
+	}
+	if GroupNames(g) != "独居老人、慢病" {
+		t.Errorf("GroupNames = %q", GroupNames(g))
+	}
+}

@@ -1,0 +1,116 @@
+// Package registry owns households (户) and people (人): the population ledger
+// (人口台账) every other domain reuses — one entry, many uses (一次录入、多次复用).
+// It holds the ID-number rules (身份证号, GB 11643), phone rules, residence
+// status (居住状态), special groups (特殊群体) and the merging of duplicate records.
+// Every method that reads or writes people takes a jurisdiction.Scope.
+package registry
+
+import "strings"
+
+// Residence statuses (居住状态).
+const (
+	ResidentLocal   = "常住"
+	ResidentWorking = "外出务工"
+	ResidentStudy   = "外出上学"
+	ResidentBack    = "返乡"
+)
+
+// ResidenceStatuses lists the valid statuses in display order.
+var ResidenceStatuses = []string{ResidentLocal, ResidentWorking, ResidentStudy, ResidentBack}
+
+// Relations to the head of household (与户主关系).
+var Relations = []string{"户主", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "儿媳", "女婿", "其他"}
+
+// SpecialGroup is a bit in Person.Groups (特殊群体).
+type SpecialGroup int64
+
+const (
+	GroupElderlyAlone SpecialGroup = 1 << iota // 独居老人
+	GroupLeftBehind                            // 留守儿童
+	GroupPregnant                              // 孕产妇
+	GroupChronic                               // 慢病
+	GroupDisabled                              // 残疾
+	GroupHardship                              // 困难
+)
+
+// SpecialGroups lists every group with its Chinese name, in display order.
+var SpecialGroups = []struct {
+	Bit  SpecialGroup
+	Name string
+}{
+	{GroupElderlyAlone, "独居老人"},
+	{GroupLeftBehind, "留守儿童"},
+	{GroupPregnant, "孕产妇"},
+	{GroupChronic, "慢病"},
+	{GroupDisabled, "残疾"},
+	{GroupHardship, "困难"},
+}
+
+// GroupNames renders a bit set as "独居老人、慢病".
+func GroupNames(g SpecialGroup) string {
+	var names []string
+	for _, sg := range SpecialGroups {
+		if g&sg.Bit != 0 {
+			names = append(names, sg.Name)
+		}
+	}
+	return strings.Join(names, "、")
+}
+
+// ParseGroupNames parses "独居老人、慢病" (also separated by , ， ; or spaces).
+// It returns the bit set and the names it did not recognise.
+func ParseGroupNames(s string) (SpecialGroup, []string) {
+	var g SpecialGroup
+	var unknown []string
+	fields := strings.FieldsFunc(s, func(r rune) bool {
+		return r == '、' || r == ',' || r == '，' || r == ';' || r == '；' || r == ' ' || r == '/'
+	})
+	for _, f := range fields {
+		found := false
+		for _, sg := range SpecialGroups {
+			if f == sg.Name {
+				g |= sg.Bit
+				found = true
+			}
+		}
+		if !found {
+			unknown = append(unknown, f)
+		}
+	}
+	return g, unknown
+}
+
+// Household is a 户: a dwelling registered under a village or a group/estate.
+type Household struct {
+	ID        int64
+	No        string // 户编号, unique, e.g. 610118001001-0001
+	UnitCode  string // village (12 digits) or group/estate (15 digits)
+	GridID    int64  // 0 when not assigned to a grid
+	Address   string
+	Phone     string // household contact phone, may be empty
+	Members   int    // filled by reads that count members
+	HeadName  string // filled by list reads
+	Version   int64
+	CreatedAt int64 // Unix ms
+	UpdatedAt int64
+}
+
+// Person is a 人 in the registry.
+type Person struct {
+	ID          int64
+	IDNumber    string // normalised 18 digits; empty when unknown
+	Name        string
+	Sex         string // 男/女
+	BirthDate   string // YYYY-MM-DD
+	Phone       string
+	HouseholdID int64 // 0 when not in a household
+	Relation    string
+	UnitCode    string // where the person lives: village or group/estate code
+	Residence   string
+	Groups      SpecialGroup
+	Note        string
+	MergedInto  int64 // non-zero when this record was merged into another
+	Version     int64
+	CreatedAt   int64
+	UpdatedAt   int64
+}
