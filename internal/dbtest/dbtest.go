@@ -101,3 +101,28 @@ func Postgres(t testing.TB) *db.DB {
 	}
 	return d
 }
+
+// SharedData returns ../shared/data beside the repository, or skips the test
+// when the checkout has no shared/ beside it.
+func SharedData(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = parent
+	}
+	data := filepath.Join(dir, "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(data, "regions-villages.csv.gz")); err != nil {
+		t.Skipf("shared data not found at %s", data)
+	}
+	return data
+}

@@ -1,4 +1,4 @@
-package registry
+package personal
 
 import "testing"
 
@@ -66,15 +66,5 @@ func TestMasking(t *testing.T) {
 	}
 	if got := MaskPhone("13812345678"); got != "138****5678" {
 		t.Errorf("MaskPhone = %q", got)
-	}
-}
-
-func TestGroupNames(t *testing.T) {
-	g, unknown := ParseGroupNames("独居老人、慢病，外星人")
-	if g != GroupElderlyAlone|GroupChronic || len(unknown) != 1 {
-		t.Fatalf("ParseGroupNames = %v %v", g, unknown)
-	}
-	if GroupNames(g) != "独居老人、慢病" {
-		t.Errorf("GroupNames = %q", GroupNames(g))
 	}
 }

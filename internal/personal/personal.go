@@ -1,4 +1,8 @@
-package registry
+// Package personal holds the rules for personal identifiers (个人信息): the
+// resident ID number (居民身份证号码, GB 11643) with its check digit, birth date
+// and sex, the 15-to-18-digit conversion, mainland mobile numbers (手机号), and
+// how both are masked (脱敏) in lists.
+package personal
 
 import (
 	"errors"

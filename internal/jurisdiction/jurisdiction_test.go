@@ -1,0 +1,159 @@
+package jurisdiction_test
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fangkong/internal/db"
+	"fangkong/internal/dbtest"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+)
+
+func TestScopeBounds(t *testing.T) {
+	s := jurisdiction.ScopeOf("610119")
+	lo, hi := s.Bounds()
+	for _, c := range []string{"610119", "610119001", "610119001001001"} {
+		if !(c >= lo && c < hi) || !s.Contains(c) {
+			t.Errorf("%s should be in %v", c, s)
+		}
+	}
+	for _, c := range []string{"610118999", "61012", "6101", "610120001"} {
+		if c >= lo && c < hi || s.Contains(c) {
+			t.Errorf("%s should not be in %v", c, s)
+		}
+	}
+}
+
+// countFile counts the rows of a gzip'd CSV (minus the header).
+func countFile(t *testing.T, path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1<<20)
+	n := 0
+	for {
+		k, err := gz.Read(buf)
+		for _, b := range buf[:k] {
+			if b == '\n' {
+				n++
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	return n - 1
+}
+
+func TestImportWholeCountry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("national import skipped in -short mode")
+	}
+	data := dbtest.SharedData(t)
+	want := map[int]int{}
+	for _, f := range jurisdiction.RegionFiles {
+		want[f.Level] = countFile(t, filepath.Join(data, f.Name))
+	}
+	if want[jurisdiction.LevelVillage] != 620573 {
+		t.Fatalf("village file has %d rows, expected 620573", want[jurisdiction.LevelVillage])
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		st := jurisdiction.NewStore(d, time.Now)
+		stats, err := st.ImportRegions(ctx, jurisdiction.DirSource(data), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for level, n := range want {
+			if stats.Read[level] != n || stats.Inserted[level] != n {
+				t.Errorf("level %d: read %d inserted %d, file has %d", level, stats.Read[level], stats.Inserted[level], n)
+			}
+			var inDB int
+			d.R().QueryRow("SELECT COUNT(*) FROM units WHERE level = $1", level).Scan(&inDB)
+			if inDB != n {
+				t.Errorf("level %d: %d in database, file has %d", level, inDB, n)
+			}
+		}
+		// The tree is consistent: every unit below a province has its parent,
+		// one level up, and its code extends the parent's.
+		var orphans int
+		d.R().QueryRow(`SELECT COUNT(*) FROM units u LEFT JOIN units p ON p.code = u.parent_code
+			WHERE u.level > 1 AND (p.code IS NULL OR p.level <> u.level - 1 OR substr(u.code, 1, length(p.code)) <> p.code)`).Scan(&orphans)
+		if orphans != 0 {
+			t.Errorf("%d units without a consistent parent", orphans)
+		}
+		again, err := st.ImportRegions(ctx, jurisdiction.DirSource(data), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ins := again.Total(); ins != 0 {
+			t.Errorf("re-import inserted %d rows", ins)
+		}
+		kids, err := st.Children(ctx, jurisdiction.ScopeOf("610118"), "610118")
+		if err != nil || len(kids) != 14 {
+			t.Errorf("鄠邑区 has %d townships (%v), want 14", len(kids), err)
+		}
+	})
+}
+
+func TestPrefixImportGroupsGrids(t *testing.T) {
+	data := dbtest.SharedData(t)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		st := jurisdiction.NewStore(d, time.Now)
+		stats, err := st.ImportRegions(ctx, jurisdiction.DirSource(data), "610118")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stats.Read[jurisdiction.LevelVillage] != 282 || stats.Read[jurisdiction.LevelTownship] != 14 ||
+			stats.Read[jurisdiction.LevelProvince] != 1 || stats.Read[jurisdiction.LevelCity] != 1 {
+			t.Fatalf("610118 import read %v", stats.Read)
+		}
+		village := "610118001001"
+		scope := jurisdiction.ScopeOf(village)
+		g1, err := st.AddGroup(ctx, scope, village, "一组")
+		if err != nil || g1.Code != village+"001" {
+			t.Fatalf("AddGroup = %+v, %v", g1, err)
+		}
+		g2, _ := st.AddGroup(ctx, scope, village, "二组")
+		if g2.Code != village+"002" {
+			t.Errorf("second group code %s", g2.Code)
+		}
+		if _, err := st.AddGroup(ctx, scope, village, "一组"); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("duplicate group: %v", err)
+		}
+		if _, err := st.AddGroup(ctx, scope, "610118001003", "一组"); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("group in another village: %v", err)
+		}
+		grid, err := st.AddGrid(ctx, scope, village, "第一网格")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := st.AddResponsible(ctx, scope, jurisdiction.Responsible{UnitCode: village, GridID: grid.ID, Duty: "网格员", Name: "王伟", Phone: "138 0000 1111"})
+		if err != nil || r.Phone != "13800001111" {
+			t.Fatalf("AddResponsible = %+v, %v", r, err)
+		}
+		if _, err := st.AddResponsible(ctx, scope, jurisdiction.Responsible{UnitCode: village, Duty: "网格员", Name: "王伟", Phone: "123"}); !errs.IsInvalid(err) {
+			t.Errorf("bad phone accepted: %v", err)
+		}
+		if err := st.DeleteResponsible(ctx, jurisdiction.ScopeOf("610118001003"), r.ID); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("delete outside scope: %v", err)
+		}
+		path, _ := st.Path(ctx, g1.Code)
+		if len(path) != 6 || path[2].Name != "鄠邑区" {
+			t.Errorf("path = %+v", path)
+		}
+	})
+}
