@@ -167,3 +167,6 @@ func AgeOn(birth, on string) int {
 	}
 	return age
 }
+
+// ParseDate parses a calendar date YYYY-MM-DD.
+func ParseDate(d string) (time.Time, error) { return time.Parse("2006-01-02", d) }

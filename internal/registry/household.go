@@ -1,0 +1,249 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/db"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+)
+
+const householdColumns = `h.id, h.no, h.unit_code, COALESCE(h.grid_id, 0), h.address, h.phone, h.version, h.created_at, h.updated_at`
+
+func scanHousehold(row interface{ Scan(...any) error }, extra ...any) (Household, error) {
+	var h Household
+	dest := append([]any{&h.ID, &h.No, &h.UnitCode, &h.GridID, &h.Address, &h.Phone, &h.Version, &h.CreatedAt, &h.UpdatedAt}, extra...)
+	err := row.Scan(dest...)
+	return h, err
+}
+
+// Household returns a household inside the scope.
+func (s *Service) Household(ctx context.Context, scope jurisdiction.Scope, id int64) (Household, error) {
+	lo, hi := scope.Args()
+	h, err := scanHousehold(s.db.R().QueryRowContext(ctx, "SELECT "+householdColumns+
+		" FROM households h WHERE h.id = $1 AND h.unit_code >= $2 AND h.unit_code < $3", id, lo, hi))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Household{}, fmt.Errorf("household %d: %w", id, errs.ErrNotFound)
+	}
+	if err != nil {
+		return Household{}, fmt.Errorf("household %d: %w", id, err)
+	}
+	return h, nil
+}
+
+// HouseholdFilter narrows a household list.
+type HouseholdFilter struct {
+	Unit   string // village or group inside the scope; "" = whole scope
+	GridID int64
+	Q      string // 户编号, address or the head's name (prefix)
+	Limit  int
+	Offset int
+}
+
+// Households lists households inside the scope, with member count and head.
+func (s *Service) Households(ctx context.Context, scope jurisdiction.Scope, f HouseholdFilter) ([]Household, error) {
+	if f.Unit != "" {
+		if !scope.Contains(f.Unit) {
+			return nil, fmt.Errorf("households of %s: %w", f.Unit, errs.ErrNotFound)
+		}
+		scope = jurisdiction.ScopeOf(f.Unit)
+	}
+	lo, hi := scope.Args()
+	where := "h.unit_code >= $1 AND h.unit_code < $2"
+	args := []any{lo, hi}
+	if f.GridID != 0 {
+		args = append(args, f.GridID)
+		where += fmt.Sprintf(" AND h.grid_id = $%d", len(args))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		args = append(args, likePrefix(q))
+		n := len(args)
+		where += fmt.Sprintf(` AND (h.no LIKE $%d ESCAPE '\' OR h.address LIKE $%d ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.name LIKE $%d ESCAPE '\'))`,
+			n, n, n)
+	}
+	limit, offset := pageBounds(f.Limit, f.Offset)
+	q := "SELECT " + householdColumns + `,
+		(SELECT COUNT(*) FROM people p WHERE p.household_id = h.id AND p.merged_into IS NULL),
+		COALESCE((SELECT MIN(p.name) FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.merged_into IS NULL), '')
+		FROM households h WHERE ` + where + fmt.Sprintf(" ORDER BY h.unit_code, h.no LIMIT %d OFFSET %d", limit, offset)
+	rows, err := s.db.R().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list households: %w", err)
+	}
+	defer rows.Close()
+	var out []Household
+	for rows.Next() {
+		var members int
+		var head string
+		h, err := scanHousehold(rows, &members, &head)
+		if err != nil {
+			return nil, err
+		}
+		h.Members, h.HeadName = members, head
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func likePrefix(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(q) + "%"
+}
+
+func pageBounds(limit, offset int) (int, int) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	return limit, offset
+}
+
+func (s *Service) validateHousehold(ctx context.Context, scope jurisdiction.Scope, h *Household) error {
+	h.Address = strings.TrimSpace(h.Address)
+	if h.Address == "" || len([]rune(h.Address)) > 100 {
+		return errs.Invalidf("住址", "请填写住址（100字以内）")
+	}
+	if _, err := s.residentUnit(ctx, scope, h.UnitCode); err != nil {
+		return err
+	}
+	if h.Phone != "" {
+		p, err := personal.NormalizePhone(h.Phone)
+		if err != nil {
+			return errs.Invalidf("联系电话", "%s", err.Error())
+		}
+		h.Phone = p
+	}
+	if h.GridID != 0 {
+		if err := s.units.GridInScope(ctx, scope, h.GridID, jurisdiction.VillageOf(h.UnitCode)); err != nil {
+			return err
+		}
+	}
+	h.No = strings.TrimSpace(h.No)
+	if h.No != "" && !strings.HasPrefix(h.No, jurisdiction.VillageOf(h.UnitCode)) {
+		return errs.Invalidf("户编号", "户编号应以所属村(社区)代码%s开头", jurisdiction.VillageOf(h.UnitCode))
+	}
+	return nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nextHouseholdNo returns the next free 户编号 of a village: CODE-NNNN.
+func nextHouseholdNo(ctx context.Context, q db.Querier, village string) (string, error) {
+	var max string
+	err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(no), '') FROM households WHERE no >= $1 AND no < $2",
+		village+"-", village+".").Scan(&max)
+	if err != nil {
+		return "", err
+	}
+	n := 0
+	if max != "" {
+		fmt.Sscanf(max[len(village)+1:], "%d", &n)
+	}
+	return fmt.Sprintf("%s-%04d", village, n+1), nil
+}
+
+// CreateHousehold registers a household.
+func (s *Service) CreateHousehold(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, h Household) (Household, error) {
+	if err := s.validateHousehold(ctx, scope, &h); err != nil {
+		return Household{}, err
+	}
+	now := s.now().UnixMilli()
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if h.No == "" {
+			no, err := nextHouseholdNo(ctx, tx, jurisdiction.VillageOf(h.UnitCode))
+			if err != nil {
+				return err
+			}
+			h.No = no
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO households (no, unit_code, grid_id, address, phone, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id`, h.No, h.UnitCode, nullID(h.GridID), h.Address, h.Phone, now).Scan(&h.ID)
+		if db.IsUniqueViolation(err) {
+			return &errs.Conflict{Message: "户编号已存在：" + h.No}
+		}
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, who, audit.ActionCreate, "household", h.ID, h.UnitCode, "新增户 "+h.No+" "+h.Address)
+	})
+	if err != nil {
+		return Household{}, fmt.Errorf("create household: %w", err)
+	}
+	h.Version, h.CreatedAt, h.UpdatedAt = 1, now, now
+	return h, nil
+}
+
+// UpdateHousehold changes a household; h.Version must be the version read.
+// Moving a household to another unit moves its members with it.
+func (s *Service) UpdateHousehold(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, h Household) (Household, error) {
+	old, err := s.Household(ctx, scope, h.ID)
+	if err != nil {
+		return Household{}, err
+	}
+	if h.No == "" {
+		h.No = old.No
+	}
+	if err := s.validateHousehold(ctx, scope, &h); err != nil {
+		return Household{}, err
+	}
+	now := s.now().UnixMilli()
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE households SET no = $1, unit_code = $2, grid_id = $3, address = $4, phone = $5,
+			version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
+			h.No, h.UnitCode, nullID(h.GridID), h.Address, h.Phone, now, h.ID, h.Version)
+		if db.IsUniqueViolation(err) {
+			return &errs.Conflict{Message: "户编号已存在：" + h.No}
+		}
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.ErrConflict
+		}
+		if h.UnitCode != old.UnitCode {
+			if _, err := tx.ExecContext(ctx, "UPDATE people SET unit_code = $1, updated_at = $2, version = version + 1 WHERE household_id = $3",
+				h.UnitCode, now, h.ID); err != nil {
+				return err
+			}
+		}
+		return s.record(ctx, tx, who, audit.ActionUpdate, "household", h.ID, h.UnitCode, changeSummary(householdFields(old), householdFields(h)))
+	})
+	if err != nil {
+		return Household{}, fmt.Errorf("update household %d: %w", h.ID, err)
+	}
+	h.Version++
+	h.UpdatedAt = now
+	return h, nil
+}
+
+func householdFields(h Household) [][2]string {
+	return [][2]string{{"户编号", h.No}, {"所属", h.UnitCode}, {"网格", fmt.Sprint(h.GridID)}, {"住址", h.Address}, {"电话", personal.MaskPhone(h.Phone)}}
+}
+
+// changeSummary lists the fields that differ, for the audit log.
+func changeSummary(before, after [][2]string) string {
+	var parts []string
+	for i := range before {
+		if before[i][1] != after[i][1] {
+			parts = append(parts, before[i][0]+"："+before[i][1]+" → "+after[i][1])
+		}
+	}
+	if len(parts) == 0 {
+		return "无变化"
+	}
+	return strings.Join(parts, "；")
+}

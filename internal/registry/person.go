@@ -1,0 +1,314 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/clock"
+	"fangkong/internal/db"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+)
+
+const personColumns = `p.id, COALESCE(p.id_number, ''), p.name, p.sex, p.birth_date, p.phone, COALESCE(p.household_id, 0),
+	p.relation, p.unit_code, p.residence, p.groups, p.note, COALESCE(p.merged_into, 0), p.version, p.created_at, p.updated_at`
+
+func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
+	var p Person
+	err := row.Scan(&p.ID, &p.IDNumber, &p.Name, &p.Sex, &p.BirthDate, &p.Phone, &p.HouseholdID,
+		&p.Relation, &p.UnitCode, &p.Residence, &p.Groups, &p.Note, &p.MergedInto, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+	return p, err
+}
+
+// person reads a person inside the scope without auditing (internal use).
+func (s *Service) person(ctx context.Context, q db.Querier, scope jurisdiction.Scope, id int64) (Person, error) {
+	lo, hi := scope.Args()
+	p, err := scanPerson(q.QueryRowContext(ctx, "SELECT "+personColumns+
+		" FROM people p WHERE p.id = $1 AND p.unit_code >= $2 AND p.unit_code < $3", id, lo, hi))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Person{}, fmt.Errorf("person %d: %w", id, errs.ErrNotFound)
+	}
+	if err != nil {
+		return Person{}, fmt.Errorf("person %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// ViewPerson returns a person's full record and writes the view to the
+// audit log: every display of an unmasked record goes through here.
+func (s *Service) ViewPerson(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) (Person, error) {
+	p, err := s.person(ctx, s.db.R(), scope, id)
+	if err != nil {
+		return Person{}, err
+	}
+	if err := s.record(ctx, s.db.W(), who, audit.ActionView, "person", p.ID, p.UnitCode, "查看 "+p.Name+" "+personal.MaskID(p.IDNumber)); err != nil {
+		return Person{}, err
+	}
+	return p, nil
+}
+
+// PersonRow is a person as lists show it: ID number and phone masked.
+type PersonRow struct {
+	ID          int64
+	Name        string
+	Sex         string
+	Age         int
+	BirthDate   string
+	IDMasked    string
+	PhoneMasked string
+	HouseholdID int64
+	Relation    string
+	UnitCode    string
+	Residence   string
+	Groups      SpecialGroup
+}
+
+func rowOf(p Person, today string) PersonRow {
+	return PersonRow{ID: p.ID, Name: p.Name, Sex: p.Sex, Age: personal.AgeOn(p.BirthDate, today), BirthDate: p.BirthDate,
+		IDMasked: personal.MaskID(p.IDNumber), PhoneMasked: personal.MaskPhone(p.Phone), HouseholdID: p.HouseholdID,
+		Relation: p.Relation, UnitCode: p.UnitCode, Residence: p.Residence, Groups: p.Groups}
+}
+
+// PersonFilter narrows a person search.
+type PersonFilter struct {
+	Unit        string // unit inside the scope; "" = whole scope
+	Q           string // ID number (whole, or its last 4–6 characters), phone, or name prefix
+	Residence   string
+	Group       SpecialGroup
+	HouseholdID int64
+	Limit       int
+	Offset      int
+}
+
+// People searches people inside the scope. ID numbers and phones come back
+// masked; a search by a full ID number or phone still finds the person.
+func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f PersonFilter) ([]PersonRow, error) {
+	if f.Unit != "" {
+		if !scope.Contains(f.Unit) {
+			return nil, fmt.Errorf("people of %s: %w", f.Unit, errs.ErrNotFound)
+		}
+		scope = jurisdiction.ScopeOf(f.Unit)
+	}
+	lo, hi := scope.Args()
+	where := []string{"p.unit_code >= $1", "p.unit_code < $2", "p.merged_into IS NULL"}
+	args := []any{lo, hi}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if q := personal.Halfwidth(f.Q); q != "" {
+		if id, err := personal.NormalizeIDNumber(q); err == nil {
+			add("p.id_number = ?", id)
+		} else if ph, err := personal.NormalizePhone(q); err == nil {
+			add("p.phone = ?", ph)
+		} else if isIDTail(q) {
+			add(`p.id_number LIKE ? ESCAPE '\'`, "%"+strings.ToUpper(q))
+		} else {
+			add(`p.name LIKE ? ESCAPE '\'`, likePrefix(q))
+		}
+	}
+	if f.Residence != "" {
+		add("p.residence = ?", f.Residence)
+	}
+	if f.Group != 0 {
+		add("(p.groups & ?) <> 0", int64(f.Group))
+	}
+	if f.HouseholdID != 0 {
+		add("p.household_id = ?", f.HouseholdID)
+	}
+	limit, offset := pageBounds(f.Limit, f.Offset)
+	q := "SELECT " + personColumns + " FROM people p WHERE " + strings.Join(where, " AND ") +
+		fmt.Sprintf(" ORDER BY p.unit_code, p.household_id, p.id LIMIT %d OFFSET %d", limit, offset)
+	rows, err := s.db.R().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search people: %w", err)
+	}
+	defer rows.Close()
+	today := s.today()
+	var out []PersonRow
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rowOf(p, today))
+	}
+	return out, rows.Err()
+}
+
+func isIDTail(q string) bool {
+	if len(q) < 4 || len(q) > 6 {
+		return false
+	}
+	for i, c := range q {
+		if !(c >= '0' && c <= '9') && !(i == len(q)-1 && (c == 'X' || c == 'x')) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) today() string { return clock.Day(s.now()) }
+
+// validatePerson normalises and checks a person, and fills sex and birth
+// date from the ID number.
+func (s *Service) validatePerson(ctx context.Context, scope jurisdiction.Scope, p *Person) error {
+	p.Name = strings.TrimSpace(personal.Halfwidth(p.Name))
+	if p.Name == "" || len([]rune(p.Name)) > 30 {
+		return errs.Invalidf("姓名", "请填写姓名（30字以内）")
+	}
+	if p.IDNumber != "" {
+		id, err := personal.NormalizeIDNumber(p.IDNumber)
+		if err != nil {
+			return errs.Invalidf("身份证号", "%s", err.Error())
+		}
+		p.IDNumber = id
+		p.Sex = personal.IDSex(id)
+		p.BirthDate = personal.IDBirthDate(id)
+	} else {
+		if p.Sex != "男" && p.Sex != "女" {
+			return errs.Invalidf("性别", "无身份证号时请选择性别")
+		}
+		if !validDate(p.BirthDate) {
+			return errs.Invalidf("出生日期", "无身份证号时请填写出生日期（如1980-05-01）")
+		}
+	}
+	if p.Phone != "" {
+		ph, err := personal.NormalizePhone(p.Phone)
+		if err != nil {
+			return errs.Invalidf("手机号", "%s", err.Error())
+		}
+		p.Phone = ph
+	}
+	if p.Relation != "" && !slices.Contains(Relations, p.Relation) {
+		return errs.Invalidf("与户主关系", "请选择：%s", strings.Join(Relations, "、"))
+	}
+	if p.Residence == "" {
+		p.Residence = ResidentLocal
+	}
+	if !slices.Contains(ResidenceStatuses, p.Residence) {
+		return errs.Invalidf("居住状态", "请选择：%s", strings.Join(ResidenceStatuses, "、"))
+	}
+	if len([]rune(p.Note)) > 200 {
+		return errs.Invalidf("备注", "备注请在200字以内")
+	}
+	if p.HouseholdID != 0 {
+		h, err := s.Household(ctx, scope, p.HouseholdID)
+		if errors.Is(err, errs.ErrNotFound) {
+			return errs.Invalidf("户", "户不存在或不在您的辖区内")
+		}
+		if err != nil {
+			return err
+		}
+		p.UnitCode = h.UnitCode
+		if p.Relation == "" {
+			return errs.Invalidf("与户主关系", "请选择与户主关系")
+		}
+	}
+	_, err := s.residentUnit(ctx, scope, p.UnitCode)
+	return err
+}
+
+func validDate(d string) bool {
+	if len(d) != 10 {
+		return false
+	}
+	_, err := personal.ParseDate(d)
+	return err == nil
+}
+
+// duplicateID explains an ID number that is already registered, naming the
+// record only when it lies in the caller's scope.
+func (s *Service) duplicateID(ctx context.Context, scope jurisdiction.Scope, id string) error {
+	var pid int64
+	var unit string
+	err := s.db.R().QueryRowContext(ctx, "SELECT id, unit_code FROM people WHERE id_number = $1", id).Scan(&pid, &unit)
+	if err == nil && scope.Contains(unit) {
+		return &errs.Conflict{Message: fmt.Sprintf("该身份证号已登记（人员编号 %d），请勿重复录入", pid)}
+	}
+	return &errs.Conflict{Message: "该身份证号已在其他辖区登记，请联系上级核实后迁入"}
+}
+
+// CreatePerson registers a person.
+func (s *Service) CreatePerson(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, p Person) (Person, error) {
+	if err := s.validatePerson(ctx, scope, &p); err != nil {
+		return Person{}, err
+	}
+	now := s.now().UnixMilli()
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO people (id_number, name, sex, birth_date, phone, household_id, relation,
+			unit_code, residence, groups, note, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id`,
+			nullString(p.IDNumber), p.Name, p.Sex, p.BirthDate, p.Phone, nullID(p.HouseholdID), p.Relation,
+			p.UnitCode, p.Residence, int64(p.Groups), p.Note, now).Scan(&p.ID)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, who, audit.ActionCreate, "person", p.ID, p.UnitCode, "新增 "+p.Name+" "+personal.MaskID(p.IDNumber))
+	})
+	if db.IsUniqueViolation(err) {
+		return Person{}, s.duplicateID(ctx, scope, p.IDNumber)
+	}
+	if err != nil {
+		return Person{}, fmt.Errorf("create person: %w", err)
+	}
+	p.Version, p.CreatedAt, p.UpdatedAt = 1, now, now
+	return p, nil
+}
+
+func nullString(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+// UpdatePerson changes a person; p.Version must be the version read.
+func (s *Service) UpdatePerson(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, p Person) (Person, error) {
+	old, err := s.person(ctx, s.db.R(), scope, p.ID)
+	if err != nil {
+		return Person{}, err
+	}
+	if old.MergedInto != 0 {
+		return Person{}, &errs.Conflict{Message: "该记录已合并，请修改合并后的记录"}
+	}
+	if err := s.validatePerson(ctx, scope, &p); err != nil {
+		return Person{}, err
+	}
+	now := s.now().UnixMilli()
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE people SET id_number = $1, name = $2, sex = $3, birth_date = $4, phone = $5,
+			household_id = $6, relation = $7, unit_code = $8, residence = $9, groups = $10, note = $11,
+			version = version + 1, updated_at = $12 WHERE id = $13 AND version = $14`,
+			nullString(p.IDNumber), p.Name, p.Sex, p.BirthDate, p.Phone, nullID(p.HouseholdID), p.Relation,
+			p.UnitCode, p.Residence, int64(p.Groups), p.Note, now, p.ID, p.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.ErrConflict
+		}
+		return s.record(ctx, tx, who, audit.ActionUpdate, "person", p.ID, p.UnitCode, p.Name+"："+changeSummary(personFields(old), personFields(p)))
+	})
+	if db.IsUniqueViolation(err) {
+		return Person{}, s.duplicateID(ctx, scope, p.IDNumber)
+	}
+	if err != nil {
+		return Person{}, fmt.Errorf("update person %d: %w", p.ID, err)
+	}
+	p.Version++
+	p.UpdatedAt = now
+	return p, nil
+}
+
+func personFields(p Person) [][2]string {
+	return [][2]string{{"姓名", p.Name}, {"身份证号", personal.MaskID(p.IDNumber)}, {"手机号", personal.MaskPhone(p.Phone)},
+		{"户", fmt.Sprint(p.HouseholdID)}, {"关系", p.Relation}, {"所属", p.UnitCode}, {"居住状态", p.Residence},
+		{"特殊群体", GroupNames(p.Groups)}, {"备注", p.Note}, {"性别", p.Sex}, {"出生日期", p.BirthDate}}
+}

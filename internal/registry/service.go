@@ -1,0 +1,112 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/db"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+)
+
+// Service reads and writes households and people. Every method takes the
+// caller's Scope; records outside it are not found.
+type Service struct {
+	db    *db.DB
+	units *jurisdiction.Store
+	now   func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Service {
+	return &Service{db: d, units: units, now: now}
+}
+
+// DB exposes the handle for packages (import, demo) that bulk-load.
+func (s *Service) DB() *db.DB { return s.db }
+
+// residentUnit checks that code is a village or group inside the scope.
+func (s *Service) residentUnit(ctx context.Context, scope jurisdiction.Scope, code string) (jurisdiction.Unit, error) {
+	if code == "" {
+		return jurisdiction.Unit{}, errs.Invalidf("所属村(社区)/组", "请选择所属村(社区)或组/小区")
+	}
+	u, err := s.units.Get(ctx, scope, code)
+	if errors.Is(err, errs.ErrNotFound) {
+		return u, errs.Invalidf("所属村(社区)/组", "%s 不存在或不在您的辖区内", code)
+	}
+	if err != nil {
+		return u, err
+	}
+	if u.Level != jurisdiction.LevelVillage && u.Level != jurisdiction.LevelGroup {
+		return u, errs.Invalidf("所属村(社区)/组", "户和人员只能登记在村(社区)或组/小区下，%s 是%s", u.Name, u.LevelName())
+	}
+	return u, nil
+}
+
+func (s *Service) record(ctx context.Context, q db.Querier, who audit.Actor, action, entity string, id int64, unit, summary string) error {
+	return audit.Record(ctx, q, s.now(), who, action, entity, fmt.Sprint(id), unit, summary)
+}
+
+// Counts is how many people and households a unit has.
+type Counts struct {
+	People     int
+	Households int
+}
+
+// CountsByUnit returns the live counts of people and households per
+// village or group code inside the scope.
+func (s *Service) CountsByUnit(ctx context.Context, scope jurisdiction.Scope) (map[string]Counts, error) {
+	lo, hi := scope.Args()
+	out := map[string]Counts{}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM people
+		WHERE unit_code >= $1 AND unit_code < $2 AND merged_into IS NULL GROUP BY unit_code`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("count people: %w", err)
+	}
+	if err := scanCounts(rows, func(code string, n int) { c := out[code]; c.People = n; out[code] = c }); err != nil {
+		return nil, err
+	}
+	rows, err = s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM households
+		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY unit_code`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("count households: %w", err)
+	}
+	if err := scanCounts(rows, func(code string, n int) { c := out[code]; c.Households = n; out[code] = c }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func scanCounts(rows *sql.Rows, fn func(string, int)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var n int
+		if err := rows.Scan(&code, &n); err != nil {
+			return err
+		}
+		fn(code, n)
+	}
+	return rows.Err()
+}
+
+// RollUp sums per-unit counts into the given units (each unit gets the sum
+// over every code that starts with its own).
+func RollUp(units []jurisdiction.Unit, counts map[string]Counts) map[string]Counts {
+	out := make(map[string]Counts, len(units))
+	for code, c := range counts {
+		for _, u := range units {
+			if len(code) >= len(u.Code) && code[:len(u.Code)] == u.Code {
+				t := out[u.Code]
+				t.People += c.People
+				t.Households += c.Households
+				out[u.Code] = t
+			}
+		}
+	}
+	return out
+}
