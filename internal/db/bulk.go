@@ -105,6 +105,10 @@ func (in *Inserter) flush() error {
 	return nil
 }
 
+// Flush sends what is queued (PostgreSQL); rows another table references
+// must be flushed before the referencing rows.
+func (in *Inserter) Flush() error { return in.flush() }
+
 // Count is the number of rows added so far.
 func (in *Inserter) Count() int { return in.n }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fangkong/internal/db"
+	"fangkong/internal/personal"
 )
 
 // Villages of the small fixture tree (two townships of 鄠邑区).
@@ -46,4 +47,18 @@ func Tree(t testing.TB, d *db.DB) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// ID completes 17 digits into a valid 18-digit ID number.
+func ID(first17 string) string { return first17 + string(personal.IDCheckDigit(first17)) }
+
+// BadID is ID with a wrong check digit.
+func BadID(first17 string) string {
+	good := personal.IDCheckDigit(first17)
+	for _, c := range "0123456789X" {
+		if byte(c) != good {
+			return first17 + string(c)
+		}
+	}
+	return ""
 }

@@ -110,3 +110,36 @@ func RollUp(units []jurisdiction.Unit, counts map[string]Counts) map[string]Coun
 	}
 	return out
 }
+
+// Summary counts people in a scope by residence status and special group.
+type Summary struct {
+	ByResidence map[string]int
+	ByGroup     map[string]int
+}
+
+// Summarize returns the Summary of a scope.
+func (s *Service) Summarize(ctx context.Context, scope jurisdiction.Scope) (Summary, error) {
+	lo, hi := scope.Args()
+	sum := Summary{ByResidence: map[string]int{}, ByGroup: map[string]int{}}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT residence, groups, COUNT(*) FROM people
+		WHERE unit_code >= $1 AND unit_code < $2 AND merged_into IS NULL GROUP BY residence, groups`, lo, hi)
+	if err != nil {
+		return sum, fmt.Errorf("summarize: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var res string
+		var g SpecialGroup
+		var n int
+		if err := rows.Scan(&res, &g, &n); err != nil {
+			return sum, err
+		}
+		sum.ByResidence[res] += n
+		for _, sg := range SpecialGroups {
+			if g&sg.Bit != 0 {
+				sum.ByGroup[sg.Name] += n
+			}
+		}
+	}
+	return sum, rows.Err()
+}

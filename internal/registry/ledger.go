@@ -1,0 +1,179 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/sheet"
+)
+
+// The household and person ledger (户籍人口台账) layout, in and out.
+const (
+	ColVillageCode = "村(社区)代码"
+	ColVillage     = "村(社区)"
+	ColGroupCode   = "组/小区代码"
+	ColGroup       = "组/小区"
+	ColHouseholdNo = "户编号"
+	ColAddress     = "住址"
+	ColHHPhone     = "户联系电话"
+	ColGrid        = "网格"
+	ColName        = "姓名"
+	ColIDNumber    = "身份证号"
+	ColSex         = "性别"
+	ColBirthDate   = "出生日期"
+	ColPhone       = "手机号"
+	ColRelation    = "与户主关系"
+	ColResidence   = "居住状态"
+	ColGroups      = "特殊群体"
+	ColNote        = "备注"
+)
+
+// LedgerHeaders is the column order of an exported ledger.
+var LedgerHeaders = []string{ColVillageCode, ColVillage, ColGroupCode, ColGroup, ColHouseholdNo, ColAddress, ColHHPhone, ColGrid,
+	ColName, ColIDNumber, ColSex, ColBirthDate, ColPhone, ColRelation, ColResidence, ColGroups, ColNote}
+
+var ledgerWidths = []float64{15, 18, 18, 14, 20, 30, 14, 12, 10, 22, 6, 12, 14, 10, 10, 16, 20}
+
+// ExportLedger streams the ledger of a unit inside the scope as XLSX: every
+// household with its members, then people without a household. The export
+// is written to the audit log.
+func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, unitCode string, w io.Writer) (int, error) {
+	unit, err := s.units.Get(ctx, scope, unitCode)
+	if err != nil {
+		return 0, err
+	}
+	names, err := s.unitNames(ctx, jurisdiction.ScopeOf(unit.Code))
+	if err != nil {
+		return 0, err
+	}
+	lo, hi := jurisdiction.ScopeOf(unit.Code).Args()
+	rows, err := s.db.R().QueryContext(ctx, `SELECT h.unit_code, h.no, h.address, h.phone, COALESCE(g.name, ''),
+			p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
+		FROM households h
+		LEFT JOIN people p ON p.household_id = h.id AND p.merged_into IS NULL
+		LEFT JOIN grids g ON g.id = h.grid_id
+		WHERE h.unit_code >= $1 AND h.unit_code < $2
+		UNION ALL
+		SELECT p.unit_code, '', '', '', '', p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
+		FROM people p WHERE p.unit_code >= $1 AND p.unit_code < $2 AND p.household_id IS NULL AND p.merged_into IS NULL
+		ORDER BY 1, 2, 15`, lo, hi)
+	if err != nil {
+		return 0, fmt.Errorf("export ledger %s: %w", unitCode, err)
+	}
+	defer rows.Close()
+	sw, err := sheet.NewWriter(w, "台账", LedgerHeaders, ledgerWidths)
+	if err != nil {
+		return 0, err
+	}
+	people := 0
+	cells := make([]string, len(LedgerHeaders))
+	for rows.Next() {
+		var unitCode, no, addr, hphone, grid string
+		var name, id, sex, birth, phone, rel, res, note sql.NullString
+		var groups sql.NullInt64
+		var pid sql.NullInt64
+		if err := rows.Scan(&unitCode, &no, &addr, &hphone, &grid, &name, &id, &sex, &birth, &phone, &rel, &res, &groups, &note, &pid); err != nil {
+			return people, err
+		}
+		village := jurisdiction.VillageOf(unitCode)
+		group := ""
+		if len(unitCode) > 12 {
+			group = unitCode
+		}
+		cells = append(cells[:0], village, names[village], group, names[group], no, addr, hphone, grid,
+			name.String, id.String, sex.String, birth.String, phone.String, rel.String, res.String,
+			GroupNames(SpecialGroup(groups.Int64)), note.String)
+		if name.Valid {
+			people++
+		}
+		if err := sw.WriteRow(cells); err != nil {
+			return people, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return people, err
+	}
+	if err := sw.Close(); err != nil {
+		return people, err
+	}
+	err = audit.Record(ctx, s.db.W(), s.now(), who, audit.ActionExport, "ledger", unit.Code, unit.Code,
+		fmt.Sprintf("导出台账 %s（%d人）", unit.Name, people))
+	return people, err
+}
+
+// unitNames maps every village and group code in the scope to its name.
+func (s *Service) unitNames(ctx context.Context, scope jurisdiction.Scope) (map[string]string, error) {
+	lo, hi := scope.Args()
+	rows, err := s.db.R().QueryContext(ctx, "SELECT code, name FROM units WHERE code >= $1 AND code < $2 AND level >= $3", lo, hi, jurisdiction.LevelVillage)
+	if err != nil {
+		return nil, fmt.Errorf("unit names: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{"": ""}
+	for rows.Next() {
+		var c, n string
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, err
+		}
+		out[c] = n
+	}
+	return out, rows.Err()
+}
+
+// ImportMode says what happens when some rows are bad.
+type ImportMode string
+
+const (
+	ImportAllOrNothing ImportMode = "all"  // any bad row: nothing is applied
+	ImportGoodRows     ImportMode = "good" // the good rows are applied, the bad ones reported
+)
+
+// RowError is one bad row of an import.
+type RowError struct {
+	Row    int    `json:"row"`
+	Column string `json:"column"`
+	Reason string `json:"reason"`
+}
+
+// maxListedErrors caps the row errors kept for the report (all are counted).
+const maxListedErrors = 20000
+
+// ImportReport says what an import did.
+type ImportReport struct {
+	Mode              ImportMode `json:"mode"`
+	Rows              int        `json:"rows"`
+	GoodRows          int        `json:"good_rows"`
+	BadRows           int        `json:"bad_rows"`
+	Applied           bool       `json:"applied"`
+	HouseholdsCreated int        `json:"households_created"`
+	GroupsCreated     int        `json:"groups_created"`
+	PeopleCreated     int        `json:"people_created"`
+	PeopleUpdated     int        `json:"people_updated"`
+	Errors            []RowError `json:"errors"`
+	ErrorsTruncated   bool       `json:"errors_truncated"`
+}
+
+func (r *ImportReport) fail(row int, col, reason string) {
+	r.BadRows++
+	if len(r.Errors) < maxListedErrors {
+		r.Errors = append(r.Errors, RowError{Row: row, Column: col, Reason: reason})
+	} else {
+		r.ErrorsTruncated = true
+	}
+}
+
+// ParseImportMode reads the mode a user chose.
+func ParseImportMode(s string) (ImportMode, error) {
+	switch ImportMode(s) {
+	case ImportAllOrNothing, ImportGoodRows:
+		return ImportMode(s), nil
+	case "":
+		return ImportAllOrNothing, nil
+	}
+	return "", errs.Invalidf("导入方式", "请选择“全部正确才导入”或“只导入正确的行”")
+}

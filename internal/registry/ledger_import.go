@@ -1,0 +1,278 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/db"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+	"fangkong/internal/sheet"
+)
+
+const importBatch = 1000
+
+// ledgerRow is one parsed row of a ledger file.
+type ledgerRow struct {
+	row       int
+	unit      string // group code if given, else village code
+	groupName string
+	hhNo      string
+	address   string
+	hhPhone   string
+	grid      string
+	p         Person
+}
+
+// importer holds the state of one import run inside its transaction.
+type importer struct {
+	s       *Service
+	tx      *sql.Tx
+	ctx     context.Context
+	scope   jurisdiction.Scope
+	rep     *ImportReport
+	units   map[string]int    // village/group code in scope → level
+	grids   map[string]int64  // village code + "/" + grid name → id
+	hh      map[string]hhInfo // household no → id, unit
+	seenIDs map[string]int    // ID number → first row
+	hhIns   *db.Inserter
+	pIns    *db.Inserter
+	now     int64
+}
+
+type hhInfo struct {
+	id   int64
+	unit string
+}
+
+// ImportLedger reads a ledger file (XLSX or CSV, the export's layout) into
+// the registry inside the scope. Every bad row is reported with its row
+// number, column and reason; mode decides whether the good rows are applied
+// when some are bad. It runs in one transaction, so a failure applies nothing.
+func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, r io.ReaderAt, size int64, mode ImportMode) (ImportReport, error) {
+	rep := ImportReport{Mode: mode}
+	rd, err := sheet.Open(r, size)
+	if err != nil {
+		return rep, errs.Invalidf("文件", "%s", err.Error())
+	}
+	defer rd.Close()
+	cols := rd.Columns()
+	if missing := cols.Missing(ColName); len(missing) > 0 || (cols.Index(ColVillageCode) < 0 && cols.Index(ColGroupCode) < 0) {
+		return rep, errs.Invalidf("表头", "缺少必需的列：%s，以及“%s”或“%s”之一（请使用导出的台账模板）",
+			strings.Join(missing, "、"), ColVillageCode, ColGroupCode)
+	}
+	errApplyNothing := errors.New("rollback")
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		rep = ImportReport{Mode: mode}
+		im := &importer{s: s, tx: tx, ctx: ctx, scope: scope, rep: &rep, hh: map[string]hhInfo{}, seenIDs: map[string]int{},
+			grids: map[string]int64{}, now: s.now().UnixMilli()}
+		if err := im.load(); err != nil {
+			return err
+		}
+		var batch []ledgerRow
+		for rd.Next() {
+			rep.Rows++
+			lr, ok := im.parse(rd.RowNumber(), rd.Row(), cols)
+			if !ok {
+				continue
+			}
+			batch = append(batch, lr)
+			if len(batch) == importBatch {
+				if err := im.apply(batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		if err := rd.Err(); err != nil {
+			return errs.Invalidf("文件", "读取第%d行时出错：%s", rd.RowNumber(), err.Error())
+		}
+		if err := im.apply(batch); err != nil {
+			return err
+		}
+		if err := im.close(); err != nil {
+			return err
+		}
+		rep.GoodRows = rep.Rows - rep.BadRows
+		if rep.BadRows > 0 && mode == ImportAllOrNothing {
+			return errApplyNothing
+		}
+		rep.Applied = true
+		return audit.Record(ctx, tx, s.now(), who, audit.ActionImport, "ledger", scope.Code, scope.Code,
+			fmt.Sprintf("导入台账：%d行，新增%d户%d人，更新%d人，错误%d行", rep.Rows, rep.HouseholdsCreated, rep.PeopleCreated, rep.PeopleUpdated, rep.BadRows))
+	})
+	if errors.Is(err, errApplyNothing) {
+		rep.Applied = false
+		rep.HouseholdsCreated, rep.GroupsCreated, rep.PeopleCreated, rep.PeopleUpdated = 0, 0, 0, 0
+		return rep, nil
+	}
+	if err != nil {
+		return rep, fmt.Errorf("import ledger: %w", err)
+	}
+	return rep, nil
+}
+
+func (im *importer) load() error {
+	lo, hi := im.scope.Args()
+	im.units = map[string]int{}
+	rows, err := im.tx.QueryContext(im.ctx, "SELECT code, level FROM units WHERE code >= $1 AND code < $2 AND level >= $3", lo, hi, jurisdiction.LevelVillage)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var l int
+		if err := rows.Scan(&c, &l); err != nil {
+			return err
+		}
+		im.units[c] = l
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	d := im.s.db
+	if im.hhIns, err = d.NewInserter(im.ctx, im.tx, "households", []string{"id", "no", "unit_code", "grid_id", "address", "phone", "version", "created_at", "updated_at"}, ""); err != nil {
+		return err
+	}
+	im.pIns, err = d.NewInserter(im.ctx, im.tx, "people", []string{"id_number", "name", "sex", "birth_date", "phone", "household_id",
+		"relation", "unit_code", "residence", "groups", "note", "version", "created_at", "updated_at"}, "")
+	return err
+}
+
+func (im *importer) close() error {
+	if err := im.hhIns.Close(); err != nil {
+		return err
+	}
+	return im.pIns.Close()
+}
+
+// parse validates the parts of a row that need no database.
+func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledgerRow, bool) {
+	get := func(name string) string {
+		if i := cols.Index(name); i >= 0 && i < len(cells) {
+			return strings.TrimSpace(cells[i])
+		}
+		return ""
+	}
+	lr := ledgerRow{row: rowNum, groupName: get(ColGroup), hhNo: get(ColHouseholdNo), address: get(ColAddress), hhPhone: get(ColHHPhone), grid: get(ColGrid)}
+	village, group := get(ColVillageCode), get(ColGroupCode)
+	switch {
+	case group != "":
+		if len(group) != 15 || (village != "" && !strings.HasPrefix(group, village)) {
+			im.rep.fail(rowNum, ColGroupCode, "组/小区代码应为15位，且以所属村(社区)代码开头")
+			return lr, false
+		}
+		lr.unit = group
+	case village != "":
+		if len(village) != 12 {
+			im.rep.fail(rowNum, ColVillageCode, "村(社区)代码应为12位")
+			return lr, false
+		}
+		lr.unit = village
+	default:
+		im.rep.fail(rowNum, ColVillageCode, "缺少所属村(社区)代码")
+		return lr, false
+	}
+	if _, ok := im.units[jurisdiction.VillageOf(lr.unit)]; !ok {
+		im.rep.fail(rowNum, ColVillageCode, fmt.Sprintf("村(社区)代码 %s 不存在或不在您的辖区内", jurisdiction.VillageOf(lr.unit)))
+		return lr, false
+	}
+	if _, ok := im.units[lr.unit]; !ok && lr.groupName == "" {
+		im.rep.fail(rowNum, ColGroup, "组/小区代码 "+lr.unit+" 尚未建立，请同时填写组/小区名称")
+		return lr, false
+	}
+	if lr.hhNo != "" && !strings.HasPrefix(lr.hhNo, jurisdiction.VillageOf(lr.unit)) {
+		im.rep.fail(rowNum, ColHouseholdNo, "户编号应以所属村(社区)代码开头")
+		return lr, false
+	}
+	if lr.hhPhone != "" {
+		ph, err := personal.NormalizePhone(lr.hhPhone)
+		if err != nil {
+			im.rep.fail(rowNum, ColHHPhone, err.Error())
+			return lr, false
+		}
+		lr.hhPhone = ph
+	}
+	name := get(ColName)
+	if name == "" {
+		if lr.hhNo == "" {
+			im.rep.fail(rowNum, ColName, "姓名为空（只登记户时须填写户编号）")
+			return lr, false
+		}
+		return lr, true // a household without members
+	}
+	g, unknown := ParseGroupNames(get(ColGroups))
+	if len(unknown) > 0 {
+		im.rep.fail(rowNum, ColGroups, "无法识别的特殊群体："+strings.Join(unknown, "、"))
+		return lr, false
+	}
+	p := Person{Name: name, IDNumber: get(ColIDNumber), Sex: get(ColSex), BirthDate: get(ColBirthDate), Phone: get(ColPhone),
+		Relation: get(ColRelation), Residence: get(ColResidence), Groups: g, Note: get(ColNote), UnitCode: lr.unit}
+	if col, msg := checkPerson(&p, lr.hhNo != ""); msg != "" {
+		im.rep.fail(rowNum, col, msg)
+		return lr, false
+	}
+	if p.IDNumber != "" {
+		if first, dup := im.seenIDs[p.IDNumber]; dup {
+			im.rep.fail(rowNum, ColIDNumber, fmt.Sprintf("身份证号与第%d行重复", first))
+			return lr, false
+		}
+		im.seenIDs[p.IDNumber] = rowNum
+	}
+	lr.p = p
+	return lr, true
+}
+
+// checkPerson normalises a person's own fields; it returns the column and
+// reason of the first problem.
+func checkPerson(p *Person, inHousehold bool) (string, string) {
+	p.Name = personal.Halfwidth(p.Name)
+	if len([]rune(p.Name)) > 30 {
+		return ColName, "姓名超过30字"
+	}
+	if p.IDNumber != "" {
+		id, err := personal.NormalizeIDNumber(p.IDNumber)
+		if err != nil {
+			return ColIDNumber, err.Error()
+		}
+		p.IDNumber, p.Sex, p.BirthDate = id, personal.IDSex(id), personal.IDBirthDate(id)
+	} else {
+		if p.Sex != "男" && p.Sex != "女" {
+			return ColSex, "无身份证号时须填写性别（男/女）"
+		}
+		if !validDate(p.BirthDate) {
+			return ColBirthDate, "无身份证号时须填写出生日期（如1980-05-01）"
+		}
+	}
+	if p.Phone != "" {
+		ph, err := personal.NormalizePhone(p.Phone)
+		if err != nil {
+			return ColPhone, err.Error()
+		}
+		p.Phone = ph
+	}
+	if p.Relation != "" && !slices.Contains(Relations, p.Relation) {
+		return ColRelation, "与户主关系应为：" + strings.Join(Relations, "、")
+	}
+	if inHousehold && p.Relation == "" {
+		return ColRelation, "户内人员须填写与户主关系"
+	}
+	if p.Residence == "" {
+		p.Residence = ResidentLocal
+	}
+	if !slices.Contains(ResidenceStatuses, p.Residence) {
+		return ColResidence, "居住状态应为：" + strings.Join(ResidenceStatuses, "、")
+	}
+	if len([]rune(p.Note)) > 200 {
+		return ColNote, "备注超过200字"
+	}
+	return "", ""
+}

@@ -1,0 +1,160 @@
+package registry_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"fangkong/internal/db"
+	"fangkong/internal/dbtest"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
+	"fangkong/internal/sheet"
+)
+
+// fill registers two households with members in VillageA and one person in VillageB.
+func fill(t *testing.T, s *registry.Service) {
+	ctx := context.Background()
+	county := jurisdiction.ScopeOf(dbtest.County)
+	h1, err := s.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.GroupA1, Address: "滨河花园1号楼101室", Phone: "13900000001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, _ := s.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.VillageA, Address: "西街8号"})
+	s.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.VillageA, Address: "西街9号（空户）"})
+	people := []registry.Person{
+		{Name: "张建华", IDNumber: dbtest.ID("61011819700101001"), Phone: "13900000001", HouseholdID: h1.ID, Relation: "户主", Groups: registry.GroupChronic},
+		{Name: "李秀英", IDNumber: dbtest.ID("61011819720202002"), HouseholdID: h1.ID, Relation: "配偶", Residence: registry.ResidentWorking},
+		{Name: "张子涵", Sex: "女", BirthDate: "2015-06-01", HouseholdID: h1.ID, Relation: "子女", Groups: registry.GroupLeftBehind, Note: "无身份证"},
+		{Name: "王桂兰", IDNumber: dbtest.ID("61011819450303002"), HouseholdID: h2.ID, Relation: "户主", Groups: registry.GroupElderlyAlone | registry.GroupChronic},
+		{Name: "赵刚", IDNumber: dbtest.ID("61011819880404001"), UnitCode: dbtest.VillageB},
+	}
+	for _, p := range people {
+		if _, err := s.CreatePerson(ctx, who, county, p); err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+	}
+}
+
+func export(t *testing.T, s *registry.Service, unit string) []byte {
+	var buf bytes.Buffer
+	if _, err := s.ExportLedger(context.Background(), who, jurisdiction.ScopeOf(dbtest.County), unit, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func readAll(t *testing.T, b []byte) [][]string {
+	rd, err := sheet.Open(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	var out [][]string
+	for rd.Next() {
+		out = append(out, append([]string(nil), rd.Row()...))
+	}
+	return out
+}
+
+func TestLedgerRoundTrip(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := setup(t, d)
+		fill(t, s)
+		file := export(t, s, dbtest.VillageA)
+		rows := readAll(t, file)
+		if len(rows) != 5 { // 4 people of VillageA + the empty household
+			t.Fatalf("exported %d rows: %v", len(rows), rows)
+		}
+		for _, r := range rows {
+			if r[0] == dbtest.VillageB[:12] || strings.Contains(strings.Join(r, ","), "赵刚") {
+				t.Fatal("export leaked another village")
+			}
+		}
+		// Into an empty database (same division codes, no people, no groups).
+		d2 := dbtest.SQLite(t)
+		if d.Dialect == db.Postgres {
+			d2 = dbtest.Postgres(t)
+		}
+		dbtest.Tree(t, d2)
+		d2.W().Exec("DELETE FROM units WHERE level = 6") // the group must be recreated from the file
+		s2 := registry.NewService(d2, jurisdiction.NewStore(d2, time.Now), time.Now)
+		rep, err := s2.ImportLedger(ctx, who, jurisdiction.ScopeOf(dbtest.VillageA), bytes.NewReader(file), int64(len(file)), registry.ImportAllOrNothing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.Applied || rep.BadRows != 0 || rep.PeopleCreated != 4 || rep.HouseholdsCreated != 3 || rep.GroupsCreated != 1 {
+			t.Fatalf("report %+v", rep)
+		}
+		again := export(t, s2, dbtest.VillageA)
+		if got := readAll(t, again); !reflect.DeepEqual(got, rows) {
+			t.Errorf("round trip differs:\nfirst  %v\nsecond %v", rows, got)
+		}
+		// Importing the same file again changes nothing but updates in place.
+		rep, err = s2.ImportLedger(ctx, who, jurisdiction.ScopeOf(dbtest.VillageA), bytes.NewReader(file), int64(len(file)), registry.ImportAllOrNothing)
+		if err != nil || rep.PeopleCreated != 0 || rep.HouseholdsCreated != 0 || rep.PeopleUpdated != 4 {
+			t.Fatalf("re-import %+v %v", rep, err)
+		}
+		var n int
+		d2.R().QueryRow("SELECT COUNT(*) FROM people").Scan(&n)
+		if n != 4 {
+			t.Errorf("%d people after re-import", n)
+		}
+	})
+}
+
+func TestLedgerBadRows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := setup(t, d)
+		fill(t, s)
+		header := strings.Join(registry.LedgerHeaders, ",")
+		v := dbtest.VillageA
+		csv := header + "\n" +
+			v + ",,,," + v + "-0100,新村1号,,,周一," + dbtest.ID("61011819900101001") + ",,,13700000000,户主,常住,,\n" + // good
+			v + ",,,," + v + "-0100,,,,周二," + dbtest.BadID("61011819900101002") + ",,,,配偶,常住,,\n" + // bad check digit
+			v + ",,,," + v + "-0100,,,,周三,,男,1990-13-01,,子女,常住,,\n" + // bad date
+			v + ",,,," + v + "-0100,,,,周四," + dbtest.ID("61011819900101003") + ",,,12345,子女,常住,,\n" + // bad phone
+			dbtest.VillageB + ",,,,,,,,周五," + dbtest.ID("61011819900101004") + ",,,,,常住,,\n" + // other village
+			v + ",,,,,,,,赵刚," + dbtest.ID("61011819880404001") + ",,,,,常住,,\n" + // ID registered in VillageB
+			v + ",,,," + v + "-0100,,,,周六," + dbtest.ID("61011819900101005") + ",,,,儿媳,外星,,\n" + // bad residence
+			v + ",,,," + v + "-0100,,,,周日," + dbtest.ID("61011819900101006") + ",,,,孙子女,常住,神仙,\n" + // bad group
+			v + ",,,," + v + "-0100,,,,周一," + dbtest.ID("61011819900101001") + ",,,,户主,常住,,\n" // duplicate in file
+		var before int
+		d.R().QueryRow("SELECT COUNT(*) FROM people").Scan(&before)
+		scope := jurisdiction.ScopeOf(v)
+		rep, err := s.ImportLedger(ctx, who, scope, strings.NewReader(csv), int64(len(csv)), registry.ImportAllOrNothing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int]string{3: "身份证号", 4: "出生日期", 5: "手机号", 6: "村(社区)代码", 7: "身份证号", 8: "居住状态", 9: "特殊群体", 10: "身份证号"}
+		got := map[int]string{}
+		for _, e := range rep.Errors {
+			got[e.Row] = e.Column
+			if e.Reason == "" {
+				t.Errorf("row %d without a reason", e.Row)
+			}
+		}
+		if !reflect.DeepEqual(got, want) || rep.Applied || rep.Rows != 9 || rep.BadRows != 8 {
+			t.Fatalf("all-or-nothing report %+v\nerrors %v", rep, fmt.Sprint(rep.Errors))
+		}
+		var after int
+		d.R().QueryRow("SELECT COUNT(*) FROM people").Scan(&after)
+		if after != before {
+			t.Fatalf("all-or-nothing import changed people: %d → %d", before, after)
+		}
+		rep, err = s.ImportLedger(ctx, who, scope, strings.NewReader(csv), int64(len(csv)), registry.ImportGoodRows)
+		if err != nil || !rep.Applied || rep.PeopleCreated != 1 || rep.HouseholdsCreated != 1 || rep.BadRows != 8 {
+			t.Fatalf("good-rows report %+v %v", rep, err)
+		}
+		d.R().QueryRow("SELECT COUNT(*) FROM people").Scan(&after)
+		if after != before+1 {
+			t.Errorf("good rows: %d → %d", before, after)
+		}
+	})
+}
