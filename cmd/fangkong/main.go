@@ -1,0 +1,143 @@
+// Command fangkong is the county epidemic prevention and control system
+// (县级疫情防控系统): one binary with subcommands to serve, load the demo
+// county, migrate, import division codes and manage users.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata"
+
+	"fangkong/internal/app"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `fangkong — 县级农村社区疫情防控系统
+
+用法 / usage:
+  fangkong demo      [--db URL] [--addr :8080] [--people 550000] [--no-serve]
+                     载入演示县（西安市鄠邑区）并启动 / load the demo county and serve
+  fangkong serve     [--db URL] [--addr :8080]
+  fangkong migrate   [--db URL]
+  fangkong regions import [--db URL] [--data DIR] [--prefix CODE]
+  fangkong users add    --username U --name 姓名 --role ROLE --unit CODE --password P
+  fangkong users passwd --username U --password P
+  fangkong users list   [--unit CODE]
+  fangkong version
+
+--db: sqlite:PATH (default sqlite:./fangkong.db) or postgres://user@host:5432/db
+environment: FANGKONG_DB, FANGKONG_ADDR, FANGKONG_DATA, FANGKONG_LOG=debug, FANGKONG_SECURE_COOKIES=1
+roles: command township village checkpoint sentinel sampling site tracing inspector admin
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fangkong:", err)
+		os.Exit(1)
+	}
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// common holds the flags every subcommand shares.
+type common struct {
+	db   string
+	addr string
+}
+
+func (c *common) register(fs *flag.FlagSet, defaultDB string) {
+	fs.StringVar(&c.db, "db", env("FANGKONG_DB", defaultDB), "database URL: sqlite:PATH or postgres://…")
+	fs.StringVar(&c.addr, "addr", env("FANGKONG_ADDR", ":8080"), "listen address")
+}
+
+func logger() *slog.Logger {
+	level := slog.LevelInfo
+	if os.Getenv("FANGKONG_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+func (c *common) config() app.Config {
+	return app.Config{Addr: c.addr, DB: c.db, Logger: logger(), Version: version,
+		SecureCookies: os.Getenv("FANGKONG_SECURE_COOKIES") == "1"}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Print(usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest)
+	case "demo":
+		return demoCmd(ctx, rest)
+	case "migrate":
+		return migrate(ctx, rest)
+	case "regions":
+		return regions(ctx, rest)
+	case "users":
+		return users(ctx, rest)
+	case "version":
+		fmt.Println("fangkong", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+func serve(ctx context.Context, args []string) error {
+	var c common
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.register(fs, "sqlite:./fangkong.db")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, c.config())
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.ListenAndServe(ctx)
+}
+
+func migrate(ctx context.Context, args []string) error {
+	var c common
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	c.register(fs, "sqlite:./fangkong.db")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, c.config()) // New migrates
+	if err != nil {
+		return err
+	}
+	fmt.Println("migrated", strings.SplitN(c.db, "?", 2)[0])
+	return a.Close()
+}
+
+func elapsed(start time.Time) string { return time.Since(start).Round(10 * time.Millisecond).String() }
+
+var errUsage = errors.New("see 'fangkong help'")

@@ -1,0 +1,117 @@
+// Package app wires fangkong together (装配): it opens and migrates the
+// database, builds the domain services and the web server, and runs the
+// HTTP server with graceful shutdown. Tests build the same App.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/auth"
+	"fangkong/internal/db"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
+	"fangkong/internal/web"
+)
+
+// Config is what the command line and the environment decide.
+type Config struct {
+	Addr          string // listen address, e.g. ":8080"
+	DB            string // sqlite:PATH or postgres://…
+	Logger        *slog.Logger
+	SecureCookies bool
+	MaxInFlight   int
+	Version       string
+	Now           func() time.Time
+}
+
+// App is a running fangkong.
+type App struct {
+	Config   Config
+	DB       *db.DB
+	Units    *jurisdiction.Store
+	Registry *registry.Service
+	Auth     *auth.Service
+	Audit    *audit.Log
+	Web      *web.Server
+}
+
+// New opens and migrates the database and builds the services.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: d}
+	a.Units = jurisdiction.NewStore(d, cfg.Now)
+	a.Registry = registry.NewService(d, a.Units, cfg.Now)
+	a.Auth = auth.NewService(d, a.Units, cfg.Now)
+	a.Audit = audit.NewLog(d, cfg.Now)
+	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
+		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve answers HTTP on ln until ctx is cancelled, then drains requests for
+// up to 15 seconds.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large ledgers
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Config.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Config.Logger.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// ListenAndServe listens on Config.Addr and serves.
+func (a *App) ListenAndServe(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", a.Config.Addr, err)
+	}
+	return a.Serve(ctx, ln)
+}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"strings"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/auth"
+)
+
+type ctxKey int
+
+const (
+	keyReq ctxKey = iota
+)
+
+// reqInfo is what middleware learns about a request.
+type reqInfo struct {
+	id      string
+	ip      string
+	user    auth.User
+	session auth.Session
+	authed  bool
+	viaAPI  bool // bearer token: no CSRF needed
+}
+
+func withRequest(r *http.Request, ip string) *http.Request {
+	b := make([]byte, 8)
+	rand.Read(b)
+	ri := &reqInfo{id: hex.EncodeToString(b), ip: ip}
+	return r.WithContext(context.WithValue(r.Context(), keyReq, ri))
+}
+
+func info(r *http.Request) *reqInfo {
+	if ri, ok := r.Context().Value(keyReq).(*reqInfo); ok {
+		return ri
+	}
+	return &reqInfo{}
+}
+
+func requestID(r *http.Request) string { return info(r).id }
+
+// currentUser is the logged-in user (zero when none).
+func currentUser(r *http.Request) auth.User { return info(r).user }
+
+// actor is the current user as the audit log records them.
+func actor(r *http.Request) audit.Actor {
+	ri := info(r)
+	return ri.user.Actor(ri.ip, ri.id)
+}
+
+// clientIP takes the peer address; X-Forwarded-For is trusted only from a
+// proxy on the loopback or a private network.
+func (s *Server) clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && (ip.IsLoopback() || ip.IsPrivate()) {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first := strings.TrimSpace(strings.Split(xff, ",")[0])
+			if net.ParseIP(first) != nil {
+				return first
+			}
+		}
+	}
+	return host
+}

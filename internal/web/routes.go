@@ -1,0 +1,49 @@
+package web
+
+import "fangkong/internal/auth"
+
+// pageRoutes is the route table of the pages: each route names the
+// capability it needs.
+func (s *Server) pageRoutes() {
+	s.mux.HandleFunc("GET /login", s.loginForm)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.page("POST /logout", anyUser, s.logout)
+	s.page("GET /password", anyUser, s.passwordForm)
+	s.page("POST /password", anyUser, s.changePassword)
+	s.page("GET /account", anyUser, s.account)
+	s.page("POST /account/tokens", anyUser, s.createToken)
+	s.page("POST /account/tokens/{id}/revoke", anyUser, s.revokeToken)
+
+	s.page("GET /{$}", anyUser, s.home)
+	s.page("GET /units/{code}", anyUser, s.unitPage)
+	s.page("POST /units/{code}/groups", auth.CapUnitsWrite, s.addGroup)
+	s.page("POST /units/{code}/grids", auth.CapUnitsWrite, s.addGrid)
+	s.page("POST /units/{code}/responsibles", auth.CapUnitsWrite, s.addResponsible)
+	s.page("POST /responsibles/{id}/delete", auth.CapUnitsWrite, s.deleteResponsible)
+
+	s.page("GET /people", auth.CapPeopleRead, s.peopleList)
+	s.page("GET /people/new", auth.CapPeopleWrite, s.personNew)
+	s.page("POST /people", auth.CapPeopleWrite, s.personCreate)
+	s.page("GET /people/{id}", auth.CapPeopleRead, s.personPage)
+	s.page("GET /people/{id}/edit", auth.CapPeopleWrite, s.personEdit)
+	s.page("POST /people/{id}", auth.CapPeopleWrite, s.personUpdate)
+	s.page("POST /people/{id}/merge", auth.CapPeopleWrite, s.personMerge)
+
+	s.page("GET /households", auth.CapPeopleRead, s.householdList)
+	s.page("GET /households/new", auth.CapPeopleWrite, s.householdNew)
+	s.page("POST /households", auth.CapPeopleWrite, s.householdCreate)
+	s.page("GET /households/{id}", auth.CapPeopleRead, s.householdPage)
+	s.page("GET /households/{id}/edit", auth.CapPeopleWrite, s.householdEdit)
+	s.page("POST /households/{id}", auth.CapPeopleWrite, s.householdUpdate)
+
+	s.page("GET /ledger", anyUser, s.ledgerPage)
+	s.page("GET /ledger/export", auth.CapPeopleExport, s.ledgerExport)
+	s.page("POST /ledger/import", auth.CapPeopleImport, s.ledgerImport)
+
+	s.page("GET /audit", auth.CapAuditRead, s.auditPage)
+
+	s.page("GET /admin/users", auth.CapUsersManage, s.usersPage)
+	s.page("POST /admin/users", auth.CapUsersManage, s.userCreate)
+	s.page("POST /admin/users/{id}/password", auth.CapUsersManage, s.userResetPassword)
+	s.page("POST /admin/users/{id}/disable", auth.CapUsersManage, s.userDisable)
+}

@@ -1,0 +1,144 @@
+// Package web is fangkong's HTTP surface: the server-rendered pages (页面) in
+// Chinese that work without JavaScript on a 360-px phone, and the JSON API
+// under /api/v1 over the same domain services. Each route names the
+// capability it needs; middleware resolves the user and their jurisdiction
+// once per request; handlers parse, call one service method and render.
+package web
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/auth"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
+)
+
+//go:embed templates static openapi.yaml
+var assets embed.FS
+
+// Deps are the services the web layer calls.
+type Deps struct {
+	Units    *jurisdiction.Store
+	Registry *registry.Service
+	Auth     *auth.Service
+	Audit    *audit.Log
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// SecureCookies marks cookies Secure (behind HTTPS).
+	SecureCookies bool
+	// MaxInFlight bounds concurrent requests; beyond it the server answers 503.
+	MaxInFlight int
+	Version     string
+}
+
+// Server holds the parsed templates and the route table.
+type Server struct {
+	Deps
+	pages   map[string]*template.Template
+	metrics *metrics
+	mux     *http.ServeMux
+	slots   chan struct{}
+}
+
+// New parses the templates (a broken template stops start-up) and builds
+// the routes.
+func New(d Deps) (*Server, error) {
+	if d.MaxInFlight <= 0 {
+		d.MaxInFlight = 512
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{Deps: d, metrics: newMetrics(), mux: http.NewServeMux(), slots: make(chan struct{}, d.MaxInFlight)}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	static, _ := fs.Sub(assets, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
+	s.pageRoutes()
+	s.apiRoutes()
+	return s, nil
+}
+
+// ServeHTTP runs the outer middleware: request id, logging, metrics and the
+// overload guard.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := s.Now()
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	default:
+		s.metrics.rejected.Add(1)
+		w.Header().Set("Retry-After", "2")
+		http.Error(w, "服务器繁忙，请稍后重试", http.StatusServiceUnavailable)
+		return
+	}
+	rw := &statusWriter{ResponseWriter: w, status: 200}
+	r = withRequest(r, s.clientIP(r))
+	defer func() {
+		if p := recover(); p != nil {
+			s.Logger.Error("panic", "err", p, "path", r.URL.Path, "request_id", requestID(r))
+			if !rw.wrote {
+				http.Error(rw, "服务器内部错误", http.StatusInternalServerError)
+			}
+		}
+		d := time.Since(start)
+		_, pattern := s.mux.Handler(r)
+		s.metrics.observe(pattern, rw.status, d)
+		if rw.status >= 500 || d > time.Second {
+			s.Logger.Warn("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "ms", d.Milliseconds(), "request_id", requestID(r))
+		} else {
+			s.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "ms", d.Milliseconds(), "request_id", requestID(r))
+		}
+	}()
+	rw.Header().Set("X-Content-Type-Options", "nosniff")
+	rw.Header().Set("X-Frame-Options", "DENY")
+	rw.Header().Set("Referrer-Policy", "same-origin")
+	s.mux.ServeHTTP(rw, r)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.Registry.DB().R().PingContext(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
