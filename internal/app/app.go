@@ -58,6 +58,23 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	a, err := WithDB(cfg, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// WithDB builds the services on an open, migrated database.
+func WithDB(cfg Config, d *db.DB) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	var err error
 	a := &App{Config: cfg, DB: d}
 	a.Units = jurisdiction.NewStore(d, cfg.Now)
 	a.Registry = registry.NewService(d, a.Units, cfg.Now)
@@ -66,7 +83,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
 		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version})
 	if err != nil {
-		d.Close()
 		return nil, err
 	}
 	return a, nil

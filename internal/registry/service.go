@@ -60,25 +60,54 @@ type Counts struct {
 // CountsByUnit returns the live counts of people and households per
 // village or group code inside the scope.
 func (s *Service) CountsByUnit(ctx context.Context, scope jurisdiction.Scope) (map[string]Counts, error) {
+	counts, _, err := s.Stats(ctx, scope)
+	return counts, err
+}
+
+// Stats returns the live counts per village or group code inside the scope
+// and the scope's Summary, from one scan of a covering index.
+func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) (map[string]Counts, Summary, error) {
 	lo, hi := scope.Args()
 	out := map[string]Counts{}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM people
-		WHERE unit_code >= $1 AND unit_code < $2 AND merged_into IS NULL GROUP BY unit_code`, lo, hi)
+	sum := Summary{ByResidence: map[string]int{}, ByGroup: map[string]int{}}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, residence, groups, COUNT(*) FROM people
+		WHERE merged_into IS NULL AND unit_code >= $1 AND unit_code < $2
+		GROUP BY unit_code, residence, groups`, lo, hi)
 	if err != nil {
-		return nil, fmt.Errorf("count people: %w", err)
+		return nil, sum, fmt.Errorf("count people: %w", err)
 	}
-	if err := scanCounts(rows, func(code string, n int) { c := out[code]; c.People = n; out[code] = c }); err != nil {
-		return nil, err
+	defer rows.Close()
+	for rows.Next() {
+		var code, res string
+		var g SpecialGroup
+		var n int
+		if err := rows.Scan(&code, &res, &g, &n); err != nil {
+			return nil, sum, err
+		}
+		c := out[code]
+		c.People += n
+		out[code] = c
+		sum.ByResidence[res] += n
+		if g != 0 {
+			for _, sg := range SpecialGroups {
+				if g&sg.Bit != 0 {
+					sum.ByGroup[sg.Name] += n
+				}
+			}
+		}
 	}
-	rows, err = s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM households
+	if err := rows.Err(); err != nil {
+		return nil, sum, err
+	}
+	hrows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM households
 		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY unit_code`, lo, hi)
 	if err != nil {
-		return nil, fmt.Errorf("count households: %w", err)
+		return nil, sum, fmt.Errorf("count households: %w", err)
 	}
-	if err := scanCounts(rows, func(code string, n int) { c := out[code]; c.Households = n; out[code] = c }); err != nil {
-		return nil, err
+	if err := scanCounts(hrows, func(code string, n int) { c := out[code]; c.Households = n; out[code] = c }); err != nil {
+		return nil, sum, err
 	}
-	return out, nil
+	return out, sum, nil
 }
 
 func scanCounts(rows *sql.Rows, fn func(string, int)) error {
@@ -115,31 +144,4 @@ func RollUp(units []jurisdiction.Unit, counts map[string]Counts) map[string]Coun
 type Summary struct {
 	ByResidence map[string]int
 	ByGroup     map[string]int
-}
-
-// Summarize returns the Summary of a scope.
-func (s *Service) Summarize(ctx context.Context, scope jurisdiction.Scope) (Summary, error) {
-	lo, hi := scope.Args()
-	sum := Summary{ByResidence: map[string]int{}, ByGroup: map[string]int{}}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT residence, groups, COUNT(*) FROM people
-		WHERE unit_code >= $1 AND unit_code < $2 AND merged_into IS NULL GROUP BY residence, groups`, lo, hi)
-	if err != nil {
-		return sum, fmt.Errorf("summarize: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var res string
-		var g SpecialGroup
-		var n int
-		if err := rows.Scan(&res, &g, &n); err != nil {
-			return sum, err
-		}
-		sum.ByResidence[res] += n
-		for _, sg := range SpecialGroups {
-			if g&sg.Bit != 0 {
-				sum.ByGroup[sg.Name] += n
-			}
-		}
-	}
-	return sum, rows.Err()
 }

@@ -59,10 +59,11 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	unitScope := jurisdiction.ScopeOf(unit.Code)
-	counts, err := s.Registry.CountsByUnit(ctx, unitScope)
+	counts, summary, err := s.Registry.Stats(ctx, unitScope)
 	if err != nil {
 		return err
 	}
+	v.Summary = summary
 	rolled := registry.RollUp(children, counts)
 	for _, c := range children {
 		v.Children = append(v.Children, childRow{Unit: c, Counts: rolled[c.Code]})
@@ -72,9 +73,6 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 		v.Total.Households += c.Households
 	}
 	v.Direct = counts[unit.Code]
-	if v.Summary, err = s.Registry.Summarize(ctx, unitScope); err != nil {
-		return err
-	}
 	for _, sg := range registry.SpecialGroups {
 		v.Groups = append(v.Groups, sg.Name)
 	}

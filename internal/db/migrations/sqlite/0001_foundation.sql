@@ -53,7 +53,8 @@ CREATE TABLE people (
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );
-CREATE INDEX people_unit ON people (unit_code, merged_into);
+CREATE INDEX people_unit ON people (unit_code, household_id);
+CREATE INDEX people_stats ON people (merged_into, unit_code, residence, groups);
 CREATE INDEX people_household ON people (household_id);
 CREATE INDEX people_name ON people (name);
 CREATE INDEX people_phone ON people (phone);

@@ -1,0 +1,52 @@
+// Command fkbench measures fangkong against this machine's own limits, in
+// one run, and prints both with their ratio (基准测试):
+//
+//	fkbench import [--people 1000000] [--db sqlite|postgres URL]
+//	    ledger XLSX import vs raw batched inserts of the same rows
+//	fkbench demo
+//	    demo county start-up time and the server's resident memory
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo [flags]")
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	var err error
+	switch os.Args[1] {
+	case "import":
+		fs := flag.NewFlagSet("import", flag.ExitOnError)
+		people := fs.Int("people", 1_000_000, "people in the file")
+		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.Parse(os.Args[2:])
+		err = benchImport(ctx, *people, *pg)
+	case "demo":
+		err = benchDemo(ctx)
+	default:
+		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fkbench:", err)
+		os.Exit(1)
+	}
+}
+
+func tempDB(name string) (string, func()) {
+	dir, err := os.MkdirTemp("", "fkbench-*")
+	if err != nil {
+		panic(err)
+	}
+	return "sqlite:" + filepath.Join(dir, name), func() { os.RemoveAll(dir) }
+}
+
+func rate(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }

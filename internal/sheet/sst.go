@@ -1,0 +1,107 @@
+package sheet
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+)
+
+// sharedStrings is the shared string table of a workbook, stored compactly
+// as one byte slice holding all strings back to back, so that a table of
+// millions of unique IDs and names costs little more than its text.
+type sharedStrings struct {
+	text []byte
+	ends []int // ends[i] is where string i ends in text
+}
+
+// len returns the number of strings.
+func (t *sharedStrings) len() int { return len(t.ends) }
+
+// get returns string i, which must be in range. The result aliases the table.
+func (t *sharedStrings) get(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.text[start:t.ends[i]]
+}
+
+// readSharedStrings parses a shared string table part (xl/sharedStrings.xml)
+// of about size bytes. Each <si> item is the concatenation of its <t>
+// elements: the plain <si><t>…</t></si> as well as the runs of rich text
+// <si><r><t>…</t></r>…</si>; phonetic runs (<rPh>) are left out.
+func readSharedStrings(r io.Reader, size int64) (*sharedStrings, error) {
+	t := &sharedStrings{text: make([]byte, 0, min(size/2, 64<<20))}
+	sc := newXMLScanner(r)
+	var (
+		inSI  bool // within an <si> item that started at start
+		inRPh bool
+		start int
+	)
+	// add ends the item that started at start.
+	add := func() {
+		t.text = t.text[:start+len(unescapeOOXML(t.text[start:]))]
+		t.ends = append(t.ends, len(t.text))
+		inSI = false
+	}
+	for {
+		tag, err := sc.next()
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch string(tag.name) {
+		case "sst":
+			if !tag.close && len(t.ends) == 0 {
+				t.ends = make([]int, 0, min(countAttr(tag.attrs, "uniqueCount"), 1<<24))
+			}
+		case "si":
+			switch {
+			case tag.close:
+				if inSI {
+					add()
+				}
+			case tag.empty:
+				start = len(t.text)
+				add()
+			default:
+				start, inRPh = len(t.text), false
+				var ok bool
+				if t.text, ok = sc.simpleElement(t.text, "<t>", "</t></si>"); ok {
+					add()
+				} else {
+					inSI = true
+				}
+			}
+		case "rPh":
+			inRPh = !tag.close && !tag.empty
+		case "t":
+			if inSI && !inRPh && !tag.close && !tag.empty {
+				if t.text, err = sc.appendText(t.text); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+}
+
+// countAttr returns the value of the count attribute called name, or 0 when
+// it is absent or not a count.
+func countAttr(attrs []byte, name string) int {
+	for {
+		n, v, rest, ok := nextAttr(attrs)
+		if !ok {
+			return 0
+		}
+		if bytes.Equal(n, []byte(name)) {
+			c, err := strconv.Atoi(string(v))
+			if err != nil || c < 0 {
+				return 0
+			}
+			return c
+		}
+		attrs = rest
+	}
+}

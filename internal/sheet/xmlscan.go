@@ -1,0 +1,421 @@
+package sheet
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"unicode/utf8"
+)
+
+const (
+	// scanBufSize is the initial read buffer of the XML scanner.
+	scanBufSize = 1 << 20
+	// maxTokenSize bounds a single tag or text node (an Excel cell holds at
+	// most 32,767 characters), so a corrupt or hostile file cannot make the
+	// buffer grow without limit.
+	maxTokenSize = 16 << 20
+)
+
+var errTokenTooLong = errors.New("XML 节点过长")
+
+// xmlScanner is a minimal pull tokenizer for the machine-written XML of
+// workbook parts. It yields start and end tags with their raw attributes and,
+// on request, the character data that follows a tag. It does not check
+// well-formedness, resolve namespaces or expand DTD entities; element names
+// are reduced to their local part, so <x:row> reads as "row".
+type xmlScanner struct {
+	r   io.Reader
+	buf []byte
+	pos int // start of the unread data in buf
+	end int // end of the data in buf
+	err error
+}
+
+// xmlTag is a tag returned by xmlScanner.next. Its slices point into the
+// scanner's buffer and are valid until the next call on the scanner.
+type xmlTag struct {
+	name  []byte // local name, without a namespace prefix
+	attrs []byte // raw attribute text
+	close bool   // an end tag </name>
+	empty bool   // a self-closing tag <name/>
+}
+
+func newXMLScanner(r io.Reader) *xmlScanner {
+	return &xmlScanner{r: r, buf: make([]byte, scanBufSize)}
+}
+
+// more reads more data into the buffer, first moving the unread data to its
+// start and growing it when full. It returns io.EOF when the input is
+// exhausted.
+func (s *xmlScanner) more() error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.pos > 0 {
+		s.end = copy(s.buf, s.buf[s.pos:s.end])
+		s.pos = 0
+	}
+	if s.end == len(s.buf) {
+		if len(s.buf) >= maxTokenSize {
+			s.err = errTokenTooLong
+			return s.err
+		}
+		s.buf = append(s.buf, make([]byte, len(s.buf))...)
+	}
+	for range 100 {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.err = err
+			if n > 0 {
+				return nil
+			}
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+	s.err = io.ErrNoProgress
+	return s.err
+}
+
+// find returns the offset from s.pos of the first occurrence of sep at or
+// after offset from, reading more input as needed.
+func (s *xmlScanner) find(from int, sep string) (int, error) {
+	for {
+		if i := bytes.Index(s.buf[s.pos+from:s.end], []byte(sep)); i >= 0 {
+			return from + i, nil
+		}
+		from = max(from, s.end-s.pos-len(sep)+1)
+		if err := s.more(); err != nil {
+			return 0, unexpectedEOF(err)
+		}
+	}
+}
+
+// next reads the next start or end tag, skipping any character data
+// before it as well as comments, processing instructions, CDATA sections and
+// DOCTYPE declarations. It returns io.EOF at the end of the input.
+func (s *xmlScanner) next() (t xmlTag, err error) {
+	for {
+		if s.pos == s.end || s.buf[s.pos] != '<' {
+			i := bytes.IndexByte(s.buf[s.pos:s.end], '<')
+			if i < 0 {
+				s.pos = s.end
+				if err := s.more(); err != nil {
+					return t, err
+				}
+				continue
+			}
+			s.pos += i
+		}
+		n := tagLen(s.buf[s.pos:s.end])
+		for n < 0 {
+			if err := s.more(); err != nil {
+				return t, unexpectedEOF(err)
+			}
+			n = tagLen(s.buf[s.pos:s.end])
+		}
+		if n == 0 {
+			if err := s.skipSpecial(); err != nil {
+				return t, err
+			}
+			continue
+		}
+		tag := s.buf[s.pos+1 : s.pos+n-1]
+		s.pos += n
+		if len(tag) > 0 && tag[0] == '/' {
+			t.close = true
+			tag = tag[1:]
+		} else if len(tag) > 0 && tag[len(tag)-1] == '/' {
+			t.empty = true
+			tag = tag[:len(tag)-1]
+		}
+		nameStart, nameEnd := 0, 0
+		for ; nameEnd < len(tag) && tag[nameEnd] > ' '; nameEnd++ {
+			if tag[nameEnd] == ':' {
+				nameStart = nameEnd + 1
+			}
+		}
+		t.name, t.attrs = tag[nameStart:nameEnd], tag[nameEnd:]
+		return t, nil
+	}
+}
+
+// tagLen returns the length of the tag at the start of b, up to and
+// including its '>', or -1 when b does not hold all of it. It returns 0 for
+// markup that is not a tag, such as a comment.
+func tagLen(b []byte) int {
+	if len(b) < 2 {
+		return -1
+	}
+	if b[1] == '!' || b[1] == '?' {
+		return 0
+	}
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '>':
+			return i + 1
+		case '"', '\'':
+			for i++; i < len(b) && b[i] != c; i++ {
+			}
+		}
+	}
+	return -1
+}
+
+// skipSpecial skips the comment, CDATA section, processing instruction or
+// DOCTYPE declaration at s.pos.
+func (s *xmlScanner) skipSpecial() error {
+	for _, special := range [...]struct{ open, close string }{
+		{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}, {"<!", ">"},
+	} {
+		if ok, err := s.hasPrefix(special.open); err != nil {
+			return err
+		} else if ok {
+			i, err := s.find(len(special.open), special.close)
+			s.pos += i + len(special.close)
+			return err
+		}
+	}
+	return nil
+}
+
+// appendText appends the character data before the next tag to dst, with
+// entities decoded, line ends normalized to "\n" and CDATA sections
+// unwrapped. The next tag is left unread.
+func (s *xmlScanner) appendText(dst []byte) ([]byte, error) {
+	for {
+		i := bytes.IndexByte(s.buf[s.pos:s.end], '<')
+		if i < 0 {
+			j, err := s.find(s.end-s.pos, "<")
+			if err != nil {
+				return dst, err
+			}
+			i = j
+		}
+		dst = appendUnescaped(dst, s.buf[s.pos:s.pos+i])
+		s.pos += i
+		const cdata = "<![CDATA["
+		if s.end-s.pos > 1 && s.buf[s.pos+1] != '!' {
+			return dst, nil
+		}
+		if ok, err := s.hasPrefix(cdata); !ok || err != nil {
+			return dst, err
+		}
+		j, err := s.find(len(cdata), "]]>")
+		if err != nil {
+			return dst, err
+		}
+		dst = appendNormalized(dst, s.buf[s.pos+len(cdata):s.pos+j])
+		s.pos += j + len("]]>")
+	}
+}
+
+// simpleElement is a fast path for the most common content of cells and
+// shared strings: when the unread input starts with open, then character
+// data, then close (say "<v>", "12", "</v></c>"), and all of it is in the
+// buffer, it appends the decoded character data to dst, consumes the input
+// and reports true. Otherwise it consumes nothing and reports false.
+func (s *xmlScanner) simpleElement(dst []byte, open, close string) ([]byte, bool) {
+	b := s.buf[s.pos:s.end]
+	if len(b) < len(open) || string(b[:len(open)]) != open {
+		return dst, false
+	}
+	text := b[len(open):]
+	i := bytes.IndexByte(text, '<')
+	if i < 0 || len(text)-i < len(close) || string(text[i:i+len(close)]) != close {
+		return dst, false
+	}
+	s.pos += len(open) + i + len(close)
+	return appendUnescaped(dst, text[:i]), true
+}
+
+// hasPrefix reports whether the unread input starts with prefix, reading
+// more input as needed.
+func (s *xmlScanner) hasPrefix(prefix string) (bool, error) {
+	for s.end-s.pos < len(prefix) && bytes.HasPrefix([]byte(prefix), s.buf[s.pos:s.end]) {
+		if err := s.more(); err != nil {
+			return false, unexpectedEOF(err)
+		}
+	}
+	return bytes.HasPrefix(s.buf[s.pos:s.end], []byte(prefix)), nil
+}
+
+func unexpectedEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// appendUnescaped appends text to dst, decoding the predefined and numeric
+// character references and normalizing line ends. A malformed reference is
+// kept as it is.
+func appendUnescaped(dst, text []byte) []byte {
+	plain := true
+	for _, c := range text {
+		if c == '&' || c == '\r' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return append(dst, text...)
+	}
+	for {
+		i := bytes.IndexByte(text, '&')
+		if i < 0 {
+			return appendNormalized(dst, text)
+		}
+		dst = appendNormalized(dst, text[:i])
+		text = text[i:]
+		end := bytes.IndexByte(text, ';')
+		if end < 0 {
+			return appendNormalized(dst, text)
+		}
+		if r, ok := entity(text[1:end]); ok {
+			dst = utf8.AppendRune(dst, r)
+			text = text[end+1:]
+		} else {
+			dst = append(dst, '&')
+			text = text[1:]
+		}
+	}
+}
+
+// entity decodes the name of a character reference, such as "amp" or "#x4E2D".
+func entity(name []byte) (rune, bool) {
+	switch string(name) {
+	case "amp":
+		return '&', true
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "quot":
+		return '"', true
+	case "apos":
+		return '\'', true
+	}
+	if len(name) < 2 || name[0] != '#' {
+		return 0, false
+	}
+	digits, base := name[1:], rune(10)
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 || len(digits) > 8 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range digits {
+		d := rune(hexDigit(c))
+		if d < 0 || d >= base {
+			return 0, false
+		}
+		r = r*base + d
+	}
+	return r, utf8.ValidRune(r)
+}
+
+// hexDigit returns the value of the hexadecimal digit c, or -1.
+func hexDigit(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// appendNormalized appends text to dst with "\r\n" and lone "\r" turned into
+// "\n", as an XML parser does.
+func appendNormalized(dst, text []byte) []byte {
+	for {
+		i := bytes.IndexByte(text, '\r')
+		if i < 0 {
+			return append(dst, text...)
+		}
+		dst = append(append(dst, text[:i]...), '\n')
+		text = text[i+1:]
+		if len(text) > 0 && text[0] == '\n' {
+			text = text[1:]
+		}
+	}
+}
+
+// unescapeOOXML decodes in place the _xHHHH_ escapes with which Excel stores
+// characters that XML cannot hold (such as _x000D_ for "\r"), and returns the
+// shortened slice. "_x005F_" is an escaped underscore, so "_x005F_x000D_"
+// stands for the literal text "_x000D_".
+func unescapeOOXML(b []byte) []byte {
+	i := bytes.IndexByte(b, '_')
+	if i < 0 {
+		return b
+	}
+	w := i
+	for i < len(b) {
+		if b[i] == '_' && i+7 <= len(b) && b[i+1] == 'x' && b[i+6] == '_' {
+			if r, ok := hex4(b[i+2 : i+6]); ok {
+				w += utf8.EncodeRune(b[w:], r) // never longer than the escape
+				i += 7
+				continue
+			}
+		}
+		b[w] = b[i]
+		w++
+		i++
+	}
+	return b[:w]
+}
+
+func hex4(h []byte) (rune, bool) {
+	var r rune
+	for _, c := range h {
+		d := hexDigit(c)
+		if d < 0 {
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
+}
+
+// nextAttr splits the first attribute off attrs, returning its local name
+// (without a namespace prefix), its raw value and the remaining attributes.
+// ok is false when no well-formed attribute is left.
+func nextAttr(attrs []byte) (name, value, rest []byte, ok bool) {
+	i := 0
+	for i < len(attrs) && attrs[i] <= ' ' {
+		i++
+	}
+	start, colon := i, -1
+	for i < len(attrs) && attrs[i] != '=' && attrs[i] > ' ' {
+		if attrs[i] == ':' {
+			colon = i
+		}
+		i++
+	}
+	name = attrs[max(start, colon+1):i]
+	for i < len(attrs) && (attrs[i] <= ' ' || attrs[i] == '=') {
+		i++
+	}
+	if i == len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
+		return nil, nil, nil, false
+	}
+	q := attrs[i]
+	i++
+	start = i
+	for i < len(attrs) && attrs[i] != q {
+		i++
+	}
+	if i == len(attrs) {
+		return nil, nil, nil, false
+	}
+	return name, attrs[start:i], attrs[i+1:], true
+}
