@@ -32,9 +32,16 @@ type Env struct {
 }
 
 // Start builds the app on d (already migrated, e.g. from dbtest) and serves it.
-func Start(t testing.TB, d *db.DB) *Env {
+func Start(t testing.TB, d *db.DB) *Env { return StartWith(t, d, nil) }
+
+// StartWith is Start with a chance to change the configuration.
+func StartWith(t testing.TB, d *db.DB, configure func(*app.Config)) *Env {
 	t.Helper()
-	a, err := app.WithDB(app.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"}, d)
+	cfg := app.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a, err := app.WithDB(cfg, d)
 	if err != nil {
 		t.Fatal(err)
 	}

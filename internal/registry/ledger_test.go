@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fangkong/internal/audit"
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
@@ -66,7 +67,11 @@ func TestLedgerRoundTrip(t *testing.T) {
 		ctx := context.Background()
 		s := setup(t, d)
 		fill(t, s)
+		exports := auditCount(t, d, audit.ActionExport)
 		file := export(t, s, dbtest.VillageA)
+		if n := auditCount(t, d, audit.ActionExport); n != exports+1 {
+			t.Errorf("export wrote %d audit entries, want 1", n-exports)
+		}
 		rows := readAll(t, file)
 		if len(rows) != 5 { // 4 people of VillageA + the empty household
 			t.Fatalf("exported %d rows: %v", len(rows), rows)

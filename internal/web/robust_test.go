@@ -1,0 +1,107 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fangkong/internal/app"
+	"fangkong/internal/apptest"
+	"fangkong/internal/auth"
+	"fangkong/internal/db"
+	"fangkong/internal/dbtest"
+)
+
+// A saturated server answers 503 with Retry-After at once, and serves
+// again when the load is gone.
+func TestOverloadAnswers503(t *testing.T) {
+	d := dbtest.SQLite(t)
+	dbtest.Tree(t, d)
+	e := apptest.StartWith(t, d, func(c *app.Config) { c.MaxInFlight = 1 })
+	// Occupy the only slot with a login form whose body never finishes.
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", e.Server.URL+"/login", pr)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	go http.DefaultClient.Do(req)
+	pw.Write([]byte("username=a&password="))
+	var status int
+	var retry string
+	for i := 0; i < 100; i++ {
+		start := time.Now()
+		resp, err := http.Get(e.Server.URL + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		status, retry = resp.StatusCode, resp.Header.Get("Retry-After")
+		if status == http.StatusServiceUnavailable {
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("503 took %s", d)
+			}
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if status != http.StatusServiceUnavailable || retry == "" {
+		t.Fatalf("saturated server: %d, Retry-After %q", status, retry)
+	}
+	cancel()
+	pw.CloseWithError(io.ErrUnexpectedEOF)
+	for i := 0; i < 100; i++ {
+		resp, err := http.Get(e.Server.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("server did not recover after the load went away")
+}
+
+func TestMalformedRequests(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		dbtest.Tree(t, d)
+		e := apptest.Start(t, d)
+		u := e.AddUser(t, "wgy", auth.RoleVillage, dbtest.VillageA)
+		c := e.TokenClient(t, u)
+		for _, tc := range []struct {
+			method, path, body string
+			want               int
+			contains           string
+		}{
+			{"POST", "/api/v1/people", `{"name": "王五", `, 400, "不是有效的JSON"},
+			{"POST", "/api/v1/people", `{"name": "王五", "shoe_size": 42}`, 400, "不是有效的JSON"},
+			{"POST", "/api/v1/people", `{"name": "王五", "id_number": "123", "unit_code": "` + dbtest.VillageA + `"}`, 400, "身份证号"},
+			{"POST", "/api/v1/people", `{"name": "", "unit_code": "` + dbtest.VillageA + `"}`, 400, "姓名"},
+			{"GET", "/api/v1/people/abc", ``, 404, "不存在"},
+			{"POST", "/api/v1/households", `{"unit_code": "` + dbtest.VillageA + `", "address": "x", "phone": "12345"}`, 400, "手机号"},
+			{"POST", "/api/v1/people", `{"name": "` + strings.Repeat("x", 2<<20) + `"}`, 413, "过大"},
+		} {
+			req, _ := http.NewRequest(tc.method, e.Server.URL+tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Authorization", "Bearer "+c.Bearer)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.want || !strings.Contains(string(b), tc.contains) {
+				t.Errorf("%s %s %.40q: %d %s; want %d containing %q", tc.method, tc.path, tc.body, resp.StatusCode, b, tc.want, tc.contains)
+			}
+		}
+		var n int
+		d.R().QueryRow("SELECT COUNT(*) FROM people").Scan(&n)
+		if n != 0 {
+			t.Errorf("bad requests created %d people", n)
+		}
+	})
+}
