@@ -183,7 +183,7 @@ func (s *Store) Grids(ctx context.Context, scope Scope, villageCode string) ([]G
 	if !scope.Contains(villageCode) && !strings.HasPrefix(villageCode, scope.Code) {
 		return nil, fmt.Errorf("grids of %q: %w", villageCode, errs.ErrNotFound)
 	}
-	rows, err := s.db.R().QueryContext(ctx, "SELECT id, village_code, name FROM grids WHERE village_code = $1 ORDER BY name", villageCode)
+	rows, err := s.db.R().QueryContext(ctx, "SELECT id, village_code, name FROM grids WHERE village_code = $1 ORDER BY id", villageCode)
 	if err != nil {
 		return nil, fmt.Errorf("grids of %q: %w", villageCode, err)
 	}

@@ -41,8 +41,8 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := map[string]any{"H": h, "Members": members}
-	if path, err := s.Units.Path(ctx, h.UnitCode); err == nil {
-		d["Path"] = path
+	if c, err := s.crumbs(r, h.UnitCode); err == nil {
+		d["Path"] = c
 	}
 	if h.GridID != 0 {
 		if grids, err := s.Units.Grids(ctx, scope, jurisdiction.VillageOf(h.UnitCode)); err == nil {

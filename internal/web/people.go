@@ -88,8 +88,8 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
 			d["Household"] = h
 		}
 	}
-	if path, err := s.Units.Path(ctx, p.UnitCode); err == nil {
-		d["Path"] = path
+	if c, err := s.crumbs(r, p.UnitCode); err == nil {
+		d["Path"] = c
 	}
 	if from, err := s.Registry.MergedFrom(ctx, scope, p.ID); err == nil {
 		d["MergedFrom"] = from

@@ -28,6 +28,7 @@ var funcs = template.FuncMap{
 	"entityName": audit.EntityName,
 	"fmtTime":    clock.Format,
 	"add":        func(a, b int) int { return a + b },
+	"num":        thousands,
 	"list":       func(v ...string) []string { return v },
 	"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },
 	"query": func(kv ...any) template.URL {
@@ -124,4 +125,22 @@ func redirect(w http.ResponseWriter, r *http.Request, to, msg string) error {
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// thousands renders 550000 as 550,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

@@ -22,9 +22,15 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	b := make([]byte, 24)
-	rand.Read(b)
-	tok := base64.RawURLEncoding.EncodeToString(b)
+	// Reuse the browser's token, so that two open login tabs both work.
+	var tok string
+	if c, err := r.Cookie(loginCSRFCookie); err == nil && len(c.Value) == 32 {
+		tok = c.Value
+	} else {
+		b := make([]byte, 24)
+		rand.Read(b)
+		tok = base64.RawURLEncoding.EncodeToString(b)
+	}
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: tok, Path: "/login", HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 	next := r.FormValue("next")
 	if err := s.renderView(w, r, status, "login", view{Title: "登录", Error: msg, D: map[string]string{"CSRF": tok, "Next": next}}); err != nil {

@@ -14,6 +14,21 @@ type crumb struct {
 	Link bool
 }
 
+// crumbs is the breadcrumb trail to a unit; units above the user's own are
+// shown without a link (they would be not-found).
+func (s *Server) crumbs(r *http.Request, code string) ([]crumb, error) {
+	path, err := s.Units.Path(r.Context(), code)
+	if err != nil {
+		return nil, err
+	}
+	scope := currentUser(r).Scope()
+	out := make([]crumb, 0, len(path))
+	for _, p := range path {
+		out = append(out, crumb{Unit: p, Link: scope.Contains(p.Code)})
+	}
+	return out, nil
+}
+
 type childRow struct {
 	Unit jurisdiction.Unit
 	registry.Counts
@@ -47,12 +62,8 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := unitView{Unit: unit, Residences: registry.ResidenceStatuses, Duties: jurisdiction.Duties,
 		IsVillage: unit.Level == jurisdiction.LevelVillage, ResidentUnit: unit.Level >= jurisdiction.LevelVillage}
-	path, err := s.Units.Path(ctx, unit.Code)
-	if err != nil {
+	if v.Crumbs, err = s.crumbs(r, unit.Code); err != nil {
 		return err
-	}
-	for _, p := range path {
-		v.Crumbs = append(v.Crumbs, crumb{Unit: p, Link: scope.Contains(p.Code)})
 	}
 	children, err := s.Units.Children(ctx, scope, unit.Code)
 	if err != nil {
