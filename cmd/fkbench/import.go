@@ -65,7 +65,7 @@ func (p *population) writeLedger(w io.Writer) (int, error) {
 		v := jurisdiction.VillageOf(h.UnitCode)
 		for _, m := range p.members[i] {
 			rows++
-			if err := sw.WriteRow([]string{v, p.names[v], h.UnitCode, p.names[h.UnitCode], h.No, h.Address, h.Phone, "",
+			if err := sw.WriteRow([]string{v, p.names[v], h.UnitCode, p.names[h.UnitCode], h.No, h.Address, h.Phone, "", "", "",
 				m.Name, m.IDNumber, m.Sex, m.BirthDate, m.Phone, m.Relation, m.Residence, registry.GroupNames(m.Groups), m.Note}); err != nil {
 				return rows, err
 			}

@@ -113,7 +113,8 @@ func loadPopulation(ctx context.Context, d *db.DB, tx *sql.Tx, cfg PopulationCon
 	if l.units, err = d.NewInserter(ctx, tx, "units", []string{"code", "parent_code", "level", "name", "kind", "created_at"}, ""); err != nil {
 		return err
 	}
-	if l.hh, err = d.NewInserter(ctx, tx, "households", []string{"id", "no", "unit_code", "grid_id", "address", "phone", "version", "created_at", "updated_at"}, ""); err != nil {
+	if l.hh, err = d.NewInserter(ctx, tx, "households", []string{"id", "no", "unit_code", "grid_id", "address", "phone",
+		"cadre_name", "cadre_phone", "version", "created_at", "updated_at"}, ""); err != nil {
 		return err
 	}
 	if l.ppl, err = d.NewInserter(ctx, tx, "people", []string{"id_number", "name", "sex", "birth_date", "phone", "household_id", "relation",
@@ -182,6 +183,9 @@ func (l *loader) household(h registry.Household, members []registry.Person) erro
 			l.cadres[village] = append(l.cadres[village], m)
 		}
 	}
+	if c := l.cadres[village]; len(c) >= 2 {
+		h.CadreName, h.CadrePhone = c[1].Name, c[1].Phone // the village's 村干部包户
+	}
 	l.pendingH = append(l.pendingH, h)
 	l.pendingP = append(l.pendingP, members)
 	if len(l.pendingH) >= 1000 {
@@ -194,7 +198,7 @@ func (l *loader) household(h registry.Household, members []registry.Person) erro
 // checks the household key of every person as it arrives).
 func (l *loader) flush() error {
 	for _, h := range l.pendingH {
-		if err := l.hh.Add(h.ID, h.No, h.UnitCode, h.GridID, h.Address, h.Phone, 1, l.now, l.now); err != nil {
+		if err := l.hh.Add(h.ID, h.No, h.UnitCode, h.GridID, h.Address, h.Phone, h.CadreName, h.CadrePhone, 1, l.now, l.now); err != nil {
 			return err
 		}
 	}

@@ -14,11 +14,11 @@ import (
 	"fangkong/internal/personal"
 )
 
-const householdColumns = `h.id, h.no, h.unit_code, COALESCE(h.grid_id, 0), h.address, h.phone, h.version, h.created_at, h.updated_at`
+const householdColumns = `h.id, h.no, h.unit_code, COALESCE(h.grid_id, 0), h.address, h.phone, h.cadre_name, h.cadre_phone, h.version, h.created_at, h.updated_at`
 
 func scanHousehold(row interface{ Scan(...any) error }, extra ...any) (Household, error) {
 	var h Household
-	dest := append([]any{&h.ID, &h.No, &h.UnitCode, &h.GridID, &h.Address, &h.Phone, &h.Version, &h.CreatedAt, &h.UpdatedAt}, extra...)
+	dest := append([]any{&h.ID, &h.No, &h.UnitCode, &h.GridID, &h.Address, &h.Phone, &h.CadreName, &h.CadrePhone, &h.Version, &h.CreatedAt, &h.UpdatedAt}, extra...)
 	err := row.Scan(dest...)
 	return h, err
 }
@@ -122,6 +122,17 @@ func (s *Service) validateHousehold(ctx context.Context, scope jurisdiction.Scop
 		}
 		h.Phone = p
 	}
+	h.CadreName = strings.TrimSpace(h.CadreName)
+	if len([]rune(h.CadreName)) > 30 {
+		return errs.Invalidf("包户干部", "姓名请在30字以内")
+	}
+	if h.CadrePhone != "" {
+		p, err := personal.NormalizePhone(h.CadrePhone)
+		if err != nil {
+			return errs.Invalidf("包户干部电话", "%s", err.Error())
+		}
+		h.CadrePhone = p
+	}
 	if h.GridID != 0 {
 		if err := s.units.GridInScope(ctx, scope, h.GridID, jurisdiction.VillageOf(h.UnitCode)); err != nil {
 			return err
@@ -170,8 +181,9 @@ func (s *Service) CreateHousehold(ctx context.Context, who audit.Actor, scope ju
 			}
 			h.No = no
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO households (no, unit_code, grid_id, address, phone, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id`, h.No, h.UnitCode, nullID(h.GridID), h.Address, h.Phone, now).Scan(&h.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO households (no, unit_code, grid_id, address, phone, cadre_name, cadre_phone, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id`, h.No, h.UnitCode, nullID(h.GridID), h.Address, h.Phone,
+			h.CadreName, h.CadrePhone, now).Scan(&h.ID)
 		if db.IsUniqueViolation(err) {
 			return &errs.Conflict{Message: "户编号已存在：" + h.No}
 		}
@@ -203,8 +215,8 @@ func (s *Service) UpdateHousehold(ctx context.Context, who audit.Actor, scope ju
 	now := s.now().UnixMilli()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE households SET no = $1, unit_code = $2, grid_id = $3, address = $4, phone = $5,
-			version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
-			h.No, h.UnitCode, nullID(h.GridID), h.Address, h.Phone, now, h.ID, h.Version)
+			cadre_name = $6, cadre_phone = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10`,
+			h.No, h.UnitCode, nullID(h.GridID), h.Address, h.Phone, h.CadreName, h.CadrePhone, now, h.ID, h.Version)
 		if db.IsUniqueViolation(err) {
 			return &errs.Conflict{Message: "户编号已存在：" + h.No}
 		}
@@ -231,7 +243,8 @@ func (s *Service) UpdateHousehold(ctx context.Context, who audit.Actor, scope ju
 }
 
 func householdFields(h Household) [][2]string {
-	return [][2]string{{"户编号", h.No}, {"所属", h.UnitCode}, {"网格", fmt.Sprint(h.GridID)}, {"住址", h.Address}, {"电话", personal.MaskPhone(h.Phone)}}
+	return [][2]string{{"户编号", h.No}, {"所属", h.UnitCode}, {"网格", fmt.Sprint(h.GridID)}, {"住址", h.Address}, {"电话", personal.MaskPhone(h.Phone)},
+		{"包户干部", h.CadreName + " " + h.CadrePhone}}
 }
 
 // changeSummary lists the fields that differ, for the audit log.

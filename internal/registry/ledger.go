@@ -22,6 +22,8 @@ const (
 	ColAddress     = "住址"
 	ColHHPhone     = "户联系电话"
 	ColGrid        = "网格"
+	ColCadre       = "包户干部"
+	ColCadrePhone  = "包户干部电话"
 	ColName        = "姓名"
 	ColIDNumber    = "身份证号"
 	ColSex         = "性别"
@@ -35,9 +37,9 @@ const (
 
 // LedgerHeaders is the column order of an exported ledger.
 var LedgerHeaders = []string{ColVillageCode, ColVillage, ColGroupCode, ColGroup, ColHouseholdNo, ColAddress, ColHHPhone, ColGrid,
-	ColName, ColIDNumber, ColSex, ColBirthDate, ColPhone, ColRelation, ColResidence, ColGroups, ColNote}
+	ColCadre, ColCadrePhone, ColName, ColIDNumber, ColSex, ColBirthDate, ColPhone, ColRelation, ColResidence, ColGroups, ColNote}
 
-var ledgerWidths = []float64{15, 18, 18, 14, 20, 30, 14, 12, 10, 22, 6, 12, 14, 10, 10, 16, 20}
+var ledgerWidths = []float64{15, 18, 18, 14, 20, 30, 14, 12, 10, 14, 10, 22, 6, 12, 14, 10, 10, 16, 20}
 
 // ExportLedger streams the ledger of a unit inside the scope as XLSX: every
 // household with its members, then people without a household. The export
@@ -52,16 +54,16 @@ func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope juris
 		return 0, err
 	}
 	lo, hi := jurisdiction.ScopeOf(unit.Code).Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT h.unit_code, h.no, h.address, h.phone, COALESCE(g.name, ''),
+	rows, err := s.db.R().QueryContext(ctx, `SELECT h.unit_code, h.no, h.address, h.phone, COALESCE(g.name, ''), h.cadre_name, h.cadre_phone,
 			p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
 		FROM households h
 		LEFT JOIN people p ON p.household_id = h.id AND p.merged_into IS NULL
 		LEFT JOIN grids g ON g.id = h.grid_id
 		WHERE h.unit_code >= $1 AND h.unit_code < $2
 		UNION ALL
-		SELECT p.unit_code, '', '', '', '', p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
+		SELECT p.unit_code, '', '', '', '', '', '', p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
 		FROM people p WHERE p.unit_code >= $1 AND p.unit_code < $2 AND p.household_id IS NULL AND p.merged_into IS NULL
-		ORDER BY 1, 2, 15`, lo, hi)
+		ORDER BY 1, 2, 17`, lo, hi)
 	if err != nil {
 		return 0, fmt.Errorf("export ledger %s: %w", unitCode, err)
 	}
@@ -73,11 +75,11 @@ func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope juris
 	people := 0
 	cells := make([]string, len(LedgerHeaders))
 	for rows.Next() {
-		var unitCode, no, addr, hphone, grid string
+		var unitCode, no, addr, hphone, grid, cadre, cadrePhone string
 		var name, id, sex, birth, phone, rel, res, note sql.NullString
 		var groups sql.NullInt64
 		var pid sql.NullInt64
-		if err := rows.Scan(&unitCode, &no, &addr, &hphone, &grid, &name, &id, &sex, &birth, &phone, &rel, &res, &groups, &note, &pid); err != nil {
+		if err := rows.Scan(&unitCode, &no, &addr, &hphone, &grid, &cadre, &cadrePhone, &name, &id, &sex, &birth, &phone, &rel, &res, &groups, &note, &pid); err != nil {
 			return people, err
 		}
 		village := jurisdiction.VillageOf(unitCode)
@@ -85,7 +87,7 @@ func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope juris
 		if len(unitCode) > 12 {
 			group = unitCode
 		}
-		cells = append(cells[:0], village, names[village], group, names[group], no, addr, hphone, grid,
+		cells = append(cells[:0], village, names[village], group, names[group], no, addr, hphone, grid, cadre, cadrePhone,
 			name.String, id.String, sex.String, birth.String, phone.String, rel.String, res.String,
 			GroupNames(SpecialGroup(groups.Int64)), note.String)
 		if name.Valid {

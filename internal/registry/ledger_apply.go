@@ -102,7 +102,7 @@ func (im *importer) apply(batch []ledgerRow) error {
 		if err != nil {
 			return err
 		}
-		if err := im.hhIns.Add(h.id, lr.hhNo, lr.unit, grid, lr.address, lr.hhPhone, 1, im.now, im.now); err != nil {
+		if err := im.hhIns.Add(h.id, lr.hhNo, lr.unit, grid, lr.address, lr.hhPhone, lr.cadre, lr.cadreTel, 1, im.now, im.now); err != nil {
 			return err
 		}
 		im.rep.HouseholdsCreated++

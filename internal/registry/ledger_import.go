@@ -28,6 +28,8 @@ type ledgerRow struct {
 	address   string
 	hhPhone   string
 	grid      string
+	cadre     string
+	cadreTel  string
 	p         Person
 }
 
@@ -139,7 +141,8 @@ func (im *importer) load() error {
 		return err
 	}
 	d := im.s.db
-	if im.hhIns, err = d.NewInserter(im.ctx, im.tx, "households", []string{"id", "no", "unit_code", "grid_id", "address", "phone", "version", "created_at", "updated_at"}, ""); err != nil {
+	if im.hhIns, err = d.NewInserter(im.ctx, im.tx, "households", []string{"id", "no", "unit_code", "grid_id", "address", "phone",
+		"cadre_name", "cadre_phone", "version", "created_at", "updated_at"}, ""); err != nil {
 		return err
 	}
 	im.pIns, err = d.NewInserter(im.ctx, im.tx, "people", []string{"id_number", "name", "sex", "birth_date", "phone", "household_id",
@@ -162,7 +165,8 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 		}
 		return ""
 	}
-	lr := ledgerRow{row: rowNum, groupName: get(ColGroup), hhNo: get(ColHouseholdNo), address: get(ColAddress), hhPhone: get(ColHHPhone), grid: get(ColGrid)}
+	lr := ledgerRow{row: rowNum, groupName: get(ColGroup), hhNo: get(ColHouseholdNo), address: get(ColAddress), hhPhone: get(ColHHPhone),
+		grid: get(ColGrid), cadre: get(ColCadre), cadreTel: get(ColCadrePhone)}
 	village, group := get(ColVillageCode), get(ColGroupCode)
 	switch {
 	case group != "":
@@ -200,6 +204,14 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 			return lr, false
 		}
 		lr.hhPhone = ph
+	}
+	if lr.cadreTel != "" {
+		ph, err := personal.NormalizePhone(lr.cadreTel)
+		if err != nil {
+			im.rep.fail(rowNum, ColCadrePhone, err.Error())
+			return lr, false
+		}
+		lr.cadreTel = ph
 	}
 	name := get(ColName)
 	if name == "" {

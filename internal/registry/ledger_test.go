@@ -21,7 +21,8 @@ import (
 func fill(t *testing.T, s *registry.Service) {
 	ctx := context.Background()
 	county := jurisdiction.ScopeOf(dbtest.County)
-	h1, err := s.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.GroupA1, Address: "滨河花园1号楼101室", Phone: "13900000001"})
+	h1, err := s.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.GroupA1, Address: "滨河花园1号楼101室", Phone: "13900000001",
+		CadreName: "刘村干", CadrePhone: "13900000009"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,6 +98,9 @@ func TestLedgerRoundTrip(t *testing.T) {
 			t.Fatalf("report %+v", rep)
 		}
 		again := export(t, s2, dbtest.VillageA)
+		if !strings.Contains(fmt.Sprint(rows), "刘村干 13900000009") {
+			t.Errorf("export lacks the 包户干部 columns: %v", rows)
+		}
 		if got := readAll(t, again); !reflect.DeepEqual(got, rows) {
 			t.Errorf("round trip differs:\nfirst  %v\nsecond %v", rows, got)
 		}
@@ -118,7 +122,11 @@ func TestLedgerBadRows(t *testing.T) {
 		ctx := context.Background()
 		s := setup(t, d)
 		fill(t, s)
-		header := strings.Join(registry.LedgerHeaders, ",")
+		// An older layout without the 包户干部 columns: columns are found by name.
+		header := strings.Join([]string{registry.ColVillageCode, registry.ColVillage, registry.ColGroupCode, registry.ColGroup,
+			registry.ColHouseholdNo, registry.ColAddress, registry.ColHHPhone, registry.ColGrid, registry.ColName, registry.ColIDNumber,
+			registry.ColSex, registry.ColBirthDate, registry.ColPhone, registry.ColRelation, registry.ColResidence, registry.ColGroups,
+			registry.ColNote}, ",")
 		v := dbtest.VillageA
 		csv := header + "\n" +
 			v + ",,,," + v + "-0100,新村1号,,,周一," + dbtest.ID("61011819900101001") + ",,,13700000000,户主,常住,,\n" + // good

@@ -88,6 +88,10 @@ type Household struct {
 	GridID    int64  // 0 when not assigned to a grid
 	Address   string
 	Phone     string // household contact phone, may be empty
+	// CadreName and CadrePhone name the village cadre answerable for the
+	// household (村干部包户).
+	CadreName  string
+	CadrePhone string
 	Members   int    // filled by reads that count members
 	HeadName  string // filled by list reads
 	Version   int64

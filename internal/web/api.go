@@ -139,6 +139,8 @@ type householdJSON struct {
 	GridID   int64  `json:"grid_id,omitempty"`
 	Address  string `json:"address"`
 	Phone    string `json:"phone_masked"`
+	Cadre    string `json:"cadre_name,omitempty"`
+	CadreTel string `json:"cadre_phone,omitempty"`
 	Members  int    `json:"members"`
 	HeadName string `json:"head_name,omitempty"`
 	Version  int64  `json:"version"`
@@ -146,7 +148,7 @@ type householdJSON struct {
 
 func householdOut(h registry.Household) householdJSON {
 	return householdJSON{ID: h.ID, No: h.No, UnitCode: h.UnitCode, GridID: h.GridID, Address: h.Address, Phone: personal.MaskPhone(h.Phone),
-		Members: h.Members, HeadName: h.HeadName, Version: h.Version}
+		Cadre: h.CadreName, CadreTel: h.CadrePhone, Members: h.Members, HeadName: h.HeadName, Version: h.Version}
 }
 
 type householdIn struct {
@@ -155,11 +157,14 @@ type householdIn struct {
 	GridID   int64  `json:"grid_id"`
 	Address  string `json:"address"`
 	Phone    string `json:"phone"`
+	Cadre    string `json:"cadre_name"`
+	CadreTel string `json:"cadre_phone"`
 	Version  int64  `json:"version"`
 }
 
 func (in householdIn) household() registry.Household {
-	return registry.Household{No: in.No, UnitCode: in.UnitCode, GridID: in.GridID, Address: in.Address, Phone: in.Phone, Version: in.Version}
+	return registry.Household{No: in.No, UnitCode: in.UnitCode, GridID: in.GridID, Address: in.Address, Phone: in.Phone,
+		CadreName: in.Cadre, CadrePhone: in.CadreTel, Version: in.Version}
 }
 
 // listParams reads limit and offset.

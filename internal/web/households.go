@@ -80,7 +80,8 @@ func householdFromForm(r *http.Request) registry.Household {
 	grid, _ := strconv.ParseInt(r.FormValue("grid_id"), 10, 64)
 	ver, _ := strconv.ParseInt(r.FormValue("version"), 10, 64)
 	return registry.Household{No: r.FormValue("no"), UnitCode: strings.TrimSpace(r.FormValue("unit_code")), GridID: grid,
-		Address: r.FormValue("address"), Phone: r.FormValue("phone"), Version: ver}
+		Address: r.FormValue("address"), Phone: r.FormValue("phone"), CadreName: r.FormValue("cadre_name"),
+		CadrePhone: r.FormValue("cadre_phone"), Version: ver}
 }
 
 func (s *Server) householdNew(w http.ResponseWriter, r *http.Request) error {

@@ -29,6 +29,8 @@ CREATE TABLE households (
     grid_id    BIGINT REFERENCES grids (id),
     address    TEXT NOT NULL,
     phone      TEXT NOT NULL DEFAULT '',
+    cadre_name  TEXT NOT NULL DEFAULT '',
+    cadre_phone TEXT NOT NULL DEFAULT '',
     version    BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

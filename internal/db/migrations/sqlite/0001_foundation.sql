@@ -29,6 +29,8 @@ CREATE TABLE households (
     grid_id    INTEGER REFERENCES grids (id),
     address    TEXT NOT NULL,
     phone      TEXT NOT NULL DEFAULT '',
+    cadre_name  TEXT NOT NULL DEFAULT '',
+    cadre_phone TEXT NOT NULL DEFAULT '',
     version    INTEGER NOT NULL DEFAULT 1,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
