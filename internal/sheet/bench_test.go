@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -55,6 +56,68 @@ func BenchmarkWrite(b *testing.B) {
 
 func BenchmarkRead(b *testing.B) {
 	benchRead(b, "bench.xlsx", writeBench)
+}
+
+// BenchmarkReadSharedStrings reads a workbook laid out the way Excel saves
+// it, with text in a shared string table.
+func BenchmarkReadSharedStrings(b *testing.B) {
+	benchRead(b, "shared.xlsx", writeBenchShared)
+}
+
+// writeBenchShared writes benchRows rows of benchRow as Excel would: the
+// serial number as a number, every text cell as an index into the shared
+// string table (so the unique names, IDs, phones and addresses make 400,000
+// strings) and each row with Excel's usual attributes.
+func writeBenchShared(b *testing.B, w io.Writer) {
+	index := map[string]int{}
+	var sst, data bytes.Buffer
+	data.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n" +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ` +
+		`xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac" ` +
+		`xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">` +
+		`<dimension ref="A1:P100001"/><sheetFormatPr defaultRowHeight="13.5" x14ac:dyDescent="0.15"/><sheetData>`)
+	row := slices.Clone(benchHeader)
+	for i := range benchRows + 1 {
+		n := strconv.Itoa(i + 1)
+		if i > 0 {
+			row = benchRow(row, i-1)
+		}
+		data.WriteString(`<row r="` + n + `" spans="1:16" x14ac:dyDescent="0.15">`)
+		for j, v := range row {
+			ref := string(rune('A'+j)) + n
+			switch {
+			case v == "":
+			case i > 0 && j == 0:
+				data.WriteString(`<c r="` + ref + `"><v>` + v + `</v></c>`)
+			default:
+				k, ok := index[v]
+				if !ok {
+					k = len(index)
+					index[v] = k
+					sst.WriteString("<si><t>" + v + "</t></si>")
+				}
+				data.WriteString(`<c r="` + ref + `" t="s"><v>` + strconv.Itoa(k) + `</v></c>`)
+			}
+		}
+		data.WriteString("</row>")
+	}
+	data.WriteString(`</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`)
+	count := strconv.Itoa(len(index))
+	parts := map[string]string{
+		"xl/workbook.xml": `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+			`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+			`<sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
+			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+		"xl/sharedStrings.xml": `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="` + count +
+			`" uniqueCount="` + count + `">` + sst.String() + `</sst>`,
+		"xl/worksheets/sheet1.xml": data.String(),
+	}
+	if _, err := w.Write(zipParts(b, parts)); err != nil {
+		b.Fatal(err)
+	}
 }
 
 func BenchmarkReadCSV(b *testing.B) {

@@ -67,7 +67,7 @@ func TestXLSXRoundTrip(t *testing.T) {
 	const n = 1000
 	data := writeXLSX(t, n)
 
-	// Read from memory and from a file on disk (which excelize opens by name).
+	// Read from memory and from a file on disk.
 	path := filepath.Join(t.TempDir(), "台账.xlsx")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)

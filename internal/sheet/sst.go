@@ -11,7 +11,7 @@ import (
 // millions of unique IDs and names costs little more than its text.
 type sharedStrings struct {
 	text []byte
-	ends []int // ends[i] is where string i ends in text
+	ends []uint32 // ends[i] is where string i ends in text (under 4 GiB)
 }
 
 // len returns the number of strings.
@@ -19,7 +19,7 @@ func (t *sharedStrings) len() int { return len(t.ends) }
 
 // get returns string i, which must be in range. The result aliases the table.
 func (t *sharedStrings) get(i int) []byte {
-	start := 0
+	start := uint32(0)
 	if i > 0 {
 		start = t.ends[i-1]
 	}
@@ -41,7 +41,7 @@ func readSharedStrings(r io.Reader, size int64) (*sharedStrings, error) {
 	// add ends the item that started at start.
 	add := func() {
 		t.text = t.text[:start+len(unescapeOOXML(t.text[start:]))]
-		t.ends = append(t.ends, len(t.text))
+		t.ends = append(t.ends, uint32(len(t.text)))
 		inSI = false
 	}
 	for {
@@ -55,7 +55,7 @@ func readSharedStrings(r io.Reader, size int64) (*sharedStrings, error) {
 		switch string(tag.name) {
 		case "sst":
 			if !tag.close && len(t.ends) == 0 {
-				t.ends = make([]int, 0, min(countAttr(tag.attrs, "uniqueCount"), 1<<24))
+				t.ends = make([]uint32, 0, min(countAttr(tag.attrs, "uniqueCount"), 1<<24))
 			}
 		case "si":
 			switch {

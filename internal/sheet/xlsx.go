@@ -16,8 +16,8 @@ const (
 	// a 1,048,576-row sheet, as a guard against zip bombs.
 	unzipSizeLimit = 16 << 30
 	// sharedStringsSizeLimit caps the uncompressed size of the shared string
-	// table, which is held in memory.
-	sharedStringsSizeLimit = 4 << 30
+	// table, which is held in memory (and indexed with 32-bit offsets).
+	sharedStringsSizeLimit = 4<<30 - 1
 	// smallPartSizeLimit caps the workbook, relationship and style parts,
 	// which are read whole.
 	smallPartSizeLimit = 256 << 20
@@ -105,7 +105,7 @@ func (wb *workbook) locate() error {
 	main := "xl/workbook.xml"
 	pkgRels, err := wb.readRels("")
 	if err != nil {
-		return err
+		return badXLSX(err)
 	}
 	for _, r := range pkgRels {
 		if strings.HasSuffix(r.Type, "/officeDocument") && wb.part(r.Target) != nil {
@@ -114,13 +114,13 @@ func (wb *workbook) locate() error {
 	}
 	data, err := wb.readPart(main)
 	if err != nil {
-		return err
+		return badXLSX(err)
 	}
 	if data == nil {
 		if wb.part(fallback) == nil {
 			return errors.New(errBadXLSX + "（找不到工作表）")
 		}
-		wb.sheet = fallback
+		wb.sheetName, wb.sheet = "Sheet1", fallback
 		return nil
 	}
 	var book struct {
@@ -133,7 +133,7 @@ func (wb *workbook) locate() error {
 		} `xml:"sheets>sheet"`
 	}
 	if err := xml.Unmarshal(data, &book); err != nil {
-		return err
+		return badXLSX(err)
 	}
 	if len(book.Sheets) == 0 {
 		return errors.New("无法读取表格文件：工作簿中没有工作表")
@@ -142,7 +142,7 @@ func (wb *workbook) locate() error {
 	wb.date1904 = book.Pr.Date1904 == "1" || book.Pr.Date1904 == "true"
 	rels, err := wb.readRels(main)
 	if err != nil {
-		return err
+		return badXLSX(err)
 	}
 	for _, r := range rels {
 		switch {
@@ -163,20 +163,19 @@ func (wb *workbook) locate() error {
 	return nil
 }
 
+func badXLSX(err error) error { return fmt.Errorf(errBadXLSX+"（%w）", err) }
+
 func openXLSX(r io.ReaderAt, size int64) (source, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return nil, fmt.Errorf(errBadXLSX+"（%w）", err)
+		return nil, badXLSX(err)
 	}
 	wb := &workbook{parts: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
 		wb.parts[partKey(f.Name)] = f
 	}
 	if err := wb.locate(); err != nil {
-		if strings.HasPrefix(err.Error(), "无法读取表格文件：") {
-			return nil, err
-		}
-		return nil, fmt.Errorf(errBadXLSX+"（%w）", err)
+		return nil, err
 	}
 	src := &xlsxSource{date1904: wb.date1904}
 	if f := wb.part(wb.strings); f != nil {

@@ -254,20 +254,22 @@ func (w *world) fingerprint() string {
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	if err := w.d.R().QueryRow("SELECT "+strings.Join(cols, ", ")).Scan(dest...); err != nil {
+	if err := w.d.R().QueryRow("SELECT " + strings.Join(cols, ", ")).Scan(dest...); err != nil {
 		w.t.Fatal(err)
 	}
 	return strings.Join(vals, "/")
 }
 
-func maskID(id string) string       { return id[:4] + strings.Repeat("*", 10) + id[14:] }
-func maskPhone(p string) string     { return p[:3] + "****" + p[7:] }
-func (r *rec) names() []string      { return []string{r.head.Name, r.member.Name} }
-func (r *rec) masked() []string     { return []string{maskID(r.head.IDNumber), maskID(r.member.IDNumber)} }
-func (r *rec) fullIDs() []string    { return []string{r.head.IDNumber, r.member.IDNumber, r.head.Phone, r.hh.Phone} }
-func (r *rec) unitData() []string   { return []string{r.grid.Name, r.resp.Name, r.resp.Phone} }
-func (r *rec) householdID() string  { return fmt.Sprint(r.hh.ID) }
-func (r *rec) headID() string       { return fmt.Sprint(r.head.ID) }
+func maskID(id string) string   { return id[:4] + strings.Repeat("*", 10) + id[14:] }
+func maskPhone(p string) string { return p[:3] + "****" + p[7:] }
+func (r *rec) names() []string  { return []string{r.head.Name, r.member.Name} }
+func (r *rec) masked() []string { return []string{maskID(r.head.IDNumber), maskID(r.member.IDNumber)} }
+func (r *rec) fullIDs() []string {
+	return []string{r.head.IDNumber, r.member.IDNumber, r.head.Phone, r.hh.Phone}
+}
+func (r *rec) unitData() []string  { return []string{r.grid.Name, r.resp.Name, r.resp.Phone} }
+func (r *rec) householdID() string { return fmt.Sprint(r.hh.ID) }
+func (r *rec) headID() string      { return fmt.Sprint(r.head.ID) }
 func (r *rec) leaks() []string {
 	return append(append(append(r.names(), r.masked()...), r.fullIDs()...), r.hh.No, r.hh.Address)
 }
@@ -284,7 +286,10 @@ type want struct {
 
 func ok(status int, has ...string) want { return want{status: status, has: has} }
 
-func (x want) not(s ...string) want { x.hasNot = append(append([]string(nil), x.hasNot...), s...); return x }
+func (x want) not(s ...string) want {
+	x.hasNot = append(append([]string(nil), x.hasNot...), s...)
+	return x
+}
 
 // variant is one request of a spec, with its outcome inside and outside scope.
 type variant struct {
@@ -294,7 +299,7 @@ type variant struct {
 	file         []byte     // import upload
 	via          *apptest.Client
 	in, out      want
-	pure         bool        // a successful write that changes no row (logout)
+	pure         bool         // a successful write that changes no row (logout)
 	after        func() error // checked after a successful request
 }
 
@@ -325,7 +330,7 @@ func verify(v variant, exp want, status int, body string) []string {
 			return []string{"export: " + err.Error()}
 		}
 	}
-	if isAPI(v.path) && status >= 400 && !strings.Contains(body, `"error"`) {
+	if isAPI(v.path) && status >= 400 && status != http.StatusUnprocessableEntity && !strings.Contains(body, `"error"`) {
 		bad = append(bad, "API error without a JSON error")
 	}
 	echo := ""

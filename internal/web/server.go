@@ -95,11 +95,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d := time.Since(start)
 		_, pattern := s.mux.Handler(r)
 		s.metrics.observe(pattern, rw.status, d)
+		ri := info(r)
+		level := slog.LevelDebug
 		if rw.status >= 500 || d > time.Second {
-			s.Logger.Warn("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "ms", d.Milliseconds(), "request_id", requestID(r))
-		} else {
-			s.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "ms", d.Milliseconds(), "request_id", requestID(r))
+			level = slog.LevelWarn
 		}
+		s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rw.status,
+			"ms", d.Milliseconds(), "request_id", ri.id, "user", ri.user.Username, "unit", ri.user.UnitCode, "ip", ri.ip)
 	}()
 	rw.Header().Set("X-Content-Type-Options", "nosniff")
 	rw.Header().Set("X-Frame-Options", "DENY")
