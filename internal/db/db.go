@@ -60,16 +60,18 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// busy_timeout first so the other pragmas wait for a busy file too.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=cache_size(-16384)"
+		"&_pragma=foreign_keys(1)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	// The one writer gets a large page cache (filled only as bulk loads need
+	// it: index pages of a million-row import); each reader a small one.
+	write, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-262144)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("db.Open(%q): %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
-	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	read, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-16384)&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("db.Open(%q): %w", path, err)
