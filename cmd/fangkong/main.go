@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -36,7 +37,8 @@ const usage = `fangkong — 县级农村社区疫情防控系统
   fangkong version
 
 --db: sqlite:PATH (default sqlite:./fangkong.db) or postgres://user@host:5432/db
-environment: FANGKONG_DB, FANGKONG_ADDR, FANGKONG_DATA, FANGKONG_LOG=debug, FANGKONG_SECURE_COOKIES=1
+environment: FANGKONG_DB, FANGKONG_ADDR, FANGKONG_DATA, FANGKONG_LOG=debug, FANGKONG_SECURE_COOKIES=1,
+             FANGKONG_TRUSTED_PROXIES=10.0.0.5,10.0.1.0/24 (load balancers whose X-Forwarded-For is believed)
 roles: command township village checkpoint sentinel sampling site tracing inspector admin
 `
 
@@ -77,8 +79,18 @@ func logger() *slog.Logger {
 }
 
 func (c *common) config() app.Config {
-	return app.Config{Addr: c.addr, DB: c.db, Logger: logger(), Version: version,
+	cfg := app.Config{Addr: c.addr, DB: c.db, Logger: logger(), Version: version,
 		SecureCookies: os.Getenv("FANGKONG_SECURE_COOKIES") == "1"}
+	for _, p := range strings.Fields(strings.ReplaceAll(os.Getenv("FANGKONG_TRUSTED_PROXIES"), ",", " ")) {
+		if prefix, err := netip.ParsePrefix(p); err == nil {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
+		} else if addr, err := netip.ParseAddr(p); err == nil {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, netip.PrefixFrom(addr, addr.BitLen()))
+		} else {
+			cfg.Logger.Warn("ignoring FANGKONG_TRUSTED_PROXIES entry", "value", p)
+		}
+	}
+	return cfg
 }
 
 func run(ctx context.Context, args []string) error {

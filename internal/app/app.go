@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"fangkong/internal/audit"
@@ -29,6 +30,8 @@ type Config struct {
 	MaxInFlight   int
 	Version       string
 	Now           func() time.Time
+	// TrustedProxies are load balancers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // App is a running fangkong.
@@ -81,7 +84,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
 	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
-		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version})
+		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
+		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return nil, err
 	}

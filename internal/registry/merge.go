@@ -95,12 +95,15 @@ func (s *Service) Merge(ctx context.Context, who audit.Actor, scope jurisdiction
 	return kept, nil
 }
 
-// MergedFrom lists the records merged into a person (for its history).
+// MergedFrom lists the records merged into a person (for its history)
+// that lie inside the scope.
 func (s *Service) MergedFrom(ctx context.Context, scope jurisdiction.Scope, id int64) ([]PersonRow, error) {
 	if _, err := s.person(ctx, s.db.R(), scope, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.R().QueryContext(ctx, "SELECT "+personColumns+" FROM people p WHERE p.merged_into = $1 ORDER BY p.id", id)
+	lo, hi := scope.Args()
+	rows, err := s.db.R().QueryContext(ctx, "SELECT "+personColumns+
+		" FROM people p WHERE p.merged_into = $1 AND p.unit_code >= $2 AND p.unit_code < $3 ORDER BY p.id", id, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("merged into %d: %w", id, err)
 	}

@@ -147,6 +147,21 @@ func TestHouseholdsAndPeople(t *testing.T) {
 		if _, err := s.Merge(ctx, who, villageA, upd.ID, dup.ID); !errors.Is(err, errs.ErrConflict) {
 			t.Errorf("second merge: %v", err)
 		}
+		// A county cadre merges a record from village B: village A's history
+		// does not show village B's record, the county's does.
+		other, err := s.CreatePerson(ctx, who, county, registry.Person{Name: "王建国", Sex: "男", BirthDate: "1965-05-12", UnitCode: dbtest.VillageB})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Merge(ctx, who, county, kept.ID, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if from, _ := s.MergedFrom(ctx, villageA, kept.ID); len(from) != 1 {
+			t.Errorf("village A sees %d merged records, want 1 (its own)", len(from))
+		}
+		if from, _ := s.MergedFrom(ctx, county, kept.ID); len(from) != 2 {
+			t.Errorf("county sees %d merged records, want 2", len(from))
+		}
 	})
 }
 

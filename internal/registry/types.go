@@ -82,21 +82,21 @@ func ParseGroupNames(s string) (SpecialGroup, []string) {
 
 // Household is a 户: a dwelling registered under a village or a group/estate.
 type Household struct {
-	ID        int64
-	No        string // 户编号, unique, e.g. 610118001001-0001
-	UnitCode  string // village (12 digits) or group/estate (15 digits)
-	GridID    int64  // 0 when not assigned to a grid
-	Address   string
-	Phone     string // household contact phone, may be empty
+	ID       int64
+	No       string // 户编号, unique, e.g. 610118001001-0001
+	UnitCode string // village (12 digits) or group/estate (15 digits)
+	GridID   int64  // 0 when not assigned to a grid
+	Address  string
+	Phone    string // household contact phone, may be empty
 	// CadreName and CadrePhone name the village cadre answerable for the
 	// household (村干部包户).
 	CadreName  string
 	CadrePhone string
-	Members   int    // filled by reads that count members
-	HeadName  string // filled by list reads
-	Version   int64
-	CreatedAt int64 // Unix ms
-	UpdatedAt int64
+	Members    int    // filled by reads that count members
+	HeadName   string // filled by list reads
+	Version    int64
+	CreatedAt  int64 // Unix ms
+	UpdatedAt  int64
 }
 
 // Person is a 人 in the registry.

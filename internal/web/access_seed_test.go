@@ -192,11 +192,10 @@ func (w *world) principal(name string) *principal {
 	return nil
 }
 
-// under lists the records registered in the subtree of code.
-func (w *world) under(code string) []*rec {
+func (w *world) filter(keep func(*rec) bool) []*rec {
 	var out []*rec
 	for _, r := range w.recs {
-		if strings.HasPrefix(r.unit, code) {
+		if keep(r) {
 			out = append(out, r)
 		}
 	}
@@ -232,11 +231,21 @@ func (w *world) version(table string, id int64) int64 {
 	return v
 }
 
-// unitOf returns the unit_code of the row of table whose col is val ("" if none).
-func (w *world) unitOf(table, col, val string) string {
-	var u string
-	w.d.R().QueryRow("SELECT unit_code FROM "+table+" WHERE "+col+" = $1", val).Scan(&u)
-	return u
+func (w *world) tempHousehold(unit string) int64 {
+	h, err := w.e.App.Registry.CreateHousehold(context.Background(), seedActor, jurisdiction.Scope{}, registry.Household{
+		UnitCode: unit, Address: w.uniq("临时住址")})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return h.ID
+}
+
+func (w *world) count(query string, args ...any) int {
+	var n int
+	if err := w.d.R().QueryRow(query, args...).Scan(&n); err != nil {
+		w.t.Fatal(err)
+	}
+	return n
 }
 
 // fingerprint summarises every row an access-controlled write may touch.
@@ -294,7 +303,7 @@ func (x want) not(s ...string) want {
 // variant is one request of a spec, with its outcome inside and outside scope.
 type variant struct {
 	method, path string
-	form         url.Values // pages
+	form         url.Values // a page's form; else body is sent as one
 	body         any        // API JSON
 	file         []byte     // import upload
 	via          *apptest.Client
@@ -314,7 +323,14 @@ func send(c *apptest.Client, v variant) (int, string) {
 	case v.method == http.MethodGet:
 		return c.Get(v.path)
 	}
-	return c.Post(v.path, v.form)
+	form := v.form
+	if body, isMap := v.body.(map[string]any); isMap && form == nil {
+		form = url.Values{}
+		for k, val := range body {
+			form.Set(k, fmt.Sprint(val))
+		}
+	}
+	return c.Post(v.path, form)
 }
 
 // verify lists what is wrong with a response.

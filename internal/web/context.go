@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"fangkong/internal/audit"
@@ -53,20 +54,38 @@ func actor(r *http.Request) audit.Actor {
 	return ri.user.Actor(ri.ip, ri.id)
 }
 
-// clientIP takes the peer address; X-Forwarded-For is trusted only from a
-// proxy on the loopback or a private network.
+// clientIP takes the peer address; X-Forwarded-For is believed only when
+// the peer is a trusted proxy (loopback by default, or Deps.TrustedProxies).
 func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	if ip := net.ParseIP(host); ip != nil && (ip.IsLoopback() || ip.IsPrivate()) {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first := strings.TrimSpace(strings.Split(xff, ",")[0])
-			if net.ParseIP(first) != nil {
-				return first
-			}
-		}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trustedProxy(peer.Unmap()) {
+		return host
+	}
+	xff := r.Header.Get("X-Forwarded-For")
+	if xff == "" {
+		return host
+	}
+	// The right-most address is the one the trusted proxy saw.
+	parts := strings.Split(xff, ",")
+	last := strings.TrimSpace(parts[len(parts)-1])
+	if _, err := netip.ParseAddr(last); err == nil {
+		return last
 	}
 	return host
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	if len(s.TrustedProxies) == 0 {
+		return a.IsLoopback()
+	}
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -105,3 +105,4 @@ func TestMalformedRequests(t *testing.T) {
 		}
 	})
 }
+

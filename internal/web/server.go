@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"fangkong/internal/audit"
@@ -35,6 +36,9 @@ type Deps struct {
 	// MaxInFlight bounds concurrent requests; beyond it the server answers 503.
 	MaxInFlight int
 	Version     string
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed; empty means loopback only.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the parsed templates and the route table.
