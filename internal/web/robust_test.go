@@ -105,4 +105,3 @@ func TestMalformedRequests(t *testing.T) {
 		}
 	})
 }
-
