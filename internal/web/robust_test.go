@@ -1,8 +1,9 @@
 package web_test
 
 import (
-	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,15 +22,14 @@ func TestOverloadAnswers503(t *testing.T) {
 	d := dbtest.SQLite(t)
 	dbtest.Tree(t, d)
 	e := apptest.StartWith(t, d, func(c *app.Config) { c.MaxInFlight = 1 })
-	// Occupy the only slot with a login form whose body never finishes.
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "POST", e.Server.URL+"/login", pr)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	go http.DefaultClient.Do(req)
-	pw.Write([]byte("username=a&password="))
+	// Occupy the only slot with a login form whose body never finishes: the
+	// request says 100 bytes and sends 10.
+	conn, err := net.Dial("tcp", e.Server.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=a")
 	var status int
 	var retry string
 	for i := 0; i < 100; i++ {
@@ -51,8 +51,7 @@ func TestOverloadAnswers503(t *testing.T) {
 	if status != http.StatusServiceUnavailable || retry == "" {
 		t.Fatalf("saturated server: %d, Retry-After %q", status, retry)
 	}
-	cancel()
-	pw.CloseWithError(io.ErrUnexpectedEOF)
+	conn.Close()
 	for i := 0; i < 100; i++ {
 		resp, err := http.Get(e.Server.URL + "/healthz")
 		if err == nil {
