@@ -102,6 +102,10 @@ func (e *Env) Login(t testing.TB, username, password string) *Client {
 	}
 	_, body = c.Get("/account")
 	if m = csrfRE.FindStringSubmatch(body); m == nil {
+		_, body = c.Get("/password") // an account that must change its password first
+		m = csrfRE.FindStringSubmatch(body)
+	}
+	if m == nil {
 		t.Fatalf("login %s: no session CSRF token", username)
 	}
 	c.CSRF = m[1]

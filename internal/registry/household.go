@@ -70,8 +70,8 @@ func (s *Service) Households(ctx context.Context, scope jurisdiction.Scope, f Ho
 	}
 	limit, offset := pageBounds(f.Limit, f.Offset)
 	q := "SELECT " + householdColumns + `,
-		(SELECT COUNT(*) FROM people p WHERE p.household_id = h.id AND p.merged_into IS NULL),
-		COALESCE((SELECT MIN(p.name) FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.merged_into IS NULL), '')
+		(SELECT COUNT(*) FROM people p WHERE p.household_id = h.id AND p.active = 1),
+		COALESCE((SELECT MIN(p.name) FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.active = 1), '')
 		FROM households h WHERE ` + where + fmt.Sprintf(" ORDER BY h.unit_code, h.no LIMIT %d OFFSET %d", limit, offset)
 	rows, err := s.db.R().QueryContext(ctx, q, args...)
 	if err != nil {

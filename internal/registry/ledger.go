@@ -57,12 +57,12 @@ func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope juris
 	rows, err := s.db.R().QueryContext(ctx, `SELECT h.unit_code, h.no, h.address, h.phone, COALESCE(g.name, ''), h.cadre_name, h.cadre_phone,
 			p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
 		FROM households h
-		LEFT JOIN people p ON p.household_id = h.id AND p.merged_into IS NULL
+		LEFT JOIN people p ON p.household_id = h.id AND p.active = 1
 		LEFT JOIN grids g ON g.id = h.grid_id
 		WHERE h.unit_code >= $1 AND h.unit_code < $2
 		UNION ALL
 		SELECT p.unit_code, '', '', '', '', '', '', p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
-		FROM people p WHERE p.unit_code >= $1 AND p.unit_code < $2 AND p.household_id IS NULL AND p.merged_into IS NULL
+		FROM people p WHERE p.unit_code >= $1 AND p.unit_code < $2 AND p.household_id IS NULL AND p.active = 1
 		ORDER BY 1, 2, 17`, lo, hi)
 	if err != nil {
 		return 0, fmt.Errorf("export ledger %s: %w", unitCode, err)

@@ -9,6 +9,7 @@ import (
 
 type existingPerson struct {
 	id, household, merged int64
+	active                bool
 	unit                  string
 }
 
@@ -59,6 +60,10 @@ func (im *importer) apply(batch []ledgerRow) error {
 			}
 			if ex.merged != 0 {
 				im.rep.fail(lr.row, ColIDNumber, fmt.Sprintf("该身份证号的记录已合并到人员 %d", ex.merged))
+				continue
+			}
+			if !ex.active {
+				im.rep.fail(lr.row, ColIDNumber, "该人员已注销（迁出/死亡），如确已返回请先在人员页面撤销注销")
 				continue
 			}
 		}
@@ -128,7 +133,7 @@ func (im *importer) apply(batch []ledgerRow) error {
 		if p.IDNumber == "" && hh != nil && !created[lr.hhNo] {
 			// No ID: the same name and birth date in the same household is the same person.
 			var id int64
-			err := im.tx.QueryRowContext(im.ctx, "SELECT id FROM people WHERE household_id = $1 AND name = $2 AND birth_date = $3 AND merged_into IS NULL",
+			err := im.tx.QueryRowContext(im.ctx, "SELECT id FROM people WHERE household_id = $1 AND name = $2 AND birth_date = $3 AND active = 1",
 				hh, p.Name, p.BirthDate).Scan(&id)
 			if err == nil {
 				if err := im.updatePerson(id, p, hh); err != nil {
@@ -228,7 +233,7 @@ func (im *importer) lookupPeople(batch []ledgerRow) (map[string]existingPerson, 
 	if len(args) == 0 {
 		return out, nil
 	}
-	rows, err := im.tx.QueryContext(im.ctx, "SELECT id, id_number, unit_code, COALESCE(household_id, 0), COALESCE(merged_into, 0) FROM people WHERE id_number IN ("+
+	rows, err := im.tx.QueryContext(im.ctx, "SELECT id, id_number, unit_code, COALESCE(household_id, 0), COALESCE(merged_into, 0), active FROM people WHERE id_number IN ("+
 		placeholders(1, len(args))+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("look up people: %w", err)
@@ -237,9 +242,11 @@ func (im *importer) lookupPeople(batch []ledgerRow) (map[string]existingPerson, 
 	for rows.Next() {
 		var e existingPerson
 		var idn string
-		if err := rows.Scan(&e.id, &idn, &e.unit, &e.household, &e.merged); err != nil {
+		var active int
+		if err := rows.Scan(&e.id, &idn, &e.unit, &e.household, &e.merged, &active); err != nil {
 			return nil, err
 		}
+		e.active = active == 1
 		out[idn] = e
 	}
 	return out, rows.Err()

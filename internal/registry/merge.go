@@ -40,6 +40,9 @@ func (s *Service) Merge(ctx context.Context, who audit.Actor, scope jurisdiction
 		if keep.MergedInto != 0 || drop.MergedInto != 0 {
 			return &errs.Conflict{Message: "其中一条记录已被合并过"}
 		}
+		if !keep.Active {
+			return &errs.Conflict{Message: "保留的记录已注销，请先撤销注销"}
+		}
 		if keep.IDNumber != "" && drop.IDNumber != "" && keep.IDNumber != drop.IDNumber &&
 			(keep.BirthDate != drop.BirthDate || keep.Sex != drop.Sex) {
 			return errs.Invalidf("合并", "两条记录的身份证号出生日期或性别不同，不是同一人")
@@ -73,7 +76,7 @@ func (s *Service) Merge(ctx context.Context, who audit.Actor, scope jurisdiction
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE people SET merged_into = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+		if _, err := tx.ExecContext(ctx, "UPDATE people SET merged_into = $1, active = 0, version = version + 1, updated_at = $2 WHERE id = $3",
 			keep.ID, now, drop.ID); err != nil {
 			return err
 		}

@@ -17,12 +17,16 @@ import (
 )
 
 const personColumns = `p.id, COALESCE(p.id_number, ''), p.name, p.sex, p.birth_date, p.phone, COALESCE(p.household_id, 0),
-	p.relation, p.unit_code, p.residence, p.groups, p.note, COALESCE(p.merged_into, 0), p.version, p.created_at, p.updated_at`
+	p.relation, p.unit_code, p.residence, p.groups, p.note, COALESCE(p.merged_into, 0), p.active, p.left_reason, p.left_on,
+	p.version, p.created_at, p.updated_at`
 
 func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 	var p Person
+	var active int
 	err := row.Scan(&p.ID, &p.IDNumber, &p.Name, &p.Sex, &p.BirthDate, &p.Phone, &p.HouseholdID,
-		&p.Relation, &p.UnitCode, &p.Residence, &p.Groups, &p.Note, &p.MergedInto, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+		&p.Relation, &p.UnitCode, &p.Residence, &p.Groups, &p.Note, &p.MergedInto, &active, &p.LeftReason, &p.LeftOn,
+		&p.Version, &p.CreatedAt, &p.UpdatedAt)
+	p.Active = active == 1
 	return p, err
 }
 
@@ -82,8 +86,10 @@ type PersonFilter struct {
 	Residence   string
 	Group       SpecialGroup
 	HouseholdID int64
-	Limit       int
-	Offset      int
+	// Deregistered lists the people deregistered (注销) instead of those on the register.
+	Deregistered bool
+	Limit        int
+	Offset       int
 }
 
 // People searches people inside the scope. ID numbers and phones come back
@@ -96,7 +102,10 @@ func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f Person
 		scope = jurisdiction.ScopeOf(f.Unit)
 	}
 	lo, hi := scope.Args()
-	where := []string{"p.unit_code >= $1", "p.unit_code < $2", "p.merged_into IS NULL"}
+	where := []string{"p.unit_code >= $1", "p.unit_code < $2", "p.active = 1"}
+	if f.Deregistered {
+		where[2] = "p.active = 0 AND p.merged_into IS NULL"
+	}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -277,6 +286,9 @@ func (s *Service) UpdatePerson(ctx context.Context, who audit.Actor, scope juris
 	}
 	if old.MergedInto != 0 {
 		return Person{}, &errs.Conflict{Message: "该记录已合并，请修改合并后的记录"}
+	}
+	if !old.Active {
+		return Person{}, &errs.Conflict{Message: "该人员已注销（" + old.LeftReason + "），请先撤销注销"}
 	}
 	if err := s.validatePerson(ctx, scope, &p); err != nil {
 		return Person{}, err

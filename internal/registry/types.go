@@ -18,6 +18,9 @@ const (
 // ResidenceStatuses lists the valid statuses in display order.
 var ResidenceStatuses = []string{ResidentLocal, ResidentWorking, ResidentStudy, ResidentBack}
 
+// Reasons for deregistering a person (注销原因).
+var LeaveReasons = []string{"迁出", "死亡", "其他"}
+
 // Relations to the head of household (与户主关系).
 var Relations = []string{"户主", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "儿媳", "女婿", "其他"}
 
@@ -114,7 +117,11 @@ type Person struct {
 	Groups      SpecialGroup
 	Note        string
 	MergedInto  int64 // non-zero when this record was merged into another
-	Version     int64
-	CreatedAt   int64
-	UpdatedAt   int64
+	// Active is false for records merged away or deregistered (注销).
+	Active     bool
+	LeftReason string // 迁出/死亡/其他, when deregistered
+	LeftOn     string // YYYY-MM-DD
+	Version    int64
+	CreatedAt  int64
+	UpdatedAt  int64
 }

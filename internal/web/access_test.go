@@ -8,6 +8,7 @@ package web_test
 // refused change no row. The world is seeded in access_seed_test.go.
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -317,6 +318,18 @@ func specs() []spec {
 			vs = append(vs, variant{path: fmt.Sprintf("%s/people/%d/merge", pre, pr[0]), body: m{"other": pr[1]}, in: ok(st(api, 303, 200)), out: x.notFound()})
 		}
 		return vs
+	})
+	twin("POST /people/{id}/deregister", "POST /api/v1/people/{id}/deregister", W, kRecord, func(x *tc, pre string, api bool) []variant {
+		t := x.w.tempPerson(x.r.unit)
+		return []variant{{path: fmt.Sprintf("%s/people/%d/deregister", pre, t), body: m{"reason": "迁出", "date": "2026-01-02"},
+			in: ok(st(api, 303, 200)), out: x.notFound()}}
+	})
+	twin("POST /people/{id}/reinstate", "POST /api/v1/people/{id}/reinstate", W, kRecord, func(x *tc, pre string, api bool) []variant {
+		t := x.w.tempPerson(x.r.unit)
+		if _, err := x.w.e.App.Registry.Deregister(context.Background(), seedActor, jurisdiction.Scope{}, t, "死亡", "2026-01-02"); err != nil {
+			x.w.t.Fatal(err)
+		}
+		return []variant{{path: fmt.Sprintf("%s/people/%d/reinstate", pre, t), in: ok(st(api, 303, 200)), out: x.notFound()}}
 	})
 	twin("POST /households", "POST /api/v1/households", W, kRecord, func(x *tc, pre string, api bool) []variant {
 		a := x.w.uniq("新户住址")

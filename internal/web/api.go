@@ -32,6 +32,8 @@ func (s *Server) apiRoutes() {
 	s.api("GET /api/v1/people/{id}", auth.CapPeopleRead, s.apiPerson)
 	s.api("PUT /api/v1/people/{id}", auth.CapPeopleWrite, s.apiUpdatePerson)
 	s.api("POST /api/v1/people/{id}/merge", auth.CapPeopleWrite, s.apiMerge)
+	s.api("POST /api/v1/people/{id}/deregister", auth.CapPeopleWrite, s.apiDeregister)
+	s.api("POST /api/v1/people/{id}/reinstate", auth.CapPeopleWrite, s.apiReinstate)
 
 	s.api("GET /api/v1/households", auth.CapPeopleRead, s.apiHouseholds)
 	s.api("POST /api/v1/households", auth.CapPeopleWrite, s.apiCreateHousehold)
@@ -88,6 +90,9 @@ type personJSON struct {
 	Groups      string `json:"special_groups"`
 	Note        string `json:"note,omitempty"`
 	MergedInto  int64  `json:"merged_into,omitempty"`
+	Active      *bool  `json:"active,omitempty"`
+	LeftReason  string `json:"left_reason,omitempty"`
+	LeftOn      string `json:"left_on,omitempty"`
 	Version     int64  `json:"version,omitempty"`
 }
 
@@ -101,6 +106,8 @@ func (s *Server) personOut(p registry.Person) personJSON {
 	out := personRowOut(registry.PersonRow{ID: p.ID, Name: p.Name, Sex: p.Sex, BirthDate: p.BirthDate, HouseholdID: p.HouseholdID,
 		Relation: p.Relation, UnitCode: p.UnitCode, Residence: p.Residence, Groups: p.Groups})
 	out.IDNumber, out.Phone, out.Note, out.MergedInto, out.Version = p.IDNumber, p.Phone, p.Note, p.MergedInto, p.Version
+	active := p.Active
+	out.Active, out.LeftReason, out.LeftOn = &active, p.LeftReason, p.LeftOn
 	out.IDMasked, out.PhoneMasked = personal.MaskID(p.IDNumber), personal.MaskPhone(p.Phone)
 	out.Age = ageToday(p.BirthDate, s.Now)
 	return out

@@ -211,6 +211,37 @@ func (s *Server) apiMerge(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, s.personOut(kept))
 }
 
+func (s *Server) apiDeregister(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+		Date   string `json:"date"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Registry.Deregister(r.Context(), actor(r), currentUser(r).Scope(), id, in.Reason, in.Date)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.personOut(p))
+}
+
+func (s *Server) apiReinstate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.Registry.Reinstate(r.Context(), actor(r), currentUser(r).Scope(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.personOut(p))
+}
+
 func (s *Server) apiHouseholds(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit, offset := listParams(q)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
@@ -49,7 +50,8 @@ func groupOf(name string) registry.SpecialGroup {
 func personFilter(q url.Values, page int) registry.PersonFilter {
 	hh, _ := strconv.ParseInt(q.Get("household"), 10, 64)
 	return registry.PersonFilter{Unit: q.Get("unit"), Q: strings.TrimSpace(q.Get("q")), Residence: q.Get("residence"),
-		Group: groupOf(q.Get("group")), HouseholdID: hh, Limit: pageSize + 1, Offset: (page - 1) * pageSize}
+		Group: groupOf(q.Get("group")), HouseholdID: hh, Deregistered: q.Get("status") == "left",
+		Limit: pageSize + 1, Offset: (page - 1) * pageSize}
 }
 
 func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +84,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := map[string]any{"P": p, "Age": 0}
+	d := map[string]any{"P": p, "LeaveReasons": registry.LeaveReasons, "Today": clock.Day(s.Now())}
 	if p.HouseholdID != 0 {
 		if h, err := s.Registry.Household(ctx, scope, p.HouseholdID); err == nil {
 			d["Household"] = h
@@ -246,4 +248,27 @@ func (s *Server) personMerge(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/people/"+strconv.FormatInt(id, 10), "已合并")
+}
+
+func (s *Server) personDeregister(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.Registry.Deregister(r.Context(), actor(r), currentUser(r).Scope(), id, r.FormValue("reason"), r.FormValue("date"))
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/people/"+strconv.FormatInt(id, 10), "已注销："+p.LeftReason)
+}
+
+func (s *Server) personReinstate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Registry.Reinstate(r.Context(), actor(r), currentUser(r).Scope(), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/people/"+strconv.FormatInt(id, 10), "已撤销注销，恢复在册")
 }

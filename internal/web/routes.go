@@ -28,6 +28,8 @@ func (s *Server) pageRoutes() {
 	s.page("GET /people/{id}/edit", auth.CapPeopleWrite, s.personEdit)
 	s.page("POST /people/{id}", auth.CapPeopleWrite, s.personUpdate)
 	s.page("POST /people/{id}/merge", auth.CapPeopleWrite, s.personMerge)
+	s.page("POST /people/{id}/deregister", auth.CapPeopleWrite, s.personDeregister)
+	s.page("POST /people/{id}/reinstate", auth.CapPeopleWrite, s.personReinstate)
 
 	s.page("GET /households", auth.CapPeopleRead, s.householdList)
 	s.page("GET /households/new", auth.CapPeopleWrite, s.householdNew)

@@ -51,12 +51,15 @@ CREATE TABLE people (
     groups       INTEGER NOT NULL DEFAULT 0,
     note         TEXT NOT NULL DEFAULT '',
     merged_into  INTEGER REFERENCES people (id),
+    active       INTEGER NOT NULL DEFAULT 1,
+    left_reason  TEXT NOT NULL DEFAULT '',
+    left_on      TEXT NOT NULL DEFAULT '',
     version      INTEGER NOT NULL DEFAULT 1,
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );
 CREATE INDEX people_unit ON people (unit_code, household_id);
-CREATE INDEX people_stats ON people (merged_into, unit_code, residence, groups);
+CREATE INDEX people_stats ON people (active, unit_code, residence, groups);
 CREATE INDEX people_household ON people (household_id);
 CREATE INDEX people_name ON people (name);
 CREATE INDEX people_phone ON people (phone);
