@@ -37,6 +37,20 @@ func (s *Service) Household(ctx context.Context, scope jurisdiction.Scope, id in
 	return h, nil
 }
 
+// HouseholdByNo finds a household by its 户编号 inside the scope.
+func (s *Service) HouseholdByNo(ctx context.Context, scope jurisdiction.Scope, no string) (Household, error) {
+	lo, hi := scope.Args()
+	h, err := scanHousehold(s.db.R().QueryRowContext(ctx, "SELECT "+householdColumns+
+		" FROM households h WHERE h.no = $1 AND h.unit_code >= $2 AND h.unit_code < $3", strings.TrimSpace(no), lo, hi))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Household{}, fmt.Errorf("household %q: %w", no, errs.ErrNotFound)
+	}
+	if err != nil {
+		return Household{}, fmt.Errorf("household %q: %w", no, err)
+	}
+	return h, nil
+}
+
 // HouseholdFilter narrows a household list.
 type HouseholdFilter struct {
 	Unit   string // village or group inside the scope; "" = whole scope

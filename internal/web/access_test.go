@@ -139,6 +139,9 @@ func specs() []spec {
 	add("GET /api/v1/me", "", kGlobal, func(x *tc) []variant {
 		return get("/api/v1/me", ok(200, `"unit_code":"`+x.p.user.UnitCode+`"`, `"role":"`+string(x.p.user.Role)+`"`), want{})
 	})
+	add("GET /ledger/template", IM, kGlobal, func(x *tc) []variant {
+		return get("/ledger/template", xlsxWant([]string{"身份证号", "户编号"}, gather(x.scoped(false), (*rec).names)), want{})
+	})
 	s = append(s, spec{pattern: "GET /ledger", need: EX, kind: kGlobal, build: func(x *tc) []variant {
 		return get("/ledger", ok(200, "台账导入导出"), want{})
 	}})

@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/registry"
+	"fangkong/internal/sheet"
 )
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
@@ -42,6 +43,17 @@ func (s *Server) ledgerExport(w http.ResponseWriter, r *http.Request) error {
 		s.Logger.Error("export", "err", err, "unit", unit, "request_id", requestID(r))
 	}
 	return nil
+}
+
+// ledgerTemplate serves an empty ledger (the headers only) to fill in.
+func (s *Server) ledgerTemplate(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"template.xlsx\"; filename*=UTF-8''"+url.PathEscape("台账导入模板.xlsx"))
+	sw, err := sheet.NewWriter(w, "台账", registry.LedgerHeaders, nil)
+	if err != nil {
+		return err
+	}
+	return sw.Close()
 }
 
 // saveUpload copies the uploaded file to a temporary file the importer can

@@ -123,13 +123,12 @@ func (s *Server) personFormData(r *http.Request, p registry.Person, isNew bool) 
 			return f, err
 		}
 		f.Household = &h
-	} else {
-		units, err := s.residentUnits(r)
-		if err != nil {
-			return f, err
-		}
-		f.Units = units
 	}
+	units, err := s.residentUnits(r)
+	if err != nil {
+		return f, err
+	}
+	f.Units = units
 	return f, nil
 }
 
@@ -161,7 +160,9 @@ func (s *Server) personNew(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "person_form", "登记人员", f)
 }
 
-func personFromForm(r *http.Request) registry.Person {
+// personFromForm reads the person form; a 户编号 typed in moves the person
+// into that household (it must lie in the user's scope).
+func (s *Server) personFromForm(r *http.Request) (registry.Person, error) {
 	hh, _ := strconv.ParseInt(r.FormValue("household_id"), 10, 64)
 	ver, _ := strconv.ParseInt(r.FormValue("version"), 10, 64)
 	var groups registry.SpecialGroup
@@ -169,9 +170,20 @@ func personFromForm(r *http.Request) registry.Person {
 		n, _ := strconv.ParseInt(g, 10, 64)
 		groups |= registry.SpecialGroup(n)
 	}
-	return registry.Person{Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"), Sex: r.FormValue("sex"),
+	p := registry.Person{Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"), Sex: r.FormValue("sex"),
 		BirthDate: r.FormValue("birth_date"), Phone: r.FormValue("phone"), HouseholdID: hh, Relation: r.FormValue("relation"),
 		UnitCode: r.FormValue("unit_code"), Residence: r.FormValue("residence"), Groups: groups, Note: r.FormValue("note"), Version: ver}
+	if _, sent := r.Form["household_no"]; sent {
+		p.HouseholdID = 0
+		if no := strings.TrimSpace(r.FormValue("household_no")); no != "" {
+			h, err := s.Registry.HouseholdByNo(r.Context(), currentUser(r).Scope(), no)
+			if err != nil {
+				return p, errs.Invalidf("户编号", "户编号 %s 不存在或不在您的辖区内", no)
+			}
+			p.HouseholdID = h.ID
+		}
+	}
+	return p, nil
 }
 
 // formError re-renders a form with the validation message, or passes
@@ -186,8 +198,11 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, tm
 
 func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) error {
 	r.ParseForm()
-	p := personFromForm(r)
-	created, err := s.Registry.CreatePerson(r.Context(), actor(r), currentUser(r).Scope(), p)
+	p, err := s.personFromForm(r)
+	created := p
+	if err == nil {
+		created, err = s.Registry.CreatePerson(r.Context(), actor(r), currentUser(r).Scope(), p)
+	}
 	if err != nil {
 		f, ferr := s.personFormData(r, p, true)
 		if ferr != nil {
@@ -223,9 +238,12 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	r.ParseForm()
-	p := personFromForm(r)
+	p, err := s.personFromForm(r)
 	p.ID = id
-	if _, err := s.Registry.UpdatePerson(r.Context(), actor(r), currentUser(r).Scope(), p); err != nil {
+	if err == nil {
+		_, err = s.Registry.UpdatePerson(r.Context(), actor(r), currentUser(r).Scope(), p)
+	}
+	if err != nil {
 		f, ferr := s.personFormData(r, p, false)
 		if ferr != nil {
 			return err

@@ -40,6 +40,7 @@ func (s *Server) pageRoutes() {
 
 	s.page("GET /ledger", anyUser, s.ledgerPage)
 	s.page("GET /ledger/export", auth.CapPeopleExport, s.ledgerExport)
+	s.page("GET /ledger/template", auth.CapPeopleImport, s.ledgerTemplate)
 	s.page("POST /ledger/import", auth.CapPeopleImport, s.ledgerImport)
 
 	s.page("GET /audit", auth.CapAuditRead, s.auditPage)

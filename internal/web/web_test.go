@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
 )
 
 func TestLoginAndScope(t *testing.T) {
@@ -125,3 +127,48 @@ var (
 	actorForTest    = audit.Actor{Username: "test", Role: "admin"}
 	jurisdictionAll = jurisdiction.Scope{}
 )
+
+// A cadre moves a person into another household by typing its 户编号; a
+// household of another village is refused and nothing changes.
+func TestMovePersonBetweenHouseholds(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		dbtest.Tree(t, d)
+		e := apptest.Start(t, d)
+		e.AddUser(t, "wgy", auth.RoleVillage, dbtest.VillageA)
+		c := e.Login(t, "wgy", apptest.Password)
+		reg, ctx := e.App.Registry, t.Context()
+		h1, _ := reg.CreateHousehold(ctx, actorForTest, jurisdictionAll, registryHousehold(dbtest.VillageA, "西街1号"))
+		h2, _ := reg.CreateHousehold(ctx, actorForTest, jurisdictionAll, registryHousehold(dbtest.GroupA1, "滨河花园2号楼"))
+		hb, _ := reg.CreateHousehold(ctx, actorForTest, jurisdictionAll, registryHousehold(dbtest.VillageB, "余下村3号"))
+		status, _ := c.Post("/people", url.Values{"name": {"孙小红"}, "sex": {"女"}, "birth_date": {"1995-05-05"},
+			"household_no": {h1.No}, "relation": {"子女"}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("create in household: %d", status)
+		}
+		var id, hh int64
+		var unit string
+		d.R().QueryRow("SELECT id, household_id, unit_code FROM people WHERE name = '孙小红'").Scan(&id, &hh, &unit)
+		if hh != h1.ID || unit != dbtest.VillageA {
+			t.Fatalf("created in household %d unit %s", hh, unit)
+		}
+		form := url.Values{"name": {"孙小红"}, "sex": {"女"}, "birth_date": {"1995-05-05"}, "relation": {"儿媳"}, "version": {"1"}}
+		form.Set("household_no", hb.No)
+		if status, body := c.Post("/people/"+itoa(id), form); status != http.StatusBadRequest || !strings.Contains(body, "不在您的辖区内") {
+			t.Errorf("move into another village's household: %d", status)
+		}
+		form.Set("household_no", h2.No)
+		if status, _ := c.Post("/people/"+itoa(id), form); status != http.StatusSeeOther {
+			t.Fatalf("move: %d", status)
+		}
+		d.R().QueryRow("SELECT household_id, unit_code FROM people WHERE id = $1", id).Scan(&hh, &unit)
+		if hh != h2.ID || unit != dbtest.GroupA1 {
+			t.Errorf("after the move: household %d unit %s, want %d %s", hh, unit, h2.ID, dbtest.GroupA1)
+		}
+	})
+}
+
+func registryHousehold(unit, address string) registry.Household {
+	return registry.Household{UnitCode: unit, Address: address}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
