@@ -35,6 +35,22 @@ const (
 	CapUsersManage   Capability = "users.manage"
 	CapAuditRead     Capability = "audit.read"
 	CapRegionsImport Capability = "regions.import"
+
+	// Returnees (返乡人员), risk areas, big-data push lists and sweeps.
+	CapRiskAreas   Capability = "riskareas.manage" // keep the risk-area list (中高风险地区)
+	CapPushImport  Capability = "push.import"      // import big-data push lists, download feedback (回传)
+	CapSweepManage Capability = "sweeps.manage"    // open and close door-to-door sweep rounds (敲门排查)
+
+	// Control measures (管控措施), the policy table and quarantine sites.
+	CapPolicyManage    Capability = "policy.manage"    // edit, preview and apply policy versions (防控政策)
+	CapMeasuresWrite   Capability = "measures.write"   // assign categories, record health checks and tests
+	CapMeasuresRelease Capability = "measures.release" // confirm release (解除)
+	CapSitesManage     Capability = "sites.manage"     // quarantine sites, rooms, check-in and check-out (隔离点)
+
+	// Mass testing (全员核酸).
+	CapCampaignsManage Capability = "campaigns.manage" // open testing rounds, sampling points and labs
+	CapSamplingWrite   Capability = "sampling.write"   // register tubes and samples (采样)
+	CapResultsUpload   Capability = "results.upload"   // upload lab results (检测结果)
 )
 
 // RoleInfo describes a role.
@@ -47,20 +63,22 @@ type RoleInfo struct {
 }
 
 var (
-	staff    = []Capability{CapPeopleRead, CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite}
+	staff    = []Capability{CapPeopleRead, CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresWrite, CapMeasuresRelease}
+	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage)
+	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
 // Roles lists every role in display order.
 var Roles = []RoleInfo{
-	{RoleCommand, "指挥部", []int{1, 2, 3}, staff},
-	{RoleTownship, "镇街干部", []int{4}, staff},
+	{RoleCommand, "指挥部", []int{1, 2, 3}, command},
+	{RoleTownship, "镇街干部", []int{4}, township},
 	{RoleVillage, "村社干部/网格员", []int{5, 6}, staff},
-	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleRead}},
-	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleRead}},
-	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleRead}},
-	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleRead}},
-	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleRead}},
+	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite}},
+	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite}},
+	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleRead, CapSamplingWrite, CapResultsUpload}},
+	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite, CapSitesManage}},
+	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite}},
 	{RoleInspector, "督查", anyLevel, []Capability{CapPeopleRead, CapAuditRead}},
 	{RoleAdmin, "系统管理员", anyLevel, []Capability{CapPeopleRead, CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport}},
 }

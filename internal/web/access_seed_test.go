@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -42,6 +43,11 @@ type rec struct {
 	grid         jurisdiction.Grid
 	resp         jurisdiction.Responsible
 	holder       auth.User // a village account there, never logged in
+	// extra holds IDs and values that features seed in this village
+	// (featureSeeds); extraLeaks are strings of those records that must
+	// never reach anyone outside the village's scope.
+	extra      map[string]string
+	extraLeaks []string
 }
 
 var recordSeeds = []struct {
@@ -123,7 +129,7 @@ func seedWorld(t *testing.T, d *db.DB) *world {
 	}
 	tails := map[string]string{}
 	for _, s := range recordSeeds {
-		r := &rec{key: s.key, unit: s.unit}
+		r := &rec{key: s.key, unit: s.unit, extra: map[string]string{}}
 		var err error
 		r.grid, err = e.App.Units.AddGrid(ctx, all, s.unit, s.grid)
 		must(err)
@@ -164,6 +170,9 @@ func seedWorld(t *testing.T, d *db.DB) *world {
 		p.sess = e.Login(t, p.username, apptest.Password)
 		p.token = e.TokenClient(t, p.user)
 		w.principals = append(w.principals, p)
+	}
+	for _, f := range featureSeeds {
+		f(w)
 	}
 	// The audit log gets an entry about a VillageB person, seen from the county.
 	if st, _ := w.principal("command").sess.Get(fmt.Sprintf("/people/%d", w.rec("B").head.ID)); st != http.StatusOK {
@@ -253,6 +262,7 @@ func (w *world) fingerprint() string {
 	parts := []string{"COUNT(*) FROM people", "SUM(version) FROM people", "COUNT(*) FROM households", "SUM(version) FROM households",
 		"COUNT(*) FROM grids", "COUNT(*) FROM units", "COUNT(*) FROM responsibles", "COUNT(*) FROM users", "SUM(disabled) FROM users",
 		"SUM(updated_at) FROM users", "COUNT(*) FROM person_merges", "COUNT(*) FROM api_tokens", "COUNT(*) FROM api_tokens WHERE revoked_at <> 0"}
+	parts = append(parts, fingerprintParts...)
 	cols := make([]string, len(parts))
 	for i, p := range parts {
 		agg, from, _ := strings.Cut(p, " FROM ")
@@ -280,7 +290,7 @@ func (r *rec) unitData() []string  { return []string{r.grid.Name, r.resp.Name, r
 func (r *rec) householdID() string { return fmt.Sprint(r.hh.ID) }
 func (r *rec) headID() string      { return fmt.Sprint(r.head.ID) }
 func (r *rec) leaks() []string {
-	return append(append(append(r.names(), r.masked()...), r.fullIDs()...), r.hh.No, r.hh.Address)
+	return append(append(append(append(r.names(), r.masked()...), r.fullIDs()...), r.hh.No, r.hh.Address), r.extraLeaks...)
 }
 
 // --- requests and checks
@@ -423,12 +433,12 @@ func (w *world) anonymous(v variant) []string {
 	return nil
 }
 
-// declaredRoutes reads the route tables (routes.go, api.go): pattern → the
+// declaredRoutes reads the route tables (routes*.go, api*.go): pattern → the
 // capability expression they name.
 func declaredRoutes(t *testing.T) map[string]string {
 	re := regexp.MustCompile(`s\.(?:page|api)\("([A-Z]+ [^"]+)",\s*([\w.]+),`)
 	out := map[string]string{}
-	for _, f := range []string{"routes.go", "api.go"} {
+	for _, f := range routeFiles(t) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -445,4 +455,27 @@ func declaredRoutes(t *testing.T) map[string]string {
 
 var capNames = map[string]auth.Capability{"anyUser": "", "auth.CapPeopleRead": auth.CapPeopleRead, "auth.CapPeopleWrite": auth.CapPeopleWrite,
 	"auth.CapPeopleExport": auth.CapPeopleExport, "auth.CapPeopleImport": auth.CapPeopleImport, "auth.CapUnitsWrite": auth.CapUnitsWrite,
-	"auth.CapUsersManage": auth.CapUsersManage, "auth.CapAuditRead": auth.CapAuditRead}
+	"auth.CapUsersManage": auth.CapUsersManage, "auth.CapAuditRead": auth.CapAuditRead,
+	"auth.CapRiskAreas": auth.CapRiskAreas, "auth.CapPushImport": auth.CapPushImport, "auth.CapSweepManage": auth.CapSweepManage,
+	"auth.CapPolicyManage": auth.CapPolicyManage, "auth.CapMeasuresWrite": auth.CapMeasuresWrite, "auth.CapMeasuresRelease": auth.CapMeasuresRelease,
+	"auth.CapSitesManage": auth.CapSitesManage, "auth.CapCampaignsManage": auth.CapCampaignsManage, "auth.CapSamplingWrite": auth.CapSamplingWrite,
+	"auth.CapResultsUpload": auth.CapResultsUpload,
+}
+
+// routeFiles are the source files holding route tables: routes.go, api.go
+// and one routes_<feature>.go per feature.
+func routeFiles(t *testing.T) []string {
+	var out []string
+	for _, g := range []string{"routes*.go", "api*.go"} {
+		m, err := filepath.Glob(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range m {
+			if !strings.HasSuffix(f, "_test.go") {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}

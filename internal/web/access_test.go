@@ -416,7 +416,34 @@ func specs() []spec {
 	add("POST /admin/users/{id}/password", UM, kGlobal, func(x *tc) []variant { // the county's account, above the admin
 		return []variant{{path: fmt.Sprintf("/admin/users/%d/password", x.w.principal("command").user.ID), body: m{"password": "Reset-pass-2026"}, in: ok(404)}}
 	})
+	for _, f := range featureSpecs {
+		f(add, twin)
+	}
 	return s
+}
+
+// Feature extensions: each feature's access_<feature>_test.go registers, in
+// an init function, its specs (featureSpecs), what it seeds in each village
+// (featureSeeds, run after the base world is seeded; keep the feature's IDs
+// and secrets in rec.extra and rec.extraLeaks) and the aggregates its writes
+// change (fingerprintParts, e.g. "COUNT(*) FROM returnees").
+type (
+	adder   func(pattern string, cap auth.Capability, k kind, build func(x *tc) []variant)
+	twinner func(page, api string, cap auth.Capability, k kind, build func(x *tc, pre string, api bool) []variant)
+)
+
+var (
+	featureSpecs     []func(add adder, twin twinner)
+	featureSeeds     []func(w *world)
+	fingerprintParts []string
+)
+
+// status picks the page's or the API's status.
+func status(api bool, page, json int) int {
+	if api {
+		return json
+	}
+	return page
 }
 
 func TestAccessMatrix(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -43,6 +44,10 @@ var capNames = map[string]auth.Capability{
 	"auth.CapUsersManage":   auth.CapUsersManage,
 	"auth.CapAuditRead":     auth.CapAuditRead,
 	"auth.CapRegionsImport": auth.CapRegionsImport,
+	"auth.CapRiskAreas":     auth.CapRiskAreas, "auth.CapPushImport": auth.CapPushImport, "auth.CapSweepManage": auth.CapSweepManage,
+	"auth.CapPolicyManage": auth.CapPolicyManage, "auth.CapMeasuresWrite": auth.CapMeasuresWrite, "auth.CapMeasuresRelease": auth.CapMeasuresRelease,
+	"auth.CapSitesManage": auth.CapSitesManage, "auth.CapCampaignsManage": auth.CapCampaignsManage, "auth.CapSamplingWrite": auth.CapSamplingWrite,
+	"auth.CapResultsUpload": auth.CapResultsUpload,
 }
 
 // normPath turns a ServeMux pattern path into an OpenAPI path: {name...}
@@ -52,13 +57,20 @@ func normPath(p string) string {
 	return wildcardRE.ReplaceAllString(p, "{$1}")
 }
 
-// registeredAPIRoutes reads the route table from api.go's source.
+// registeredAPIRoutes reads the route tables from the sources of api.go and
+// the feature files routes_<feature>.go.
 func registeredAPIRoutes(t *testing.T) []apiRoute {
 	t.Helper()
-	src, err := os.ReadFile("../web/api.go")
-	if err != nil {
-		t.Fatalf("read api.go: %v", err)
+	files, _ := filepath.Glob("routes*.go")
+	var all []byte
+	for _, f := range append([]string{"api.go"}, files...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatalf("read %s: %v", f, err)
+		}
+		all = append(all, b...)
 	}
+	src := all
 	var routes []apiRoute
 	for _, m := range apiRouteRE.FindAllStringSubmatch(string(src), -1) {
 		c, ok := capNames[m[3]]
