@@ -1,0 +1,287 @@
+package pushlist
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+)
+
+// pushed is one row after normalisation.
+type pushed struct {
+	name, idNumber, phone, birth string
+	validID                      bool
+	origin, arrival, address     string
+	dest, note                   string
+	problems                     []string
+}
+
+func (im *importer) cell(cells []string, field string) string {
+	if i := im.cols[field]; i >= 0 && i < len(cells) {
+		return strings.TrimSpace(cells[i])
+	}
+	return ""
+}
+
+// normalise cleans the mapped cells of a row.
+func (im *importer) normalise(cells []string) pushed {
+	var p pushed
+	p.name = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, personal.Halfwidth(im.cell(cells, FieldName)))
+	if raw := im.cell(cells, FieldIDNumber); raw != "" {
+		id, err := personal.NormalizeIDNumber(raw)
+		if err == nil {
+			p.idNumber, p.validID, p.birth = id, true, personal.IDBirthDate(id)
+		} else {
+			p.idNumber = cleanID(raw)
+			p.problems = append(p.problems, err.Error())
+			if len(p.idNumber) == 18 {
+				if _, e := time.Parse("20060102", p.idNumber[6:14]); e == nil {
+					p.birth = personal.IDBirthDate(p.idNumber)
+				}
+			}
+		}
+	}
+	if p.birth == "" {
+		p.birth = normDate(im.cell(cells, FieldBirth))
+	}
+	if raw := im.cell(cells, FieldPhone); raw != "" {
+		ph, err := personal.NormalizePhone(raw)
+		if err == nil {
+			p.phone = ph
+		} else {
+			p.problems = append(p.problems, "手机号无效")
+		}
+	}
+	p.origin = personal.Halfwidth(im.cell(cells, FieldOrigin))
+	p.arrival = normDate(im.cell(cells, FieldArrival))
+	p.address = personal.Halfwidth(im.cell(cells, FieldAddress))
+	p.dest = personal.Halfwidth(im.cell(cells, FieldDest))
+	p.note = im.cell(cells, FieldNote)
+	return p
+}
+
+// cleanID is an ID number as typed, folded but not validated.
+func cleanID(s string) string {
+	s = strings.ToUpper(personal.Halfwidth(s))
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// normDate reads 2026-11-20, 2026/11/20, 20261120, 2026年11月20日 and the
+// same with a time of day, and returns YYYY-MM-DD, or "" when unreadable.
+func normDate(s string) string {
+	s = personal.Halfwidth(s)
+	if s == "" {
+		return ""
+	}
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		s = s[:i]
+	}
+	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
+	for _, layout := range []string{"2006-1-2", "20060102"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format("2006-01-02")
+		}
+	}
+	return ""
+}
+
+// match finds the registered person of a row: by ID number, else by phone
+// (the one person with it, or the one of that name), else by name and
+// birth date (and place, when several share both).
+func (im *importer) match(p *pushed) (int32, string) {
+	ix := im.ix
+	if p.validID {
+		if i, ok := ix.byID[p.idNumber]; ok {
+			return i, "身份证号"
+		}
+	}
+	if p.phone != "" {
+		c := ix.byPhone.get(p.phone)
+		if len(c) == 1 && (p.name == "" || ix.people[c[0]].name == p.name) {
+			return c[0], "手机号"
+		}
+		if len(c) > 1 && p.name != "" {
+			found := int32(-1)
+			for _, i := range c {
+				if ix.people[i].name == p.name {
+					if found >= 0 {
+						found = -2
+						break
+					}
+					found = i
+				}
+			}
+			if found >= 0 {
+				return found, "手机号+姓名"
+			}
+		}
+	}
+	if p.name != "" && p.birth != "" {
+		c := ix.byNameDOB.get(p.name + "|" + p.birth)
+		if len(c) == 1 {
+			return c[0], "姓名+出生日期"
+		}
+		if len(c) > 1 {
+			found := int32(-1)
+			for _, i := range c {
+				pp := ix.people[i]
+				vname := ix.units[jurisdiction.VillageOf(pp.unit)].name
+				samePlace := (len(p.idNumber) >= 6 && pp.prefix == p.idNumber[:6]) ||
+					(vname != "" && (strings.Contains(p.address, vname) || strings.Contains(p.dest, vname)))
+				if samePlace {
+					if found >= 0 {
+						return -1, ""
+					}
+					found = i
+				}
+			}
+			if found >= 0 {
+				return found, "姓名+出生日期+地点"
+			}
+		}
+	}
+	return -1, ""
+}
+
+// route finds where an unmatched row's task goes: the destination code or
+// text, the address, the place code of the ID number; else the scope's own
+// queue. It returns the unit and how it was found.
+func (im *importer) route(p *pushed) (string, string) {
+	ix := im.ix
+	if p.dest != "" && isDigits(p.dest) {
+		if u := ix.routeCode(p.dest); u != "" {
+			return u, "目的地代码"
+		}
+	}
+	if u, how := ix.routeText(p.dest); u != "" {
+		return u, how
+	}
+	if u, how := ix.routeText(p.address); u != "" {
+		return u, how
+	}
+	if len(p.idNumber) >= 6 && isDigits(p.idNumber[:6]) {
+		if u := ix.routeCode(p.idNumber[:6]); u != "" {
+			return u, "身份证号归属地，转县队列"
+		}
+	}
+	return im.scope.Code, "无法确定村（社区），转" + map[bool]string{true: "县", false: "本级"}[len(im.scope.Code) == 6] + "队列"
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// row turns one pushed row into its task.
+func (im *importer) row(rowNo int, cells []string) error {
+	l := im.list
+	l.Rows++
+	id, err := im.nextID()
+	if err != nil {
+		return err
+	}
+	raw := strings.Join(cells, rawSep)
+	if strings.Count(raw, rawSep) != len(cells)-1 {
+		clean := make([]string, len(cells))
+		for i, c := range cells {
+			clean[i] = strings.ReplaceAll(c, rawSep, " ")
+		}
+		raw = strings.Join(clean, rawSep)
+	}
+	p := im.normalise(cells)
+	var (
+		personID           int64
+		unit, outcome      string
+		matchHow, routeHow string
+		status             = StatusOpen
+		dupOf              int64
+	)
+	reason := strings.Join(p.problems, "；")
+	if pi, how := im.match(&p); pi >= 0 {
+		pp := im.ix.people[pi]
+		personID, unit, matchHow, routeHow, outcome = pp.id, pp.unit, how, "登记户籍所在村（组）", OutcomeMatched
+		if p.name == "" {
+			p.name = pp.name
+		}
+	} else if p.name == "" && !p.validID && p.phone == "" {
+		outcome, status, unit = OutcomeRejected, StatusRejected, im.scope.Code
+		reason = "无姓名、无有效身份证号、无有效手机号，无法核查"
+		if len(p.problems) > 0 {
+			reason += "（" + strings.Join(p.problems, "；") + "）"
+		}
+	} else {
+		matchHow = "未匹配到登记人员"
+		unit, routeHow = im.route(&p)
+		if len(unit) >= 12 {
+			outcome = OutcomeCreated
+		} else {
+			outcome = OutcomeQueued
+		}
+	}
+	if outcome != OutcomeRejected {
+		validID := ""
+		if p.validID {
+			validID = p.idNumber
+		}
+		keys := dupKeys(personID, validID, p.phone, p.name)
+		var first seenTask
+		found := false
+		for _, k := range keys {
+			if first, found = im.seen[k]; found {
+				break
+			}
+		}
+		if found {
+			outcome, status, dupOf, unit = OutcomeDuplicate, StatusDuplicate, first.id, first.unit
+			if first.row > 0 {
+				reason = joinReason(reason, "与本名单第"+itoa(first.row)+"行为同一人")
+			} else {
+				reason = joinReason(reason, "已有未完成的核查任务#"+itoa64(first.id))
+			}
+		} else {
+			for _, k := range keys {
+				im.seen[k] = seenTask{id: id, unit: unit, row: rowNo}
+			}
+		}
+	}
+	switch outcome {
+	case OutcomeMatched:
+		l.Matched++
+	case OutcomeCreated:
+		l.Created++
+	case OutcomeQueued:
+		l.Queued++
+	case OutcomeDuplicate:
+		l.Duplicates++
+	case OutcomeRejected:
+		l.Rejected++
+	}
+	return im.ins.Add(id, l.ID, rowNo, raw, p.name, p.idNumber, p.phone, p.origin, p.arrival, p.address,
+		personID, unit, outcome, matchHow, routeHow, reason, dupOf, status, im.deadline, im.now)
+}
+
+func joinReason(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "；" + b
+}
+
+func itoa(n int) string     { return itoa64(int64(n)) }
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

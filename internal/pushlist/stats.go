@@ -1,0 +1,122 @@
+package pushlist
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"fangkong/internal/jurisdiction"
+)
+
+// UnitStats are the task counts of one unit below the viewer (a township
+// for a county viewer), or of a township or county queue.
+type UnitStats struct {
+	Code     string
+	Name     string
+	Queue    bool // the row counts tasks waiting in this unit's own queue
+	Pushed   int  // tasks to verify (open + answered; duplicates and rejected rows excluded)
+	Verified int
+	Open     int
+	Overdue  int
+	// MedianMinutes is the median time from push to answer, -1 when none.
+	MedianMinutes float64
+}
+
+// Stats counts tasks pushed, verified and overdue per unit one level below
+// the scope (per township for a county), with the median time to verify.
+func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) ([]UnitStats, error) {
+	n := 12
+	switch {
+	case len(scope.Code) < 6:
+		n = 6
+	case len(scope.Code) < 9:
+		n = 9
+	}
+	lo, hi := scope.Args()
+	now := s.now().UnixMilli()
+	by := map[string]*UnitStats{}
+	get := func(code string) *UnitStats {
+		if st, ok := by[code]; ok {
+			return st
+		}
+		st := &UnitStats{Code: code, Queue: len(code) < n, MedianMinutes: -1}
+		by[code] = st
+		return st
+	}
+	rows, err := s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT SUBSTR(unit_code, 1, %d), status,
+		CASE WHEN deadline_at < $3 THEN 1 ELSE 0 END, COUNT(*) FROM push_tasks
+		WHERE unit_code >= $1 AND unit_code < $2 AND status IN ('open', 'done') GROUP BY 1, 2, 3`, n), lo, hi, now)
+	if err != nil {
+		return nil, fmt.Errorf("push task stats: %w", err)
+	}
+	for rows.Next() {
+		var code, st string
+		var late, c int
+		if err := rows.Scan(&code, &st, &late, &c); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		u := get(code)
+		u.Pushed += c
+		if st == StatusDone {
+			u.Verified += c
+		} else {
+			u.Open += c
+			if late == 1 {
+				u.Overdue += c
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	durs := map[string][]int64{}
+	rows, err = s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT SUBSTR(unit_code, 1, %d), answered_at - created_at FROM push_tasks
+		WHERE unit_code >= $1 AND unit_code < $2 AND status = 'done'`, n), lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("push task stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var d int64
+		if err := rows.Scan(&code, &d); err != nil {
+			return nil, err
+		}
+		durs[code] = append(durs[code], d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for code, ds := range durs {
+		slices.Sort(ds)
+		m := float64(ds[len(ds)/2])
+		if len(ds)%2 == 0 {
+			m = float64(ds[len(ds)/2-1]+ds[len(ds)/2]) / 2
+		}
+		get(code).MedianMinutes = m / 60000
+	}
+	names, err := s.unitNames(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UnitStats, 0, len(by))
+	for _, st := range by {
+		st.Name = names[st.Code]
+		if st.Queue {
+			st.Name += "（待分派队列）"
+		}
+		out = append(out, *st)
+	}
+	slices.SortFunc(out, func(a, b UnitStats) int {
+		if a.Code < b.Code {
+			return -1
+		}
+		if a.Code > b.Code {
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}

@@ -1,0 +1,192 @@
+package pushlist
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/db"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+)
+
+type scanner interface{ Scan(dest ...any) error }
+
+const listCols = `id, source, name, unit_code, headers, mapping, deadline_hours, rows_total, matched, created, queued,
+	duplicates, rejected, created_by, created_at`
+
+func scanList(sc scanner) (List, error) {
+	var l List
+	var hdr, mp string
+	err := sc.Scan(&l.ID, &l.Source, &l.Name, &l.UnitCode, &hdr, &mp, &l.DeadlineHours, &l.Rows, &l.Matched, &l.Created,
+		&l.Queued, &l.Duplicates, &l.Rejected, &l.CreatedBy, &l.CreatedAt)
+	if err != nil {
+		return l, err
+	}
+	_ = json.Unmarshal([]byte(hdr), &l.Headers)
+	_ = json.Unmarshal([]byte(mp), &l.Mapping)
+	return l, nil
+}
+
+// Lists returns the newest push lists imported inside the scope.
+func (s *Service) Lists(ctx context.Context, scope jurisdiction.Scope) ([]List, error) {
+	lo, hi := scope.Args()
+	rows, err := s.db.R().QueryContext(ctx, "SELECT "+listCols+` FROM push_lists
+		WHERE unit_code >= $1 AND unit_code < $2 ORDER BY id DESC LIMIT 200`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("push lists: %w", err)
+	}
+	defer rows.Close()
+	var out []List
+	for rows.Next() {
+		l, err := scanList(rows)
+		if err != nil {
+			return nil, fmt.Errorf("push lists: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// GetList returns a list imported inside the scope with its live counts of
+// open, answered and overdue tasks.
+func (s *Service) GetList(ctx context.Context, scope jurisdiction.Scope, id int64) (List, error) {
+	l, err := scanList(s.db.R().QueryRowContext(ctx, "SELECT "+listCols+" FROM push_lists WHERE id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !scope.Contains(l.UnitCode)) {
+		return List{}, errs.ErrNotFound
+	}
+	if err != nil {
+		return List{}, fmt.Errorf("push list %d: %w", id, err)
+	}
+	now := s.now().UnixMilli()
+	rows, err := s.db.R().QueryContext(ctx, `SELECT status, CASE WHEN deadline_at < $2 THEN 1 ELSE 0 END, COUNT(*)
+		FROM push_tasks WHERE list_id = $1 AND status IN ('open', 'done') GROUP BY 1, 2`, id, now)
+	if err != nil {
+		return l, fmt.Errorf("push list %d counts: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var late, n int
+		if err := rows.Scan(&st, &late, &n); err != nil {
+			return l, err
+		}
+		if st == StatusDone {
+			l.Done += n
+			continue
+		}
+		l.Open += n
+		if late == 1 {
+			l.Overdue += n
+		}
+	}
+	return l, rows.Err()
+}
+
+const taskCols = `t.id, t.list_id, t.row_no, t.raw, t.name, t.id_number, t.phone, t.origin, t.arrival_date, t.address,
+	t.person_id, t.unit_code, COALESCE(u.name, ''), t.outcome, t.match_method, t.route_method, t.reason, t.dup_of, t.status,
+	t.result, t.result_note, t.arrival_id, t.answered_at, t.answered_by, t.deadline_at, t.version, t.created_at, l.source`
+
+const taskFrom = ` FROM push_tasks t JOIN push_lists l ON l.id = t.list_id LEFT JOIN units u ON u.code = t.unit_code`
+
+func scanTask(sc scanner) (Task, error) {
+	var t Task
+	var raw string
+	err := sc.Scan(&t.ID, &t.ListID, &t.RowNo, &raw, &t.Name, &t.IDNumber, &t.Phone, &t.Origin, &t.ArrivalDate, &t.Address,
+		&t.PersonID, &t.UnitCode, &t.UnitName, &t.Outcome, &t.MatchMethod, &t.RouteMethod, &t.Reason, &t.DupOf, &t.Status,
+		&t.Result, &t.ResultNote, &t.ArrivalID, &t.AnsweredAt, &t.AnsweredBy, &t.DeadlineAt, &t.Version, &t.CreatedAt, &t.Source)
+	t.Raw = strings.Split(raw, rawSep)
+	return t, err
+}
+
+// TaskFilter narrows a task list.
+type TaskFilter struct {
+	ListID int64
+	Unit   string // a unit inside the scope; "" = the whole scope
+	// Status: open, done, overdue, queue (open tasks waiting in a township
+	// or county queue), duplicate, rejected; "" = every status.
+	Status string
+	Page   int // from 0
+}
+
+// PageSize is the number of tasks per page.
+const PageSize = 100
+
+// Tasks lists the tasks inside the scope, earliest deadline first, with a
+// total count. A unit outside the scope is not found.
+func (s *Service) Tasks(ctx context.Context, scope jurisdiction.Scope, f TaskFilter) ([]Task, int, error) {
+	if f.Unit != "" {
+		if !scope.Contains(f.Unit) {
+			return nil, 0, errs.ErrNotFound
+		}
+		scope = jurisdiction.ScopeOf(f.Unit)
+	}
+	lo, hi := scope.Args()
+	where := " WHERE t.unit_code >= $1 AND t.unit_code < $2"
+	args := []any{lo, hi}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.ListID > 0 {
+		where += " AND t.list_id = " + arg(f.ListID)
+	}
+	switch f.Status {
+	case "":
+	case StatusOpen, StatusDone, StatusDuplicate, StatusRejected:
+		where += " AND t.status = " + arg(f.Status)
+	case "overdue":
+		where += " AND t.status = 'open' AND t.deadline_at < " + arg(s.now().UnixMilli())
+	case "queue":
+		where += " AND t.status = 'open' AND LENGTH(t.unit_code) < 12"
+	default:
+		return nil, 0, errs.Invalidf("状态", "未知的任务状态 %q", f.Status)
+	}
+	var total int
+	if err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM push_tasks t"+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count push tasks: %w", err)
+	}
+	q := "SELECT " + taskCols + taskFrom + where + " ORDER BY t.deadline_at, t.id LIMIT " + arg(PageSize) + " OFFSET " + arg(max(f.Page, 0)*PageSize)
+	rows, err := s.db.R().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("push tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("push tasks: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, total, rows.Err()
+}
+
+func (s *Service) task(ctx context.Context, q db.Querier, scope jurisdiction.Scope, id int64) (Task, error) {
+	t, err := scanTask(q.QueryRowContext(ctx, "SELECT "+taskCols+taskFrom+" WHERE t.id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !scope.Contains(t.UnitCode)) {
+		return Task{}, errs.ErrNotFound
+	}
+	if err != nil {
+		return Task{}, fmt.Errorf("push task %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// ViewTask returns one task inside the scope, with the full ID number and
+// phone, and records the view in the audit log.
+func (s *Service) ViewTask(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) (Task, error) {
+	var t Task
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if t, err = s.task(ctx, tx, scope, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.now(), who, audit.ActionView, "pushtask", fmt.Sprint(id), t.UnitCode,
+			"查看核查任务 "+t.Name+" "+personal.MaskID(t.IDNumber))
+	})
+	return t, err
+}
