@@ -1,0 +1,214 @@
+package returnee
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+	"fangkong/internal/riskarea"
+)
+
+const arrivalColumns = `r.id, r.person_id, r.name, COALESCE(p.id_number, ''), p.phone, r.unit_code, COALESCE(r.household_id, 0),
+	r.origin_code, r.origin_name, r.origin_detail, r.origin_level, r.departed_on, r.arrived_on, r.transport, r.transport_no,
+	r.sources, r.source_refs, r.test_sampled_at, r.symptoms, r.gatherings, r.companions, r.status, r.note,
+	r.version, r.created_at, r.updated_at`
+
+func scanArrival(row interface{ Scan(...any) error }) (Arrival, error) {
+	var a Arrival
+	var sources string
+	err := row.Scan(&a.ID, &a.PersonID, &a.Name, &a.IDNumber, &a.Phone, &a.VillageCode, &a.HouseholdID,
+		&a.OriginCode, &a.OriginName, &a.OriginDetail, &a.OriginLevel, &a.DepartedOn, &a.ArrivedOn, &a.Transport, &a.TransportNo,
+		&sources, &a.SourceRef, &a.TestSampledAt, &a.Symptoms, &a.Gatherings, &a.Companions, &a.Status, &a.Note,
+		&a.Version, &a.CreatedAt, &a.UpdatedAt)
+	if sources != "" {
+		a.Sources = strings.Split(sources, ",")
+		a.Source = a.Sources[0]
+	}
+	return a, err
+}
+
+func (s *Service) arrival(ctx context.Context, scope jurisdiction.Scope, id int64) (Arrival, error) {
+	lo, hi := scope.Args()
+	a, err := scanArrival(s.db.R().QueryRowContext(ctx, "SELECT "+arrivalColumns+
+		" FROM returnees r JOIN people p ON p.id = r.person_id WHERE r.id = $1 AND r.unit_code >= $2 AND r.unit_code < $3", id, lo, hi))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Arrival{}, fmt.Errorf("arrival %d: %w", id, errs.ErrNotFound)
+	}
+	if err != nil {
+		return Arrival{}, fmt.Errorf("arrival %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// View returns an arrival with the person's full ID number and phone, and
+// writes the view to the audit log.
+func (s *Service) View(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, id int64) (Arrival, error) {
+	a, err := s.arrival(ctx, scope, id)
+	if err != nil {
+		return Arrival{}, err
+	}
+	if err := audit.Record(ctx, s.db.W(), s.now(), actor, audit.ActionView, "returnee", fmt.Sprint(a.ID), a.VillageCode,
+		"查看返乡登记 "+a.Name+" "+personal.MaskID(a.IDNumber)); err != nil {
+		return Arrival{}, err
+	}
+	return a, nil
+}
+
+// Row is an arrival as lists show it: ID number and phone masked.
+type Row struct {
+	Arrival
+	IDMasked    string
+	PhoneMasked string
+}
+
+// Rank is the origin level's rank (3 high … 0 none).
+func (a Arrival) Rank() int { return riskarea.Rank(a.OriginLevel) }
+
+// Origin renders the origin place.
+func (a Arrival) Origin() string {
+	s := a.OriginName
+	if s == "" {
+		s = a.OriginCode
+	}
+	if a.OriginDetail != "" {
+		s = strings.TrimSpace(s + " " + a.OriginDetail)
+	}
+	return s
+}
+
+func rowOf(a Arrival) Row {
+	r := Row{Arrival: a, IDMasked: personal.MaskID(a.IDNumber), PhoneMasked: personal.MaskPhone(a.Phone)}
+	r.Arrival.IDNumber, r.Arrival.Phone = "", ""
+	return r
+}
+
+// Filter narrows a list of arrivals.
+type Filter struct {
+	Unit     string // unit inside the scope; "" = whole scope
+	Status   string
+	Source   string
+	Rank     int    // minimum origin rank (1 low … 3 high); 0 = any
+	From, To string // arrival dates, inclusive
+	Q        string // name prefix, full ID number or phone
+	PersonID int64
+	Limit    int
+	Offset   int
+}
+
+// List returns arrivals inside the scope, newest arrival first.
+func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]Row, error) {
+	if f.Unit != "" {
+		if !scope.Contains(f.Unit) {
+			return nil, fmt.Errorf("returnees of %s: %w", f.Unit, errs.ErrNotFound)
+		}
+		scope = jurisdiction.ScopeOf(f.Unit)
+	}
+	lo, hi := scope.Args()
+	where := []string{"r.unit_code >= $1", "r.unit_code < $2"}
+	args := []any{lo, hi}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.Status != "" {
+		add("r.status = ?", f.Status)
+	}
+	if f.Source != "" {
+		add("r.sources LIKE ?", "%"+f.Source+"%")
+	}
+	if f.Rank > 0 {
+		add("r.origin_rank >= ?", f.Rank)
+	}
+	if f.From != "" {
+		add("r.arrived_on >= ?", f.From)
+	}
+	if f.To != "" {
+		add("r.arrived_on <= ?", f.To)
+	}
+	if f.PersonID != 0 {
+		add("r.person_id = ?", f.PersonID)
+	}
+	if q := strings.TrimSpace(personal.Halfwidth(f.Q)); q != "" {
+		if id, err := personal.NormalizeIDNumber(q); err == nil {
+			add("p.id_number = ?", id)
+		} else if ph, err := personal.NormalizePhone(q); err == nil {
+			add("p.phone = ?", ph)
+		} else {
+			add(`r.name LIKE ? ESCAPE '\'`, strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q)+"%")
+		}
+	}
+	limit, offset := f.Limit, f.Offset
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	q := "SELECT " + arrivalColumns + " FROM returnees r JOIN people p ON p.id = r.person_id WHERE " + strings.Join(where, " AND ") +
+		fmt.Sprintf(" ORDER BY r.arrived_on DESC, r.id DESC LIMIT %d OFFSET %d", limit, max(offset, 0))
+	rows, err := s.db.R().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list returnees: %w", err)
+	}
+	defer rows.Close()
+	var out []Row
+	for rows.Next() {
+		a, err := scanArrival(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rowOf(a))
+	}
+	return out, rows.Err()
+}
+
+// SetStatus records the outcome of verifying an arrival (核实); version
+// must be the version read. Verifying an arrival from a risk area hands the
+// person to control measures (CategoryAssigner).
+func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, id int64, status, note string, version int64) (Arrival, error) {
+	if !slices.Contains(Statuses, status) {
+		return Arrival{}, errs.Invalidf("核实状态", "请选择：%s", strings.Join(Statuses, "、"))
+	}
+	note = strings.TrimSpace(note)
+	if tooLong(note, 300) {
+		return Arrival{}, errs.Invalidf("备注", "请在300字以内")
+	}
+	a, err := s.arrival(ctx, scope, id)
+	if err != nil {
+		return Arrival{}, err
+	}
+	if version == 0 {
+		version = a.Version
+	}
+	if note == "" {
+		note = a.Note
+	}
+	now := s.now().UnixMilli()
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE returnees SET status = $1, note = $2, verified_by = $3, verified_at = $4,
+			version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6`, status, note, actor.Username, now, id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.ErrConflict
+		}
+		return audit.Record(ctx, tx, s.now(), actor, audit.ActionUpdate, "returnee", fmt.Sprint(id), a.VillageCode,
+			fmt.Sprintf("返乡登记 %s 核实：%s → %s", a.Name, a.Status, status))
+	})
+	if err != nil {
+		return Arrival{}, fmt.Errorf("verify arrival %d: %w", id, err)
+	}
+	wasVerified := a.Status == StatusVerified
+	a.Status, a.Note, a.Version, a.UpdatedAt = status, note, version+1, now
+	if status == StatusVerified && !wasVerified {
+		if err := s.assign(ctx, actor, a); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}

@@ -1,0 +1,317 @@
+package returnee_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/db"
+	"fangkong/internal/dbtest"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
+	"fangkong/internal/returnee"
+	"fangkong/internal/riskarea"
+)
+
+var who = audit.Actor{UserID: 1, Username: "worker", Role: "village", Unit: dbtest.VillageA}
+
+type assigned struct {
+	person    int64
+	cat, day0 string
+}
+
+type recorder struct{ got []assigned }
+
+func (r *recorder) AssignCategory(_ context.Context, _ audit.Actor, personID int64, category, dayZero, _, _ string) error {
+	r.got = append(r.got, assigned{personID, category, dayZero})
+	return nil
+}
+
+type env struct {
+	reg  *registry.Service
+	risk *riskarea.Service
+	svc  *returnee.Service
+	rec  *recorder
+	now  time.Time
+}
+
+func setup(t *testing.T, d *db.DB) *env {
+	dbtest.Tree(t, d)
+	now := time.Date(2022, 1, 10, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	units := jurisdiction.NewStore(d, clock)
+	e := &env{reg: registry.NewService(d, units, clock), risk: riskarea.NewService(d, clock), rec: &recorder{}, now: now}
+	e.svc = returnee.NewService(d, e.reg, units, e.risk, clock)
+	e.svc.Assigner = e.rec
+	ctx := context.Background()
+	for _, en := range []riskarea.Entry{
+		{Code: "610113", Level: "中", EffectiveFrom: "2021-12-20"},
+		{Code: "610113", Detail: "明德门小区", Level: "高", EffectiveFrom: "2021-12-22"},
+		{Code: "4201", Level: "低", EffectiveFrom: "2021-12-01", EffectiveTo: "2021-12-31"},
+	} {
+		if _, err := e.risk.Add(ctx, who, en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+func TestRecordAndMerge(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		villageA, villageB := jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
+		h, err := e.reg.CreateHousehold(ctx, who, villageA, registry.Household{UnitCode: dbtest.VillageA, Address: "西街7号"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := dbtest.ID("61011819900101123")
+		// Unknown person: created in the household; the level is the one on the departure day.
+		a, merged, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{Name: "返乡甲", IDNumber: id, Phone: "13800138000",
+			HouseholdID: h.ID, OriginCode: "610113", OriginDetail: "明德门 小区", DepartedOn: "2021-12-21", ArrivedOn: "2021-12-23",
+			Transport: "自驾", TransportNo: "陕A12345", Source: returnee.SourceSweep})
+		if err != nil || merged {
+			t.Fatalf("record: %v merged=%v", err, merged)
+		}
+		if a.PersonID == 0 || a.VillageCode != dbtest.VillageA || a.OriginLevel != riskarea.Medium {
+			t.Errorf("arrival %+v (the 小区 was high only from 12-22; left 12-21 → medium)", a)
+		}
+		p, err := e.reg.ViewPerson(ctx, who, villageA, a.PersonID)
+		if err != nil || p.HouseholdID != h.ID || p.Residence != registry.ResidentBack {
+			t.Errorf("person created %+v %v", p, err)
+		}
+		// The push list reports the same arrival two days later, leaving on 12-22: merged, level raised.
+		b, merged, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{Name: "返乡甲", IDNumber: id, VillageCode: dbtest.VillageA,
+			OriginCode: "610113", OriginDetail: "明德门小区", DepartedOn: "2021-12-22", ArrivedOn: "2021-12-25", Source: returnee.SourcePush,
+			SourceRef: "push-task:9", Symptoms: "无"})
+		if err != nil || !merged || b.ID != a.ID {
+			t.Fatalf("merge: %v merged=%v id %d vs %d", err, merged, b.ID, a.ID)
+		}
+		if b.OriginLevel != riskarea.High || len(b.Sources) != 2 || b.Transport != "自驾" || b.Symptoms != "无" {
+			t.Errorf("merged %+v", b)
+		}
+		// The same source again, within the window: still one arrival.
+		if _, merged, _ := e.svc.Record(ctx, who, villageA, returnee.Arrival{PersonID: a.PersonID, OriginCode: "610113",
+			ArrivedOn: "2021-12-24", Source: returnee.SourcePush}); !merged {
+			t.Error("third report not merged")
+		}
+		// A later trip is a new arrival.
+		c, merged, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{PersonID: a.PersonID, OriginCode: "420102",
+			DepartedOn: "2021-12-31", ArrivedOn: "2022-01-01", Source: returnee.SourceEmployer})
+		if err != nil || merged || c.OriginLevel != riskarea.Low {
+			t.Errorf("second trip: %+v %v merged=%v", c, err, merged)
+		}
+		rows, err := e.svc.List(ctx, villageA, returnee.Filter{})
+		if err != nil || len(rows) != 2 {
+			t.Fatalf("list: %d %v", len(rows), err)
+		}
+		if rows[1].IDMasked == id || rows[1].IDNumber != "" || rows[1].PhoneMasked != "138****8000" {
+			t.Errorf("list not masked: %+v", rows[1])
+		}
+		// Scoping: village B sees nothing and cannot record into A.
+		if rows, _ := e.svc.List(ctx, villageB, returnee.Filter{}); len(rows) != 0 {
+			t.Errorf("village B lists %d", len(rows))
+		}
+		if _, err := e.svc.View(ctx, who, villageB, a.ID); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("view from B: %v", err)
+		}
+		if _, _, err := e.svc.Record(ctx, who, villageB, returnee.Arrival{Name: "某人", IDNumber: id, VillageCode: dbtest.VillageB,
+			OriginCode: "610113", ArrivedOn: "2021-12-23", Source: returnee.SourcePush}); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("recording A's person from B: %v", err)
+		}
+		if _, _, err := e.svc.Record(ctx, who, villageB, returnee.Arrival{Name: "某人", VillageCode: dbtest.VillageA, Sex: "男",
+			BirthDate: "1990-01-01", OriginCode: "610113", ArrivedOn: "2021-12-23", Source: returnee.SourcePush}); !errs.IsInvalid(err) {
+			t.Errorf("recording into A from B: %v", err)
+		}
+		// Verification, and the control categories handed over.
+		if _, err := e.svc.SetStatus(ctx, who, villageA, a.ID, returnee.StatusVerified, "已见本人", 0); err != nil {
+			t.Fatal(err)
+		}
+		want := []assigned{{a.PersonID, returnee.CategoryMediumRisk, "2021-12-21"}, {a.PersonID, returnee.CategoryHighRisk, "2021-12-22"},
+			{a.PersonID, returnee.CategoryLowRisk, "2022-01-01"}, {a.PersonID, returnee.CategoryHighRisk, "2021-12-22"}}
+		if fmt.Sprint(e.rec.got) != fmt.Sprint(want) {
+			t.Errorf("assigned %v, want %v", e.rec.got, want)
+		}
+		// Bad input.
+		for _, bad := range []returnee.Arrival{
+			{Name: "x", VillageCode: dbtest.VillageA, OriginCode: "610113", ArrivedOn: "2022-02-01", Source: returnee.SourcePush},
+			{Name: "x", VillageCode: dbtest.VillageA, OriginCode: "610113", ArrivedOn: "2021-12-01", DepartedOn: "2021-12-02", Source: returnee.SourcePush},
+			{Name: "x", VillageCode: dbtest.VillageA, OriginCode: "610113", ArrivedOn: "2021-12-01", Source: "电话"},
+			{Name: "x", VillageCode: dbtest.TownshipA, Sex: "男", BirthDate: "1990-01-01", OriginCode: "610113", ArrivedOn: "2021-12-01", Source: returnee.SourcePush},
+			{Name: "x", VillageCode: dbtest.VillageA, OriginCode: "61011", ArrivedOn: "2021-12-01", Source: returnee.SourcePush},
+		} {
+			if _, _, err := e.svc.Record(ctx, who, villageA, bad); !errs.IsInvalid(err) {
+				t.Errorf("bad arrival %+v: %v", bad, err)
+			}
+		}
+		st, err := e.svc.StatsOf(ctx, jurisdiction.ScopeOf(dbtest.County), dbtest.TownshipA)
+		if err != nil || st.Tally.Total != 2 || st.Tally.ByRank[3] != 1 || st.Tally.ByRank[1] != 1 || len(st.Weeks) != 2 {
+			t.Errorf("stats %+v %v", st, err)
+		}
+	})
+}
+
+func TestSweepCoverage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		county, villageA, villageB := jurisdiction.ScopeOf(dbtest.County), jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
+		var hA, hB []registry.Household
+		for i := 0; i < 4; i++ {
+			h, err := e.reg.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.VillageA, Address: fmt.Sprintf("西街%d号", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hA = append(hA, h)
+		}
+		for i := 0; i < 2; i++ {
+			h, _ := e.reg.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.VillageB, Address: fmt.Sprintf("余下%d号", i)})
+			hB = append(hB, h)
+		}
+		w, err := e.svc.OpenSweep(ctx, who, county, returnee.Sweep{Name: "春节前第一轮", StartsOn: "2022-01-05"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.OpenSweep(ctx, who, villageA, returnee.Sweep{Name: "x", UnitCode: dbtest.VillageB}); !errs.IsInvalid(err) {
+			t.Errorf("sweep over another village: %v", err)
+		}
+		mark := func(scope jurisdiction.Scope, h registry.Household, n int) error {
+			_, err := e.svc.MarkVisit(ctx, who, scope, returnee.Visit{SweepID: w.ID, HouseholdID: h.ID, Present: "户主、配偶", Returnees: n})
+			return err
+		}
+		for i, h := range hA[:3] {
+			if err := mark(villageA, h, i%2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := mark(villageA, hA[0], 2); err != nil { // a correction, not a second visit
+			t.Fatal(err)
+		}
+		if err := mark(villageA, hB[0], 0); !errs.IsInvalid(err) {
+			t.Errorf("village A marking a B household: %v", err)
+		}
+		if err := mark(villageB, hB[0], 0); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := e.svc.Report(ctx, county, w.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Total.Households != 6 || rep.Total.Visited != 4 || rep.Total.Returnees != 3 || len(rep.Townships) != 2 || len(rep.Pending) != 2 {
+			t.Errorf("county report %+v", rep)
+		}
+		ra, err := e.svc.Report(ctx, villageA, w.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ra.Total.Households != 4 || ra.Total.Visited != 3 || len(ra.Villages) != 1 || len(ra.Pending) != 1 || ra.Pending[0].ID != hA[3].ID {
+			t.Errorf("village A report %+v", ra)
+		}
+		for _, v := range ra.Visits {
+			if v.UnitCode != dbtest.VillageA {
+				t.Errorf("village A sees visit in %s", v.UnitCode)
+			}
+		}
+		// A sweep over village B alone is invisible to village A.
+		wb, err := e.svc.OpenSweep(ctx, who, county, returnee.Sweep{Name: "余下专项", UnitCode: dbtest.VillageB})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Report(ctx, villageA, wb.ID, ""); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("village A reading B's sweep: %v", err)
+		}
+		if list, _ := e.svc.Sweeps(ctx, villageA); len(list) != 1 || list[0].ID != w.ID {
+			t.Errorf("village A sweeps %+v", list)
+		}
+		if _, err := e.svc.CloseSweep(ctx, who, villageA, w.ID); !errors.Is(err, errs.ErrForbidden) {
+			t.Errorf("village closing a county sweep: %v", err)
+		}
+		if _, err := e.svc.CloseSweep(ctx, who, county, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := mark(villageA, hA[3], 0); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("marking a closed sweep: %v", err)
+		}
+	})
+}
+
+func TestSelfReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		villageA, villageB := jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
+		pa, err := e.svc.Poster(ctx, villageA, dbtest.VillageA)
+		if err != nil || len(pa.Token) < 20 {
+			t.Fatalf("poster %+v %v", pa, err)
+		}
+		if again, _ := e.svc.Poster(ctx, villageA, dbtest.VillageA); again.Token != pa.Token {
+			t.Error("poster token changed on second read")
+		}
+		if _, err := e.svc.Poster(ctx, villageA, dbtest.VillageB); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("poster of B from A: %v", err)
+		}
+		report := func(token, ip string, i int) (int64, error) {
+			return e.svc.SubmitSelfReport(ctx, token, returnee.SelfReport{Name: fmt.Sprintf("自报%d", i),
+				IDNumber: dbtest.ID(fmt.Sprintf("6101181995010100%d", i)), Address: "西街9号", OriginCode: "610113",
+				DepartedOn: "2021-12-24", ArrivedOn: "2021-12-25", Transport: "火车", TransportNo: "G1234", IP: ip})
+		}
+		if _, err := report("no-such-token-000000000", "10.0.0.1", 0); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("unknown token: %v", err)
+		}
+		var first int64
+		for i := 0; i < returnee.SelfReportsPerIP; i++ {
+			id, err := report(pa.Token, "10.0.0.1", i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first = id
+			}
+		}
+		if _, err := report(pa.Token, "10.0.0.1", 9); !errors.Is(err, errs.ErrTooMany) {
+			t.Errorf("sixth report from one address: %v", err)
+		}
+		if _, err := report(pa.Token, "10.0.0.2", 9); err != nil {
+			t.Errorf("another address: %v", err)
+		}
+		if _, err := e.svc.SubmitSelfReport(ctx, pa.Token, returnee.SelfReport{Name: "x", ArrivedOn: "2021-12-25", OriginCode: "610113", IP: "10.0.0.3"}); !errs.IsInvalid(err) {
+			t.Errorf("report without ID number: %v", err)
+		}
+		// The queue is village A's only; B sees nothing and cannot confirm.
+		qa, _ := e.svc.SelfReports(ctx, villageA, "", "", 0)
+		if len(qa) != 6 || qa[0].IDNumber == "" || qa[0].IDNumber[4:8] != "****" {
+			t.Errorf("A's queue %d %+v", len(qa), qa[0])
+		}
+		if qb, _ := e.svc.SelfReports(ctx, villageB, "", "", 0); len(qb) != 0 {
+			t.Errorf("B's queue %d", len(qb))
+		}
+		if _, _, err := e.svc.ConfirmSelfReport(ctx, who, villageB, first, 0); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("B confirming A's report: %v", err)
+		}
+		a, merged, err := e.svc.ConfirmSelfReport(ctx, who, villageA, first, 0)
+		if err != nil || merged || a.Status != returnee.StatusVerified || a.Sources[0] != returnee.SourceSelfReport || a.OriginLevel != riskarea.Medium {
+			t.Fatalf("confirm: %+v %v", a, err)
+		}
+		if _, _, err := e.svc.ConfirmSelfReport(ctx, who, villageA, first, 0); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("confirming twice: %v", err)
+		}
+		if err := e.svc.RejectSelfReport(ctx, who, villageA, qa[1].ID); err != nil {
+			t.Error(err)
+		}
+		if pending, _ := e.svc.SelfReports(ctx, villageA, "", returnee.ReportPending, 0); len(pending) != 4 {
+			t.Errorf("pending %d", len(pending))
+		}
+		// A rotated token stops the old poster.
+		np, err := e.svc.RotatePoster(ctx, who, villageA, dbtest.VillageA)
+		if err != nil || np.Token == pa.Token {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.PosterByToken(ctx, pa.Token); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("old token: %v", err)
+		}
+	})
+}

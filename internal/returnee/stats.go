@@ -1,0 +1,156 @@
+package returnee
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+)
+
+// Tally counts arrivals by the origin's risk rank (index 0 none, 1 low, 2
+// medium, 3 high).
+type Tally struct {
+	ByRank  [4]int
+	Total   int
+	Pending int // 待核实
+}
+
+func (t *Tally) add(rank int, status string, n int) {
+	t.ByRank[max(0, min(rank, 3))] += n
+	t.Total += n
+	if status == StatusPending {
+		t.Pending += n
+	}
+}
+
+// Risky is high + medium.
+func (t Tally) Risky() int { return t.ByRank[3] + t.ByRank[2] }
+
+// Week is one arrival week (Monday to Sunday).
+type Week struct {
+	Monday string
+	Tally
+}
+
+// Child is one child unit's tally.
+type Child struct {
+	Unit jurisdiction.Unit
+	Tally
+}
+
+// Stats is the 底数 of one unit: its returnees by origin risk level, by
+// arrival week and by child unit.
+type Stats struct {
+	Unit     jurisdiction.Unit
+	Tally    Tally
+	Weeks    []Week
+	Children []Child
+}
+
+// MaxWeekTotal is the largest weekly total (for chart scaling).
+func (st Stats) MaxWeekTotal() int {
+	m := 0
+	for _, w := range st.Weeks {
+		m = max(m, w.Total)
+	}
+	return m
+}
+
+func monday(day string) string {
+	t, err := personal.ParseDate(day)
+	if err != nil {
+		return day
+	}
+	wd := (int(t.Weekday()) + 6) % 7
+	return t.AddDate(0, 0, -wd).Format("2006-01-02")
+}
+
+// StatsOf returns the 底数 of a unit inside the scope ("" = the scope's own
+// unit).
+func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code string) (Stats, error) {
+	if code == "" {
+		code = scope.Code
+	}
+	if !scope.Contains(code) {
+		return Stats{}, fmt.Errorf("stats of %s: %w", code, errs.ErrNotFound)
+	}
+	u, err := s.units.Get(ctx, scope, code)
+	if err != nil {
+		return Stats{}, err
+	}
+	kids, err := s.units.Children(ctx, scope, code)
+	if err != nil {
+		return Stats{}, err
+	}
+	st := Stats{Unit: u}
+	idx := map[string]int{}
+	for i, k := range kids {
+		st.Children = append(st.Children, Child{Unit: k})
+		idx[k.Code] = i
+	}
+	lo, hi := jurisdiction.ScopeOf(code).Args()
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, arrived_on, origin_rank, status, COUNT(*) FROM returnees
+		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY unit_code, arrived_on, origin_rank, status`, lo, hi)
+	if err != nil {
+		return Stats{}, fmt.Errorf("returnee stats: %w", err)
+	}
+	defer rows.Close()
+	weeks := map[string]*Week{}
+	for rows.Next() {
+		var unit, day, status string
+		var rank, n int
+		if err := rows.Scan(&unit, &day, &rank, &status, &n); err != nil {
+			return Stats{}, err
+		}
+		st.Tally.add(rank, status, n)
+		m := monday(day)
+		w := weeks[m]
+		if w == nil {
+			w = &Week{Monday: m}
+			weeks[m] = w
+		}
+		w.add(rank, status, n)
+		for _, k := range kids {
+			if strings.HasPrefix(unit, k.Code) {
+				st.Children[idx[k.Code]].add(rank, status, n)
+				break
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Stats{}, err
+	}
+	for _, w := range weeks {
+		st.Weeks = append(st.Weeks, *w)
+	}
+	sort.Slice(st.Weeks, func(i, j int) bool { return st.Weeks[i].Monday < st.Weeks[j].Monday })
+	return st, nil
+}
+
+// CountsByUnit returns the number of arrivals per village/group code in the
+// scope (for unit pages).
+func (s *Service) CountsByUnit(ctx context.Context, scope jurisdiction.Scope) (map[string]Tally, error) {
+	lo, hi := scope.Args()
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, origin_rank, status, COUNT(*) FROM returnees
+		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY unit_code, origin_rank, status`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("count returnees: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Tally{}
+	for rows.Next() {
+		var unit, status string
+		var rank, n int
+		if err := rows.Scan(&unit, &rank, &status, &n); err != nil {
+			return nil, err
+		}
+		t := out[unit]
+		t.add(rank, status, n)
+		out[unit] = t
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,122 @@
+package riskarea_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/db"
+	"fangkong/internal/dbtest"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
+	"fangkong/internal/riskarea"
+)
+
+var who = audit.Actor{UserID: 1, Username: "centre", Role: "command", Unit: dbtest.County}
+
+func TestLevelOnFromHistory(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := riskarea.NewService(d, func() time.Time { return time.Date(2022, 2, 1, 12, 0, 0, 0, time.UTC) })
+		add := func(e riskarea.Entry) riskarea.Entry {
+			t.Helper()
+			out, err := s.Add(ctx, who, e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		// 雁塔区 medium from 12-20; a 小区 in it high from 12-22 to 01-10;
+		// the whole of 西安 low from 12-23; 长安区 high 12-27 closed on 01-15.
+		add(riskarea.Entry{Code: "610113", Level: "中", EffectiveFrom: "2021-12-20"})
+		add(riskarea.Entry{Code: "610113", Detail: "明德门 北区（东）", Level: "高风险", EffectiveFrom: "2021-12-22", EffectiveTo: "2022-01-10"})
+		add(riskarea.Entry{Code: "6101", Level: "低", EffectiveFrom: "2021-12-23"})
+		ca := add(riskarea.Entry{Code: "610116", PlaceName: "长安区", Level: "封控区", EffectiveFrom: "2021-12-27"})
+		if _, err := s.Close(ctx, who, ca.ID, "2022-01-15"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Close(ctx, who, ca.ID, "2022-01-20"); err == nil {
+			t.Error("closing a closed entry later succeeded")
+		}
+		cases := []struct {
+			code, detail, day, want string
+		}{
+			{"610113", "", "2021-12-19", ""},
+			{"610113", "", "2021-12-20", riskarea.Medium},
+			{"610113001001", "", "2021-12-21", riskarea.Medium},         // a village under the district
+			{"610113", "明德门北区东", "2021-12-22", riskarea.High},           // detail equal after normalisation
+			{"610113", "明德门北区", "2021-12-22", riskarea.Medium},           // other detail: the district's entry
+			{"610113", "明德门北区(东)", "2022-01-11", riskarea.Medium},        // the 小区's entry ended
+			{"610112", "", "2021-12-24", riskarea.Low},                     // 未央区 only under 西安's low
+			{"610116", "", "2022-01-15", riskarea.Sealed},                  // last day in force
+			{"610116", "", "2022-01-16", riskarea.Low},                     // closed; 西安 low remains
+			{"610118", "", "2021-12-22", ""},                               // 鄠邑区 before 西安's entry
+			{"4201", "", "2021-12-24", ""},
+		}
+		for _, c := range cases {
+			m, err := s.LevelOn(ctx, c.code, c.detail, c.day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Level != c.want {
+				t.Errorf("LevelOn(%s, %q, %s) = %q (entry %d), want %q", c.code, c.detail, c.day, m.Level, m.Entry.ID, c.want)
+			}
+		}
+		// History: nothing was overwritten, and each change is audited.
+		all, err := s.List(ctx, riskarea.Filter{})
+		if err != nil || len(all) != 4 {
+			t.Fatalf("list: %d entries, %v", len(all), err)
+		}
+		var n int
+		d.R().QueryRow("SELECT COUNT(*) FROM audit_log WHERE entity = 'risk_area'").Scan(&n)
+		if n != 5 {
+			t.Errorf("audit entries %d, want 5", n)
+		}
+		on, _ := s.List(ctx, riskarea.Filter{On: "2022-01-16", Code: "610116"})
+		if len(on) != 1 || on[0].Code != "6101" {
+			t.Errorf("in force on 01-16 for 610116: %+v", on)
+		}
+		if _, err := s.Add(ctx, who, riskarea.Entry{Code: "61011", Level: "高", EffectiveFrom: "2021-12-01"}); !errs.IsInvalid(err) {
+			t.Errorf("5-digit code: %v", err)
+		}
+		if _, err := s.Add(ctx, who, riskarea.Entry{Code: "610113", Level: "很高", EffectiveFrom: "2021-12-01"}); !errs.IsInvalid(err) {
+			t.Errorf("bad level: %v", err)
+		}
+	})
+}
+
+func TestImport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := riskarea.NewService(d, time.Now)
+		names, err := riskarea.LoadNames(jurisdiction.DirSource(dbtest.SharedData(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Names = names
+		csv := "区划代码,地名,具体地点,风险等级,生效日期,截止日期,备注\n" +
+			"610113,,,中风险,2021-12-20,,\n" +
+			"610113,,某小区,高,2021-12-22,2022-01-10,\n" +
+			"61011,,,高,2021-12-22,,\n" + // bad code
+			"610116,,,极高,2021-12-22,,\n" + // bad level
+			"610112,,,低,2021-12-25,2021-12-24,\n" // ends before it starts
+		rep, err := s.Import(ctx, who, bytes.NewReader([]byte(csv)), int64(len(csv)), registry.ImportAllOrNothing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Applied || rep.Rows != 5 || rep.BadRows != 3 || len(rep.Errors) != 3 || rep.Errors[0].Row != 4 {
+			t.Fatalf("all-or-nothing report %+v", rep)
+		}
+		rep, err = s.Import(ctx, who, bytes.NewReader([]byte(csv)), int64(len(csv)), registry.ImportGoodRows)
+		if err != nil || !rep.Applied || rep.Added != 2 {
+			t.Fatalf("good rows: %+v %v", rep, err)
+		}
+		list, _ := s.List(ctx, riskarea.Filter{})
+		if len(list) != 2 || list[0].PlaceName != "陕西省西安市雁塔区" {
+			t.Errorf("imported %+v", list)
+		}
+	})
+}
