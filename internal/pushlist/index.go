@@ -3,6 +3,7 @@ package pushlist
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -89,16 +90,18 @@ func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*in
 			return nil, err
 		}
 		ix.units[code] = u
-		// Names of two characters or fewer ("一组", "新村") say too little.
-		if utf8.RuneCountInString(u.name) < 3 {
-			continue
-		}
-		r, _ := utf8.DecodeRuneInString(u.name)
-		switch u.level {
-		case jurisdiction.LevelVillage:
-			ix.villages[r] = append(ix.villages[r], placeName{u.name, code})
-		case jurisdiction.LevelTownship:
-			ix.townships[r] = append(ix.townships[r], placeName{u.name, code})
+		for _, name := range nameVariants(u.name) {
+			// Names of two characters or fewer ("一组", "新村") say too little.
+			if utf8.RuneCountInString(name) < 3 {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(name)
+			switch u.level {
+			case jurisdiction.LevelVillage:
+				ix.villages[r] = append(ix.villages[r], placeName{name, code})
+			case jurisdiction.LevelTownship:
+				ix.townships[r] = append(ix.townships[r], placeName{name, code})
+			}
 		}
 	}
 	rows.Close()
@@ -147,6 +150,18 @@ func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*in
 	return ix, rows.Err()
 }
 
+// nameVariants are the names an address may use for a unit: 太平村委会 is
+// also 太平村, 西街社区居委会 also 西街社区.
+func nameVariants(name string) []string {
+	out := []string{name}
+	for _, suf := range [][2]string{{"社区居民委员会", "社区"}, {"社区居委会", "社区"}, {"村民委员会", "村"}, {"村委会", "村"}, {"居委会", "社区"}} {
+		if base, ok := strings.CutSuffix(name, suf[0]); ok && base != "" {
+			return append(out, base+suf[1])
+		}
+	}
+	return out
+}
+
 // findPlaces returns the codes of the places whose names occur in text,
 // keeping only the longest names found.
 func findPlaces(text string, names map[rune][]placeName) []string {
@@ -160,7 +175,9 @@ func findPlaces(text string, names map[rune][]placeName) []string {
 			if len(pn.name) > best {
 				best, out = len(pn.name), out[:0]
 			}
-			out = append(out, pn.code)
+			if !slices.Contains(out, pn.code) {
+				out = append(out, pn.code)
+			}
 		}
 	}
 	return out
