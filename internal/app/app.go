@@ -17,6 +17,7 @@ import (
 	"fangkong/internal/auth"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/web"
 )
@@ -43,6 +44,9 @@ type App struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Web      *web.Server
+
+	// PushLists: big-data push lists and verification tasks.
+	PushLists *pushlist.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -81,9 +85,10 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a := &App{Config: cfg, DB: d}
 	a.Units = jurisdiction.NewStore(d, cfg.Now)
 	a.Registry = registry.NewService(d, a.Units, cfg.Now)
+	a.PushLists = pushlist.NewService(d, a.Units, cfg.Now)
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
-	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
+	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, PushLists: a.PushLists, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
 		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
 		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {

@@ -117,17 +117,17 @@ func TestImportMatchRouteAndAccount(t *testing.T) {
 		wang := seedPerson(t, d, dbtest.VillageA2, "王五", "", "1975-05-05", "")
 		headers := []string{"序号", "人员姓名", "证件号码", "联系电话", "出发地", "到达时间", "现住址"}
 		rows := [][]string{
-			{"1", "张三", dbtest.ID(id17A), "", "北京市朝阳区", "2026-11-19", ""},                    // 2 ID
-			{"2", "李 四", "", "+86 139-0000-0002", "上海", "2026/11/18", ""},                   // 3 phone
-			{"3", "王五", "", "", "广州", "", "余下镇东街社区居委会"},                                      // 4 unmatched, address
-			{"4", "王五", "610118197505050000", "", "", "", ""},                              // 5 bad check digit → name+birth
-			{"5", "赵六", "", "13700000003", "", "", "甘亭街道西街社区居委会5号"},                           // 6 created by address
-			{"6", "钱七", "", "13700000004", "", "", "余下镇某地"},                                  // 7 township queue
-			{"7", "孙八", dbtest.ID("61011219850101001"), "", "", "", ""},                       // 8 county queue (unknown place)
-			{"8", "", "", "", "武汉", "", ""},                                                // 9 rejected
-			{"9", "张三", "６１０１１８１９８００１０１１２３" + dbtest.ID(id17A)[17:], "", "", "", ""},         // 10 full-width: duplicate of row 2
-			{"10", "李四", "610118900202456", "", "", "", ""},                               // 11 15-digit ID: duplicate of row 3
-			{"11", "吴十", dbtest.ID("11010119800101003"), "", "", "", "东街社区居委会"},              // 12 created, A2
+			{"1", "张三", dbtest.ID(id17A), "", "北京市朝阳区", "2026-11-19", ""},            // 2 ID
+			{"2", "李 四", "", "+86 139-0000-0002", "上海", "2026/11/18", ""},            // 3 phone
+			{"3", "王五", "", "", "广州", "", "余下镇东街社区居委会"},                              // 4 unmatched, address
+			{"4", "王五", "610118197505050000", "", "", "", ""},                        // 5 bad check digit → name+birth
+			{"5", "赵六", "", "13700000003", "", "", "甘亭街道西街社区居委会5号"},                  // 6 created by address
+			{"6", "钱七", "", "13700000004", "", "", "余下镇某地"},                          // 7 township queue
+			{"7", "孙八", dbtest.ID("61011219850101001"), "", "", "", ""},              // 8 county queue (unknown place)
+			{"8", "", "", "", "武汉", "", ""},                                          // 9 rejected
+			{"9", "张三", "６１０１１８１９８００１０１１２３" + dbtest.ID(id17A)[17:], "", "", "", ""}, // 10 full-width: duplicate of row 2
+			{"10", "李四", "610118900202456", "", "", "", ""},                          // 11 15-digit ID: duplicate of row 3
+			{"11", "吴十", dbtest.ID("11010119800101003"), "", "", "", "东街社区居委会"},      // 12 created, A2
 		}
 		l := importBytes(t, s, xlsx(t, headers, rows), pushlist.ImportOptions{Source: "公安", DeadlineHours: 12})
 		if l.Rows != len(rows) || l.Accounted() != l.Rows {

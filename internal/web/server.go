@@ -17,6 +17,7 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 )
 
@@ -39,6 +40,9 @@ type Deps struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed; empty means loopback only.
 	TrustedProxies []netip.Prefix
+
+	// PushLists imports big-data push lists and keeps their tasks.
+	PushLists *pushlist.Service
 }
 
 // Server holds the parsed templates and the route table.
@@ -71,6 +75,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	s.pageRoutes()
 	s.apiRoutes()
+	s.pushlistRoutes()
 	return s, nil
 }
 
