@@ -19,6 +19,8 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
+	"fangkong/internal/returnee"
+	"fangkong/internal/riskarea"
 	"fangkong/internal/web"
 )
 
@@ -33,6 +35,9 @@ type Config struct {
 	Now           func() time.Time
 	// TrustedProxies are load balancers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// PlaceNames, when set, names division codes outside the loaded
+	// units (risk areas, returnees' origins).
+	PlaceNames riskarea.NameResolver
 }
 
 // App is a running fangkong.
@@ -43,7 +48,10 @@ type App struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	Audit    *audit.Log
-	Web      *web.Server
+	// RiskAreas and Returnees: the risk-area list and the returnee ledger.
+	RiskAreas *riskarea.Service
+	Returnees *returnee.Service
+	Web       *web.Server
 
 	// PushLists: big-data push lists and verification tasks.
 	PushLists *pushlist.Service
@@ -88,7 +96,10 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.PushLists = pushlist.NewService(d, a.Units, cfg.Now)
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
-	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, PushLists: a.PushLists, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
+	a.RiskAreas = riskarea.NewService(d, cfg.Now)
+	a.RiskAreas.Names = cfg.PlaceNames
+	a.Returnees = returnee.NewService(d, a.Registry, a.Units, a.RiskAreas, cfg.Now)
+	a.Web, err = web.New(web.Deps{Returnees: a.Returnees, RiskAreas: a.RiskAreas, Units: a.Units, Registry: a.Registry, PushLists: a.PushLists, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
 		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
 		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {

@@ -105,7 +105,7 @@ func (s *Service) RotatePoster(ctx context.Context, actor audit.Actor, scope jur
 	}
 	p.Token = newToken()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE report_posters SET token = $1, created_at = $2 WHERE village_code = $3",
+		if _, err := tx.ExecContext(ctx, "UPDATE report_posters SET token = $1, created_at = $2, version = version + 1 WHERE village_code = $3",
 			p.Token, s.now().UnixMilli(), village); err != nil {
 			return err
 		}

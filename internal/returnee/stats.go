@@ -154,3 +154,11 @@ func (s *Service) CountsByUnit(ctx context.Context, scope jurisdiction.Scope) (m
 	}
 	return out, rows.Err()
 }
+
+// Pct is the share of rank in percent of of (for bar charts).
+func (t Tally) Pct(rank, of int) int {
+	if of <= 0 || rank < 0 || rank > 3 {
+		return 0
+	}
+	return t.ByRank[rank] * 100 / of
+}

@@ -46,14 +46,14 @@ func TestLevelOnFromHistory(t *testing.T) {
 		}{
 			{"610113", "", "2021-12-19", ""},
 			{"610113", "", "2021-12-20", riskarea.Medium},
-			{"610113001001", "", "2021-12-21", riskarea.Medium},         // a village under the district
-			{"610113", "明德门北区东", "2021-12-22", riskarea.High},           // detail equal after normalisation
-			{"610113", "明德门北区", "2021-12-22", riskarea.Medium},           // other detail: the district's entry
-			{"610113", "明德门北区(东)", "2022-01-11", riskarea.Medium},        // the 小区's entry ended
-			{"610112", "", "2021-12-24", riskarea.Low},                     // 未央区 only under 西安's low
-			{"610116", "", "2022-01-15", riskarea.Sealed},                  // last day in force
-			{"610116", "", "2022-01-16", riskarea.Low},                     // closed; 西安 low remains
-			{"610118", "", "2021-12-22", ""},                               // 鄠邑区 before 西安's entry
+			{"610113001001", "", "2021-12-21", riskarea.Medium},   // a village under the district
+			{"610113", "明德门北区东", "2021-12-22", riskarea.High},     // detail equal after normalisation
+			{"610113", "明德门北区", "2021-12-22", riskarea.Medium},    // other detail: the district's entry
+			{"610113", "明德门北区(东)", "2022-01-11", riskarea.Medium}, // the 小区's entry ended
+			{"610112", "", "2021-12-24", riskarea.Low},            // 未央区 only under 西安's low
+			{"610116", "", "2022-01-15", riskarea.Sealed},         // last day in force
+			{"610116", "", "2022-01-16", riskarea.Low},            // closed; 西安 low remains
+			{"610118", "", "2021-12-22", ""},                      // 鄠邑区 before 西安's entry
 			{"4201", "", "2021-12-24", ""},
 		}
 		for _, c := range cases {

@@ -19,6 +19,8 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
+	"fangkong/internal/returnee"
+	"fangkong/internal/riskarea"
 )
 
 //go:embed templates static openapi.yaml
@@ -40,6 +42,11 @@ type Deps struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed; empty means loopback only.
 	TrustedProxies []netip.Prefix
+
+	// Returnees keeps the returnee ledger, sweeps and self-reports;
+	// RiskAreas the risk-area list (中高风险地区).
+	Returnees *returnee.Service
+	RiskAreas *riskarea.Service
 
 	// PushLists imports big-data push lists and keeps their tasks.
 	PushLists *pushlist.Service
@@ -75,6 +82,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	s.pageRoutes()
 	s.apiRoutes()
+	s.returneeRoutes()
 	s.pushlistRoutes()
 	return s, nil
 }

@@ -84,6 +84,7 @@ CREATE INDEX sweep_visits_unit ON sweep_visits (sweep_id, unit_code);
 CREATE TABLE report_posters (
     village_code TEXT COLLATE "C" PRIMARY KEY REFERENCES units (code),
     token        TEXT NOT NULL UNIQUE,
+    version      BIGINT NOT NULL DEFAULT 1,
     created_at   BIGINT NOT NULL
 );
 
