@@ -3,6 +3,8 @@
 //
 //	fkbench import [--people 1000000] [--db sqlite|postgres URL]
 //	    ledger XLSX import vs raw batched inserts of the same rows
+//	fkbench push [--rows 1000000] [--people 1000000] [--postgres URL]
+//	    big-data push list import vs raw batched inserts of the same task rows
 //	fkbench demo
 //	    demo county start-up time and the server's resident memory
 package main
@@ -32,6 +34,13 @@ func main() {
 		err = benchImport(ctx, *people, *pg)
 	case "demo":
 		err = benchDemo(ctx)
+	case "push":
+		fs := flag.NewFlagSet("push", flag.ExitOnError)
+		rows := fs.Int("rows", 1_000_000, "rows in the push list")
+		people := fs.Int("people", 1_000_000, "people in the registry")
+		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.Parse(os.Args[2:])
+		err = benchPush(ctx, *rows, *people, *pg)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}
