@@ -84,6 +84,9 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 	if err := d.Tx(ctx, func(tx *sql.Tx) error { return loadPopulation(ctx, d, tx, cfg, opt.Now().UnixMilli()) }); err != nil {
 		return nil, fmt.Errorf("load demo population: %w", err)
 	}
+	if err := loadReturnees(ctx, d, opt.Seed, opt.Now); err != nil {
+		return nil, fmt.Errorf("load demo returnees: %w", err)
+	}
 	logins, err := createLogins(ctx, d, units, users)
 	if err != nil {
 		return nil, err

@@ -162,3 +162,27 @@ func (t Tally) Pct(rank, of int) int {
 	}
 	return t.ByRank[rank] * 100 / of
 }
+
+// Summary is the tally of a unit inside the scope (for unit pages).
+func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, code string) (Tally, error) {
+	var t Tally
+	if !scope.Contains(code) {
+		return t, fmt.Errorf("returnees of %s: %w", code, errs.ErrNotFound)
+	}
+	lo, hi := jurisdiction.ScopeOf(code).Args()
+	rows, err := s.db.R().QueryContext(ctx, `SELECT origin_rank, status, COUNT(*) FROM returnees
+		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY origin_rank, status`, lo, hi)
+	if err != nil {
+		return t, fmt.Errorf("returnee summary: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rank, n int
+		var status string
+		if err := rows.Scan(&rank, &status, &n); err != nil {
+			return t, err
+		}
+		t.add(rank, status, n)
+	}
+	return t, rows.Err()
+}

@@ -360,7 +360,7 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 	rows, err := s.db.R().QueryContext(ctx, `SELECT h.id, h.no, h.unit_code, h.address FROM households h
 		WHERE h.unit_code >= $1 AND h.unit_code < $2
 		AND NOT EXISTS (SELECT 1 FROM sweep_visits v WHERE v.sweep_id = $3 AND v.household_id = h.id)
-		ORDER BY h.unit_code, h.no LIMIT 500`, plo, phi, id)
+		ORDER BY h.unit_code, h.id LIMIT 500`, plo, phi, id)
 	if err != nil {
 		return rep, fmt.Errorf("households not visited: %w", err)
 	}
@@ -377,7 +377,7 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 	}
 	vrows, err := s.db.R().QueryContext(ctx, `SELECT v.id, v.household_id, h.no, h.address, v.unit_code, v.visited_on, v.visited_by,
 		v.present, v.returnees, v.note, v.version FROM sweep_visits v JOIN households h ON h.id = v.household_id
-		WHERE v.sweep_id = $1 AND v.unit_code >= $2 AND v.unit_code < $3 ORDER BY v.updated_at DESC, v.id DESC LIMIT 200`, id, plo, phi)
+		WHERE v.sweep_id = $1 AND v.unit_code >= $2 AND v.unit_code < $3 ORDER BY v.id DESC LIMIT 200`, id, plo, phi)
 	if err != nil {
 		return rep, fmt.Errorf("sweep visits: %w", err)
 	}

@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
+	"fangkong/internal/returnee"
 )
 
 type crumb struct {
@@ -48,6 +50,8 @@ type unitView struct {
 	Duties       []string
 	IsVillage    bool
 	ResidentUnit bool
+	// Returnees counts the returnees under the unit (nil without people.read).
+	Returnees *returnee.Tally
 }
 
 // unitPage is the drill-down: a unit, its children with live counts, and,
@@ -94,6 +98,13 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v.Responsibles, err = s.Units.Responsibles(ctx, scope, unit.Code); err != nil {
 		return err
+	}
+	if u.Can(auth.CapPeopleRead) && s.Returnees != nil {
+		t, err := s.Returnees.Summary(ctx, scope, unit.Code)
+		if err != nil {
+			return err
+		}
+		v.Returnees = &t
 	}
 	return s.render(w, r, http.StatusOK, "unit", unit.Name, v)
 }
