@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -89,9 +90,18 @@ func pushOnce(ctx context.Context, url string, pop *population, f *os.File, size
 	runtime.GC()
 	svc := pushlist.NewService(d, jurisdiction.NewStore(d, time.Now), time.Now)
 	who := audit.Actor{Username: "bench", Role: "command", Unit: demo.CountyCode}
+	if path := os.Getenv("FKBENCH_CPUPROFILE"); path != "" {
+		pf, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	l, err := svc.Import(ctx, who, jurisdiction.ScopeOf(demo.CountyCode), f, size, pushlist.ImportOptions{Source: "公安", Name: "bench"})
 	took := time.Since(start)
+	pprof.StopCPUProfile()
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // PushPerson is a registered person a generated push list may name.
 type PushPerson struct {
 	Name, IDNumber, BirthDate, Phone string
-	VillageName                     string
+	VillageName                      string
 }
 
 // PushListConfig says what push list (大数据推送名单) to generate.

@@ -21,7 +21,10 @@ type Answer struct {
 	Result    string // one of Results
 	Note      string
 	ArrivedOn string // arrival date the answer 在村 confirms; the pushed date when empty
-	Version   int64  // the version the answer is based on; 0 = any
+	// Sex and BirthDate register a person the registry does not know and
+	// whose ID number is missing or invalid (在村 only).
+	Sex, BirthDate string
+	Version        int64 // the version the answer is based on; 0 = any
 }
 
 // AnswerTask records the answer to an open (or already answered) task
@@ -56,7 +59,8 @@ func (s *Service) AnswerTask(ctx context.Context, who audit.Actor, scope jurisdi
 	if a.Result == ResultInVillage && s.Arrivals != nil && arrivalID == 0 {
 		arr := returnee.Arrival{PersonID: t.PersonID, Name: t.Name, Phone: t.Phone, VillageCode: t.UnitCode,
 			OriginDetail: t.Origin, ArrivedOn: a.ArrivedOn, Source: returnee.SourcePush,
-			SourceRef: fmt.Sprint("push-task:", t.ID), Note: a.Note}
+			SourceRef: fmt.Sprint("push-task:", t.ID), Note: a.Note, Sex: a.Sex, BirthDate: a.BirthDate,
+			Status: returnee.StatusVerified}
 		if _, err := personal.NormalizeIDNumber(t.IDNumber); err == nil {
 			arr.IDNumber = t.IDNumber
 		}

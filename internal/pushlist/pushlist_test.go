@@ -16,6 +16,9 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/registry"
+	"fangkong/internal/returnee"
+	"fangkong/internal/riskarea"
 	"fangkong/internal/sheet"
 )
 
@@ -316,6 +319,45 @@ func TestMappingRememberedPerSource(t *testing.T) {
 		g := pushlist.GuessMapping([]string{"姓名", "身份证号码", "手机号码", "到达时间", "现住址"})
 		if g[pushlist.FieldIDNumber] != "身份证号码" || g[pushlist.FieldAddress] != "现住址" || g[pushlist.FieldArrival] != "到达时间" {
 			t.Errorf("guess %v", g)
+		}
+	})
+}
+
+// TestInVillageRecordsArrival: the answer 在村 records the arrival in the
+// returnee ledger with the source 大数据推送, for a registered person and for
+// one the registry does not know yet.
+func TestInVillageRecordsArrival(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := setup(t, d)
+		units := jurisdiction.NewStore(d, time.Now)
+		reg := registry.NewService(d, units, time.Now)
+		s.Arrivals = returnee.NewService(d, reg, units, riskarea.NewService(d, time.Now), time.Now)
+		zhang := seedPerson(t, d, dbtest.VillageA, "张三", dbtest.ID(id17A), "1980-01-01", "13800000001")
+		l := importBytes(t, s, xlsx(t, []string{"姓名", "身份证号", "手机号", "出发地", "到达日期", "地址"}, [][]string{
+			{"张三", dbtest.ID(id17A), "", "北京市朝阳区", "2026-11-19", ""},
+			{"新来", "", "13700000011", "上海", "2026-11-18", "西街社区"},
+		}), pushlist.ImportOptions{Source: "公安"})
+		tk := byRow(t, s, l.ID)
+		got, err := s.AnswerTask(ctx, worker, villA, tk[2].ID, pushlist.Answer{Result: pushlist.ResultInVillage})
+		if err != nil || got.ArrivalID == 0 {
+			t.Fatalf("answer 在村: %v %+v", err, got)
+		}
+		var pid int64
+		var src, arrived string
+		if err := d.R().QueryRow("SELECT person_id, arrived_on FROM returnees WHERE id = $1", got.ArrivalID).Scan(&pid, &arrived); err != nil {
+			t.Fatal(err)
+		}
+		d.R().QueryRow("SELECT sources FROM returnees WHERE id = $1", got.ArrivalID).Scan(&src)
+		if pid != zhang || arrived != "2026-11-19" || !strings.Contains(src, returnee.SourcePush) {
+			t.Errorf("arrival: person %d arrived %s source %q", pid, arrived, src)
+		}
+		if _, err := s.AnswerTask(ctx, worker, villA, tk[3].ID, pushlist.Answer{Result: pushlist.ResultInVillage}); err == nil {
+			t.Error("an unknown person without ID number registered without sex and birth date")
+		}
+		got, err = s.AnswerTask(ctx, worker, villA, tk[3].ID, pushlist.Answer{Result: pushlist.ResultInVillage, Sex: "女", BirthDate: "1995-03-04"})
+		if err != nil || got.ArrivalID == 0 {
+			t.Fatalf("answer 在村 for a new person: %v %+v", err, got)
 		}
 	})
 }

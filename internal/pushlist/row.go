@@ -78,6 +78,10 @@ func cleanID(s string) string {
 	}, s)
 }
 
+// dateSeps folds the separators of the date forms normDate reads (an
+// immutable table, safe to share).
+var dateSeps = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+
 // normDate reads 2026-11-20, 2026/11/20, 20261120, 2026年11月20日 and the
 // same with a time of day, and returns YYYY-MM-DD, or "" when unreadable.
 func normDate(s string) string {
@@ -88,7 +92,7 @@ func normDate(s string) string {
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		s = s[:i]
 	}
-	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
+	s = dateSeps.Replace(s)
 	for _, layout := range []string{"2006-1-2", "20060102"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.Format("2006-01-02")

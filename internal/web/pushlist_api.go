@@ -109,6 +109,8 @@ type answerIn struct {
 	Result    string `json:"result"`
 	Note      string `json:"note"`
 	ArrivedOn string `json:"arrived_on"`
+	Sex       string `json:"sex"`
+	BirthDate string `json:"birth_date"`
 	Version   int64  `json:"version"`
 }
 
@@ -122,7 +124,8 @@ func (s *Server) apiPushAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := s.PushLists.AnswerTask(r.Context(), actor(r), currentUser(r).Scope(), id,
-		pushlist.Answer{Result: in.Result, Note: in.Note, ArrivedOn: in.ArrivedOn, Version: in.Version})
+		pushlist.Answer{Result: in.Result, Note: in.Note, ArrivedOn: in.ArrivedOn, Version: in.Version,
+			Sex: in.Sex, BirthDate: in.BirthDate})
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,8 @@ func (s *Server) pushAnswer(w http.ResponseWriter, r *http.Request) error {
 	}
 	version, _ := strconv.ParseInt(r.FormValue("version"), 10, 64)
 	t, err := s.PushLists.AnswerTask(r.Context(), actor(r), currentUser(r).Scope(), id, pushlist.Answer{Result: r.FormValue("result"),
-		Note: r.FormValue("note"), ArrivedOn: r.FormValue("arrived_on"), Version: version})
+		Note: r.FormValue("note"), ArrivedOn: r.FormValue("arrived_on"), Version: version,
+		Sex: r.FormValue("sex"), BirthDate: r.FormValue("birth_date")})
 	if err != nil {
 		return err
 	}
