@@ -18,6 +18,8 @@ import (
 	_ "time/tzdata"
 
 	"fangkong/internal/app"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/riskarea"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -89,6 +91,11 @@ func (c *common) config() app.Config {
 		} else {
 			cfg.Logger.Warn("ignoring FANGKONG_TRUSTED_PROXIES entry", "value", p)
 		}
+	}
+	// Names of division codes outside the loaded units (risk areas,
+	// returnees' origins), when the national code files are at hand.
+	if names, err := riskarea.LoadNames(jurisdiction.DirSource(env("FANGKONG_DATA", "../shared/data"))); err == nil {
+		cfg.PlaceNames = names
 	}
 	return cfg
 }
