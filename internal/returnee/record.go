@@ -76,9 +76,8 @@ func validate(a *Arrival, today string) error {
 			return errs.Invalidf("来源地", "来源地区划代码应为2、4、6、9或12位数字")
 		}
 	}
-	if a.OriginCode == "" && a.OriginDetail == "" {
-		return errs.Invalidf("来源地", "请填写来源地（区划代码或地名）")
-	}
+	// The origin may be unknown (a push list without it): the arrival still
+	// counts, with no risk level until someone fills the origin in.
 	if tooLong(a.OriginDetail, 100) || tooLong(a.OriginName, 60) {
 		return errs.Invalidf("来源地", "来源地地名请在100字以内")
 	}

@@ -1,6 +1,7 @@
 package returnee_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
+	"fangkong/internal/sheet"
 )
 
 var who = audit.Actor{UserID: 1, Username: "worker", Role: "village", Unit: dbtest.VillageA}
@@ -147,6 +149,16 @@ func TestRecordAndMerge(t *testing.T) {
 			if _, _, err := e.svc.Record(ctx, who, villageA, bad); !errs.IsInvalid(err) {
 				t.Errorf("bad arrival %+v: %v", bad, err)
 			}
+		}
+		var buf bytes.Buffer
+		if n, err := e.svc.Export(ctx, who, villageA, dbtest.VillageA, &buf); err != nil || n != 2 {
+			t.Errorf("export: %d rows, %v", n, err)
+		}
+		if rd, err := sheet.Open(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil || !rd.Next() || rd.Row()[3] != id {
+			t.Errorf("export content: %v", err)
+		}
+		if _, err := e.svc.Export(ctx, who, villageB, dbtest.VillageA, &buf); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("export of A from B: %v", err)
 		}
 		st, err := e.svc.StatsOf(ctx, jurisdiction.ScopeOf(dbtest.County), dbtest.TownshipA)
 		if err != nil || st.Tally.Total != 2 || st.Tally.ByRank[3] != 1 || st.Tally.ByRank[1] != 1 || len(st.Weeks) != 2 {

@@ -163,6 +163,15 @@ func returneeSpecs(add adder, twin twinner) {
 		}}
 		return get("/api/v1/returnees/stats?unit="+x.code, in, x.notFound())
 	})
+	// The export carries full ID numbers: only what the unit holds.
+	headIDs := func(r *rec) []string { return []string{r.head.Name, r.head.IDNumber} }
+	twin("GET /returnees/export", "GET /api/v1/returnees/export", auth.CapPeopleExport, kGlobal, func(x *tc, pre string, api bool) []variant {
+		return get(pre+"/returnees/export", xlsxWant(gather(x.scoped(true), headIDs), gather(x.scoped(false), (*rec).leaks)), want{})
+	})
+	twin("GET /returnees/export", "GET /api/v1/returnees/export", auth.CapPeopleExport, kUnit, func(x *tc, pre string, api bool) []variant {
+		under, rest := x.split(nil)
+		return get(pre+"/returnees/export?unit="+x.code, xlsxWant(gather(under, headIDs), gather(rest, (*rec).leaks)), x.notFound())
+	})
 	twin("GET /returnees/{id}", "GET /api/v1/returnees/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		return get(pre+"/returnees/"+x.r.extra["returnee"], ok(200, x.r.head.Name, x.r.head.IDNumber, "G"+x.r.key), x.notFound())
 	})

@@ -361,3 +361,23 @@ func (s *Server) selfReportReject(w http.ResponseWriter, r *http.Request) error 
 	}
 	return redirect(w, r, "/selfreports", "已驳回")
 }
+
+// returneeExport streams the returnee ledger of a unit as XLSX.
+func (s *Server) returneeExport(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	unit := strings.TrimSpace(r.URL.Query().Get("unit"))
+	if unit == "" {
+		unit = u.UnitCode
+	}
+	if _, err := s.Units.Get(r.Context(), u.Scope(), unit); err != nil {
+		return err // before the first byte, so a 404 is still possible
+	}
+	name := fmt.Sprintf("返乡人员台账-%s-%s.xlsx", unit, clock.Day(s.Now()))
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"returnees.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := s.Returnees.Export(r.Context(), actor(r), u.Scope(), unit, w); err != nil {
+		s.Logger.Error("export returnees", "err", err, "unit", unit, "request_id", requestID(r))
+	}
+	return nil
+}

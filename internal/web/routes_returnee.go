@@ -14,6 +14,7 @@ func (s *Server) returneeRoutes() {
 	s.page("GET /returnees/new", auth.CapPeopleWrite, s.returneeNew)
 	s.page("POST /returnees", auth.CapPeopleWrite, s.returneeCreate)
 	s.page("GET /returnees/stats", auth.CapPeopleRead, s.returneeStatsPage)
+	s.page("GET /returnees/export", auth.CapPeopleExport, s.returneeExport)
 	s.page("GET /returnees/{id}", auth.CapPeopleRead, s.returneePage)
 	s.page("POST /returnees/{id}/status", auth.CapPeopleWrite, s.returneeStatus)
 
@@ -40,6 +41,7 @@ func (s *Server) returneeRoutes() {
 	s.api("GET /api/v1/returnees", auth.CapPeopleRead, s.apiReturnees)
 	s.api("POST /api/v1/returnees", auth.CapPeopleWrite, s.apiReturneeCreate)
 	s.api("GET /api/v1/returnees/stats", auth.CapPeopleRead, s.apiReturneeStats)
+	s.api("GET /api/v1/returnees/export", auth.CapPeopleExport, s.returneeExport)
 	s.api("GET /api/v1/returnees/{id}", auth.CapPeopleRead, s.apiReturnee)
 	s.api("POST /api/v1/returnees/{id}/status", auth.CapPeopleWrite, s.apiReturneeStatus)
 	s.api("GET /api/v1/sweeps", auth.CapPeopleRead, s.apiSweeps)
