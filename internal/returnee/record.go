@@ -239,6 +239,11 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, scope jurisdict
 	var merged, raised bool
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		merged, raised = false, false
+		// Lock the person's row so that two reports of the same arrival at
+		// once (PostgreSQL, read committed) cannot both insert.
+		if _, err := tx.ExecContext(ctx, "UPDATE people SET id = id WHERE id = $1", a.PersonID); err != nil {
+			return err
+		}
 		old, found, err := s.sameArrival(ctx, tx, scope, a.PersonID, a.ArrivedOn)
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -324,6 +325,40 @@ func TestSelfReport(t *testing.T) {
 		}
 		if _, err := e.svc.PosterByToken(ctx, pa.Token); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("old token: %v", err)
+		}
+	})
+}
+
+func TestConcurrentReportsMerge(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		county := jurisdiction.ScopeOf(dbtest.County)
+		p, err := e.reg.CreatePerson(ctx, who, county, registry.Person{Name: "并发甲", Sex: "女", BirthDate: "1992-03-04", UnitCode: dbtest.VillageB})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errc := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				_, _, err := e.svc.Record(ctx, who, county, returnee.Arrival{PersonID: p.ID, OriginCode: "610113",
+					ArrivedOn: fmt.Sprintf("2021-12-%02d", 20+i%3), Source: returnee.Sources[i%len(returnee.Sources)]})
+				errc <- err
+			}(i)
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		rows, _ := e.svc.List(ctx, county, returnee.Filter{PersonID: p.ID})
+		if len(rows) != 1 || len(rows[0].Sources) != len(returnee.Sources) {
+			t.Errorf("8 concurrent reports: %d arrivals, %+v", len(rows), rows)
 		}
 	})
 }
