@@ -190,6 +190,15 @@ func returneeSpecs(add adder, twin twinner) {
 				"arrived_on": "2021-12-26", "source": "卡口移交"}, in: ok(status(api, 303, 200)), out: dup},
 		}
 	})
+	add("GET /returnees/{id}/edit", W, kRecord, func(x *tc) []variant {
+		return get("/returnees/"+x.r.extra["returnee"]+"/edit", ok(200, x.r.head.Name, maskID(x.r.head.IDNumber)).not(x.r.head.IDNumber), x.notFound())
+	})
+	twin("POST /returnees/{id}", "PUT /api/v1/returnees/{id}", W, kRecord, func(x *tc, pre string, api bool) []variant {
+		id, _ := strconv.ParseInt(x.r.extra["returnee"], 10, 64)
+		return []variant{{path: pre + "/returnees/" + x.r.extra["returnee"], in: ok(status(api, 303, 200)), out: x.notFound(),
+			body: m{"origin_code": "610113", "departed_on": "2021-12-24", "arrived_on": seededArrival, "transport": "火车",
+				"transport_no": "G" + x.r.key, "note": x.w.uniq("更正"), "version": x.w.version("returnees", id)}}}
+	})
 	twin("POST /returnees/{id}/status", "POST /api/v1/returnees/{id}/status", W, kRecord, func(x *tc, pre string, api bool) []variant {
 		return []variant{{path: pre + "/returnees/" + x.r.extra["returnee"] + "/status", body: m{"status": "已核实", "note": x.w.uniq("核实")},
 			in: ok(status(api, 303, 200)), out: x.notFound()}}

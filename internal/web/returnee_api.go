@@ -270,3 +270,11 @@ func (s *Server) apiSelfReportConfirm(w http.ResponseWriter, r *http.Request) er
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"returnee": arrivalOut(a, false), "merged": merged})
 }
+
+func (s *Server) apiReturneeUpdate(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.updateArrival(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, arrivalOut(a, false))
+}

@@ -381,3 +381,56 @@ func (s *Server) returneeExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	return nil
 }
+
+func (s *Server) returneeEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.Returnees.Get(r.Context(), currentUser(r).Scope(), id)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "returnee_edit", a.Name+" 修改返乡记录", map[string]any{"A": a,
+		"Transports": returnee.Transports, "Today": clock.Day(s.Now())})
+}
+
+// updateIn is the body of POST /returnees/{id} and PUT /api/v1/returnees/{id}.
+type updateIn struct {
+	OriginCode    string `json:"origin_code"`
+	OriginName    string `json:"origin_name"`
+	OriginDetail  string `json:"origin_detail"`
+	DepartedOn    string `json:"departed_on"`
+	ArrivedOn     string `json:"arrived_on"`
+	Transport     string `json:"transport"`
+	TransportNo   string `json:"transport_no"`
+	TestSampledAt string `json:"test_sampled_at"`
+	Symptoms      string `json:"symptoms"`
+	Gatherings    string `json:"gatherings"`
+	Companions    string `json:"companions"`
+	Note          string `json:"note"`
+	Version       int64  `json:"version"`
+}
+
+func (s *Server) updateArrival(r *http.Request) (returnee.Arrival, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return returnee.Arrival{}, err
+	}
+	var in updateIn
+	if err := input(r, &in); err != nil {
+		return returnee.Arrival{}, err
+	}
+	return s.Returnees.Update(r.Context(), actor(r), currentUser(r).Scope(), returnee.Arrival{ID: id, OriginCode: in.OriginCode,
+		OriginName: in.OriginName, OriginDetail: in.OriginDetail, DepartedOn: in.DepartedOn, ArrivedOn: in.ArrivedOn,
+		Transport: in.Transport, TransportNo: in.TransportNo, TestSampledAt: in.TestSampledAt, Symptoms: in.Symptoms,
+		Gatherings: in.Gatherings, Companions: in.Companions, Note: in.Note, Version: in.Version})
+}
+
+func (s *Server) returneeUpdate(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.updateArrival(r)
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/returnees/%d", a.ID), "已保存修改")
+}

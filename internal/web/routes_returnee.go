@@ -16,6 +16,8 @@ func (s *Server) returneeRoutes() {
 	s.page("GET /returnees/stats", auth.CapPeopleRead, s.returneeStatsPage)
 	s.page("GET /returnees/export", auth.CapPeopleExport, s.returneeExport)
 	s.page("GET /returnees/{id}", auth.CapPeopleRead, s.returneePage)
+	s.page("GET /returnees/{id}/edit", auth.CapPeopleWrite, s.returneeEdit)
+	s.page("POST /returnees/{id}", auth.CapPeopleWrite, s.returneeUpdate)
 	s.page("POST /returnees/{id}/status", auth.CapPeopleWrite, s.returneeStatus)
 
 	s.page("GET /sweeps", auth.CapPeopleRead, s.sweepsPage)
@@ -43,6 +45,7 @@ func (s *Server) returneeRoutes() {
 	s.api("GET /api/v1/returnees/stats", auth.CapPeopleRead, s.apiReturneeStats)
 	s.api("GET /api/v1/returnees/export", auth.CapPeopleExport, s.returneeExport)
 	s.api("GET /api/v1/returnees/{id}", auth.CapPeopleRead, s.apiReturnee)
+	s.api("PUT /api/v1/returnees/{id}", auth.CapPeopleWrite, s.apiReturneeUpdate)
 	s.api("POST /api/v1/returnees/{id}/status", auth.CapPeopleWrite, s.apiReturneeStatus)
 	s.api("GET /api/v1/sweeps", auth.CapPeopleRead, s.apiSweeps)
 	s.api("POST /api/v1/sweeps", auth.CapSweepManage, s.apiSweepOpen)
