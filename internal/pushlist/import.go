@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -37,9 +38,10 @@ var insertCols = []string{"id", "list_id", "row_no", "raw", "name", "id_number",
 
 // seenTask is a task a later row of the same person links to.
 type seenTask struct {
-	id   int64
+	ord  int   // ordinal in this list (1-based); 0 = an open task of an earlier list
+	id   int64 // that open task's ID
 	unit string
-	row  int // row in this list; 0 = an open task of an earlier list
+	row  int // sheet row in this list
 }
 
 // importer is the state of one import inside its transaction.
@@ -98,6 +100,7 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 	hdrJSON, _ := json.Marshal(headers)
 	mapJSON, _ := json.Marshal(opt.Mapping)
 	var list List
+	used := false
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		list = List{Source: opt.Source, Name: opt.Name, UnitCode: scope.Code, Headers: headers, Mapping: opt.Mapping,
@@ -117,13 +120,14 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 		if im.ins, err = s.db.NewInserter(ctx, tx, "push_tasks", insertCols, ""); err != nil {
 			return err
 		}
-		for rd.Next() {
-			if err := im.row(rd.RowNumber(), rd.Row()); err != nil {
-				return err
-			}
+		if used {
+			// The sheet was read by an attempt that failed: never retry
+			// into an empty list.
+			return errors.New("导入中断，请重新导入")
 		}
-		if err := rd.Err(); err != nil {
-			return errs.Invalidf("文件", "%s", err.Error())
+		used = true
+		if err := im.run(ctx, rd); err != nil {
+			return err
 		}
 		if err := im.ins.Close(); err != nil {
 			return err
@@ -146,6 +150,59 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 		return List{}, fmt.Errorf("import push list: %w", err)
 	}
 	return list, nil
+}
+
+// run reads, normalises, matches and routes the rows in one goroutine
+// while this one allocates IDs and inserts, so parsing and the database
+// share the machine's cores.
+func (im *importer) run(ctx context.Context, rd *sheet.Reader) error {
+	const batch = 512
+	ch := make(chan []task, 8)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(ch)
+		buf := make([]task, 0, batch)
+		ord := 0
+		for rd.Next() {
+			ord++
+			buf = append(buf, im.prepare(ord, rd.RowNumber(), rd.Row()))
+			if len(buf) == batch {
+				select {
+				case ch <- buf:
+				case <-stop:
+					return
+				}
+				buf = make([]task, 0, batch)
+			}
+		}
+		if err := rd.Err(); err != nil {
+			readErr = errs.Invalidf("文件", "%s", err.Error())
+			return
+		}
+		select {
+		case ch <- buf:
+		case <-stop:
+		}
+	}()
+	var ids []int64
+	for b := range ch {
+		for i := range b {
+			if err := im.insert(&b[i], &ids); err != nil {
+				close(stop)
+				for range ch {
+				}
+				return err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			close(stop)
+			for range ch {
+			}
+			return err
+		}
+	}
+	return readErr
 }
 
 // idAllocator hands out task IDs: on SQLite, the run after MAX(id), which

@@ -192,58 +192,62 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// row turns one pushed row into its task.
-func (im *importer) row(rowNo int, cells []string) error {
+// task is one row ready to insert. Earlier tasks of this list are named by
+// their ordinal (dupOrd, 1-based), since their IDs are allocated by the
+// inserting side.
+type task struct {
+	rowNo                      int
+	raw                        string
+	p                          pushed
+	personID                   int64
+	unit, outcome, status      string
+	matchHow, routeHow, reason string
+	dupOrd                     int
+	dupID                      int64
+}
+
+// prepare turns one pushed row (the ord-th of the list) into its task.
+func (im *importer) prepare(ord, rowNo int, cells []string) task {
 	l := im.list
 	l.Rows++
-	id, err := im.nextID()
-	if err != nil {
-		return err
-	}
-	raw := strings.Join(cells, rawSep)
-	if strings.Count(raw, rawSep) != len(cells)-1 {
+	t := task{rowNo: rowNo, status: StatusOpen, raw: strings.Join(cells, rawSep)}
+	if strings.Count(t.raw, rawSep) != len(cells)-1 {
 		clean := make([]string, len(cells))
 		for i, c := range cells {
 			clean[i] = strings.ReplaceAll(c, rawSep, " ")
 		}
-		raw = strings.Join(clean, rawSep)
+		t.raw = strings.Join(clean, rawSep)
 	}
-	p := im.normalise(cells)
-	var (
-		personID           int64
-		unit, outcome      string
-		matchHow, routeHow string
-		status             = StatusOpen
-		dupOf              int64
-	)
-	reason := strings.Join(p.problems, "；")
-	if pi, how := im.match(&p); pi >= 0 {
+	t.p = im.normalise(cells)
+	p := &t.p
+	t.reason = strings.Join(p.problems, "；")
+	if pi, how := im.match(p); pi >= 0 {
 		pp := im.ix.people[pi]
-		personID, unit, matchHow, routeHow, outcome = pp.id, pp.unit, how, "登记户籍所在村（组）", OutcomeMatched
+		t.personID, t.unit, t.matchHow, t.routeHow, t.outcome = pp.id, pp.unit, how, "登记户籍所在村（组）", OutcomeMatched
 		if p.name == "" {
 			p.name = pp.name
 		}
 	} else if p.name == "" && !p.validID && p.phone == "" {
-		outcome, status, unit = OutcomeRejected, StatusRejected, im.scope.Code
-		reason = "无姓名、无有效身份证号、无有效手机号，无法核查"
+		t.outcome, t.status, t.unit = OutcomeRejected, StatusRejected, im.scope.Code
+		t.reason = "无姓名、无有效身份证号、无有效手机号，无法核查"
 		if len(p.problems) > 0 {
-			reason += "（" + strings.Join(p.problems, "；") + "）"
+			t.reason += "（" + strings.Join(p.problems, "；") + "）"
 		}
 	} else {
-		matchHow = "未匹配到登记人员"
-		unit, routeHow = im.route(&p)
-		if len(unit) >= 12 {
-			outcome = OutcomeCreated
+		t.matchHow = "未匹配到登记人员"
+		t.unit, t.routeHow = im.route(p)
+		if len(t.unit) >= 12 {
+			t.outcome = OutcomeCreated
 		} else {
-			outcome = OutcomeQueued
+			t.outcome = OutcomeQueued
 		}
 	}
-	if outcome != OutcomeRejected {
+	if t.outcome != OutcomeRejected {
 		validID := ""
 		if p.validID {
 			validID = p.idNumber
 		}
-		keys := dupKeys(personID, validID, p.phone, p.name)
+		keys := dupKeys(t.personID, validID, p.phone, p.name)
 		var first seenTask
 		found := false
 		for _, k := range keys {
@@ -252,19 +256,21 @@ func (im *importer) row(rowNo int, cells []string) error {
 			}
 		}
 		if found {
-			outcome, status, dupOf, unit = OutcomeDuplicate, StatusDuplicate, first.id, first.unit
-			if first.row > 0 {
-				reason = joinReason(reason, "与本名单第"+itoa(first.row)+"行为同一人")
+			t.outcome, t.status, t.unit = OutcomeDuplicate, StatusDuplicate, first.unit
+			if first.ord > 0 {
+				t.dupOrd = first.ord
+				t.reason = joinReason(t.reason, "与本名单第"+itoa(first.row)+"行为同一人")
 			} else {
-				reason = joinReason(reason, "已有未完成的核查任务#"+itoa64(first.id))
+				t.dupID = first.id
+				t.reason = joinReason(t.reason, "已有未完成的核查任务#"+itoa64(first.id))
 			}
 		} else {
 			for _, k := range keys {
-				im.seen[k] = seenTask{id: id, unit: unit, row: rowNo}
+				im.seen[k] = seenTask{ord: ord, unit: t.unit, row: rowNo}
 			}
 		}
 	}
-	switch outcome {
+	switch t.outcome {
 	case OutcomeMatched:
 		l.Matched++
 	case OutcomeCreated:
@@ -276,8 +282,24 @@ func (im *importer) row(rowNo int, cells []string) error {
 	case OutcomeRejected:
 		l.Rejected++
 	}
-	return im.ins.Add(id, l.ID, rowNo, raw, p.name, p.idNumber, p.phone, p.origin, p.arrival, p.address,
-		personID, unit, outcome, matchHow, routeHow, reason, dupOf, status, im.deadline, im.now)
+	return t
+}
+
+// insert gives a task its ID and queues it for insertion; ids holds the
+// IDs of the list's earlier tasks by ordinal.
+func (im *importer) insert(t *task, ids *[]int64) error {
+	id, err := im.nextID()
+	if err != nil {
+		return err
+	}
+	*ids = append(*ids, id)
+	dupOf := t.dupID
+	if t.dupOrd > 0 {
+		dupOf = (*ids)[t.dupOrd-1]
+	}
+	p := &t.p
+	return im.ins.Add(id, im.list.ID, t.rowNo, t.raw, p.name, p.idNumber, p.phone, p.origin, p.arrival, p.address,
+		t.personID, t.unit, t.outcome, t.matchHow, t.routeHow, t.reason, dupOf, t.status, im.deadline, im.now)
 }
 
 func joinReason(a, b string) string {
