@@ -99,7 +99,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.RiskAreas = riskarea.NewService(d, cfg.Now)
 	a.RiskAreas.Names = cfg.PlaceNames
 	a.Returnees = returnee.NewService(d, a.Registry, a.Units, a.RiskAreas, cfg.Now)
-	a.PushLists.Arrivals = a.Returnees // 在村 answers to push tasks record the arrival
+	a.RiskAreas.OnChange = a.Returnees.Relevel // stored origin levels follow the history
+	a.PushLists.Arrivals = a.Returnees         // 在村 answers to push tasks record the arrival
 	a.Web, err = web.New(web.Deps{Returnees: a.Returnees, RiskAreas: a.RiskAreas, Units: a.Units, Registry: a.Registry, PushLists: a.PushLists, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
 		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
 		TrustedProxies: cfg.TrustedProxies})

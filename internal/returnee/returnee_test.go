@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -376,6 +377,62 @@ func TestConcurrentReportsMerge(t *testing.T) {
 		rows, _ := e.svc.List(ctx, county, returnee.Filter{PersonID: p.ID})
 		if len(rows) != 1 || len(rows[0].Sources) != len(returnee.Sources) {
 			t.Errorf("8 concurrent reports: %d arrivals, %+v", len(rows), rows)
+		}
+	})
+}
+
+// TestRelevelOnListChange: an entry added late, with a past effective date,
+// or closed early, changes the stored level of the arrivals it concerns.
+func TestRelevelOnListChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		e.risk.OnChange = e.svc.Relevel
+		county := jurisdiction.ScopeOf(dbtest.County)
+		a, _, err := e.svc.Record(ctx, who, county, returnee.Arrival{Name: "未央归", Sex: "男", BirthDate: "1985-05-05",
+			VillageCode: dbtest.VillageB, OriginCode: "610112003", DepartedOn: "2021-12-24", ArrivedOn: "2021-12-25", Source: returnee.SourceSweep})
+		if err != nil || a.OriginLevel != "" {
+			t.Fatalf("record: %+v %v", a, err)
+		}
+		other, _, _ := e.svc.Record(ctx, who, county, returnee.Arrival{Name: "别处归", Sex: "女", BirthDate: "1986-06-06",
+			VillageCode: dbtest.VillageB, OriginCode: "610104", DepartedOn: "2021-12-24", ArrivedOn: "2021-12-25", Source: returnee.SourceSweep})
+		level := func(id int64) string {
+			r, err := e.svc.Get(ctx, county, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.OriginLevel
+		}
+		en, err := e.risk.Add(ctx, who, riskarea.Entry{Code: "610112", Level: "中", EffectiveFrom: "2021-12-23"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := level(a.ID); got != riskarea.Medium {
+			t.Errorf("after the late entry: %q", got)
+		}
+		if got := level(other.ID); got != "" {
+			t.Errorf("an arrival from elsewhere changed to %q", got)
+		}
+		if last := e.rec.got[len(e.rec.got)-1]; last != (assigned{a.PersonID, returnee.CategoryMediumRisk, "2021-12-24"}) {
+			t.Errorf("hand-over after the late entry: %v", last)
+		}
+		if _, err := e.risk.Close(ctx, who, en.ID, "2021-12-23"); err != nil {
+			t.Fatal(err)
+		}
+		if got := level(a.ID); got != "" {
+			t.Errorf("after closing the entry on 12-23: %q", got)
+		}
+		csv := "区划代码,风险等级,生效日期\n6101,低,2021-12-01\n"
+		if _, err := e.risk.Import(ctx, who, strings.NewReader(csv), int64(len(csv)), registry.ImportAllOrNothing); err != nil {
+			t.Fatal(err)
+		}
+		if got, got2 := level(a.ID), level(other.ID); got != riskarea.Low || got2 != riskarea.Low {
+			t.Errorf("after importing 西安 low: %q, %q", got, got2)
+		}
+		var n int
+		d.R().QueryRow("SELECT COUNT(*) FROM audit_log WHERE entity = 'returnee' AND summary LIKE '风险地区清单变更%'").Scan(&n)
+		if n != 4 {
+			t.Errorf("relevel audit entries %d, want 4", n)
 		}
 	})
 }

@@ -97,5 +97,13 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 		return rep, fmt.Errorf("import risk areas: %w", err)
 	}
 	rep.Applied, rep.Added = true, len(good)
-	return rep, nil
+	seen := map[string]bool{}
+	var codes []string
+	for _, e := range good {
+		if !seen[e.Code] {
+			seen[e.Code] = true
+			codes = append(codes, e.Code)
+		}
+	}
+	return rep, s.changed(ctx, who, codes...)
 }

@@ -125,6 +125,20 @@ type Service struct {
 	now func() time.Time
 	// Names, when set, fills PlaceName from a division code.
 	Names NameResolver
+	// OnChange, when set, is told after each change which codes it touched,
+	// so that levels stored elsewhere (returnees' origins) follow the
+	// history. Its error is logged by the caller, not undone.
+	OnChange func(ctx context.Context, who audit.Actor, codes []string) error
+}
+
+func (s *Service) changed(ctx context.Context, who audit.Actor, codes ...string) error {
+	if s.OnChange == nil || len(codes) == 0 {
+		return nil
+	}
+	if err := s.OnChange(ctx, who, codes); err != nil {
+		return fmt.Errorf("after risk-area change: %w", err)
+	}
+	return nil
 }
 
 // NewService returns a Service.
@@ -231,8 +245,10 @@ func (s *Service) Add(ctx context.Context, who audit.Actor, e Entry) (Entry, err
 	if err := s.normalize(&e); err != nil {
 		return Entry{}, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error { return s.insert(ctx, tx, who, &e) })
-	return e, err
+	if err := s.db.Tx(ctx, func(tx *sql.Tx) error { return s.insert(ctx, tx, who, &e) }); err != nil {
+		return Entry{}, err
+	}
+	return e, s.changed(ctx, who, e.Code)
 }
 
 // Get reads one entry.
@@ -284,7 +300,7 @@ func (s *Service) Close(ctx context.Context, who audit.Actor, id int64, lastDay 
 	}
 	e.EffectiveTo, e.ClosedBy, e.ClosedAt = lastDay, who.Username, now.UnixMilli()
 	e.Version++
-	return e, nil
+	return e, s.changed(ctx, who, e.Code)
 }
 
 func orNow(d string) string {
