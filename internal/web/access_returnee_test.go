@@ -116,6 +116,9 @@ func returneeSpecs(add adder, twin twinner) {
 		}
 		return []variant{{path: fmt.Sprintf("%s/riskareas/%d/close", pre, e.ID), body: m{"effective_to": "2022-01-15"}, in: ok(status(api, 303, 200))}}
 	})
+	add("GET /riskareas/template", RA, kGlobal, func(x *tc) []variant {
+		return get("/riskareas/template", xlsxWant([]string{"区划代码", "风险等级", "生效日期", "610113"}, nil), want{})
+	})
 	twin("POST /riskareas/import", "POST /api/v1/riskareas/import", RA, kGlobal, func(x *tc, pre string, api bool) []variant {
 		in := map[bool]want{false: ok(200, "已导入 1 条"), true: ok(200, `"applied":true`)}[api]
 		return []variant{{path: pre + "/riskareas/import", file: []byte("区划代码,风险等级,生效日期\n610104,中,2021-12-28\n"), in: in}}

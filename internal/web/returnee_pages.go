@@ -14,6 +14,7 @@ import (
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
+	"fangkong/internal/sheet"
 )
 
 // --- Risk areas (中高风险地区)
@@ -433,4 +434,18 @@ func (s *Server) returneeUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, fmt.Sprintf("/returnees/%d", a.ID), "已保存修改")
+}
+
+// riskAreaTemplate serves the import template: the columns and one example.
+func (s *Server) riskAreaTemplate(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"riskareas.xlsx\"; filename*=UTF-8''"+url.PathEscape("风险地区导入模板.xlsx"))
+	sw, err := sheet.NewWriter(w, "风险地区", riskarea.Headers, []float64{12, 24, 20, 10, 12, 12, 20})
+	if err != nil {
+		return err
+	}
+	if err := sw.WriteRow([]string{"610113", "陕西省西安市雁塔区", "明德门小区", "高风险", "2021-12-22", "", "示例行，导入前请删除"}); err != nil {
+		return err
+	}
+	return sw.Close()
 }

@@ -9,6 +9,7 @@ func (s *Server) returneeRoutes() {
 	s.page("POST /riskareas", auth.CapRiskAreas, s.riskAreaAdd)
 	s.page("POST /riskareas/{id}/close", auth.CapRiskAreas, s.riskAreaClose)
 	s.page("POST /riskareas/import", auth.CapRiskAreas, s.riskAreaImport)
+	s.page("GET /riskareas/template", auth.CapRiskAreas, s.riskAreaTemplate)
 
 	s.page("GET /returnees", auth.CapPeopleRead, s.returneesPage)
 	s.page("GET /returnees/new", auth.CapPeopleWrite, s.returneeNew)
