@@ -283,9 +283,11 @@ func (s *Service) RejectSelfReport(ctx context.Context, actor audit.Actor, scope
 	return s.handleReport(ctx, actor, r, ReportRejected, 0)
 }
 
+// handleReport closes a report; the submitter's address is kept only while
+// the report waits (it serves the rate limit, nothing else).
 func (s *Service) handleReport(ctx context.Context, actor audit.Actor, r SelfReport, status string, returneeID int64) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE self_reports SET status = $1, returnee_id = $2, handled_by = $3, handled_at = $4,
+		res, err := tx.ExecContext(ctx, `UPDATE self_reports SET status = $1, returnee_id = $2, handled_by = $3, handled_at = $4, ip = '',
 			version = version + 1 WHERE id = $5 AND version = $6`, status, nullID(returneeID), actor.Username, s.now().UnixMilli(), r.ID, r.Version)
 		if err != nil {
 			return err
