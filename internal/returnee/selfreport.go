@@ -248,12 +248,28 @@ func (s *Service) selfReport(ctx context.Context, scope jurisdiction.Scope, id i
 // 自主报备), merging with an arrival already known. householdID (optional)
 // places the returnee in a household of the village.
 func (s *Service) ConfirmSelfReport(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, id, householdID int64) (Arrival, bool, error) {
+	return s.ConfirmSelfReportIn(ctx, actor, scope, id, householdID, "")
+}
+
+// ConfirmSelfReportIn is ConfirmSelfReport with the household named by its
+// 户编号 (householdNo) when householdID is 0.
+func (s *Service) ConfirmSelfReportIn(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, id, householdID int64, householdNo string) (Arrival, bool, error) {
 	r, err := s.selfReport(ctx, scope, id)
 	if err != nil {
 		return Arrival{}, false, err
 	}
 	if r.Status != ReportPending {
 		return Arrival{}, false, &errs.Conflict{Message: "该报备已处理（" + r.Status + "）"}
+	}
+	if householdID == 0 && strings.TrimSpace(householdNo) != "" {
+		h, err := s.reg.HouseholdByNo(ctx, scope, householdNo)
+		if errors.Is(err, errs.ErrNotFound) {
+			return Arrival{}, false, errs.Invalidf("户编号", "户不存在或不在您的辖区内")
+		}
+		if err != nil {
+			return Arrival{}, false, err
+		}
+		householdID = h.ID
 	}
 	a := Arrival{Name: r.Name, IDNumber: r.IDNumber, Phone: r.Phone, VillageCode: r.VillageCode, HouseholdID: householdID,
 		OriginCode: r.OriginCode, OriginDetail: r.OriginDetail, DepartedOn: r.DepartedOn, ArrivedOn: r.ArrivedOn,

@@ -247,7 +247,10 @@ func returneeSpecs(add adder, twin twinner) {
 		return get(pre+"/selfreports", ok(200, r.extra["sr_name"], maskID(r.extra["sr_id"])).not(r.extra["sr_id"]), ok(200).not(r.leaks()...))
 	})
 	twin("POST /selfreports/{id}/confirm", "POST /api/v1/selfreports/{id}/confirm", W, kRecord, func(x *tc, pre string, api bool) []variant {
-		return []variant{{path: fmt.Sprintf("%s/selfreports/%d/confirm", pre, pendingReport(x)), in: ok(status(api, 303, 200)), out: x.notFound()}}
+		done := ok(status(api, 303, 200))
+		return []variant{{path: fmt.Sprintf("%s/selfreports/%d/confirm", pre, pendingReport(x)), in: done, out: x.notFound()},
+			// Into the record's household, named by its 户编号.
+			{path: fmt.Sprintf("%s/selfreports/%d/confirm", pre, pendingReport(x)), body: m{"household_no": x.r.hh.No}, in: done, out: x.notFound()}}
 	})
 	add("POST /selfreports/{id}/reject", W, kRecord, func(x *tc) []variant {
 		return []variant{{path: fmt.Sprintf("/selfreports/%d/reject", pendingReport(x)), in: ok(303), out: x.notFound()}}

@@ -260,11 +260,7 @@ func (s *Server) apiSelfReportConfirm(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	var in confirmIn
-	if err := input(r, &in); err != nil {
-		return err
-	}
-	a, merged, err := s.Returnees.ConfirmSelfReport(r.Context(), actor(r), currentUser(r).Scope(), id, in.HouseholdID)
+	a, merged, err := s.confirmReport(r, id)
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,8 @@ type visitIn struct {
 }
 
 type confirmIn struct {
-	HouseholdID int64 `json:"household_id"`
+	HouseholdID int64  `json:"household_id"`
+	HouseholdNo string `json:"household_no"`
 }
 
 // importMode reads the mode field of an upload.

@@ -337,11 +337,7 @@ func (s *Server) selfReportConfirm(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var in confirmIn
-	if err := input(r, &in); err != nil {
-		return err
-	}
-	a, merged, err := s.Returnees.ConfirmSelfReport(r.Context(), actor(r), currentUser(r).Scope(), id, in.HouseholdID)
+	a, merged, err := s.confirmReport(r, id)
 	if err != nil {
 		return err
 	}
@@ -448,4 +444,14 @@ func (s *Server) riskAreaTemplate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return sw.Close()
+}
+
+// confirmReport confirms a self-report, placing the returnee in the
+// household named by ID or 户编号 when one is given.
+func (s *Server) confirmReport(r *http.Request, id int64) (returnee.Arrival, bool, error) {
+	var in confirmIn
+	if err := input(r, &in); err != nil {
+		return returnee.Arrival{}, false, err
+	}
+	return s.Returnees.ConfirmSelfReportIn(r.Context(), actor(r), currentUser(r).Scope(), id, in.HouseholdID, in.HouseholdNo)
 }
