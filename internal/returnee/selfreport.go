@@ -315,3 +315,18 @@ func (s *Service) handleReport(ctx context.Context, actor audit.Actor, r SelfRep
 			fmt.Sprintf("自主报备 %s %s：%s", r.Name, personal.MaskID(r.IDNumber), status))
 	})
 }
+
+// PendingSelfReports counts the reports waiting under a unit inside the scope.
+func (s *Service) PendingSelfReports(ctx context.Context, scope jurisdiction.Scope, code string) (int, error) {
+	if !scope.Contains(code) {
+		return 0, fmt.Errorf("self-reports of %s: %w", code, errs.ErrNotFound)
+	}
+	lo, hi := jurisdiction.ScopeOf(code).Args()
+	var n int
+	err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM self_reports WHERE village_code >= $1 AND village_code < $2 AND status = $3",
+		lo, hi, ReportPending).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count self-reports: %w", err)
+	}
+	return n, nil
+}

@@ -144,6 +144,14 @@ func returneeSpecs(add adder, twin twinner) {
 		return get("/returnees/stats?unit="+x.code, ok(200, fmt.Sprintf(`id="rt-total">%d<`, len(under)),
 			fmt.Sprintf(`id="rt-medium">%d<`, len(under))), x.notFound().not(`id="rt-total"`))
 	})
+	add("GET /units/{code}", "", kUnit, func(x *tc) []variant { // the unit page's returnee and self-report counts
+		under, _ := x.split(nil)
+		in := ok(200, fmt.Sprintf(`id="unit-returnees">%d<`, len(under)))
+		if len(under) > 0 {
+			in = ok(200, fmt.Sprintf(`id="unit-returnees">%d<`, len(under)), fmt.Sprintf("自主报备待确认 %d<", len(under)))
+		}
+		return get("/units/"+x.code, in, x.notFound().not(`id="unit-returnees"`))
+	})
 	add("GET /api/v1/returnees/stats", R, kUnit, func(x *tc) []variant {
 		under, _ := x.split(nil)
 		in := want{status: 200, check: func(body string) error {

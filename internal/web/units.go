@@ -52,6 +52,8 @@ type unitView struct {
 	ResidentUnit bool
 	// Returnees counts the returnees under the unit (nil without people.read).
 	Returnees *returnee.Tally
+	// PendingReports counts self-reports (自主报备) waiting to be confirmed.
+	PendingReports int
 }
 
 // unitPage is the drill-down: a unit, its children with live counts, and,
@@ -105,6 +107,9 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		v.Returnees = &t
+		if v.PendingReports, err = s.Returnees.PendingSelfReports(ctx, scope, unit.Code); err != nil {
+			return err
+		}
 	}
 	return s.render(w, r, http.StatusOK, "unit", unit.Name, v)
 }
