@@ -212,5 +212,20 @@ func demoSweep(ctx context.Context, d *db.DB, tx *sql.Tx, rng *rand.Rand, ms int
 			return err
 		}
 	}
+	// An earlier round over the county seat's township, finished and closed.
+	var seatID int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO sweeps (unit_code, name, starts_on, ends_on, closed, created_by, created_at, version)
+		VALUES ($1, '甘亭街道元旦前排查', '2021-12-24', '2021-12-31', 1, 'demo', $2, 2) RETURNING id`, CountyCode+"001", ms).Scan(&seatID); err != nil {
+		return err
+	}
+	for _, h := range all {
+		if h.unit[:9] != CountyCode+"001" || rng.IntN(100) >= 97 {
+			continue
+		}
+		if err := ins.Add(seatID, h.id, h.unit, fmt.Sprintf("2021-12-%02d", 24+rng.IntN(8)), "demo", present[rng.IntN(len(present))],
+			0, "", 1, ms, ms); err != nil {
+			return err
+		}
+	}
 	return ins.Close()
 }
