@@ -111,7 +111,9 @@ type TaskFilter struct {
 	// Status: open, done, overdue, queue (open tasks waiting in a township
 	// or county queue), duplicate, rejected; "" = every status.
 	Status string
-	Page   int // from 0
+	// Outcome: matched, created, queued, duplicate, rejected; "" = any.
+	Outcome string
+	Page    int // from 0
 }
 
 // PageSize is the number of tasks per page.
@@ -143,6 +145,13 @@ func (s *Service) Tasks(ctx context.Context, scope jurisdiction.Scope, f TaskFil
 		where += " AND t.status = 'open' AND LENGTH(t.unit_code) < 12"
 	default:
 		return nil, 0, errs.Invalidf("状态", "未知的任务状态 %q", f.Status)
+	}
+	switch f.Outcome {
+	case "":
+	case OutcomeMatched, OutcomeCreated, OutcomeQueued, OutcomeDuplicate, OutcomeRejected:
+		where += " AND t.outcome = " + arg(f.Outcome)
+	default:
+		return nil, 0, errs.Invalidf("处理情况", "未知的处理情况 %q", f.Outcome)
 	}
 	var total int
 	if err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM push_tasks t"+where, args...).Scan(&total); err != nil {

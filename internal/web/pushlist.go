@@ -50,6 +50,10 @@ func (s *Server) pushUpload(w http.ResponseWriter, r *http.Request) error {
 		return s.pushFormError(w, r, errs.Invalidf("文件", "%s", err.Error()))
 	}
 	headers := rd.Header()
+	var sample [][]string
+	for len(sample) < 3 && rd.Next() {
+		sample = append(sample, append([]string(nil), rd.Row()...))
+	}
 	rd.Close()
 	source := strings.TrimSpace(r.FormValue("source"))
 	mapping, saved, err := s.PushLists.SuggestMapping(r.Context(), source, headers)
@@ -82,7 +86,7 @@ func (s *Server) pushUpload(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, r, http.StatusOK, "pushlist_map", "对应表头", map[string]any{"Token": token, "Source": source, "Name": name,
-		"Deadline": r.FormValue("deadline_hours"), "Headers": headers, "Fields": pushlist.Fields, "Mapping": mapping, "Saved": saved})
+		"Deadline": r.FormValue("deadline_hours"), "Headers": headers, "Fields": pushlist.Fields, "Mapping": mapping, "Saved": saved, "Sample": sample})
 }
 
 // sweepStaged removes staged uploads older than stagedMaxAge.

@@ -54,6 +54,9 @@ func TestPushListFlow(t *testing.T) {
 		if st != 200 || !strings.Contains(body, "每一行都已处理") || !strings.Contains(body, ">3<") {
 			t.Fatalf("list page: %d %s", st, body)
 		}
+		if st, body = centre.Get(fmt.Sprintf("/pushtasks?list=%d&status=all&outcome=rejected", listID)); st != 200 || !strings.Contains(body, "（无姓名）") || strings.Contains(body, "王大") {
+			t.Errorf("rejected rows of the list: %d %s", st, body)
+		}
 		// The mapping is remembered for the source.
 		_, body = centre.Upload("/pushlists/upload", "list.csv", []byte(csv), map[string]string{"source": "省级平台"})
 		if !strings.Contains(body, "已按上次的对应关系") || !strings.Contains(body, `<option value="ZJHM" selected>`) {

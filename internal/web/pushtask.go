@@ -13,7 +13,7 @@ import (
 )
 
 func taskFilter(q url.Values) pushlist.TaskFilter {
-	f := pushlist.TaskFilter{Unit: strings.TrimSpace(q.Get("unit")), Status: q.Get("status")}
+	f := pushlist.TaskFilter{Unit: strings.TrimSpace(q.Get("unit")), Status: q.Get("status"), Outcome: q.Get("outcome")}
 	if f.Status == "all" {
 		f.Status = ""
 	}
