@@ -108,8 +108,6 @@ func pushOnce(ctx context.Context, url string, pop *population, f *os.File, size
 	if l.Rows != rows || l.Accounted() != rows {
 		return fmt.Errorf("push list accounts for %d of %d rows (file %d)", l.Accounted(), l.Rows, rows)
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
 	rawTook, err := rawTasks(ctx, d, l.ID, rows)
 	if err != nil {
 		return err
@@ -120,7 +118,7 @@ func pushOnce(ctx context.Context, url string, pop *population, f *os.File, size
 		l.Matched, l.Created, l.Queued, l.Duplicates, l.Rejected, l.Accounted())
 	fmt.Printf("    push import (read XLSX, normalise, match, route, insert tasks): %8.0f rows/s  (%d rows in %s; target < 60 s)\n", imp, rows, took.Round(time.Millisecond))
 	fmt.Printf("    limit: raw batched insert of the same task rows:             %8.0f rows/s  (%d rows in %s)\n", raw, rows, rawTook.Round(time.Millisecond))
-	fmt.Printf("    ratio import/limit: %.2f   (Go heap after import: %d MB)\n", imp/raw, ms.HeapAlloc>>20)
+	fmt.Printf("    ratio import/limit: %.2f\n", imp/raw)
 	return nil
 }
 

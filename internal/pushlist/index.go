@@ -21,14 +21,14 @@ type person struct {
 
 // multiMap maps a key to one index, or (negative values) to a slot of
 // several indexes, so the common unique case costs one map entry.
-type multiMap struct {
-	one   map[string]int32
+type multiMap[K comparable] struct {
+	one   map[K]int32
 	multi [][]int32
 }
 
-func newMultiMap(n int) multiMap { return multiMap{one: make(map[string]int32, n)} }
+func newMultiMap[K comparable](n int) multiMap[K] { return multiMap[K]{one: make(map[K]int32, n)} }
 
-func (m *multiMap) add(k string, i int32) {
+func (m *multiMap[K]) add(k K, i int32) {
 	v, ok := m.one[k]
 	switch {
 	case !ok:
@@ -41,7 +41,7 @@ func (m *multiMap) add(k string, i int32) {
 	}
 }
 
-func (m *multiMap) get(k string) []int32 {
+func (m *multiMap[K]) get(k K) []int32 {
 	v, ok := m.one[k]
 	switch {
 	case !ok:
@@ -53,13 +53,66 @@ func (m *multiMap) get(k string) []int32 {
 	}
 }
 
+// Keys are numbers where the value is digits, so a million-person index
+// costs no string per key.
+
+// idKey packs an 18-character ID number (17 digits and a check character).
+func idKey(id string) (uint64, bool) {
+	if len(id) != 18 {
+		return 0, false
+	}
+	k, ok := digitsKey(id[:17])
+	if !ok {
+		return 0, false
+	}
+	c := id[17]
+	switch {
+	case c >= '0' && c <= '9':
+		return k*11 + uint64(c-'0'), true
+	case c == 'X':
+		return k*11 + 10, true
+	}
+	return 0, false
+}
+
+// digitsKey is the value of up to 19 decimal digits.
+func digitsKey(s string) (uint64, bool) {
+	if s == "" || len(s) > 19 {
+		return 0, false
+	}
+	var k uint64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		k = k*10 + uint64(s[i]-'0')
+	}
+	return k, true
+}
+
+// nameDOB is a name with a birth date (YYYYMMDD).
+type nameDOB struct {
+	name string
+	dob  uint32
+}
+
+func dobKey(name, birth string) (nameDOB, bool) {
+	if len(birth) != 10 || name == "" {
+		return nameDOB{}, false
+	}
+	y, ok1 := digitsKey(birth[:4])
+	m, ok2 := digitsKey(birth[5:7])
+	d, ok3 := digitsKey(birth[8:10])
+	return nameDOB{name, uint32(y*10000 + m*100 + d)}, ok1 && ok2 && ok3
+}
+
 // index holds the lookup keys of the registry and the units inside one
 // scope, loaded in one scan of each table.
 type index struct {
 	people    []person
-	byID      map[string]int32
-	byPhone   multiMap
-	byNameDOB multiMap
+	byID      map[uint64]int32
+	byPhone   multiMap[uint64]
+	byNameDOB multiMap[nameDOB]
 	units     map[string]unitInfo // every unit in scope
 	villages  map[rune][]placeName
 	townships map[rune][]placeName
@@ -113,9 +166,9 @@ func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*in
 		return nil, fmt.Errorf("count people: %w", err)
 	}
 	ix.people = make([]person, 0, n)
-	ix.byID = make(map[string]int32, n)
-	ix.byPhone = newMultiMap(n)
-	ix.byNameDOB = newMultiMap(n)
+	ix.byID = make(map[uint64]int32, n)
+	ix.byPhone = newMultiMap[uint64](n)
+	ix.byNameDOB = newMultiMap[nameDOB](n)
 	intern := map[string]string{}
 	rows, err = q.QueryContext(ctx, `SELECT id, COALESCE(id_number, ''), name, birth_date, phone, unit_code FROM people
 		WHERE unit_code >= $1 AND unit_code < $2 AND active = 1 AND merged_into IS NULL`, lo, hi)
@@ -135,15 +188,15 @@ func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*in
 			intern[unit], p.unit = unit, unit
 		}
 		i := int32(len(ix.people))
-		if idn != "" {
-			ix.byID[idn] = i
+		if k, ok := idKey(idn); ok {
+			ix.byID[k] = i
 			p.prefix = idn[:6]
 		}
-		if phone != "" {
-			ix.byPhone.add(phone, i)
+		if k, ok := digitsKey(phone); ok {
+			ix.byPhone.add(k, i)
 		}
-		if birth != "" {
-			ix.byNameDOB.add(p.name+"|"+birth, i)
+		if k, ok := dobKey(p.name, birth); ok {
+			ix.byNameDOB.add(k, i)
 		}
 		ix.people = append(ix.people, p)
 	}

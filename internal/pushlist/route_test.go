@@ -30,13 +30,13 @@ func TestRouteText(t *testing.T) {
 	add("610118100001", "太平村委会", 5) // same name in another township
 	add("610118100002", "东韩社区居委会", 5)
 	for text, want := range map[string]string{
-		"余下镇东韩社区5号":      "610118100002",
-		"东韩社区居委会东韩社区":    "610118100002",
-		"余下镇太平村3组":       "610118100001",
-		"甘亭街道太平村":        "610118001001",
-		"太平村":            "", // two townships: nobody can tell
-		"余下镇某地":          "610118100",
-		"北京市朝阳区":         "",
+		"余下镇东韩社区5号":   "610118100002",
+		"东韩社区居委会东韩社区": "610118100002",
+		"余下镇太平村3组":    "610118100001",
+		"甘亭街道太平村":     "610118001001",
+		"太平村":         "", // two townships: nobody can tell
+		"余下镇某地":       "610118100",
+		"北京市朝阳区":      "",
 	} {
 		if got, _ := ix.routeText(text); got != want {
 			t.Errorf("routeText(%q) = %q, want %q", text, got, want)

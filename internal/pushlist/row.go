@@ -107,12 +107,15 @@ func normDate(s string) string {
 func (im *importer) match(p *pushed) (int32, string) {
 	ix := im.ix
 	if p.validID {
-		if i, ok := ix.byID[p.idNumber]; ok {
-			return i, "身份证号"
+		if k, ok := idKey(p.idNumber); ok {
+			if i, ok := ix.byID[k]; ok {
+				return i, "身份证号"
+			}
 		}
 	}
 	if p.phone != "" {
-		c := ix.byPhone.get(p.phone)
+		k, _ := digitsKey(p.phone)
+		c := ix.byPhone.get(k)
 		if len(c) == 1 && (p.name == "" || ix.people[c[0]].name == p.name) {
 			return c[0], "手机号"
 		}
@@ -133,7 +136,8 @@ func (im *importer) match(p *pushed) (int32, string) {
 		}
 	}
 	if p.name != "" && p.birth != "" {
-		c := ix.byNameDOB.get(p.name + "|" + p.birth)
+		k, _ := dobKey(p.name, p.birth)
+		c := ix.byNameDOB.get(k)
 		if len(c) == 1 {
 			return c[0], "姓名+出生日期"
 		}
