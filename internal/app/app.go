@@ -17,7 +17,10 @@ import (
 	"fangkong/internal/auth"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/measure"
+	"fangkong/internal/policy"
 	"fangkong/internal/registry"
+	"fangkong/internal/site"
 	"fangkong/internal/web"
 )
 
@@ -42,7 +45,10 @@ type App struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	Audit    *audit.Log
+	Sites    *site.Service
 	Web      *web.Server
+	Policy   *policy.Store
+	Measures *measure.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -83,7 +89,13 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Registry = registry.NewService(d, a.Units, cfg.Now)
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
-	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
+	a.Policy = policy.NewStore(d, cfg.Now)
+	if err := a.Policy.EnsureDefaults(context.Background()); err != nil {
+		return nil, err
+	}
+	a.Measures = measure.NewService(d, a.Policy, cfg.Now)
+	a.Sites = site.NewService(d, a.Units, cfg.Now)
+	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Sites: a.Sites, Logger: cfg.Logger,
 		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
 		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
@@ -109,6 +121,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger) // 脱管 alerts and escalation
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:
