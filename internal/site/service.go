@@ -17,10 +17,12 @@ import (
 	"fangkong/internal/personal"
 )
 
-// CheckInRecorder is the measures service as this package needs it: told
-// that a person has started 集中隔离 at a site. It may be nil.
-type CheckInRecorder interface {
-	RecordSiteCheckIn(ctx context.Context, who audit.Actor, personID int64, siteName, day string) error
+// SiteEventRecorder is the measures service (管控措施) as this package needs
+// it: told of each 转运, 入住 and 转出/解除 so that the person's active
+// measure notes it. It may be nil; a person without an active measure is
+// not an error.
+type SiteEventRecorder interface {
+	RecordSiteEvent(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, personID int64, event, site string) error
 }
 
 // Service reads and writes sites, rooms, checklists, staff and stays. Every
@@ -29,8 +31,8 @@ type Service struct {
 	db    *db.DB
 	units *jurisdiction.Store
 	now   func() time.Time
-	// Measures, when set, hears of every check-in.
-	Measures CheckInRecorder
+	// Measures, when set, hears of every transfer, check-in and check-out.
+	Measures SiteEventRecorder
 }
 
 // NewService returns a Service.

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"fangkong/internal/audit"
-	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
@@ -226,9 +225,9 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 		return Stay{}, err
 	}
 	if in.RoomID != 0 {
-		return out, s.tellMeasures(ctx, who, out)
+		return out, s.tellMeasures(ctx, who, out, "入住")
 	}
-	return out, nil
+	return out, s.tellMeasures(ctx, who, out, "转运")
 }
 
 func (s *Service) findPerson(ctx context.Context, recv jurisdiction.Scope, in TransferInput) (int64, error) {
@@ -323,15 +322,34 @@ func (s *Service) whyNotFree(ctx context.Context, tx *sql.Tx, x Site, roomID, ro
 	return errs.ErrConflict
 }
 
-func (s *Service) tellMeasures(ctx context.Context, who audit.Actor, st Stay) error {
+// tellMeasures notes a site event on the person's active measure, after the
+// stay's own transaction has committed; the stay stands even when this fails.
+func (s *Service) tellMeasures(ctx context.Context, who audit.Actor, st Stay, event string) error {
 	if s.Measures == nil {
 		return nil
 	}
-	if err := s.Measures.RecordSiteCheckIn(ctx, who, st.PersonID, st.SiteName, clock.Day(s.now())); err != nil {
-		return fmt.Errorf("入住已登记，但同步管控措施失败：%w", err)
+	where := st.SiteName
+	if st.RoomNo != "" {
+		where += " " + st.RoomNo + "室"
 	}
-	return nil
+	if st.OutcomeTo != "" {
+		where += " → " + st.OutcomeTo
+	}
+	err := s.Measures.RecordSiteEvent(ctx, who, ReceivingScope(Site{UnitCode: st.SiteUnit}), st.PersonID, event, where)
+	if err == nil || errors.Is(err, errs.ErrNotFound) {
+		return nil
+	}
+	return &SyncError{Err: err}
 }
+
+// SyncError says the stay was recorded but the person's measure was not
+// told of it.
+type SyncError struct{ Err error }
+
+func (e *SyncError) Error() string {
+	return "隔离点记录已保存，但同步到管控措施失败：" + e.Err.Error()
+}
+func (e *SyncError) Unwrap() error { return e.Err }
 
 // CheckIn assigns a room to a person on the way (入住). stayVersion must be
 // the stay's version read; roomVersion, when not 0, the room's.
@@ -363,7 +381,7 @@ func (s *Service) CheckIn(ctx context.Context, who audit.Actor, scope jurisdicti
 	if err != nil {
 		return Stay{}, err
 	}
-	return out, s.tellMeasures(ctx, who, out)
+	return out, s.tellMeasures(ctx, who, out, "入住")
 }
 
 // CheckOut ends a stay: 转出医院 or 转出他点 (to names where), or 解除隔离.
@@ -423,5 +441,9 @@ func (s *Service) CheckOut(ctx context.Context, who audit.Actor, scope jurisdict
 	if err != nil {
 		return Stay{}, fmt.Errorf("check out stay %d: %w", stayID, err)
 	}
-	return s.stay(ctx, s.db.R(), scope, stayID, true)
+	out, err := s.stay(ctx, s.db.R(), scope, stayID, true)
+	if err != nil {
+		return Stay{}, err
+	}
+	return out, s.tellMeasures(ctx, who, out, outcome)
 }

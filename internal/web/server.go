@@ -18,6 +18,7 @@ import (
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
+	"fangkong/internal/site"
 )
 
 //go:embed templates static openapi.yaml
@@ -29,6 +30,7 @@ type Deps struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	Audit    *audit.Log
+	Sites    *site.Service // quarantine sites (集中隔离点)
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// SecureCookies marks cookies Secure (behind HTTPS).
@@ -71,6 +73,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	s.pageRoutes()
 	s.apiRoutes()
+	s.siteRoutes()
 	return s, nil
 }
 
