@@ -96,7 +96,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Measures = measure.NewService(d, a.Policy, cfg.Now)
 	a.Sites = site.NewService(d, a.Units, cfg.Now)
 	a.Sites.Measures = a.Measures // 转运/入住/转出 noted on the person's measure
-	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Sites: a.Sites, Logger: cfg.Logger,
+	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Sites: a.Sites, Measures: a.Measures, Logger: cfg.Logger,
 		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
 		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {

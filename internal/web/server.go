@@ -17,6 +17,7 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/measure"
 	"fangkong/internal/registry"
 	"fangkong/internal/site"
 )
@@ -30,6 +31,7 @@ type Deps struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	Audit    *audit.Log
+	Measures *measure.Service // policy table and control measures (防控政策, 管控措施)
 	Sites    *site.Service // quarantine sites (集中隔离点)
 	Logger   *slog.Logger
 	Now      func() time.Time
@@ -73,6 +75,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	s.pageRoutes()
 	s.apiRoutes()
+	s.measureRoutes()
 	s.siteRoutes()
 	return s, nil
 }
