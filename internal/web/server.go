@@ -32,7 +32,7 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Measures *measure.Service // policy table and control measures (防控政策, 管控措施)
-	Sites    *site.Service // quarantine sites (集中隔离点)
+	Sites    *site.Service    // quarantine sites (集中隔离点)
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// SecureCookies marks cookies Secure (behind HTTPS).
