@@ -304,20 +304,26 @@ func (s *Server) siteUnits(r *http.Request) []jurisdiction.Unit {
 	return out
 }
 
-func (s *Server) siteFormPage(w http.ResponseWriter, r *http.Request, status int, x site.Site, isNew bool, msg string) error {
-	title := map[bool]string{true: "新增隔离点", false: "修改隔离点"}[isNew]
-	return s.renderView(w, r, status, "site_form", view{Title: title, Error: msg, D: map[string]any{
-		"S": x, "IsNew": isNew, "Units": s.siteUnits(r), "Statuses": site.SiteStatuses}})
+func (s *Server) siteFormData(r *http.Request, x site.Site, isNew bool) map[string]any {
+	return map[string]any{"S": x, "IsNew": isNew, "Units": s.siteUnits(r), "Statuses": site.SiteStatuses}
 }
 
 func (s *Server) siteNew(w http.ResponseWriter, r *http.Request) error {
-	return s.siteFormPage(w, r, http.StatusOK, site.Site{UnitCode: currentUser(r).UnitCode, Status: site.SiteActive, StaffTestEvery: 1}, true, "")
+	x := site.Site{UnitCode: currentUser(r).UnitCode, Status: site.SiteActive, StaffTestEvery: 1}
+	return s.render(w, r, http.StatusOK, "site_form", "新增隔离点", s.siteFormData(r, x, true))
+}
+
+// formSite is what the site form sent, to show it again with the error.
+func formSite(r *http.Request, id int64) site.Site {
+	var in siteIn
+	bindInput(r, &in)
+	return in.site(id)
 }
 
 func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.doCreateSite(r)
 	if err != nil {
-		return err
+		return s.formError(w, r, err, "site_form", "新增隔离点", s.siteFormData(r, formSite(r, 0), true))
 	}
 	return redirect(w, r, fmt.Sprintf("/sites/%d", x.ID), "隔离点已新增，请添加房间并完成三区两通道检查")
 }
@@ -331,13 +337,17 @@ func (s *Server) siteEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.siteFormPage(w, r, http.StatusOK, x, false, "")
+	return s.render(w, r, http.StatusOK, "site_form", "修改隔离点", s.siteFormData(r, x, false))
 }
 
 func (s *Server) siteUpdate(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.doUpdateSite(r)
-	if err != nil {
+	if errors.Is(err, errs.ErrNotFound) {
 		return err
+	}
+	if err != nil {
+		id, _ := pathID(r)
+		return s.formError(w, r, err, "site_form", "修改隔离点", s.siteFormData(r, formSite(r, id), false))
 	}
 	return redirect(w, r, fmt.Sprintf("/sites/%d", x.ID), "已保存")
 }
@@ -453,21 +463,33 @@ func (s *Server) siteUpdateStaff(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) siteTransferForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	d, err := s.transferFormData(r, transferIn{})
 	if err != nil {
 		return err
+	}
+	return s.render(w, r, http.StatusOK, "site_transfer", "转运登记", d)
+}
+
+// transferFormData is the transfer form of the site in the path, filled
+// with in (what was sent, when shown again with an error).
+func (s *Server) transferFormData(r *http.Request, in transferIn) (map[string]any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
 	}
 	ctx, scope := r.Context(), currentUser(r).Scope()
 	x, err := s.Sites.Site(ctx, scope, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rooms, err := s.Sites.Rooms(ctx, scope, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.render(w, r, http.StatusOK, "site_transfer", "转运登记 · "+x.Name, map[string]any{"S": x, "Free": freeRooms(rooms),
-		"Reasons": site.Reasons, "Now": time.UnixMilli(s.Now().UnixMilli()).In(clock.Shanghai).Format("2006-01-02T15:04")})
+	if in.TransferAt == "" {
+		in.TransferAt = s.Now().In(clock.Shanghai).Format("2006-01-02T15:04")
+	}
+	return map[string]any{"S": x, "Free": freeRooms(rooms), "Reasons": site.Reasons, "In": in}, nil
 }
 
 func freeRooms(rooms []site.Room) []site.Room {
@@ -484,7 +506,13 @@ func (s *Server) siteTransfer(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.doTransfer(r)
 	warning, err := stayWarning(st, err)
 	if err != nil {
-		return err
+		var in transferIn
+		bindInput(r, &in)
+		d, derr := s.transferFormData(r, in)
+		if derr != nil {
+			return err
+		}
+		return s.formError(w, r, err, "site_transfer", "转运登记", d)
 	}
 	msg := st.PersonName + " " + st.Status
 	if warning != "" {
