@@ -17,7 +17,8 @@ type CountyRow struct {
 }
 
 // Dashboard is the occupancy of a unit's sites: in total against the
-// standard of 20 rooms per 10,000 residents, per county and per site.
+// standard of 20 rooms per 10,000 residents, per county (for a county or a
+// unit above it) and per site.
 type Dashboard struct {
 	Unit     jurisdiction.Unit
 	Total    Occupancy
@@ -75,16 +76,18 @@ func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit 
 		byCounty[code] = r
 		return r
 	}
+	// Counties are listed for a county and the units above it.
+	perCounty := u.Level <= jurisdiction.LevelCounty
 	total := 0
 	for c, n := range residents {
-		if len(c) == 6 {
+		if perCounty && len(c) == 6 {
 			row(c)
 		}
 		total += n
 	}
 	for _, x := range d.Sites {
 		d.Total.Add(x.Occupancy)
-		if len(x.UnitCode) >= 6 {
+		if perCounty && len(x.UnitCode) >= 6 {
 			row(x.UnitCode[:6]).Add(x.Occupancy)
 		}
 	}
