@@ -43,10 +43,11 @@ func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit 
 	if err != nil {
 		return Dashboard{}, err
 	}
-	// Residents per county inside the unit (SUBSTR works on both engines).
+	// Residents per county inside the unit: one pass over the covering
+	// index (active, unit_code, …), summed per county in Go.
 	lo, hi := jurisdiction.ScopeOf(u.Code).Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT SUBSTR(unit_code, 1, 6), COUNT(*) FROM people
-		WHERE active = 1 AND unit_code >= $1 AND unit_code < $2 GROUP BY SUBSTR(unit_code, 1, 6)`, lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM people
+		WHERE active = 1 AND unit_code >= $1 AND unit_code < $2 GROUP BY unit_code`, lo, hi)
 	if err != nil {
 		return Dashboard{}, fmt.Errorf("residents of %s: %w", u.Code, err)
 	}
@@ -57,6 +58,9 @@ func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit 
 		if err := rows.Scan(&c, &n); err != nil {
 			rows.Close()
 			return Dashboard{}, err
+		}
+		if len(c) >= 6 {
+			c = c[:6]
 		}
 		residents[c] += n
 	}
