@@ -5,6 +5,8 @@
 //	    ledger XLSX import vs raw batched inserts of the same rows
 //	fkbench demo
 //	    demo county start-up time and the server's resident memory
+//	fkbench replan [--people 10000] [--postgres URL]
+//	    re-planning everyone under measures after a policy change vs raw row rewrites
 package main
 
 import (
@@ -18,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo [flags]")
+		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|replan [flags]")
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -32,6 +34,12 @@ func main() {
 		err = benchImport(ctx, *people, *pg)
 	case "demo":
 		err = benchDemo(ctx)
+	case "replan":
+		fs := flag.NewFlagSet("replan", flag.ExitOnError)
+		people := fs.Int("people", 10_000, "people under measures")
+		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.Parse(os.Args[2:])
+		err = benchReplan(ctx, *people, *pg)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

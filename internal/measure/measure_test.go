@@ -387,3 +387,48 @@ func TestReplanPreviewEqualsApply(t *testing.T) {
 		_ = el // released-by-policy people still need negative results
 	})
 }
+
+func TestAssignManyThenReplan(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2022-07-20", "10:00")}
+		s := setup(t, d, c)
+		v14 := fourteenDays(t, s.Policy(), "县14天", 14)
+		var ins []measure.AssignInput
+		for i := 0; i < 120; i++ {
+			unit := []string{dbtest.VillageA, dbtest.VillageA2, dbtest.VillageB}[i%3]
+			p := addPerson(t, d, unit, fmt.Sprintf("批量%d", i))
+			ins = append(ins, measure.AssignInput{PersonID: p, Category: "close_contact", DayZero: policy.AddDays("2022-07-20", -(i % 14)), Version: v14.Name})
+		}
+		// Outside scope: the whole batch is refused.
+		if _, err := s.AssignMany(ctx, actorA, scopeA, ins); !errors.Is(err, errs.ErrNotFound) {
+			t.Fatalf("batch with other villages' people from village A: %v", err)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM measures"); n != 0 {
+			t.Fatalf("%d measures after a refused batch", n)
+		}
+		if n, err := s.AssignMany(ctx, cmd, county, ins); err != nil || n != 120 {
+			t.Fatalf("assign many: %d %v", n, err)
+		}
+		one, _ := s.Active(ctx, county, ins[5].PersonID)
+		if len(one.Phases) != 2 || one.Phases[0].Days() != 14 || len(one.Tests) != 5 {
+			t.Fatalf("bulk measure %+v", one)
+		}
+		nine, _ := s.Policy().ByName(ctx, policy.Ninth)
+		pre, err := s.Preview(ctx, county, nine.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Apply(ctx, cmd, county, nine.ID)
+		if err != nil || got.Counts != pre.Counts || got.Counts.Total != 120 || got.Counts.Shortened+got.Counts.Released+got.Counts.Unchanged != 120 {
+			t.Fatalf("apply %+v preview %+v %v", got.Counts, pre.Counts, err)
+		}
+		// Every measure's stored end now matches the ninth edition's plan.
+		if n := count(t, d, "SELECT COUNT(*) FROM measures m JOIN measure_phases ph ON ph.measure_id = m.id AND ph.seq = 2 WHERE ph.end_date <> m.end_date"); n != 0 {
+			t.Errorf("%d measures whose end is not their last phase's", n)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM measure_phases WHERE type = 'central_quarantine' AND end_date <> start_date AND start_date <> '' AND end_date > start_date AND end_date >= '2022-08-01'"); n != 0 {
+			t.Errorf("%d central phases still 14 days long", n)
+		}
+	})
+}
