@@ -111,7 +111,7 @@ func loadSites(ctx context.Context, d *db.DB, units *jurisdiction.Store, now fun
 		if err != nil {
 			return fmt.Errorf("demo stay: %w", err)
 		}
-		if room != 0 && i%10 == 3 { // released; the room waits for disinfection
+		if room != 0 && i%7 == 3 { // released; the room waits for disinfection
 			if _, err := svc.CheckOut(ctx, who, all, st.ID, 0, site.OutRelease, "", "隔离期满，核酸阴性"); err != nil {
 				return err
 			}
