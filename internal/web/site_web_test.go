@@ -102,6 +102,14 @@ func TestSitePages(t *testing.T) {
 		if strings.Contains(body, "13912345678") || strings.Contains(body, dbtest.ID("61011819880808008")) {
 			t.Error("staff list shows a full phone or ID number")
 		}
+		staff := id("SELECT id FROM site_staff WHERE name = '护士甲'")
+		post(fmt.Sprintf("/site-staff/%d", staff), url.Values{"last_test_on": {clock.Day(time.Now())}, "doses": {"3"}, "version": {"1"}}, 303)
+		if body := page(c, fmt.Sprintf("/sites/%d/staff", sid), 200, "3 剂"); strings.Contains(body, "逾期未检") {
+			t.Error("tested today, still overdue")
+		}
+		if id("SELECT COUNT(*) FROM site_staff WHERE name = '护士甲' AND post = '医护' AND phone = '13912345678'") != 1 {
+			t.Error("the page's update changed the name, post or phone")
+		}
 
 		// Transfer by ID number (a TownshipB villager: the site receives the county), check in.
 		r101 := id("SELECT id FROM site_rooms WHERE site_id = $1 AND no = '101'", sid)
