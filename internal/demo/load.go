@@ -91,6 +91,9 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 	if err := loadSites(ctx, d, units, opt.Now); err != nil {
 		return nil, err
 	}
+	if err := loadMeasures(ctx, d, opt.Now); err != nil {
+		return nil, err
+	}
 	_, err = d.W().ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('demo_county', $1)", CountyCode)
 	return logins, err
 }
