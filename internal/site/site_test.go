@@ -284,3 +284,48 @@ func TestChecklistStaffAndGap(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentCheckIn: many people race for one single room; exactly one
+// gets it and the others are told it is full.
+func TestConcurrentCheckIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		all := jurisdiction.Scope{}
+		x, err := e.s.CreateSite(ctx, who, all, site.Site{Name: "单间点", UnitCode: dbtest.County})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.s.AddRooms(ctx, who, all, x.ID, site.RoomBatch{No: "8801", FloorFrom: 8}); err != nil {
+			t.Fatal(err)
+		}
+		rooms, _ := e.s.Rooms(ctx, all, x.ID)
+		var stays []site.Stay
+		for _, p := range []registry.Person{e.a, e.a2, e.b} {
+			st, err := e.s.Transfer(ctx, who, all, x.ID, site.TransferInput{PersonID: p.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stays = append(stays, st)
+		}
+		errc := make(chan error, len(stays))
+		for _, st := range stays {
+			go func() {
+				_, err := e.s.CheckIn(ctx, who, all, st.ID, st.Version, rooms[0].ID, 0)
+				errc <- err
+			}()
+		}
+		won := 0
+		for range stays {
+			if err := <-errc; err == nil {
+				won++
+			} else if !isConflict(err, "已住满") {
+				t.Errorf("loser: %v", err)
+			}
+		}
+		r, _ := e.s.Room(ctx, all, rooms[0].ID)
+		if won != 1 || r.Occupants != 1 || r.Status != site.RoomOccupied {
+			t.Errorf("winners %d, room %+v", won, r)
+		}
+	})
+}
