@@ -432,3 +432,91 @@ func TestAssignManyThenReplan(t *testing.T) {
 		}
 	})
 }
+
+// Tests due before the person was traced cannot be taken and do not block
+// release; the ones after do.
+func TestLateAssignmentRelease(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2022-07-05", "09:00")}
+		s := setup(t, d, c)
+		p := addPerson(t, d, dbtest.VillageA, "晚发现")
+		if err := s.AssignCategory(ctx, actorA, p, "close_contact", "2022-07-01", "流调", ""); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := s.Active(ctx, scopeA, p)
+		if len(m.Tests) != 6 || m.Tests[0].Due != "2022-07-02" {
+			t.Fatalf("the stored schedule is the table's: %+v", m.Tests)
+		}
+		c.t = at("2022-07-11", "20:00")
+		for _, tt := range m.Tests {
+			if tt.Due >= "2022-07-05" {
+				if err := s.RecordTestResult(ctx, actorA, scopeA, tt.ID, "negative"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		m, _ = s.Get(ctx, scopeA, m.ID)
+		if ok, why := m.Eligibility("2022-07-11"); !ok {
+			t.Fatalf("not eligible: %s", why)
+		}
+		if el, _ := s.Eligible(ctx, scopeA, ""); len(el) != 1 {
+			t.Fatalf("eligible list %d", len(el))
+		}
+		// The sweep never asks for the days before the assignment.
+		r, _ := s.Sweep(ctx, at("2022-07-05", "03:00"))
+		if r.MissedChecks+r.MissedTests != 0 {
+			t.Errorf("sweep before assignment: %+v", r)
+		}
+	})
+}
+
+// The service's days are Shanghai days whatever time.Local is: 23:59 and
+// 00:01 Shanghai fall on different days in Los Angeles and UTC alike.
+func TestServiceDaysInShanghai(t *testing.T) {
+	saved := time.Local
+	defer func() { time.Local = saved }()
+	for _, tz := range []string{"America/Los_Angeles", "UTC"} {
+		loc, _ := time.LoadLocation(tz)
+		time.Local = loc
+		dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			ctx := context.Background()
+			c := &fakeClock{at("2022-07-03", "23:59").In(loc)}
+			s := setup(t, d, c)
+			p := addPerson(t, d, dbtest.VillageA, "午夜")
+			// Day zero "today" in Shanghai is accepted, tomorrow is not.
+			if err := s.AssignCategory(ctx, actorA, p, "close_contact", "2022-07-04", "", ""); !errs.IsInvalid(err) {
+				t.Errorf("%s: a day zero of tomorrow (Shanghai) accepted: %v", tz, err)
+			}
+			if err := s.AssignCategory(ctx, actorA, p, "close_contact", "2022-07-03", "", ""); err != nil {
+				t.Fatal(err)
+			}
+			m, _ := s.Active(ctx, scopeA, p)
+			if m.AssignedOn != "2022-07-03" || m.Phases[0].Start != "2022-07-04" {
+				t.Errorf("%s: assigned %s, first phase %s", tz, m.AssignedOn, m.Phases[0].Start)
+			}
+			if _, err := s.RecordCheck(ctx, actorA, scopeA, m.ID, measure.CheckInput{Temp: "36.4"}); err != nil {
+				t.Fatal(err)
+			}
+			c.t = at("2022-07-04", "00:01").In(loc)
+			if _, err := s.RecordCheck(ctx, actorA, scopeA, m.ID, measure.CheckInput{Temp: "36.5"}); err != nil {
+				t.Fatal(err)
+			}
+			m, _ = s.Get(ctx, scopeA, m.ID)
+			if len(m.Checks) != 2 || m.Checks[0].Day != "2022-07-04" || m.Checks[1].Day != "2022-07-03" {
+				t.Errorf("%s: check days %+v", tz, m.Checks)
+			}
+			wl, _ := s.Work(ctx, scopeA, dbtest.VillageA, "")
+			if wl.Day != "2022-07-04" || len(wl.Tests) != 1 {
+				t.Errorf("%s: work list of %s with %d tests", tz, wl.Day, len(wl.Tests))
+			}
+			// 07-04's checks are missed only after 02:00 Shanghai on 07-05.
+			if r, _ := s.Sweep(ctx, at("2022-07-05", "01:59").In(loc)); r.MissedChecks != 0 {
+				t.Errorf("%s: sweep inside the grace period: %+v", tz, r)
+			}
+			if r, _ := s.Sweep(ctx, at("2022-07-05", "02:00").In(loc)); r.MissedChecks != 1 {
+				t.Errorf("%s: sweep after the grace period: %+v", tz, r)
+			}
+		})
+	}
+}

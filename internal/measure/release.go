@@ -29,9 +29,12 @@ func (m Measure) Eligibility(today string) (bool, string) {
 		case ResultPositive:
 			return false, "有阳性检测结果（" + t.Due + "），应移交处置"
 		default:
-			if m.ReleaseOnNegative || t.Due <= today || m.EndDate <= today {
-				pending++
+			// A test due before the person was put under the measure could
+			// not be taken: it is not required (unless release waits for it).
+			if t.Due < m.AssignedOn && !m.ReleaseOnNegative {
+				continue
 			}
+			pending++
 		}
 	}
 	if m.ReleaseOnNegative {
@@ -63,7 +66,8 @@ func (s *Service) Eligible(ctx context.Context, scope jurisdiction.Scope, unit s
 	// negative result; open-ended measures are released by hand, not listed.
 	list, err := s.list(ctx, `WHERE m.status = 'active' AND m.unit_code >= $1 AND m.unit_code < $2 AND m.open_ended = 0
 		AND (m.end_date <= $3 OR m.release_on_negative = 1)
-		AND NOT EXISTS (SELECT 1 FROM measure_tests t WHERE t.measure_id = m.id AND t.result <> 'negative')
+		AND NOT EXISTS (SELECT 1 FROM measure_tests t WHERE t.measure_id = m.id AND t.result <> 'negative'
+			AND NOT (t.result = '' AND t.due < m.assigned_on AND m.release_on_negative = 0))
 		AND (m.release_on_negative = 0 OR EXISTS (SELECT 1 FROM measure_tests t WHERE t.measure_id = m.id))
 		ORDER BY m.unit_code, m.end_date, m.id LIMIT 2000`, lo, hi, today)
 	if err != nil {

@@ -116,9 +116,6 @@ func measureSpecs(add adder, twin twinner) {
 	twin("GET /policy/diff", "GET /api/v1/policy/diff", "", kGlobal, func(x *tc, pre string, api bool) []variant {
 		return get(pre+"/policy/diff?a="+url.QueryEscape(policy.Spring2021)+"&b="+url.QueryEscape(policy.Ninth), ok(200, "secondary_contact"), want{})
 	})
-	add("GET /api/v1/policy/plan", "", kGlobal, func(x *tc) []variant {
-		return get("/api/v1/policy/plan?category=close_contact&day_zero=2022-07-01", ok(200, `"end":"2022-07-11"`), want{})
-	})
 	add("GET /policy/versions/{id}/copy", PM, kGlobal, func(x *tc) []variant {
 		return get(fmt.Sprintf("/policy/versions/%d/copy", nine(x)), ok(200, "r2_p0_days"), want{})
 	})

@@ -289,6 +289,19 @@ func (s *Server) public(lim *limiter, h handlerFunc) http.HandlerFunc {
 	}
 }
 
+// publicAPI wraps a no-login JSON handler with a rate limit.
+func (s *Server) publicAPI(lim *limiter, h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !lim.allow(info(r).ip) {
+			s.apiError(w, r, errs.ErrTooMany)
+			return
+		}
+		if err := h(w, r); err != nil {
+			s.apiError(w, r, err)
+		}
+	}
+}
+
 func (s *Server) selfCheckForm(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.Measures.ByToken(r.Context(), r.PathValue("token"))
 	if err != nil {

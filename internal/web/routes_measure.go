@@ -31,12 +31,14 @@ func (s *Server) measureRoutes() {
 	lim := newLimiter(30, s.Now)
 	s.mux.HandleFunc("GET /m/{token}", s.public(lim, s.selfCheckForm))
 	s.mux.HandleFunc("POST /m/{token}", s.public(lim, s.selfCheck))
+	// The plan calculator is public knowledge (the national protocol): no
+	// login, a generous rate limit per address.
+	s.mux.HandleFunc("GET /api/v1/policy/plan", s.publicAPI(newLimiter(1200, s.Now), s.apiPolicyPlan))
 
 	s.api("GET /api/v1/policy/versions", anyUser, s.apiPolicyVersions)
 	s.api("GET /api/v1/policy/versions/{id}", anyUser, s.apiPolicyVersion)
 	s.api("POST /api/v1/policy/versions", auth.CapPolicyManage, s.apiPolicyCreate)
 	s.api("GET /api/v1/policy/diff", anyUser, s.apiPolicyDiff)
-	s.api("GET /api/v1/policy/plan", anyUser, s.apiPolicyPlan)
 	s.api("GET /api/v1/policy/versions/{id}/replan", auth.CapPolicyManage, s.apiReplanPreview)
 	s.api("POST /api/v1/policy/versions/{id}/replan", auth.CapPolicyManage, s.apiReplanApply)
 
