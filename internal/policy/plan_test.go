@@ -179,6 +179,15 @@ func TestVersionInForce(t *testing.T) {
 	}
 }
 
+func TestAliases(t *testing.T) {
+	for _, c := range [][3]string{{"9", "Close-Contact", Ninth}, {"第8版", "密接", Eighth}, {"2021春节农村", "入境", Spring2021}, {"ninth", "次密接", Ninth}} {
+		p, err := PlanDefault(c[0], c[1], "", "2022-07-01", Circumstances{})
+		if err != nil || p.Version != c[2] {
+			t.Errorf("%v: %s %v", c, p.Version, err)
+		}
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	for _, c := range [][4]string{
 		{"", "nobody", "", "2022-07-01"},

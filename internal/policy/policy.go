@@ -101,9 +101,15 @@ var Categories = []Category{
 	{"pool_positive", "混管阳性待复核", []string{"混管阳性"}},
 }
 
-// CategoryByCode resolves a code or a Chinese name/alias.
+// CategoryByCode resolves a code (any case, "-" for "_") or a Chinese
+// name/alias.
 func CategoryByCode(s string) (Category, bool) {
 	s = strings.TrimSpace(s)
+	if low := strings.ToLower(strings.ReplaceAll(s, "-", "_")); low != s {
+		if c, ok := CategoryByCode(low); ok {
+			return c, true
+		}
+	}
 	for _, c := range Categories {
 		if c.Code == s || c.Name == s {
 			return c, true
@@ -265,11 +271,30 @@ func InForce(vs []Version, day string) (*Version, error) {
 	return nil, errs.Invalidf("version", "没有生效的防控政策版本")
 }
 
-// Find returns the version named name.
+// versionAliases are other spellings of the shipped versions' names.
+var versionAliases = map[string]string{
+	"9": Ninth, "第9版": Ninth, "ninth": Ninth, "9th": Ninth,
+	"8": Eighth, "第8版": Eighth, "eighth": Eighth, "8th": Eighth,
+	"2021": Spring2021, "2021春节农村": Spring2021, "春节农村": Spring2021,
+}
+
+// CanonicalName maps an alias of a shipped version ("9", "第9版", "ninth",
+// "2021春节农村") to its name; other names are returned trimmed.
+func CanonicalName(name string) string {
+	name = strings.TrimSpace(name)
+	if n, ok := versionAliases[strings.ToLower(strings.ReplaceAll(name, " ", ""))]; ok {
+		return n
+	}
+	return name
+}
+
+// Find returns the version named name (or a shipped version's alias).
 func Find(vs []Version, name string) (*Version, error) {
-	for i := range vs {
-		if vs[i].Name == name {
-			return &vs[i], nil
+	for _, n := range []string{strings.TrimSpace(name), CanonicalName(name)} {
+		for i := range vs {
+			if vs[i].Name == n {
+				return &vs[i], nil
+			}
 		}
 	}
 	return nil, errs.Invalidf("version", "没有名为“%s”的政策版本", name)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fangkong/internal/audit"
@@ -132,7 +133,10 @@ func (s *Store) Version(ctx context.Context, id int64) (*Version, error) {
 
 // ByName returns one version by name.
 func (s *Store) ByName(ctx context.Context, name string) (*Version, error) {
-	v, err := scanVersion(s.db.R().QueryRowContext(ctx, "SELECT "+versionCols+" FROM policy_versions WHERE name = $1", name))
+	v, err := scanVersion(s.db.R().QueryRowContext(ctx, "SELECT "+versionCols+" FROM policy_versions WHERE name = $1", strings.TrimSpace(name)))
+	if errors.Is(err, sql.ErrNoRows) && CanonicalName(name) != strings.TrimSpace(name) {
+		return s.ByName(ctx, CanonicalName(name))
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.Invalidf("version", "没有名为“%s”的政策版本", name)
 	}

@@ -34,17 +34,15 @@ func (s *Server) policyVersionByPath(r *http.Request) (*policy.Version, error) {
 // planQuery computes a plan from ?category=&day_zero=&version=&choice=&place=&risk=.
 func (s *Server) planQuery(r *http.Request) (policy.Plan, error) {
 	q := r.URL.Query()
-	dz := q.Get("day_zero")
-	if dz == "" {
-		dz = q.Get("day-zero")
-	}
+	dz := firstOf(q.Get("day_zero"), q.Get("day-zero"), q.Get("dayzero"), q.Get("date"))
+	choice := firstOf(q.Get("choice"), q.Get("county_choice"))
 	if strings.TrimSpace(q.Get("category")) == "" {
 		return policy.Plan{}, errs.Invalidf("category", "请提供人员类别 category（如 close_contact 或 密切接触者）")
 	}
 	if strings.TrimSpace(dz) == "" {
 		return policy.Plan{}, errs.Invalidf("day_zero", "请提供起算日 day_zero（YYYY-MM-DD）")
 	}
-	p, _, err := s.Measures.Policy().Plan(r.Context(), q.Get("version"), q.Get("category"), q.Get("choice"), dz,
+	p, _, err := s.Measures.Policy().Plan(r.Context(), q.Get("version"), q.Get("category"), choice, dz,
 		policy.Circumstances{Place: q.Get("place"), RiskLevel: q.Get("risk")})
 	return p, err
 }
@@ -389,4 +387,13 @@ func impactOut(im measure.Impact) measure.Impact {
 		im.ByUnit = []measure.UnitCounts{}
 	}
 	return im
+}
+
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
 }
