@@ -18,6 +18,8 @@
 //     person's active measure. Returnees, tracing and testing call this.
 //   - Assign(ctx, actor, scope, AssignInput) (Measure, error): the same with
 //     the choice (高风险岗位: central/home), place and risk level.
+//   - AssignMany(ctx, actor, scope, []AssignInput) (int, error): many at once,
+//     in one transaction (a tracing team's list, demo data).
 //   - Active(ctx, scope, personID) (Measure, error): the person's active measure.
 //   - RecordSiteEvent(ctx, actor, scope, personID, event, site) error: note a
 //     quarantine-site event (转运, 入住, 转出) on the person's active measure,
