@@ -7,6 +7,8 @@
 //	    demo county start-up time and the server's resident memory
 //	fkbench replan [--people 10000] [--postgres URL]
 //	    re-planning everyone under measures after a policy change vs raw row rewrites
+//	fkbench sites [--n 2000]
+//	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
 package main
 
 import (
@@ -20,7 +22,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|replan [flags]")
+		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|replan|sites [flags]")
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -40,6 +42,11 @@ func main() {
 		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
 		fs.Parse(os.Args[2:])
 		err = benchReplan(ctx, *people, *pg)
+	case "sites":
+		fs := flag.NewFlagSet("sites", flag.ExitOnError)
+		n := fs.Int("n", 2000, "check-ins")
+		fs.Parse(os.Args[2:])
+		err = benchSites(ctx, *n)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}
