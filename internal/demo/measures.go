@@ -41,21 +41,38 @@ func loadMeasures(ctx context.Context, d *db.DB, now func() time.Time) error {
 	for _, c := range demoCategories {
 		total += c.n
 	}
-	rows, err := d.R().QueryContext(ctx, `SELECT id FROM people WHERE active = 1 AND unit_code >= $1 AND unit_code < $2
-		AND id % 97 = 0 ORDER BY id LIMIT $3`, CountyCode+"001", CountyCode+"101", total)
-	if err != nil {
+	// A dozen in the first village (the demo grid worker's), the rest
+	// spread over the county.
+	var first string
+	if err := d.R().QueryRowContext(ctx, `SELECT MIN(code) FROM units WHERE level = $1 AND code >= $2 AND code < $3`,
+		jurisdiction.LevelVillage, CountyCode, CountyCode+"~").Scan(&first); err != nil {
 		return fmt.Errorf("demo measures: %w", err)
 	}
 	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`SELECT id FROM people WHERE active = 1 AND unit_code >= $1 AND unit_code < $2 ORDER BY id LIMIT 12`, []any{first, first + "~"}},
+		{`SELECT id FROM people WHERE active = 1 AND unit_code >= $1 AND unit_code < $2 AND id % 97 = 0 AND NOT (unit_code >= $3 AND unit_code < $4)
+			ORDER BY id LIMIT $5`, []any{CountyCode, CountyCode + "~", first, first + "~", total - 12}},
+	} {
+		rows, err := d.R().QueryContext(ctx, q.sql, q.args...)
+		if err != nil {
+			return fmt.Errorf("demo measures: %w", err)
 		}
-		ids = append(ids, id)
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
 	}
-	rows.Close()
+	r0 := rand.New(rand.NewPCG(7, 7))
+	r0.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	today := clock.Day(now())
 	r := rand.New(rand.NewPCG(20220628, 4))
 	var ins []measure.AssignInput
@@ -77,8 +94,8 @@ func loadMeasures(ctx context.Context, d *db.DB, now func() time.Time) error {
 		return fmt.Errorf("demo measures: %w", err)
 	}
 	nowMs := now().UnixMilli()
-	err = d.Tx(ctx, func(tx *sql.Tx) error {
-		// Assigned the day after day zero, as a tracing team would.
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		// Assigned on day zero, so the days since count for checks and tests.
 		if _, err := tx.ExecContext(ctx, `UPDATE measures SET assigned_on = CASE WHEN day_zero < $1 THEN day_zero ELSE $1 END
 			WHERE source = '演示数据'`, today); err != nil {
 			return err
