@@ -36,6 +36,9 @@ const usage = `fangkong — 县级农村社区疫情防控系统
   fangkong users add    --username U --name 姓名 --role ROLE --unit CODE --password P
   fangkong users passwd --username U --password P
   fangkong users list   [--unit CODE]
+  fangkong policy plan --category close_contact --day-zero 2022-07-01 [--version 第九版] [--choice central|home] [--json] [--db URL]
+  fangkong policy list [--json] [--db URL]
+                     防控政策：计算管控方案、列出版本与人员类别 / plan a measure, list versions and categories
   fangkong version
 
 --db: sqlite:PATH (default sqlite:./fangkong.db) or postgres://user@host:5432/db
@@ -117,6 +120,8 @@ func run(ctx context.Context, args []string) error {
 		return regions(ctx, rest)
 	case "users":
 		return users(ctx, rest)
+	case "policy":
+		return policyCmd(ctx, rest)
 	case "version":
 		fmt.Println("fangkong", version)
 		return nil

@@ -7,6 +7,10 @@
 //	    big-data push list import vs raw batched inserts of the same task rows
 //	fkbench demo
 //	    demo county start-up time and the server's resident memory
+//	fkbench replan [--people 10000] [--postgres URL]
+//	    re-planning everyone under measures after a policy change vs raw row rewrites
+//	fkbench sites [--n 2000]
+//	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
 package main
 
 import (
@@ -20,7 +24,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo [flags]")
+		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|replan|sites [flags]")
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -41,6 +45,17 @@ func main() {
 		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
 		fs.Parse(os.Args[2:])
 		err = benchPush(ctx, *rows, *people, *pg)
+	case "replan":
+		fs := flag.NewFlagSet("replan", flag.ExitOnError)
+		people := fs.Int("people", 10_000, "people under measures")
+		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.Parse(os.Args[2:])
+		err = benchReplan(ctx, *people, *pg)
+	case "sites":
+		fs := flag.NewFlagSet("sites", flag.ExitOnError)
+		n := fs.Int("n", 2000, "check-ins")
+		fs.Parse(os.Args[2:])
+		err = benchSites(ctx, *n)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

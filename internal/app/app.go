@@ -17,10 +17,13 @@ import (
 	"fangkong/internal/auth"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/measure"
+	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
+	"fangkong/internal/site"
 	"fangkong/internal/web"
 )
 
@@ -51,10 +54,12 @@ type App struct {
 	// RiskAreas and Returnees: the risk-area list and the returnee ledger.
 	RiskAreas *riskarea.Service
 	Returnees *returnee.Service
-	Web       *web.Server
-
 	// PushLists: big-data push lists and verification tasks.
 	PushLists *pushlist.Service
+	Policy    *policy.Store
+	Measures  *measure.Service
+	Sites     *site.Service
+	Web       *web.Server
 }
 
 // New opens and migrates the database and builds the services.
@@ -96,13 +101,23 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.PushLists = pushlist.NewService(d, a.Units, cfg.Now)
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
+	a.Policy = policy.NewStore(d, cfg.Now)
+	if err := a.Policy.EnsureDefaults(context.Background()); err != nil {
+		return nil, err
+	}
+	a.Measures = measure.NewService(d, a.Policy, cfg.Now)
 	a.RiskAreas = riskarea.NewService(d, cfg.Now)
 	a.RiskAreas.Names = cfg.PlaceNames
 	a.Returnees = returnee.NewService(d, a.Registry, a.Units, a.RiskAreas, cfg.Now)
+	a.Returnees.Assigner = a.Measures          // arrivals from risk areas come under control measures
 	a.RiskAreas.OnChange = a.Returnees.Relevel // stored origin levels follow the history
 	a.PushLists.Arrivals = a.Returnees         // 在村 answers to push tasks record the arrival
-	a.Web, err = web.New(web.Deps{Returnees: a.Returnees, RiskAreas: a.RiskAreas, Units: a.Units, Registry: a.Registry, PushLists: a.PushLists, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
-		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
+	a.Sites = site.NewService(d, a.Units, cfg.Now)
+	a.Sites.Measures = a.Measures // 转运/入住/转出 noted on the person's measure
+	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit,
+		RiskAreas: a.RiskAreas, Returnees: a.Returnees, PushLists: a.PushLists, Measures: a.Measures, Sites: a.Sites,
+		Logger: cfg.Logger,
+		Now:    cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
 		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return nil, err
@@ -127,6 +142,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger) // 脱管 alerts and escalation
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

@@ -92,6 +92,12 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 		return nil, err
 	}
 	if err := loadPushLists(ctx, d, units, opt.Now(), opt.Seed); err != nil {
+		return nil, fmt.Errorf("load demo push lists: %w", err)
+	}
+	if err := loadSites(ctx, d, units, opt.Now); err != nil {
+		return nil, err
+	}
+	if err := loadMeasures(ctx, d, opt.Now); err != nil {
 		return nil, err
 	}
 	_, err = d.W().ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('demo_county', $1)", CountyCode)

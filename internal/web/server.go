@@ -17,10 +17,12 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/measure"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
+	"fangkong/internal/site"
 )
 
 //go:embed templates static openapi.yaml
@@ -32,6 +34,8 @@ type Deps struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	Audit    *audit.Log
+	Measures *measure.Service // policy table and control measures (防控政策, 管控措施)
+	Sites    *site.Service    // quarantine sites (集中隔离点)
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// SecureCookies marks cookies Secure (behind HTTPS).
@@ -84,6 +88,8 @@ func New(d Deps) (*Server, error) {
 	s.apiRoutes()
 	s.returneeRoutes()
 	s.pushlistRoutes()
+	s.measureRoutes()
+	s.siteRoutes()
 	return s, nil
 }
 

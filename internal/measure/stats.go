@@ -1,0 +1,217 @@
+package measure
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/policy"
+)
+
+// UnitStat is one unit's row in the overview.
+type UnitStat struct {
+	Code       string
+	Name       string
+	ByType     map[string]int // phase type → people in such a phase on the day
+	Active     int            // people under an active measure
+	OpenAlerts int
+	OldestOpen int64 // opened_at of the oldest open alert
+}
+
+// OldestAgeHours is the age of the oldest open alert in hours.
+func (u UnitStat) OldestAgeHours(now time.Time) int {
+	if u.OldestOpen == 0 {
+		return 0
+	}
+	return int((now.UnixMilli() - u.OldestOpen) / 3600000)
+}
+
+// Overview is the people under each measure type per child unit of a unit.
+type Overview struct {
+	Unit  string
+	Day   string
+	Rows  []UnitStat
+	Total UnitStat
+}
+
+func childLen(code string) int {
+	switch n := len(code); {
+	case n <= 6:
+		return 9
+	case n <= 9:
+		return 12
+	default:
+		return 15
+	}
+}
+
+// Overview counts, per child of unit, the people in each phase type on day,
+// the people under active measures and the open alerts.
+func (s *Service) Overview(ctx context.Context, scope jurisdiction.Scope, unit, day string) (Overview, error) {
+	if unit == "" {
+		unit = scope.Code
+	}
+	if !scope.Contains(unit) || unit == "" {
+		return Overview{}, errs.ErrNotFound
+	}
+	if day == "" {
+		day = s.today()
+	}
+	if _, err := policy.ParseDay(day); err != nil {
+		return Overview{}, errs.Invalidf("day", "日期“%s”无效", day)
+	}
+	ov := Overview{Unit: unit, Day: day, Total: UnitStat{Code: unit, ByType: map[string]int{}}}
+	n := childLen(unit)
+	lo, hi := jurisdiction.ScopeOf(unit).Args()
+	by := map[string]*UnitStat{}
+	get := func(code string) *UnitStat {
+		u := by[code]
+		if u == nil {
+			u = &UnitStat{Code: code, ByType: map[string]int{}}
+			by[code] = u
+		}
+		return u
+	}
+	q := s.db.R()
+	rows, err := q.QueryContext(ctx, `SELECT substr(ph.unit_code, 1, $1), ph.type, COUNT(*) FROM measure_phases ph
+		JOIN measures m ON m.id = ph.measure_id
+		WHERE ph.unit_code >= $2 AND ph.unit_code < $3 AND ph.end_date >= $4 AND ph.start_date <= $4 AND m.status = 'active'
+		GROUP BY substr(ph.unit_code, 1, $1), ph.type`, n, lo, hi, day)
+	if err != nil {
+		return ov, fmt.Errorf("overview: %w", err)
+	}
+	for rows.Next() {
+		var code, typ string
+		var c int
+		if err := rows.Scan(&code, &typ, &c); err != nil {
+			rows.Close()
+			return ov, err
+		}
+		get(code).ByType[typ] += c
+		ov.Total.ByType[typ] += c
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, `SELECT substr(unit_code, 1, $1), COUNT(*) FROM measures
+		WHERE status = 'active' AND unit_code >= $2 AND unit_code < $3 GROUP BY substr(unit_code, 1, $1)`, n, lo, hi)
+	if err != nil {
+		return ov, fmt.Errorf("overview: %w", err)
+	}
+	for rows.Next() {
+		var code string
+		var c int
+		if err := rows.Scan(&code, &c); err != nil {
+			rows.Close()
+			return ov, err
+		}
+		get(code).Active += c
+		ov.Total.Active += c
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, `SELECT substr(unit_code, 1, $1), COUNT(*), MIN(opened_at) FROM measure_alerts
+		WHERE handled_at = 0 AND unit_code >= $2 AND unit_code < $3 GROUP BY substr(unit_code, 1, $1)`, n, lo, hi)
+	if err != nil {
+		return ov, fmt.Errorf("overview: %w", err)
+	}
+	for rows.Next() {
+		var code string
+		var c int
+		var oldest int64
+		if err := rows.Scan(&code, &c, &oldest); err != nil {
+			rows.Close()
+			return ov, err
+		}
+		u := get(code)
+		u.OpenAlerts, u.OldestOpen = c, oldest
+		ov.Total.OpenAlerts += c
+		if ov.Total.OldestOpen == 0 || oldest < ov.Total.OldestOpen {
+			ov.Total.OldestOpen = oldest
+		}
+	}
+	rows.Close()
+	// Every child unit, with zeros, in code order.
+	rows, err = q.QueryContext(ctx, `SELECT code, name FROM units WHERE parent_code = $1 ORDER BY code`, unit)
+	if err != nil {
+		return ov, fmt.Errorf("overview units: %w", err)
+	}
+	seen := map[string]bool{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			rows.Close()
+			return ov, err
+		}
+		u := get(code)
+		u.Name = name
+		seen[code] = true
+		ov.Rows = append(ov.Rows, *u)
+	}
+	rows.Close()
+	for code, u := range by {
+		if !seen[code] { // people registered directly at the unit
+			u.Name = "（直属）"
+			ov.Rows = append(ov.Rows, *u)
+		}
+	}
+	return ov, nil
+}
+
+// TrendDay is one day of the trend.
+type TrendDay struct {
+	Day      string
+	ByType   map[string]int
+	Total    int
+	Assigned int
+	Released int
+}
+
+// Trend returns, for the days up to day, how many people were in each phase
+// type, newly assigned and released.
+func (s *Service) Trend(ctx context.Context, scope jurisdiction.Scope, unit, day string, days int) ([]TrendDay, error) {
+	if unit == "" {
+		unit = scope.Code
+	}
+	if !scope.Contains(unit) {
+		return nil, errs.ErrNotFound
+	}
+	if day == "" {
+		day = s.today()
+	}
+	if days <= 0 || days > 60 {
+		days = 14
+	}
+	lo, hi := jurisdiction.ScopeOf(unit).Args()
+	q := s.db.R()
+	var out []TrendDay
+	for i := days - 1; i >= 0; i-- {
+		d := policy.AddDays(day, -i)
+		td := TrendDay{Day: d, ByType: map[string]int{}}
+		rows, err := q.QueryContext(ctx, `SELECT ph.type, COUNT(*) FROM measure_phases ph JOIN measures m ON m.id = ph.measure_id
+			WHERE ph.unit_code >= $1 AND ph.unit_code < $2 AND ph.end_date >= $3 AND ph.start_date <= $3
+			AND m.status IN ('active', 'released') AND (m.released_on = '' OR m.released_on > $3) AND m.assigned_on <= $3
+			GROUP BY ph.type`, lo, hi, d)
+		if err != nil {
+			return nil, fmt.Errorf("trend: %w", err)
+		}
+		for rows.Next() {
+			var t string
+			var c int
+			if err := rows.Scan(&t, &c); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			td.ByType[t] = c
+			td.Total += c
+		}
+		rows.Close()
+		if err := q.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM measures WHERE unit_code >= $1 AND unit_code < $2 AND assigned_on = $3),
+			(SELECT COUNT(*) FROM measures WHERE released_on = $3 AND unit_code >= $1 AND unit_code < $2)`, lo, hi, d).
+			Scan(&td.Assigned, &td.Released); err != nil {
+			return nil, fmt.Errorf("trend: %w", err)
+		}
+		out = append(out, td)
+	}
+	return out, nil
+}

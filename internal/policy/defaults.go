@@ -1,0 +1,64 @@
+package policy
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+)
+
+//go:embed defaults.json
+var defaultsJSON []byte
+
+// Default version names.
+const (
+	Spring2021 = "2021 春节农村"
+	Ninth      = "第九版"
+	Eighth     = "第八版"
+)
+
+// Defaults returns the versions shipped with the binary, freshly decoded.
+func Defaults() []Version {
+	var f struct {
+		Versions []Version `json:"versions"`
+	}
+	if err := json.Unmarshal(defaultsJSON, &f); err != nil {
+		panic(fmt.Sprintf("policy: embedded defaults.json: %v", err))
+	}
+	return f.Versions
+}
+
+// PlanDefault plans with the shipped versions, without a database: the
+// version named, or the one in force on dayZero.
+func PlanDefault(versionName, category, choice, dayZero string, c Circumstances) (Plan, error) {
+	return PlanWith(Defaults(), versionName, category, choice, dayZero, c)
+}
+
+// PlanWith resolves category/choice/version among vs and computes the plan.
+func PlanWith(vs []Version, versionName, category, choice, dayZero string, c Circumstances) (Plan, error) {
+	cat, ok := CategoryByCode(category)
+	if !ok {
+		return Plan{}, errInvalidCategory(category)
+	}
+	ch, err := NormalizeChoice(choice)
+	if err != nil {
+		return Plan{}, err
+	}
+	if _, err := ParseDay(dayZero); err != nil {
+		return Plan{}, err
+	}
+	var v *Version
+	if versionName != "" {
+		v, err = Find(vs, versionName)
+	} else {
+		v, err = InForce(vs, dayZero)
+	}
+	if err != nil {
+		return Plan{}, err
+	}
+	r, err := v.Rule(cat.Code, ch)
+	if err != nil {
+		return Plan{}, err
+	}
+	c.Choice = ch
+	return Compute(v, r, dayZero, c)
+}
