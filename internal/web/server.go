@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"fangkong/internal/audit"
@@ -82,9 +83,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case s.slots <- struct{}{}:
 		defer func() { <-s.slots }()
 	default:
-		s.metrics.rejected.Add(1)
-		w.Header().Set("Retry-After", "2")
-		http.Error(w, "服务器繁忙，请稍后重试", http.StatusServiceUnavailable)
+		s.overloaded(w, r)
 		return
 	}
 	rw := &statusWriter{ResponseWriter: w, status: 200}
@@ -97,20 +96,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		d := time.Since(start)
-		_, pattern := s.mux.Handler(r)
-		s.metrics.observe(pattern, rw.status, d)
-		ri := info(r)
+		s.metrics.observe(r.Pattern, rw.status, d) // the mux set r.Pattern
 		level := slog.LevelDebug
 		if rw.status >= 500 || d > time.Second {
 			level = slog.LevelWarn
 		}
-		s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rw.status,
-			"ms", d.Milliseconds(), "request_id", ri.id, "user", ri.user.Username, "unit", ri.user.UnitCode, "ip", ri.ip)
+		// Checked first: building the attributes costs on the hot path.
+		if s.Logger.Enabled(r.Context(), level) {
+			ri := info(r)
+			s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rw.status,
+				"ms", d.Milliseconds(), "request_id", ri.id, "user", ri.user.Username, "unit", ri.user.UnitCode, "ip", ri.ip)
+		}
 	}()
 	rw.Header().Set("X-Content-Type-Options", "nosniff")
 	rw.Header().Set("X-Frame-Options", "DENY")
 	rw.Header().Set("Referrer-Policy", "same-origin")
 	s.mux.ServeHTTP(rw, r)
+}
+
+// overloaded answers at once when MaxInFlight requests are running: 429
+// with Retry-After for API clients (they retry with the same idempotency
+// key), 503 with Retry-After for pages and probes.
+func (s *Server) overloaded(w http.ResponseWriter, r *http.Request) {
+	s.metrics.rejected.Add(1)
+	w.Header().Set("Retry-After", "1")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte(`{"error":"服务器繁忙，请稍后重试"}` + "\n"))
+		return
+	}
+	http.Error(w, "服务器繁忙，请稍后重试", http.StatusServiceUnavailable)
 }
 
 type statusWriter struct {
