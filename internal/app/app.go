@@ -18,6 +18,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
+	"fangkong/internal/sampling"
 	"fangkong/internal/web"
 )
 
@@ -42,6 +43,7 @@ type App struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	Audit    *audit.Log
+	Sampling *sampling.Service
 	Web      *web.Server
 }
 
@@ -83,7 +85,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Registry = registry.NewService(d, a.Units, cfg.Now)
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
-	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Logger: cfg.Logger,
+	a.Sampling = sampling.NewService(d, a.Units, cfg.Now)
+	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit, Sampling: a.Sampling, Logger: cfg.Logger,
 		Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
 		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {

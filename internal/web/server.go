@@ -19,6 +19,7 @@ import (
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
+	"fangkong/internal/sampling"
 )
 
 //go:embed templates static openapi.yaml
@@ -30,6 +31,7 @@ type Deps struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	Audit    *audit.Log
+	Sampling *sampling.Service
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// SecureCookies marks cookies Secure (behind HTTPS).
@@ -72,6 +74,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	s.pageRoutes()
 	s.apiRoutes()
+	s.samplingRoutes()
 	return s, nil
 }
 
