@@ -5,6 +5,8 @@
 //	    ledger XLSX import vs raw batched inserts of the same rows
 //	fkbench demo
 //	    demo county start-up time and the server's resident memory
+//	fkbench scans [--duration 20s] [--rate 10000] [--conns 64] [--people 300000] [--postgres URL]
+//	    sample registration over HTTP vs a bare handler and raw inserts
 package main
 
 import (
@@ -18,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo [flags]")
+		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|scans [flags]")
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -32,6 +34,17 @@ func main() {
 		err = benchImport(ctx, *people, *pg)
 	case "demo":
 		err = benchDemo(ctx)
+	case "scans":
+		fs := flag.NewFlagSet("scans", flag.ExitOnError)
+		var o scanOptions
+		fs.DurationVar(&o.Duration, "duration", 20*time.Second, "length of each measured phase")
+		fs.IntVar(&o.Rate, "rate", 10_000, "open-loop rate in scans/s after the closed-loop maximum (0 = skip)")
+		fs.IntVar(&o.Conns, "conns", 64, "keep-alive connections")
+		fs.IntVar(&o.People, "people", 300_000, "demo population")
+		fs.StringVar(&o.Postgres, "postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the closed-loop phase to this file")
+		fs.Parse(os.Args[2:])
+		err = benchScans(ctx, o)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

@@ -28,6 +28,17 @@ import (
 	"fangkong/internal/errs"
 )
 
+// Scan queue bounds: at ~20,000 scans/s a full queue is ~200 ms of work.
+const (
+	scanQueueLen = 4096
+	scanBatchMax = 512
+)
+
+// IngestStats reports the batches committed and the scans in them.
+func (s *Service) IngestStats() (batches, scans int64) {
+	return s.ingest.batches.Load(), s.ingest.items.Load()
+}
+
 // Busy is the overload answer: the queue is full; retry after After.
 type Busy struct{ After time.Duration }
 

@@ -56,20 +56,16 @@ type ScanResult struct {
 	Refusal error `json:"-"`
 }
 
-// Scan registers one scan in its own transaction. A refused scan returns
-// its result and the refusal as the error.
+// Scan registers one scan. Concurrent scans are committed together (group
+// commit, ingest.go); the answer comes after the commit. A refused scan
+// returns its result and the refusal as the error; a full queue is *Busy.
 func (s *Service) Scan(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, req ScanRequest) (ScanResult, error) {
 	req.Actor, req.Scope = actor, scope
-	var out []ScanResult
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.applyScans(ctx, tx, []ScanRequest{req})
-		return err
-	})
+	out, err := s.ingest.submit(ctx, req)
 	if err != nil {
 		return ScanResult{}, err
 	}
-	return out[0], out[0].Refusal
+	return out, out.Refusal
 }
 
 // scanCtx caches what a batch of scans looks up repeatedly.

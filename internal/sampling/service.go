@@ -33,11 +33,15 @@ type Service struct {
 	// Assigner, when set, receives the members of positive or invalid pools.
 	Assigner CategoryAssigner
 	sources  map[string]TargetSource
+	// ingest batches concurrent scans into one transaction (ingest.go).
+	ingest *batcher[ScanRequest, ScanResult]
 }
 
 // NewService returns a Service.
 func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Service {
-	return &Service{db: d, units: units, now: now}
+	s := &Service{db: d, units: units, now: now}
+	s.ingest = newBatcher(d, s.applyScans, scanQueueLen, scanBatchMax)
+	return s
 }
 
 // DB exposes the handle (benchmarks, demo loading).
