@@ -20,6 +20,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,8 +61,9 @@ type batcher[Q, R any] struct {
 	apply    batchApply[Q, R]
 	queue    chan *waiter[Q, R]
 	maxBatch int
-	// linger waits this long for more items when a batch is not full and
-	// the previous batch was (under load); zero takes only what is queued.
+	// linger waits this long for more items when the queue is empty but
+	// the previous batch had several (under load, a bigger batch saves
+	// commits); zero takes only what is queued.
 	linger time.Duration
 
 	mu      sync.Mutex
@@ -87,7 +89,11 @@ func newBatcher[Q, R any](d *db.DB, apply batchApply[Q, R], queueLen, maxBatch i
 	if maxBatch <= 0 {
 		maxBatch = 512
 	}
-	return &batcher[Q, R]{db: d, apply: apply, queue: make(chan *waiter[Q, R], queueLen), maxBatch: maxBatch}
+	b := &batcher[Q, R]{db: d, apply: apply, queue: make(chan *waiter[Q, R], queueLen), maxBatch: maxBatch}
+	if v, err := time.ParseDuration(os.Getenv("FK_LINGER")); err == nil {
+		b.linger = v
+	}
+	return b
 }
 
 // submit enqueues item and waits until its batch has committed (or failed).
@@ -123,10 +129,10 @@ func (b *batcher[Q, R]) submit(ctx context.Context, item Q) (R, error) {
 // no goroutine.
 func (b *batcher[Q, R]) drain() {
 	batch := make([]*waiter[Q, R], 0, b.maxBatch)
-	full := false
+	prev := 0
 	for {
 		batch = batch[:0]
-		batch = b.take(batch, full)
+		batch = b.take(batch, prev)
 		if len(batch) == 0 {
 			b.mu.Lock()
 			if len(b.queue) > 0 { // arrived between take and Lock
@@ -137,21 +143,21 @@ func (b *batcher[Q, R]) drain() {
 			b.mu.Unlock()
 			return
 		}
-		full = len(batch) == b.maxBatch
+		prev = len(batch)
 		b.run(batch)
 	}
 }
 
 // take moves up to maxBatch queued waiters into batch, skipping those whose
 // caller has gone (nothing is written for them).
-func (b *batcher[Q, R]) take(batch []*waiter[Q, R], lastFull bool) []*waiter[Q, R] {
+func (b *batcher[Q, R]) take(batch []*waiter[Q, R], prev int) []*waiter[Q, R] {
 	var timer <-chan time.Time
 	for len(batch) < b.maxBatch {
 		var w *waiter[Q, R]
 		select {
 		case w = <-b.queue:
 		default:
-			if !lastFull || b.linger <= 0 || len(batch) == 0 {
+			if prev <= 1 || b.linger <= 0 || len(batch) == 0 {
 				return batch
 			}
 			if timer == nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
@@ -82,9 +83,10 @@ type scanCtx struct {
 // from concurrent transactions.
 func (s *Service) applyScans(ctx context.Context, tx *sql.Tx, reqs []ScanRequest) ([]ScanResult, error) {
 	sc := &scanCtx{campaigns: map[int64]*Campaign{}, points: map[int64]*Point{}, now: s.now().UnixMilli()}
+	q := s.stmts.In(tx) // prepared once per process, not once per scan
 	out := make([]ScanResult, len(reqs))
 	for i, req := range reqs {
-		r, err := s.applyScan(ctx, tx, sc, req)
+		r, err := s.applyScan(ctx, q, sc, req)
 		if err != nil {
 			return nil, fmt.Errorf("scan %s: %w", req.ScanID, err)
 		}
@@ -139,7 +141,7 @@ type scanPerson struct {
 
 // lookupPerson resolves a sampling code or an 18-digit ID number through
 // a unique index.
-func lookupPerson(ctx context.Context, q *sql.Tx, code string) (scanPerson, bool, error) {
+func lookupPerson(ctx context.Context, q db.Querier, code string) (scanPerson, bool, error) {
 	var p scanPerson
 	var active int64
 	var row *sql.Row
@@ -165,7 +167,7 @@ func lookupPerson(ctx context.Context, q *sql.Tx, code string) (scanPerson, bool
 	return p, true, nil
 }
 
-func (s *Service) scanCampaign(ctx context.Context, tx *sql.Tx, sc *scanCtx, id int64) (*Campaign, error) {
+func (s *Service) scanCampaign(ctx context.Context, tx db.Querier, sc *scanCtx, id int64) (*Campaign, error) {
 	if c, ok := sc.campaigns[id]; ok {
 		return c, nil
 	}
@@ -182,7 +184,7 @@ func (s *Service) scanCampaign(ctx context.Context, tx *sql.Tx, sc *scanCtx, id 
 	return &c, nil
 }
 
-func (s *Service) scanPoint(ctx context.Context, tx *sql.Tx, sc *scanCtx, id int64) (*Point, error) {
+func (s *Service) scanPoint(ctx context.Context, tx db.Querier, sc *scanCtx, id int64) (*Point, error) {
 	if p, ok := sc.points[id]; ok {
 		return p, nil
 	}
@@ -207,7 +209,7 @@ type tubeRow struct {
 }
 
 // replay returns the stored result of a scan already applied.
-func replay(ctx context.Context, tx *sql.Tx, scanID string) (ScanResult, bool, error) {
+func replay(ctx context.Context, tx db.Querier, scanID string) (ScanResult, bool, error) {
 	var r ScanResult
 	var name string
 	var closed int64
@@ -226,7 +228,7 @@ func replay(ctx context.Context, tx *sql.Tx, scanID string) (ScanResult, bool, e
 }
 
 // earlier returns the person's sample in the campaign, if any.
-func earlier(ctx context.Context, tx *sql.Tx, campaignID, personID int64, name string) (ScanResult, bool, error) {
+func earlier(ctx context.Context, tx db.Querier, campaignID, personID int64, name string) (ScanResult, bool, error) {
 	var r ScanResult
 	var closed int64
 	err := tx.QueryRowContext(ctx, `SELECT s.id, s.sampled_at, t.barcode, t.count, t.pool_size, t.closed_at
@@ -243,7 +245,7 @@ func earlier(ctx context.Context, tx *sql.Tx, campaignID, personID int64, name s
 	return r, true, nil
 }
 
-func (s *Service) applyScan(ctx context.Context, tx *sql.Tx, sc *scanCtx, req ScanRequest) (ScanResult, error) {
+func (s *Service) applyScan(ctx context.Context, tx db.Querier, sc *scanCtx, req ScanRequest) (ScanResult, error) {
 	req.ScanID = strings.TrimSpace(req.ScanID)
 	tube := normTube(req.Tube)
 	if req.ScanID == "" || len(req.ScanID) > 64 {

@@ -35,11 +35,13 @@ type Service struct {
 	sources  map[string]TargetSource
 	// ingest batches concurrent scans into one transaction (ingest.go).
 	ingest *batcher[ScanRequest, ScanResult]
+	stmts  *db.StmtCache
 }
 
 // NewService returns a Service.
 func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Service {
 	s := &Service{db: d, units: units, now: now}
+	s.stmts = d.NewStmtCache()
 	s.ingest = newBatcher(d, s.applyScans, scanQueueLen, scanBatchMax)
 	return s
 }
