@@ -1,105 +1,118 @@
-// retry.js: polite, loss-free delivery of idempotent JSON writes (扫码提交重试与离线队列).
+// retry.js: polite, loss-free delivery of scans (扫码提交重试与离线队列).
+// Load it after sampling.js: it wraps FK.send(scan).
 //
-// fkRetry.send(url, body, onDone) puts the write in an outbox kept in
-// localStorage and delivers the outbox in order (a tube scan reaches the
-// server before the people scanned into it), one request at a time. On 429
-// or 503 it waits for Retry-After, on a network error or 5xx it backs off
-// exponentially (0.5 s doubling to 30 s) with random jitter; the body is
+// Every scan goes into an outbox kept in localStorage and the outbox is
+// delivered in order (a tube's first scan reaches the server before the
+// people scanned into it after it), one request at a time. On 429 or 503 it
+// waits for Retry-After; on a network error or another 5xx it backs off
+// exponentially (0.5 s doubling to 30 s) with random jitter. The scan is
 // sent again unchanged, so its scan_id makes the retry idempotent on the
-// server. Any other answer is final: the item leaves the outbox and
-// onDone(status, data) is called (on this page; after a reload the answer
-// is only counted). A weak signal or a closed tab loses nothing: the outbox
-// is sent when the page opens again or the browser comes back online.
-//
-// fkRetry.onchange(fn) reports the number of writes still waiting.
+// server: a scan committed before its answer was lost comes back
+// "replayed", never as a second sample. Any other answer is final: the scan
+// leaves the outbox and the promise FK.send returned resolves with it. A
+// weak signal or a closed tab loses nothing: the outbox is sent when the
+// page opens again or the browser comes back online; a line under the form
+// shows how many scans are still waiting.
 (function () {
-  'use strict';
-  var KEY = 'fk_outbox';
+  "use strict";
+  var KEY = "fk_outbox";
+  var FK = (window.FK = window.FK || {});
+  var transport = FK.send || plainSend;
   var queue = load();
-  var callbacks = {}; // id -> onDone, for writes made on this page
-  var busy = false, timer = null, failures = 0, listeners = [];
+  var waiting = {}; // scan_id -> resolve, for scans made on this page
+  var busy = false, timer = null, failures = 0;
 
   function load() {
-    try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch (e) { return []; }
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
   }
   function save() {
-    try { localStorage.setItem(KEY, JSON.stringify(queue)); } catch (e) { /* full or private mode: memory only */ }
-    for (var i = 0; i < listeners.length; i++) listeners[i](queue.length);
+    try { localStorage.setItem(KEY, JSON.stringify(queue)); } catch (e) { /* private mode: memory only */ }
+    showPending();
   }
-  function csrf() {
-    var el = document.querySelector('meta[name="csrf-token"]') || document.querySelector('input[name="csrf_token"]');
-    return el ? (el.content || el.value) : '';
+  function plainSend(scan) {
+    var el = document.querySelector("input[name=csrf_token]");
+    return fetch("/api/v1/sampling/scans", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": el ? el.value : "" }, body: JSON.stringify(scan)
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (body) {
+        return { status: resp.status, body: body, retryAfter: resp.headers.get("Retry-After") };
+      });
+    });
   }
+
+  var note = null;
+  function showPending(text) {
+    var form = document.getElementById("scan-form");
+    if (!form) return;
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "hint";
+      note.setAttribute("aria-live", "polite");
+      form.parentNode.insertBefore(note, form.nextSibling);
+    }
+    note.textContent = text || (queue.length ? "待提交 " + queue.length + " 条：网络恢复后自动提交，请勿重复扫码" : "");
+  }
+
   function backoff() {
-    var base = Math.min(30000, 500 * Math.pow(2, Math.min(failures, 6)));
-    return base / 2 + Math.random() * base / 2; // jitter: 50–100% of the step
+    var step = Math.min(30000, 500 * Math.pow(2, Math.min(failures, 6)));
+    return step / 2 + Math.random() * step / 2; // jitter: 50–100% of the step
   }
-  function schedule(ms) {
+  function later(ms) {
     clearTimeout(timer);
     timer = setTimeout(pump, ms);
-  }
-  function finish(item, status, data) {
-    queue.shift();
-    save();
-    failures = 0;
-    var cb = callbacks[item.id];
-    delete callbacks[item.id];
-    if (cb) { try { cb(status, data); } catch (e) { /* the page's own error */ } }
   }
 
   function pump() {
     if (busy || queue.length === 0) return;
     busy = true;
-    var item = queue[0];
-    fetch(item.url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf() },
-      body: JSON.stringify(item.body)
-    }).then(function (resp) {
-      return resp.text().then(function (text) {
-        var data = null;
-        try { data = JSON.parse(text); } catch (e) { data = { error: text }; }
-        busy = false;
-        var s = resp.status;
-        if (s === 429 || s === 503 || s >= 500) {
-          failures++;
-          var ra = parseFloat(resp.headers.get('Retry-After'));
-          var wait = ra > 0 ? ra * 1000 * (1 + Math.random() * 0.5) : backoff();
-          schedule(wait);
-          return;
-        }
-        if (s === 401) { // logged out: keep the outbox for after the next login
-          failures++;
-          schedule(30000);
-          return;
-        }
-        finish(item, s, data);
-        pump();
-      });
-    }).catch(function () { // no network: keep it and try again
+    var scan = queue[0];
+    transport(scan).then(function (r) {
+      busy = false;
+      var s = r.status;
+      if (s === 429 || s === 503 || s >= 500) {
+        failures++;
+        var ra = parseFloat(r.retryAfter);
+        later(ra > 0 ? ra * 1000 * (1 + Math.random() * 0.5) : backoff());
+        showPending();
+        return;
+      }
+      if (s === 401) { // logged out: keep the outbox for after the next login
+        failures++;
+        showPending("登录已过期：重新登录后，待提交的 " + queue.length + " 条会自动提交");
+        later(30000);
+        return;
+      }
+      queue.shift();
+      failures = 0;
+      save();
+      var done = waiting[scan.scan_id];
+      delete waiting[scan.scan_id];
+      if (done) done(r);
+      pump();
+    }, function () { // no network: keep it and try again
       busy = false;
       failures++;
-      schedule(backoff());
+      showPending();
+      later(backoff());
     });
   }
 
-  window.fkRetry = {
-    send: function (url, body, onDone) {
-      var id = (body && body.scan_id) || String(Date.now()) + Math.random();
+  // FK.send queues the scan and resolves with its final answer.
+  FK.send = function (scan) {
+    return new Promise(function (resolve) {
+      waiting[scan.scan_id] = resolve;
       for (var i = 0; i < queue.length; i++) {
-        if (queue[i].id === id) { if (onDone) callbacks[id] = onDone; return; } // already waiting
+        if (queue[i].scan_id === scan.scan_id) return; // already waiting
       }
-      queue.push({ id: id, url: url, body: body });
-      if (onDone) callbacks[id] = onDone;
+      queue.push(scan);
       save();
       pump();
-    },
-    pending: function () { return queue.length; },
-    onchange: function (fn) { listeners.push(fn); fn(queue.length); },
-    flush: function () { failures = 0; schedule(0); }
+    });
   };
-  window.addEventListener('online', function () { window.fkRetry.flush(); });
-  window.addEventListener('storage', function (e) { if (e.key === KEY && !busy) queue = load(); });
-  if (queue.length) schedule(0);
+  FK.pending = function () { return queue.length; };
+  FK.flush = function () { failures = 0; later(0); };
+
+  window.addEventListener("online", FK.flush);
+  if (queue.length) { showPending(); later(0); }
 })();
