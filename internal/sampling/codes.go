@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
+	"fangkong/internal/audit"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 )
@@ -123,4 +125,121 @@ func (s *Service) code(ctx context.Context, scope jurisdiction.Scope, id int64, 
 		return "", fmt.Errorf("%s code: %w", col, err)
 	}
 	return code, nil
+}
+
+// Card is a printable sampling code: a person's, or a household's with its members.
+type Card struct {
+	PersonID   int64
+	Name       string // masked
+	Code       string
+	Sampled    bool   // in the campaign asked about
+	SampleTube string // the tube they were sampled into
+}
+
+// HouseholdCards is a household's sheet (一户一码): its code and one card per
+// member in the registry.
+type HouseholdCards struct {
+	HouseholdID int64
+	No          string
+	Address     string
+	UnitCode    string
+	Code        string
+	Members     []Card
+}
+
+// PersonCard returns a person's sampling code for their page; the view is
+// audited.
+func (s *Service) PersonCard(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, personID int64) (Card, error) {
+	code, err := s.PersonCode(ctx, scope, personID)
+	if err != nil {
+		return Card{}, err
+	}
+	var name, unit string
+	if err := s.db.R().QueryRowContext(ctx, "SELECT name, unit_code FROM people WHERE id = $1", personID).Scan(&name, &unit); err != nil {
+		return Card{}, fmt.Errorf("person %d: %w", personID, err)
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return audit.Record(ctx, tx, s.now(), actor, audit.ActionView, "person", fmt.Sprint(personID), unit, "查看采样码")
+	})
+	return Card{PersonID: personID, Name: MaskName(name), Code: code}, err
+}
+
+// Household returns a household's sheet by id (scoped), creating missing
+// codes; the view is audited.
+func (s *Service) Household(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, householdID int64) (HouseholdCards, error) {
+	code, err := s.HouseholdCode(ctx, scope, householdID)
+	if err != nil {
+		return HouseholdCards{}, err
+	}
+	return s.householdCards(ctx, actor, scope, code, 0, true)
+}
+
+// HouseholdByCode returns the household a sampler scanned (一户一码) with
+// its members and whether each is already sampled in the campaign. A
+// household outside the caller's part of the campaign is not found.
+func (s *Service) HouseholdByCode(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, campaignID int64, code string) (HouseholdCards, error) {
+	c, err := s.Campaign(ctx, scope, campaignID)
+	if err != nil {
+		return HouseholdCards{}, err
+	}
+	return s.householdCards(ctx, actor, effective(scope, c.UnitCode), strings.ToUpper(strings.TrimSpace(code)), c.ID, false)
+}
+
+func (s *Service) householdCards(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, code string, campaignID int64, makeCodes bool) (HouseholdCards, error) {
+	var h HouseholdCards
+	err := s.db.R().QueryRowContext(ctx, `SELECT h.id, h.no, h.address, h.unit_code, c.code FROM household_codes c
+		JOIN households h ON h.id = c.household_id WHERE c.code = $1`, code).Scan(&h.HouseholdID, &h.No, &h.Address, &h.UnitCode, &h.Code)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !scope.Contains(h.UnitCode)) {
+		return HouseholdCards{}, fmt.Errorf("household code: %w", errs.ErrNotFound)
+	}
+	if err != nil {
+		return h, fmt.Errorf("household code: %w", err)
+	}
+	if makeCodes {
+		ids, err := s.memberIDs(ctx, h.HouseholdID)
+		if err != nil {
+			return h, err
+		}
+		for _, id := range ids {
+			if _, err := s.PersonCode(ctx, jurisdiction.Scope{}, id); err != nil {
+				return h, err
+			}
+		}
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT p.id, p.name, COALESCE(c.code, ''), COALESCE(t.barcode, '') FROM people p
+		LEFT JOIN sampling_codes c ON c.person_id = p.id
+		LEFT JOIN test_samples s ON s.campaign_id = $2 AND s.person_id = p.id LEFT JOIN test_tubes t ON t.id = s.tube_id
+		WHERE p.household_id = $1 AND p.active = 1 ORDER BY p.id`, h.HouseholdID, campaignID)
+	if err != nil {
+		return h, fmt.Errorf("household members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Card
+		if err := rows.Scan(&m.PersonID, &m.Name, &m.Code, &m.SampleTube); err != nil {
+			return h, err
+		}
+		m.Name, m.Sampled = MaskName(m.Name), m.SampleTube != ""
+		h.Members = append(h.Members, m)
+	}
+	if err := rows.Err(); err != nil {
+		return h, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return audit.Record(ctx, tx, s.now(), actor, audit.ActionView, "household", fmt.Sprint(h.HouseholdID), h.UnitCode, "查看一户一码")
+	})
+	return h, err
+}
+
+func (s *Service) memberIDs(ctx context.Context, householdID int64) ([]int64, error) {
+	var out []int64
+	err := eachRow(ctx, s.db.R(), "SELECT id FROM people WHERE household_id = $1 AND active = 1", []any{householdID}, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		out = append(out, id)
+		return nil
+	})
+	return out, err
 }

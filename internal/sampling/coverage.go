@@ -555,4 +555,3 @@ func Days(d float64) string {
 	}
 	return fmt.Sprintf("%.1f 天", d)
 }
-
