@@ -72,7 +72,7 @@ type ScanResult struct {
 func (s *Service) Scan(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, req ScanRequest) (ScanResult, error) {
 	req.Actor, req.Scope = actor, scope
 	if req.Code != "" {
-		p, found, err := lookupPerson(ctx, s.db.R(), req.Code)
+		p, found, err := lookupPerson(ctx, s.stmts.R(), req.Code)
 		if err != nil {
 			return ScanResult{}, err
 		}
