@@ -66,7 +66,12 @@ type batcher[Q, R any] struct {
 	linger time.Duration
 
 	mu      sync.Mutex
-	running bool // a writer goroutine is draining the queue
+	running int // writer goroutines draining the queue
+	// writers bounds them: one on SQLite (a single writer connection), a
+	// few on PostgreSQL, where a transaction waits on network round trips
+	// and concurrent batches overlap (row locks order them; deadlocks and
+	// serialization failures are retried by db.Tx).
+	writers int
 
 	// Counters for /metrics and the benchmark.
 	batches, items, rejected atomic.Int64
@@ -88,7 +93,11 @@ func newBatcher[Q, R any](d *db.DB, apply batchApply[Q, R], queueLen, maxBatch i
 	if maxBatch <= 0 {
 		maxBatch = 512
 	}
-	return &batcher[Q, R]{db: d, apply: apply, queue: make(chan *waiter[Q, R], queueLen), maxBatch: maxBatch}
+	writers := 1
+	if d.Dialect == db.Postgres {
+		writers = 6
+	}
+	return &batcher[Q, R]{db: d, apply: apply, queue: make(chan *waiter[Q, R], queueLen), maxBatch: maxBatch, writers: writers}
 }
 
 // submit enqueues item and waits until its batch has committed (or failed).
@@ -105,8 +114,8 @@ func (b *batcher[Q, R]) submit(ctx context.Context, item Q) (R, error) {
 		return zero, &Busy{After: time.Second}
 	}
 	b.mu.Lock()
-	if !b.running {
-		b.running = true
+	if b.running < b.writers {
+		b.running++
 		go b.drain()
 	}
 	b.mu.Unlock()
@@ -134,7 +143,7 @@ func (b *batcher[Q, R]) drain() {
 				b.mu.Unlock()
 				continue
 			}
-			b.running = false
+			b.running--
 			b.mu.Unlock()
 			return
 		}
