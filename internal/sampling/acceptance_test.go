@@ -1,7 +1,7 @@
-package sampling
+package sampling_test
 
 // Acceptance: a round over the demo county (鄠邑区), 10 in 1. Most people are
-// sampled through the batch write path (applyScans), labs report results
+// sampled through the batch write path (ScanBatch → applyScans), labs report results
 // with some positive and invalid pools, and the coverage numbers, the
 // untested list and the retest list are compared with direct counts in SQL.
 //
@@ -26,6 +26,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/demo"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/sampling"
 )
 
 func acceptancePeople() int {
@@ -45,14 +46,14 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 		clk := func() time.Time { return now }
 		units := jurisdiction.NewStore(d, clk)
 		start := time.Now()
-		if _, err := demo.Load(ctx, d, units, auth.NewService(d, units, clk), demo.Options{People: acceptancePeople(), Now: clk}); err != nil {
+		if _, err := demo.Load(ctx, d, units, auth.NewService(d, units, clk), demo.Options{People: acceptancePeople(), Now: clk, SkipSampling: true}); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("demo county loaded in %v", time.Since(start).Round(time.Millisecond))
-		s := NewService(d, units, clk)
+		s := sampling.NewService(d, units, clk)
 		county := jurisdiction.ScopeOf(demo.CountyCode)
 		boss := audit.Actor{UserID: 1, Username: "zhihuibu", Role: "command", Unit: demo.CountyCode}
-		c, err := s.CreateCampaign(ctx, boss, county, CampaignInput{UnitCode: demo.CountyCode, Name: "全区全员核酸第一轮",
+		c, err := s.CreateCampaign(ctx, boss, county, sampling.CampaignInput{UnitCode: demo.CountyCode, Name: "全区全员核酸第一轮",
 			StartsOn: "2026-11-25", EndsOn: "2026-11-26", PoolSize: 10})
 		if err != nil {
 			t.Fatal(err)
@@ -68,13 +69,13 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 			if err != nil || len(kids) == 0 {
 				continue
 			}
-			p, err := s.AddPoint(ctx, boss, county, Point{CampaignID: c.ID, UnitCode: kids[0].Code, Name: tw.Name + "采样点", Tables: 20})
+			p, err := s.AddPoint(ctx, boss, county, sampling.Point{CampaignID: c.ID, UnitCode: kids[0].Code, Name: tw.Name + "采样点", Tables: 20})
 			if err != nil {
 				t.Fatal(err)
 			}
 			point[tw.Code] = p.ID
 		}
-		lab, err := s.AddLab(ctx, boss, county, Lab{CampaignID: c.ID, Name: "区疾控中心实验室", CapacityPerHour: 5000})
+		lab, err := s.AddLab(ctx, boss, county, sampling.Lab{CampaignID: c.ID, Name: "区疾控中心实验室", CapacityPerHour: 5000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +107,7 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 		}
 		rows.Close()
 		sampler := audit.Actor{UserID: 2, Username: "caiyang", Role: "sampling", Unit: demo.CountyCode}
-		var batch []ScanRequest
+		var batch []sampling.ScanRequest
 		tubeOf := map[string]int{} // township → open tube number
 		filled := map[string]int{}
 		counts := map[string]int{}
@@ -114,17 +115,13 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 			if len(batch) == 0 {
 				return
 			}
-			var res []ScanResult
-			if err := d.Tx(ctx, func(tx *sql.Tx) error {
-				var err error
-				res, err = s.applyScans(ctx, tx, batch)
-				return err
-			}); err != nil {
+			res, err := s.ScanBatch(ctx, sampler, county, batch)
+			if err != nil {
 				t.Fatal(err)
 			}
 			for i, r := range res {
 				counts[r.Result]++
-				if r.Result == ResultRefused {
+				if r.Result == sampling.ResultRefused {
 					t.Fatalf("scan %+v refused: %s", batch[i], r.Message)
 				}
 			}
@@ -141,8 +138,8 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 				filled[tw] = 0
 			}
 			filled[tw]++
-			req := ScanRequest{ScanID: fmt.Sprintf("acc-%d", x.id), CampaignID: c.ID, PointID: point[tw],
-				Tube: fmt.Sprintf("T%s%06d", tw[6:], tubeOf[tw]), Code: x.code, Actor: sampler, Scope: county}
+			req := sampling.ScanRequest{ScanID: fmt.Sprintf("acc-%d", x.id), CampaignID: c.ID, PointID: point[tw],
+				Tube: fmt.Sprintf("T%s%06d", tw[6:], tubeOf[tw]), Code: x.code}
 			batch = append(batch, req)
 			if i%997 == 0 { // a retried request: replayed, not a second sample
 				batch = append(batch, req)
@@ -153,12 +150,12 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 		}
 		flush()
 		elapsed := time.Since(start)
-		t.Logf("%d scans through applyScans in %v (%.0f/s): %v", counts[ResultAdded]+counts[ResultReplayed], elapsed.Round(time.Millisecond),
-			float64(counts[ResultAdded])/elapsed.Seconds(), counts)
+		t.Logf("%d scans through the batch path in %v (%.0f/s): %v", counts[sampling.ResultAdded]+counts[sampling.ResultReplayed], elapsed.Round(time.Millisecond),
+			float64(counts[sampling.ResultAdded])/elapsed.Seconds(), counts)
 
 		// Results: tube n of each township is positive when n%97 == 5, invalid when n%89 == 7.
 		now = now.Add(5 * time.Hour)
-		var results []ResultRow
+		var results []sampling.ResultRow
 		tubes, err := d.R().QueryContext(ctx, "SELECT barcode FROM test_tubes WHERE campaign_id = $1 ORDER BY barcode", c.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -174,7 +171,7 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 			case n%89 == 7:
 				r = "无效"
 			}
-			results = append(results, ResultRow{Tube: b, Result: r})
+			results = append(results, sampling.ResultRow{Tube: b, Result: r})
 		}
 		tubes.Close()
 		rep, err := s.RecordResults(ctx, sampler, county, c.ID, lab.ID, results, false)
@@ -293,8 +290,8 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 		// Nobody twice, and the replays made nothing.
 		var samples, people int
 		d.R().QueryRow("SELECT COUNT(*), COUNT(DISTINCT person_id) FROM test_samples WHERE campaign_id = $1", c.ID).Scan(&samples, &people)
-		if samples != people || samples != counts[ResultAdded] {
-			t.Errorf("%d samples of %d people, %d added", samples, people, counts[ResultAdded])
+		if samples != people || samples != counts[sampling.ResultAdded] {
+			t.Errorf("%d samples of %d people, %d added", samples, people, counts[sampling.ResultAdded])
 		}
 	})
 }
@@ -328,4 +325,18 @@ func sameIDs(a, b []int64) bool {
 		}
 	}
 	return true
+}
+
+func eachRow(ctx context.Context, q *sql.DB, query string, args []any, f func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

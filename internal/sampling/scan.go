@@ -85,6 +85,22 @@ func (s *Service) Scan(ctx context.Context, actor audit.Actor, scope jurisdictio
 	return out, out.Refusal
 }
 
+// ScanBatch registers scans of one caller in one transaction, in order,
+// each independent (see applyScans): for bulk registration (the demo, the
+// acceptance test, a client that queued scans offline).
+func (s *Service) ScanBatch(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, reqs []ScanRequest) ([]ScanResult, error) {
+	for i := range reqs {
+		reqs[i].Actor, reqs[i].Scope = actor, scope
+	}
+	var out []ScanResult
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.applyScans(ctx, tx, reqs)
+		return err
+	})
+	return out, err
+}
+
 // scanCtx caches what a batch of scans looks up repeatedly.
 type scanCtx struct {
 	campaigns map[int64]*Campaign
