@@ -448,7 +448,7 @@ func (w *scanWorld) rawInsert(ctx context.Context, d *db.DB, campaign int64) (fl
 }
 
 func (w *scanWorld) batchStats() string {
-	b, items := w.a.Sampling.IngestStats()
+	b, items, _ := w.a.Sampling.IngestStats()
 	if b == 0 {
 		return "none"
 	}

@@ -34,9 +34,10 @@ const (
 	scanBatchMax = 512
 )
 
-// IngestStats reports the batches committed and the scans in them.
-func (s *Service) IngestStats() (batches, scans int64) {
-	return s.ingest.batches.Load(), s.ingest.items.Load()
+// IngestStats reports the batches committed, the scans in them and the
+// scans refused because the queue was full.
+func (s *Service) IngestStats() (batches, scans, rejected int64) {
+	return s.ingest.batches.Load(), s.ingest.items.Load(), s.ingest.rejected.Load()
 }
 
 // Busy is the overload answer: the queue is full; retry after After.

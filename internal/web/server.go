@@ -7,6 +7,7 @@ package web
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -71,6 +72,14 @@ func New(d Deps) (*Server, error) {
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	if d.Sampling != nil {
+		s.metrics.more = func(b *strings.Builder) {
+			batches, scans, rejected := d.Sampling.IngestStats()
+			fmt.Fprintf(b, "# TYPE fangkong_scan_batches_total counter\nfangkong_scan_batches_total %d\n", batches)
+			fmt.Fprintf(b, "# TYPE fangkong_scan_batched_total counter\nfangkong_scan_batched_total %d\n", scans)
+			fmt.Fprintf(b, "# HELP fangkong_scan_rejected_total Scans refused with 429 because the queue was full.\n# TYPE fangkong_scan_rejected_total counter\nfangkong_scan_rejected_total %d\n", rejected)
+		}
+	}
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	s.pageRoutes()
 	s.apiRoutes()
