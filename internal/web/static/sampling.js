@@ -61,8 +61,7 @@
         show(b.error || b.message || "登记失败（" + r.status + "）", true);
         return;
       }
-      var line = (b.message || "") + "（" + b.pool_count + "/" + b.pool_size + "）";
-      show(line, b.result === "already_sampled");
+      show(b.message || (b.pool_count + "/" + b.pool_size), b.result === "already_sampled");
       if (b.pool_full) { tube.value = ""; tube.focus(); }
     }, function () {
       show("网络异常，未确认登记，请重扫此人", true);
