@@ -17,6 +17,19 @@ import (
 // person, H for a household) and 15 base-32 characters (75 bits).
 const codeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
+// IsHouseholdCode reports whether s has the form of a household code.
+func IsHouseholdCode(s string) bool {
+	if len(s) != 16 || s[0] != 'H' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !strings.ContainsRune(codeAlphabet, rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
+
 func newCode(prefix byte) string {
 	b := make([]byte, 15)
 	rand.Read(b)

@@ -3,8 +3,11 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"fangkong/internal/sampling"
 )
@@ -90,6 +93,12 @@ func (s *Server) samplingScanPost(w http.ResponseWriter, r *http.Request) error 
 	v, err := s.samplingScanView(r)
 	if err != nil {
 		return err
+	}
+	if code := strings.ToUpper(strings.TrimSpace(r.FormValue("code"))); sampling.IsHouseholdCode(code) {
+		// A household code (一户一码): list its members to tick.
+		http.Redirect(w, r, fmt.Sprintf("/sampling/campaigns/%d/household?code=%s&point_id=%d&tube=%s", v.Campaign.ID, code, v.PointID,
+			url.QueryEscape(r.FormValue("tube"))), http.StatusSeeOther)
+		return nil
 	}
 	req := sampling.ScanRequest{ScanID: r.FormValue("scan_id"), CampaignID: v.Campaign.ID, PointID: v.PointID,
 		Tube: r.FormValue("tube"), Code: r.FormValue("code")}

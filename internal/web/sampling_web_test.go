@@ -94,6 +94,12 @@ func TestSamplingOverHTTP(t *testing.T) {
 		if st, body := samp.Get(page + "?code=" + hcode); st != 200 || !strings.Contains(body, sampling.MaskName(people[1].Name)) {
 			t.Fatalf("household page: %d", st)
 		}
+		// A handheld scanner typing the household code into the scan form lands on that list.
+		st, _ = samp.Post(fmt.Sprintf("/sampling/campaigns/%d/scan", c.ID), url.Values{"scan_id": {"x"}, "point_id": {fmt.Sprint(pt.ID)},
+			"tube": {"TB01"}, "code": {strings.ToLower(hcode)}})
+		if st != 303 {
+			t.Fatalf("household code in the scan form: %d", st)
+		}
 		code1, _ := e.App.Sampling.PersonCode(ctx, county, people[1].ID)
 		if st, _ := samp.Post(page, url.Values{"scan_id": {"hh1"}, "point_id": {fmt.Sprint(pt.ID)}, "tube": {"TB01"}, "member": {code1}}); st != 303 {
 			t.Fatalf("household post: %d", st)

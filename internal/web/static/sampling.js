@@ -52,6 +52,11 @@
       tube: tube.value.trim(),
       code: code.value.trim()
     };
+    if (/^H[0-9A-Z]{15}$/.test(scan.code.toUpperCase())) { // 一户一码: list the household to tick
+      location.href = "/sampling/campaigns/" + form.dataset.campaign + "/household?code=" + scan.code.toUpperCase() +
+        "&point_id=" + scan.point_id + "&tube=" + encodeURIComponent(scan.tube);
+      return;
+    }
     if (!scan.tube) { tube.focus(); return; }
     code.value = "";
     code.focus();
