@@ -225,7 +225,8 @@ const untestedWhere = ` FROM campaign_targets t JOIN people p ON p.id = t.person
 	AND NOT EXISTS (SELECT 1 FROM test_samples s WHERE s.campaign_id = t.campaign_id AND s.person_id = t.person_id)`
 
 // Untested lists the targets without a sample (应检未检) in a unit, for
-// door-to-door follow-up, ordered by unit and household; total is their count.
+// door-to-door follow-up, ordered by unit and registration (an index
+// order, so a page of a whole county is cheap); total is their count.
 func (s *Service) Untested(ctx context.Context, scope jurisdiction.Scope, campaignID int64, unitCode string, limit, offset int) ([]PersonRow, int, error) {
 	c, err := s.Campaign(ctx, scope, campaignID)
 	if err != nil {
@@ -237,12 +238,14 @@ func (s *Service) Untested(ctx context.Context, scope jurisdiction.Scope, campai
 	}
 	lo, hi := jurisdiction.ScopeOf(u.Code).Args()
 	var total int
-	if err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*)"+untestedWhere, c.ID, lo, hi).Scan(&total); err != nil {
+	if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM campaign_targets t
+		WHERE t.campaign_id = $1 AND t.unit_code >= $2 AND t.unit_code < $3
+		AND NOT EXISTS (SELECT 1 FROM test_samples s WHERE s.campaign_id = t.campaign_id AND s.person_id = t.person_id)`, c.ID, lo, hi).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("untested: %w", err)
 	}
 	rows, err := s.db.R().QueryContext(ctx, `SELECT p.id, p.name, COALESCE(p.id_number, ''), p.phone, t.unit_code, COALESCE(u.name, ''),
 		COALESCE(h.address, ''), COALESCE(h.no, ''), COALESCE(h.phone, '')`+untestedWhere+
-		" ORDER BY t.unit_code, COALESCE(p.household_id, 0), p.id LIMIT $4 OFFSET $5", c.ID, lo, hi, limit, offset)
+		" ORDER BY t.unit_code, t.person_id LIMIT $4 OFFSET $5", c.ID, lo, hi, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("untested: %w", err)
 	}

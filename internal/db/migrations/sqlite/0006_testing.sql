@@ -62,7 +62,7 @@ CREATE TABLE campaign_targets (
     key_group   INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (campaign_id, person_id)
 );
-CREATE INDEX campaign_targets_unit ON campaign_targets (campaign_id, unit_code);
+CREATE INDEX campaign_targets_unit ON campaign_targets (campaign_id, unit_code, person_id);
 
 CREATE TABLE test_boxes (
     id          INTEGER PRIMARY KEY,
