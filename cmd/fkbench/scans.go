@@ -122,6 +122,9 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 		fix := w.run(base, w.campaigns[1], o.Conns, o.Duration, o.Rate)
 		fmt.Printf("    scans over HTTP, open loop at %d/s: %.0f scans/s answered, latency from the scheduled time p50 %s p95 %s p99 %s, %d×429, %d errors%s\n",
 			o.Rate, fix.rate, fix.p(50), fix.p(95), fix.p(99), fix.tooMany, fix.errors, fix.firstErr)
+		if fix.unsent > 0 {
+			fmt.Printf("      the client fell behind the schedule: %d scheduled scans not sent by 5 s after the end (the rate is above capacity)\n", fix.unsent)
+		}
 	}
 	var n int
 	a.DB.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM test_samples").Scan(&n)
@@ -217,6 +220,7 @@ type loadResult struct {
 	tooMany, errors int
 	firstErr        string
 	elapsed         time.Duration
+	unsent          int // open loop: scheduled but not sent within 5 s after the end
 }
 
 func (r loadResult) p(q float64) time.Duration {
@@ -280,6 +284,10 @@ func (w *scanWorld) run(url string, campaign int64, conns int, d time.Duration, 
 						if at, ok = <-sched; !ok {
 							return
 						}
+						if time.Now().After(deadline.Add(5 * time.Second)) {
+							res.unsent++ // fell behind: stop, count the rest
+							return
+						}
 					} else {
 						at = time.Now()
 						if at.After(deadline) {
@@ -307,7 +315,13 @@ func (w *scanWorld) run(url string, campaign int64, conns int, d time.Duration, 
 		})
 	}
 	wg.Wait()
-	return merge(results, time.Since(start))
+	out := merge(results, time.Since(start))
+	if sched != nil {
+		for range sched {
+			out.unsent++
+		}
+	}
+	return out
 }
 
 func post(c *http.Client, url, tok string, body []byte) (int, string) {
@@ -334,6 +348,7 @@ func merge(rs []loadResult, elapsed time.Duration) loadResult {
 		out.ok += r.ok
 		out.tooMany += r.tooMany
 		out.errors += r.errors
+		out.unsent += r.unsent
 		if out.firstErr == "" {
 			out.firstErr = r.firstErr
 		}
