@@ -43,6 +43,7 @@ func main() {
 		fs.IntVar(&o.People, "people", 300_000, "demo population")
 		fs.StringVar(&o.Postgres, "postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
 		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the closed-loop phase to this file")
+		fs.DurationVar(&o.Linger, "linger", 0, "scan writer linger when the queue runs empty under load (experiment)")
 		fs.Parse(os.Args[2:])
 		err = benchScans(ctx, o)
 	default:

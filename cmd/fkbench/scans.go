@@ -37,6 +37,7 @@ type scanOptions struct {
 	Postgres string        // also run on this PostgreSQL server
 	// CPUProfile, when set, receives a profile of the closed-loop phase.
 	CPUProfile string
+	Linger     time.Duration // the scan writer's linger (experiments)
 }
 
 // benchScans measures sample registration over HTTP (POST
@@ -78,6 +79,7 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 	if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: o.People}); err != nil {
 		return err
 	}
+	a.Sampling.SetScanLinger(o.Linger)
 	w, err := newScanWorld(ctx, a, 3, 8)
 	if err != nil {
 		return err

@@ -34,6 +34,11 @@ const (
 	scanBatchMax = 512
 )
 
+// SetScanLinger makes the scan writer wait up to d for more scans when the
+// queue runs empty under load (a bigger batch, fewer commits, more latency).
+// Call it before the first scan.
+func (s *Service) SetScanLinger(d time.Duration) { s.ingest.linger = d }
+
 // IngestStats reports the batches committed, the scans in them and the
 // scans refused because the queue was full.
 func (s *Service) IngestStats() (batches, scans, rejected int64) {
