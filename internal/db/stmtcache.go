@@ -12,69 +12,13 @@ import (
 // write). Use it through In(tx). On PostgreSQL pgx already caches prepared
 // statements per connection, so In returns the transaction unchanged.
 type StmtCache struct {
-	d     *DB
-	mu    sync.Mutex
-	m     map[string]*sql.Stmt // on the write pool
-	reads map[string]*sql.Stmt // on the read pool
+	d  *DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt // on the write pool
 }
 
-// NewStmtCache returns an empty cache on d's pools.
-func (d *DB) NewStmtCache() *StmtCache {
-	return &StmtCache{d: d, m: map[string]*sql.Stmt{}, reads: map[string]*sql.Stmt{}}
-}
-
-// R is the read pool with cached prepared statements (SQLite), or the
-// read pool itself (PostgreSQL).
-func (c *StmtCache) R() Querier {
-	if c == nil || c.d.Dialect != SQLite {
-		return c.d.read
-	}
-	return readStmts{c}
-}
-
-type readStmts struct{ c *StmtCache }
-
-// stmt prepares on the read pool; database/sql prepares it again on each
-// connection it meets and keeps it there.
-func (r readStmts) stmt(ctx context.Context, query string) *sql.Stmt {
-	r.c.mu.Lock()
-	st, ok := r.c.reads[query]
-	r.c.mu.Unlock()
-	if ok {
-		return st
-	}
-	st, err := r.c.d.read.PrepareContext(ctx, query)
-	if err != nil {
-		return nil
-	}
-	r.c.mu.Lock()
-	if old, ok := r.c.reads[query]; ok {
-		st.Close()
-		st = old
-	} else {
-		r.c.reads[query] = st
-	}
-	r.c.mu.Unlock()
-	return st
-}
-
-func (r readStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := r.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return r.c.d.read.QueryContext(ctx, query, args...)
-}
-
-func (r readStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := r.stmt(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return r.c.d.read.QueryRowContext(ctx, query, args...)
-}
-
-func (r readStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return r.c.d.read.ExecContext(ctx, query, args...) // the read pool is query_only
-}
+// NewStmtCache returns an empty cache on d's write pool.
+func (d *DB) NewStmtCache() *StmtCache { return &StmtCache{d: d, m: map[string]*sql.Stmt{}} }
 
 // In returns a Querier that runs tx's queries through cached prepared
 // statements (SQLite) or tx itself (PostgreSQL).

@@ -38,15 +38,6 @@ type ScanRequest struct {
 	// authenticated request; never decoded from the body.
 	Actor audit.Actor        `json:"-"`
 	Scope jurisdiction.Scope `json:"-"`
-	// person is who Code names, looked up by Scan on the read pool before
-	// queueing, off the single writer (codes and ID numbers do not change
-	// while a round runs); nil makes the batch look them up itself.
-	person *personLookup
-}
-
-type personLookup struct {
-	p     scanPerson
-	found bool
 }
 
 // ScanResult is what the sampler sees after a scan.
@@ -71,13 +62,6 @@ type ScanResult struct {
 // returns its result and the refusal as the error; a full queue is *Busy.
 func (s *Service) Scan(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, req ScanRequest) (ScanResult, error) {
 	req.Actor, req.Scope = actor, scope
-	if req.Code != "" {
-		p, found, err := lookupPerson(ctx, s.stmts.R(), req.Code)
-		if err != nil {
-			return ScanResult{}, err
-		}
-		req.person = &personLookup{p: p, found: found}
-	}
 	out, err := s.ingest.submit(ctx, req)
 	if err != nil {
 		return ScanResult{}, err
@@ -335,9 +319,7 @@ func (s *Service) applyScan(ctx context.Context, tx db.Querier, sc *scanCtx, req
 	var p scanPerson
 	if req.Code != "" {
 		var ok bool
-		if req.person != nil {
-			p, ok = req.person.p, req.person.found
-		} else if p, ok, err = lookupPerson(ctx, tx, req.Code); err != nil {
+		if p, ok, err = lookupPerson(ctx, tx, req.Code); err != nil {
 			return ScanResult{}, err
 		}
 		if !ok {
