@@ -11,6 +11,8 @@
 //	    re-planning everyone under measures after a policy change vs raw row rewrites
 //	fkbench sites [--n 2000]
 //	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
+//	fkbench scans [--duration 20s] [--rate 10000] [--conns 64] [--people 300000] [--postgres URL]
+//	    sample registration over HTTP vs a bare handler and raw inserts
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|replan|sites [flags]")
+		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|scans [flags]")
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -56,6 +59,18 @@ func main() {
 		n := fs.Int("n", 2000, "check-ins")
 		fs.Parse(os.Args[2:])
 		err = benchSites(ctx, *n)
+	case "scans":
+		fs := flag.NewFlagSet("scans", flag.ExitOnError)
+		var o scanOptions
+		fs.DurationVar(&o.Duration, "duration", 20*time.Second, "length of each measured phase")
+		fs.IntVar(&o.Rate, "rate", 10_000, "open-loop rate in scans/s after the closed-loop maximum (0 = skip)")
+		fs.IntVar(&o.Conns, "conns", 64, "keep-alive connections")
+		fs.IntVar(&o.People, "people", 300_000, "demo population")
+		fs.StringVar(&o.Postgres, "postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the closed-loop phase to this file")
+		fs.DurationVar(&o.Linger, "linger", 0, "scan writer linger when the queue runs empty under load (experiment)")
+		fs.Parse(os.Args[2:])
+		err = benchScans(ctx, o)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

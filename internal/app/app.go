@@ -23,6 +23,7 @@ import (
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
+	"fangkong/internal/sampling"
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 )
@@ -60,6 +61,7 @@ type App struct {
 	Measures  *measure.Service
 	Sites     *site.Service
 	Web       *web.Server
+	Sampling  *sampling.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -114,10 +116,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.PushLists.Arrivals = a.Returnees         // 在村 answers to push tasks record the arrival
 	a.Sites = site.NewService(d, a.Units, cfg.Now)
 	a.Sites.Measures = a.Measures // 转运/入住/转出 noted on the person's measure
+	a.Sampling = sampling.NewService(d, a.Units, cfg.Now)
+	a.Sampling.Assigner = a.Measures // members of a positive pool come under pool_positive
 	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit,
-		RiskAreas: a.RiskAreas, Returnees: a.Returnees, PushLists: a.PushLists, Measures: a.Measures, Sites: a.Sites,
-		Logger: cfg.Logger,
-		Now:    cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
+		RiskAreas: a.RiskAreas, Returnees: a.Returnees, PushLists: a.PushLists, Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling,
+		Logger: cfg.Logger, Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
 		TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return nil, err

@@ -114,6 +114,11 @@ func (s *Service) SessionUser(ctx context.Context, token string) (Session, User,
 		return Session{}, User{}, errs.ErrUnauthenticated
 	}
 	id := tokenHash(token)
+	now := s.now()
+	if e, ok := s.cache.get(id, now); ok && e.tokenID == 0 && now.UnixMilli() < e.sess.ExpiresAt {
+		return e.sess, e.user, nil
+	}
+	gen := s.cache.generation()
 	var sess Session
 	var created, seen int64
 	u, err := scanUser(s.db.R().QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.unit_code, u.phone, u.must_change, u.disabled, u.created_at,
@@ -125,7 +130,6 @@ func (s *Service) SessionUser(ctx context.Context, token string) (Session, User,
 	if err != nil {
 		return Session{}, User{}, fmt.Errorf("session: %w", err)
 	}
-	now := s.now()
 	if u.Disabled || now.UnixMilli() >= sess.ExpiresAt || now.Sub(time.UnixMilli(created)) > s.SessionMax {
 		s.db.W().ExecContext(ctx, "DELETE FROM sessions WHERE id = $1", id)
 		return Session{}, User{}, errs.ErrUnauthenticated
@@ -136,12 +140,15 @@ func (s *Service) SessionUser(ctx context.Context, token string) (Session, User,
 		sess.ExpiresAt = now.Add(s.SessionTTL).UnixMilli()
 		s.db.W().ExecContext(ctx, "UPDATE sessions SET seen_at = $1, expires_at = $2 WHERE id = $3", now.UnixMilli(), sess.ExpiresAt, id)
 	}
+	s.cache.put(id, cacheEntry{user: u, sess: sess}, now, gen)
 	return sess, u, nil
 }
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	_, err := s.db.W().ExecContext(ctx, "DELETE FROM sessions WHERE id = $1", tokenHash(token))
+	id := tokenHash(token)
+	defer s.cache.drop(id)
+	_, err := s.db.W().ExecContext(ctx, "DELETE FROM sessions WHERE id = $1", id)
 	return err
 }
 
@@ -189,6 +196,7 @@ func (s *Service) Tokens(ctx context.Context, u User) ([]APIToken, error) {
 
 // RevokeToken revokes one of the user's tokens.
 func (s *Service) RevokeToken(ctx context.Context, u User, id int64) error {
+	defer s.cache.dropToken(id)
 	res, err := s.db.W().ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at = 0", s.now().UnixMilli(), id, u.ID)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
@@ -201,15 +209,22 @@ func (s *Service) RevokeToken(ctx context.Context, u User, id int64) error {
 
 // TokenUser resolves a bearer token to its user.
 func (s *Service) TokenUser(ctx context.Context, token string) (User, error) {
+	hash := tokenHash(token)
+	now := s.now()
+	if e, ok := s.cache.get(hash, now); ok && e.tokenID != 0 {
+		return e.user, nil
+	}
+	gen := s.cache.generation()
 	var tid, lastUsed int64
 	u, err := scanUser(s.db.R().QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.unit_code, u.phone, u.must_change, u.disabled, u.created_at,
-		t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at = 0`, tokenHash(token)), &tid, &lastUsed)
+		t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at = 0`, hash), &tid, &lastUsed)
 	if err != nil || u.Disabled {
 		return User{}, errs.ErrUnauthenticated
 	}
-	if now := s.now().UnixMilli(); now-lastUsed > 60_000 {
+	if now := now.UnixMilli(); now-lastUsed > 60_000 {
 		s.db.W().ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", now, tid)
 	}
 	u.MustChange = false // machine clients have no password to change
+	s.cache.put(hash, cacheEntry{user: u, tokenID: tid}, now, gen)
 	return u, nil
 }

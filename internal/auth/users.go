@@ -49,11 +49,13 @@ type Service struct {
 	now    func() time.Time
 	// SessionTTL is the idle lifetime of a session; SessionMax its absolute one.
 	SessionTTL, SessionMax time.Duration
+	cache                  *authCache
 }
 
 // NewService returns a Service.
 func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Service {
-	return &Service{db: d, units: units, hasher: NewHasher(2), now: now, SessionTTL: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour}
+	return &Service{db: d, units: units, hasher: NewHasher(2), now: now, SessionTTL: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour,
+		cache: newAuthCache(authCacheTTL, authCacheMax)}
 }
 
 const userColumns = "id, username, display_name, role, unit_code, phone, must_change, disabled, created_at"
@@ -200,6 +202,7 @@ func (s *Service) SetPassword(ctx context.Context, who audit.Actor, scope jurisd
 	if err != nil {
 		return err
 	}
+	defer s.cache.dropUser(id)
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $1, must_change = $2, updated_at = $3 WHERE id = $4",
 			hash, boolInt(mustChange), s.now().UnixMilli(), id); err != nil {
@@ -237,6 +240,7 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, u User, current, next s
 	}
 	_, err = s.db.W().ExecContext(ctx, "UPDATE users SET password_hash = $1, must_change = 0, updated_at = $2 WHERE id = $3",
 		newHash, s.now().UnixMilli(), u.ID)
+	s.cache.dropUser(u.ID) // must_change has changed
 	return err
 }
 
@@ -246,6 +250,7 @@ func (s *Service) SetDisabled(ctx context.Context, who audit.Actor, scope jurisd
 	if err != nil {
 		return err
 	}
+	defer s.cache.dropUser(id)
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3", boolInt(disabled), s.now().UnixMilli(), id); err != nil {
 			return err

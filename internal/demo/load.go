@@ -43,6 +43,8 @@ type Options struct {
 	People int   // default 550,000
 	Seed   int64 // default 20211223
 	Now    func() time.Time
+	// SkipSampling leaves out the testing round in progress (全员核酸).
+	SkipSampling bool
 }
 
 // Loaded reports whether the demo county is already in the database.
@@ -99,6 +101,11 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 	}
 	if err := loadMeasures(ctx, d, opt.Now); err != nil {
 		return nil, err
+	}
+	if !opt.SkipSampling {
+		if err := loadSampling(ctx, d, units, opt.Now()); err != nil {
+			return nil, fmt.Errorf("load demo testing round: %w", err)
+		}
 	}
 	_, err = d.W().ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('demo_county', $1)", CountyCode)
 	return logins, err

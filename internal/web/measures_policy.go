@@ -136,7 +136,7 @@ func intList(s string) ([]int, error) {
 	return out, nil
 }
 
-func formInt(r *http.Request, key string, def int) (int, error) {
+func formIntDefault(r *http.Request, key string, def int) (int, error) {
 	v := strings.TrimSpace(r.FormValue(key))
 	if v == "" {
 		return def, nil
@@ -163,10 +163,10 @@ func (s *Server) policyCreate(w http.ResponseWriter, r *http.Request) error {
 		for j := range rule.Phases {
 			p := &rule.Phases[j]
 			pre := fmt.Sprintf("r%d_p%d_", i, j)
-			if p.Days, err = formInt(r, pre+"days", p.Days); err != nil {
+			if p.Days, err = formIntDefault(r, pre+"days", p.Days); err != nil {
 				return err
 			}
-			if p.ChecksDaily, err = formInt(r, pre+"checks", p.ChecksDaily); err != nil {
+			if p.ChecksDaily, err = formIntDefault(r, pre+"checks", p.ChecksDaily); err != nil {
 				return err
 			}
 			if _, ok := r.Form[pre+"tests"]; ok {
@@ -181,10 +181,10 @@ func (s *Server) policyCreate(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		if rule.WindowDays, err = formInt(r, pre+"window", rule.WindowDays); err != nil {
+		if rule.WindowDays, err = formIntDefault(r, pre+"window", rule.WindowDays); err != nil {
 			return err
 		}
-		if rule.EveryDays, err = formInt(r, pre+"every", rule.EveryDays); err != nil {
+		if rule.EveryDays, err = formIntDefault(r, pre+"every", rule.EveryDays); err != nil {
 			return err
 		}
 		if d := strings.TrimSpace(r.FormValue(pre + "description")); d != "" {

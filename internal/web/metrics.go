@@ -19,6 +19,8 @@ type metrics struct {
 	requests map[[2]string]*routeStats // route, status class
 	rejected atomic.Int64
 	start    time.Time
+	// more appends counters of other parts (the scan batcher).
+	more func(b *strings.Builder)
 }
 
 type routeStats struct {
@@ -63,7 +65,10 @@ func (m *metrics) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "fangkong_http_request_seconds_total{route=%q,code=%q} %g\n", k[0], k[1], m.requests[k].seconds)
 	}
 	m.mu.Unlock()
-	fmt.Fprintf(&b, "# HELP fangkong_http_rejected_total Requests refused with 503 because the server was saturated.\n# TYPE fangkong_http_rejected_total counter\nfangkong_http_rejected_total %d\n", m.rejected.Load())
+	fmt.Fprintf(&b, "# HELP fangkong_http_rejected_total Requests refused with 503 (pages) or 429 (API) because the server was saturated.\n# TYPE fangkong_http_rejected_total counter\nfangkong_http_rejected_total %d\n", m.rejected.Load())
+	if m.more != nil {
+		m.more(&b)
+	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintf(&b, "# TYPE go_goroutines gauge\ngo_goroutines %d\n", runtime.NumGoroutine())

@@ -4,9 +4,12 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"fangkong/internal/auth"
 	"fangkong/internal/errs"
@@ -127,7 +130,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.Error("page", "err", err, "path", r.URL.Path, "request_id", requestID(r))
 	}
 	if status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "60")
+		w.Header().Set("Retry-After", retryAfter(err))
 	}
 	s.renderError(w, r, status, msg)
 }
@@ -180,13 +183,23 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.Error("api", "err", err, "path", r.URL.Path, "request_id", requestID(r))
 	}
 	if status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "60")
+		w.Header().Set("Retry-After", retryAfter(err))
 	}
 	body := map[string]string{"error": msg}
 	if field != "" {
 		body["field"] = field
 	}
 	writeJSON(w, status, body)
+}
+
+// retryAfter is the Retry-After header for a 429: what the error says
+// (an overloaded queue: a second or so), else a minute (login throttling).
+func retryAfter(err error) string {
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) {
+		return strconv.Itoa(max(1, int(math.Ceil(ra.RetryAfter().Seconds()))))
+	}
+	return "60"
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

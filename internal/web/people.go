@@ -96,6 +96,11 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
 	if from, err := s.Registry.MergedFrom(ctx, scope, p.ID); err == nil {
 		d["MergedFrom"] = from
 	}
+	if s.Sampling != nil && p.Active { // 采样码, made on first view
+		if code, err := s.Sampling.PersonCode(ctx, scope, p.ID); err == nil {
+			d["SamplingCode"], d["SamplingQR"] = code, qrSVG(code, 120)
+		}
+	}
 	return s.render(w, r, http.StatusOK, "person", p.Name, d)
 }
 

@@ -2,12 +2,8 @@ package web
 
 import (
 	"errors"
-	"fmt"
-	"html/template"
 	"net/http"
-	"strings"
 
-	"rsc.io/qr"
 
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
@@ -26,25 +22,6 @@ func (s *Server) reportURL(r *http.Request, token string) string {
 	return scheme + "://" + r.Host + "/r/" + token
 }
 
-// qrSVG renders text as a QR code in SVG, drawn on the server.
-func qrSVG(text string) (template.HTML, error) {
-	c, err := qr.Encode(text, qr.M)
-	if err != nil {
-		return "", fmt.Errorf("qr: %w", err)
-	}
-	var b strings.Builder
-	n := c.Size + 8
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="qr" role="img" aria-label="二维码" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
-	for y := 0; y < c.Size; y++ {
-		for x := 0; x < c.Size; x++ {
-			if c.Black(x, y) {
-				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x+4, y+4)
-			}
-		}
-	}
-	b.WriteString(`"/></svg>`)
-	return template.HTML(b.String()), nil
-}
 
 func (s *Server) posterPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.Returnees.Poster(r.Context(), currentUser(r).Scope(), r.PathValue("code"))
@@ -52,7 +29,7 @@ func (s *Server) posterPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	link := s.reportURL(r, p.Token)
-	svg, err := qrSVG(link)
+	svg, err := qrSVG(link, 320), error(nil)
 	if err != nil {
 		return err
 	}

@@ -7,11 +7,13 @@ package web
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"fangkong/internal/audit"
@@ -23,6 +25,7 @@ import (
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 	"fangkong/internal/site"
+	"fangkong/internal/sampling"
 )
 
 //go:embed templates static openapi.yaml
@@ -36,6 +39,7 @@ type Deps struct {
 	Audit    *audit.Log
 	Measures *measure.Service // policy table and control measures (防控政策, 管控措施)
 	Sites    *site.Service    // quarantine sites (集中隔离点)
+	Sampling *sampling.Service
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// SecureCookies marks cookies Secure (behind HTTPS).
@@ -83,6 +87,14 @@ func New(d Deps) (*Server, error) {
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	if d.Sampling != nil {
+		s.metrics.more = func(b *strings.Builder) {
+			batches, scans, rejected := d.Sampling.IngestStats()
+			fmt.Fprintf(b, "# TYPE fangkong_scan_batches_total counter\nfangkong_scan_batches_total %d\n", batches)
+			fmt.Fprintf(b, "# TYPE fangkong_scan_batched_total counter\nfangkong_scan_batched_total %d\n", scans)
+			fmt.Fprintf(b, "# HELP fangkong_scan_rejected_total Scans refused with 429 because the queue was full.\n# TYPE fangkong_scan_rejected_total counter\nfangkong_scan_rejected_total %d\n", rejected)
+		}
+	}
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
 	s.pageRoutes()
 	s.apiRoutes()
@@ -90,6 +102,7 @@ func New(d Deps) (*Server, error) {
 	s.pushlistRoutes()
 	s.measureRoutes()
 	s.siteRoutes()
+	s.samplingRoutes()
 	return s, nil
 }
 
@@ -101,9 +114,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case s.slots <- struct{}{}:
 		defer func() { <-s.slots }()
 	default:
-		s.metrics.rejected.Add(1)
-		w.Header().Set("Retry-After", "2")
-		http.Error(w, "服务器繁忙，请稍后重试", http.StatusServiceUnavailable)
+		s.overloaded(w, r)
 		return
 	}
 	rw := &statusWriter{ResponseWriter: w, status: 200}
@@ -116,20 +127,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		d := time.Since(start)
-		_, pattern := s.mux.Handler(r)
-		s.metrics.observe(pattern, rw.status, d)
-		ri := info(r)
+		s.metrics.observe(r.Pattern, rw.status, d) // the mux set r.Pattern
 		level := slog.LevelDebug
 		if rw.status >= 500 || d > time.Second {
 			level = slog.LevelWarn
 		}
-		s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rw.status,
-			"ms", d.Milliseconds(), "request_id", ri.id, "user", ri.user.Username, "unit", ri.user.UnitCode, "ip", ri.ip)
+		// Checked first: building the attributes costs on the hot path.
+		if s.Logger.Enabled(r.Context(), level) {
+			ri := info(r)
+			s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rw.status,
+				"ms", d.Milliseconds(), "request_id", ri.id, "user", ri.user.Username, "unit", ri.user.UnitCode, "ip", ri.ip)
+		}
 	}()
 	rw.Header().Set("X-Content-Type-Options", "nosniff")
 	rw.Header().Set("X-Frame-Options", "DENY")
 	rw.Header().Set("Referrer-Policy", "same-origin")
 	s.mux.ServeHTTP(rw, r)
+}
+
+// overloaded answers at once when MaxInFlight requests are running: 429
+// with Retry-After for API clients (they retry with the same idempotency
+// key), 503 with Retry-After for pages and probes.
+func (s *Server) overloaded(w http.ResponseWriter, r *http.Request) {
+	s.metrics.rejected.Add(1)
+	w.Header().Set("Retry-After", "1")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte(`{"error":"服务器繁忙，请稍后重试"}` + "\n"))
+		return
+	}
+	http.Error(w, "服务器繁忙，请稍后重试", http.StatusServiceUnavailable)
 }
 
 type statusWriter struct {

@@ -1,0 +1,279 @@
+package sampling
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/clock"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/sheet"
+)
+
+// Test results of a tube (pool) or of a single-tube retest.
+const (
+	ResultNegative = "negative" // 阴性
+	ResultPositive = "positive" // 阳性
+	ResultInvalid  = "invalid"  // 无效
+)
+
+// ResultName is the Chinese label of a result.
+func ResultName(r string) string {
+	switch r {
+	case ResultNegative:
+		return "阴性"
+	case ResultPositive:
+		return "阳性"
+	case ResultInvalid:
+		return "无效"
+	case "":
+		return "待出结果"
+	}
+	return r
+}
+
+// ParseResult accepts 阴性/阳性/无效 and negative/positive/invalid (also -, +).
+func ParseResult(s string) (string, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "阴性", "negative", "neg", "-", "阴":
+		return ResultNegative, true
+	case "阳性", "positive", "pos", "+", "阳":
+		return ResultPositive, true
+	case "无效", "invalid", "inv":
+		return ResultInvalid, true
+	}
+	return "", false
+}
+
+// CategoryPoolPositive is the measures category given to members of a
+// positive pool until their single-tube retests are back.
+const CategoryPoolPositive = "pool_positive"
+
+// ResultRow is one line of a lab's upload.
+type ResultRow struct {
+	Row    int    `json:"row,omitempty"`
+	Tube   string `json:"tube"`
+	Result string `json:"result"`
+}
+
+// RowError is a refused line of an upload.
+type RowError struct {
+	Row     int    `json:"row"`
+	Tube    string `json:"tube"`
+	Message string `json:"message"`
+}
+
+// ResultReport is what an upload did.
+type ResultReport struct {
+	Rows      int        `json:"rows"`
+	BadRows   int        `json:"bad_rows"`
+	Applied   bool       `json:"applied"`
+	Tubes     int        `json:"tubes"` // tubes given a result
+	Negative  int        `json:"negative"`
+	Positive  int        `json:"positive"`
+	Invalid   int        `json:"invalid"`
+	Retests   int        `json:"retests"` // people newly marked for single-tube retest
+	HookFails int        `json:"hook_failures,omitempty"`
+	Errors    []RowError `json:"errors"`
+}
+
+// ResultHeaders are the columns of a results sheet.
+var ResultHeaders = []string{"试管条码", "检测结果"}
+
+// ImportResults reads a lab's XLSX or CSV (试管条码, 检测结果) and records it
+// like RecordResults.
+func (s *Service) ImportResults(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, campaignID, labID int64,
+	r io.ReaderAt, size int64, goodOnly bool) (ResultReport, error) {
+	rd, err := sheet.Open(r, size)
+	if err != nil {
+		return ResultReport{}, errs.Invalidf("文件", "无法读取表格：%v", err)
+	}
+	defer rd.Close()
+	cols := rd.Columns()
+	if miss := cols.Missing(ResultHeaders...); len(miss) > 0 {
+		ti, ri := cols.Index("试管条码", "试管编号", "条码", "tube"), cols.Index("检测结果", "结果", "result")
+		if ti < 0 || ri < 0 {
+			return ResultReport{}, errs.Invalidf("文件", "缺少列：%s", strings.Join(miss, "、"))
+		}
+	}
+	ti, ri := cols.Index("试管条码", "试管编号", "条码", "tube"), cols.Index("检测结果", "结果", "result")
+	var rows []ResultRow
+	for rd.Next() {
+		row := rd.Row()
+		cell := func(i int) string {
+			if i < len(row) {
+				return row[i]
+			}
+			return ""
+		}
+		rows = append(rows, ResultRow{Row: rd.RowNumber(), Tube: cell(ti), Result: cell(ri)})
+		if len(rows) > 2_000_000 {
+			return ResultReport{}, errs.Invalidf("文件", "一次最多上传200万行")
+		}
+	}
+	if err := rd.Err(); err != nil {
+		return ResultReport{}, errs.Invalidf("文件", "读取表格出错：%v", err)
+	}
+	return s.RecordResults(ctx, actor, scope, campaignID, labID, rows, goodOnly)
+}
+
+// RecordResults records tube results from a lab. Every row is checked
+// first; with errors, nothing is applied unless goodOnly, which applies
+// exactly the good rows. A positive or invalid pool marks all its members
+// for single-tube retest (单采单检) at once; members of positive pools are
+// passed to the Assigner (after commit) under CategoryPoolPositive.
+func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, campaignID, labID int64,
+	rows []ResultRow, goodOnly bool) (ResultReport, error) {
+	c, err := s.Campaign(ctx, scope, campaignID)
+	if err != nil {
+		return ResultReport{}, err
+	}
+	area := effective(scope, c.UnitCode)
+	var labOK int
+	if err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM test_labs WHERE id = $1 AND campaign_id = $2", labID, c.ID).Scan(&labOK); err != nil {
+		return ResultReport{}, fmt.Errorf("lab: %w", err)
+	}
+	if labOK == 0 {
+		return ResultReport{}, errs.Invalidf("检测机构", "请选择本轮的检测机构")
+	}
+	rep := ResultReport{Rows: len(rows), Errors: []RowError{}}
+	now := s.now().UnixMilli()
+	var positives []int64
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		rep = ResultReport{Rows: len(rows), Errors: []RowError{}}
+		positives = positives[:0]
+		type good struct {
+			id     int64
+			tube   string
+			result string
+		}
+		var goods []good
+		seen := map[string]int{}
+		for i, row := range rows {
+			if row.Row == 0 {
+				row.Row = i + 1
+			}
+			bad := func(format string, args ...any) {
+				rep.Errors = append(rep.Errors, RowError{Row: row.Row, Tube: row.Tube, Message: fmt.Sprintf(format, args...)})
+			}
+			tube := normTube(row.Tube)
+			res, ok := ParseResult(row.Result)
+			switch {
+			case tube == "":
+				bad("缺少试管条码")
+				continue
+			case !ok:
+				bad("检测结果应为 阴性、阳性 或 无效，而不是 %q", row.Result)
+				continue
+			}
+			if first, dup := seen[tube]; dup {
+				bad("试管 %s 在第%d行已出现", tube, first)
+				continue
+			}
+			seen[tube] = row.Row
+			var id, cid int64
+			var unit string
+			var count int
+			err := tx.QueryRowContext(ctx, "SELECT id, campaign_id, unit_code, count FROM test_tubes WHERE barcode = $1", tube).
+				Scan(&id, &cid, &unit, &count)
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && (cid != c.ID || !area.Contains(unit))) {
+				bad("试管 %s 不存在、不属于本轮或不在您的辖区内", tube)
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("tube %s: %w", tube, err)
+			}
+			if count == 0 {
+				bad("试管 %s 是空管，没有采样记录", tube)
+				continue
+			}
+			goods = append(goods, good{id, tube, res})
+		}
+		rep.BadRows = len(rep.Errors)
+		if rep.BadRows > 0 && !goodOnly {
+			return nil
+		}
+		for _, g := range goods {
+			if _, err := tx.ExecContext(ctx, `UPDATE test_tubes SET result = $1, result_at = $2, lab_id = $3,
+				closed_at = CASE WHEN closed_at = 0 THEN CAST($2 AS BIGINT) ELSE closed_at END WHERE id = $4`, g.result, now, labID, g.id); err != nil {
+				return fmt.Errorf("result of %s: %w", g.tube, err)
+			}
+			rep.Tubes++
+			switch g.result {
+			case ResultNegative:
+				rep.Negative++
+				continue
+			case ResultPositive:
+				rep.Positive++
+			case ResultInvalid:
+				rep.Invalid++
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO test_retests (campaign_id, person_id, tube_id, unit_code, reason, created_at)
+				SELECT campaign_id, person_id, tube_id, unit_code, $1, $2 FROM test_samples WHERE tube_id = $3
+				ON CONFLICT (campaign_id, person_id) DO NOTHING`, g.result, now, g.id)
+			if err != nil {
+				return fmt.Errorf("retests of %s: %w", g.tube, err)
+			}
+			n, _ := res.RowsAffected()
+			rep.Retests += int(n)
+			if g.result == ResultPositive && s.Assigner != nil {
+				ids, err := idsOf(ctx, tx, "SELECT person_id FROM test_samples WHERE tube_id = $1", g.id)
+				if err != nil {
+					return fmt.Errorf("members of %s: %w", g.tube, err)
+				}
+				positives = append(positives, ids...)
+			}
+		}
+		rep.Applied = true
+		return audit.Record(ctx, tx, s.now(), actor, audit.ActionImport, "test_result", fmt.Sprint(c.ID), area.Code,
+			fmt.Sprintf("上传检测结果 %d 管：阴性 %d、阳性 %d、无效 %d，需单采单检 %d 人", rep.Tubes, rep.Negative, rep.Positive, rep.Invalid, rep.Retests))
+	})
+	if err != nil {
+		return ResultReport{}, err
+	}
+	for _, id := range positives {
+		if err := s.Assigner.AssignCategory(ctx, actor, id, CategoryPoolPositive, clock.Day(s.now()), "sampling",
+			fmt.Sprintf("%s 混管阳性，待单采单检", c.Name)); err != nil {
+			rep.HookFails++
+		}
+	}
+	return rep, nil
+}
+
+// RecordRetest records the single-tube retest of a person marked for one.
+func (s *Service) RecordRetest(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, campaignID, personID int64, tube, result string) error {
+	c, err := s.Campaign(ctx, scope, campaignID)
+	if err != nil {
+		return err
+	}
+	area := effective(scope, c.UnitCode)
+	res, ok := ParseResult(result)
+	if !ok {
+		return errs.Invalidf("检测结果", "检测结果应为 阴性、阳性 或 无效")
+	}
+	tube = normTube(tube)
+	if !validTube(tube) {
+		return errs.Invalidf("试管条码", "试管条码无效：应为4–40位数字、字母或 - _")
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var unit string
+		err := tx.QueryRowContext(ctx, "SELECT unit_code FROM test_retests WHERE campaign_id = $1 AND person_id = $2", c.ID, personID).Scan(&unit)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !area.Contains(unit)) {
+			return fmt.Errorf("retest of %d: %w", personID, errs.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("retest: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE test_retests SET retest_tube = $1, retest_result = $2, retest_at = $3
+			WHERE campaign_id = $4 AND person_id = $5`, tube, res, s.now().UnixMilli(), c.ID, personID); err != nil {
+			return fmt.Errorf("retest: %w", err)
+		}
+		return audit.Record(ctx, tx, s.now(), actor, audit.ActionUpdate, "person", fmt.Sprint(personID), unit,
+			"单采单检结果 "+ResultName(res)+" 试管 "+tube)
+	})
+}
