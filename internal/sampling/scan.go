@@ -289,9 +289,7 @@ func (s *Service) applyScan(ctx context.Context, tx db.Querier, sc *scanCtx, req
 		return refuse("采样点不存在或不在您的辖区内"), nil
 	}
 	if req.Code != "" {
-		if r, ok, err := replay(ctx, tx, req.ScanID); err != nil || ok {
-			return r, err
-		}
+		return s.applyPersonScan(ctx, tx, sc, req, c, pt, area, tube)
 	}
 	// The tube: open a pool on its first scan.
 	var t tubeRow
@@ -377,6 +375,109 @@ func (s *Service) applyScan(ctx context.Context, tx db.Querier, sc *scanCtx, req
 			return r, err
 		}
 		if r, ok, err := earlier(ctx, tx, c.ID, p.id, p.name); err != nil || ok {
+			return r, err
+		}
+		return ScanResult{}, errors.New("sample conflicts but no earlier sample found")
+	}
+	if err != nil {
+		return ScanResult{}, fmt.Errorf("add sample: %w", err)
+	}
+	if err := audit.Record(ctx, tx, s.now(), req.Actor, audit.ActionCreate, "sample", fmt.Sprint(sampleID), p.unit,
+		"采样登记 试管 "+tube); err != nil {
+		return ScanResult{}, err
+	}
+	r := ScanResult{Result: ResultAdded, SampleID: sampleID, Tube: tube, PoolCount: t.count, PoolSize: t.poolSize,
+		PoolFull: closed != 0, PersonName: MaskName(p.name), SampledAt: sc.now}
+	r.Message = fmt.Sprintf("%s 已登记，试管 %s：%d/%d", r.PersonName, tube, t.count, t.poolSize)
+	if r.PoolFull {
+		r.Message += "，已满封管，请换新试管"
+	}
+	return r, nil
+}
+
+// applyPersonScan adds a person to a pool. The common case (the tube is
+// open in this round, the scan and the person are new) costs four
+// statements: the person, the tube's place, the sample and its audit row.
+// Replays, repeats, new and full tubes are found out only when the fast
+// statements miss, so they cost more and happen rarely.
+func (s *Service) applyPersonScan(ctx context.Context, tx db.Querier, sc *scanCtx, req ScanRequest, c *Campaign, pt *Point,
+	area jurisdiction.Scope, tube string) (ScanResult, error) {
+	p, ok, err := lookupPerson(ctx, tx, req.Code)
+	if err != nil {
+		return ScanResult{}, err
+	}
+	if !ok {
+		return refuse("采样码或身份证号无效：未找到此人，请核对后手工登记"), nil
+	}
+	if !area.Contains(p.unit) {
+		return refuse("不在本辖区：此人不属于您的辖区或本轮检测范围"), nil
+	}
+	if !p.active {
+		return refuse("此人已注销或已合并，不能采样"), nil
+	}
+	// previous answers a scan that was already applied, or a person already
+	// sampled in this round.
+	previous := func() (ScanResult, bool, error) {
+		if r, ok, err := replay(ctx, tx, req.ScanID); err != nil || ok {
+			return r, ok, err
+		}
+		return earlier(ctx, tx, c.ID, p.id, p.name)
+	}
+	// Take a place in the pool atomically; the row lock orders concurrent scans.
+	var t tubeRow
+	var closed int64
+	fill := func() error {
+		return tx.QueryRowContext(ctx, `UPDATE test_tubes SET count = count + 1,
+			closed_at = CASE WHEN count + 1 >= pool_size THEN CAST($1 AS BIGINT) ELSE 0 END
+			WHERE barcode = $2 AND campaign_id = $3 AND count < pool_size AND closed_at = 0
+			RETURNING id, count, pool_size, closed_at`, sc.now, tube, c.ID).Scan(&t.id, &t.count, &t.poolSize, &closed)
+	}
+	err = fill()
+	if errors.Is(err, sql.ErrNoRows) {
+		// Not an open tube of this round: new, of another round, or full.
+		err = tx.QueryRowContext(ctx, `SELECT id, campaign_id, count, pool_size, closed_at FROM test_tubes WHERE barcode = $1`, tube).
+			Scan(&t.id, &t.campaignID, &t.count, &t.poolSize, &t.closedAt)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			// A new tube: opened only for a scan that is neither a replay nor a repeat.
+			if r, ok, err := previous(); err != nil || ok {
+				return r, err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO test_tubes (campaign_id, barcode, point_id, unit_code, pool_size, opened_at, opened_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (barcode) DO NOTHING`,
+				c.ID, tube, pt.ID, pt.UnitCode, c.PoolSize, sc.now, req.Actor.UserID); err != nil {
+				return ScanResult{}, fmt.Errorf("open tube: %w", err)
+			}
+			err = fill()
+		case err != nil:
+			return ScanResult{}, fmt.Errorf("tube: %w", err)
+		default:
+			err = sql.ErrNoRows
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			if r, ok, err := previous(); err != nil || ok {
+				return r, err
+			}
+			if t.campaignID != 0 && t.campaignID != c.ID {
+				return refuse("试管 %s 已用于其他检测轮次，请换新试管", tube), nil
+			}
+			return refuse("试管 %s 已满（%d/%d）或已封管，请换新试管", tube, t.count, t.poolSize), nil
+		}
+	}
+	if err != nil {
+		return ScanResult{}, fmt.Errorf("fill tube: %w", err)
+	}
+	var sampleID int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO test_samples (scan_id, campaign_id, person_id, tube_id, point_id, unit_code, key_group,
+		sampled_at, sampler_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
+		req.ScanID, c.ID, p.id, t.id, pt.ID, p.unit, boolInt(p.groups != 0), sc.now, req.Actor.UserID).Scan(&sampleID)
+	if errors.Is(err, sql.ErrNoRows) {
+		// A replay, or the person is already in a pool: give the place back
+		// and report the earlier sample.
+		if _, err := tx.ExecContext(ctx, `UPDATE test_tubes SET count = count - 1, closed_at = 0 WHERE id = $1`, t.id); err != nil {
+			return ScanResult{}, fmt.Errorf("release tube place: %w", err)
+		}
+		if r, ok, err := previous(); err != nil || ok {
 			return r, err
 		}
 		return ScanResult{}, errors.New("sample conflicts but no earlier sample found")
