@@ -219,9 +219,9 @@ func (s *Service) scanPoint(ctx context.Context, tx db.Querier, sc *scanCtx, id 
 }
 
 type tubeRow struct {
-	id, campaignID   int64
-	count, poolSize  int
-	closedAt, result int64
+	id, campaignID  int64
+	count, poolSize int
+	closedAt        int64
 }
 
 // replay returns the stored result of a scan already applied.
@@ -291,108 +291,32 @@ func (s *Service) applyScan(ctx context.Context, tx db.Querier, sc *scanCtx, req
 	if req.Code != "" {
 		return s.applyPersonScan(ctx, tx, sc, req, c, pt, area, tube)
 	}
-	// The tube: open a pool on its first scan.
+	// A tube scanned without a person opens its pool (开管).
 	var t tubeRow
-	err = tx.QueryRowContext(ctx, `SELECT id, campaign_id, count, pool_size, closed_at, CASE WHEN result = '' THEN 0 ELSE 1 END
-		FROM test_tubes WHERE barcode = $1`, tube).Scan(&t.id, &t.campaignID, &t.count, &t.poolSize, &t.closedAt, &t.result)
-	newTube := false
-	if errors.Is(err, sql.ErrNoRows) {
-		newTube = true
-	} else if err != nil {
-		return ScanResult{}, fmt.Errorf("tube: %w", err)
-	} else if t.campaignID != c.ID {
-		return refuse("试管 %s 已用于其他检测轮次，请换新试管", tube), nil
-	}
-	full := func() ScanResult {
-		return refuse("试管 %s 已满（%d/%d）或已封管，请换新试管", tube, t.count, t.poolSize)
-	}
-	if req.Code == "" {
-		if !newTube {
-			return ScanResult{Result: ResultOpened, Tube: tube, PoolCount: t.count, PoolSize: t.poolSize, PoolFull: t.closedAt != 0,
-				Message: fmt.Sprintf("试管 %s：已采 %d/%d", tube, t.count, t.poolSize)}, nil
-		}
-	} else if !newTube && t.closedAt != 0 {
-		return full(), nil
-	}
-	var p scanPerson
-	if req.Code != "" {
-		var ok bool
-		if p, ok, err = lookupPerson(ctx, tx, req.Code); err != nil {
-			return ScanResult{}, err
-		}
-		if !ok {
-			return refuse("采样码或身份证号无效：未找到此人，请核对后手工登记"), nil
-		}
-		if !area.Contains(p.unit) {
-			return refuse("不在本辖区：此人不属于您的辖区或本轮检测范围"), nil
-		}
-		if !p.active {
-			return refuse("此人已注销或已合并，不能采样"), nil
-		}
-		if r, ok, err := earlier(ctx, tx, c.ID, p.id, p.name); err != nil || ok {
-			return r, err
-		}
-	}
+	err = tx.QueryRowContext(ctx, `SELECT id, campaign_id, count, pool_size, closed_at FROM test_tubes WHERE barcode = $1`, tube).
+		Scan(&t.id, &t.campaignID, &t.count, &t.poolSize, &t.closedAt)
+	newTube := errors.Is(err, sql.ErrNoRows)
 	if newTube {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO test_tubes (campaign_id, barcode, point_id, unit_code, pool_size, opened_at, opened_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (barcode) DO NOTHING`,
 			c.ID, tube, pt.ID, pt.UnitCode, c.PoolSize, sc.now, req.Actor.UserID); err != nil {
 			return ScanResult{}, fmt.Errorf("open tube: %w", err)
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT id, campaign_id, count, pool_size, closed_at FROM test_tubes WHERE barcode = $1`, tube).
-			Scan(&t.id, &t.campaignID, &t.count, &t.poolSize, &t.closedAt); err != nil {
-			return ScanResult{}, fmt.Errorf("open tube: %w", err)
-		}
-		if t.campaignID != c.ID {
-			return refuse("试管 %s 已用于其他检测轮次，请换新试管", tube), nil
-		}
-		if req.Code == "" {
-			return ScanResult{Result: ResultOpened, Tube: tube, PoolCount: t.count, PoolSize: t.poolSize,
-				Message: fmt.Sprintf("新试管 %s 已启用（%d人一管）", tube, t.poolSize)}, nil
-		}
-	}
-	// Take a place in the pool atomically; the row lock orders concurrent scans.
-	var closed int64
-	err = tx.QueryRowContext(ctx, `UPDATE test_tubes SET count = count + 1,
-		closed_at = CASE WHEN count + 1 >= pool_size THEN CAST($1 AS BIGINT) ELSE 0 END
-		WHERE id = $2 AND count < pool_size AND closed_at = 0 RETURNING count, closed_at`, sc.now, t.id).Scan(&t.count, &closed)
-	if errors.Is(err, sql.ErrNoRows) {
-		return full(), nil
+		err = tx.QueryRowContext(ctx, `SELECT id, campaign_id, count, pool_size, closed_at FROM test_tubes WHERE barcode = $1`, tube).
+			Scan(&t.id, &t.campaignID, &t.count, &t.poolSize, &t.closedAt)
 	}
 	if err != nil {
-		return ScanResult{}, fmt.Errorf("fill tube: %w", err)
+		return ScanResult{}, fmt.Errorf("tube: %w", err)
 	}
-	var sampleID int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO test_samples (scan_id, campaign_id, person_id, tube_id, point_id, unit_code, key_group,
-		sampled_at, sampler_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
-		req.ScanID, c.ID, p.id, t.id, pt.ID, p.unit, boolInt(p.groups != 0), sc.now, req.Actor.UserID).Scan(&sampleID)
-	if errors.Is(err, sql.ErrNoRows) {
-		// A concurrent transaction won: give the place back and report theirs.
-		if _, err := tx.ExecContext(ctx, `UPDATE test_tubes SET count = count - 1, closed_at = 0 WHERE id = $1`, t.id); err != nil {
-			return ScanResult{}, fmt.Errorf("release tube place: %w", err)
-		}
-		if r, ok, err := replay(ctx, tx, req.ScanID); err != nil || ok {
-			return r, err
-		}
-		if r, ok, err := earlier(ctx, tx, c.ID, p.id, p.name); err != nil || ok {
-			return r, err
-		}
-		return ScanResult{}, errors.New("sample conflicts but no earlier sample found")
+	if t.campaignID != c.ID {
+		return refuse("试管 %s 已用于其他检测轮次，请换新试管", tube), nil
 	}
-	if err != nil {
-		return ScanResult{}, fmt.Errorf("add sample: %w", err)
+	if newTube {
+		return ScanResult{Result: ResultOpened, Tube: tube, PoolCount: t.count, PoolSize: t.poolSize,
+			Message: fmt.Sprintf("新试管 %s 已启用（%d人一管）", tube, t.poolSize)}, nil
 	}
-	if err := audit.Record(ctx, tx, s.now(), req.Actor, audit.ActionCreate, "sample", fmt.Sprint(sampleID), p.unit,
-		"采样登记 试管 "+tube); err != nil {
-		return ScanResult{}, err
-	}
-	r := ScanResult{Result: ResultAdded, SampleID: sampleID, Tube: tube, PoolCount: t.count, PoolSize: t.poolSize,
-		PoolFull: closed != 0, PersonName: MaskName(p.name), SampledAt: sc.now}
-	r.Message = fmt.Sprintf("%s 已登记，试管 %s：%d/%d", r.PersonName, tube, t.count, t.poolSize)
-	if r.PoolFull {
-		r.Message += "，已满封管，请换新试管"
-	}
-	return r, nil
+	return ScanResult{Result: ResultOpened, Tube: tube, PoolCount: t.count, PoolSize: t.poolSize, PoolFull: t.closedAt != 0,
+		Message: fmt.Sprintf("试管 %s：已采 %d/%d", tube, t.count, t.poolSize)}, nil
 }
 
 // applyPersonScan adds a person to a pool. The common case (the tube is

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/returnee"
@@ -21,7 +20,6 @@ func (s *Server) reportURL(r *http.Request, token string) string {
 	}
 	return scheme + "://" + r.Host + "/r/" + token
 }
-
 
 func (s *Server) posterPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.Returnees.Poster(r.Context(), currentUser(r).Scope(), r.PathValue("code"))

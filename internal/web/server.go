@@ -24,8 +24,8 @@ import (
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
-	"fangkong/internal/site"
 	"fangkong/internal/sampling"
+	"fangkong/internal/site"
 )
 
 //go:embed templates static openapi.yaml
