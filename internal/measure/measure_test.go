@@ -520,3 +520,36 @@ func TestServiceDaysInShanghai(t *testing.T) {
 		})
 	}
 }
+
+// TestAssignArrivalDayZeroFromRule: a returnee's day zero is the date the
+// rule in force counts from — leaving the area under 第九版, arrival under
+// the 2021 rural rules.
+func TestAssignArrivalDayZeroFromRule(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2022-07-05", "10:00")}
+		s := setup(t, d, c)
+		p := addPerson(t, d, dbtest.VillageA, "返")
+		if err := s.AssignArrival(ctx, actorA, p, "medium_risk_area", "2022-07-01", "2022-07-03", "返乡登记", ""); err != nil {
+			t.Fatal(err)
+		}
+		m, err := s.Active(ctx, scopeA, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.DayZero != "2022-07-01" || m.Phases[0].End != "2022-07-08" {
+			t.Errorf("第九版, medium-risk returnee: day zero %s, phase ends %s; want leaving 2022-07-01, 2022-07-08", m.DayZero, m.Phases[0].End)
+		}
+		q := addPerson(t, d, dbtest.VillageA, "春")
+		if err := s.AssignArrival(ctx, actorA, q, "high_risk_area", "2021-02-01", "2021-02-03", "返乡登记", ""); err != nil {
+			t.Fatal(err)
+		}
+		m, err = s.Active(ctx, scopeA, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.DayZero != "2021-02-03" || m.Phases[0].End != "2021-02-17" {
+			t.Errorf("2021 rules, high-risk returnee: day zero %s, phase ends %s; want arrival 2021-02-03, 2021-02-17", m.DayZero, m.Phases[0].End)
+		}
+	})
+}

@@ -233,6 +233,12 @@ type AssignInput struct {
 	Source    string // 手工, 返乡登记, 流调, 卡口, 核酸筛查…
 	Note      string
 	Version   string // a policy version by name; "" = the one in force on DayZero
+	// Dates are the person's other dates by day-zero kind ("leaving",
+	// "arrival", "last_exposure"): when the rule in force counts from a
+	// kind found here, that date is day zero (a returnee from a high-risk
+	// area counts from leaving under 第九版, from arrival under the 2021
+	// rules).
+	Dates map[string]string
 }
 
 // AssignCategory puts a person under the measure for category from dayZero;
@@ -240,6 +246,20 @@ type AssignInput struct {
 func (s *Service) AssignCategory(ctx context.Context, actor audit.Actor, personID int64, category, dayZero, source, note string) error {
 	_, err := s.Assign(ctx, actor, jurisdiction.ScopeOf(actor.Unit), AssignInput{
 		PersonID: personID, Category: category, DayZero: dayZero, Source: source, Note: note})
+	return err
+}
+
+// AssignArrival puts a returnee under the measure for category, counting
+// from the day they left the risk area or the day they arrived, whichever
+// the rule in force names.
+func (s *Service) AssignArrival(ctx context.Context, actor audit.Actor, personID int64, category, departedOn, arrivedOn, source, note string) error {
+	day0 := departedOn
+	if day0 == "" || category == "low_risk_area" {
+		day0 = arrivedOn
+	}
+	_, err := s.Assign(ctx, actor, jurisdiction.ScopeOf(actor.Unit), AssignInput{
+		PersonID: personID, Category: category, DayZero: day0, Source: source, Note: note,
+		Dates: map[string]string{"leaving": departedOn, "arrival": arrivedOn}})
 	return err
 }
 
@@ -305,6 +325,15 @@ func (s *Service) Assign(ctx context.Context, actor audit.Actor, scope jurisdict
 		policy.Circumstances{Place: in.Place, RiskLevel: in.RiskLevel})
 	if err != nil {
 		return Measure{}, err
+	}
+	if d := strings.TrimSpace(in.Dates[plan.DayZeroKind]); d != "" && d != in.DayZero && d <= s.today() {
+		if _, err := policy.ParseDay(d); err == nil {
+			in.DayZero = d
+			if plan, err = policy.PlanWith(vs, in.Version, in.Category, in.Choice, in.DayZero,
+				policy.Circumstances{Place: in.Place, RiskLevel: in.RiskLevel}); err != nil {
+				return Measure{}, err
+			}
+		}
 	}
 	v, _ := policy.Find(vs, plan.Version)
 	var m Measure

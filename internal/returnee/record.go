@@ -415,6 +415,13 @@ func (s *Service) assign(ctx context.Context, actor audit.Actor, a Arrival) erro
 		day0 = a.ArrivedOn
 	}
 	note := fmt.Sprintf("返乡登记 %d：%s%s %s，%s离开，%s抵达", a.ID, a.OriginName, a.OriginDetail, a.OriginLevel, a.DepartedOn, a.ArrivedOn)
+	if aa, ok := s.Assigner.(ArrivalAssigner); ok && a.ArrivedOn != "" {
+		// The measures module picks leaving or arrival as the rule in force says.
+		if err := aa.AssignArrival(ctx, actor, a.PersonID, cat, a.DepartedOn, a.ArrivedOn, "returnee:"+fmt.Sprint(a.ID), note); err != nil {
+			return fmt.Errorf("assign control category to person %d: %w", a.PersonID, err)
+		}
+		return nil
+	}
 	if err := s.Assigner.AssignCategory(ctx, actor, a.PersonID, cat, day0, "returnee:"+fmt.Sprint(a.ID), note); err != nil {
 		return fmt.Errorf("assign control category to person %d: %w", a.PersonID, err)
 	}

@@ -96,6 +96,12 @@ type CategoryAssigner interface {
 	AssignCategory(ctx context.Context, actor audit.Actor, personID int64, category, dayZero, source, note string) error
 }
 
+// ArrivalAssigner is a CategoryAssigner that takes both dates of an arrival
+// and lets the policy in force choose day zero (leaving or arrival).
+type ArrivalAssigner interface {
+	AssignArrival(ctx context.Context, actor audit.Actor, personID int64, category, departedOn, arrivedOn, source, note string) error
+}
+
 // Categories passed to CategoryAssigner.
 const (
 	CategoryHighRisk   = "high_risk_area"
