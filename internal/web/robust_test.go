@@ -32,7 +32,10 @@ func TestOverloadAnswers503(t *testing.T) {
 	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=a")
 	var status int
 	var retry string
-	for i := 0; i < 100; i++ {
+	// The half-sent request takes the slot once the server has read its
+	// headers; on a loaded machine (CI runs packages side by side) that can
+	// take a while, so poll for up to 10 s.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		start := time.Now()
 		resp, err := http.Get(e.Server.URL + "/healthz")
 		if err != nil {
