@@ -26,6 +26,7 @@ import (
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
 	"fangkong/internal/web"
+	"fangkong/internal/web/legacyweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -118,13 +119,18 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sites.Measures = a.Measures // 转运/入住/转出 noted on the person's measure
 	a.Sampling = sampling.NewService(d, a.Units, cfg.Now)
 	a.Sampling.Assigner = a.Measures // members of a positive pool come under pool_positive
-	a.Web, err = web.New(web.Deps{Units: a.Units, Registry: a.Registry, Auth: a.Auth, Audit: a.Audit,
-		RiskAreas: a.RiskAreas, Returnees: a.Returnees, PushLists: a.PushLists, Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling,
-		Logger: cfg.Logger, Now: cfg.Now, SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version,
-		TrustedProxies: cfg.TrustedProxies})
+	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
+		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling),
+		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return nil, err
 	}
+	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry, Audit: a.Audit, RiskAreas: a.RiskAreas,
+		Returnees: a.Returnees, PushLists: a.PushLists, Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling})
+	if err != nil {
+		return nil, err
+	}
+	a.Web.Mount(legacy)
 	return a, nil
 }
 

@@ -11,9 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -25,6 +22,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
 	"fangkong/internal/sheet"
+	"fangkong/internal/web"
 )
 
 // A county outside the fixture's 鄠邑区, so that even the command post has
@@ -433,49 +431,18 @@ func (w *world) anonymous(v variant) []string {
 	return nil
 }
 
-// declaredRoutes reads the route tables (routes*.go, api*.go): pattern → the
-// capability expression they name.
-func declaredRoutes(t *testing.T) map[string]string {
-	re := regexp.MustCompile(`s\.(?:page|api)\("([A-Z]+ [^"]+)",\s*([\w.]+),`)
-	out := map[string]string{}
-	for _, f := range routeFiles(t) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			out[m[1]] = m[2]
+// declaredRoutes are the page and API routes of the app's route table:
+// pattern → the capability it needs.
+func declaredRoutes(t *testing.T) map[string]auth.Capability {
+	e := apptest.Start(t, dbtest.SQLite(t))
+	out := map[string]auth.Capability{}
+	for _, rt := range e.App.Web.Routes() {
+		if rt.Kind == web.KindPage || rt.Kind == web.KindAPI {
+			out[rt.Pattern] = rt.Cap
 		}
 	}
 	if len(out) < 40 {
-		t.Fatalf("read only %d routes from routes.go and api.go", len(out))
-	}
-	return out
-}
-
-var capNames = map[string]auth.Capability{"anyUser": "", "auth.CapPeopleRead": auth.CapPeopleRead, "auth.CapPeopleWrite": auth.CapPeopleWrite,
-	"auth.CapPeopleExport": auth.CapPeopleExport, "auth.CapPeopleImport": auth.CapPeopleImport, "auth.CapUnitsWrite": auth.CapUnitsWrite,
-	"auth.CapUsersManage": auth.CapUsersManage, "auth.CapAuditRead": auth.CapAuditRead,
-	"auth.CapRiskAreas": auth.CapRiskAreas, "auth.CapPushImport": auth.CapPushImport, "auth.CapSweepManage": auth.CapSweepManage,
-	"auth.CapPolicyManage": auth.CapPolicyManage, "auth.CapMeasuresWrite": auth.CapMeasuresWrite, "auth.CapMeasuresRelease": auth.CapMeasuresRelease,
-	"auth.CapSitesManage": auth.CapSitesManage, "auth.CapCampaignsManage": auth.CapCampaignsManage, "auth.CapSamplingWrite": auth.CapSamplingWrite,
-	"auth.CapResultsUpload": auth.CapResultsUpload,
-}
-
-// routeFiles are the source files holding route tables: routes.go, api.go
-// and one routes_<feature>.go per feature.
-func routeFiles(t *testing.T) []string {
-	var out []string
-	for _, g := range []string{"routes*.go", "api*.go"} {
-		m, err := filepath.Glob(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range m {
-			if !strings.HasSuffix(f, "_test.go") {
-				out = append(out, f)
-			}
-		}
+		t.Fatalf("the route table has only %d routes", len(out))
 	}
 	return out
 }

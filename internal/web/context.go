@@ -43,13 +43,17 @@ func info(r *http.Request) *reqInfo {
 	return &reqInfo{}
 }
 
-func requestID(r *http.Request) string { return info(r).id }
+// RequestID is the request's id (in logs and the audit log).
+func RequestID(r *http.Request) string { return info(r).id }
 
-// currentUser is the logged-in user (zero when none).
-func currentUser(r *http.Request) auth.User { return info(r).user }
+// IP is the client's address (the trusted proxy's view of it).
+func IP(r *http.Request) string { return info(r).ip }
 
-// actor is the current user as the audit log records them.
-func actor(r *http.Request) audit.Actor {
+// User is the signed-in user (zero when none).
+func User(r *http.Request) auth.User { return info(r).user }
+
+// Actor is the current user as the audit log records them.
+func Actor(r *http.Request) audit.Actor {
 	ri := info(r)
 	return ri.user.Actor(ri.ip, ri.id)
 }

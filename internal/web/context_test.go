@@ -23,7 +23,7 @@ func TestClientIP(t *testing.T) {
 		{[]netip.Prefix{lb}, "127.0.0.1:5000", "1.2.3.4", "127.0.0.1"}, // configured list replaces loopback
 		{[]netip.Prefix{lb}, "10.0.1.7:5000", "not-an-ip", "10.0.1.7"},
 	} {
-		s := &Server{Deps: Deps{TrustedProxies: tc.trusted}}
+		s := &Server{Config: Config{TrustedProxies: tc.trusted}}
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RemoteAddr = tc.remote
 		if tc.xff != "" {

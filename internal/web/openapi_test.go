@@ -1,16 +1,16 @@
-package web
+package web_test
 
 import (
 	"bufio"
+	"fangkong/internal/apptest"
+	"fangkong/internal/dbtest"
+	"fangkong/internal/web"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
-
-	"fangkong/internal/auth"
 )
 
 // The OpenAPI document lists paths relative to its server URL /api/v1, as
@@ -19,7 +19,7 @@ import (
 // route needs at six ("      x-capability: people.read", null for any
 // logged-in user).
 
-// apiRoute is one /api/v1 route registered in api.go.
+// apiRoute is one mounted /api/v1 route.
 type apiRoute struct {
 	method, path string // path relative to /api/v1, e.g. /units/{code}
 	capability   string // "" for anyUser and unauthenticated routes
@@ -27,28 +27,7 @@ type apiRoute struct {
 
 func (r apiRoute) String() string { return r.method + " /api/v1" + r.path }
 
-var (
-	apiRouteRE = regexp.MustCompile(`s\.api\("([A-Z]+) /api/v1(/[^"]*)",\s*([A-Za-z0-9_.]+)`)
-	muxRouteRE = regexp.MustCompile(`s\.mux\.HandleFunc\("([A-Z]+) /api/v1(/[^"]*)"`)
-	wildcardRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(\.\.\.)?\}`)
-)
-
-// capNames maps the capability identifiers api.go uses to their values.
-var capNames = map[string]auth.Capability{
-	"anyUser":               anyUser,
-	"auth.CapPeopleRead":    auth.CapPeopleRead,
-	"auth.CapPeopleWrite":   auth.CapPeopleWrite,
-	"auth.CapPeopleExport":  auth.CapPeopleExport,
-	"auth.CapPeopleImport":  auth.CapPeopleImport,
-	"auth.CapUnitsWrite":    auth.CapUnitsWrite,
-	"auth.CapUsersManage":   auth.CapUsersManage,
-	"auth.CapAuditRead":     auth.CapAuditRead,
-	"auth.CapRegionsImport": auth.CapRegionsImport,
-	"auth.CapRiskAreas":     auth.CapRiskAreas, "auth.CapPushImport": auth.CapPushImport, "auth.CapSweepManage": auth.CapSweepManage,
-	"auth.CapPolicyManage": auth.CapPolicyManage, "auth.CapMeasuresWrite": auth.CapMeasuresWrite, "auth.CapMeasuresRelease": auth.CapMeasuresRelease,
-	"auth.CapSitesManage": auth.CapSitesManage, "auth.CapCampaignsManage": auth.CapCampaignsManage, "auth.CapSamplingWrite": auth.CapSamplingWrite,
-	"auth.CapResultsUpload": auth.CapResultsUpload,
-}
+var wildcardRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(\.\.\.)?\}`)
 
 // normPath turns a ServeMux pattern path into an OpenAPI path: {name...}
 // becomes {name} and the end anchor {$} is dropped.
@@ -57,33 +36,19 @@ func normPath(p string) string {
 	return wildcardRE.ReplaceAllString(p, "{$1}")
 }
 
-// registeredAPIRoutes reads the route tables from the sources of api.go and
-// the feature files routes_<feature>.go.
+// registeredAPIRoutes are the mounted /api/v1 routes of a whole app, from
+// its route table.
 func registeredAPIRoutes(t *testing.T) []apiRoute {
 	t.Helper()
-	files, _ := filepath.Glob("routes*.go")
-	var all []byte
-	for _, f := range append([]string{"api.go"}, files...) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatalf("read %s: %v", f, err)
-		}
-		all = append(all, b...)
-	}
-	src := all
+	e := apptest.Start(t, dbtest.SQLite(t))
 	var routes []apiRoute
-	for _, m := range apiRouteRE.FindAllStringSubmatch(string(src), -1) {
-		c, ok := capNames[m[3]]
-		if !ok {
-			t.Fatalf("route %s %s: unknown capability identifier %s (add it to capNames)", m[1], m[2], m[3])
+	for _, rt := range e.App.Web.Routes() {
+		if p, ok := strings.CutPrefix(rt.Path(), "/api/v1/"); ok && rt.Kind != web.KindSystem {
+			routes = append(routes, apiRoute{method: rt.Method(), path: normPath("/" + p), capability: string(rt.Cap)})
 		}
-		routes = append(routes, apiRoute{method: m[1], path: normPath(m[2]), capability: string(c)})
-	}
-	for _, m := range muxRouteRE.FindAllStringSubmatch(string(src), -1) {
-		routes = append(routes, apiRoute{method: m[1], path: normPath(m[2])})
 	}
 	if len(routes) < 10 {
-		t.Fatalf("found only %d routes in api.go; has the s.api(\"METHOD /api/v1/...\") form changed?", len(routes))
+		t.Fatalf("found only %d API routes in the route table", len(routes))
 	}
 	return routes
 }
@@ -162,7 +127,7 @@ func documentedOperations(t *testing.T, doc string) map[string]map[string]*docOp
 }
 
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
-	b, err := assets.ReadFile("openapi.yaml")
+	b, err := os.ReadFile("openapi.yaml")
 	if err != nil {
 		t.Fatalf("embedded openapi.yaml: %v", err)
 	}
@@ -212,6 +177,6 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	}
 	sort.Strings(stale)
 	for _, s := range stale {
-		t.Errorf("openapi.yaml documents %s, which api.go does not register", s)
+		t.Errorf("openapi.yaml documents %s, which no route serves", s)
 	}
 }

@@ -2,35 +2,35 @@ package web
 
 import (
 	"bytes"
+	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
 
-	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
-	"fangkong/internal/registry"
 )
 
+//go:embed layout static openapi.yaml
+var assets embed.FS
+
+// funcs are the template functions every page has.
 var funcs = template.FuncMap{
-	"maskID":     personal.MaskID,
-	"maskPhone":  personal.MaskPhone,
-	"groupNames": registry.GroupNames,
-	"levelName":  jurisdiction.LevelName,
-	"roleName":   func(r auth.Role) string { return r.Name() },
-	"actionName": audit.ActionName,
-	"entityName": audit.EntityName,
-	"fmtTime":    clock.Format,
-	"add":        func(a, b int) int { return a + b },
-	"num":        thousands,
-	"list":       func(v ...string) []string { return v },
-	"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },
+	"maskID":    personal.MaskID,
+	"maskPhone": personal.MaskPhone,
+	"levelName": jurisdiction.LevelName,
+	"roleName":  func(r auth.Role) string { return r.Name() },
+	"fmtTime":   clock.Format,
+	"add":       func(a, b int) int { return a + b },
+	"num":       Thousands,
+	"list":      func(v ...string) []string { return v },
 	"query": func(kv ...any) template.URL {
 		v := url.Values{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -42,33 +42,59 @@ var funcs = template.FuncMap{
 	},
 }
 
-// parseTemplates builds one template set per page: the layout plus the page.
-func parseTemplates() (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials.html")
+// Pages are one web package's page templates, each parsed with the layout
+// and the shared partials (csrf, crumbs, pager).
+type Pages struct {
+	s   *Server
+	set map[string]*template.Template
+}
+
+// ParsePages parses every *.html at the root of fsys (a package's embedded
+// templates folder) with the layout; extra adds template functions. A
+// broken template stops start-up.
+func (s *Server) ParsePages(fsys fs.FS, extra template.FuncMap) (*Pages, error) {
+	fm := maps.Clone(funcs)
+	maps.Copy(fm, extra)
+	layout, err := template.New("layout.html").Funcs(fm).ParseFS(assets, "layout/layout.html", "layout/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
-	files, err := fs.Glob(assets, "templates/*.html")
+	files, err := fs.Glob(fsys, "*.html")
 	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
+	p := &Pages{s: s, set: map[string]*template.Template{}}
 	for _, f := range files {
-		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || name == "partials" {
+		if name := path.Base(f); name == "layout.html" || name == "partials.html" {
 			continue
 		}
-		t, err := template.Must(layout.Clone()).ParseFS(assets, f)
+		t, err := template.Must(layout.Clone()).ParseFS(fsys, f)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
-		pages[name] = t
+		p.set[strings.TrimSuffix(path.Base(f), ".html")] = t
 	}
-	return pages, nil
+	return p, nil
 }
 
-// view is what every page template receives.
-type view struct {
+// MustPages is ParsePages for templates embedded in the binary (a broken
+// one is a programming error).
+func (s *Server) MustPages(fsys fs.FS, sub string, extra template.FuncMap) *Pages {
+	if sub != "" {
+		var err error
+		if fsys, err = fs.Sub(fsys, sub); err != nil {
+			panic(err)
+		}
+	}
+	p, err := s.ParsePages(fsys, extra)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// View is what every page template receives: the page's own data is D.
+type View struct {
 	Title   string
 	User    auth.User
 	CSRF    string
@@ -81,19 +107,22 @@ type view struct {
 }
 
 // Can lets templates show only the links a user may follow.
-func (v view) Can(c string) bool { return v.User.Can(auth.Capability(c)) }
+func (v View) Can(c string) bool { return v.User.Can(auth.Capability(c)) }
 
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) error {
-	return s.renderView(w, r, status, name, view{Title: title, D: d})
+// Render renders the page name with title and data d.
+func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) error {
+	return p.RenderView(w, r, status, name, View{Title: title, D: d})
 }
 
-func (s *Server) renderView(w http.ResponseWriter, r *http.Request, status int, name string, v view) error {
-	t, ok := s.pages[name]
+// RenderView renders the page name with a view (an error beside a field,
+// a notice).
+func (p *Pages) RenderView(w http.ResponseWriter, r *http.Request, status int, name string, v View) error {
+	t, ok := p.set[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
 	ri := info(r)
-	v.User, v.CSRF, v.Path, v.Version = ri.user, ri.session.CSRF, r.URL.Path, s.Version
+	v.User, v.CSRF, v.Path, v.Version = ri.user, ri.session.CSRF, r.URL.Path, p.s.Version
 	if v.Flash == "" {
 		v.Flash = r.URL.Query().Get("msg")
 	}
@@ -108,27 +137,15 @@ func (s *Server) renderView(w http.ResponseWriter, r *http.Request, status int, 
 	return err
 }
 
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	if err := s.render(w, r, status, "error", "出错了", map[string]any{"Status": status, "Message": msg}); err != nil {
+// RenderError renders the error page.
+func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if err := s.core.Render(w, r, status, "error", "出错了", map[string]any{"Status": status, "Message": msg}); err != nil {
 		http.Error(w, msg, status)
 	}
 }
 
-// redirect answers a form post with 303 See Other and an optional notice.
-func redirect(w http.ResponseWriter, r *http.Request, to, msg string) error {
-	if msg != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "msg=" + url.QueryEscape(msg)
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
-}
-
-// thousands renders 550000 as 550,000.
-func thousands(n int) string {
+// Thousands renders 550000 as 550,000.
+func Thousands(n int) string {
 	s := fmt.Sprint(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

@@ -22,7 +22,7 @@ func TestRetryAfterFromError(t *testing.T) {
 		{fmt.Errorf("登录失败次数过多: %w", errs.ErrTooMany), "60"},
 	} {
 		w := httptest.NewRecorder()
-		s.apiError(w, httptest.NewRequest("POST", "/api/v1/sampling/scans", nil), c.err)
+		s.APIError(w, httptest.NewRequest("POST", "/api/v1/sampling/scans", nil), c.err)
 		if w.Code != 429 || w.Header().Get("Retry-After") != c.after {
 			t.Errorf("%v: %d Retry-After %q, want 429 %q", c.err, w.Code, w.Header().Get("Retry-After"), c.after)
 		}

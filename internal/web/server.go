@@ -1,14 +1,18 @@
-// Package web is fangkong's HTTP surface: the server-rendered pages (页面) in
-// Chinese that work without JavaScript on a 360-px phone, and the JSON API
-// under /api/v1 over the same domain services. Each route names the
-// capability it needs; middleware resolves the user and their jurisdiction
-// once per request; handlers parse, call one service method and render.
+// Package web is the web core of fangkong: the HTTP server and its
+// middleware (request id, logging, metrics, the overload guard), sessions
+// and CSRF, the adapters that turn a domain error into a status and a
+// Chinese message as a page or as JSON, the layout and the page renderer,
+// one form binder, paging, uploads, rate limiting and breadcrumbs.
+//
+// It holds no domain. Each domain's pages and JSON API live in a package
+// of their own under internal/web/ (registryweb, returneeweb, …) that
+// declares its routes as data (Route: method and path, capability, page or
+// API, handler); internal/app mounts the lists with Server.Mount, and the
+// access matrix and the OpenAPI check iterate Server.Routes.
 package web
 
 import (
-	"embed"
-	"fmt"
-	"html/template"
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -16,32 +20,21 @@ import (
 	"strings"
 	"time"
 
-	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
-	"fangkong/internal/measure"
-	"fangkong/internal/pushlist"
-	"fangkong/internal/registry"
-	"fangkong/internal/returnee"
-	"fangkong/internal/riskarea"
-	"fangkong/internal/sampling"
-	"fangkong/internal/site"
 )
 
-//go:embed templates static openapi.yaml
-var assets embed.FS
-
-// Deps are the services the web layer calls.
-type Deps struct {
-	Units    *jurisdiction.Store
-	Registry *registry.Service
-	Auth     *auth.Service
-	Audit    *audit.Log
-	Measures *measure.Service // policy table and control measures (防控政策, 管控措施)
-	Sites    *site.Service    // quarantine sites (集中隔离点)
-	Sampling *sampling.Service
-	Logger   *slog.Logger
-	Now      func() time.Time
+// Config is what the core needs: sessions, units for breadcrumbs, and the
+// server's settings.
+type Config struct {
+	Auth   *auth.Service
+	Units  *jurisdiction.Store
+	Logger *slog.Logger
+	Now    func() time.Time
+	// Ping checks the database for /healthz.
+	Ping func(ctx context.Context) error
+	// MoreMetrics appends other parts' counters to /metrics.
+	MoreMetrics func(b *strings.Builder)
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
 	// MaxInFlight bounds concurrent requests; beyond it the server answers 503.
@@ -50,59 +43,44 @@ type Deps struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed; empty means loopback only.
 	TrustedProxies []netip.Prefix
-
-	// Returnees keeps the returnee ledger, sweeps and self-reports;
-	// RiskAreas the risk-area list (中高风险地区).
-	Returnees *returnee.Service
-	RiskAreas *riskarea.Service
-
-	// PushLists imports big-data push lists and keeps their tasks.
-	PushLists *pushlist.Service
 }
 
-// Server holds the parsed templates and the route table.
+// Server is the web core: the mux, the mounted routes, the core's pages.
 type Server struct {
-	Deps
-	pages   map[string]*template.Template
+	Config
+	core    *Pages
 	metrics *metrics
 	mux     *http.ServeMux
 	slots   chan struct{}
+	routes  []Route
 }
 
-// New parses the templates (a broken template stops start-up) and builds
-// the routes.
-func New(d Deps) (*Server, error) {
-	if d.MaxInFlight <= 0 {
-		d.MaxInFlight = 512
+// New builds the core and mounts its own routes (static files, /healthz,
+// /metrics); domain packages are mounted with Mount.
+func New(c Config) (*Server, error) {
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 512
 	}
-	if d.Now == nil {
-		d.Now = time.Now
+	if c.Now == nil {
+		c.Now = time.Now
 	}
-	s := &Server{Deps: d, metrics: newMetrics(), mux: http.NewServeMux(), slots: make(chan struct{}, d.MaxInFlight)}
-	pages, err := parseTemplates()
-	if err != nil {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	s := &Server{Config: c, metrics: newMetrics(), mux: http.NewServeMux(), slots: make(chan struct{}, c.MaxInFlight)}
+	s.metrics.more = c.MoreMetrics
+	layout, _ := fs.Sub(assets, "layout")
+	var err error
+	if s.core, err = s.ParsePages(layout, nil); err != nil {
 		return nil, err
 	}
-	s.pages = pages
 	static, _ := fs.Sub(assets, "static")
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	if d.Sampling != nil {
-		s.metrics.more = func(b *strings.Builder) {
-			batches, scans, rejected := d.Sampling.IngestStats()
-			fmt.Fprintf(b, "# TYPE fangkong_scan_batches_total counter\nfangkong_scan_batches_total %d\n", batches)
-			fmt.Fprintf(b, "# TYPE fangkong_scan_batched_total counter\nfangkong_scan_batched_total %d\n", scans)
-			fmt.Fprintf(b, "# HELP fangkong_scan_rejected_total Scans refused with 429 because the queue was full.\n# TYPE fangkong_scan_rejected_total counter\nfangkong_scan_rejected_total %d\n", rejected)
-		}
-	}
-	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
-	s.pageRoutes()
-	s.apiRoutes()
-	s.returneeRoutes()
-	s.pushlistRoutes()
-	s.measureRoutes()
-	s.siteRoutes()
-	s.samplingRoutes()
+	s.Mount(routeList{
+		System("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static)))),
+		System("GET /healthz", http.HandlerFunc(s.healthz)),
+		System("GET /metrics", http.HandlerFunc(s.metrics.serve)),
+		Public("GET /api/v1/openapi.yaml", nil, serveOpenAPI),
+	})
 	return s, nil
 }
 
@@ -121,7 +99,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = withRequest(r, s.clientIP(r))
 	defer func() {
 		if p := recover(); p != nil {
-			s.Logger.Error("panic", "err", p, "path", r.URL.Path, "request_id", requestID(r))
+			s.Logger.Error("panic", "err", p, "path", r.URL.Path, "request_id", RequestID(r))
 			if !rw.wrote {
 				http.Error(rw, "服务器内部错误", http.StatusInternalServerError)
 			}
@@ -188,10 +166,23 @@ func cacheStatic(h http.Handler) http.Handler {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.Registry.DB().R().PingContext(r.Context()); err != nil {
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return
+	if s.Ping != nil {
+		if err := s.Ping(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
+}
+
+// serveOpenAPI serves the API's document (public: it describes, it holds no data).
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	b, err := assets.ReadFile("openapi.yaml")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	_, err = w.Write(b)
+	return err
 }

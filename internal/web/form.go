@@ -1,0 +1,193 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"fangkong/internal/clock"
+	"fangkong/internal/errs"
+)
+
+// WriteJSON answers with v as JSON (HTML characters not escaped).
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// DecodeJSON reads a JSON body strictly; a malformed body is a 400.
+func DecodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errs.Invalidf("", "请求内容不是有效的JSON：%s", err.Error())
+	}
+	return nil
+}
+
+// Bind is the one input decoder of a page and its API twin: it fills v (a
+// pointer to a struct with json tags) from the JSON body of an API request
+// (an empty body leaves every field blank), or from a page's form by the
+// same names. Strings are trimmed; a number that does not parse is a 400 on
+// its field; a checkbox is true when "1", "on" or "true".
+func Bind(r *http.Request, v any) error {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if r.ContentLength == 0 {
+			return nil
+		}
+		return DecodeJSON(r, v)
+	}
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errs.Invalidf("", "表单内容有误")
+	}
+	rv := reflect.ValueOf(v).Elem()
+	rt := rv.Type()
+	for i := 0; i < rt.NumField(); i++ {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		raw := strings.TrimSpace(r.FormValue(name))
+		f := rv.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(raw)
+		case reflect.Int, reflect.Int64:
+			if raw == "" {
+				continue
+			}
+			n, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil {
+				return errs.Invalidf(name, "请填写数字")
+			}
+			f.SetInt(n)
+		case reflect.Float64:
+			if raw == "" {
+				continue
+			}
+			x, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				return errs.Invalidf(name, "请填写数字")
+			}
+			f.SetFloat(x)
+		case reflect.Bool:
+			f.SetBool(raw == "1" || raw == "on" || raw == "true")
+		}
+	}
+	return nil
+}
+
+// ParseLocalTime reads a datetime-local value (2022-03-01T08:30) in
+// Shanghai as Unix milliseconds; "" is 0.
+func ParseLocalTime(field, v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", time.RFC3339} {
+		if t, err := time.ParseInLocation(layout, v, clock.Shanghai); err == nil {
+			return t.UnixMilli(), nil
+		}
+	}
+	return 0, errs.Invalidf(field, "时间格式应为 2022-03-01T08:30")
+}
+
+// ValidDate reports whether d looks like YYYY-MM-DD.
+func ValidDate(d string) bool {
+	_, err := strconv.Atoi(strings.ReplaceAll(d, "-", ""))
+	return len(d) == 10 && err == nil
+}
+
+// FormInt reads an integer form value; blank or garbage is 0.
+func FormInt(r *http.Request, name string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(r.FormValue(name)))
+	return n
+}
+
+// FormFloat reads a decimal form value; blank or garbage is 0.
+func FormFloat(r *http.Request, name string) float64 {
+	f, _ := strconv.ParseFloat(strings.TrimSpace(r.FormValue(name)), 64)
+	return f
+}
+
+// FormIntDefault reads an integer form value, def when blank; garbage is a
+// 400 on that field.
+func FormIntDefault(r *http.Request, key string, def int) (int, error) {
+	v := strings.TrimSpace(r.FormValue(key))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, errs.Invalidf(key, "“%s”不是整数", v)
+	}
+	return n, nil
+}
+
+// FirstOf is the first non-blank value.
+func FirstOf(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// PathID parses the {id} path value; a non-number is a 404.
+func PathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.ErrNotFound
+	}
+	return id, nil
+}
+
+// ListParams reads an API list's limit (1–500, default 50) and offset.
+func ListParams(q url.Values) (limit, offset int) {
+	limit, _ = strconv.Atoi(q.Get("limit"))
+	offset, _ = strconv.Atoi(q.Get("offset"))
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	return limit, offset
+}
+
+// BackTo is the form's same-site "back" path, or def.
+func BackTo(r *http.Request, def string) string {
+	if b := r.FormValue("back"); strings.HasPrefix(b, "/") && !strings.HasPrefix(b, "//") {
+		return b
+	}
+	return def
+}
+
+// Redirect answers a form post with 303 See Other and an optional notice.
+func Redirect(w http.ResponseWriter, r *http.Request, to, msg string) error {
+	if msg != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "msg=" + url.QueryEscape(msg)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,47 @@
+package legacyweb
+
+import "fangkong/internal/auth"
+
+// samplingRoutes is the route table of mass testing (全员核酸).
+func (s *Handler) samplingRoutes() {
+	s.page("GET /sampling", auth.CapPeopleRead, s.samplingHome)
+	s.page("POST /sampling/campaigns", auth.CapCampaignsManage, s.samplingCreate)
+	s.page("GET /sampling/campaigns/{id}", auth.CapPeopleRead, s.samplingCampaign)
+	s.page("POST /sampling/campaigns/{id}/start", auth.CapCampaignsManage, s.samplingStart)
+	s.page("POST /sampling/campaigns/{id}/close", auth.CapCampaignsManage, s.samplingClose)
+	s.page("POST /sampling/campaigns/{id}/points", auth.CapCampaignsManage, s.samplingAddPoint)
+	s.page("POST /sampling/campaigns/{id}/labs", auth.CapCampaignsManage, s.samplingAddLab)
+	s.page("GET /sampling/campaigns/{id}/untested", auth.CapPeopleRead, s.samplingUntested)
+	s.page("GET /sampling/campaigns/{id}/untested.xlsx", auth.CapPeopleExport, s.samplingUntestedExport)
+	s.page("GET /sampling/campaigns/{id}/retests", auth.CapPeopleRead, s.samplingRetests)
+	s.page("POST /sampling/campaigns/{id}/retests/{person}", auth.CapResultsUpload, s.samplingRecordRetest)
+	s.page("GET /sampling/campaigns/{id}/scan", auth.CapSamplingWrite, s.samplingScanPage)
+	s.page("POST /sampling/campaigns/{id}/scan", auth.CapSamplingWrite, s.samplingScanPost)
+	s.page("GET /sampling/campaigns/{id}/household", auth.CapSamplingWrite, s.samplingHousehold)
+	s.page("POST /sampling/campaigns/{id}/household", auth.CapSamplingWrite, s.samplingHouseholdPost)
+	s.page("POST /sampling/campaigns/{id}/tubes/close", auth.CapSamplingWrite, s.samplingCloseTube)
+	s.page("GET /sampling/campaigns/{id}/boxes", auth.CapSamplingWrite, s.samplingBoxes)
+	s.page("POST /sampling/campaigns/{id}/boxes", auth.CapSamplingWrite, s.samplingPack)
+	s.page("POST /sampling/boxes/{id}/handover", auth.CapSamplingWrite, s.samplingHandOver)
+	s.page("POST /sampling/boxes/{id}/receive", auth.CapResultsUpload, s.samplingReceive)
+	s.page("GET /sampling/campaigns/{id}/results", auth.CapResultsUpload, s.samplingResultsPage)
+	s.page("POST /sampling/campaigns/{id}/results", auth.CapResultsUpload, s.samplingResultsUpload)
+	s.page("GET /sampling/plan", auth.CapCampaignsManage, s.samplingPlan)
+	s.page("GET /people/{id}/sampling-code", auth.CapPeopleRead, s.personSamplingCode)
+	s.page("GET /households/{id}/sampling-codes", auth.CapPeopleRead, s.householdSamplingCodes)
+
+	s.api("GET /api/v1/sampling/campaigns", auth.CapPeopleRead, s.apiCampaigns)
+	s.api("POST /api/v1/sampling/campaigns", auth.CapCampaignsManage, s.apiCreateCampaign)
+	s.api("GET /api/v1/sampling/campaigns/{id}", auth.CapPeopleRead, s.apiCampaign)
+	s.api("POST /api/v1/sampling/campaigns/{id}/start", auth.CapCampaignsManage, s.apiStartCampaign)
+	s.api("POST /api/v1/sampling/campaigns/{id}/points", auth.CapCampaignsManage, s.apiAddPoint)
+	s.api("POST /api/v1/sampling/campaigns/{id}/labs", auth.CapCampaignsManage, s.apiAddLab)
+	s.api("GET /api/v1/sampling/campaigns/{id}/untested", auth.CapPeopleRead, s.apiUntested)
+	s.api("GET /api/v1/sampling/campaigns/{id}/retests", auth.CapPeopleRead, s.apiRetests)
+	s.api("POST /api/v1/sampling/scans", auth.CapSamplingWrite, s.apiSamplingScan)
+	s.api("POST /api/v1/sampling/campaigns/{id}/tubes/{tube}/close", auth.CapSamplingWrite, s.apiCloseTube)
+	s.api("POST /api/v1/sampling/campaigns/{id}/boxes", auth.CapSamplingWrite, s.apiPackBox)
+	s.api("POST /api/v1/sampling/boxes/{id}/handover", auth.CapSamplingWrite, s.apiHandOver)
+	s.api("POST /api/v1/sampling/boxes/{id}/receive", auth.CapResultsUpload, s.apiReceive)
+	s.api("POST /api/v1/sampling/campaigns/{id}/results", auth.CapResultsUpload, s.apiResults)
+}

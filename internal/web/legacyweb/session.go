@@ -1,0 +1,137 @@
+package legacyweb
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"fangkong/internal/auth"
+	"fangkong/internal/errs"
+	"fangkong/internal/web"
+)
+
+const loginCSRFCookie = "fk_login_csrf"
+
+// loginForm shows the login page with a double-submit CSRF token.
+func (s *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
+	s.showLogin(w, r, http.StatusOK, "")
+}
+
+func (s *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	// Reuse the browser's token, so that two open login tabs both work.
+	var tok string
+	if c, err := r.Cookie(loginCSRFCookie); err == nil && len(c.Value) == 32 {
+		tok = c.Value
+	} else {
+		b := make([]byte, 24)
+		rand.Read(b)
+		tok = base64.RawURLEncoding.EncodeToString(b)
+	}
+	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: tok, Path: "/login", HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+	next := r.FormValue("next")
+	if err := s.renderView(w, r, status, "login", web.View{Title: "登录", Error: msg, D: map[string]string{"CSRF": tok, "Next": next}}); err != nil {
+		s.PageError(w, r, err)
+	}
+}
+
+func (s *Handler) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	c, err := r.Cookie(loginCSRFCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.FormValue("csrf_token"))) != 1 {
+		s.showLogin(w, r, http.StatusForbidden, "页面已过期，请重新登录")
+		return
+	}
+	sess, u, err := s.Auth.Login(r.Context(), strings.TrimSpace(r.FormValue("username")), r.FormValue("password"), web.IP(r))
+	switch {
+	case errors.Is(err, auth.ErrBadLogin):
+		s.showLogin(w, r, http.StatusUnauthorized, err.Error())
+		return
+	case errors.Is(err, errs.ErrTooMany):
+		w.Header().Set("Retry-After", "900")
+		s.showLogin(w, r, http.StatusTooManyRequests, auth.ErrThrottledText)
+		return
+	case err != nil:
+		s.PageError(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
+		SameSite: http.SameSiteLaxMode, Expires: time.Now().Add(s.Auth.SessionMax)})
+	next := r.FormValue("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/"
+	}
+	if u.MustChange {
+		next = "/password"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
+		s.Auth.Logout(r.Context(), c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	return web.Redirect(w, r, "/login", "已退出")
+}
+
+func (s *Handler) passwordForm(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "password", "修改密码", nil)
+}
+
+func (s *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
+	next := r.FormValue("new")
+	if next != r.FormValue("confirm") {
+		return s.renderView(w, r, http.StatusBadRequest, "password", web.View{Title: "修改密码", Error: "两次输入的新密码不一致"})
+	}
+	err := s.Auth.ChangeOwnPassword(r.Context(), web.User(r), r.FormValue("current"), next)
+	if errs.IsInvalid(err) {
+		_, msg, _ := web.StatusOf(err)
+		return s.renderView(w, r, http.StatusBadRequest, "password", web.View{Title: "修改密码", Error: msg})
+	}
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/", "密码已修改")
+}
+
+func (s *Handler) account(w http.ResponseWriter, r *http.Request) error {
+	toks, err := s.Auth.Tokens(r.Context(), web.User(r))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "account", "我的账号", map[string]any{"Tokens": toks, "NewToken": ""})
+}
+
+func (s *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	plain, _, err := s.Auth.CreateToken(r.Context(), u, strings.TrimSpace(r.FormValue("name")))
+	if err != nil {
+		return err
+	}
+	toks, err := s.Auth.Tokens(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	return s.renderView(w, r, http.StatusOK, "account", web.View{Title: "我的账号", Flash: "令牌已生成，只显示这一次，请妥善保存",
+		D: map[string]any{"Tokens": toks, "NewToken": plain}})
+}
+
+func (s *Handler) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Auth.RevokeToken(r.Context(), web.User(r), id); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/account", "令牌已作废")
+}
+
+func (s *Handler) home(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/units/"+web.User(r).UnitCode, http.StatusSeeOther)
+	return nil
+}
