@@ -39,6 +39,8 @@ const usage = `fangkong — 县级农村社区疫情防控系统
   fangkong policy plan --category close_contact --day-zero 2022-07-01 [--version 第九版] [--choice central|home] [--json] [--db URL]
   fangkong policy list [--json] [--db URL]
                      防控政策：计算管控方案、列出版本与人员类别 / plan a measure, list versions and categories
+  fangkong routes  [--role village]
+                     路由表：每条路由所需权限及可访问的角色 / the route table with capabilities and roles
   fangkong version
 
 --db: sqlite:PATH (default sqlite:./fangkong.db) or postgres://user@host:5432/db
@@ -122,6 +124,8 @@ func run(ctx context.Context, args []string) error {
 		return users(ctx, rest)
 	case "policy":
 		return policyCmd(ctx, rest)
+	case "routes":
+		return routesCmd(ctx, rest)
 	case "version":
 		fmt.Println("fangkong", version)
 		return nil
