@@ -13,7 +13,6 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/measure"
-	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
@@ -34,7 +33,6 @@ type Deps struct {
 	Sampling  *sampling.Service
 	Returnees *returnee.Service
 	RiskAreas *riskarea.Service
-	PushLists *pushlist.Service
 }
 
 // Handler serves the pages and API of the domains in this package.
@@ -61,7 +59,6 @@ func New(srv *web.Server, d Deps) (*Handler, error) {
 	s.pageRoutes()
 	s.apiRoutes()
 	s.returneeRoutes()
-	s.pushlistRoutes()
 	s.measureRoutes()
 	s.siteRoutes()
 	s.samplingRoutes()
