@@ -15,7 +15,6 @@ import (
 	"fangkong/internal/measure"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
-	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
 	"fangkong/internal/web"
@@ -32,7 +31,6 @@ type Deps struct {
 	Sites     *site.Service
 	Sampling  *sampling.Service
 	Returnees *returnee.Service
-	RiskAreas *riskarea.Service
 }
 
 // Handler serves the pages and API of the domains in this package.
@@ -58,7 +56,6 @@ func New(srv *web.Server, d Deps) (*Handler, error) {
 	}
 	s.pageRoutes()
 	s.apiRoutes()
-	s.returneeRoutes()
 	s.measureRoutes()
 	s.siteRoutes()
 	s.samplingRoutes()
