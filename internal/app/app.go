@@ -27,6 +27,8 @@ import (
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 	"fangkong/internal/web/legacyweb"
+	"fangkong/internal/web/pushlistweb"
+	"fangkong/internal/web/returneeweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -125,12 +127,12 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry, Audit: a.Audit, RiskAreas: a.RiskAreas,
-		Returnees: a.Returnees, PushLists: a.PushLists, Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling})
+	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry, Audit: a.Audit,
+		Returnees: a.Returnees, Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling})
 	if err != nil {
 		return nil, err
 	}
-	a.Web.Mount(legacy)
+	a.Web.Mount(legacy, pushlistweb.New(a.Web, a.PushLists), returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry))
 	return a, nil
 }
 

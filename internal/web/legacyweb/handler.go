@@ -13,10 +13,8 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/measure"
-	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
-	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
 	"fangkong/internal/web"
@@ -33,8 +31,6 @@ type Deps struct {
 	Sites     *site.Service
 	Sampling  *sampling.Service
 	Returnees *returnee.Service
-	RiskAreas *riskarea.Service
-	PushLists *pushlist.Service
 }
 
 // Handler serves the pages and API of the domains in this package.
@@ -60,8 +56,6 @@ func New(srv *web.Server, d Deps) (*Handler, error) {
 	}
 	s.pageRoutes()
 	s.apiRoutes()
-	s.returneeRoutes()
-	s.pushlistRoutes()
 	s.measureRoutes()
 	s.siteRoutes()
 	s.samplingRoutes()

@@ -1,0 +1,116 @@
+package pushlistweb
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"fangkong/internal/clock"
+	"fangkong/internal/pushlist"
+	"fangkong/internal/web"
+)
+
+// listJSON is a list with its accounting and live task counts.
+type listJSON struct {
+	ID            int64             `json:"id"`
+	Source        string            `json:"source"`
+	Name          string            `json:"name"`
+	UnitCode      string            `json:"unit_code"`
+	Headers       []string          `json:"headers"`
+	Mapping       map[string]string `json:"mapping"`
+	DeadlineHours int               `json:"deadline_hours"`
+	Rows          int               `json:"rows"`
+	Matched       int               `json:"matched"`
+	Created       int               `json:"created"`
+	Queued        int               `json:"queued"`
+	Duplicates    int               `json:"duplicates"`
+	Rejected      int               `json:"rejected"`
+	Accounted     int               `json:"accounted"`
+	Open          int               `json:"open"`
+	Done          int               `json:"done"`
+	Overdue       int               `json:"overdue"`
+	CreatedBy     string            `json:"created_by"`
+	CreatedAt     int64             `json:"created_at"`
+}
+
+func listOut(l pushlist.List) listJSON {
+	return listJSON{ID: l.ID, Source: l.Source, Name: l.Name, UnitCode: l.UnitCode, Headers: l.Headers, Mapping: l.Mapping,
+		DeadlineHours: l.DeadlineHours, Rows: l.Rows, Matched: l.Matched, Created: l.Created, Queued: l.Queued,
+		Duplicates: l.Duplicates, Rejected: l.Rejected, Accounted: l.Accounted(), Open: l.Open, Done: l.Done,
+		Overdue: l.Overdue, CreatedBy: l.CreatedBy, CreatedAt: l.CreatedAt}
+}
+
+// listsJSON is the answer of GET /api/v1/pushlists.
+type listsJSON struct {
+	Lists []listJSON `json:"lists"`
+}
+
+func (h *Handler) listsAPI(w http.ResponseWriter, r *http.Request) error {
+	lists, err := h.lists.Lists(r.Context(), web.User(r).Scope())
+	if err != nil {
+		return err
+	}
+	out := listsJSON{Lists: make([]listJSON, 0, len(lists))}
+	for _, l := range lists {
+		out.Lists = append(out.Lists, listOut(l))
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+// list is the one read of a list by the {id} in the path.
+func (h *Handler) list(r *http.Request) (pushlist.List, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return pushlist.List{}, err
+	}
+	return h.lists.GetList(r.Context(), web.User(r).Scope(), id)
+}
+
+func (h *Handler) listAPI(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.list(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, listOut(l))
+}
+
+// outcomeLine is one line of a list's accounting: an outcome and its rows.
+type outcomeLine struct {
+	Outcome, Name string
+	N             int
+}
+
+// listView is a list's page: where each row went.
+type listView struct {
+	L      pushlist.List
+	Lines  []outcomeLine
+	Fields []pushlist.Field
+}
+
+func (h *Handler) listPage(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.list(r)
+	if err != nil {
+		return err
+	}
+	line := func(outcome string, n int) outcomeLine { return outcomeLine{outcome, pushlist.OutcomeName(outcome), n} }
+	v := listView{L: l, Fields: pushlist.Fields, Lines: []outcomeLine{line(pushlist.OutcomeMatched, l.Matched),
+		line(pushlist.OutcomeCreated, l.Created), line(pushlist.OutcomeQueued, l.Queued),
+		line(pushlist.OutcomeDuplicate, l.Duplicates), line(pushlist.OutcomeRejected, l.Rejected)}}
+	return h.render(w, r, http.StatusOK, "pushlist_list", l.Name, v)
+}
+
+// feedback streams the feedback file (回传) of a list.
+func (h *Handler) feedback(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.list(r)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("回传-%s-%s.xlsx", l.Name, clock.Day(h.srv.Now()))
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"feedback.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := h.lists.Feedback(r.Context(), web.Actor(r), web.User(r).Scope(), l.ID, w); err != nil {
+		h.srv.Logger.Error("feedback", "err", err, "list", l.ID, "request_id", web.RequestID(r))
+	}
+	return nil
+}

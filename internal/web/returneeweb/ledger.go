@@ -1,0 +1,151 @@
+package returneeweb
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"fangkong/internal/clock"
+	"fangkong/internal/returnee"
+	"fangkong/internal/web"
+)
+
+// --- The returnee ledger (返乡人员台账): list, record view, status, export
+
+// returneeFilter reads the ledger's filters; the page shows page (from 1).
+func returneeFilter(q url.Values, page int) returnee.Filter {
+	rank, _ := strconv.Atoi(q.Get("rank"))
+	return returnee.Filter{Unit: q.Get("unit"), Status: q.Get("status"), Source: q.Get("source"), Rank: rank,
+		From: q.Get("from"), To: q.Get("to"), Q: strings.TrimSpace(q.Get("q")), Limit: web.PageSize + 1, Offset: (page - 1) * web.PageSize}
+}
+
+// listView is one page of the ledger.
+type listView struct {
+	Rows     []returnee.Row
+	Paging   web.Paging
+	Q        url.Values
+	Statuses []string
+	Sources  []string
+}
+
+func (h *Handler) returneesPage(w http.ResponseWriter, r *http.Request) error {
+	page := web.PageOf(r)
+	rows, err := h.returnees.List(r.Context(), web.User(r).Scope(), returneeFilter(r.URL.Query(), page))
+	if err != nil {
+		return err
+	}
+	v := listView{Paging: web.PagingFor(r, page, len(rows)), Q: r.URL.Query(), Statuses: returnee.Statuses, Sources: returnee.Sources}
+	v.Rows = rows[:min(len(rows), web.PageSize)]
+	return h.render(w, r, http.StatusOK, "returnee_list", "返乡人员", v)
+}
+
+// returneesJSON is the answer of GET /api/v1/returnees.
+type returneesJSON struct {
+	Returnees []arrivalJSON `json:"returnees"`
+}
+
+func (h *Handler) returneesAPI(w http.ResponseWriter, r *http.Request) error {
+	f := returneeFilter(r.URL.Query(), 1)
+	f.Limit, f.Offset = web.ListParams(r.URL.Query())
+	rows, err := h.returnees.List(r.Context(), web.User(r).Scope(), f)
+	if err != nil {
+		return err
+	}
+	out := returneesJSON{Returnees: make([]arrivalJSON, 0, len(rows))}
+	for _, x := range rows {
+		out.Returnees = append(out.Returnees, rowOut(x))
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+// arrival is the one (audited) read of a returnee record by the {id}.
+func (h *Handler) arrival(r *http.Request) (returnee.Arrival, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return returnee.Arrival{}, err
+	}
+	return h.returnees.View(r.Context(), web.Actor(r), web.User(r).Scope(), id)
+}
+
+// arrivalView is a returnee record's page.
+type arrivalView struct {
+	A        returnee.Arrival
+	Statuses []string
+	Path     []web.Crumb
+}
+
+func (h *Handler) returneePage(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.arrival(r)
+	if err != nil {
+		return err
+	}
+	v := arrivalView{A: a, Statuses: returnee.Statuses}
+	v.Path, _ = h.srv.Crumbs(r, a.VillageCode) // no trail when the path fails
+	return h.render(w, r, http.StatusOK, "returnee_view", a.Name+" 返乡记录", v)
+}
+
+func (h *Handler) returneeAPI(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.arrival(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, arrivalOut(a, true))
+}
+
+// statusIn is the body of POST /returnees/{id}/status (form or JSON).
+type statusIn struct {
+	Status  string `json:"status"`
+	Note    string `json:"note"`
+	Version int64  `json:"version"`
+}
+
+// setStatus records the result of verifying a returnee (核实).
+func (h *Handler) setStatus(r *http.Request) (returnee.Arrival, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return returnee.Arrival{}, err
+	}
+	var in statusIn
+	if err := web.Bind(r, &in); err != nil {
+		return returnee.Arrival{}, err
+	}
+	return h.returnees.SetStatus(r.Context(), web.Actor(r), web.User(r).Scope(), id, in.Status, in.Note, in.Version)
+}
+
+func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.setStatus(r)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/returnees/%d", a.ID), "核实状态："+a.Status)
+}
+
+func (h *Handler) statusAPI(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.setStatus(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, arrivalOut(a, false))
+}
+
+// export streams the returnee ledger of a unit as XLSX.
+func (h *Handler) export(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	unit := strings.TrimSpace(r.URL.Query().Get("unit"))
+	if unit == "" {
+		unit = u.UnitCode
+	}
+	if _, err := h.srv.Units.Get(r.Context(), u.Scope(), unit); err != nil {
+		return err // before the first byte, so a 404 is still possible
+	}
+	name := fmt.Sprintf("返乡人员台账-%s-%s.xlsx", unit, clock.Day(h.srv.Now()))
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"returnees.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := h.returnees.Export(r.Context(), web.Actor(r), u.Scope(), unit, w); err != nil {
+		h.srv.Logger.Error("export returnees", "err", err, "unit", unit, "request_id", web.RequestID(r))
+	}
+	return nil
+}

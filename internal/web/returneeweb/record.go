@@ -1,0 +1,272 @@
+package returneeweb
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"fangkong/internal/clock"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+	"fangkong/internal/registry"
+	"fangkong/internal/returnee"
+	"fangkong/internal/web"
+)
+
+// --- Recording an arrival (返乡登记) and correcting it
+
+// arrivalIn is the body of POST /returnees (form or JSON).
+type arrivalIn struct {
+	PersonID      int64  `json:"person_id"`
+	Name          string `json:"name"`
+	IDNumber      string `json:"id_number"`
+	Phone         string `json:"phone"`
+	Sex           string `json:"sex"`
+	BirthDate     string `json:"birth_date"`
+	VillageCode   string `json:"village_code"`
+	HouseholdID   int64  `json:"household_id"`
+	OriginCode    string `json:"origin_code"`
+	OriginName    string `json:"origin_name"`
+	OriginDetail  string `json:"origin_detail"`
+	DepartedOn    string `json:"departed_on"`
+	ArrivedOn     string `json:"arrived_on"`
+	Transport     string `json:"transport"`
+	TransportNo   string `json:"transport_no"`
+	Source        string `json:"source"`
+	TestSampledAt string `json:"test_sampled_at"`
+	Symptoms      string `json:"symptoms"`
+	Gatherings    string `json:"gatherings"`
+	Companions    string `json:"companions"`
+	Status        string `json:"status"`
+	Note          string `json:"note"`
+}
+
+func (in arrivalIn) arrival() returnee.Arrival {
+	return returnee.Arrival{PersonID: in.PersonID, Name: in.Name, IDNumber: in.IDNumber, Phone: in.Phone, Sex: in.Sex,
+		BirthDate: in.BirthDate, VillageCode: in.VillageCode, HouseholdID: in.HouseholdID, OriginCode: in.OriginCode,
+		OriginName: in.OriginName, OriginDetail: in.OriginDetail, DepartedOn: in.DepartedOn, ArrivedOn: in.ArrivedOn,
+		Transport: in.Transport, TransportNo: in.TransportNo, Source: in.Source, TestSampledAt: in.TestSampledAt,
+		Symptoms: in.Symptoms, Gatherings: in.Gatherings, Companions: in.Companions, Status: in.Status, Note: in.Note}
+}
+
+// arrivalJSON is a returnee record; the full ID number and phone only in
+// the (audited) detail view.
+type arrivalJSON struct {
+	ID            int64    `json:"id"`
+	PersonID      int64    `json:"person_id"`
+	Name          string   `json:"name"`
+	IDNumber      string   `json:"id_number,omitempty"`
+	IDMasked      string   `json:"id_masked"`
+	Phone         string   `json:"phone,omitempty"`
+	PhoneMasked   string   `json:"phone_masked"`
+	UnitCode      string   `json:"unit_code"`
+	HouseholdID   int64    `json:"household_id,omitempty"`
+	OriginCode    string   `json:"origin_code"`
+	OriginName    string   `json:"origin_name,omitempty"`
+	OriginDetail  string   `json:"origin_detail,omitempty"`
+	OriginLevel   string   `json:"origin_level"`
+	DepartedOn    string   `json:"departed_on,omitempty"`
+	ArrivedOn     string   `json:"arrived_on"`
+	Transport     string   `json:"transport,omitempty"`
+	TransportNo   string   `json:"transport_no,omitempty"`
+	Sources       []string `json:"sources"`
+	TestSampledAt string   `json:"test_sampled_at,omitempty"`
+	Symptoms      string   `json:"symptoms,omitempty"`
+	Gatherings    string   `json:"gatherings,omitempty"`
+	Companions    string   `json:"companions,omitempty"`
+	Status        string   `json:"status"`
+	Note          string   `json:"note,omitempty"`
+	Version       int64    `json:"version"`
+}
+
+func arrivalOut(a returnee.Arrival, full bool) arrivalJSON {
+	out := arrivalJSON{ID: a.ID, PersonID: a.PersonID, Name: a.Name, UnitCode: a.VillageCode, HouseholdID: a.HouseholdID,
+		OriginCode: a.OriginCode, OriginName: a.OriginName, OriginDetail: a.OriginDetail, OriginLevel: a.OriginLevel,
+		DepartedOn: a.DepartedOn, ArrivedOn: a.ArrivedOn, Transport: a.Transport, TransportNo: a.TransportNo, Sources: a.Sources,
+		TestSampledAt: a.TestSampledAt, Symptoms: a.Symptoms, Gatherings: a.Gatherings, Companions: a.Companions,
+		Status: a.Status, Note: a.Note, Version: a.Version}
+	if full {
+		out.IDNumber, out.Phone = a.IDNumber, a.Phone
+	}
+	out.IDMasked, out.PhoneMasked = personal.MaskID(a.IDNumber), personal.MaskPhone(a.Phone)
+	return out
+}
+
+func rowOut(r returnee.Row) arrivalJSON {
+	out := arrivalOut(r.Arrival, false)
+	out.IDMasked, out.PhoneMasked = r.IDMasked, r.PhoneMasked
+	return out
+}
+
+// recordedJSON answers a recorded or confirmed arrival: merged when it
+// joined an arrival of the same person within returnee.MergeWindowDays.
+type recordedJSON struct {
+	Returnee arrivalJSON `json:"returnee"`
+	Merged   bool        `json:"merged"`
+}
+
+// returneeForm is the recording form: into a household (from its page) or
+// into one of the villages the user may choose.
+type returneeForm struct {
+	A          arrivalIn
+	Household  *registry.Household
+	Villages   []jurisdiction.Unit
+	Sources    []string
+	Transports []string
+	Today      string
+}
+
+func (h *Handler) returneeForm(r *http.Request, in arrivalIn) (returneeForm, error) {
+	f := returneeForm{A: in, Sources: returnee.Sources, Transports: returnee.Transports, Today: clock.Day(h.srv.Now())}
+	ctx := r.Context()
+	scope := web.User(r).Scope()
+	if in.HouseholdID != 0 {
+		hh, err := h.households.Household(ctx, scope, in.HouseholdID)
+		if err != nil {
+			return f, err
+		}
+		f.Household = &hh
+		return f, nil
+	}
+	vs, err := h.srv.Units.Units(ctx, scope, jurisdiction.LevelVillage)
+	if err != nil {
+		return f, err
+	}
+	if u, err := h.srv.Units.Get(ctx, scope, scope.Code); err == nil && u.Level >= jurisdiction.LevelVillage {
+		vs = append([]jurisdiction.Unit{u}, vs...)
+	}
+	f.Villages = vs[:min(len(vs), 400)]
+	return f, nil
+}
+
+func (h *Handler) newPage(w http.ResponseWriter, r *http.Request) error {
+	hh, _ := strconv.ParseInt(r.URL.Query().Get("household"), 10, 64)
+	in := arrivalIn{HouseholdID: hh, VillageCode: r.URL.Query().Get("unit"), Source: returnee.SourceSweep, ArrivedOn: clock.Day(h.srv.Now())}
+	if hh == 0 && in.VillageCode == "" && jurisdiction.LevelOfCode(web.User(r).UnitCode) >= jurisdiction.LevelVillage {
+		in.VillageCode = web.User(r).UnitCode
+	}
+	f, err := h.returneeForm(r, in)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "returnee_form", "返乡登记", f)
+}
+
+// record records an arrival (merged into one of the same person within
+// the merge window). Page and API bind the same arrivalIn; the page binds
+// first to re-offer the form with what was submitted.
+func (h *Handler) record(r *http.Request, in arrivalIn) (returnee.Arrival, bool, error) {
+	return h.returnees.Record(r.Context(), web.Actor(r), web.User(r).Scope(), in.arrival())
+}
+
+func (h *Handler) recordPage(w http.ResponseWriter, r *http.Request) error {
+	var in arrivalIn
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	a, merged, err := h.record(r, in)
+	if errs.IsInvalid(err) { // a conflict is not re-rendered: the form would echo an ID number registered elsewhere
+		status, msg, field := web.StatusOf(err)
+		in.HouseholdID = 0 // the form re-offers the villages
+		f, ferr := h.returneeForm(r, in)
+		if ferr != nil {
+			return err
+		}
+		return h.renderView(w, r, status, "returnee_form", web.View{Title: "返乡登记", Error: msg, Field: field, D: f})
+	}
+	if err != nil {
+		return err
+	}
+	msg := "已登记返乡记录"
+	if merged {
+		msg = "与已有返乡记录合并（同一人" + strconv.Itoa(returnee.MergeWindowDays) + "日内的返乡视为同一次）"
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/returnees/%d", a.ID), msg)
+}
+
+func (h *Handler) recordAPI(w http.ResponseWriter, r *http.Request) error {
+	var in arrivalIn
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	a, merged, err := h.record(r, in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if merged {
+		status = http.StatusOK
+	}
+	return web.WriteJSON(w, status, recordedJSON{Returnee: arrivalOut(a, false), Merged: merged})
+}
+
+// editView is the correction form of a record.
+type editView struct {
+	A          returnee.Row
+	Transports []string
+	Today      string
+}
+
+func (h *Handler) editPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	a, err := h.returnees.Get(r.Context(), web.User(r).Scope(), id)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "returnee_edit", a.Name+" 修改返乡记录", editView{A: a,
+		Transports: returnee.Transports, Today: clock.Day(h.srv.Now())})
+}
+
+// updateIn is the body of POST /returnees/{id} and PUT /api/v1/returnees/{id}.
+type updateIn struct {
+	OriginCode    string `json:"origin_code"`
+	OriginName    string `json:"origin_name"`
+	OriginDetail  string `json:"origin_detail"`
+	DepartedOn    string `json:"departed_on"`
+	ArrivedOn     string `json:"arrived_on"`
+	Transport     string `json:"transport"`
+	TransportNo   string `json:"transport_no"`
+	TestSampledAt string `json:"test_sampled_at"`
+	Symptoms      string `json:"symptoms"`
+	Gatherings    string `json:"gatherings"`
+	Companions    string `json:"companions"`
+	Note          string `json:"note"`
+	Version       int64  `json:"version"`
+}
+
+// update corrects a record's origin, dates and notes; the origin's risk
+// level is recomputed from the history.
+func (h *Handler) update(r *http.Request) (returnee.Arrival, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return returnee.Arrival{}, err
+	}
+	var in updateIn
+	if err := web.Bind(r, &in); err != nil {
+		return returnee.Arrival{}, err
+	}
+	return h.returnees.Update(r.Context(), web.Actor(r), web.User(r).Scope(), returnee.Arrival{ID: id, OriginCode: in.OriginCode,
+		OriginName: in.OriginName, OriginDetail: in.OriginDetail, DepartedOn: in.DepartedOn, ArrivedOn: in.ArrivedOn,
+		Transport: in.Transport, TransportNo: in.TransportNo, TestSampledAt: in.TestSampledAt, Symptoms: in.Symptoms,
+		Gatherings: in.Gatherings, Companions: in.Companions, Note: in.Note, Version: in.Version})
+}
+
+func (h *Handler) updatePage(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.update(r)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/returnees/%d", a.ID), "已保存修改")
+}
+
+func (h *Handler) updateAPI(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.update(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, arrivalOut(a, false))
+}
