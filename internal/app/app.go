@@ -26,6 +26,7 @@ import (
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
 	"fangkong/internal/web"
+	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/legacyweb"
 )
 
@@ -125,12 +126,12 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry, Audit: a.Audit, RiskAreas: a.RiskAreas,
+	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry, RiskAreas: a.RiskAreas,
 		Returnees: a.Returnees, PushLists: a.PushLists, Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling})
 	if err != nil {
 		return nil, err
 	}
-	a.Web.Mount(legacy)
+	a.Web.Mount(legacy, accountweb.New(a.Web, a.Auth, a.Audit))
 	return a, nil
 }
 

@@ -15,7 +15,6 @@ import (
 
 // apiRoutes is the route table of /api/v1.
 func (s *Handler) apiRoutes() {
-	s.api("GET /api/v1/me", web.AnyUser, s.apiMe)
 	s.api("GET /api/v1/units/{code}", web.AnyUser, s.apiUnit)
 	s.api("GET /api/v1/units/{code}/grids", web.AnyUser, s.apiGrids)
 	s.api("GET /api/v1/units/{code}/responsibles", web.AnyUser, s.apiResponsibles)
@@ -39,10 +38,6 @@ func (s *Handler) apiRoutes() {
 
 	s.api("GET /api/v1/ledger/export", auth.CapPeopleExport, s.ledgerExport)
 	s.api("POST /api/v1/ledger/import", auth.CapPeopleImport, s.apiImport)
-
-	s.api("GET /api/v1/audit", auth.CapAuditRead, s.apiAudit)
-	s.api("GET /api/v1/users", auth.CapUsersManage, s.apiUsers)
-	s.api("POST /api/v1/users", auth.CapUsersManage, s.apiCreateUser)
 }
 
 // JSON shapes. Lists carry masked ID numbers and phones; the full values

@@ -4,21 +4,10 @@ import (
 	"net/http"
 	"strconv"
 
-	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
 	"fangkong/internal/web"
 )
-
-func (s *Handler) apiMe(w http.ResponseWriter, r *http.Request) error {
-	u := web.User(r)
-	var caps []auth.Capability
-	if ri, ok := u.Role.Info(); ok {
-		caps = ri.Caps
-	}
-	return web.WriteJSON(w, http.StatusOK, map[string]any{"id": u.ID, "username": u.Username, "display_name": u.DisplayName,
-		"role": u.Role, "role_name": u.Role.Name(), "unit_code": u.UnitCode, "capabilities": caps})
-}
 
 func (s *Handler) apiUnit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -321,54 +310,4 @@ func (s *Handler) apiImport(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return web.WriteJSON(w, status, rep)
-}
-
-func (s *Handler) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.Audit.List(r.Context(), web.User(r).Scope(), auditFilter(r))
-	if err != nil {
-		return err
-	}
-	out := make([]map[string]any, 0, len(entries))
-	for _, e := range entries {
-		out = append(out, map[string]any{"id": e.ID, "at": e.Time(), "username": e.Username, "role": e.Role, "action": e.Action,
-			"entity": e.Entity, "entity_id": e.EntityID, "subject_unit": e.SubjectUnit, "summary": e.Summary, "ip": e.IP, "request_id": e.RequestID})
-	}
-	return web.WriteJSON(w, http.StatusOK, map[string]any{"entries": out})
-}
-
-func userOut(u auth.User) map[string]any {
-	return map[string]any{"id": u.ID, "username": u.Username, "display_name": u.DisplayName, "role": u.Role,
-		"unit_code": u.UnitCode, "must_change": u.MustChange, "disabled": u.Disabled}
-}
-
-func (s *Handler) apiUsers(w http.ResponseWriter, r *http.Request) error {
-	users, err := s.Auth.Users(r.Context(), web.User(r).Scope())
-	if err != nil {
-		return err
-	}
-	out := make([]map[string]any, 0, len(users))
-	for _, u := range users {
-		out = append(out, userOut(u))
-	}
-	return web.WriteJSON(w, http.StatusOK, map[string]any{"users": out})
-}
-
-func (s *Handler) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Username    string `json:"username"`
-		DisplayName string `json:"display_name"`
-		Role        string `json:"role"`
-		UnitCode    string `json:"unit_code"`
-		Phone       string `json:"phone"`
-		Password    string `json:"password"`
-	}
-	if err := web.DecodeJSON(r, &in); err != nil {
-		return err
-	}
-	u, err := s.Auth.CreateUser(r.Context(), web.Actor(r), web.User(r).Scope(), auth.NewUser{Username: in.Username, DisplayName: in.DisplayName,
-		Role: auth.Role(in.Role), UnitCode: in.UnitCode, Phone: in.Phone, Password: in.Password, MustChange: true})
-	if err != nil {
-		return err
-	}
-	return web.WriteJSON(w, http.StatusCreated, userOut(u))
 }

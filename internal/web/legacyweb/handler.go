@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"net/http"
 
-	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/measure"
 	"fangkong/internal/pushlist"
@@ -28,7 +27,6 @@ var templates embed.FS
 // Deps are the domain services these pages call.
 type Deps struct {
 	Registry  *registry.Service
-	Audit     *audit.Log
 	Measures  *measure.Service
 	Sites     *site.Service
 	Sampling  *sampling.Service
@@ -52,8 +50,6 @@ func New(srv *web.Server, d Deps) (*Handler, error) {
 	s.pages, err = srv.ParsePages(mustSub(templates, "templates"), template.FuncMap{
 		"groupNames": registry.GroupNames,
 		"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },
-		"actionName": audit.ActionName,
-		"entityName": audit.EntityName,
 	})
 	if err != nil {
 		return nil, err

@@ -8,15 +8,6 @@ import (
 // pageRoutes is the route table of the pages: each route names the
 // capability it needs.
 func (s *Handler) pageRoutes() {
-	s.public(web.Public("GET /login", nil, plain(s.loginForm)))
-	s.public(web.Public("POST /login", nil, plain(s.login)))
-	s.page("POST /logout", web.AnyUser, s.logout)
-	s.page("GET /password", web.AnyUser, s.passwordForm)
-	s.page("POST /password", web.AnyUser, s.changePassword)
-	s.page("GET /account", web.AnyUser, s.account)
-	s.page("POST /account/tokens", web.AnyUser, s.createToken)
-	s.page("POST /account/tokens/{id}/revoke", web.AnyUser, s.revokeToken)
-
 	s.page("GET /{$}", web.AnyUser, s.home)
 	s.page("GET /units/{code}", web.AnyUser, s.unitPage)
 	s.page("POST /units/{code}/groups", auth.CapUnitsWrite, s.addGroup)
@@ -45,11 +36,4 @@ func (s *Handler) pageRoutes() {
 	s.page("GET /ledger/export", auth.CapPeopleExport, s.ledgerExport)
 	s.page("GET /ledger/template", auth.CapPeopleImport, s.ledgerTemplate)
 	s.page("POST /ledger/import", auth.CapPeopleImport, s.ledgerImport)
-
-	s.page("GET /audit", auth.CapAuditRead, s.auditPage)
-
-	s.page("GET /admin/users", auth.CapUsersManage, s.usersPage)
-	s.page("POST /admin/users", auth.CapUsersManage, s.userCreate)
-	s.page("POST /admin/users/{id}/password", auth.CapUsersManage, s.userResetPassword)
-	s.page("POST /admin/users/{id}/disable", auth.CapUsersManage, s.userDisable)
 }

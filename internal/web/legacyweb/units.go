@@ -138,3 +138,8 @@ func (s *Handler) deleteResponsible(w http.ResponseWriter, r *http.Request) erro
 	}
 	return web.Redirect(w, r, back, "已删除责任人")
 }
+
+func (s *Handler) home(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/units/"+web.User(r).UnitCode, http.StatusSeeOther)
+	return nil
+}
