@@ -28,6 +28,7 @@ import (
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/legacyweb"
+	"fangkong/internal/web/registryweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -131,7 +132,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Web.Mount(legacy, accountweb.New(a.Web, a.Auth, a.Audit))
+	a.Web.Mount(legacy, accountweb.New(a.Web, a.Auth, a.Audit),
+		registryweb.New(a.Web, a.Units, a.Registry, a.Returnees, a.Sampling))
 	return a, nil
 }
 

@@ -6,7 +6,6 @@ package legacyweb
 
 import (
 	"embed"
-	"html/template"
 	"io/fs"
 	"net/http"
 
@@ -47,15 +46,10 @@ type Handler struct {
 func New(srv *web.Server, d Deps) (*Handler, error) {
 	s := &Handler{Server: srv, Deps: d}
 	var err error
-	s.pages, err = srv.ParsePages(mustSub(templates, "templates"), template.FuncMap{
-		"groupNames": registry.GroupNames,
-		"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },
-	})
+	s.pages, err = srv.ParsePages(mustSub(templates, "templates"), nil)
 	if err != nil {
 		return nil, err
 	}
-	s.pageRoutes()
-	s.apiRoutes()
 	s.returneeRoutes()
 	s.pushlistRoutes()
 	s.measureRoutes()

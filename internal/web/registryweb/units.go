@@ -1,0 +1,142 @@
+package registryweb
+
+import (
+	"net/http"
+	"strings"
+
+	"fangkong/internal/auth"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
+	"fangkong/internal/returnee"
+	"fangkong/internal/web"
+)
+
+type childRow struct {
+	Unit jurisdiction.Unit
+	registry.Counts
+}
+
+type unitView struct {
+	Unit         jurisdiction.Unit
+	Crumbs       []web.Crumb
+	Total        registry.Counts
+	Children     []childRow
+	Direct       registry.Counts // registered at this unit itself, not in a child
+	Summary      registry.Summary
+	Residences   []string
+	Groups       []string
+	Grids        []jurisdiction.Grid
+	Responsibles []jurisdiction.Responsible
+	Duties       []string
+	IsVillage    bool
+	ResidentUnit bool
+	// Returnees counts the returnees under the unit (nil without people.read).
+	Returnees *returnee.Tally
+	// PendingReports counts self-reports (自主报备) waiting to be confirmed.
+	PendingReports int
+}
+
+// home sends a user to their own unit.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/units/"+web.User(r).UnitCode, http.StatusSeeOther)
+	return nil
+}
+
+// unitPage is the drill-down: a unit, its children with live counts, and,
+// for a village, its groups, grids and responsible people.
+func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := web.User(r)
+	scope := u.Scope()
+	unit, err := h.units.Get(ctx, scope, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	v := unitView{Unit: unit, Residences: registry.ResidenceStatuses, Duties: jurisdiction.Duties,
+		IsVillage: unit.Level == jurisdiction.LevelVillage, ResidentUnit: unit.Level >= jurisdiction.LevelVillage}
+	if v.Crumbs, err = h.srv.Crumbs(r, unit.Code); err != nil {
+		return err
+	}
+	children, err := h.units.Children(ctx, scope, unit.Code)
+	if err != nil {
+		return err
+	}
+	unitScope := jurisdiction.ScopeOf(unit.Code)
+	counts, summary, err := h.registry.Stats(ctx, unitScope)
+	if err != nil {
+		return err
+	}
+	v.Summary = summary
+	rolled := registry.RollUp(children, counts)
+	for _, c := range children {
+		v.Children = append(v.Children, childRow{Unit: c, Counts: rolled[c.Code]})
+	}
+	for _, c := range counts {
+		v.Total.People += c.People
+		v.Total.Households += c.Households
+	}
+	v.Direct = counts[unit.Code]
+	v.Groups = groupNameList()
+	if v.IsVillage {
+		if v.Grids, err = h.units.Grids(ctx, scope, unit.Code); err != nil {
+			return err
+		}
+	}
+	if v.Responsibles, err = h.units.Responsibles(ctx, scope, unit.Code); err != nil {
+		return err
+	}
+	if u.Can(auth.CapPeopleRead) {
+		t, err := h.returnees.Summary(ctx, scope, unit.Code)
+		if err != nil {
+			return err
+		}
+		v.Returnees = &t
+		if v.PendingReports, err = h.returnees.PendingSelfReports(ctx, scope, unit.Code); err != nil {
+			return err
+		}
+	}
+	return h.pages.Render(w, r, http.StatusOK, "unit", unit.Name, v)
+}
+
+// groupNameList names the special groups (特殊群体), for the filters.
+func groupNameList() []string {
+	var groups []string
+	for _, sg := range registry.SpecialGroups {
+		groups = append(groups, sg.Name)
+	}
+	return groups
+}
+
+func (h *Handler) addGroupPage(w http.ResponseWriter, r *http.Request) error {
+	g, err := h.addGroup(r)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/units/"+r.PathValue("code"), "已新增"+g.Kind+"："+g.Name)
+}
+
+func (h *Handler) addGridPage(w http.ResponseWriter, r *http.Request) error {
+	g, err := h.addGrid(r)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/units/"+r.PathValue("code"), "已新增网格："+g.Name)
+}
+
+func (h *Handler) addResponsiblePage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.addResponsible(r); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/units/"+r.PathValue("code"), "已新增责任人")
+}
+
+func (h *Handler) deleteResponsiblePage(w http.ResponseWriter, r *http.Request) error {
+	if err := h.deleteResponsible(r); err != nil {
+		return err
+	}
+	back := r.FormValue("back")
+	if !strings.HasPrefix(back, "/units/") {
+		back = "/"
+	}
+	return web.Redirect(w, r, back, "已删除责任人")
+}
