@@ -26,9 +26,11 @@ import (
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
 	"fangkong/internal/web"
+	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/legacyweb"
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/returneeweb"
+	"fangkong/internal/web/registryweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -127,12 +129,15 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry, Audit: a.Audit,
-		Returnees: a.Returnees, Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling})
+	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry,
+		Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling})
 	if err != nil {
 		return nil, err
 	}
-	a.Web.Mount(legacy, pushlistweb.New(a.Web, a.PushLists), returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry))
+	a.Web.Mount(legacy, accountweb.New(a.Web, a.Auth, a.Audit),
+		registryweb.New(a.Web, a.Units, a.Registry, a.Returnees, a.Sampling),
+		returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry),
+		pushlistweb.New(a.Web, a.PushLists))
 	return a, nil
 }
 

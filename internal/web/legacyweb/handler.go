@@ -6,15 +6,12 @@ package legacyweb
 
 import (
 	"embed"
-	"html/template"
 	"io/fs"
 	"net/http"
 
-	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/measure"
 	"fangkong/internal/registry"
-	"fangkong/internal/returnee"
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
 	"fangkong/internal/web"
@@ -25,12 +22,10 @@ var templates embed.FS
 
 // Deps are the domain services these pages call.
 type Deps struct {
-	Registry  *registry.Service
-	Audit     *audit.Log
-	Measures  *measure.Service
-	Sites     *site.Service
-	Sampling  *sampling.Service
-	Returnees *returnee.Service
+	Registry *registry.Service
+	Measures *measure.Service
+	Sites    *site.Service
+	Sampling *sampling.Service
 }
 
 // Handler serves the pages and API of the domains in this package.
@@ -45,17 +40,10 @@ type Handler struct {
 func New(srv *web.Server, d Deps) (*Handler, error) {
 	s := &Handler{Server: srv, Deps: d}
 	var err error
-	s.pages, err = srv.ParsePages(mustSub(templates, "templates"), template.FuncMap{
-		"groupNames": registry.GroupNames,
-		"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },
-		"actionName": audit.ActionName,
-		"entityName": audit.EntityName,
-	})
+	s.pages, err = srv.ParsePages(mustSub(templates, "templates"), nil)
 	if err != nil {
 		return nil, err
 	}
-	s.pageRoutes()
-	s.apiRoutes()
 	s.measureRoutes()
 	s.siteRoutes()
 	s.samplingRoutes()

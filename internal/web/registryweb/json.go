@@ -1,49 +1,15 @@
-package legacyweb
+package registryweb
 
 import (
 	"strings"
 	"time"
 
-	"fangkong/internal/auth"
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
 	"fangkong/internal/registry"
-	"fangkong/internal/web"
 )
-
-// apiRoutes is the route table of /api/v1.
-func (s *Handler) apiRoutes() {
-	s.api("GET /api/v1/me", web.AnyUser, s.apiMe)
-	s.api("GET /api/v1/units/{code}", web.AnyUser, s.apiUnit)
-	s.api("GET /api/v1/units/{code}/grids", web.AnyUser, s.apiGrids)
-	s.api("GET /api/v1/units/{code}/responsibles", web.AnyUser, s.apiResponsibles)
-	s.api("POST /api/v1/units/{code}/groups", auth.CapUnitsWrite, s.apiAddGroup)
-	s.api("POST /api/v1/units/{code}/grids", auth.CapUnitsWrite, s.apiAddGrid)
-	s.api("POST /api/v1/units/{code}/responsibles", auth.CapUnitsWrite, s.apiAddResponsible)
-	s.api("DELETE /api/v1/responsibles/{id}", auth.CapUnitsWrite, s.apiDeleteResponsible)
-
-	s.api("GET /api/v1/people", auth.CapPeopleRead, s.apiPeople)
-	s.api("POST /api/v1/people", auth.CapPeopleWrite, s.apiCreatePerson)
-	s.api("GET /api/v1/people/{id}", auth.CapPeopleRead, s.apiPerson)
-	s.api("PUT /api/v1/people/{id}", auth.CapPeopleWrite, s.apiUpdatePerson)
-	s.api("POST /api/v1/people/{id}/merge", auth.CapPeopleWrite, s.apiMerge)
-	s.api("POST /api/v1/people/{id}/deregister", auth.CapPeopleWrite, s.apiDeregister)
-	s.api("POST /api/v1/people/{id}/reinstate", auth.CapPeopleWrite, s.apiReinstate)
-
-	s.api("GET /api/v1/households", auth.CapPeopleRead, s.apiHouseholds)
-	s.api("POST /api/v1/households", auth.CapPeopleWrite, s.apiCreateHousehold)
-	s.api("GET /api/v1/households/{id}", auth.CapPeopleRead, s.apiHousehold)
-	s.api("PUT /api/v1/households/{id}", auth.CapPeopleWrite, s.apiUpdateHousehold)
-
-	s.api("GET /api/v1/ledger/export", auth.CapPeopleExport, s.ledgerExport)
-	s.api("POST /api/v1/ledger/import", auth.CapPeopleImport, s.apiImport)
-
-	s.api("GET /api/v1/audit", auth.CapAuditRead, s.apiAudit)
-	s.api("GET /api/v1/users", auth.CapUsersManage, s.apiUsers)
-	s.api("POST /api/v1/users", auth.CapUsersManage, s.apiCreateUser)
-}
 
 // JSON shapes. Lists carry masked ID numbers and phones; the full values
 // come only from GET /people/{id}, which is audited.
@@ -62,6 +28,43 @@ type unitJSON struct {
 func unitOut(u jurisdiction.Unit, c registry.Counts) unitJSON {
 	return unitJSON{Code: u.Code, Name: u.Name, Level: u.Level, LevelName: u.LevelName(), Kind: u.Kind, ParentCode: u.ParentCode,
 		People: c.People, Households: c.Households}
+}
+
+// unitTreeJSON is GET /units/{code}: the unit and its children.
+type unitTreeJSON struct {
+	Unit     unitJSON   `json:"unit"`
+	Children []unitJSON `json:"children"`
+}
+
+type gridJSON struct {
+	ID          int64  `json:"id"`
+	VillageCode string `json:"village_code"`
+	Name        string `json:"name"`
+}
+
+func gridOut(g jurisdiction.Grid) gridJSON {
+	return gridJSON{ID: g.ID, VillageCode: g.VillageCode, Name: g.Name}
+}
+
+type gridsJSON struct {
+	Grids []gridJSON `json:"grids"`
+}
+
+type responsibleJSON struct {
+	ID       int64  `json:"id"`
+	UnitCode string `json:"unit_code"`
+	GridID   int64  `json:"grid_id"`
+	Duty     string `json:"duty"`
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+}
+
+func responsibleOut(x jurisdiction.Responsible) responsibleJSON {
+	return responsibleJSON{ID: x.ID, UnitCode: x.UnitCode, GridID: x.GridID, Duty: x.Duty, Name: x.Name, Phone: x.Phone}
+}
+
+type responsiblesJSON struct {
+	Responsibles []responsibleJSON `json:"responsibles"`
 }
 
 type personJSON struct {
@@ -93,18 +96,26 @@ func personRowOut(p registry.PersonRow) personJSON {
 		Residence: p.Residence, Groups: registry.GroupNames(p.Groups)}
 }
 
-func (s *Handler) personOut(p registry.Person) personJSON {
+func (h *Handler) personOut(p registry.Person) personJSON {
 	out := personRowOut(registry.PersonRow{ID: p.ID, Name: p.Name, Sex: p.Sex, BirthDate: p.BirthDate, HouseholdID: p.HouseholdID,
 		Relation: p.Relation, UnitCode: p.UnitCode, Residence: p.Residence, Groups: p.Groups})
 	out.IDNumber, out.Phone, out.Note, out.MergedInto, out.Version = p.IDNumber, p.Phone, p.Note, p.MergedInto, p.Version
 	active := p.Active
 	out.Active, out.LeftReason, out.LeftOn = &active, p.LeftReason, p.LeftOn
 	out.IDMasked, out.PhoneMasked = personal.MaskID(p.IDNumber), personal.MaskPhone(p.Phone)
-	out.Age = ageToday(p.BirthDate, s.Now)
+	out.Age = ageToday(p.BirthDate, h.srv.Now)
 	return out
 }
 
-// personIn is the body of POST/PUT /people.
+// peopleJSON is a page of GET /people.
+type peopleJSON struct {
+	People []personJSON `json:"people"`
+	Limit  int          `json:"limit"`
+	Offset int          `json:"offset"`
+}
+
+// personIn is the person form and the body of POST/PUT /people (the form
+// sends its special groups as checkboxes instead, see bindPerson).
 type personIn struct {
 	Name        string `json:"name"`
 	IDNumber    string `json:"id_number"`
@@ -120,14 +131,17 @@ type personIn struct {
 	Version     int64  `json:"version"`
 }
 
+// person is the input as a person; it is returned with an unknown group
+// too, to refill the form.
 func (in personIn) person() (registry.Person, error) {
 	g, unknown := registry.ParseGroupNames(in.Groups)
-	if len(unknown) > 0 {
-		return registry.Person{}, errs.Invalidf("special_groups", "无法识别的特殊群体：%s", strings.Join(unknown, "、"))
-	}
-	return registry.Person{Name: in.Name, IDNumber: in.IDNumber, Sex: in.Sex, BirthDate: in.BirthDate, Phone: in.Phone,
+	p := registry.Person{Name: in.Name, IDNumber: in.IDNumber, Sex: in.Sex, BirthDate: in.BirthDate, Phone: in.Phone,
 		HouseholdID: in.HouseholdID, Relation: in.Relation, UnitCode: in.UnitCode, Residence: in.Residence, Groups: g,
-		Note: in.Note, Version: in.Version}, nil
+		Note: in.Note, Version: in.Version}
+	if len(unknown) > 0 {
+		return p, errs.Invalidf("special_groups", "无法识别的特殊群体：%s", strings.Join(unknown, "、"))
+	}
+	return p, nil
 }
 
 type householdJSON struct {
@@ -144,11 +158,26 @@ type householdJSON struct {
 	Version  int64  `json:"version"`
 }
 
-func householdOut(h registry.Household) householdJSON {
-	return householdJSON{ID: h.ID, No: h.No, UnitCode: h.UnitCode, GridID: h.GridID, Address: h.Address, Phone: personal.MaskPhone(h.Phone),
-		Cadre: h.CadreName, CadreTel: h.CadrePhone, Members: h.Members, HeadName: h.HeadName, Version: h.Version}
+func householdOut(hh registry.Household) householdJSON {
+	return householdJSON{ID: hh.ID, No: hh.No, UnitCode: hh.UnitCode, GridID: hh.GridID, Address: hh.Address, Phone: personal.MaskPhone(hh.Phone),
+		Cadre: hh.CadreName, CadreTel: hh.CadrePhone, Members: hh.Members, HeadName: hh.HeadName, Version: hh.Version}
 }
 
+// householdsJSON is a page of GET /households.
+type householdsJSON struct {
+	Households []householdJSON `json:"households"`
+	Limit      int             `json:"limit"`
+	Offset     int             `json:"offset"`
+}
+
+// householdDetailJSON is GET /households/{id}: the household and its
+// members.
+type householdDetailJSON struct {
+	Household householdJSON `json:"household"`
+	Members   []personJSON  `json:"members"`
+}
+
+// householdIn is the household form and the body of POST/PUT /households.
 type householdIn struct {
 	No       string `json:"no"`
 	UnitCode string `json:"unit_code"`

@@ -1,8 +1,7 @@
-package legacyweb
+package registryweb
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"fangkong/internal/auth"
@@ -37,27 +36,33 @@ type unitView struct {
 	PendingReports int
 }
 
+// home sends a user to their own unit.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/units/"+web.User(r).UnitCode, http.StatusSeeOther)
+	return nil
+}
+
 // unitPage is the drill-down: a unit, its children with live counts, and,
 // for a village, its groups, grids and responsible people.
-func (s *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := web.User(r)
 	scope := u.Scope()
-	unit, err := s.Units.Get(ctx, scope, r.PathValue("code"))
+	unit, err := h.units.Get(ctx, scope, r.PathValue("code"))
 	if err != nil {
 		return err
 	}
 	v := unitView{Unit: unit, Residences: registry.ResidenceStatuses, Duties: jurisdiction.Duties,
 		IsVillage: unit.Level == jurisdiction.LevelVillage, ResidentUnit: unit.Level >= jurisdiction.LevelVillage}
-	if v.Crumbs, err = s.Crumbs(r, unit.Code); err != nil {
+	if v.Crumbs, err = h.srv.Crumbs(r, unit.Code); err != nil {
 		return err
 	}
-	children, err := s.Units.Children(ctx, scope, unit.Code)
+	children, err := h.units.Children(ctx, scope, unit.Code)
 	if err != nil {
 		return err
 	}
 	unitScope := jurisdiction.ScopeOf(unit.Code)
-	counts, summary, err := s.Registry.Stats(ctx, unitScope)
+	counts, summary, err := h.registry.Stats(ctx, unitScope)
 	if err != nil {
 		return err
 	}
@@ -71,65 +76,62 @@ func (s *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 		v.Total.Households += c.Households
 	}
 	v.Direct = counts[unit.Code]
-	for _, sg := range registry.SpecialGroups {
-		v.Groups = append(v.Groups, sg.Name)
-	}
+	v.Groups = groupNameList()
 	if v.IsVillage {
-		if v.Grids, err = s.Units.Grids(ctx, scope, unit.Code); err != nil {
+		if v.Grids, err = h.units.Grids(ctx, scope, unit.Code); err != nil {
 			return err
 		}
 	}
-	if v.Responsibles, err = s.Units.Responsibles(ctx, scope, unit.Code); err != nil {
+	if v.Responsibles, err = h.units.Responsibles(ctx, scope, unit.Code); err != nil {
 		return err
 	}
-	if u.Can(auth.CapPeopleRead) && s.Returnees != nil {
-		t, err := s.Returnees.Summary(ctx, scope, unit.Code)
+	if u.Can(auth.CapPeopleRead) {
+		t, err := h.returnees.Summary(ctx, scope, unit.Code)
 		if err != nil {
 			return err
 		}
 		v.Returnees = &t
-		if v.PendingReports, err = s.Returnees.PendingSelfReports(ctx, scope, unit.Code); err != nil {
+		if v.PendingReports, err = h.returnees.PendingSelfReports(ctx, scope, unit.Code); err != nil {
 			return err
 		}
 	}
-	return s.render(w, r, http.StatusOK, "unit", unit.Name, v)
+	return h.pages.Render(w, r, http.StatusOK, "unit", unit.Name, v)
 }
 
-func (s *Handler) addGroup(w http.ResponseWriter, r *http.Request) error {
-	code := r.PathValue("code")
-	g, err := s.Units.AddGroup(r.Context(), web.User(r).Scope(), code, r.FormValue("name"))
+// groupNameList names the special groups (特殊群体), for the filters.
+func groupNameList() []string {
+	var groups []string
+	for _, sg := range registry.SpecialGroups {
+		groups = append(groups, sg.Name)
+	}
+	return groups
+}
+
+func (h *Handler) addGroupPage(w http.ResponseWriter, r *http.Request) error {
+	g, err := h.addGroup(r)
 	if err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/units/"+code, "已新增"+g.Kind+"："+g.Name)
+	return web.Redirect(w, r, "/units/"+r.PathValue("code"), "已新增"+g.Kind+"："+g.Name)
 }
 
-func (s *Handler) addGrid(w http.ResponseWriter, r *http.Request) error {
-	code := r.PathValue("code")
-	g, err := s.Units.AddGrid(r.Context(), web.User(r).Scope(), code, r.FormValue("name"))
+func (h *Handler) addGridPage(w http.ResponseWriter, r *http.Request) error {
+	g, err := h.addGrid(r)
 	if err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/units/"+code, "已新增网格："+g.Name)
+	return web.Redirect(w, r, "/units/"+r.PathValue("code"), "已新增网格："+g.Name)
 }
 
-func (s *Handler) addResponsible(w http.ResponseWriter, r *http.Request) error {
-	code := r.PathValue("code")
-	grid, _ := strconv.ParseInt(r.FormValue("grid_id"), 10, 64)
-	_, err := s.Units.AddResponsible(r.Context(), web.User(r).Scope(), jurisdiction.Responsible{
-		UnitCode: code, GridID: grid, Duty: r.FormValue("duty"), Name: r.FormValue("name"), Phone: r.FormValue("phone")})
-	if err != nil {
+func (h *Handler) addResponsiblePage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.addResponsible(r); err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/units/"+code, "已新增责任人")
+	return web.Redirect(w, r, "/units/"+r.PathValue("code"), "已新增责任人")
 }
 
-func (s *Handler) deleteResponsible(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.Units.DeleteResponsible(r.Context(), web.User(r).Scope(), id); err != nil {
+func (h *Handler) deleteResponsiblePage(w http.ResponseWriter, r *http.Request) error {
+	if err := h.deleteResponsible(r); err != nil {
 		return err
 	}
 	back := r.FormValue("back")

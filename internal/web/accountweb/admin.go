@@ -1,0 +1,119 @@
+package accountweb
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/auth"
+	"fangkong/internal/clock"
+	"fangkong/internal/web"
+)
+
+// auditFilter reads the audit filter from the query string.
+func auditFilter(r *http.Request) audit.Filter {
+	q := r.URL.Query()
+	f := audit.Filter{Username: strings.TrimSpace(q.Get("user")), Action: q.Get("action"), Entity: q.Get("entity"),
+		EntityID: strings.TrimSpace(q.Get("entity_id")), Unit: strings.TrimSpace(q.Get("unit")), Limit: 100}
+	f.BeforeID, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("from"), clock.Shanghai); err == nil {
+		f.From = t.UnixMilli()
+	}
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("to"), clock.Shanghai); err == nil {
+		f.To = t.AddDate(0, 0, 1).UnixMilli()
+	}
+	return f
+}
+
+func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
+	f := auditFilter(r)
+	entries, err := h.audit.List(r.Context(), web.User(r).Scope(), f)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(entries) == f.Limit {
+		q := r.URL.Query()
+		q.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
+		next = q.Encode()
+	}
+	actions := []string{audit.ActionView, audit.ActionExport, audit.ActionCreate, audit.ActionUpdate, audit.ActionMerge, audit.ActionImport, audit.ActionLogin}
+	return h.pages.Render(w, r, http.StatusOK, "audit", "审计日志", auditView{Entries: entries, Q: r.URL.Query(), Next: next, Actions: actions})
+}
+
+func (h *Handler) usersPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showUsers(w, r, http.StatusOK, "", "")
+}
+
+func (h *Handler) showUsers(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) error {
+	users, err := h.auth.Users(r.Context(), web.User(r).Scope())
+	if err != nil {
+		return err
+	}
+	return h.pages.RenderView(w, r, status, "users", web.View{Title: "用户管理", Flash: flash, Error: errMsg,
+		D: usersView{Users: users, Roles: auth.Roles, Form: r.PostForm}})
+}
+
+// newUserIn is the new-account form and the body of POST /api/v1/users.
+type newUserIn struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+	UnitCode    string `json:"unit_code"`
+	Phone       string `json:"phone"`
+	Password    string `json:"password"`
+}
+
+// createUser binds the new account and creates it; the admin's accounts
+// must change their password at first login.
+func (h *Handler) createUser(r *http.Request) (auth.User, error) {
+	var in newUserIn
+	if err := web.Bind(r, &in); err != nil {
+		return auth.User{}, err
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") { // a form: the password as typed (Bind trims)
+		in.Password = r.FormValue("password")
+	}
+	return h.auth.CreateUser(r.Context(), web.Actor(r), web.User(r).Scope(), auth.NewUser{Username: in.Username, DisplayName: in.DisplayName,
+		Role: auth.Role(in.Role), UnitCode: in.UnitCode, Phone: in.Phone, Password: in.Password, MustChange: true})
+}
+
+func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) error {
+	u, err := h.createUser(r)
+	if err != nil {
+		status, msg, _ := web.StatusOf(err)
+		if status == http.StatusBadRequest || status == http.StatusConflict {
+			return h.showUsers(w, r, status, "", msg)
+		}
+		return err
+	}
+	return web.Redirect(w, r, "/admin/users", "已创建账号 "+u.Username+"，首次登录须修改密码")
+}
+
+func (h *Handler) userResetPassword(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := h.auth.SetPassword(r.Context(), web.Actor(r), web.User(r).Scope(), id, r.FormValue("password"), true); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/admin/users", "密码已重置，该用户下次登录须修改密码")
+}
+
+func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if id == web.User(r).ID {
+		return web.Redirect(w, r, "/admin/users", "不能停用自己的账号")
+	}
+	disable := r.FormValue("disabled") == "1"
+	if err := h.auth.SetDisabled(r.Context(), web.Actor(r), web.User(r).Scope(), id, disable); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/admin/users", "已更新账号状态")
+}

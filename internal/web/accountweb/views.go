@@ -1,0 +1,37 @@
+package accountweb
+
+import (
+	"net/url"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/auth"
+)
+
+// loginView is the login page's data: the double-submit token and where to
+// go after.
+type loginView struct {
+	CSRF string
+	Next string
+}
+
+// accountView is the own account page's data.
+type accountView struct {
+	Tokens   []auth.APIToken
+	NewToken string // shown once, right after it is made
+}
+
+// auditView is the audit page's data.
+type auditView struct {
+	Entries []audit.Entry
+	Q       url.Values
+	Next    string // query of the next (older) page, "" on the last
+	Actions []string
+}
+
+// usersView is the users admin page's data; Form refills the new-account
+// form after an error.
+type usersView struct {
+	Users []auth.User
+	Roles []auth.RoleInfo
+	Form  url.Values
+}

@@ -1,0 +1,70 @@
+// Package registryweb holds the pages and JSON API of the registry (户和人:
+// households and the people in them) and of the jurisdiction tree it hangs
+// on: the home page and the unit drill-down with its groups, grids and
+// responsible people, the people and household lists, views and forms, and
+// the ledger import and export.
+package registryweb
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
+	"fangkong/internal/returnee"
+	"fangkong/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// ReturneeCounts counts the returnees (返乡人员) under a unit for the unit
+// page; the returnee ledger answers it.
+type ReturneeCounts interface {
+	Summary(ctx context.Context, scope jurisdiction.Scope, code string) (returnee.Tally, error)
+	// PendingSelfReports counts self-reports (自主报备) waiting to be
+	// confirmed.
+	PendingSelfReports(ctx context.Context, scope jurisdiction.Scope, code string) (int, error)
+}
+
+// SamplingCodes gives a person's sampling code (采样码, made on first view)
+// for the person page; the sampling service answers it.
+type SamplingCodes interface {
+	PersonCode(ctx context.Context, scope jurisdiction.Scope, personID int64) (string, error)
+}
+
+// Handler serves the unit drill-down, the people and households, and the
+// ledger.
+type Handler struct {
+	srv       *web.Server
+	units     *jurisdiction.Store
+	registry  *registry.Service
+	returnees ReturneeCounts
+	codes     SamplingCodes
+	pages     *web.Pages
+}
+
+// New parses the templates (embedded: a broken one panics).
+func New(srv *web.Server, units *jurisdiction.Store, people *registry.Service, returnees ReturneeCounts, codes SamplingCodes) *Handler {
+	return &Handler{srv: srv, units: units, registry: people, returnees: returnees, codes: codes,
+		pages: srv.MustPages(templates, "templates", template.FuncMap{
+			"groupNames": registry.GroupNames,
+			"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },
+		})}
+}
+
+// formError re-renders a form with the validation message, or passes
+// other errors on.
+func (h *Handler) formError(w http.ResponseWriter, r *http.Request, err error, tmpl, title string, d any) error {
+	status, msg, field := web.StatusOf(err)
+	if status != http.StatusBadRequest && status != http.StatusConflict {
+		return err
+	}
+	return h.pages.RenderView(w, r, status, tmpl, web.View{Title: title, Error: msg, Field: field, D: d})
+}
+
+// isForm tells a page's form post from its JSON twin under /api/.
+func isForm(r *http.Request) bool { return !strings.HasPrefix(r.URL.Path, "/api/") }

@@ -1,0 +1,117 @@
+package registryweb
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"fangkong/internal/auth"
+	"fangkong/internal/clock"
+	"fangkong/internal/errs"
+	"fangkong/internal/registry"
+	"fangkong/internal/sheet"
+	"fangkong/internal/web"
+)
+
+// ledgerView is the ledger page's data: the unit to export by default and
+// the columns of an import.
+type ledgerView struct {
+	Unit    string
+	Headers []string
+}
+
+// ledgerReportView is an import's result page: the report and the first
+// row errors.
+type ledgerReportView struct {
+	R     registry.ImportReport
+	Shown []registry.RowError
+}
+
+func (h *Handler) ledgerPage(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	if !u.Can(auth.CapPeopleExport) && !u.Can(auth.CapPeopleImport) {
+		return errs.ErrForbidden
+	}
+	return h.pages.Render(w, r, http.StatusOK, "ledger", "台账导入导出", ledgerView{Unit: u.UnitCode, Headers: registry.LedgerHeaders})
+}
+
+// ledgerExport streams the ledger of a unit as XLSX.
+func (h *Handler) ledgerExport(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	unit := strings.TrimSpace(r.URL.Query().Get("unit"))
+	if unit == "" {
+		unit = u.UnitCode
+	}
+	// Check the unit before the first byte goes out, so a 404 is still possible.
+	if _, err := h.units.Get(r.Context(), u.Scope(), unit); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("台账-%s-%s.xlsx", unit, clock.Day(h.srv.Now()))
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+	_, err := h.registry.ExportLedger(r.Context(), web.Actor(r), u.Scope(), unit, w)
+	if err != nil {
+		h.srv.Logger.Error("export", "err", err, "unit", unit, "request_id", web.RequestID(r))
+	}
+	return nil
+}
+
+// ledgerTemplate serves an empty ledger (the headers only) to fill in.
+func (h *Handler) ledgerTemplate(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"template.xlsx\"; filename*=UTF-8''"+url.PathEscape("台账导入模板.xlsx"))
+	sw, err := sheet.NewWriter(w, "台账", registry.LedgerHeaders, nil)
+	if err != nil {
+		return err
+	}
+	return sw.Close()
+}
+
+// importLedger reads the uploaded ledger (multipart: "file" and "mode")
+// of the page and the API alike, and imports it.
+func (h *Handler) importLedger(r *http.Request) (registry.ImportReport, error) {
+	mode, err := registry.ParseImportMode(r.FormValue("mode"))
+	if err != nil {
+		return registry.ImportReport{}, err
+	}
+	f, size, err := web.SaveUpload(r, "file")
+	if err != nil {
+		return registry.ImportReport{}, err
+	}
+	defer f.Close()
+	return h.registry.ImportLedger(r.Context(), web.Actor(r), web.User(r).Scope(), f, size, mode)
+}
+
+// importStatus is 422 when rows were bad.
+func importStatus(rep registry.ImportReport) int {
+	if rep.BadRows > 0 {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusOK
+}
+
+func (h *Handler) ledgerImport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := h.importLedger(r)
+	if err != nil {
+		if errs.IsInvalid(err) {
+			return h.pages.RenderView(w, r, http.StatusBadRequest, "ledger", web.View{Title: "台账导入导出", Error: web.Message(err),
+				D: ledgerView{Unit: web.User(r).UnitCode, Headers: registry.LedgerHeaders}})
+		}
+		return err
+	}
+	shown := rep.Errors
+	if len(shown) > 1000 {
+		shown = shown[:1000]
+	}
+	return h.pages.Render(w, r, importStatus(rep), "ledger_report", "导入结果", ledgerReportView{R: rep, Shown: shown})
+}
+
+func (h *Handler) apiImport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := h.importLedger(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, importStatus(rep), rep)
+}
