@@ -27,6 +27,7 @@ import (
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 	"fangkong/internal/web/legacyweb"
+	"fangkong/internal/web/measureweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -126,11 +127,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry, Audit: a.Audit, RiskAreas: a.RiskAreas,
-		Returnees: a.Returnees, PushLists: a.PushLists, Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling})
+		Returnees: a.Returnees, PushLists: a.PushLists, Sites: a.Sites, Sampling: a.Sampling})
 	if err != nil {
 		return nil, err
 	}
-	a.Web.Mount(legacy)
+	a.Web.Mount(legacy, measureweb.New(a.Web, a.Measures, a.Registry))
 	return a, nil
 }
 

@@ -12,7 +12,6 @@ import (
 
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
-	"fangkong/internal/measure"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
@@ -29,7 +28,6 @@ var templates embed.FS
 type Deps struct {
 	Registry  *registry.Service
 	Audit     *audit.Log
-	Measures  *measure.Service
 	Sites     *site.Service
 	Sampling  *sampling.Service
 	Returnees *returnee.Service
@@ -62,7 +60,6 @@ func New(srv *web.Server, d Deps) (*Handler, error) {
 	s.apiRoutes()
 	s.returneeRoutes()
 	s.pushlistRoutes()
-	s.measureRoutes()
 	s.siteRoutes()
 	s.samplingRoutes()
 	return s, nil
