@@ -28,6 +28,7 @@ import (
 	"fangkong/internal/web"
 	"fangkong/internal/web/legacyweb"
 	"fangkong/internal/web/measureweb"
+	"fangkong/internal/web/siteweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -127,11 +128,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry, Audit: a.Audit, RiskAreas: a.RiskAreas,
-		Returnees: a.Returnees, PushLists: a.PushLists, Sites: a.Sites, Sampling: a.Sampling})
+		Returnees: a.Returnees, PushLists: a.PushLists, Sampling: a.Sampling})
 	if err != nil {
 		return nil, err
 	}
-	a.Web.Mount(legacy, measureweb.New(a.Web, a.Measures, a.Registry))
+	a.Web.Mount(legacy, measureweb.New(a.Web, a.Measures, a.Registry), siteweb.New(a.Web, a.Sites, a.Units))
 	return a, nil
 }
 

@@ -17,7 +17,6 @@ import (
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
-	"fangkong/internal/site"
 	"fangkong/internal/web"
 )
 
@@ -28,7 +27,6 @@ var templates embed.FS
 type Deps struct {
 	Registry  *registry.Service
 	Audit     *audit.Log
-	Sites     *site.Service
 	Sampling  *sampling.Service
 	Returnees *returnee.Service
 	RiskAreas *riskarea.Service
@@ -60,7 +58,6 @@ func New(srv *web.Server, d Deps) (*Handler, error) {
 	s.apiRoutes()
 	s.returneeRoutes()
 	s.pushlistRoutes()
-	s.siteRoutes()
 	s.samplingRoutes()
 	return s, nil
 }
