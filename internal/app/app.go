@@ -28,6 +28,7 @@ import (
 	"fangkong/internal/web"
 	"fangkong/internal/web/legacyweb"
 	"fangkong/internal/web/measureweb"
+	"fangkong/internal/web/samplingweb"
 	"fangkong/internal/web/siteweb"
 )
 
@@ -132,7 +133,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Web.Mount(legacy, measureweb.New(a.Web, a.Measures, a.Registry), siteweb.New(a.Web, a.Sites, a.Units))
+	a.Web.Mount(legacy,
+		measureweb.New(a.Web, a.Measures, a.Registry),
+		siteweb.New(a.Web, a.Sites, a.Units),
+		samplingweb.New(a.Web, a.Sampling),
+	)
 	return a, nil
 }
 

@@ -58,7 +58,6 @@ func New(srv *web.Server, d Deps) (*Handler, error) {
 	s.apiRoutes()
 	s.returneeRoutes()
 	s.pushlistRoutes()
-	s.samplingRoutes()
 	return s, nil
 }
 
