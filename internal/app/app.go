@@ -27,10 +27,12 @@ import (
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
-	"fangkong/internal/web/legacyweb"
+	"fangkong/internal/web/measureweb"
 	"fangkong/internal/web/pushlistweb"
-	"fangkong/internal/web/returneeweb"
 	"fangkong/internal/web/registryweb"
+	"fangkong/internal/web/returneeweb"
+	"fangkong/internal/web/samplingweb"
+	"fangkong/internal/web/siteweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -129,15 +131,16 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	legacy, err := legacyweb.New(a.Web, legacyweb.Deps{Registry: a.Registry,
-		Measures: a.Measures, Sites: a.Sites, Sampling: a.Sampling})
-	if err != nil {
-		return nil, err
-	}
-	a.Web.Mount(legacy, accountweb.New(a.Web, a.Auth, a.Audit),
+	// One web package per domain; adding a domain adds one line here.
+	a.Web.Mount(
+		accountweb.New(a.Web, a.Auth, a.Audit),
 		registryweb.New(a.Web, a.Units, a.Registry, a.Returnees, a.Sampling),
 		returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry),
-		pushlistweb.New(a.Web, a.PushLists))
+		pushlistweb.New(a.Web, a.PushLists),
+		measureweb.New(a.Web, a.Measures, a.Registry),
+		siteweb.New(a.Web, a.Sites, a.Units),
+		samplingweb.New(a.Web, a.Sampling),
+	)
 	return a, nil
 }
 

@@ -9,8 +9,6 @@ import (
 	"context"
 	"embed"
 	"html/template"
-	"net/http"
-	"strings"
 
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
@@ -55,16 +53,3 @@ func New(srv *web.Server, units *jurisdiction.Store, people *registry.Service, r
 			"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },
 		})}
 }
-
-// formError re-renders a form with the validation message, or passes
-// other errors on.
-func (h *Handler) formError(w http.ResponseWriter, r *http.Request, err error, tmpl, title string, d any) error {
-	status, msg, field := web.StatusOf(err)
-	if status != http.StatusBadRequest && status != http.StatusConflict {
-		return err
-	}
-	return h.pages.RenderView(w, r, status, tmpl, web.View{Title: title, Error: msg, Field: field, D: d})
-}
-
-// isForm tells a page's form post from its JSON twin under /api/.
-func isForm(r *http.Request) bool { return !strings.HasPrefix(r.URL.Path, "/api/") }

@@ -78,7 +78,7 @@ func (h *Handler) householdCreate(w http.ResponseWriter, r *http.Request) error 
 		if ferr != nil {
 			return err
 		}
-		return h.formError(w, r, err, "household_form", "新增户", f)
+		return h.pages.FormError(w, r, err, "household_form", "新增户", f)
 	}
 	return web.Redirect(w, r, "/households/"+strconv.FormatInt(created.ID, 10), "已新增户 "+created.No+"，请登记户内人员")
 }
@@ -117,7 +117,7 @@ func (h *Handler) householdUpdate(w http.ResponseWriter, r *http.Request) error 
 		if ferr != nil {
 			return err
 		}
-		return h.formError(w, r, err, "household_form", "修改户信息", f)
+		return h.pages.FormError(w, r, err, "household_form", "修改户信息", f)
 	}
 	return web.Redirect(w, r, "/households/"+strconv.FormatInt(hh.ID, 10), "已保存")
 }

@@ -83,7 +83,7 @@ func (h *Handler) bindPerson(r *http.Request) (registry.Person, error) {
 	if err == nil {
 		err = perr
 	}
-	if err != nil || !isForm(r) {
+	if err != nil || web.IsAPI(r) {
 		return p, err
 	}
 	for _, g := range r.Form["groups"] {
@@ -136,7 +136,7 @@ func (h *Handler) personCreate(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return err
 		}
-		return h.formError(w, r, err, "person_form", "登记人员", f)
+		return h.pages.FormError(w, r, err, "person_form", "登记人员", f)
 	}
 	if created.HouseholdID != 0 {
 		return web.Redirect(w, r, "/households/"+strconv.FormatInt(created.HouseholdID, 10), "已登记："+created.Name)
@@ -174,7 +174,7 @@ func (h *Handler) personUpdate(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return err
 		}
-		return h.formError(w, r, err, "person_form", "修改人员信息", f)
+		return h.pages.FormError(w, r, err, "person_form", "修改人员信息", f)
 	}
 	return web.Redirect(w, r, "/people/"+strconv.FormatInt(p.ID, 10), "已保存")
 }

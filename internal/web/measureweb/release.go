@@ -1,0 +1,90 @@
+package measureweb
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"fangkong/internal/errs"
+	"fangkong/internal/measure"
+	"fangkong/internal/web"
+)
+
+// eligibleOf lists the measures of ?unit= that may be released (待解除).
+func (h *Handler) eligibleOf(r *http.Request) ([]measure.Measure, error) {
+	return h.measures.Eligible(r.Context(), web.User(r).Scope(), r.URL.Query().Get("unit"))
+}
+
+type releaseView struct {
+	List []measure.Measure
+}
+
+func (h *Handler) releasePage(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.eligibleOf(r)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, "measure_release", "待解除", releaseView{List: list})
+}
+
+type eligibleJSON struct {
+	Eligible []measureJSON `json:"eligible"`
+}
+
+func (h *Handler) apiReleaseList(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.eligibleOf(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, eligibleJSON{Eligible: measuresOut(list)})
+}
+
+// releaseIn is the cadre's note on releasing (optional).
+type releaseIn struct {
+	Note string `json:"note"`
+}
+
+// release releases the measure in the path.
+func (h *Handler) release(r *http.Request) (measure.Measure, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return measure.Measure{}, err
+	}
+	var in releaseIn
+	if err := web.Bind(r, &in); err != nil {
+		return measure.Measure{}, err
+	}
+	return h.measures.Release(r.Context(), web.Actor(r), web.User(r).Scope(), id, strings.TrimSpace(in.Note))
+}
+
+func (h *Handler) releaseConfirm(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.release(r)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/measures/%d/notice", m.ID), "已解除管控，请打印解除告知书")
+}
+
+func (h *Handler) apiRelease(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.release(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, measureOut(m))
+}
+
+type noticeView struct {
+	M measure.Measure
+}
+
+// noticePage is the release notice (解除告知书) to print.
+func (h *Handler) noticePage(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.measureOf(r)
+	if err != nil {
+		return err
+	}
+	if m.Status != measure.StatusReleased {
+		return errs.Invalidf("status", "该管控措施尚未解除，不能出具解除告知书")
+	}
+	return h.render(w, r, "measure_notice", "解除告知书", noticeView{M: m})
+}

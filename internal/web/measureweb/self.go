@@ -1,0 +1,43 @@
+package measureweb
+
+import (
+	"net/http"
+
+	"fangkong/internal/measure"
+	"fangkong/internal/web"
+)
+
+// The person's own link (个人健康打卡): no login, the token is the key.
+
+type selfView struct {
+	M        measure.Measure
+	Symptoms []string
+	Today    string
+	Phase    *measure.Phase
+}
+
+func (h *Handler) selfCheckForm(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.measures.ByToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, "measure_self", "健康打卡", selfView{M: m, Symptoms: measure.Symptoms, Today: h.today(),
+		Phase: m.PhaseOn(h.today())})
+}
+
+func (h *Handler) selfCheck(w http.ResponseWriter, r *http.Request) error {
+	tok := r.PathValue("token")
+	in, err := bindCheck(r)
+	if err != nil {
+		return err
+	}
+	c, err := h.measures.RecordCheckByToken(r.Context(), tok, in)
+	if err != nil {
+		return err
+	}
+	msg := "已提交：体温 " + c.Temp() + "℃，谢谢配合"
+	if c.Abnormal {
+		msg = "已提交：体温 " + c.Temp() + "℃。您的情况已报告乡镇卫生院，请留在家中，工作人员会尽快联系您"
+	}
+	return web.Redirect(w, r, "/m/"+tok, msg)
+}

@@ -1,0 +1,139 @@
+package samplingweb
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"fangkong/internal/errs"
+	"fangkong/internal/sampling"
+	"fangkong/internal/web"
+)
+
+// The untested (应检未检) and the single-tube retests (单采单检) of a
+// round, below ?unit=, by ?limit= and ?offset=.
+
+type peopleList struct {
+	C             sampling.Campaign
+	Unit          string
+	Rows          []sampling.PersonRow
+	Total         int
+	Limit, Offset int
+}
+
+func (h *Handler) peopleOf(r *http.Request, retests bool) (peopleList, error) {
+	c, err := h.campaignOf(r)
+	if err != nil {
+		return peopleList{}, err
+	}
+	q := r.URL.Query()
+	d := peopleList{C: c, Unit: q.Get("unit")}
+	d.Limit, d.Offset = web.ListParams(q)
+	list := h.sampling.Untested
+	if retests {
+		list = h.sampling.Retests
+	}
+	d.Rows, d.Total, err = list(r.Context(), web.User(r).Scope(), c.ID, d.Unit, d.Limit, d.Offset)
+	return d, err
+}
+
+// peopleView is the page of a list, with its neighbours' offsets.
+type peopleView struct {
+	C           sampling.Campaign
+	Unit        string
+	Rows        []sampling.PersonRow
+	Total       int
+	Limit, Next int
+	Prev        int
+	HasPrev     bool
+}
+
+func (h *Handler) samplingPeople(w http.ResponseWriter, r *http.Request, retests bool) error {
+	d, err := h.peopleOf(r, retests)
+	if err != nil {
+		return err
+	}
+	name, title := "sampling_untested", "应检未检名单"
+	if retests {
+		name, title = "sampling_retests", "单采单检名单"
+	}
+	v := peopleView{C: d.C, Unit: d.Unit, Rows: d.Rows, Total: d.Total, Limit: d.Limit, Prev: max(0, d.Offset-d.Limit),
+		HasPrev: d.Offset > 0}
+	if d.Offset+d.Limit < d.Total {
+		v.Next = d.Offset + d.Limit
+	}
+	return h.render(w, r, name, title+" · "+d.C.Name, v)
+}
+
+func (h *Handler) samplingUntested(w http.ResponseWriter, r *http.Request) error {
+	return h.samplingPeople(w, r, false)
+}
+
+func (h *Handler) samplingRetests(w http.ResponseWriter, r *http.Request) error {
+	return h.samplingPeople(w, r, true)
+}
+
+type peopleJSON struct {
+	Total  int             `json:"total"`
+	Limit  int             `json:"limit"`
+	Offset int             `json:"offset"`
+	People []personRowJSON `json:"people"`
+}
+
+func (h *Handler) apiPeopleList(w http.ResponseWriter, r *http.Request, retests bool) error {
+	d, err := h.peopleOf(r, retests)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, peopleJSON{Total: d.Total, Limit: d.Limit, Offset: d.Offset,
+		People: personRowsOut(d.Rows, retests)})
+}
+
+func (h *Handler) apiUntested(w http.ResponseWriter, r *http.Request) error {
+	return h.apiPeopleList(w, r, false)
+}
+
+func (h *Handler) apiRetests(w http.ResponseWriter, r *http.Request) error {
+	return h.apiPeopleList(w, r, true)
+}
+
+func (h *Handler) samplingUntestedExport(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.campaignOf(r)
+	if err != nil {
+		return err
+	}
+	unit := r.URL.Query().Get("unit")
+	// Resolve the unit first, so a refusal is a clean error page.
+	if _, _, err := h.sampling.Untested(r.Context(), web.User(r).Scope(), c.ID, unit, 1, 0); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="untested-%d.xlsx"`, c.ID))
+	_, err = h.sampling.ExportUntested(r.Context(), web.Actor(r), web.User(r).Scope(), c.ID, unit, w)
+	return err
+}
+
+// retestIn is a single-tube retest's tube and result.
+type retestIn struct {
+	Tube   string `json:"tube"`
+	Result string `json:"result"`
+}
+
+func (h *Handler) samplingRecordRetest(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.campaignOf(r)
+	if err != nil {
+		return err
+	}
+	pid, err := strconv.ParseInt(r.PathValue("person"), 10, 64)
+	if err != nil {
+		return errs.ErrNotFound
+	}
+	var in retestIn
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	if err := h.sampling.RecordRetest(r.Context(), web.Actor(r), web.User(r).Scope(), c.ID, pid, in.Tube, in.Result); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, campaignPath(c.ID, "/retests"), "已登记单采单检结果")
+}

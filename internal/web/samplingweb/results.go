@@ -1,0 +1,90 @@
+package samplingweb
+
+import (
+	"net/http"
+
+	"fangkong/internal/sampling"
+	"fangkong/internal/web"
+)
+
+// Lab results (检测结果): a lab's sheet uploaded on the page, or rows as
+// JSON. With mode "good" the valid rows are applied despite bad ones;
+// otherwise any bad row applies nothing. Row errors answer 422.
+
+// resultsIn is the lab and mode, and the JSON's rows (the page sends a file).
+type resultsIn struct {
+	LabID   int64                `json:"lab_id"`
+	Mode    string               `json:"mode"`
+	Results []sampling.ResultRow `json:"results"`
+}
+
+type resultsView struct {
+	C     sampling.Campaign
+	Labs  []sampling.Lab
+	R     *sampling.ResultReport
+	Shown []sampling.RowError
+}
+
+func (h *Handler) samplingResultsPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.campaignOf(r)
+	if err != nil {
+		return err
+	}
+	labs, err := h.sampling.Labs(r.Context(), web.User(r).Scope(), c.ID)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, "sampling_results", "上传检测结果 · "+c.Name, resultsView{C: c, Labs: labs})
+}
+
+func (h *Handler) samplingResultsUpload(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.campaignOf(r)
+	if err != nil {
+		return err
+	}
+	f, size, err := web.SaveUpload(r, "file")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var in resultsIn
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	rep, err := h.sampling.ImportResults(r.Context(), web.Actor(r), web.User(r).Scope(), c.ID, in.LabID, f, size, in.Mode == "good")
+	if err != nil {
+		return err
+	}
+	labs, _ := h.sampling.Labs(r.Context(), web.User(r).Scope(), c.ID)
+	status := http.StatusOK
+	if rep.BadRows > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	shown := rep.Errors
+	if len(shown) > 1000 {
+		shown = shown[:1000]
+	}
+	return h.pages.Render(w, r, status, "sampling_results", "上传检测结果 · "+c.Name, resultsView{C: c, Labs: labs, R: &rep, Shown: shown})
+}
+
+// apiResults records results as JSON: {"lab_id", "mode": "all"|"good",
+// "results": [{"tube", "result"}]}.
+func (h *Handler) apiResults(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	var in resultsIn
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	rep, err := h.sampling.RecordResults(r.Context(), web.Actor(r), web.User(r).Scope(), id, in.LabID, in.Results, in.Mode == "good")
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if rep.BadRows > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return web.WriteJSON(w, status, rep)
+}

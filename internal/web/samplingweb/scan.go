@@ -1,0 +1,165 @@
+package samplingweb
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"fangkong/internal/sampling"
+	"fangkong/internal/web"
+)
+
+// Sampling (采样登记): a code scanned into the tube in hand, on the page or
+// through the API. The scan id makes a retried scan replay, never double.
+
+func newScanID() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// bindScan reads a scan: the API's JSON, or the page's form (the campaign
+// is then the one in the path).
+func bindScan(r *http.Request) (sampling.ScanRequest, error) {
+	var in sampling.ScanRequest
+	err := web.Bind(r, &in)
+	return in, err
+}
+
+// scanOut is the JSON answer of a scan: the result, plus error on a refusal.
+type scanOut struct {
+	sampling.ScanResult
+	Error string `json:"error,omitempty"`
+}
+
+func (h *Handler) apiSamplingScan(w http.ResponseWriter, r *http.Request) error {
+	in, err := bindScan(r)
+	if err != nil {
+		return err
+	}
+	res, err := h.sampling.Scan(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	if err != nil {
+		if res.Result != sampling.ResultRefused {
+			return err
+		}
+		status, msg, _ := web.StatusOf(err)
+		return web.WriteJSON(w, status, scanOut{ScanResult: res, Error: msg})
+	}
+	status := http.StatusOK
+	if res.Result == sampling.ResultAdded {
+		status = http.StatusCreated
+	}
+	return web.WriteJSON(w, status, scanOut{ScanResult: res})
+}
+
+// scanView is the sampling page: a point, the tube in hand and a code field.
+type scanView struct {
+	Campaign sampling.Campaign
+	Points   []sampling.Point
+	PointID  int64
+	Tube     string
+	ScanID   string
+	Result   *sampling.ScanResult
+}
+
+// scanPage is the page of the campaign in the path, at ?point_id= (else
+// the first point) with ?tube=.
+func (h *Handler) scanPage(r *http.Request) (scanView, error) {
+	c, err := h.campaignOf(r)
+	if err != nil {
+		return scanView{}, err
+	}
+	points, err := h.sampling.Points(r.Context(), web.User(r).Scope(), c.ID)
+	if err != nil {
+		return scanView{}, err
+	}
+	v := scanView{Campaign: c, Points: points, ScanID: newScanID(), Tube: r.FormValue("tube")}
+	v.PointID, _ = strconv.ParseInt(r.FormValue("point_id"), 10, 64)
+	if v.PointID == 0 && len(points) > 0 {
+		v.PointID = points[0].ID
+	}
+	return v, nil
+}
+
+func (h *Handler) samplingScanPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.scanPage(r)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, "sampling_scan", "采样登记 · "+v.Campaign.Name, v)
+}
+
+// samplingScanPost is the form twin of POST /api/v1/sampling/scans (a
+// handheld scanner types into the code field and presses Enter). The scan
+// id comes from the form, so a re-posted page replays, never doubles.
+func (h *Handler) samplingScanPost(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.scanPage(r)
+	if err != nil {
+		return err
+	}
+	if code := strings.ToUpper(strings.TrimSpace(r.FormValue("code"))); sampling.IsHouseholdCode(code) {
+		// A household code (一户一码): list its members to tick.
+		http.Redirect(w, r, fmt.Sprintf("/sampling/campaigns/%d/household?code=%s&point_id=%d&tube=%s", v.Campaign.ID, code, v.PointID,
+			url.QueryEscape(r.FormValue("tube"))), http.StatusSeeOther)
+		return nil
+	}
+	req, err := bindScan(r)
+	if err != nil {
+		return err
+	}
+	req.CampaignID, req.PointID = v.Campaign.ID, v.PointID
+	res, err := h.sampling.Scan(r.Context(), web.Actor(r), web.User(r).Scope(), req)
+	status := http.StatusOK
+	vw := web.View{Title: "采样登记 · " + v.Campaign.Name}
+	if err != nil {
+		if res.Result != sampling.ResultRefused {
+			return err
+		}
+		status, vw.Error, _ = web.StatusOf(err)
+	} else {
+		vw.Flash = res.Message
+		v.Result = &res
+		if res.PoolFull {
+			v.Tube = ""
+		} else {
+			v.Tube = res.Tube
+		}
+	}
+	vw.D = v
+	return h.pages.RenderView(w, r, status, "sampling_scan", vw)
+}
+
+// closeTube closes the tube in hand: the API's path names it, the page's
+// form sends it.
+func (h *Handler) closeTube(r *http.Request) (int64, sampling.ScanResult, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return 0, sampling.ScanResult{}, err
+	}
+	tube := r.PathValue("tube")
+	if !web.IsAPI(r) {
+		tube = r.FormValue("tube")
+	}
+	res, err := h.sampling.CloseTube(r.Context(), web.Actor(r), web.User(r).Scope(), id, tube)
+	return id, res, err
+}
+
+func (h *Handler) samplingCloseTube(w http.ResponseWriter, r *http.Request) error {
+	id, res, err := h.closeTube(r)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, campaignPath(id, "/scan?point_id="+r.FormValue("point_id")), res.Message)
+}
+
+func (h *Handler) apiCloseTube(w http.ResponseWriter, r *http.Request) error {
+	_, res, err := h.closeTube(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, res)
+}
