@@ -45,7 +45,7 @@ type Service struct {
 	assigner CategoryAssigner
 	sources  map[string]TargetSource
 	// ingest batches concurrent scans into one transaction (ingest.go).
-	ingest *batcher[ScanRequest, ScanResult]
+	ingest *db.Batcher[ScanRequest, ScanResult]
 	stmts  *db.StmtCache
 }
 
@@ -58,7 +58,7 @@ func NewService(d *db.DB, units *jurisdiction.Store, assigner CategoryAssigner, 
 	wire.Need("sampling.NewService", "now", now)
 	s := &Service{db: d, units: units, assigner: assigner, now: now}
 	s.stmts = d.NewStmtCache()
-	s.ingest = newBatcher(d, s.applyScans, scanQueueLen, scanBatchMax)
+	s.ingest = db.NewBatcher(d, "scan", s.applyScans, scanQueueLen, scanBatchMax)
 	return s
 }
 
