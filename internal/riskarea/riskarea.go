@@ -467,12 +467,10 @@ func levelOn(ctx context.Context, q db.Querier, code, detail, day string) (Match
 		return Match{}, nil
 	}
 	args := []any{day}
-	ph := make([]string, len(pre))
-	for i, p := range pre {
+	for _, p := range pre {
 		args = append(args, p)
-		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+entryColumns+", detail_norm FROM risk_areas WHERE code IN ("+strings.Join(ph, ", ")+
+	rows, err := q.QueryContext(ctx, "SELECT "+entryColumns+", detail_norm FROM risk_areas WHERE code IN ("+db.In(len(pre), 2)+
 		") AND effective_from <= $1 AND (effective_to = '' OR effective_to >= $1)", args...)
 	if err != nil {
 		return Match{}, fmt.Errorf("risk level of %s on %s: %w", code, day, err)
