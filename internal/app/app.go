@@ -105,9 +105,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	}
 	var err error
 	a := &App{Config: cfg, DB: d}
+	// Services are built in dependency order, each with all it calls
+	// (required; no hooks set afterwards). Cross-domain calls join the
+	// caller's transaction (db.InTx), so one user action commits once.
 	a.Units = jurisdiction.NewStore(d, cfg.Now)
 	a.Registry = registry.NewService(d, a.Units, cfg.Now)
-	a.PushLists = pushlist.NewService(d, a.Units, cfg.Now)
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
 	a.Policy = policy.NewStore(d, cfg.Now)
@@ -115,16 +117,24 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	a.Measures = measure.NewService(d, a.Policy, cfg.Now)
-	a.RiskAreas = riskarea.NewService(d, cfg.Now)
-	a.RiskAreas.Names = cfg.PlaceNames
-	a.Returnees = returnee.NewService(d, a.Registry, a.Units, a.RiskAreas, cfg.Now)
-	a.Returnees.Assigner = a.Measures          // arrivals from risk areas come under control measures
-	a.RiskAreas.OnChange = a.Returnees.Relevel // stored origin levels follow the history
-	a.PushLists.Arrivals = a.Returnees         // 在村 answers to push tasks record the arrival
-	a.Sites = site.NewService(d, a.Units, cfg.Now)
-	a.Sites.Measures = a.Measures // 转运/入住/转出 noted on the person's measure
-	a.Sampling = sampling.NewService(d, a.Units, cfg.Now)
-	a.Sampling.Assigner = a.Measures // members of a positive pool come under pool_positive
+	names := cfg.PlaceNames
+	if names == nil {
+		names = riskarea.NoNames
+	}
+	// The risk-area list relevels the returnee ledger, and the ledger reads
+	// levels from the list: the ledger takes the list's read side (a
+	// Lookup), built first, and the list's Service takes the ledger.
+	levels := riskarea.NewLookup(d, names)
+	// Arrivals from risk areas come under control measures.
+	a.Returnees = returnee.NewService(d, a.Registry, a.Units, levels, a.Measures, cfg.Now)
+	// Stored origin levels follow the history.
+	a.RiskAreas = riskarea.NewService(d, levels, a.Returnees, cfg.Now)
+	// 在村 answers to push tasks record the arrival.
+	a.PushLists = pushlist.NewService(d, a.Units, a.Returnees, cfg.Now)
+	// 转运/入住/转出 noted on the person's measure.
+	a.Sites = site.NewService(d, a.Units, a.Measures, cfg.Now)
+	// Members of a positive pool come under pool_positive.
+	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies})

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -123,10 +124,43 @@ func (d *DB) R() *sql.DB { return d.read }
 // W is the pool for single writes outside a transaction.
 func (d *DB) W() *sql.DB { return d.write }
 
-// Tx runs fn in a write transaction, committing when fn returns nil. It
-// retries fn when the database reports a transient conflict (SQLite busy,
-// PostgreSQL serialization failure or deadlock), so fn must be repeatable.
+// Tx runs fn in a write transaction, committing when fn returns nil; it is
+// InTx for a fn that calls no other service. Like InTx it joins the
+// transaction ctx carries, if any.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.InTx(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) })
+}
+
+// InTx runs fn in a write transaction so that one user action touching
+// several domains commits once or not at all.
+//
+// When ctx already carries a transaction of d (fn of an enclosing InTx
+// calls another service with the ctx it was given), fn runs inside it: no
+// BEGIN, no COMMIT, no retry; fn's error is returned to the caller and also
+// marks the enclosing transaction failed, so the outermost InTx rolls back
+// and returns that error even if a caller in between ignored it. A method
+// whose error a caller may tolerate ("nothing to do", errs.ErrNotFound)
+// must therefore find that out before it joins.
+//
+// Otherwise InTx begins a transaction, gives fn a ctx that carries it, and
+// commits when fn returns nil. It retries the whole of fn when the
+// database reports a transient conflict (SQLite busy, PostgreSQL
+// serialization failure or deadlock), so fn must be repeatable: reset what
+// it accumulates at its start.
+//
+// Name fn's parameter ctx, shadowing the outer one: calls made with the
+// outer ctx would not join, and on SQLite (one write connection, held by
+// this transaction) a write outside it waits for ever. Inside fn read
+// through tx (or d.Reader(ctx)), not d.R(), to see the transaction's own
+// writes.
+func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if st := d.current(ctx); st != nil {
+		err := fn(ctx, st.tx)
+		if err != nil {
+			st.fail(err)
+		}
+		return err
+	}
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = d.tx(ctx, fn)
@@ -142,12 +176,83 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return err
 }
 
-func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+// txKey is the context key of the transaction in progress.
+type txKey struct{}
+
+// txState is the transaction a ctx carries.
+type txState struct {
+	d    *DB
+	tx   *sql.Tx
+	mu   sync.Mutex
+	err  error // the first error a joined fn returned: the transaction rolls back
+	done bool  // committed or rolled back: a ctx kept beyond fn no longer joins
+}
+
+func (st *txState) fail(err error) {
+	st.mu.Lock()
+	if st.err == nil {
+		st.err = err
+	}
+	st.mu.Unlock()
+}
+
+func (st *txState) failed() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.err
+}
+
+func (st *txState) end() {
+	st.mu.Lock()
+	st.done = true
+	st.mu.Unlock()
+}
+
+// current is the open transaction of d that ctx carries, or nil.
+func (d *DB) current(ctx context.Context) *txState {
+	st, _ := ctx.Value(txKey{}).(*txState)
+	if st == nil || st.d != d {
+		return nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.done {
+		return nil
+	}
+	return st
+}
+
+// InTransaction reports whether ctx carries an open transaction of d (the
+// caller runs inside an InTx).
+func (d *DB) InTransaction(ctx context.Context) bool { return d.current(ctx) != nil }
+
+// Reader is what reads should go through: the transaction ctx carries, so
+// that they see its writes, else the read pool.
+func (d *DB) Reader(ctx context.Context) Querier {
+	if st := d.current(ctx); st != nil {
+		return st.tx
+	}
+	return d.read
+}
+
+// Writer is what single writes should go through: the transaction ctx
+// carries, else the write pool. (On SQLite a write on the pool while this
+// goroutine holds a transaction would wait for ever.)
+func (d *DB) Writer(ctx context.Context) Querier {
+	if st := d.current(ctx); st != nil {
+		return st.tx
+	}
+	return d.write
+}
+
+func (d *DB) tx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	st := &txState{d: d, tx: tx}
 	defer func() {
+		st.end()
 		if p := recover(); p != nil {
 			tx.Rollback()
 			panic(p)
@@ -156,8 +261,11 @@ func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 			tx.Rollback()
 		}
 	}()
-	if err = fn(tx); err != nil {
+	if err = fn(context.WithValue(ctx, txKey{}, st), tx); err != nil {
 		return err
+	}
+	if err = st.failed(); err != nil {
+		return err // a joined step failed and a caller ignored it
 	}
 	return tx.Commit()
 }

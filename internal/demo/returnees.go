@@ -50,7 +50,9 @@ var demoTransports = []string{"自驾", "火车", "火车", "客车", "飞机", 
 func loadReturnees(ctx context.Context, d *db.DB, seed int64, now func() time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5e1f))
 	actor := audit.Actor{Username: "demo", Role: "admin", Unit: CountyCode}
-	risk := riskarea.NewService(d, now)
+	// The arrivals are loaded below with levels computed from the list: no
+	// relevel needed when it is built.
+	risk := riskarea.NewService(d, riskarea.NewLookup(d, riskarea.NoNames), riskarea.NoRelevel, now)
 	for _, e := range demoRiskAreas {
 		if _, err := risk.Add(ctx, actor, e); err != nil {
 			return fmt.Errorf("demo risk areas: %w", err)

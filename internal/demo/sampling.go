@@ -27,7 +27,9 @@ func loadSampling(ctx context.Context, d *db.DB, units *jurisdiction.Store, now 
 		return err
 	}
 	clock := now.Add(-6 * time.Hour)
-	s := sampling.NewService(d, units, func() time.Time { return clock })
+	// Positive pools come under no measure here: the demo's measures are
+	// loaded on their own (measures.go).
+	s := sampling.NewService(d, units, sampling.NoAssign, func() time.Time { return clock })
 	boss := audit.Actor{Username: "demo", Role: "command", Unit: CountyCode}
 	c, err := s.CreateCampaign(ctx, boss, county, sampling.CampaignInput{UnitCode: town.Code, Name: town.Name + "全员核酸第一轮",
 		StartsOn: clock.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"), PoolSize: 10})

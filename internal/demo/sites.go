@@ -18,7 +18,7 @@ import (
 // a gap), with checklists, staff, and some demo people transferred, checked
 // in and released.
 func loadSites(ctx context.Context, d *db.DB, units *jurisdiction.Store, now func() time.Time) error {
-	svc := site.NewService(d, units, now)
+	svc := site.NewService(d, units, site.NoMeasures, now)
 	who := audit.Actor{Username: "demo", Role: "admin", Unit: CountyCode}
 	all := jurisdiction.Scope{}
 	towns, err := units.Children(ctx, all, CountyCode)

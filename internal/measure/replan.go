@@ -172,12 +172,10 @@ func (s *Service) impact(ctx context.Context, q db.Querier, v *policy.Version, r
 	for i := 0; i < len(codes); i += 500 {
 		chunk := codes[i:min(i+500, len(codes))]
 		args := make([]any, len(chunk))
-		ph := make([]string, len(chunk))
 		for j, c := range chunk {
 			args[j] = c
-			ph[j] = fmt.Sprintf("$%d", j+1)
 		}
-		nrows, err := q.QueryContext(ctx, "SELECT code, name FROM units WHERE code IN ("+strings.Join(ph, ",")+")", args...)
+		nrows, err := q.QueryContext(ctx, "SELECT code, name FROM units WHERE code IN ("+db.In(len(chunk), 1)+")", args...)
 		if err != nil {
 			return im, fmt.Errorf("replan unit names: %w", err)
 		}

@@ -337,7 +337,10 @@ func (s *Service) Assign(ctx context.Context, actor audit.Actor, scope jurisdict
 	}
 	v, _ := policy.Find(vs, plan.Version)
 	var m Measure
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	// Joins the caller's transaction: a returnee's arrival, the person
+	// created for it and this measure commit together (db.InTx).
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		m = Measure{}
 		p, err := personInScope(ctx, tx, scope, in.PersonID)
 		if err != nil {
 			return err
@@ -363,7 +366,7 @@ func (s *Service) Assign(ctx context.Context, actor audit.Actor, scope jurisdict
 	if err != nil {
 		return Measure{}, err
 	}
-	return s.Get(ctx, scope, m.ID)
+	return s.get(ctx, s.db.Reader(ctx), scope, m.ID)
 }
 
 func (s *Service) insertMeasure(ctx context.Context, tx *sql.Tx, actor audit.Actor, p personInfo, in AssignInput, plan policy.Plan, versionID int64) (Measure, error) {
@@ -633,20 +636,33 @@ func (s *Service) attachPhases(ctx context.Context, list []Measure) error {
 }
 
 // RecordSiteEvent notes a quarantine-site event on the person's active
-// measure (e.g. "入住 某隔离点 305室"), audited.
+// measure (e.g. "入住 某隔离点 305室"), audited. It joins the caller's
+// transaction (the stay's), so the stay and the note commit together; a
+// person with no active measure in scope is errs.ErrNotFound, reported
+// before joining, so a caller may ignore it.
 func (s *Service) RecordSiteEvent(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, personID int64, event, site string) error {
-	m, err := s.Active(ctx, scope, personID)
+	lo, hi := scope.Args()
+	var id int64
+	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT id FROM measures WHERE person_id = $1 AND status = 'active'
+		AND unit_code >= $2 AND unit_code < $3 ORDER BY id DESC LIMIT 1`, personID, lo, hi).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.ErrNotFound
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("active measure of %d: %w", personID, err)
 	}
 	line := fmt.Sprintf("%s %s %s", clock.Format(s.now().UnixMilli()), event, site)
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		note := strings.TrimSpace(m.Note + "\n" + line)
-		if _, err := tx.ExecContext(ctx, `UPDATE measures SET note = $1, updated_at = $2, version = version + 1 WHERE id = $3`,
-			note, s.now().UnixMilli(), m.ID); err != nil {
+	return s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var note, unit string
+		if err := tx.QueryRowContext(ctx, "SELECT note, unit_code FROM measures WHERE id = $1", id).Scan(&note, &unit); err != nil {
 			return fmt.Errorf("site event: %w", err)
 		}
-		return audit.Record(ctx, tx, s.now(), actor, audit.ActionUpdate, "measure", fmt.Sprint(m.ID), m.UnitCode,
+		note = strings.TrimSpace(note + "\n" + line)
+		if _, err := tx.ExecContext(ctx, `UPDATE measures SET note = $1, updated_at = $2, version = version + 1 WHERE id = $3`,
+			note, s.now().UnixMilli(), id); err != nil {
+			return fmt.Errorf("site event: %w", err)
+		}
+		return audit.Record(ctx, tx, s.now(), actor, audit.ActionUpdate, "measure", fmt.Sprint(id), unit,
 			"隔离点："+line)
 	})
 }

@@ -29,7 +29,8 @@ type Answer struct {
 
 // AnswerTask records the answer to an open (or already answered) task
 // inside the scope. 在村 also records the arrival in the returnee ledger
-// (source 大数据推送) when an ArrivalRecorder is set.
+// (source 大数据推送), with the person and the control measure it calls
+// for, in the answer's transaction: all of it commits or none.
 func (s *Service) AnswerTask(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64, a Answer) (Task, error) {
 	if !slices.Contains(Results, a.Result) {
 		return Task{}, errs.Invalidf("核查结果", "请选择核查结果：%s", strings.Join(Results, "/"))
@@ -55,9 +56,9 @@ func (s *Service) AnswerTask(ctx context.Context, who audit.Actor, scope jurisdi
 	case a.Version > 0 && a.Version != t.Version:
 		return Task{}, errs.ErrConflict
 	}
-	arrivalID := t.ArrivalID
-	if a.Result == ResultInVillage && s.Arrivals != nil && arrivalID == 0 {
-		arr := returnee.Arrival{PersonID: t.PersonID, Name: t.Name, Phone: t.Phone, VillageCode: t.UnitCode,
+	var arr *returnee.Arrival
+	if a.Result == ResultInVillage && t.ArrivalID == 0 {
+		arr = &returnee.Arrival{PersonID: t.PersonID, Name: t.Name, Phone: t.Phone, VillageCode: t.UnitCode,
 			OriginDetail: t.Origin, ArrivedOn: a.ArrivedOn, Source: returnee.SourcePush,
 			SourceRef: fmt.Sprint("push-task:", t.ID), Note: a.Note, Sex: a.Sex, BirthDate: a.BirthDate,
 			Status: returnee.StatusVerified}
@@ -70,13 +71,16 @@ func (s *Service) AnswerTask(ctx context.Context, who audit.Actor, scope jurisdi
 		if arr.ArrivedOn == "" {
 			arr.ArrivedOn = clock.Day(s.now())
 		}
-		rec, _, err := s.Arrivals.Record(ctx, who, scope, arr)
-		if err != nil {
-			return Task{}, fmt.Errorf("answer push task %d: %w", id, err)
-		}
-		arrivalID = rec.ID
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		arrivalID := t.ArrivalID
+		if arr != nil {
+			rec, _, err := s.arrivals.Record(ctx, who, scope, *arr)
+			if err != nil {
+				return err
+			}
+			arrivalID = rec.ID
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE push_tasks SET status = $1, result = $2, result_note = $3, arrival_id = $4,
 			answered_at = $5, answered_by = $6, version = version + 1 WHERE id = $7 AND version = $8`,
 			StatusDone, a.Result, a.Note, arrivalID, s.now().UnixMilli(), who.Username, id, t.Version)
@@ -92,7 +96,7 @@ func (s *Service) AnswerTask(ctx context.Context, who audit.Actor, scope jurisdi
 	if err != nil {
 		return Task{}, fmt.Errorf("answer push task %d: %w", id, err)
 	}
-	return s.task(ctx, s.db.R(), scope, id)
+	return s.task(ctx, s.db.Reader(ctx), scope, id)
 }
 
 // RouteTask moves an open task waiting in a township or county queue to a

@@ -16,6 +16,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/returnee"
+	"fangkong/internal/wire"
 )
 
 // Fields a pushed file's columns map to.
@@ -120,23 +121,40 @@ var Results = []string{ResultInVillage, ResultReturned, ResultLeft, ResultNotFou
 const DefaultDeadlineHours = 24
 
 // ArrivalRecorder records the arrival a task's answer confirms (在村) in the
-// returnee ledger (package returnee).
+// returnee ledger (package returnee). It is called inside the answer's
+// transaction and must join it (db.InTx): its error undoes the answer.
 type ArrivalRecorder interface {
 	Record(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, a returnee.Arrival) (returnee.Arrival, bool, error)
 }
+
+type noArrivals struct{}
+
+func (noArrivals) Record(context.Context, audit.Actor, jurisdiction.Scope, returnee.Arrival) (returnee.Arrival, bool, error) {
+	return returnee.Arrival{}, false, nil
+}
+
+// NoArrivals records nothing: for push lists kept without the returnee
+// ledger (import benchmarks and demo loading, which answer no task through
+// the service). Answers 在村 then link no arrival.
+var NoArrivals ArrivalRecorder = noArrivals{}
 
 // Service imports push lists and keeps their tasks.
 type Service struct {
 	db    *db.DB
 	units *jurisdiction.Store
 	now   func() time.Time
-	// Arrivals, when set, receives the arrival an answer 在村 confirms.
-	Arrivals ArrivalRecorder
+	// arrivals receives the arrival an answer 在村 confirms.
+	arrivals ArrivalRecorder
 }
 
-// NewService returns a Service.
-func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Service {
-	return &Service{db: d, units: units, now: now}
+// NewService returns a Service; all dependencies are required (arrivals:
+// the returnee ledger, or NoArrivals).
+func NewService(d *db.DB, units *jurisdiction.Store, arrivals ArrivalRecorder, now func() time.Time) *Service {
+	wire.Need("pushlist.NewService", "db", d)
+	wire.Need("pushlist.NewService", "units", units)
+	wire.Need("pushlist.NewService", "arrivals", arrivals)
+	wire.Need("pushlist.NewService", "now", now)
+	return &Service{db: d, units: units, arrivals: arrivals, now: now}
 }
 
 // List is one imported push list with its accounting.

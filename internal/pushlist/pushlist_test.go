@@ -37,11 +37,25 @@ type clockAt struct{ t time.Time }
 
 func (c *clockAt) now() time.Time { return c.t }
 
+// setup builds the push-list service alone: answers 在村 record no arrival.
 func setup(t *testing.T, d *db.DB) (*pushlist.Service, *clockAt) {
+	return setupWith(t, d, func(*jurisdiction.Store) pushlist.ArrivalRecorder { return pushlist.NoArrivals })
+}
+
+func setupWith(t *testing.T, d *db.DB, arrivals func(*jurisdiction.Store) pushlist.ArrivalRecorder) (*pushlist.Service, *clockAt) {
 	t.Helper()
 	dbtest.Tree(t, d)
 	c := &clockAt{t: baseDay}
-	return pushlist.NewService(d, jurisdiction.NewStore(d, c.now), c.now), c
+	units := jurisdiction.NewStore(d, c.now)
+	return pushlist.NewService(d, units, arrivals(units), c.now), c
+}
+
+// ledger is the returnee ledger without control measures.
+func ledger(d *db.DB) func(*jurisdiction.Store) pushlist.ArrivalRecorder {
+	return func(units *jurisdiction.Store) pushlist.ArrivalRecorder {
+		return returnee.NewService(d, registry.NewService(d, units, time.Now), units, riskarea.NewLookup(d, riskarea.NoNames),
+			returnee.NoAssign, time.Now)
+	}
 }
 
 // seedPerson registers a person in a new household of unit.
@@ -329,10 +343,7 @@ func TestMappingRememberedPerSource(t *testing.T) {
 func TestInVillageRecordsArrival(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s, _ := setup(t, d)
-		units := jurisdiction.NewStore(d, time.Now)
-		reg := registry.NewService(d, units, time.Now)
-		s.Arrivals = returnee.NewService(d, reg, units, riskarea.NewService(d, time.Now), time.Now)
+		s, _ := setupWith(t, d, ledger(d))
 		zhang := seedPerson(t, d, dbtest.VillageA, "张三", dbtest.ID(id17A), "1980-01-01", "13800000001")
 		l := importBytes(t, s, xlsx(t, []string{"姓名", "身份证号", "手机号", "出发地", "到达日期", "地址"}, [][]string{
 			{"张三", dbtest.ID(id17A), "", "北京市朝阳区", "2026-11-19", ""},
@@ -358,6 +369,94 @@ func TestInVillageRecordsArrival(t *testing.T) {
 		got, err = s.AnswerTask(ctx, worker, villA, tk[3].ID, pushlist.Answer{Result: pushlist.ResultInVillage, Sex: "女", BirthDate: "1995-03-04"})
 		if err != nil || got.ArrivalID == 0 {
 			t.Fatalf("answer 在村 for a new person: %v %+v", err, got)
+		}
+	})
+}
+
+// thenFail records through the real ledger, checks it runs inside the
+// answer's transaction, then fails as a later step would: by itself, or by
+// a concurrent answer bumping the task's version (the answer's own UPDATE
+// then conflicts).
+type thenFail struct {
+	d       *db.DB
+	ledger  pushlist.ArrivalRecorder
+	fail    error
+	bump    int64
+	outside bool
+}
+
+func (r *thenFail) Record(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, a returnee.Arrival) (returnee.Arrival, bool, error) {
+	if !r.d.InTransaction(ctx) {
+		r.outside = true
+	}
+	out, merged, err := r.ledger.Record(ctx, actor, scope, a)
+	if err != nil {
+		return out, merged, err
+	}
+	if r.bump != 0 {
+		if _, err := r.d.Writer(ctx).ExecContext(ctx, "UPDATE push_tasks SET version = version + 1 WHERE id = $1", r.bump); err != nil {
+			return out, merged, err
+		}
+	}
+	return out, merged, r.fail
+}
+
+// TestInVillageIsOneTransaction: the answer 在村, the person it registers
+// and the arrival it records commit together; when a step after the
+// arrival fails, neither the person nor the arrival stays and the task is
+// still open.
+func TestInVillageIsOneTransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		stub := &thenFail{d: d, fail: errors.New("later step failed")}
+		s, _ := setupWith(t, d, func(units *jurisdiction.Store) pushlist.ArrivalRecorder {
+			stub.ledger = ledger(d)(units)
+			return stub
+		})
+		l := importBytes(t, s, xlsx(t, []string{"姓名", "手机号", "出发地", "到达日期", "地址"}, [][]string{
+			{"新来", "13700000011", "上海", "2026-11-18", "西街社区"},
+		}), pushlist.ImportOptions{Source: "公安"})
+		tk := byRow(t, s, l.ID)[2]
+		if tk.UnitCode == "" || tk.Queued() {
+			t.Fatalf("task not routed to a village: %+v", tk)
+		}
+		count := func(q string) int {
+			var n int
+			if err := d.R().QueryRow(q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		people, arrivals := count("SELECT COUNT(*) FROM people"), count("SELECT COUNT(*) FROM returnees")
+		answer := pushlist.Answer{Result: pushlist.ResultInVillage, Sex: "女", BirthDate: "1995-03-04"}
+		check := func(step string, err, want error) {
+			t.Helper()
+			if !errors.Is(err, want) {
+				t.Fatalf("%s: %v, want %v", step, err, want)
+			}
+			if p, a := count("SELECT COUNT(*) FROM people"), count("SELECT COUNT(*) FROM returnees"); p != people || a != arrivals {
+				t.Errorf("%s: people %d→%d, arrivals %d→%d", step, people, p, arrivals, a)
+			}
+			got, err := byRow(t, s, l.ID)[2], error(nil)
+			if err != nil || got.Status != pushlist.StatusOpen || got.ArrivalID != 0 || got.Version != tk.Version {
+				t.Errorf("%s: task %+v %v", step, got, err)
+			}
+		}
+		_, err := s.AnswerTask(ctx, worker, villA, tk.ID, answer)
+		check("failing step after the arrival", err, stub.fail)
+		stub.fail, stub.bump = nil, tk.ID
+		_, err = s.AnswerTask(ctx, worker, villA, tk.ID, answer)
+		check("concurrent answer", err, errs.ErrConflict)
+		if stub.outside {
+			t.Error("the ledger recorded outside the answer's transaction")
+		}
+		stub.bump = 0
+		got, err := s.AnswerTask(ctx, worker, villA, tk.ID, answer)
+		if err != nil || got.ArrivalID == 0 || got.Status != pushlist.StatusDone {
+			t.Fatalf("answer: %+v %v", got, err)
+		}
+		if p, a := count("SELECT COUNT(*) FROM people"), count("SELECT COUNT(*) FROM returnees"); p != people+1 || a != arrivals+1 {
+			t.Errorf("after the answer: people %d→%d, arrivals %d→%d", people, p, arrivals, a)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 )
 
@@ -211,17 +212,6 @@ func (im *importer) gridID(lr ledgerRow) (any, error) {
 }
 
 // placeholders returns "$start, $start+1, …" for n values.
-func placeholders(start, n int) string {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", start+i)
-	}
-	return b.String()
-}
-
 func (im *importer) lookupPeople(batch []ledgerRow) (map[string]existingPerson, error) {
 	var args []any
 	for _, lr := range batch {
@@ -234,7 +224,7 @@ func (im *importer) lookupPeople(batch []ledgerRow) (map[string]existingPerson, 
 		return out, nil
 	}
 	rows, err := im.tx.QueryContext(im.ctx, "SELECT id, id_number, unit_code, COALESCE(household_id, 0), COALESCE(merged_into, 0), active FROM people WHERE id_number IN ("+
-		placeholders(1, len(args))+")", args...)
+		db.In(len(args), 1)+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("look up people: %w", err)
 	}
@@ -266,7 +256,7 @@ func (im *importer) lookupHouseholds(batch []ledgerRow) error {
 	if len(args) == 0 {
 		return nil
 	}
-	rows, err := im.tx.QueryContext(im.ctx, "SELECT id, no, unit_code FROM households WHERE no IN ("+placeholders(1, len(args))+")", args...)
+	rows, err := im.tx.QueryContext(im.ctx, "SELECT id, no, unit_code FROM households WHERE no IN ("+db.In(len(args), 1)+")", args...)
 	if err != nil {
 		return fmt.Errorf("look up households: %w", err)
 	}

@@ -244,13 +244,14 @@ func (s *Service) duplicateID(ctx context.Context, scope jurisdiction.Scope, id 
 	return &errs.Conflict{Message: "该身份证号已在其他辖区登记，请联系上级核实后迁入"}
 }
 
-// CreatePerson registers a person.
+// CreatePerson registers a person. It joins the caller's transaction (a
+// returnee's arrival creates the person it records, db.InTx).
 func (s *Service) CreatePerson(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, p Person) (Person, error) {
 	if err := s.validatePerson(ctx, scope, &p); err != nil {
 		return Person{}, err
 	}
 	now := s.now().UnixMilli()
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO people (id_number, name, sex, birth_date, phone, household_id, relation,
 			unit_code, residence, groups, note, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id`,

@@ -188,7 +188,9 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, scope jurisd
 		note = a.Note
 	}
 	now := s.now().UnixMilli()
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	wasVerified := a.Status == StatusVerified
+	// The verification and the measure it calls for commit together.
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE returnees SET status = $1, note = $2, verified_by = $3, verified_at = $4,
 			version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6`, status, note, actor.Username, now, id, version)
 		if err != nil {
@@ -197,18 +199,18 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, scope jurisd
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.ErrConflict
 		}
-		return audit.Record(ctx, tx, s.now(), actor, audit.ActionUpdate, "returnee", fmt.Sprint(id), a.VillageCode,
-			fmt.Sprintf("返乡登记 %s 核实：%s → %s", a.Name, a.Status, status))
+		if err := audit.Record(ctx, tx, s.now(), actor, audit.ActionUpdate, "returnee", fmt.Sprint(id), a.VillageCode,
+			fmt.Sprintf("返乡登记 %s 核实：%s → %s", a.Name, a.Status, status)); err != nil {
+			return err
+		}
+		if status == StatusVerified && !wasVerified {
+			return s.assign(ctx, actor, a)
+		}
+		return nil
 	})
 	if err != nil {
 		return Arrival{}, fmt.Errorf("verify arrival %d: %w", id, err)
 	}
-	wasVerified := a.Status == StatusVerified
 	a.Status, a.Note, a.Version, a.UpdatedAt = status, note, version+1, now
-	if status == StatusVerified && !wasVerified {
-		if err := s.assign(ctx, actor, a); err != nil {
-			return a, err
-		}
-	}
 	return a, nil
 }

@@ -197,48 +197,52 @@ func (s *Service) destination(ctx context.Context, scope jurisdiction.Scope, a *
 	return nil
 }
 
-func (s *Service) record(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, a Arrival) (Arrival, bool, error) {
-	if err := validate(&a, s.today()); err != nil {
+func (s *Service) record(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, in Arrival) (Arrival, bool, error) {
+	if err := validate(&in, s.today()); err != nil {
 		return Arrival{}, false, err
 	}
-	p, known, err := s.findPerson(ctx, s.db.R(), scope, a)
+	p0, known, err := s.findPerson(ctx, s.db.Reader(ctx), scope, in)
 	if err != nil {
 		return Arrival{}, false, err
 	}
-	if err := s.destination(ctx, scope, &a, p, known); err != nil {
+	if err := s.destination(ctx, scope, &in, p0, known); err != nil {
 		return Arrival{}, false, err
 	}
-	if !known {
-		np := registry.Person{Name: a.Name, IDNumber: a.IDNumber, Sex: a.Sex, BirthDate: a.BirthDate, Phone: a.Phone,
-			UnitCode: a.VillageCode, Residence: registry.ResidentBack, Note: "返乡登记（" + a.Source + "）新增"}
-		if a.HouseholdID != 0 {
-			np.HouseholdID, np.Relation = a.HouseholdID, "其他"
-		}
-		created, err := s.reg.CreatePerson(ctx, actor, scope, np)
-		if err != nil {
-			return Arrival{}, false, fmt.Errorf("record arrival: %w", err)
-		}
-		p = personRef{id: created.ID, unit: created.UnitCode, name: created.Name, household: created.HouseholdID}
+	if in.OriginName == "" && in.OriginCode != "" {
+		in.OriginName = s.levels.PlaceName(in.OriginCode)
 	}
-	a.PersonID, a.Name = p.id, p.name
-	if a.OriginName == "" && s.risk != nil && s.risk.Names != nil && a.OriginCode != "" {
-		a.OriginName = s.risk.Names.PlaceName(a.OriginCode)
+	if in.Status == "" {
+		in.Status = StatusPending
 	}
-	levelDay := a.DepartedOn
+	levelDay := in.DepartedOn
 	if levelDay == "" {
-		levelDay = a.ArrivedOn
+		levelDay = in.ArrivedOn
 	}
-	m, err := s.risk.LevelOn(ctx, a.OriginCode, a.OriginDetail, levelDay)
+	m, err := s.levels.LevelOn(ctx, in.OriginCode, in.OriginDetail, levelDay)
 	if err != nil {
 		return Arrival{}, false, err
 	}
-	a.OriginLevel = m.Level
-	if a.Status == "" {
-		a.Status = StatusPending
-	}
-	var merged, raised bool
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		merged, raised = false, false
+	in.OriginLevel = m.Level
+	var a Arrival
+	var merged bool
+	// One transaction: the person (registry), the arrival and the control
+	// measure commit together or not at all.
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		a, merged = in, false
+		p := p0
+		if !known {
+			np := registry.Person{Name: a.Name, IDNumber: a.IDNumber, Sex: a.Sex, BirthDate: a.BirthDate, Phone: a.Phone,
+				UnitCode: a.VillageCode, Residence: registry.ResidentBack, Note: "返乡登记（" + a.Source + "）新增"}
+			if a.HouseholdID != 0 {
+				np.HouseholdID, np.Relation = a.HouseholdID, "其他"
+			}
+			created, err := s.reg.CreatePerson(ctx, actor, scope, np)
+			if err != nil {
+				return err
+			}
+			p = personRef{id: created.ID, unit: created.UnitCode, name: created.Name, household: created.HouseholdID}
+		}
+		a.PersonID, a.Name = p.id, p.name
 		// Lock the person's row so that two reports of the same arrival at
 		// once (PostgreSQL, read committed) cannot both insert.
 		if _, err := tx.ExecContext(ctx, "UPDATE people SET id = id WHERE id = $1", a.PersonID); err != nil {
@@ -248,21 +252,23 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, scope jurisdict
 		if err != nil {
 			return err
 		}
+		raised := false
 		if found {
 			merged = true
 			raised = riskarea.Rank(a.OriginLevel) > riskarea.Rank(old.OriginLevel)
-			a, err = s.merge(ctx, tx, actor, old, a)
+			if a, err = s.merge(ctx, tx, actor, old, a); err != nil {
+				return err
+			}
+		} else if err := s.insert(ctx, tx, actor, &a); err != nil {
 			return err
 		}
-		return s.insert(ctx, tx, actor, &a)
+		if !merged || raised {
+			return s.assign(ctx, actor, a)
+		}
+		return nil
 	})
 	if err != nil {
 		return Arrival{}, false, fmt.Errorf("record arrival: %w", err)
-	}
-	if !merged || raised {
-		if err := s.assign(ctx, actor, a); err != nil {
-			return a, merged, err
-		}
 	}
 	return a, merged, nil
 }
@@ -395,11 +401,9 @@ func nullID(id int64) any {
 	return id
 }
 
-// assign hands an arrival from a risk area to control measures.
+// assign hands an arrival from a risk area to control measures; callers
+// run it inside the transaction that stored the arrival's level.
 func (s *Service) assign(ctx context.Context, actor audit.Actor, a Arrival) error {
-	if s.Assigner == nil {
-		return nil
-	}
 	var cat, day0 string
 	switch riskarea.Rank(a.OriginLevel) {
 	case 3:
@@ -415,14 +419,14 @@ func (s *Service) assign(ctx context.Context, actor audit.Actor, a Arrival) erro
 		day0 = a.ArrivedOn
 	}
 	note := fmt.Sprintf("返乡登记 %d：%s%s %s，%s离开，%s抵达", a.ID, a.OriginName, a.OriginDetail, a.OriginLevel, a.DepartedOn, a.ArrivedOn)
-	if aa, ok := s.Assigner.(ArrivalAssigner); ok && a.ArrivedOn != "" {
+	if aa, ok := s.assigner.(ArrivalAssigner); ok && a.ArrivedOn != "" {
 		// The measures module picks leaving or arrival as the rule in force says.
 		if err := aa.AssignArrival(ctx, actor, a.PersonID, cat, a.DepartedOn, a.ArrivedOn, "returnee:"+fmt.Sprint(a.ID), note); err != nil {
 			return fmt.Errorf("assign control category to person %d: %w", a.PersonID, err)
 		}
 		return nil
 	}
-	if err := s.Assigner.AssignCategory(ctx, actor, a.PersonID, cat, day0, "returnee:"+fmt.Sprint(a.ID), note); err != nil {
+	if err := s.assigner.AssignCategory(ctx, actor, a.PersonID, cat, day0, "returnee:"+fmt.Sprint(a.ID), note); err != nil {
 		return fmt.Errorf("assign control category to person %d: %w", a.PersonID, err)
 	}
 	return nil

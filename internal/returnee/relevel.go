@@ -17,7 +17,9 @@ import (
 // centre adds, closes or imports entries, perhaps with a past effective
 // date), stores the levels that changed with an audit entry each, and hands
 // arrivals whose level rose to control measures. It returns how many
-// arrivals changed. Wire it as riskarea.Service.OnChange.
+// arrivals changed. It implements riskarea.Releveler: the list's service
+// calls it inside the change's transaction, which it joins (db.InTx), so
+// the change, the stored levels and the measures commit together.
 func (s *Service) Relevel(ctx context.Context, actor audit.Actor, codes []string) error {
 	_, err := s.relevel(ctx, actor, codes)
 	return err
@@ -61,7 +63,7 @@ func (s *Service) relevel(ctx context.Context, actor audit.Actor, codes []string
 		if day == "" {
 			day = a.ArrivedOn
 		}
-		m, err := s.risk.LevelOn(ctx, a.OriginCode, a.OriginDetail, day)
+		m, err := s.levels.LevelOn(ctx, a.OriginCode, a.OriginDetail, day)
 		if err != nil {
 			return 0, err
 		}
@@ -80,7 +82,7 @@ func (s *Service) relevel(ctx context.Context, actor audit.Actor, codes []string
 		return 0, nil
 	}
 	now := s.now().UnixMilli()
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, c := range changed {
 			a := c.a
 			if _, err := tx.ExecContext(ctx, `UPDATE returnees SET origin_level = $1, origin_rank = $2, version = version + 1,
@@ -92,15 +94,15 @@ func (s *Service) relevel(ctx context.Context, actor audit.Actor, codes []string
 				return err
 			}
 		}
+		for _, a := range raised {
+			if err := s.assign(ctx, actor, a); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("relevel arrivals: %w", err)
-	}
-	for _, a := range raised {
-		if err := s.assign(ctx, actor, a); err != nil {
-			return len(changed), err
-		}
 	}
 	return len(changed), nil
 }

@@ -28,9 +28,27 @@ type assigned struct {
 	cat, day0 string
 }
 
-type recorder struct{ got []assigned }
+// recorder is the measures service as the ledger sees it: it notes what
+// it is given, checks that it runs inside the transaction that stored the
+// arrival (and sees the person and the arrival there), and fails when told.
+type recorder struct {
+	d    *db.DB
+	got  []assigned
+	fail error
+	bad  []string
+}
 
-func (r *recorder) AssignCategory(_ context.Context, _ audit.Actor, personID int64, category, dayZero, _, _ string) error {
+func (r *recorder) AssignCategory(ctx context.Context, _ audit.Actor, personID int64, category, dayZero, source, _ string) error {
+	if !r.d.InTransaction(ctx) {
+		r.bad = append(r.bad, "assigner called outside the arrival's transaction")
+	}
+	var n int
+	if err := r.d.Reader(ctx).QueryRowContext(ctx, "SELECT COUNT(*) FROM returnees WHERE person_id = $1", personID).Scan(&n); err != nil || n == 0 {
+		r.bad = append(r.bad, fmt.Sprintf("assigner does not see the arrival of %d (%s): %d, %v", personID, source, n, err))
+	}
+	if r.fail != nil {
+		return r.fail
+	}
 	r.got = append(r.got, assigned{personID, category, dayZero})
 	return nil
 }
@@ -48,9 +66,15 @@ func setup(t *testing.T, d *db.DB) *env {
 	now := time.Date(2022, 1, 10, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	units := jurisdiction.NewStore(d, clock)
-	e := &env{reg: registry.NewService(d, units, clock), risk: riskarea.NewService(d, clock), rec: &recorder{}, now: now}
-	e.svc = returnee.NewService(d, e.reg, units, e.risk, clock)
-	e.svc.Assigner = e.rec
+	e := &env{reg: registry.NewService(d, units, clock), rec: &recorder{d: d}, now: now}
+	t.Cleanup(func() {
+		for _, b := range e.rec.bad {
+			t.Error(b)
+		}
+	})
+	levels := riskarea.NewLookup(d, riskarea.NoNames)
+	e.svc = returnee.NewService(d, e.reg, units, levels, e.rec, clock)
+	e.risk = riskarea.NewService(d, levels, e.svc, clock)
 	ctx := context.Background()
 	for _, en := range []riskarea.Entry{
 		{Code: "610113", Level: "中", EffectiveFrom: "2021-12-20"},
@@ -387,7 +411,6 @@ func TestRelevelOnListChange(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		e.risk.OnChange = e.svc.Relevel
 		county := jurisdiction.ScopeOf(dbtest.County)
 		a, _, err := e.svc.Record(ctx, who, county, returnee.Arrival{Name: "未央归", Sex: "男", BirthDate: "1985-05-05",
 			VillageCode: dbtest.VillageB, OriginCode: "610112003", DepartedOn: "2021-12-24", ArrivedOn: "2021-12-25", Source: returnee.SourceSweep})
@@ -433,6 +456,90 @@ func TestRelevelOnListChange(t *testing.T) {
 		d.R().QueryRow("SELECT COUNT(*) FROM audit_log WHERE entity = 'returnee' AND summary LIKE '风险地区清单变更%'").Scan(&n)
 		if n != 4 {
 			t.Errorf("relevel audit entries %d, want 4", n)
+		}
+	})
+}
+
+// TestRecordIsOneTransaction: recording an arrival creates the person
+// (registry), the arrival and the control measure in one transaction; when
+// the measure cannot be assigned, neither the person nor the arrival stays.
+// Verifying, correcting and confirming a self-report likewise.
+func TestRecordIsOneTransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		villageA := jurisdiction.ScopeOf(dbtest.VillageA)
+		count := func(q string, args ...any) int {
+			t.Helper()
+			var n int
+			if err := d.R().QueryRow(q, args...).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		people, arrivals, audits := count("SELECT COUNT(*) FROM people"), count("SELECT COUNT(*) FROM returnees"),
+			count("SELECT COUNT(*) FROM audit_log")
+		nothingNew := func(step string) {
+			t.Helper()
+			if p, a, l := count("SELECT COUNT(*) FROM people"), count("SELECT COUNT(*) FROM returnees"),
+				count("SELECT COUNT(*) FROM audit_log"); p != people || a != arrivals || l != audits {
+				t.Errorf("%s: people %d→%d, arrivals %d→%d, audit %d→%d", step, people, p, arrivals, a, audits, l)
+			}
+		}
+		e.rec.fail = errors.New("measures unavailable")
+		id := dbtest.ID("61011819900101771")
+		in := returnee.Arrival{Name: "回滚甲", IDNumber: id, VillageCode: dbtest.VillageA, OriginCode: "610113",
+			DepartedOn: "2021-12-21", ArrivedOn: "2021-12-23", Source: returnee.SourceSweep}
+		if _, _, err := e.svc.Record(ctx, who, villageA, in); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("record with a failing assigner: %v", err)
+		}
+		nothingNew("new person, failing assigner")
+		if n := count("SELECT COUNT(*) FROM people WHERE id_number = $1", id); n != 0 {
+			t.Errorf("person committed without the arrival: %d", n)
+		}
+		// The same report succeeds once measures work: nothing half-made is in the way.
+		e.rec.fail = nil
+		a, merged, err := e.svc.Record(ctx, who, villageA, in)
+		if err != nil || merged || len(e.rec.got) != 1 {
+			t.Fatalf("record again: %+v merged=%v %v, assigned %v", a, merged, err, e.rec.got)
+		}
+		people, arrivals, audits = count("SELECT COUNT(*) FROM people"), count("SELECT COUNT(*) FROM returnees"),
+			count("SELECT COUNT(*) FROM audit_log")
+		// A known person's new arrival: no arrival row stays.
+		e.rec.fail = errors.New("measures unavailable")
+		if _, _, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{PersonID: a.PersonID, OriginCode: "610113",
+			DepartedOn: "2022-01-05", ArrivedOn: "2022-01-06", Source: returnee.SourceEmployer}); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("second trip with a failing assigner: %v", err)
+		}
+		nothingNew("known person, failing assigner")
+		// A merge that raises the level (the 小区 is high from 12-22).
+		if _, _, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{PersonID: a.PersonID, OriginCode: "610113",
+			OriginDetail: "明德门小区", DepartedOn: "2021-12-22", ArrivedOn: "2021-12-23", Source: returnee.SourcePush}); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("raising merge with a failing assigner: %v", err)
+		}
+		nothingNew("raising merge, failing assigner")
+		if got, _ := e.svc.Get(ctx, villageA, a.ID); got.OriginLevel != riskarea.Medium || len(got.Sources) != 1 {
+			t.Errorf("merge committed without the measure: %+v", got)
+		}
+		// Verification and correction.
+		if _, err := e.svc.SetStatus(ctx, who, villageA, a.ID, returnee.StatusVerified, "", 0); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("verify with a failing assigner: %v", err)
+		}
+		if _, err := e.svc.Update(ctx, who, villageA, returnee.Arrival{ID: a.ID, OriginCode: "610113", OriginDetail: "明德门小区",
+			DepartedOn: "2021-12-22", ArrivedOn: "2021-12-23", Version: a.Version}); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("raising correction with a failing assigner: %v", err)
+		}
+		nothingNew("verify and correct, failing assigner")
+		if got, _ := e.svc.Get(ctx, villageA, a.ID); got.Status != returnee.StatusPending || got.Version != a.Version {
+			t.Errorf("verification committed without the measure: %+v", got)
+		}
+		// A list change that raises the level (relevel inside the list's transaction).
+		if _, err := e.risk.Add(ctx, who, riskarea.Entry{Code: "6101", Level: "高", EffectiveFrom: "2021-12-01"}); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("risk-area change with a failing assigner: %v", err)
+		}
+		nothingNew("risk-area change, failing assigner")
+		if list, _ := e.risk.List(ctx, riskarea.Filter{}); len(list) != 3 {
+			t.Errorf("risk-area entry committed without the measures: %+v", list)
 		}
 	})
 }

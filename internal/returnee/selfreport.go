@@ -276,12 +276,19 @@ func (s *Service) ConfirmSelfReportIn(ctx context.Context, actor audit.Actor, sc
 		Transport: r.Transport, TransportNo: r.TransportNo, TestSampledAt: r.TestSampledAt, Symptoms: r.Symptoms,
 		Companions: r.Companions, Source: SourceSelfReport, Status: StatusVerified, SourceRef: fmt.Sprintf("self-report:%d", r.ID),
 		Note: "自报居住地址：" + r.Address}
-	out, merged, err := s.Record(ctx, actor, scope, a)
+	var out Arrival
+	var merged bool
+	// The arrival (with its person and measure) and the report's closing
+	// commit together.
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		if out, merged, err = s.Record(ctx, actor, scope, a); err != nil {
+			return err
+		}
+		return s.handleReport(ctx, actor, r, ReportConfirmed, out.ID)
+	})
 	if err != nil {
 		return Arrival{}, false, err
-	}
-	if err := s.handleReport(ctx, actor, r, ReportConfirmed, out.ID); err != nil {
-		return out, merged, err
 	}
 	return out, merged, nil
 }

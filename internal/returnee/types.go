@@ -11,6 +11,7 @@ import (
 	"context"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/riskarea"
 )
 
 // Sources of an arrival record (来源).
@@ -89,11 +90,30 @@ type Arrival struct {
 	UpdatedAt int64
 }
 
-// CategoryAssigner hands a person to control measures (管控) by category. It
-// is optional (nil = none); the application wires an adapter to the measures
-// service.
+// CategoryAssigner hands a person to control measures (管控) by category:
+// the measures service (package measure), or NoAssign. It is called inside
+// the transaction that records the arrival and must join it (db.InTx): its
+// error undoes the arrival.
 type CategoryAssigner interface {
 	AssignCategory(ctx context.Context, actor audit.Actor, personID int64, category, dayZero, source, note string) error
+}
+
+type noAssign struct{}
+
+func (noAssign) AssignCategory(context.Context, audit.Actor, int64, string, string, string, string) error {
+	return nil
+}
+
+// NoAssign puts no one under control measures: for a ledger kept without
+// the measures module (tests of the ledger alone).
+var NoAssign CategoryAssigner = noAssign{}
+
+// LevelLookup is the risk-area history as the ledger needs it
+// (riskarea.Lookup): the level of an origin on a day, read through the
+// caller's transaction when there is one, and place names.
+type LevelLookup interface {
+	LevelOn(ctx context.Context, code, detail, day string) (riskarea.Match, error)
+	PlaceName(code string) string
 }
 
 // ArrivalAssigner is a CategoryAssigner that takes both dates of an arrival

@@ -29,20 +29,21 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, scope jurisdict
 	if err := validate(&a, s.today()); err != nil {
 		return Arrival{}, err
 	}
-	if a.OriginName == "" && a.OriginCode != "" && a.OriginCode != old.OriginCode && s.risk.Names != nil {
-		a.OriginName = s.risk.Names.PlaceName(a.OriginCode)
+	if a.OriginName == "" && a.OriginCode != "" && a.OriginCode != old.OriginCode {
+		a.OriginName = s.levels.PlaceName(a.OriginCode)
 	}
 	day := a.DepartedOn
 	if day == "" {
 		day = a.ArrivedOn
 	}
-	m, err := s.risk.LevelOn(ctx, a.OriginCode, a.OriginDetail, day)
+	m, err := s.levels.LevelOn(ctx, a.OriginCode, a.OriginDetail, day)
 	if err != nil {
 		return Arrival{}, err
 	}
 	a.OriginLevel = m.Level
 	now := s.now().UnixMilli()
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	// The correction and the measure a higher level calls for commit together.
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE returnees SET origin_code = $1, origin_name = $2, origin_detail = $3, origin_level = $4,
 			origin_rank = $5, departed_on = $6, arrived_on = $7, transport = $8, transport_no = $9, test_sampled_at = $10, symptoms = $11,
 			gatherings = $12, companions = $13, note = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17`,
@@ -54,19 +55,20 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, scope jurisdict
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.ErrConflict
 		}
-		return audit.Record(ctx, tx, s.now(), actor, audit.ActionUpdate, "returnee", fmt.Sprint(a.ID), a.VillageCode,
-			a.Name+"："+changes(old, a))
+		if err := audit.Record(ctx, tx, s.now(), actor, audit.ActionUpdate, "returnee", fmt.Sprint(a.ID), a.VillageCode,
+			a.Name+"："+changes(old, a)); err != nil {
+			return err
+		}
+		if riskarea.Rank(a.OriginLevel) > riskarea.Rank(old.OriginLevel) {
+			return s.assign(ctx, actor, a)
+		}
+		return nil
 	})
 	if err != nil {
 		return Arrival{}, fmt.Errorf("update arrival %d: %w", a.ID, err)
 	}
 	a.IDNumber, a.Phone = old.IDNumber, old.Phone
 	a.Version, a.UpdatedAt = in.Version+1, now
-	if riskarea.Rank(a.OriginLevel) > riskarea.Rank(old.OriginLevel) {
-		if err := s.assign(ctx, actor, a); err != nil {
-			return a, err
-		}
-	}
 	return a, nil
 }
 

@@ -83,20 +83,6 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 	if rep.BadRows > 0 && mode != registry.ImportGoodRows || len(good) == 0 {
 		return rep, nil
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		for i := range good {
-			e := good[i]
-			if err := s.insert(ctx, tx, who, &e); err != nil {
-				return err
-			}
-		}
-		return audit.Record(ctx, tx, s.now(), who, audit.ActionImport, "risk_area", "", "",
-			fmt.Sprintf("导入风险地区清单：%d行，新增%d条，错误%d行", rep.Rows, len(good), rep.BadRows))
-	})
-	if err != nil {
-		return rep, fmt.Errorf("import risk areas: %w", err)
-	}
-	rep.Applied, rep.Added = true, len(good)
 	seen := map[string]bool{}
 	var codes []string
 	for _, e := range good {
@@ -105,5 +91,22 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 			codes = append(codes, e.Code)
 		}
 	}
-	return rep, s.changed(ctx, who, codes...)
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for i := range good {
+			e := good[i]
+			if err := s.insert(ctx, tx, who, &e); err != nil {
+				return err
+			}
+		}
+		if err := audit.Record(ctx, tx, s.now(), who, audit.ActionImport, "risk_area", "", "",
+			fmt.Sprintf("导入风险地区清单：%d行，新增%d条，错误%d行", rep.Rows, len(good), rep.BadRows)); err != nil {
+			return err
+		}
+		return s.changed(ctx, who, codes...)
+	})
+	if err != nil {
+		return rep, fmt.Errorf("import risk areas: %w", err)
+	}
+	rep.Applied, rep.Added = true, len(good)
+	return rep, nil
 }

@@ -21,6 +21,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/personal"
+	"fangkong/internal/wire"
 )
 
 // Levels. 封控区/管控区/防范区 rank with 高/中/低.
@@ -119,30 +120,76 @@ type NameResolver interface {
 	PlaceName(code string) string
 }
 
-// Service reads and writes the risk-area list.
-type Service struct {
-	db  *db.DB
-	now func() time.Time
-	// Names, when set, fills PlaceName from a division code.
-	Names NameResolver
-	// OnChange, when set, is told after each change which codes it touched,
-	// so that levels stored elsewhere (returnees' origins) follow the
-	// history. Its error is logged by the caller, not undone.
-	OnChange func(ctx context.Context, who audit.Actor, codes []string) error
+type noNames struct{}
+
+func (noNames) PlaceName(string) string { return "" }
+
+// NoNames resolves no code: the NameResolver when no division-code files
+// are loaded (PlaceName then stays as given).
+var NoNames NameResolver = noNames{}
+
+// Releveler is told, inside the transaction of each change to the list,
+// which codes the change touched, so that levels stored elsewhere (the
+// returnee ledger's origins, package returnee) follow the history in the
+// same commit: its error undoes the change.
+type Releveler interface {
+	Relevel(ctx context.Context, who audit.Actor, codes []string) error
 }
 
+type noRelevel struct{}
+
+func (noRelevel) Relevel(context.Context, audit.Actor, []string) error { return nil }
+
+// NoRelevel is the Releveler when nothing stores levels from the list
+// (loading demo data before any arrival, tests of the list alone).
+var NoRelevel Releveler = noRelevel{}
+
+// Lookup is the read side of the list: levels from the history and place
+// names. It needs no Releveler, so that the returnee ledger can be built
+// with it before the Service that relevels the ledger.
+type Lookup struct {
+	db    *db.DB
+	names NameResolver
+}
+
+// NewLookup returns a Lookup; names is required (NoNames for none).
+func NewLookup(d *db.DB, names NameResolver) *Lookup {
+	wire.Need("riskarea.NewLookup", "db", d)
+	wire.Need("riskarea.NewLookup", "names", names)
+	return &Lookup{db: d, names: names}
+}
+
+// PlaceName is the name of a division code ("" when unknown).
+func (l *Lookup) PlaceName(code string) string { return l.names.PlaceName(code) }
+
+// Service reads and writes the risk-area list.
+type Service struct {
+	db      *db.DB
+	now     func() time.Time
+	levels  *Lookup
+	relevel Releveler
+}
+
+// changed tells the Releveler, inside the change's transaction.
 func (s *Service) changed(ctx context.Context, who audit.Actor, codes ...string) error {
-	if s.OnChange == nil || len(codes) == 0 {
+	if len(codes) == 0 {
 		return nil
 	}
-	if err := s.OnChange(ctx, who, codes); err != nil {
+	if err := s.relevel.Relevel(ctx, who, codes); err != nil {
 		return fmt.Errorf("after risk-area change: %w", err)
 	}
 	return nil
 }
 
-// NewService returns a Service.
-func NewService(d *db.DB, now func() time.Time) *Service { return &Service{db: d, now: now} }
+// NewService returns a Service answering from levels and telling relevel
+// of every change; all are required (NoRelevel for none).
+func NewService(d *db.DB, levels *Lookup, relevel Releveler, now func() time.Time) *Service {
+	wire.Need("riskarea.NewService", "db", d)
+	wire.Need("riskarea.NewService", "levels", levels)
+	wire.Need("riskarea.NewService", "relevel", relevel)
+	wire.Need("riskarea.NewService", "now", now)
+	return &Service{db: d, now: now, levels: levels, relevel: relevel}
+}
 
 // NormalizeDetail folds a free-text place for comparison: half-width, no
 // spaces or punctuation, lower case.
@@ -186,8 +233,8 @@ func (s *Service) normalize(e *Entry) error {
 		return errs.Invalidf("区划代码", "请填写2、4、6、9或12位区划代码，而不是“%s”", e.Code)
 	}
 	e.PlaceName = strings.TrimSpace(e.PlaceName)
-	if e.PlaceName == "" && s.Names != nil {
-		e.PlaceName = s.Names.PlaceName(e.Code)
+	if e.PlaceName == "" {
+		e.PlaceName = s.levels.PlaceName(e.Code)
 	}
 	e.Detail = strings.TrimSpace(personal.Halfwidth(e.Detail))
 	if len([]rune(e.Detail)) > 100 || len([]rune(e.PlaceName)) > 60 {
@@ -245,10 +292,16 @@ func (s *Service) Add(ctx context.Context, who audit.Actor, e Entry) (Entry, err
 	if err := s.normalize(&e); err != nil {
 		return Entry{}, err
 	}
-	if err := s.db.Tx(ctx, func(tx *sql.Tx) error { return s.insert(ctx, tx, who, &e) }); err != nil {
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := s.insert(ctx, tx, who, &e); err != nil {
+			return err
+		}
+		return s.changed(ctx, who, e.Code)
+	})
+	if err != nil {
 		return Entry{}, err
 	}
-	return e, s.changed(ctx, who, e.Code)
+	return e, nil
 }
 
 // Get reads one entry.
@@ -283,7 +336,7 @@ func (s *Service) Close(ctx context.Context, who audit.Actor, id int64, lastDay 
 		return Entry{}, errs.Invalidf("截止日期", "截止日期不能早于生效日期 %s", e.EffectiveFrom)
 	}
 	now := s.now()
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE risk_areas SET effective_to = $1, closed_by = $2, closed_at = $3,
 			version = version + 1 WHERE id = $4 AND version = $5`, lastDay, who.Username, now.UnixMilli(), id, e.Version)
 		if err != nil {
@@ -292,15 +345,18 @@ func (s *Service) Close(ctx context.Context, who audit.Actor, id int64, lastDay 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.ErrConflict
 		}
-		return audit.Record(ctx, tx, now, who, audit.ActionUpdate, "risk_area", fmt.Sprint(id), "",
-			fmt.Sprintf("风险地区 %s %s 截止于 %s（原截止：%s）", e.Place(), e.Level, lastDay, orNow(e.EffectiveTo)))
+		if err := audit.Record(ctx, tx, now, who, audit.ActionUpdate, "risk_area", fmt.Sprint(id), "",
+			fmt.Sprintf("风险地区 %s %s 截止于 %s（原截止：%s）", e.Place(), e.Level, lastDay, orNow(e.EffectiveTo))); err != nil {
+			return err
+		}
+		return s.changed(ctx, who, e.Code)
 	})
 	if err != nil {
 		return Entry{}, fmt.Errorf("close risk area %d: %w", id, err)
 	}
 	e.EffectiveTo, e.ClosedBy, e.ClosedAt = lastDay, who.Username, now.UnixMilli()
 	e.Version++
-	return e, s.changed(ctx, who, e.Code)
+	return e, nil
 }
 
 func orNow(d string) string {
@@ -395,22 +451,26 @@ func (m Match) Rank() int { return Rank(m.Level) }
 // entry with a detail applies only when the details are equal after
 // normalisation (else the code-level entries alone decide).
 func (s *Service) LevelOn(ctx context.Context, code, detail, day string) (Match, error) {
-	return s.levelOn(ctx, s.db.R(), code, detail, day)
+	return s.levels.LevelOn(ctx, code, detail, day)
 }
 
-func (s *Service) levelOn(ctx context.Context, q db.Querier, code, detail, day string) (Match, error) {
+// LevelOn is Service.LevelOn; inside a transaction (a change to the list
+// releveling the ledger) it reads through it and sees the change.
+func (l *Lookup) LevelOn(ctx context.Context, code, detail, day string) (Match, error) {
+	return levelOn(ctx, l.db.Reader(ctx), code, detail, day)
+}
+
+func levelOn(ctx context.Context, q db.Querier, code, detail, day string) (Match, error) {
 	code = strings.TrimSpace(personal.Halfwidth(code))
 	pre := Prefixes(code)
 	if len(pre) == 0 || !validDay(day) {
 		return Match{}, nil
 	}
 	args := []any{day}
-	ph := make([]string, len(pre))
-	for i, p := range pre {
+	for _, p := range pre {
 		args = append(args, p)
-		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+entryColumns+", detail_norm FROM risk_areas WHERE code IN ("+strings.Join(ph, ", ")+
+	rows, err := q.QueryContext(ctx, "SELECT "+entryColumns+", detail_norm FROM risk_areas WHERE code IN ("+db.In(len(pre), 2)+
 		") AND effective_from <= $1 AND (effective_to = '' OR effective_to >= $1)", args...)
 	if err != nil {
 		return Match{}, fmt.Errorf("risk level of %s on %s: %w", code, day, err)

@@ -3,6 +3,8 @@ package riskarea_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +22,8 @@ var who = audit.Actor{UserID: 1, Username: "centre", Role: "command", Unit: dbte
 func TestLevelOnFromHistory(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := riskarea.NewService(d, func() time.Time { return time.Date(2022, 2, 1, 12, 0, 0, 0, time.UTC) })
+		s := riskarea.NewService(d, riskarea.NewLookup(d, riskarea.NoNames), riskarea.NoRelevel,
+			func() time.Time { return time.Date(2022, 2, 1, 12, 0, 0, 0, time.UTC) })
 		add := func(e riskarea.Entry) riskarea.Entry {
 			t.Helper()
 			out, err := s.Add(ctx, who, e)
@@ -91,12 +94,11 @@ func TestLevelOnFromHistory(t *testing.T) {
 func TestImport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := riskarea.NewService(d, time.Now)
 		names, err := riskarea.LoadNames(jurisdiction.DirSource(dbtest.SharedData(t)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.Names = names
+		s := riskarea.NewService(d, riskarea.NewLookup(d, names), riskarea.NoRelevel, time.Now)
 		csv := "区划代码,地名,具体地点,风险等级,生效日期,截止日期,备注\n" +
 			"610113,,,中风险,2021-12-20,,\n" +
 			"610113,,某小区,高,2021-12-22,2022-01-10,\n" +
@@ -117,6 +119,59 @@ func TestImport(t *testing.T) {
 		list, _ := s.List(ctx, riskarea.Filter{})
 		if len(list) != 2 || list[0].PlaceName != "陕西省西安市雁塔区" {
 			t.Errorf("imported %+v", list)
+		}
+	})
+}
+
+// relevelStub checks that the Releveler sees the change inside its
+// transaction, then fails when told to.
+type relevelStub struct {
+	levels *riskarea.Lookup
+	fail   error
+	saw    []string
+}
+
+func (r *relevelStub) Relevel(ctx context.Context, _ audit.Actor, codes []string) error {
+	m, err := r.levels.LevelOn(ctx, codes[0], "", "2021-12-25")
+	if err != nil {
+		return err
+	}
+	r.saw = append(r.saw, m.Level)
+	return r.fail
+}
+
+// TestRelevelInSameTransaction: the Releveler runs inside the change's
+// transaction and sees it; its failure undoes the change (Add, Close,
+// Import).
+func TestRelevelInSameTransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		levels := riskarea.NewLookup(d, riskarea.NoNames)
+		stub := &relevelStub{levels: levels}
+		s := riskarea.NewService(d, levels, stub, time.Now)
+		e, err := s.Add(ctx, who, riskarea.Entry{Code: "610113", Level: "中", EffectiveFrom: "2021-12-20"})
+		if err != nil || len(stub.saw) != 1 || stub.saw[0] != riskarea.Medium {
+			t.Fatalf("add: %v, releveler saw %q", err, stub.saw)
+		}
+		stub.fail = errors.New("relevel failed")
+		if _, err := s.Add(ctx, who, riskarea.Entry{Code: "610112", Level: "高", EffectiveFrom: "2021-12-20"}); !errors.Is(err, stub.fail) {
+			t.Fatalf("add with a failing releveler: %v", err)
+		}
+		if _, err := s.Close(ctx, who, e.ID, "2021-12-21"); !errors.Is(err, stub.fail) {
+			t.Fatalf("close with a failing releveler: %v", err)
+		}
+		csv := "区划代码,风险等级,生效日期\n6101,低,2021-12-01\n"
+		if _, err := s.Import(ctx, who, strings.NewReader(csv), int64(len(csv)), registry.ImportAllOrNothing); !errors.Is(err, stub.fail) {
+			t.Fatalf("import with a failing releveler: %v", err)
+		}
+		list, err := s.List(ctx, riskarea.Filter{})
+		if err != nil || len(list) != 1 || list[0].EffectiveTo != "" {
+			t.Fatalf("after failed changes: %+v %v", list, err)
+		}
+		var n int
+		d.R().QueryRow("SELECT COUNT(*) FROM audit_log WHERE entity = 'risk_area'").Scan(&n)
+		if n != 1 {
+			t.Errorf("audit entries %d, want 1", n)
 		}
 	})
 }

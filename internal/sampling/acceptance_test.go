@@ -50,7 +50,7 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("demo county loaded in %v", time.Since(start).Round(time.Millisecond))
-		s := sampling.NewService(d, units, clk)
+		s := sampling.NewService(d, units, sampling.NoAssign, clk)
 		county := jurisdiction.ScopeOf(demo.CountyCode)
 		boss := audit.Actor{UserID: 1, Username: "zhihuibu", Role: "command", Unit: demo.CountyCode}
 		c, err := s.CreateCampaign(ctx, boss, county, sampling.CampaignInput{UnitCode: demo.CountyCode, Name: "全区全员核酸第一轮",

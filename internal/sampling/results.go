@@ -221,7 +221,7 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 			}
 			n, _ := res.RowsAffected()
 			rep.Retests += int(n)
-			if g.result == ResultPositive && s.Assigner != nil {
+			if g.result == ResultPositive {
 				ids, err := idsOf(ctx, tx, "SELECT person_id FROM test_samples WHERE tube_id = $1", g.id)
 				if err != nil {
 					return fmt.Errorf("members of %s: %w", g.tube, err)
@@ -237,7 +237,7 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 		return ResultReport{}, err
 	}
 	for _, id := range positives {
-		if err := s.Assigner.AssignCategory(ctx, actor, id, CategoryPoolPositive, clock.Day(s.now()), "sampling",
+		if err := s.assigner.AssignCategory(ctx, actor, id, CategoryPoolPositive, clock.Day(s.now()), "sampling",
 			fmt.Sprintf("%s 混管阳性，待单采单检", c.Name)); err != nil {
 			rep.HookFails++
 		}

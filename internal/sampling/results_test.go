@@ -28,8 +28,7 @@ func TestResultsCoverageBoxes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d, 7, 5)
-		hook := &assigned{}
-		f.svc.Assigner = hook
+		hook := f.hook
 		// Township A samples its 14 people: tubes T1 (5), T2 (5), T3 (4, closed by hand).
 		n := 0
 		for _, v := range []string{dbtest.VillageA, dbtest.VillageA2} {

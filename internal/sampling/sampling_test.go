@@ -29,6 +29,7 @@ type fixture struct {
 	campaign sampling.Campaign
 	point    sampling.Point
 	people   map[string][]registry.Person // by village
+	hook     *assigned                    // the measures service as the service sees it
 }
 
 // setup makes n people in each of VillageA, VillageA2 and VillageB, and an
@@ -38,7 +39,9 @@ func setup(t *testing.T, d *db.DB, n, pool int) *fixture {
 	ctx := context.Background()
 	dbtest.Tree(t, d)
 	units := jurisdiction.NewStore(d, time.Now)
-	f := &fixture{reg: registry.NewService(d, units, time.Now), svc: sampling.NewService(d, units, time.Now), people: map[string][]registry.Person{}}
+	hook := &assigned{}
+	f := &fixture{reg: registry.NewService(d, units, time.Now), svc: sampling.NewService(d, units, hook, time.Now),
+		people: map[string][]registry.Person{}, hook: hook}
 	for vi, v := range []string{dbtest.VillageA, dbtest.VillageA2, dbtest.VillageB} {
 		h, err := f.reg.CreateHousehold(ctx, manager, county, registry.Household{UnitCode: v, Address: "测试路" + fmt.Sprint(vi) + "号", Phone: "13800000000"})
 		if err != nil {

@@ -62,7 +62,7 @@ type ScanResult struct {
 // returns its result and the refusal as the error; a full queue is *Busy.
 func (s *Service) Scan(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, req ScanRequest) (ScanResult, error) {
 	req.Actor, req.Scope = actor, scope
-	out, err := s.ingest.submit(ctx, req)
+	out, err := s.ingest.Submit(ctx, req)
 	if err != nil {
 		return ScanResult{}, err
 	}

@@ -15,13 +15,24 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/wire"
 )
 
-// CategoryAssigner puts a person under a control-measure category (the
-// measures module implements it); nil means no such module is wired.
+// CategoryAssigner puts a person under a control-measure category: the
+// measures service (package measure), or NoAssign.
 type CategoryAssigner interface {
 	AssignCategory(ctx context.Context, actor audit.Actor, personID int64, category, dayZero, source, note string) error
 }
+
+type noAssign struct{}
+
+func (noAssign) AssignCategory(context.Context, audit.Actor, int64, string, string, string, string) error {
+	return nil
+}
+
+// NoAssign puts no one under control measures: for testing kept without
+// the measures module (demo loading, benchmarks, tests of testing alone).
+var NoAssign CategoryAssigner = noAssign{}
 
 // Service owns campaigns, samples, results and coverage. Every method takes
 // the caller's Scope: records outside it are not found, people outside it
@@ -30,19 +41,24 @@ type Service struct {
 	db    *db.DB
 	units *jurisdiction.Store
 	now   func() time.Time
-	// Assigner, when set, receives the members of positive or invalid pools.
-	Assigner CategoryAssigner
+	// assigner receives the members of positive pools.
+	assigner CategoryAssigner
 	sources  map[string]TargetSource
 	// ingest batches concurrent scans into one transaction (ingest.go).
-	ingest *batcher[ScanRequest, ScanResult]
+	ingest *db.Batcher[ScanRequest, ScanResult]
 	stmts  *db.StmtCache
 }
 
-// NewService returns a Service.
-func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Service {
-	s := &Service{db: d, units: units, now: now}
+// NewService returns a Service; all dependencies are required (assigner:
+// the measures service, or NoAssign).
+func NewService(d *db.DB, units *jurisdiction.Store, assigner CategoryAssigner, now func() time.Time) *Service {
+	wire.Need("sampling.NewService", "db", d)
+	wire.Need("sampling.NewService", "units", units)
+	wire.Need("sampling.NewService", "assigner", assigner)
+	wire.Need("sampling.NewService", "now", now)
+	s := &Service{db: d, units: units, assigner: assigner, now: now}
 	s.stmts = d.NewStmtCache()
-	s.ingest = newBatcher(d, s.applyScans, scanQueueLen, scanBatchMax)
+	s.ingest = db.NewBatcher(d, "scan", s.applyScans, scanQueueLen, scanBatchMax)
 	return s
 }
 

@@ -15,15 +15,27 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/wire"
 )
 
 // SiteEventRecorder is the measures service (管控措施) as this package needs
 // it: told of each 转运, 入住 and 转出/解除 so that the person's active
-// measure notes it. It may be nil; a person without an active measure is
-// not an error.
+// measure notes it. It is called inside the stay's transaction and must
+// join it (db.InTx): its error undoes the stay's change. errs.ErrNotFound
+// (no active measure) is not an error and must be returned before joining.
 type SiteEventRecorder interface {
 	RecordSiteEvent(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, personID int64, event, site string) error
 }
+
+type noMeasures struct{}
+
+func (noMeasures) RecordSiteEvent(context.Context, audit.Actor, jurisdiction.Scope, int64, string, string) error {
+	return nil
+}
+
+// NoMeasures tells no one of site events: for sites kept without the
+// measures module (demo loading, tests of sites alone).
+var NoMeasures SiteEventRecorder = noMeasures{}
 
 // Service reads and writes sites, rooms, checklists, staff and stays. Every
 // method takes the caller's Scope; records outside it are not found.
@@ -31,13 +43,18 @@ type Service struct {
 	db    *db.DB
 	units *jurisdiction.Store
 	now   func() time.Time
-	// Measures, when set, hears of every transfer, check-in and check-out.
-	Measures SiteEventRecorder
+	// measures hears of every transfer, check-in and check-out.
+	measures SiteEventRecorder
 }
 
-// NewService returns a Service.
-func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Service {
-	return &Service{db: d, units: units, now: now}
+// NewService returns a Service; all dependencies are required (measures:
+// the measures service, or NoMeasures).
+func NewService(d *db.DB, units *jurisdiction.Store, measures SiteEventRecorder, now func() time.Time) *Service {
+	wire.Need("site.NewService", "db", d)
+	wire.Need("site.NewService", "units", units)
+	wire.Need("site.NewService", "measures", measures)
+	wire.Need("site.NewService", "now", now)
+	return &Service{db: d, units: units, measures: measures, now: now}
 }
 
 func (s *Service) today() string { return clock.Day(s.now()) }

@@ -12,6 +12,8 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/measure"
+	"fangkong/internal/policy"
 	"fangkong/internal/registry"
 	"fangkong/internal/site"
 )
@@ -24,7 +26,28 @@ var fixed = time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)
 type env struct {
 	s        *site.Service
 	reg      *registry.Service
+	rec      *recorder
 	a, a2, b registry.Person
+}
+
+// recorder passes site events on to next (the measures service, or
+// site.NoMeasures), checking it is called inside the stay's transaction,
+// and then fails when told to.
+type recorder struct {
+	d       *db.DB
+	next    site.SiteEventRecorder
+	fail    error
+	outside bool
+}
+
+func (r *recorder) RecordSiteEvent(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, personID int64, event, where string) error {
+	if !r.d.InTransaction(ctx) {
+		r.outside = true
+	}
+	if err := r.next.RecordSiteEvent(ctx, who, scope, personID, event, where); err != nil {
+		return err
+	}
+	return r.fail
 }
 
 func setup(t *testing.T, d *db.DB) env {
@@ -40,7 +63,8 @@ func setup(t *testing.T, d *db.DB) env {
 		}
 		return p
 	}
-	return env{s: site.NewService(d, units, now), reg: reg,
+	rec := &recorder{d: d, next: site.NoMeasures}
+	return env{s: site.NewService(d, units, rec, now), reg: reg, rec: rec,
 		a: mk("西街甲", "61011819800101001", dbtest.VillageA), a2: mk("东街乙", "61011819800101002", dbtest.VillageA2),
 		b: mk("余下丙", "61011819800101003", dbtest.VillageB)}
 }
@@ -326,6 +350,105 @@ func TestConcurrentCheckIn(t *testing.T) {
 		r, _ := e.s.Room(ctx, all, rooms[0].ID)
 		if won != 1 || r.Occupants != 1 || r.Status != site.RoomOccupied {
 			t.Errorf("winners %d, room %+v", won, r)
+		}
+	})
+}
+
+// TestStayAndMeasureOneTransaction: a transfer, check-in or check-out and
+// its note on the person's control measure commit together; when the note
+// fails, the stay, the room and the measure are as before. A person with no
+// active measure is checked in all the same.
+func TestStayAndMeasureOneTransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		townA := jurisdiction.ScopeOf(dbtest.TownshipA)
+		now := func() time.Time { return fixed }
+		ps := policy.NewStore(d, now)
+		if err := ps.EnsureDefaults(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ms := measure.NewService(d, ps, now)
+		e.rec.next = ms
+		if err := ms.AssignCategory(ctx, who, e.a.ID, "close_contact", "2026-03-09", "流调", ""); err != nil {
+			t.Fatal(err)
+		}
+		sa, err := e.s.CreateSite(ctx, who, townA, site.Site{Name: "甘亭酒店", UnitCode: dbtest.TownshipA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.s.AddRooms(ctx, who, townA, sa.ID, site.RoomBatch{FloorFrom: 1, FloorTo: 1, RoomFrom: 1, RoomTo: 2}); err != nil {
+			t.Fatal(err)
+		}
+		rooms, err := e.s.Rooms(ctx, townA, sa.ID)
+		if err != nil || len(rooms) != 2 {
+			t.Fatalf("rooms %d %v", len(rooms), err)
+		}
+		note := func() string {
+			m, err := ms.Active(ctx, townA, e.a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m.Note
+		}
+		count := func(q string) int {
+			var n int
+			if err := d.R().QueryRow(q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		unchanged := func(step, wantNote string, stays, occupants int) {
+			t.Helper()
+			if got := note(); got != wantNote {
+				t.Errorf("%s: measure note %q, want %q", step, got, wantNote)
+			}
+			if n := count("SELECT COUNT(*) FROM site_stays"); n != stays {
+				t.Errorf("%s: %d stays, want %d", step, n, stays)
+			}
+			if n := count("SELECT COALESCE(SUM(occupants), 0) FROM site_rooms"); n != occupants {
+				t.Errorf("%s: %d occupants, want %d", step, n, occupants)
+			}
+		}
+		e.rec.fail = errors.New("measure note failed")
+		// Transfer straight into a room.
+		if _, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.a.IDNumber, RoomID: rooms[0].ID}); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("transfer with a failing note: %v", err)
+		}
+		unchanged("transfer", "", 0, 0)
+		// Transfer, then check in, then check out, each failing once first.
+		e.rec.fail = nil
+		st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.a.IDNumber})
+		if err != nil || !strings.Contains(note(), "转运 甘亭酒店") {
+			t.Fatalf("transfer: %v, note %q", err, note())
+		}
+		before := note()
+		e.rec.fail = errors.New("measure note failed")
+		if _, err := e.s.CheckIn(ctx, who, townA, st.ID, st.Version, rooms[0].ID, 0); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("check-in with a failing note: %v", err)
+		}
+		unchanged("check-in", before, 1, 0)
+		e.rec.fail = nil
+		st, err = e.s.CheckIn(ctx, who, townA, st.ID, st.Version, rooms[0].ID, 0)
+		if err != nil || st.Status != site.StayIn || !strings.Contains(note(), "入住 甘亭酒店 101室") {
+			t.Fatalf("check-in: %+v %v, note %q", st, err, note())
+		}
+		before = note()
+		e.rec.fail = errors.New("measure note failed")
+		if _, err := e.s.CheckOut(ctx, who, townA, st.ID, st.Version, site.OutRelease, "", ""); !errors.Is(err, e.rec.fail) {
+			t.Fatalf("check-out with a failing note: %v", err)
+		}
+		unchanged("check-out", before, 1, 1)
+		e.rec.fail = nil
+		if _, err := e.s.CheckOut(ctx, who, townA, st.ID, st.Version, site.OutRelease, "", ""); err != nil || !strings.Contains(note(), site.OutRelease) {
+			t.Fatalf("check-out: %v, note %q", err, note())
+		}
+		// No active measure: the stay stands.
+		if _, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber, RoomID: rooms[1].ID}); err != nil {
+			t.Fatalf("transfer of a person without a measure: %v", err)
+		}
+		if e.rec.outside {
+			t.Error("measures told outside the stay's transaction")
 		}
 	})
 }

@@ -190,8 +190,10 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 	if err != nil {
 		return Stay{}, err
 	}
-	var id int64
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	var out Stay
+	// The stay and the note on the person's measure commit together.
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var id int64
 		if err := s.refuseOpen(ctx, tx, pid); err != nil {
 			return err
 		}
@@ -212,22 +214,22 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 		if err := s.record(ctx, tx, who, audit.ActionCreate, "site_stay", id, st.PersonUnit, sum+"）"); err != nil {
 			return err
 		}
+		event := "转运"
 		if in.RoomID != 0 {
-			return s.checkIn(ctx, tx, who, x, st, in.RoomID, 0)
+			if err := s.checkIn(ctx, tx, who, x, st, in.RoomID, 0); err != nil {
+				return err
+			}
+			event = "入住"
 		}
-		return nil
+		if out, err = s.stay(ctx, tx, scope, id, true); err != nil {
+			return err
+		}
+		return s.tellMeasures(ctx, who, out, event)
 	})
 	if err != nil {
 		return Stay{}, fmt.Errorf("transfer to site %d: %w", siteID, err)
 	}
-	out, err := s.stay(ctx, s.db.R(), scope, id, true)
-	if err != nil {
-		return Stay{}, err
-	}
-	if in.RoomID != 0 {
-		return out, s.tellMeasures(ctx, who, out, "入住")
-	}
-	return out, s.tellMeasures(ctx, who, out, "转运")
+	return out, nil
 }
 
 func (s *Service) findPerson(ctx context.Context, recv jurisdiction.Scope, in TransferInput) (int64, error) {
@@ -322,12 +324,9 @@ func (s *Service) whyNotFree(ctx context.Context, tx *sql.Tx, x Site, roomID, ro
 	return errs.ErrConflict
 }
 
-// tellMeasures notes a site event on the person's active measure, after the
-// stay's own transaction has committed; the stay stands even when this fails.
+// tellMeasures notes a site event on the person's active measure, inside
+// the stay's transaction: when it fails, the stay's change does not stand.
 func (s *Service) tellMeasures(ctx context.Context, who audit.Actor, st Stay, event string) error {
-	if s.Measures == nil {
-		return nil
-	}
 	where := st.SiteName
 	if st.RoomNo != "" {
 		where += " " + st.RoomNo + "室"
@@ -335,21 +334,12 @@ func (s *Service) tellMeasures(ctx context.Context, who audit.Actor, st Stay, ev
 	if st.OutcomeTo != "" {
 		where += " → " + st.OutcomeTo
 	}
-	err := s.Measures.RecordSiteEvent(ctx, who, ReceivingScope(Site{UnitCode: st.SiteUnit}), st.PersonID, event, where)
+	err := s.measures.RecordSiteEvent(ctx, who, ReceivingScope(Site{UnitCode: st.SiteUnit}), st.PersonID, event, where)
 	if err == nil || errors.Is(err, errs.ErrNotFound) {
-		return nil
+		return nil // no active measure: nothing to note
 	}
-	return &SyncError{Err: err}
+	return fmt.Errorf("note %s on the person's measure: %w", event, err)
 }
-
-// SyncError says the stay was recorded but the person's measure was not
-// told of it.
-type SyncError struct{ Err error }
-
-func (e *SyncError) Error() string {
-	return "隔离点记录已保存，但同步到管控措施失败：" + e.Err.Error()
-}
-func (e *SyncError) Unwrap() error { return e.Err }
 
 // CheckIn assigns a room to a person on the way (入住). stayVersion must be
 // the stay's version read; roomVersion, when not 0, the room's.
@@ -357,7 +347,8 @@ func (s *Service) CheckIn(ctx context.Context, who audit.Actor, scope jurisdicti
 	if roomID == 0 {
 		return Stay{}, errs.Invalidf("房间", "请选择房间")
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	var out Stay
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st, err := s.stay(ctx, tx, scope, stayID, true)
 		if err != nil {
 			return err
@@ -372,16 +363,18 @@ func (s *Service) CheckIn(ctx context.Context, who audit.Actor, scope jurisdicti
 		if err != nil {
 			return err
 		}
-		return s.checkIn(ctx, tx, who, x, st, roomID, roomVersion)
+		if err := s.checkIn(ctx, tx, who, x, st, roomID, roomVersion); err != nil {
+			return err
+		}
+		if out, err = s.stay(ctx, tx, scope, stayID, true); err != nil {
+			return err
+		}
+		return s.tellMeasures(ctx, who, out, "入住")
 	})
 	if err != nil {
 		return Stay{}, fmt.Errorf("check in stay %d: %w", stayID, err)
 	}
-	out, err := s.stay(ctx, s.db.R(), scope, stayID, true)
-	if err != nil {
-		return Stay{}, err
-	}
-	return out, s.tellMeasures(ctx, who, out, "入住")
+	return out, nil
 }
 
 // CheckOut ends a stay: 转出医院 or 转出他点 (to names where), or 解除隔离.
@@ -401,7 +394,8 @@ func (s *Service) CheckOut(ctx context.Context, who audit.Actor, scope jurisdict
 	if outcome == OutRelease {
 		status = StayReleased
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	var out Stay
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st, err := s.stay(ctx, tx, scope, stayID, true)
 		if err != nil {
 			return err
@@ -436,14 +430,16 @@ func (s *Service) CheckOut(ctx context.Context, who audit.Actor, scope jurisdict
 		if to != "" {
 			sum += "，转往 " + to
 		}
-		return s.record(ctx, tx, who, audit.ActionUpdate, "site_stay", stayID, st.PersonUnit, sum+"）")
+		if err := s.record(ctx, tx, who, audit.ActionUpdate, "site_stay", stayID, st.PersonUnit, sum+"）"); err != nil {
+			return err
+		}
+		if out, err = s.stay(ctx, tx, scope, stayID, true); err != nil {
+			return err
+		}
+		return s.tellMeasures(ctx, who, out, outcome)
 	})
 	if err != nil {
 		return Stay{}, fmt.Errorf("check out stay %d: %w", stayID, err)
 	}
-	out, err := s.stay(ctx, s.db.R(), scope, stayID, true)
-	if err != nil {
-		return Stay{}, err
-	}
-	return out, s.tellMeasures(ctx, who, out, outcome)
+	return out, nil
 }

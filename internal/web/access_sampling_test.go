@@ -35,12 +35,9 @@ var all = jurisdiction.Scope{}
 // county with a point in each of its villages.
 func seedSampling(w *world) {
 	ctx := context.Background()
-	svc := w.e.App.Sampling
 	// The seed's positive pools are not handed to control measures: the
 	// measure seeds (access_measure_test.go) fix each head's measures.
-	assigner := svc.Assigner
-	svc.Assigner = nil
-	defer func() { svc.Assigner = assigner }()
+	svc := sampling.NewService(w.e.App.DB, w.e.App.Units, sampling.NoAssign, w.e.App.Config.Now)
 	must := func(err error) {
 		w.t.Helper()
 		if err != nil {

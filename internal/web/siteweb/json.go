@@ -81,8 +81,7 @@ func roomOut(r site.Room) roomJSON {
 		Status: r.Status, Occupants: r.Occupants, Version: r.Version}
 }
 
-// stayJSON is a stay; stayFull its unmasked part, only in an audited read;
-// warning when the measures service could not be told.
+// stayJSON is a stay; stayFull its unmasked part, only in an audited read.
 type stayJSON struct {
 	ID          int64  `json:"id"`
 	SiteID      int64  `json:"site_id"`
@@ -105,7 +104,6 @@ type stayJSON struct {
 	OutcomeTo   string `json:"outcome_to"`
 	Version     int64  `json:"version"`
 	*stayFull
-	Warning string `json:"warning,omitempty"`
 }
 
 type stayFull struct {

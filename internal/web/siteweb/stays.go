@@ -87,18 +87,17 @@ type checkInIn struct {
 	Version     int64 `json:"version"`
 }
 
-func (h *Handler) checkIn(r *http.Request) (site.Stay, string, error) {
+func (h *Handler) checkIn(r *http.Request) (site.Stay, error) {
 	id, err := web.PathID(r)
 	if err != nil {
-		return site.Stay{}, "", err
+		return site.Stay{}, err
 	}
 	var in checkInIn
 	if err := web.Bind(r, &in); err != nil {
-		return site.Stay{}, "", err
+		return site.Stay{}, err
 	}
 	st, err := h.sites.CheckIn(r.Context(), web.Actor(r), web.User(r).Scope(), id, in.Version, in.RoomID, in.RoomVersion)
-	warning, err := stayWarning(st, err)
-	return st, warning, err
+	return st, err
 }
 
 // checkOutIn ends a stay: the outcome (released, to hospital, …) and where to.
@@ -109,43 +108,36 @@ type checkOutIn struct {
 	Version int64  `json:"version"`
 }
 
-func (h *Handler) checkOut(r *http.Request) (site.Stay, string, error) {
+func (h *Handler) checkOut(r *http.Request) (site.Stay, error) {
 	id, err := web.PathID(r)
 	if err != nil {
-		return site.Stay{}, "", err
+		return site.Stay{}, err
 	}
 	var in checkOutIn
 	if err := web.Bind(r, &in); err != nil {
-		return site.Stay{}, "", err
+		return site.Stay{}, err
 	}
 	st, err := h.sites.CheckOut(r.Context(), web.Actor(r), web.User(r).Scope(), id, in.Version, in.Outcome, in.To, in.Note)
-	warning, err := stayWarning(st, err)
-	return st, warning, err
+	return st, err
 }
 
 func (h *Handler) stayCheckIn(w http.ResponseWriter, r *http.Request) error {
-	st, warning, err := h.checkIn(r)
+	st, err := h.checkIn(r)
 	if err != nil {
 		return err
 	}
 	msg := st.PersonName + " 已入住 " + st.RoomNo
-	if warning != "" {
-		msg += "；" + warning
-	}
 	return web.Redirect(w, r, fmt.Sprintf("/site-stays/%d", st.ID), msg)
 }
 
 func (h *Handler) stayCheckOut(w http.ResponseWriter, r *http.Request) error {
-	st, warning, err := h.checkOut(r)
+	st, err := h.checkOut(r)
 	if err != nil {
 		return err
 	}
 	msg := st.PersonName + " " + st.Outcome
 	if st.RoomNo != "" {
 		msg += "，房间 " + st.RoomNo + " 待消杀"
-	}
-	if warning != "" {
-		msg += "；" + warning
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/site-stays/%d", st.ID), msg)
 }
@@ -177,21 +169,19 @@ func (h *Handler) apiStay(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) apiCheckIn(w http.ResponseWriter, r *http.Request) error {
-	x, warning, err := h.checkIn(r)
+	x, err := h.checkIn(r)
 	if err != nil {
 		return err
 	}
 	out := stayOut(x, false)
-	out.Warning = warning
 	return web.WriteJSON(w, http.StatusOK, out)
 }
 
 func (h *Handler) apiCheckOut(w http.ResponseWriter, r *http.Request) error {
-	x, warning, err := h.checkOut(r)
+	x, err := h.checkOut(r)
 	if err != nil {
 		return err
 	}
 	out := stayOut(x, false)
-	out.Warning = warning
 	return web.WriteJSON(w, http.StatusOK, out)
 }

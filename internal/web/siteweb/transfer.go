@@ -1,7 +1,6 @@
 package siteweb
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -80,7 +79,6 @@ func (h *Handler) siteTransferForm(w http.ResponseWriter, r *http.Request) error
 
 func (h *Handler) siteTransfer(w http.ResponseWriter, r *http.Request) error {
 	st, sent, err := h.transfer(r)
-	warning, err := stayWarning(st, err)
 	if err != nil {
 		d, derr := h.transferForm(r, sent)
 		if derr != nil {
@@ -89,20 +87,15 @@ func (h *Handler) siteTransfer(w http.ResponseWriter, r *http.Request) error {
 		return h.pages.FormError(w, r, err, "site_transfer", "转运登记", d)
 	}
 	msg := st.PersonName + " " + st.Status
-	if warning != "" {
-		msg += "；" + warning
-	}
 	return web.Redirect(w, r, fmt.Sprintf("/site-stays/%d", st.ID), msg)
 }
 
 func (h *Handler) apiTransfer(w http.ResponseWriter, r *http.Request) error {
 	x, _, err := h.transfer(r)
-	warning, err := stayWarning(x, err)
 	if err != nil {
 		return err
 	}
 	out := stayOut(x, false)
-	out.Warning = warning
 	return web.WriteJSON(w, http.StatusCreated, out)
 }
 
@@ -115,14 +108,4 @@ func freeRooms(rooms []site.Room) []site.Room {
 		}
 	}
 	return out
-}
-
-// stayWarning turns the failure to tell the measures service, after the
-// stay itself was saved, into a warning.
-func stayWarning(x site.Stay, err error) (string, error) {
-	var se *site.SyncError
-	if err != nil && x.ID != 0 && errors.As(err, &se) {
-		return se.Error(), nil
-	}
-	return "", err
 }

@@ -1,4 +1,4 @@
-package sampling
+package db_test
 
 import (
 	"context"
@@ -43,7 +43,7 @@ func probeTable(t *testing.T, d *db.DB) {
 func TestBatcherCommitsBeforeAnswering(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		probeTable(t, d)
-		b := newBatcher(d, testApply, 10_000, 64)
+		b := db.NewBatcher(d, "probe", testApply, 10_000, 64)
 		const n = 2000
 		var wg sync.WaitGroup
 		ids := make([]int64, n)
@@ -54,7 +54,7 @@ func TestBatcherCommitsBeforeAnswering(t *testing.T) {
 				if i%500 == 7 {
 					item = "bad"
 				}
-				id, err := b.submit(context.Background(), item)
+				id, err := b.Submit(context.Background(), item)
 				if item == "bad" {
 					if !errs.IsInvalid(err) {
 						errc <- fmt.Errorf("bad item: %v", err)
@@ -83,11 +83,11 @@ func TestBatcherCommitsBeforeAnswering(t *testing.T) {
 		if count != n-4 {
 			t.Errorf("rows: %d, want %d", count, n-4)
 		}
-		if b.batches.Load() >= int64(b.items.Load()) {
-			t.Errorf("no batching: %d batches for %d items", b.batches.Load(), b.items.Load())
+		if st := b.Stats(); st.Batches >= st.Items || st.Items != n {
+			t.Errorf("no batching: %+v for %d items", st, n)
 		}
 		// A duplicate (as from another instance) fails only its own item.
-		if _, err := b.submit(context.Background(), "k1"); !db.IsUniqueViolation(err) {
+		if _, err := b.Submit(context.Background(), "k1"); !db.IsUniqueViolation(err) {
 			t.Errorf("duplicate: %v", err)
 		}
 	})
@@ -101,25 +101,28 @@ func TestBatcherFullQueueIsBusy(t *testing.T) {
 		<-release
 		return testApply(ctx, tx, items)
 	}
-	b := newBatcher(d, slow, 4, 1)
+	b := db.NewBatcher(d, "probe", slow, 4, 1)
 	var wg sync.WaitGroup
 	results := make(chan error, 10)
 	// The first item is taken by the writer and blocks; four more fill the queue.
 	for i := range 5 {
 		wg.Go(func() {
-			_, err := b.submit(context.Background(), fmt.Sprint(i))
+			_, err := b.Submit(context.Background(), fmt.Sprint(i))
 			results <- err
 		})
 		time.Sleep(20 * time.Millisecond)
 	}
 	start := time.Now()
-	_, err := b.submit(context.Background(), "overflow")
-	var busy *Busy
+	_, err := b.Submit(context.Background(), "overflow")
+	var busy *db.Busy
 	if !errors.As(err, &busy) || !errors.Is(err, errs.ErrTooMany) || busy.RetryAfter() <= 0 {
 		t.Fatalf("full queue: %v", err)
 	}
 	if d := time.Since(start); d > 100*time.Millisecond {
 		t.Errorf("busy answer took %s", d)
+	}
+	if st := b.Stats(); st.Rejected != 1 {
+		t.Errorf("stats after one refusal: %+v", st)
 	}
 	close(release)
 	wg.Wait()
@@ -132,7 +135,7 @@ func TestBatcherFullQueueIsBusy(t *testing.T) {
 	// An abandoned request is not written.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := b.submit(ctx, "gone"); !errors.Is(err, context.Canceled) {
+	if _, err := b.Submit(ctx, "gone"); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 	time.Sleep(50 * time.Millisecond)
@@ -140,5 +143,24 @@ func TestBatcherFullQueueIsBusy(t *testing.T) {
 	d.R().QueryRow("SELECT COUNT(*) FROM ingest_probe WHERE k = 'gone'").Scan(&n)
 	if n != 0 {
 		t.Error("a cancelled request was written")
+	}
+}
+
+// TestBatcherRefusedInsideTransaction: a group commit never joins the
+// caller's transaction; submitting from inside one is an error at once
+// (on SQLite it would wait for ever for the write connection).
+func TestBatcherRefusedInsideTransaction(t *testing.T) {
+	d := dbtest.SQLite(t)
+	probeTable(t, d)
+	b := db.NewBatcher(d, "probe", testApply, 16, 4)
+	err := d.InTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+		_, err := b.Submit(ctx, "inside")
+		return err
+	})
+	if err == nil {
+		t.Fatal("submit inside a transaction accepted")
+	}
+	if _, err := b.Submit(context.Background(), "outside"); err != nil {
+		t.Fatal(err)
 	}
 }
