@@ -68,7 +68,7 @@ func (s *Service) AssignMany(ctx context.Context, actor audit.Actor, scope juris
 			}
 			list := strings.Join(ids, ",")
 			rows, err := tx.QueryContext(ctx, `SELECT id, unit_code FROM people WHERE id IN (`+list+`)
-				AND active = 1 AND merged_into IS NULL AND unit_code >= $1 AND unit_code < $2`, lo, hi)
+				AND active = 1 AND merged_into IS NULL AND `+scope.Where("unit_code", 1), lo, hi)
 			if err != nil {
 				return fmt.Errorf("assign many: %w", err)
 			}

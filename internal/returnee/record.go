@@ -131,7 +131,7 @@ func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdicti
 	const cols = "SELECT id, unit_code, name, household_id FROM people WHERE active = 1 AND "
 	switch {
 	case a.PersonID != 0:
-		found, err := scan(q.QueryRowContext(ctx, cols+"id = $1 AND unit_code >= $2 AND unit_code < $3", a.PersonID, lo, hi))
+		found, err := scan(q.QueryRowContext(ctx, cols+"id = $1 AND "+scope.Where("unit_code", 2), a.PersonID, lo, hi))
 		if err == nil && !found {
 			err = errs.Invalidf("人员", "人员 %d 不存在或不在您的辖区内", a.PersonID)
 		}
@@ -154,7 +154,7 @@ func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdicti
 		}
 		return p, found, err
 	case a.Phone != "":
-		found, err := scan(q.QueryRowContext(ctx, cols+"phone = $1 AND name = $2 AND unit_code >= $3 AND unit_code < $4 ORDER BY id LIMIT 1",
+		found, err := scan(q.QueryRowContext(ctx, cols+"phone = $1 AND name = $2 AND "+scope.Where("unit_code", 3)+" ORDER BY id LIMIT 1",
 			a.Phone, a.Name, lo, hi))
 		return p, found, err
 	}
@@ -271,7 +271,7 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, scope jurisdict
 func (s *Service) sameArrival(ctx context.Context, q db.Querier, scope jurisdiction.Scope, personID int64, day string) (Arrival, bool, error) {
 	lo, hi := scope.Args()
 	rows, err := q.QueryContext(ctx, "SELECT "+arrivalColumns+" FROM returnees r JOIN people p ON p.id = r.person_id"+
-		" WHERE r.person_id = $1 AND r.arrived_on >= $2 AND r.arrived_on <= $3 AND r.unit_code >= $4 AND r.unit_code < $5 ORDER BY r.id",
+		" WHERE r.person_id = $1 AND r.arrived_on >= $2 AND r.arrived_on <= $3 AND "+scope.Where("r.unit_code", 4)+" ORDER BY r.id",
 		personID, addDays(day, -MergeWindowDays), addDays(day, MergeWindowDays), lo, hi)
 	if err != nil {
 		return Arrival{}, false, err

@@ -30,7 +30,11 @@ func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.Registry.CountsByUnit(ctx, jurisdiction.ScopeOf(unit.Code))
+	unitScope, err := scope.Narrow(unit.Code)
+	if err != nil {
+		return err
+	}
+	counts, err := s.Registry.CountsByUnit(ctx, unitScope)
 	if err != nil {
 		return err
 	}

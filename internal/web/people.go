@@ -141,7 +141,7 @@ func (s *Server) personFormData(r *http.Request, p registry.Person, isNew bool) 
 // (capped: a county user types the code instead).
 func (s *Server) residentUnits(r *http.Request) ([]jurisdiction.Unit, error) {
 	scope := currentUser(r).Scope()
-	if jurisdiction.LevelOfCode(scope.Code) < jurisdiction.LevelTownship {
+	if jurisdiction.LevelOfCode(scope.Code()) < jurisdiction.LevelTownship {
 		return nil, nil
 	}
 	villages, err := s.Units.Units(r.Context(), scope, jurisdiction.LevelVillage)

@@ -72,7 +72,11 @@ func (s *Server) pushTaskPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	var targets []jurisdiction.Unit
 	if t.Queued() && t.Status == pushlist.StatusOpen && u.Can(auth.CapPeopleWrite) {
-		if targets, err = s.Units.Units(r.Context(), jurisdiction.ScopeOf(t.UnitCode), jurisdiction.LevelVillage); err != nil {
+		taskScope, err := u.Scope().Narrow(t.UnitCode)
+		if err != nil {
+			return err
+		}
+		if targets, err = s.Units.Units(r.Context(), taskScope, jurisdiction.LevelVillage); err != nil {
 			return err
 		}
 	}

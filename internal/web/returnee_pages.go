@@ -141,7 +141,7 @@ func (s *Server) returneeFormData(r *http.Request, in arrivalIn) (returneeForm, 
 	if err != nil {
 		return f, err
 	}
-	if u, err := s.Units.Get(ctx, scope, scope.Code); err == nil && u.Level >= jurisdiction.LevelVillage {
+	if u, err := s.Units.Get(ctx, scope, scope.Code()); err == nil && u.Level >= jurisdiction.LevelVillage {
 		vs = append([]jurisdiction.Unit{u}, vs...)
 	}
 	if len(vs) > 400 {

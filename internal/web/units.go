@@ -75,7 +75,10 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unitScope := jurisdiction.ScopeOf(unit.Code)
+	unitScope, err := scope.Narrow(unit.Code)
+	if err != nil {
+		return err
+	}
 	counts, summary, err := s.Registry.Stats(ctx, unitScope)
 	if err != nil {
 		return err
