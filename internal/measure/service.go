@@ -47,6 +47,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
 	"fangkong/internal/policy"
+	"fangkong/internal/registry"
 )
 
 // Statuses of a measure.
@@ -303,7 +304,7 @@ func personInScope(ctx context.Context, q db.Querier, scope jurisdiction.Scope, 
 	lo, hi := scope.Args()
 	var p personInfo
 	err := q.QueryRowContext(ctx, `SELECT id, name, unit_code FROM people
-		WHERE id = $1 AND active = 1 AND merged_into IS NULL AND `+scope.Where("unit_code", 2), id, lo, hi).
+		WHERE id = $1 AND `+registry.PeopleInScope("", scope, 2), id, lo, hi).
 		Scan(&p.id, &p.name, &p.unit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errs.ErrNotFound

@@ -128,10 +128,10 @@ func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdicti
 		p.household = hh.Int64
 		return err == nil, err
 	}
-	const cols = "SELECT id, unit_code, name, household_id FROM people WHERE active = 1 AND "
+	const cols = "SELECT id, unit_code, name, household_id FROM people WHERE "
 	switch {
 	case a.PersonID != 0:
-		found, err := scan(q.QueryRowContext(ctx, cols+"id = $1 AND "+scope.Where("unit_code", 2), a.PersonID, lo, hi))
+		found, err := scan(q.QueryRowContext(ctx, cols+"id = $1 AND "+registry.PeopleInScope("", scope, 2), a.PersonID, lo, hi))
 		if err == nil && !found {
 			err = errs.Invalidf("人员", "人员 %d 不存在或不在您的辖区内", a.PersonID)
 		}
@@ -148,13 +148,13 @@ func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdicti
 		if !scope.Contains(unit) {
 			return p, false, &errs.Conflict{Message: "该身份证号已在其他辖区登记，请联系上级核实"}
 		}
-		found, err := scan(q.QueryRowContext(ctx, cols+"id_number = $1", a.IDNumber))
+		found, err := scan(q.QueryRowContext(ctx, cols+"id_number = $1 AND "+registry.PeopleInScope("", scope, 2), a.IDNumber, lo, hi))
 		if err == nil && !found {
 			err = &errs.Conflict{Message: "该身份证号对应的人员已注销或合并，请先在人员台账中处理"}
 		}
 		return p, found, err
 	case a.Phone != "":
-		found, err := scan(q.QueryRowContext(ctx, cols+"phone = $1 AND name = $2 AND "+scope.Where("unit_code", 3)+" ORDER BY id LIMIT 1",
+		found, err := scan(q.QueryRowContext(ctx, cols+"phone = $1 AND name = $2 AND "+registry.PeopleInScope("", scope, 3)+" ORDER BY id LIMIT 1",
 			a.Phone, a.Name, lo, hi))
 		return p, found, err
 	}

@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/registry"
 )
 
 // Campaign statuses.
@@ -369,7 +370,7 @@ func (s *Service) targetWhere(scope jurisdiction.Scope, c Campaign) (string, []a
 	}
 	lo, hi := area.Args()
 	args := []any{lo, hi}
-	where := []string{"p.active = 1", area.Where("p.unit_code", 2), "p.residence NOT IN ('外出务工', '外出上学')"}
+	where := []string{registry.PeopleInScope("p", area, 2), "p.residence NOT IN ('外出务工', '外出上学')"}
 	if len(c.Filter.Units) > 0 {
 		var or []string
 		for _, u := range c.Filter.Units {

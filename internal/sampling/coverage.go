@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/registry"
 	"fangkong/internal/sheet"
 )
 
@@ -532,7 +533,7 @@ func (s *Service) Plan(ctx context.Context, scope jurisdiction.Scope, campaignID
 			return p, err
 		}
 		lo, hi := unitScope.Args()
-		if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE p.active = 1 AND `+unitScope.Where("p.unit_code", 1)+`
+		if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE `+registry.PeopleInScope("p", unitScope, 1)+`
 			AND p.residence NOT IN ('外出务工', '外出上学')`, lo, hi).Scan(&p.People); err != nil {
 			return p, fmt.Errorf("plan: %w", err)
 		}

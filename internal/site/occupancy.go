@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
 )
 
 // CountyRow is one county of the occupancy dashboard.
@@ -47,7 +48,7 @@ func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit 
 	// index (active, unit_code, …), summed per county in Go.
 	lo, hi := unitScope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM people
-		WHERE active = 1 AND `+unitScope.Where("unit_code", 1)+` GROUP BY unit_code`, lo, hi)
+		WHERE `+registry.PeopleInScope("", unitScope, 1)+` GROUP BY unit_code`, lo, hi)
 	if err != nil {
 		return Dashboard{}, fmt.Errorf("residents of %s: %w", u.Code, err)
 	}

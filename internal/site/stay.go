@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/registry"
 )
 
 const stayColumns = `st.id, st.site_id, s.name, s.unit_code, st.person_id, p.name, p.unit_code, COALESCE(p.id_number, ''), p.phone,
@@ -252,11 +253,11 @@ func (s *Service) findPerson(ctx context.Context, recv jurisdiction.Scope, in Tr
 		if verr != nil {
 			return 0, errs.Invalidf("身份证号", "%s", verr.Error())
 		}
-		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1 AND active = 1
-			AND `+recv.Where("unit_code", 2), id, lo, hi).Scan(&pid)
+		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1
+			AND `+registry.PeopleInScope("", recv, 2), id, lo, hi).Scan(&pid)
 	case in.PersonID != 0:
-		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id = $1 AND active = 1
-			AND `+recv.Where("unit_code", 2), in.PersonID, lo, hi).Scan(&pid)
+		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id = $1
+			AND `+registry.PeopleInScope("", recv, 2), in.PersonID, lo, hi).Scan(&pid)
 	default:
 		return 0, errs.Invalidf("身份证号", "请填写被转运人员的身份证号")
 	}
