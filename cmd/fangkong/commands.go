@@ -123,7 +123,7 @@ func users(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
-	all := jurisdiction.Scope{}
+	all := jurisdiction.System("cli users") // an operator at the console: the whole country
 	switch args[0] {
 	case "add":
 		u, err := a.Auth.CreateUser(ctx, cli, all, auth.NewUser{Username: *username, DisplayName: *name, Role: auth.Role(*role),
@@ -142,7 +142,11 @@ func users(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("password of %s set; it must be changed at next login\n", u.Username)
 	case "list":
-		list, err := a.Auth.Users(ctx, jurisdiction.ScopeOf(*unit))
+		scope, err := all.NarrowOpt(*unit)
+		if err != nil {
+			return fmt.Errorf("users list --unit %q: %w", *unit, err)
+		}
+		list, err := a.Auth.Users(ctx, scope)
 		if err != nil {
 			return err
 		}

@@ -99,7 +99,7 @@ func pushOnce(ctx context.Context, url string, pop *population, f *os.File, size
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	l, err := svc.Import(ctx, who, jurisdiction.ScopeOf(demo.CountyCode), f, size, pushlist.ImportOptions{Source: "公安", Name: "bench"})
+	l, err := svc.Import(ctx, who, benchCounty(demo.CountyCode), f, size, pushlist.ImportOptions{Source: "公安", Name: "bench"})
 	took := time.Since(start)
 	pprof.StopCPUProfile()
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
-	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
 	"fangkong/internal/policy"
 )
@@ -136,7 +135,7 @@ func replanOn(ctx context.Context, engine, url string, people int) error {
 		ins[i] = measure.AssignInput{PersonID: int64(i + 1), Category: "close_contact", DayZero: policy.AddDays(today, -(i % 14)), Version: "县14天"}
 	}
 	t0 := time.Now()
-	if _, err := svc.AssignMany(ctx, who, jurisdiction.ScopeOf(county), ins); err != nil {
+	if _, err := svc.AssignMany(ctx, who, benchCounty(county), ins); err != nil {
 		return err
 	}
 	assignTook := time.Since(t0)
@@ -144,7 +143,7 @@ func replanOn(ctx context.Context, engine, url string, people int) error {
 	d.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM measure_phases").Scan(&phaseRows)
 	d.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM measure_tests").Scan(&testRows)
 
-	scope := jurisdiction.ScopeOf(county)
+	scope := benchCounty(county)
 	t0 = time.Now()
 	pre, err := svc.Preview(ctx, scope, base.ID)
 	if err != nil {

@@ -31,7 +31,7 @@ func benchSites(ctx context.Context, n int) error {
 	if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{}); err != nil {
 		return err
 	}
-	who, all := audit.Actor{Username: "fkbench", Role: "command"}, jurisdiction.Scope{}
+	who, all := audit.Actor{Username: "fkbench", Role: "command"}, jurisdiction.System("fkbench sites")
 	x, err := a.Sites.CreateSite(ctx, who, all, site.Site{Name: "基准测试隔离点", UnitCode: demo.CountyCode})
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func benchSites(ctx context.Context, n int) error {
 	took := time.Since(start)
 
 	start = time.Now()
-	d, err := a.Sites.Occupancy(ctx, jurisdiction.ScopeOf(demo.CountyCode), "")
+	d, err := a.Sites.Occupancy(ctx, benchCounty(demo.CountyCode), "")
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func TestArrivalPersonAndMeasureOneTransaction(t *testing.T) {
 			}
 			return n
 		}
-		county := jurisdiction.ScopeOf(dbtest.County)
+		county := jurisdiction.Grant(dbtest.County)
 		in := returnee.Arrival{Name: "返乡乙", IDNumber: dbtest.ID("61011819900101882"), VillageCode: dbtest.VillageA,
 			OriginCode: "610113", DepartedOn: day(-2), ArrivedOn: day(-1), Source: returnee.SourceSweep}
 		stranger := audit.Actor{Username: "b", Role: "village", Unit: dbtest.VillageB}

@@ -58,7 +58,7 @@ var system = audit.Actor{Username: "test", Role: "admin"}
 // AddUser creates an account (no first-login change) and returns it.
 func (e *Env) AddUser(t testing.TB, username string, role auth.Role, unit string) auth.User {
 	t.Helper()
-	u, err := e.App.Auth.CreateUser(context.Background(), system, jurisdiction.Scope{}, auth.NewUser{
+	u, err := e.App.Auth.CreateUser(context.Background(), system, jurisdiction.System("apptest"), auth.NewUser{
 		Username: username, DisplayName: username, Role: role, UnitCode: unit, Password: Password})
 	if err != nil {
 		t.Fatalf("add user %s: %v", username, err)

@@ -131,7 +131,7 @@ type Filter struct {
 	Action   string
 	Entity   string
 	EntityID string
-	Unit     string // a unit inside the scope: only entries about its subtree
+	Unit     string // a unit inside the scope: only entries about its subtree (outside: ignored)
 	From, To int64  // Unix ms, inclusive From, exclusive To; 0 = open
 	BeforeID int64  // for paging: entries with a smaller id
 	Limit    int
@@ -140,11 +140,11 @@ type Filter struct {
 // List returns entries about records in the scope (or by users of the
 // scope), newest first.
 func (l *Log) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]Entry, error) {
-	if f.Unit != "" && scope.Contains(f.Unit) {
-		scope = jurisdiction.ScopeOf(f.Unit)
+	if unit, err := scope.NarrowOpt(f.Unit); err == nil {
+		scope = unit // a unit outside the scope is ignored: the listing stays the caller's
 	}
 	lo, hi := scope.Args()
-	where := []string{"((subject_unit >= $1 AND subject_unit < $2) OR (subject_unit = '' AND actor_unit >= $1 AND actor_unit < $2))"}
+	where := []string{"((" + scope.Where("subject_unit", 1) + ") OR (subject_unit = '' AND " + scope.Where("actor_unit", 1) + "))"}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)

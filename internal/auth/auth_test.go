@@ -44,13 +44,13 @@ func TestUsersSessionsTokens(t *testing.T) {
 		clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 		now := func() time.Time { return clock }
 		s := auth.NewService(d, jurisdiction.NewStore(d, now), now)
-		county := jurisdiction.ScopeOf(dbtest.County)
+		county := jurisdiction.Grant(dbtest.County)
 
 		// Role and level rules.
 		if _, err := s.CreateUser(ctx, admin, county, auth.NewUser{Username: "wgy", DisplayName: "网格员", Role: auth.RoleVillage, UnitCode: dbtest.TownshipA, Password: "abc12345"}); !errs.IsInvalid(err) {
 			t.Errorf("village worker on a township: %v", err)
 		}
-		if _, err := s.CreateUser(ctx, admin, jurisdiction.ScopeOf(dbtest.TownshipB), auth.NewUser{Username: "wgy", DisplayName: "网格员", Role: auth.RoleVillage, UnitCode: dbtest.VillageA, Password: "abc12345"}); !errs.IsInvalid(err) {
+		if _, err := s.CreateUser(ctx, admin, jurisdiction.Grant(dbtest.TownshipB), auth.NewUser{Username: "wgy", DisplayName: "网格员", Role: auth.RoleVillage, UnitCode: dbtest.VillageA, Password: "abc12345"}); !errs.IsInvalid(err) {
 			t.Errorf("user created outside the creator's scope: %v", err)
 		}
 		u, err := s.CreateUser(ctx, admin, county, auth.NewUser{Username: "wgy", DisplayName: "网格员", Role: auth.RoleVillage, UnitCode: dbtest.VillageA, Password: "abc12345", MustChange: true})
@@ -71,7 +71,7 @@ func TestUsersSessionsTokens(t *testing.T) {
 			t.Fatalf("login: %v %+v", err, lu)
 		}
 		_, su, err := s.SessionUser(ctx, sess.Token)
-		if err != nil || su.ID != u.ID || su.Scope().Code != dbtest.VillageA {
+		if err != nil || su.ID != u.ID || su.Scope().Code() != dbtest.VillageA {
 			t.Fatalf("session user %+v %v", su, err)
 		}
 		if err := s.ChangeOwnPassword(ctx, su, "abc12345", "newpass99"); err != nil {

@@ -23,7 +23,7 @@ func TestAuthCache(t *testing.T) {
 		clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 		now := func() time.Time { return clock }
 		s := auth.NewService(d, jurisdiction.NewStore(d, now), now)
-		county := jurisdiction.ScopeOf(dbtest.County)
+		county := jurisdiction.Grant(dbtest.County)
 		u, err := s.CreateUser(ctx, admin, county, auth.NewUser{Username: "cyy", DisplayName: "采样员", Role: auth.RoleSampling, UnitCode: dbtest.VillageA, Password: "abc12345", MustChange: true})
 		if err != nil {
 			t.Fatal(err)

@@ -30,8 +30,9 @@ type User struct {
 	CreatedAt   int64
 }
 
-// Scope is the user's jurisdiction: the subtree of their unit.
-func (u User) Scope() jurisdiction.Scope { return jurisdiction.ScopeOf(u.UnitCode) }
+// Scope is the user's jurisdiction: the subtree of their unit. This is where
+// every request's scope is granted (an API token acts as its user).
+func (u User) Scope() jurisdiction.Scope { return jurisdiction.Grant(u.UnitCode) }
 
 // Can reports whether the user's role has the capability.
 func (u User) Can(c Capability) bool { return u.Role.Can(c) }
@@ -150,7 +151,7 @@ func boolInt(b bool) int {
 // User returns an account inside the scope.
 func (s *Service) User(ctx context.Context, scope jurisdiction.Scope, id int64) (User, error) {
 	lo, hi := scope.Args()
-	u, err := scanUser(s.db.R().QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1 AND unit_code >= $2 AND unit_code < $3", id, lo, hi))
+	u, err := scanUser(s.db.R().QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1 AND "+scope.Where("unit_code", 2), id, lo, hi))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, fmt.Errorf("user %d: %w", id, errs.ErrNotFound)
 	}
@@ -172,7 +173,7 @@ func (s *Service) ByUsername(ctx context.Context, username string) (User, error)
 // Users lists the accounts inside the scope.
 func (s *Service) Users(ctx context.Context, scope jurisdiction.Scope) ([]User, error) {
 	lo, hi := scope.Args()
-	rows, err := s.db.R().QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE unit_code >= $1 AND unit_code < $2 ORDER BY unit_code, username", lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE "+scope.Where("unit_code", 1)+" ORDER BY unit_code, username", lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}

@@ -29,6 +29,17 @@ var regionFiles embed.FS
 // of ../shared/data, in the same five-file layout).
 func Regions(name string) (io.ReadCloser, error) { return regionFiles.Open("regions/" + name) }
 
+// demoCounty is the demo county's scope. Loading the demo is a system job:
+// it acts for no signed-in user, so it cuts the county from the whole
+// country.
+func demoCounty() jurisdiction.Scope {
+	s, err := jurisdiction.System("demo loader").Narrow(CountyCode)
+	if err != nil {
+		panic(err) // CountyCode is a constant division code
+	}
+	return s
+}
+
 // Login is a demo account.
 type Login struct {
 	Username string
@@ -73,7 +84,7 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 	if _, err := units.ImportRegions(ctx, Regions, CountyCode); err != nil {
 		return nil, err
 	}
-	scope := jurisdiction.ScopeOf(CountyCode)
+	scope := demoCounty()
 	vs, err := units.Units(ctx, scope, jurisdiction.LevelVillage)
 	if err != nil {
 		return nil, err
@@ -301,7 +312,7 @@ func ageBetween(birth string, lo, hi int) bool {
 
 // createLogins adds one account per role, bound to a unit fitting the role.
 func createLogins(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.Service) ([]Login, error) {
-	scope := jurisdiction.ScopeOf(CountyCode)
+	scope := demoCounty()
 	towns, err := units.Children(ctx, scope, CountyCode)
 	if err != nil || len(towns) == 0 {
 		return nil, fmt.Errorf("demo logins: no townships (%v)", err)

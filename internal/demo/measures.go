@@ -43,19 +43,26 @@ func loadMeasures(ctx context.Context, d *db.DB, now func() time.Time) error {
 	}
 	// A dozen in the first village (the demo grid worker's), the rest
 	// spread over the county.
+	county := demoCounty()
+	clo, chi := county.Args()
 	var first string
-	if err := d.R().QueryRowContext(ctx, `SELECT MIN(code) FROM units WHERE level = $1 AND code >= $2 AND code < $3`,
-		jurisdiction.LevelVillage, CountyCode, CountyCode+"~").Scan(&first); err != nil {
+	if err := d.R().QueryRowContext(ctx, `SELECT MIN(code) FROM units WHERE level = $1 AND `+county.Where("code", 2),
+		jurisdiction.LevelVillage, clo, chi).Scan(&first); err != nil {
 		return fmt.Errorf("demo measures: %w", err)
 	}
+	village, err := county.Narrow(first)
+	if err != nil {
+		return fmt.Errorf("demo measures: first village %q: %w", first, err)
+	}
+	vlo, vhi := village.Args()
 	var ids []int64
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{
-		{`SELECT id FROM people WHERE active = 1 AND unit_code >= $1 AND unit_code < $2 ORDER BY id LIMIT 12`, []any{first, first + "~"}},
-		{`SELECT id FROM people WHERE active = 1 AND unit_code >= $1 AND unit_code < $2 AND id % 97 = 0 AND NOT (unit_code >= $3 AND unit_code < $4)
-			ORDER BY id LIMIT $5`, []any{CountyCode, CountyCode + "~", first, first + "~", total - 12}},
+		{`SELECT id FROM people WHERE active = 1 AND ` + village.Where("unit_code", 1) + ` ORDER BY id LIMIT 12`, []any{vlo, vhi}},
+		{`SELECT id FROM people WHERE active = 1 AND ` + county.Where("unit_code", 1) + ` AND id % 97 = 0 AND NOT (` + village.Where("unit_code", 3) + `)
+			ORDER BY id LIMIT $5`, []any{clo, chi, vlo, vhi, total - 12}},
 	} {
 		rows, err := d.R().QueryContext(ctx, q.sql, q.args...)
 		if err != nil {
@@ -90,11 +97,11 @@ func loadMeasures(ctx context.Context, d *db.DB, now func() time.Time) error {
 			i++
 		}
 	}
-	if _, err := svc.AssignMany(ctx, who, jurisdiction.ScopeOf(CountyCode), ins); err != nil {
+	if _, err := svc.AssignMany(ctx, who, county, ins); err != nil {
 		return fmt.Errorf("demo measures: %w", err)
 	}
 	nowMs := now().UnixMilli()
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
+	err = d.Tx(ctx, func(tx *sql.Tx) error {
 		// Assigned on day zero, so the days since count for checks and tests.
 		if _, err := tx.ExecContext(ctx, `UPDATE measures SET assigned_on = CASE WHEN day_zero < $1 THEN day_zero ELSE $1 END
 			WHERE source = '演示数据'`, today); err != nil {

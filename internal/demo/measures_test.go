@@ -24,7 +24,7 @@ func TestDemoMeasures(t *testing.T) {
 			t.Fatal(err)
 		}
 		svc := measure.NewService(d, policy.NewStore(d, time.Now), time.Now)
-		ov, err := svc.Overview(ctx, jurisdiction.ScopeOf(demo.CountyCode), demo.CountyCode, "")
+		ov, err := svc.Overview(ctx, jurisdiction.Grant(demo.CountyCode), demo.CountyCode, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,14 +33,14 @@ func loadPushLists(ctx context.Context, d *db.DB, units *jurisdiction.Store, now
 		cfg.People = append(cfg.People, p)
 	}
 	rows.Close()
-	vs, err := units.Units(ctx, jurisdiction.ScopeOf(CountyCode), jurisdiction.LevelVillage)
+	vs, err := units.Units(ctx, demoCounty(), jurisdiction.LevelVillage)
 	if err != nil {
 		return err
 	}
 	for _, v := range vs {
 		cfg.Villages = append(cfg.Villages, Village{Code: v.Code, Name: v.Name})
 	}
-	ts, err := units.Units(ctx, jurisdiction.ScopeOf(CountyCode), jurisdiction.LevelTownship)
+	ts, err := units.Units(ctx, demoCounty(), jurisdiction.LevelTownship)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func loadPushLists(ctx context.Context, d *db.DB, units *jurisdiction.Store, now
 			return err
 		}
 		svc := pushlist.NewService(d, units, pushlist.NoArrivals, func() time.Time { return at })
-		list, err := svc.Import(ctx, who, jurisdiction.ScopeOf(CountyCode), bytes.NewReader(b.Bytes()), int64(b.Len()),
+		list, err := svc.Import(ctx, who, demoCounty(), bytes.NewReader(b.Bytes()), int64(b.Len()),
 			pushlist.ImportOptions{Source: l.source, Name: fmt.Sprintf("%s推送名单（演示）", l.source)})
 		if err != nil {
 			return fmt.Errorf("demo push list: %w", err)

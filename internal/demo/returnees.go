@@ -144,8 +144,10 @@ func loadReturnees(ctx context.Context, d *db.DB, seed int64, now func() time.Ti
 // queue (the demo grid worker's).
 func demoSelfReports(ctx context.Context, tx *sql.Tx, rng *rand.Rand, ms int64) error {
 	var village string
-	if err := tx.QueryRowContext(ctx, "SELECT MIN(code) FROM units WHERE level = 5 AND code >= $1 AND code < $2",
-		CountyCode, CountyCode+"~").Scan(&village); err != nil {
+	county := demoCounty()
+	lo, hi := county.Args()
+	if err := tx.QueryRowContext(ctx, "SELECT MIN(code) FROM units WHERE level = 5 AND "+county.Where("code", 1),
+		lo, hi).Scan(&village); err != nil {
 		return err
 	}
 	for i, name := range []string{"任晓峰", "郭佳怡", "雷振华", "屈梦瑶", "樊建军"} {

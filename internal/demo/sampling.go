@@ -16,7 +16,7 @@ import (
 // about 70% of its people sampled over the last six hours (10 in 1), the
 // older tubes boxed, handed over and tested with a few positive pools.
 func loadSampling(ctx context.Context, d *db.DB, units *jurisdiction.Store, now time.Time) error {
-	county := jurisdiction.ScopeOf(CountyCode)
+	county := demoCounty()
 	towns, err := units.Children(ctx, county, CountyCode)
 	if err != nil || len(towns) == 0 {
 		return fmt.Errorf("demo sampling: no townships (%v)", err)

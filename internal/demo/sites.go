@@ -20,7 +20,7 @@ import (
 func loadSites(ctx context.Context, d *db.DB, units *jurisdiction.Store, now func() time.Time) error {
 	svc := site.NewService(d, units, site.NoMeasures, now)
 	who := audit.Actor{Username: "demo", Role: "admin", Unit: CountyCode}
-	all := jurisdiction.Scope{}
+	all := demoCounty()
 	towns, err := units.Children(ctx, all, CountyCode)
 	if err != nil {
 		return fmt.Errorf("demo sites: %w", err)
@@ -74,8 +74,9 @@ func loadSites(ctx context.Context, d *db.DB, units *jurisdiction.Store, now fun
 		return err
 	}
 	step := max(1, n/100)
+	lo, hi := all.Args()
 	rows, err := d.R().QueryContext(ctx, `SELECT id_number FROM people WHERE active = 1 AND id_number IS NOT NULL
-		AND unit_code >= $1 AND unit_code < $2 AND id % $3 = 7 ORDER BY id LIMIT 80`, CountyCode, CountyCode+"~", step)
+		AND `+all.Where("unit_code", 1)+` AND id % $3 = 7 ORDER BY id LIMIT 80`, lo, hi, step)
 	if err != nil {
 		return err
 	}

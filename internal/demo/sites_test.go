@@ -23,7 +23,7 @@ func TestDemoSites(t *testing.T) {
 		if _, err := demo.Load(ctx, d, units, auth.NewService(d, units, time.Now), demo.Options{People: 20000}); err != nil {
 			t.Fatal(err)
 		}
-		dash, err := site.NewService(d, units, site.NoMeasures, time.Now).Occupancy(ctx, jurisdiction.ScopeOf(demo.CountyCode), "")
+		dash, err := site.NewService(d, units, site.NoMeasures, time.Now).Occupancy(ctx, jurisdiction.Grant(demo.CountyCode), "")
 		if err != nil {
 			t.Fatal(err)
 		}

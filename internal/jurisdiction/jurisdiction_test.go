@@ -15,21 +15,6 @@ import (
 	"fangkong/internal/jurisdiction"
 )
 
-func TestScopeBounds(t *testing.T) {
-	s := jurisdiction.ScopeOf("610119")
-	lo, hi := s.Bounds()
-	for _, c := range []string{"610119", "610119001", "610119001001001"} {
-		if !(c >= lo && c < hi) || !s.Contains(c) {
-			t.Errorf("%s should be in %v", c, s)
-		}
-	}
-	for _, c := range []string{"610118999", "61012", "6101", "610120001"} {
-		if c >= lo && c < hi || s.Contains(c) {
-			t.Errorf("%s should not be in %v", c, s)
-		}
-	}
-}
-
 // countFile counts the rows of a gzip'd CSV (minus the header).
 func countFile(t *testing.T, path string) int {
 	f, err := os.Open(path)
@@ -101,7 +86,7 @@ func TestImportWholeCountry(t *testing.T) {
 		if _, ins := again.Total(); ins != 0 {
 			t.Errorf("re-import inserted %d rows", ins)
 		}
-		kids, err := st.Children(ctx, jurisdiction.ScopeOf("610118"), "610118")
+		kids, err := st.Children(ctx, jurisdiction.Grant("610118"), "610118")
 		if err != nil || len(kids) != 14 {
 			t.Errorf("鄠邑区 has %d townships (%v), want 14", len(kids), err)
 		}
@@ -122,7 +107,7 @@ func TestPrefixImportGroupsGrids(t *testing.T) {
 			t.Fatalf("610118 import read %v", stats.Read)
 		}
 		village := "610118001001"
-		scope := jurisdiction.ScopeOf(village)
+		scope := jurisdiction.Grant(village)
 		g1, err := st.AddGroup(ctx, scope, village, "一组")
 		if err != nil || g1.Code != village+"001" {
 			t.Fatalf("AddGroup = %+v, %v", g1, err)
@@ -148,7 +133,7 @@ func TestPrefixImportGroupsGrids(t *testing.T) {
 		if _, err := st.AddResponsible(ctx, scope, jurisdiction.Responsible{UnitCode: village, Duty: "网格员", Name: "王伟", Phone: "123"}); !errs.IsInvalid(err) {
 			t.Errorf("bad phone accepted: %v", err)
 		}
-		if err := st.DeleteResponsible(ctx, jurisdiction.ScopeOf("610118001003"), r.ID); !errors.Is(err, errs.ErrNotFound) {
+		if err := st.DeleteResponsible(ctx, jurisdiction.Grant("610118001003"), r.ID); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("delete outside scope: %v", err)
 		}
 		path, _ := st.Path(ctx, g1.Code)

@@ -68,7 +68,7 @@ func (s *Store) AddResponsible(ctx context.Context, scope Scope, r Responsible) 
 // DeleteResponsible removes a responsible person inside the scope.
 func (s *Store) DeleteResponsible(ctx context.Context, scope Scope, id int64) error {
 	lo, hi := scope.Args()
-	res, err := s.db.W().ExecContext(ctx, "DELETE FROM responsibles WHERE id = $1 AND unit_code >= $2 AND unit_code < $3", id, lo, hi)
+	res, err := s.db.W().ExecContext(ctx, "DELETE FROM responsibles WHERE id = $1 AND "+scope.Where("unit_code", 2), id, lo, hi)
 	if err != nil {
 		return fmt.Errorf("delete responsible %d: %w", id, err)
 	}

@@ -6,7 +6,12 @@
 // people to the caller's own subtree.
 package jurisdiction
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+
+	"fangkong/internal/errs"
+)
 
 // Levels of the tree.
 const (
@@ -64,30 +69,125 @@ func VillageOf(code string) string {
 	return ""
 }
 
-// Scope is a jurisdiction: the subtree below one unit. Every code in it starts
-// with Code, so the store turns it into a range on an indexed code column.
-// The zero Scope (Code "") is the whole country (system jobs only).
-type Scope struct{ Code string }
-
-// ScopeOf returns the scope of the unit with this code.
-func ScopeOf(code string) Scope { return Scope{Code: code} }
-
-// Contains reports whether a unit code lies in the scope.
-func (s Scope) Contains(code string) bool { return strings.HasPrefix(code, s.Code) }
-
-// Bounds returns lo ≤ code < hi for every code in the scope.
-func (s Scope) Bounds() (lo, hi string) {
-	if s.Code == "" {
-		return "", "~"
-	}
-	b := []byte(s.Code)
-	b[len(b)-1]++
-	return s.Code, string(b)
+// Scope is a jurisdiction: the subtree below one unit, or — for a named
+// system job only — the whole country. Every code in a unit's subtree starts
+// with the unit's code, so the store turns a Scope into a range on an indexed
+// code column (Where).
+//
+// Its fields are unexported: a Scope comes from Grant (auth: the signed-in
+// user's or API token's unit), System (a named system job), or by narrowing
+// one of those (Narrow, NarrowOpt). The zero Scope matches nothing.
+type Scope struct {
+	code string // the unit's code; "" for the whole country (job set) or nothing (zero)
+	job  string // the system job that asked for the whole country, kept for logs
 }
 
-// Args returns the bounds as query arguments; use them with a predicate
-// written "col >= $n AND col < $n+1".
-func (s Scope) Args() (any, any) {
-	lo, hi := s.Bounds()
-	return lo, hi
+// Grant returns the scope of the unit with this code: the jurisdiction a
+// signed-in user or API token has been given. Only internal/auth calls it
+// (and tests); every other package receives its Scope from the caller and
+// narrows it (grant_callers_test.go enforces this). An empty code grants
+// nothing.
+func Grant(code string) Scope { return Scope{code: code} }
+
+// System returns the whole country for a named system job — the demo loader,
+// background sweeps, the CLI, benchmarks — never for a request. The name is
+// kept (Job) for logs; it must not be empty.
+func System(job string) Scope {
+	if job == "" {
+		panic("jurisdiction.System: a system scope needs a job name")
+	}
+	return Scope{job: job}
+}
+
+// Code is the unit code of the scope ("" for a system scope or the zero Scope).
+func (s Scope) Code() string { return s.code }
+
+// Job is the name of the system job that made the scope (a system scope, or
+// one narrowed from it), or "".
+func (s Scope) Job() string { return s.job }
+
+// IsSystem reports whether the scope is the whole country of a system job.
+func (s Scope) IsSystem() bool { return s.code == "" && s.job != "" }
+
+// IsZero reports whether the scope matches nothing: the zero Scope, or a
+// Grant of an empty code.
+func (s Scope) IsZero() bool { return s.code == "" && s.job == "" }
+
+// String describes the scope for logs and test failures.
+func (s Scope) String() string {
+	switch {
+	case s.IsZero():
+		return "scope(none)"
+	case s.IsSystem():
+		return "scope(all: " + s.job + ")"
+	}
+	return "scope(" + s.code + ")"
+}
+
+// Contains reports whether a unit code lies in the scope. The zero Scope
+// contains nothing; a system scope contains every code.
+func (s Scope) Contains(code string) bool {
+	if s.IsZero() {
+		return false
+	}
+	return strings.HasPrefix(code, s.code)
+}
+
+// Narrow returns the scope of a unit inside s. A code outside s, empty, or
+// not a division code at all is errs.ErrNotFound, the answer for a record
+// outside the caller's jurisdiction.
+func (s Scope) Narrow(code string) (Scope, error) {
+	if !wellFormed(code) || !s.Contains(code) {
+		return Scope{}, errs.ErrNotFound
+	}
+	return Scope{code: code, job: s.job}, nil
+}
+
+// NarrowOpt is Narrow for an optional filter: an empty code leaves s as it is.
+func (s Scope) NarrowOpt(code string) (Scope, error) {
+	if code == "" {
+		return s, nil
+	}
+	return s.Narrow(code)
+}
+
+// wellFormed reports whether code is a division code: digits, of a level's length.
+func wellFormed(code string) bool {
+	if LevelOfCode(code) == 0 {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Where is the scope as an SQL predicate on a code column: "col >= $n AND
+// col < $n+1", to be bound to Args. It is the one place that writes the
+// range; it reads the same on SQLite and PostgreSQL and uses the column's
+// index. The text does not depend on s, so a query keeps one statement.
+func (s Scope) Where(col string, n int) string {
+	return col + " >= $" + strconv.Itoa(n) + " AND " + col + " < $" + strconv.Itoa(n+1)
+}
+
+// Args returns the two values Where's placeholders are bound to: lo ≤ code <
+// hi for every code in the scope. The zero Scope gives an empty range.
+func (s Scope) Args() (lo, hi any) {
+	l, h := s.bounds()
+	return l, h
+}
+
+// bounds returns lo ≤ code < hi for every code in the scope.
+func (s Scope) bounds() (lo, hi string) {
+	switch {
+	case s.IsZero():
+		return "", "" // code >= '' AND code < '': nothing
+	case s.IsSystem():
+		return "", "~" // codes are digits, and every digit sorts before '~'
+	}
+	b := []byte(s.code)
+	b[len(b)-1]++
+	return s.code, string(b)
 }

@@ -88,7 +88,7 @@ func (s *Store) Children(ctx context.Context, scope Scope, code string) ([]Unit,
 // Units lists every unit of a level inside the scope, by code.
 func (s *Store) Units(ctx context.Context, scope Scope, level int) ([]Unit, error) {
 	lo, hi := scope.Args()
-	return s.query(ctx, "SELECT "+unitColumns+" FROM units WHERE code >= $1 AND code < $2 AND level = $3 ORDER BY code", lo, hi, level)
+	return s.query(ctx, "SELECT "+unitColumns+" FROM units WHERE "+scope.Where("code", 1)+" AND level = $3 ORDER BY code", lo, hi, level)
 }
 
 // Path returns the unit and its ancestors from the top down (for breadcrumbs);
@@ -180,7 +180,7 @@ func (s *Store) AddGroup(ctx context.Context, scope Scope, villageCode, name str
 
 // Grids lists the grids of a village.
 func (s *Store) Grids(ctx context.Context, scope Scope, villageCode string) ([]Grid, error) {
-	if !scope.Contains(villageCode) && !strings.HasPrefix(villageCode, scope.Code) {
+	if !scope.Contains(villageCode) {
 		return nil, fmt.Errorf("grids of %q: %w", villageCode, errs.ErrNotFound)
 	}
 	rows, err := s.db.R().QueryContext(ctx, "SELECT id, village_code, name FROM grids WHERE village_code = $1 ORDER BY id", villageCode)

@@ -198,14 +198,12 @@ type AlertFilter struct {
 
 // Alerts lists alerts in scope, open first, oldest first.
 func (s *Service) Alerts(ctx context.Context, scope jurisdiction.Scope, f AlertFilter) ([]Alert, error) {
-	if f.Unit != "" {
-		if !scope.Contains(f.Unit) {
-			return nil, errs.ErrNotFound
-		}
-		scope = jurisdiction.ScopeOf(f.Unit)
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return nil, err
 	}
 	lo, hi := scope.Args()
-	where := "WHERE a.unit_code >= $1 AND a.unit_code < $2"
+	where := "WHERE " + scope.Where("a.unit_code", 1)
 	args := []any{lo, hi}
 	if f.Open {
 		where += " AND a.handled_at = 0"
@@ -248,7 +246,7 @@ func (s *Service) HandleAlert(ctx context.Context, actor audit.Actor, scope juri
 		lo, hi := scope.Args()
 		var unit string
 		var handled int64
-		err := tx.QueryRowContext(ctx, `SELECT unit_code, handled_at FROM measure_alerts WHERE id = $1 AND unit_code >= $2 AND unit_code < $3`,
+		err := tx.QueryRowContext(ctx, `SELECT unit_code, handled_at FROM measure_alerts WHERE id = $1 AND `+scope.Where("unit_code", 2),
 			id, lo, hi).Scan(&unit, &handled)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.ErrNotFound

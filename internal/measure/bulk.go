@@ -11,6 +11,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/policy"
+	"fangkong/internal/registry"
 )
 
 // AssignMany assigns many people in one transaction (demo data, benchmarks,
@@ -68,7 +69,7 @@ func (s *Service) AssignMany(ctx context.Context, actor audit.Actor, scope juris
 			}
 			list := strings.Join(ids, ",")
 			rows, err := tx.QueryContext(ctx, `SELECT id, unit_code FROM people WHERE id IN (`+list+`)
-				AND active = 1 AND merged_into IS NULL AND unit_code >= $1 AND unit_code < $2`, lo, hi)
+				AND `+registry.PeopleInScope("", scope, 1), lo, hi)
 			if err != nil {
 				return fmt.Errorf("assign many: %w", err)
 			}

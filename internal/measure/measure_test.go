@@ -34,9 +34,9 @@ var (
 	actorA = audit.Actor{UserID: 1, Username: "cunA", Role: "village", Unit: dbtest.VillageA}
 	actorB = audit.Actor{UserID: 2, Username: "cunB", Role: "village", Unit: dbtest.VillageB}
 	cmd    = audit.Actor{UserID: 3, Username: "zhihui", Role: "command", Unit: dbtest.County}
-	scopeA = jurisdiction.ScopeOf(dbtest.VillageA)
-	scopeB = jurisdiction.ScopeOf(dbtest.VillageB)
-	county = jurisdiction.ScopeOf(dbtest.County)
+	scopeA = jurisdiction.Grant(dbtest.VillageA)
+	scopeB = jurisdiction.Grant(dbtest.VillageB)
+	county = jurisdiction.Grant(dbtest.County)
 )
 
 func setup(t *testing.T, d *db.DB, c *fakeClock) *measure.Service {

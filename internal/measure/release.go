@@ -54,17 +54,15 @@ func (m Measure) Eligibility(today string) (bool, string) {
 
 // Eligible lists the active measures in scope that can be released today.
 func (s *Service) Eligible(ctx context.Context, scope jurisdiction.Scope, unit string) ([]Measure, error) {
-	if unit != "" {
-		if !scope.Contains(unit) {
-			return nil, errs.ErrNotFound
-		}
-		scope = jurisdiction.ScopeOf(unit)
+	scope, err := scope.NarrowOpt(unit)
+	if err != nil {
+		return nil, err
 	}
 	today := s.today()
 	lo, hi := scope.Args()
 	// Candidates: ended (or release-on-negative) with no test lacking a
 	// negative result; open-ended measures are released by hand, not listed.
-	list, err := s.list(ctx, `WHERE m.status = 'active' AND m.unit_code >= $1 AND m.unit_code < $2 AND m.open_ended = 0
+	list, err := s.list(ctx, `WHERE m.status = 'active' AND `+scope.Where("m.unit_code", 1)+` AND m.open_ended = 0
 		AND (m.end_date <= $3 OR m.release_on_negative = 1)
 		AND NOT EXISTS (SELECT 1 FROM measure_tests t WHERE t.measure_id = m.id AND t.result <> 'negative'
 			AND NOT (t.result = '' AND t.due < m.assigned_on AND m.release_on_negative = 0))

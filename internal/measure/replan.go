@@ -131,7 +131,7 @@ func compareEnds(oldEnd, newEnd, today string) string {
 func (s *Service) replanRows(ctx context.Context, q db.Querier, scope jurisdiction.Scope) ([]replanRow, error) {
 	lo, hi := scope.Args()
 	rows, err := q.QueryContext(ctx, `SELECT id, unit_code, category, choice, day_zero, place, risk_level, end_date
-		FROM measures WHERE status = 'active' AND unit_code >= $1 AND unit_code < $2 ORDER BY id`, lo, hi)
+		FROM measures WHERE status = 'active' AND `+scope.Where("unit_code", 1)+` ORDER BY id`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("replan: %w", err)
 	}
@@ -245,7 +245,7 @@ func (s *Service) Apply(ctx context.Context, actor audit.Actor, scope jurisdicti
 		}
 		im.Applied = true
 		c := im.Counts
-		return audit.Record(ctx, tx, now, actor, audit.ActionUpdate, "policy_version", fmt.Sprint(v.ID), scope.Code,
+		return audit.Record(ctx, tx, now, actor, audit.ActionUpdate, "policy_version", fmt.Sprint(v.ID), scope.Code(),
 			fmt.Sprintf("按防控政策“%s”重新计算管控方案：共%d人，延长%d，缩短%d，可解除%d，不变%d，无对应规则%d",
 				v.Name, c.Total, c.Extended, c.Shortened, c.Released, c.Unchanged, c.Skipped))
 	})

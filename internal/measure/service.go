@@ -47,6 +47,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
 	"fangkong/internal/policy"
+	"fangkong/internal/registry"
 )
 
 // Statuses of a measure.
@@ -244,9 +245,27 @@ type AssignInput struct {
 // AssignCategory puts a person under the measure for category from dayZero;
 // see the package doc. The scope is the actor's unit.
 func (s *Service) AssignCategory(ctx context.Context, actor audit.Actor, personID int64, category, dayZero, source, note string) error {
-	_, err := s.Assign(ctx, actor, jurisdiction.ScopeOf(actor.Unit), AssignInput{
+	scope, err := hookScope(actor)
+	if err != nil {
+		return err
+	}
+	_, err = s.Assign(ctx, actor, scope, AssignInput{
 		PersonID: personID, Category: category, DayZero: dayZero, Source: source, Note: note})
 	return err
+}
+
+// hookScope is the scope of a hook's actor. The hooks (AssignCategory,
+// AssignArrival) take no scope from their caller, only the actor, so the
+// scope is the unit auth recorded for a signed-in user (audit.Actor.Unit,
+// from auth.User.Actor); an actor without a unit is a system job (the CLI,
+// the demo loader, a relevel after a risk-area import) and gets the whole
+// country, as before.
+func hookScope(actor audit.Actor) (jurisdiction.Scope, error) {
+	all := jurisdiction.System("measure hook for " + actor.Username)
+	if actor.Unit == "" {
+		return all, nil
+	}
+	return all.Narrow(actor.Unit)
 }
 
 // AssignArrival puts a returnee under the measure for category, counting
@@ -257,7 +276,11 @@ func (s *Service) AssignArrival(ctx context.Context, actor audit.Actor, personID
 	if day0 == "" || category == "low_risk_area" {
 		day0 = arrivedOn
 	}
-	_, err := s.Assign(ctx, actor, jurisdiction.ScopeOf(actor.Unit), AssignInput{
+	scope, err := hookScope(actor)
+	if err != nil {
+		return err
+	}
+	_, err = s.Assign(ctx, actor, scope, AssignInput{
 		PersonID: personID, Category: category, DayZero: day0, Source: source, Note: note,
 		Dates: map[string]string{"leaving": departedOn, "arrival": arrivedOn}})
 	return err
@@ -281,7 +304,7 @@ func personInScope(ctx context.Context, q db.Querier, scope jurisdiction.Scope, 
 	lo, hi := scope.Args()
 	var p personInfo
 	err := q.QueryRowContext(ctx, `SELECT id, name, unit_code FROM people
-		WHERE id = $1 AND active = 1 AND merged_into IS NULL AND unit_code >= $2 AND unit_code < $3`, id, lo, hi).
+		WHERE id = $1 AND `+registry.PeopleInScope("", scope, 2), id, lo, hi).
 		Scan(&p.id, &p.name, &p.unit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errs.ErrNotFound
@@ -443,7 +466,7 @@ func (s *Service) Get(ctx context.Context, scope jurisdiction.Scope, id int64) (
 func (s *Service) get(ctx context.Context, q db.Querier, scope jurisdiction.Scope, id int64) (Measure, error) {
 	lo, hi := scope.Args()
 	m, err := scanMeasure(q.QueryRowContext(ctx, "SELECT "+measureCols+measureFrom+
-		"WHERE m.id = $1 AND m.unit_code >= $2 AND m.unit_code < $3", id, lo, hi))
+		"WHERE m.id = $1 AND "+scope.Where("m.unit_code", 2), id, lo, hi))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, errs.ErrNotFound
 	}
@@ -525,7 +548,7 @@ func (s *Service) Active(ctx context.Context, scope jurisdiction.Scope, personID
 	lo, hi := scope.Args()
 	var id int64
 	err := s.db.R().QueryRowContext(ctx, `SELECT id FROM measures WHERE person_id = $1 AND status = 'active'
-		AND unit_code >= $2 AND unit_code < $3 ORDER BY id DESC LIMIT 1`, personID, lo, hi).Scan(&id)
+		AND `+scope.Where("unit_code", 2)+` ORDER BY id DESC LIMIT 1`, personID, lo, hi).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Measure{}, errs.ErrNotFound
 	}
@@ -538,7 +561,7 @@ func (s *Service) Active(ctx context.Context, scope jurisdiction.Scope, personID
 // ForPerson lists a person's measures (newest first) in scope.
 func (s *Service) ForPerson(ctx context.Context, scope jurisdiction.Scope, personID int64) ([]Measure, error) {
 	lo, hi := scope.Args()
-	return s.list(ctx, "WHERE m.person_id = $1 AND m.unit_code >= $2 AND m.unit_code < $3 ORDER BY m.id DESC", personID, lo, hi)
+	return s.list(ctx, "WHERE m.person_id = $1 AND "+scope.Where("m.unit_code", 2)+" ORDER BY m.id DESC", personID, lo, hi)
 }
 
 func (s *Service) list(ctx context.Context, where string, args ...any) ([]Measure, error) {
@@ -570,11 +593,9 @@ type Filter struct {
 
 // List returns measures in scope matching f, with their current phase.
 func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]Measure, error) {
-	if f.Unit != "" {
-		if !scope.Contains(f.Unit) {
-			return nil, errs.ErrNotFound
-		}
-		scope = jurisdiction.ScopeOf(f.Unit)
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return nil, err
 	}
 	if f.Status == "" {
 		f.Status = StatusActive
@@ -586,7 +607,7 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 		f.Limit = 500
 	}
 	lo, hi := scope.Args()
-	where := "WHERE m.status = $1 AND m.unit_code >= $2 AND m.unit_code < $3"
+	where := "WHERE m.status = $1 AND " + scope.Where("m.unit_code", 2)
 	args := []any{f.Status, lo, hi}
 	if f.Category != "" {
 		args = append(args, f.Category)

@@ -51,10 +51,11 @@ func childLen(code string) int {
 // the people under active measures and the open alerts.
 func (s *Service) Overview(ctx context.Context, scope jurisdiction.Scope, unit, day string) (Overview, error) {
 	if unit == "" {
-		unit = scope.Code
+		unit = scope.Code()
 	}
-	if !scope.Contains(unit) || unit == "" {
-		return Overview{}, errs.ErrNotFound
+	unitScope, err := scope.Narrow(unit)
+	if err != nil {
+		return Overview{}, err
 	}
 	if day == "" {
 		day = s.today()
@@ -64,7 +65,7 @@ func (s *Service) Overview(ctx context.Context, scope jurisdiction.Scope, unit, 
 	}
 	ov := Overview{Unit: unit, Day: day, Total: UnitStat{Code: unit, ByType: map[string]int{}}}
 	n := childLen(unit)
-	lo, hi := jurisdiction.ScopeOf(unit).Args()
+	lo, hi := unitScope.Args()
 	by := map[string]*UnitStat{}
 	get := func(code string) *UnitStat {
 		u := by[code]
@@ -77,7 +78,7 @@ func (s *Service) Overview(ctx context.Context, scope jurisdiction.Scope, unit, 
 	q := s.db.R()
 	rows, err := q.QueryContext(ctx, `SELECT substr(ph.unit_code, 1, $1), ph.type, COUNT(*) FROM measure_phases ph
 		JOIN measures m ON m.id = ph.measure_id
-		WHERE ph.unit_code >= $2 AND ph.unit_code < $3 AND ph.end_date >= $4 AND ph.start_date <= $4 AND m.status = 'active'
+		WHERE `+unitScope.Where("ph.unit_code", 2)+` AND ph.end_date >= $4 AND ph.start_date <= $4 AND m.status = 'active'
 		GROUP BY substr(ph.unit_code, 1, $1), ph.type`, n, lo, hi, day)
 	if err != nil {
 		return ov, fmt.Errorf("overview: %w", err)
@@ -94,7 +95,7 @@ func (s *Service) Overview(ctx context.Context, scope jurisdiction.Scope, unit, 
 	}
 	rows.Close()
 	rows, err = q.QueryContext(ctx, `SELECT substr(unit_code, 1, $1), COUNT(*) FROM measures
-		WHERE status = 'active' AND unit_code >= $2 AND unit_code < $3 GROUP BY substr(unit_code, 1, $1)`, n, lo, hi)
+		WHERE status = 'active' AND `+unitScope.Where("unit_code", 2)+` GROUP BY substr(unit_code, 1, $1)`, n, lo, hi)
 	if err != nil {
 		return ov, fmt.Errorf("overview: %w", err)
 	}
@@ -110,7 +111,7 @@ func (s *Service) Overview(ctx context.Context, scope jurisdiction.Scope, unit, 
 	}
 	rows.Close()
 	rows, err = q.QueryContext(ctx, `SELECT substr(unit_code, 1, $1), COUNT(*), MIN(opened_at) FROM measure_alerts
-		WHERE handled_at = 0 AND unit_code >= $2 AND unit_code < $3 GROUP BY substr(unit_code, 1, $1)`, n, lo, hi)
+		WHERE handled_at = 0 AND `+unitScope.Where("unit_code", 2)+` GROUP BY substr(unit_code, 1, $1)`, n, lo, hi)
 	if err != nil {
 		return ov, fmt.Errorf("overview: %w", err)
 	}
@@ -170,10 +171,11 @@ type TrendDay struct {
 // type, newly assigned and released.
 func (s *Service) Trend(ctx context.Context, scope jurisdiction.Scope, unit, day string, days int) ([]TrendDay, error) {
 	if unit == "" {
-		unit = scope.Code
+		unit = scope.Code()
 	}
-	if !scope.Contains(unit) {
-		return nil, errs.ErrNotFound
+	unitScope, err := scope.NarrowOpt(unit)
+	if err != nil {
+		return nil, err
 	}
 	if day == "" {
 		day = s.today()
@@ -181,14 +183,14 @@ func (s *Service) Trend(ctx context.Context, scope jurisdiction.Scope, unit, day
 	if days <= 0 || days > 60 {
 		days = 14
 	}
-	lo, hi := jurisdiction.ScopeOf(unit).Args()
+	lo, hi := unitScope.Args()
 	q := s.db.R()
 	var out []TrendDay
 	for i := days - 1; i >= 0; i-- {
 		d := policy.AddDays(day, -i)
 		td := TrendDay{Day: d, ByType: map[string]int{}}
 		rows, err := q.QueryContext(ctx, `SELECT ph.type, COUNT(*) FROM measure_phases ph JOIN measures m ON m.id = ph.measure_id
-			WHERE ph.unit_code >= $1 AND ph.unit_code < $2 AND ph.end_date >= $3 AND ph.start_date <= $3
+			WHERE `+unitScope.Where("ph.unit_code", 1)+` AND ph.end_date >= $3 AND ph.start_date <= $3
 			AND m.status IN ('active', 'released') AND (m.released_on = '' OR m.released_on > $3) AND m.assigned_on <= $3
 			GROUP BY ph.type`, lo, hi, d)
 		if err != nil {
@@ -206,8 +208,8 @@ func (s *Service) Trend(ctx context.Context, scope jurisdiction.Scope, unit, day
 		}
 		rows.Close()
 		if err := q.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM measures WHERE unit_code >= $1 AND unit_code < $2 AND assigned_on = $3),
-			(SELECT COUNT(*) FROM measures WHERE released_on = $3 AND unit_code >= $1 AND unit_code < $2)`, lo, hi, d).
+			(SELECT COUNT(*) FROM measures WHERE `+unitScope.Where("unit_code", 1)+` AND assigned_on = $3),
+			(SELECT COUNT(*) FROM measures WHERE released_on = $3 AND `+unitScope.Where("unit_code", 1)+`)`, lo, hi, d).
 			Scan(&td.Assigned, &td.Released); err != nil {
 			return nil, fmt.Errorf("trend: %w", err)
 		}

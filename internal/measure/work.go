@@ -63,10 +63,11 @@ type WorkList struct {
 // Work returns the work list of a unit (usually a village) for a day.
 func (s *Service) Work(ctx context.Context, scope jurisdiction.Scope, unit, day string) (WorkList, error) {
 	if unit == "" {
-		unit = scope.Code
+		unit = scope.Code()
 	}
-	if !scope.Contains(unit) {
-		return WorkList{}, errs.ErrNotFound
+	unitScope, err := scope.NarrowOpt(unit)
+	if err != nil {
+		return WorkList{}, err
 	}
 	if day == "" {
 		day = s.today()
@@ -75,13 +76,13 @@ func (s *Service) Work(ctx context.Context, scope jurisdiction.Scope, unit, day 
 		return WorkList{}, errs.Invalidf("day", "日期“%s”无效，应为 YYYY-MM-DD", day)
 	}
 	wl := WorkList{Unit: unit, Day: day}
-	lo, hi := jurisdiction.ScopeOf(unit).Args()
+	lo, hi := unitScope.Args()
 	q := s.db.R()
 	rows, err := q.QueryContext(ctx, `SELECT m.id, m.person_id, p.name, p.phone, m.unit_code, m.category, ph.name, ph.type,
 		ph.end_date, ph.checks_daily,
 		(SELECT COUNT(*) FROM measure_checks c WHERE c.measure_id = m.id AND c.day = $3)
 		FROM measure_phases ph JOIN measures m ON m.id = ph.measure_id JOIN people p ON p.id = m.person_id
-		WHERE ph.unit_code >= $1 AND ph.unit_code < $2 AND ph.end_date >= $3 AND ph.start_date <= $3
+		WHERE `+unitScope.Where("ph.unit_code", 1)+` AND ph.end_date >= $3 AND ph.start_date <= $3
 		AND m.status = 'active' ORDER BY m.unit_code, p.name, m.id`, lo, hi, day)
 	if err != nil {
 		return wl, fmt.Errorf("work list checks: %w", err)
@@ -109,7 +110,7 @@ func (s *Service) Work(ctx context.Context, scope jurisdiction.Scope, unit, day 
 	}
 	rows, err = q.QueryContext(ctx, `SELECT m.id, m.person_id, p.name, p.phone, m.unit_code, m.category, t.id, t.sampled_at, t.result
 		FROM measure_tests t JOIN measures m ON m.id = t.measure_id JOIN people p ON p.id = m.person_id
-		WHERE t.unit_code >= $1 AND t.unit_code < $2 AND t.due = $3 AND m.status = 'active'
+		WHERE `+unitScope.Where("t.unit_code", 1)+` AND t.due = $3 AND m.status = 'active'
 		ORDER BY m.unit_code, p.name, t.id`, lo, hi, day)
 	if err != nil {
 		return wl, fmt.Errorf("work list tests: %w", err)
@@ -182,7 +183,9 @@ func (s *Service) RecordCheckByToken(ctx context.Context, token string, in Check
 	if len(token) < 20 {
 		return Check{}, errs.ErrNotFound
 	}
-	return s.recordCheck(ctx, audit.Actor{Username: "本人（个人链接）", Role: "self"}, jurisdiction.Scope{}, 0, token, in, "self")
+	// The person has no jurisdiction: the token is the credential, and it
+	// names the measure.
+	return s.recordCheck(ctx, audit.Actor{Username: "本人（个人链接）", Role: "self"}, jurisdiction.System("measure personal link"), 0, token, in, "self")
 }
 
 // ByToken returns the measure of a personal link (name and plan only).
@@ -195,7 +198,7 @@ func (s *Service) ByToken(ctx context.Context, token string) (Measure, error) {
 	if err != nil {
 		return Measure{}, fmt.Errorf("measure by token: %w", err)
 	}
-	return s.Get(ctx, jurisdiction.Scope{}, id)
+	return s.Get(ctx, jurisdiction.System("measure personal link"), id) // the token is the credential
 }
 
 func (s *Service) recordCheck(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, measureID int64, token string, in CheckInput, via string) (Check, error) {
@@ -220,7 +223,7 @@ func (s *Service) recordCheck(ctx context.Context, actor audit.Actor, scope juri
 		} else {
 			lo, hi := scope.Args()
 			err = tx.QueryRowContext(ctx, `SELECT id, unit_code, status, person_id FROM measures WHERE id = $1
-				AND unit_code >= $2 AND unit_code < $3`, measureID, lo, hi).Scan(&c.MeasureID, &unit, &status, &personID)
+				AND `+scope.Where("unit_code", 2), measureID, lo, hi).Scan(&c.MeasureID, &unit, &status, &personID)
 		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.ErrNotFound
@@ -255,7 +258,7 @@ func (s *Service) recordCheck(ctx context.Context, actor audit.Actor, scope juri
 // TestsDue lists the scheduled tests due on day in scope (for the testing
 // module and the work list).
 func (s *Service) TestsDue(ctx context.Context, scope jurisdiction.Scope, day string) ([]WorkItem, error) {
-	wl, err := s.Work(ctx, scope, scope.Code, day)
+	wl, err := s.Work(ctx, scope, scope.Code(), day)
 	return wl.Tests, err
 }
 
@@ -285,7 +288,7 @@ func (s *Service) recordTest(ctx context.Context, actor audit.Actor, scope juris
 		var measureID, personID int64
 		var unit, status, due string
 		err := tx.QueryRowContext(ctx, `SELECT t.measure_id, m.person_id, m.unit_code, m.status, t.due FROM measure_tests t
-			JOIN measures m ON m.id = t.measure_id WHERE t.id = $1 AND m.unit_code >= $2 AND m.unit_code < $3`, testID, lo, hi).
+			JOIN measures m ON m.id = t.measure_id WHERE t.id = $1 AND `+scope.Where("m.unit_code", 2), testID, lo, hi).
 			Scan(&measureID, &personID, &unit, &status, &due)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.ErrNotFound

@@ -29,7 +29,11 @@ func (s *Service) Feedback(ctx context.Context, who audit.Actor, scope jurisdict
 		fmt.Sprintf("下载推送名单“%s”回传文件（%d行）", l.Name, l.Rows)); err != nil {
 		return 0, err
 	}
-	names, err := s.unitNames(ctx, jurisdiction.ScopeOf(l.UnitCode))
+	listScope, err := scope.Narrow(l.UnitCode) // GetList checked that the list's unit lies in scope
+	if err != nil {
+		return 0, err
+	}
+	names, err := s.unitNames(ctx, listScope)
 	if err != nil {
 		return 0, err
 	}
@@ -87,7 +91,7 @@ func (s *Service) Feedback(ctx context.Context, who audit.Actor, scope jurisdict
 
 func (s *Service) unitNames(ctx context.Context, scope jurisdiction.Scope) (map[string]string, error) {
 	lo, hi := scope.Args()
-	rows, err := s.db.R().QueryContext(ctx, "SELECT code, name FROM units WHERE code >= $1 AND code < $2", lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, "SELECT code, name FROM units WHERE "+scope.Where("code", 1), lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("unit names: %w", err)
 	}

@@ -72,7 +72,7 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 	if opt.DeadlineHours < 1 || opt.DeadlineHours > 24*14 {
 		return List{}, errs.Invalidf("核查时限", "核查时限应为1至336小时")
 	}
-	if len(scope.Code) < 4 {
+	if len(scope.Code()) < 4 {
 		return List{}, errs.Invalidf("辖区", "请使用市、县级指挥部账号导入推送名单")
 	}
 	rd, err := sheet.Open(r, size)
@@ -103,7 +103,7 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 	used := false
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		list = List{Source: opt.Source, Name: opt.Name, UnitCode: scope.Code, Headers: headers, Mapping: opt.Mapping,
+		list = List{Source: opt.Source, Name: opt.Name, UnitCode: scope.Code(), Headers: headers, Mapping: opt.Mapping,
 			DeadlineHours: opt.DeadlineHours, CreatedBy: who.Username, CreatedAt: now.UnixMilli()}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO push_lists (source, name, unit_code, headers, mapping, deadline_hours, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, list.Source, list.Name, list.UnitCode, string(hdrJSON), string(mapJSON),
@@ -142,7 +142,7 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 			list.Source, string(mapJSON), list.CreatedAt); err != nil {
 			return fmt.Errorf("save mapping: %w", err)
 		}
-		return audit.Record(ctx, tx, now, who, audit.ActionImport, "pushlist", fmt.Sprint(list.ID), scope.Code,
+		return audit.Record(ctx, tx, now, who, audit.ActionImport, "pushlist", fmt.Sprint(list.ID), scope.Code(),
 			fmt.Sprintf("导入推送名单“%s”（%s）：%d行，匹配%d，新建%d，转队列%d，重复%d，退回%d", list.Name, list.Source, list.Rows,
 				list.Matched, list.Created, list.Queued, list.Duplicates, list.Rejected))
 	})
@@ -241,7 +241,7 @@ func (im *importer) loadOpen(ctx context.Context, tx *sql.Tx) error {
 	im.seen = map[string]seenTask{}
 	lo, hi := im.scope.Args()
 	rows, err := tx.QueryContext(ctx, `SELECT id, person_id, id_number, phone, name, unit_code FROM push_tasks
-		WHERE unit_code >= $1 AND unit_code < $2 AND status = $3`, lo, hi, StatusOpen)
+		WHERE `+im.scope.Where("unit_code", 1)+` AND status = $3`, lo, hi, StatusOpen)
 	if err != nil {
 		return fmt.Errorf("load open tasks: %w", err)
 	}

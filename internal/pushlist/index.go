@@ -9,6 +9,7 @@ import (
 
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
 )
 
 // person is what matching needs of one registered person.
@@ -131,7 +132,7 @@ type placeName struct {
 func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*index, error) {
 	ix := &index{units: map[string]unitInfo{}, villages: map[rune][]placeName{}, townships: map[rune][]placeName{}}
 	lo, hi := scope.Args()
-	rows, err := q.QueryContext(ctx, "SELECT code, name, level FROM units WHERE code >= $1 AND code < $2", lo, hi)
+	rows, err := q.QueryContext(ctx, "SELECT code, name, level FROM units WHERE "+scope.Where("code", 1), lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("load units: %w", err)
 	}
@@ -162,7 +163,7 @@ func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*in
 		return nil, err
 	}
 	var n int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM people WHERE unit_code >= $1 AND unit_code < $2", lo, hi).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM people WHERE "+registry.PeopleInScope("", scope, 1), lo, hi).Scan(&n); err != nil {
 		return nil, fmt.Errorf("count people: %w", err)
 	}
 	ix.people = make([]person, 0, n)
@@ -171,7 +172,7 @@ func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*in
 	ix.byNameDOB = newMultiMap[nameDOB](n)
 	intern := map[string]string{}
 	rows, err = q.QueryContext(ctx, `SELECT id, COALESCE(id_number, ''), name, birth_date, phone, unit_code FROM people
-		WHERE unit_code >= $1 AND unit_code < $2 AND active = 1 AND merged_into IS NULL`, lo, hi)
+		WHERE `+registry.PeopleInScope("", scope, 1), lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("load people: %w", err)
 	}

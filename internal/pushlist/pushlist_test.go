@@ -25,10 +25,10 @@ import (
 var (
 	centre  = audit.Actor{UserID: 1, Username: "centre", Role: "command", Unit: dbtest.County}
 	worker  = audit.Actor{UserID: 2, Username: "worker", Role: "village", Unit: dbtest.VillageA}
-	county  = jurisdiction.ScopeOf(dbtest.County)
-	townA   = jurisdiction.ScopeOf(dbtest.TownshipA)
-	villA   = jurisdiction.ScopeOf(dbtest.VillageA)
-	villB   = jurisdiction.ScopeOf(dbtest.VillageB)
+	county  = jurisdiction.Grant(dbtest.County)
+	townA   = jurisdiction.Grant(dbtest.TownshipA)
+	villA   = jurisdiction.Grant(dbtest.VillageA)
+	villB   = jurisdiction.Grant(dbtest.VillageB)
 	baseDay = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 )
 
@@ -236,10 +236,10 @@ func TestImportMatchRouteAndAccount(t *testing.T) {
 		if _, err := s.RouteTask(ctx, centre, townA, tk[7].ID, dbtest.VillageA, 0); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("township A routing township B's queue: %v", err)
 		}
-		if _, err := s.RouteTask(ctx, centre, jurisdiction.ScopeOf(dbtest.TownshipB), tk[7].ID, dbtest.VillageA, 0); !errs.IsInvalid(err) {
+		if _, err := s.RouteTask(ctx, centre, jurisdiction.Grant(dbtest.TownshipB), tk[7].ID, dbtest.VillageA, 0); !errs.IsInvalid(err) {
 			t.Errorf("routing outside scope: %v", err)
 		}
-		r, err := s.RouteTask(ctx, centre, jurisdiction.ScopeOf(dbtest.TownshipB), tk[7].ID, dbtest.VillageB, 0)
+		r, err := s.RouteTask(ctx, centre, jurisdiction.Grant(dbtest.TownshipB), tk[7].ID, dbtest.VillageB, 0)
 		if err != nil || r.UnitCode != dbtest.VillageB || r.Queued() {
 			t.Fatalf("route: %v %+v", err, r)
 		}

@@ -184,7 +184,7 @@ func (im *importer) route(p *pushed) (string, string) {
 			return u, "身份证号归属地，转县队列"
 		}
 	}
-	return im.scope.Code, "无法确定村（社区），转" + map[bool]string{true: "县", false: "本级"}[len(im.scope.Code) == 6] + "队列"
+	return im.scope.Code(), "无法确定村（社区），转" + map[bool]string{true: "县", false: "本级"}[len(im.scope.Code()) == 6] + "队列"
 }
 
 func isDigits(s string) bool {
@@ -232,7 +232,7 @@ func (im *importer) prepare(ord, rowNo int, cells []string) task {
 			p.name = pp.name
 		}
 	} else if p.name == "" && !p.validID && p.phone == "" {
-		t.outcome, t.status, t.unit = OutcomeRejected, StatusRejected, im.scope.Code
+		t.outcome, t.status, t.unit = OutcomeRejected, StatusRejected, im.scope.Code()
 		t.reason = "无姓名、无有效身份证号、无有效手机号，无法核查"
 		if len(p.problems) > 0 {
 			t.reason += "（" + strings.Join(p.problems, "；") + "）"

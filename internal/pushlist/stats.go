@@ -27,9 +27,9 @@ type UnitStats struct {
 func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) ([]UnitStats, error) {
 	n := 12
 	switch {
-	case len(scope.Code) < 6:
+	case len(scope.Code()) < 6:
 		n = 6
-	case len(scope.Code) < 9:
+	case len(scope.Code()) < 9:
 		n = 9
 	}
 	lo, hi := scope.Args()
@@ -45,7 +45,7 @@ func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) ([]UnitSt
 	}
 	rows, err := s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT SUBSTR(unit_code, 1, %d), status,
 		CASE WHEN deadline_at < $3 THEN 1 ELSE 0 END, COUNT(*) FROM push_tasks
-		WHERE unit_code >= $1 AND unit_code < $2 AND status IN ('open', 'done') GROUP BY 1, 2, 3`, n), lo, hi, now)
+		WHERE `+scope.Where("unit_code", 1)+` AND status IN ('open', 'done') GROUP BY 1, 2, 3`, n), lo, hi, now)
 	if err != nil {
 		return nil, fmt.Errorf("push task stats: %w", err)
 	}
@@ -73,7 +73,7 @@ func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) ([]UnitSt
 	}
 	durs := map[string][]int64{}
 	rows, err = s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT SUBSTR(unit_code, 1, %d), answered_at - created_at FROM push_tasks
-		WHERE unit_code >= $1 AND unit_code < $2 AND status = 'done'`, n), lo, hi)
+		WHERE `+scope.Where("unit_code", 1)+` AND status = 'done'`, n), lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("push task stats: %w", err)
 	}

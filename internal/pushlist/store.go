@@ -37,7 +37,7 @@ func scanList(sc scanner) (List, error) {
 func (s *Service) Lists(ctx context.Context, scope jurisdiction.Scope) ([]List, error) {
 	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, "SELECT "+listCols+` FROM push_lists
-		WHERE unit_code >= $1 AND unit_code < $2 ORDER BY id DESC LIMIT 200`, lo, hi)
+		WHERE `+scope.Where("unit_code", 1)+` ORDER BY id DESC LIMIT 200`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("push lists: %w", err)
 	}
@@ -122,14 +122,12 @@ const PageSize = 100
 // Tasks lists the tasks inside the scope, earliest deadline first, with a
 // total count. A unit outside the scope is not found.
 func (s *Service) Tasks(ctx context.Context, scope jurisdiction.Scope, f TaskFilter) ([]Task, int, error) {
-	if f.Unit != "" {
-		if !scope.Contains(f.Unit) {
-			return nil, 0, errs.ErrNotFound
-		}
-		scope = jurisdiction.ScopeOf(f.Unit)
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return nil, 0, err
 	}
 	lo, hi := scope.Args()
-	where := " WHERE t.unit_code >= $1 AND t.unit_code < $2"
+	where := " WHERE " + scope.Where("t.unit_code", 1)
 	args := []any{lo, hi}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if f.ListID > 0 {

@@ -19,7 +19,7 @@ func TestDeregisterAndReinstate(t *testing.T) {
 		ctx := context.Background()
 		s := setup(t, d)
 		fill(t, s)
-		scope := jurisdiction.ScopeOf(dbtest.VillageA)
+		scope := jurisdiction.Grant(dbtest.VillageA)
 		rows, _ := s.People(ctx, scope, registry.PersonFilter{Q: "王桂兰"})
 		if len(rows) != 1 {
 			t.Fatalf("found %d", len(rows))
@@ -44,7 +44,7 @@ func TestDeregisterAndReinstate(t *testing.T) {
 				t.Errorf("deregister %v: %v", bad, err)
 			}
 		}
-		if _, err := s.Deregister(ctx, who, jurisdiction.ScopeOf(dbtest.VillageB), id, "死亡", "2026-11-01"); !errors.Is(err, errs.ErrNotFound) {
+		if _, err := s.Deregister(ctx, who, jurisdiction.Grant(dbtest.VillageB), id, "死亡", "2026-11-01"); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("deregister outside scope: %v", err)
 		}
 		p, err := s.Deregister(ctx, who, scope, id, "死亡", "2026-11-01")

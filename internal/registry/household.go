@@ -27,7 +27,7 @@ func scanHousehold(row interface{ Scan(...any) error }, extra ...any) (Household
 func (s *Service) Household(ctx context.Context, scope jurisdiction.Scope, id int64) (Household, error) {
 	lo, hi := scope.Args()
 	h, err := scanHousehold(s.db.R().QueryRowContext(ctx, "SELECT "+householdColumns+
-		" FROM households h WHERE h.id = $1 AND h.unit_code >= $2 AND h.unit_code < $3", id, lo, hi))
+		" FROM households h WHERE h.id = $1 AND "+scope.Where("h.unit_code", 2), id, lo, hi))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Household{}, fmt.Errorf("household %d: %w", id, errs.ErrNotFound)
 	}
@@ -41,7 +41,7 @@ func (s *Service) Household(ctx context.Context, scope jurisdiction.Scope, id in
 func (s *Service) HouseholdByNo(ctx context.Context, scope jurisdiction.Scope, no string) (Household, error) {
 	lo, hi := scope.Args()
 	h, err := scanHousehold(s.db.R().QueryRowContext(ctx, "SELECT "+householdColumns+
-		" FROM households h WHERE h.no = $1 AND h.unit_code >= $2 AND h.unit_code < $3", strings.TrimSpace(no), lo, hi))
+		" FROM households h WHERE h.no = $1 AND "+scope.Where("h.unit_code", 2), strings.TrimSpace(no), lo, hi))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Household{}, fmt.Errorf("household %q: %w", no, errs.ErrNotFound)
 	}
@@ -62,14 +62,12 @@ type HouseholdFilter struct {
 
 // Households lists households inside the scope, with member count and head.
 func (s *Service) Households(ctx context.Context, scope jurisdiction.Scope, f HouseholdFilter) ([]Household, error) {
-	if f.Unit != "" {
-		if !scope.Contains(f.Unit) {
-			return nil, fmt.Errorf("households of %s: %w", f.Unit, errs.ErrNotFound)
-		}
-		scope = jurisdiction.ScopeOf(f.Unit)
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return nil, fmt.Errorf("households of %s: %w", f.Unit, err)
 	}
 	lo, hi := scope.Args()
-	where := "h.unit_code >= $1 AND h.unit_code < $2"
+	where := scope.Where("h.unit_code", 1)
 	args := []any{lo, hi}
 	if f.GridID != 0 {
 		args = append(args, f.GridID)

@@ -49,20 +49,24 @@ func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope juris
 	if err != nil {
 		return 0, err
 	}
-	names, err := s.unitNames(ctx, jurisdiction.ScopeOf(unit.Code))
+	scope, err = scope.Narrow(unit.Code)
 	if err != nil {
 		return 0, err
 	}
-	lo, hi := jurisdiction.ScopeOf(unit.Code).Args()
+	names, err := s.unitNames(ctx, scope)
+	if err != nil {
+		return 0, err
+	}
+	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT h.unit_code, h.no, h.address, h.phone, COALESCE(g.name, ''), h.cadre_name, h.cadre_phone,
 			p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
 		FROM households h
 		LEFT JOIN people p ON p.household_id = h.id AND p.active = 1
 		LEFT JOIN grids g ON g.id = h.grid_id
-		WHERE h.unit_code >= $1 AND h.unit_code < $2
+		WHERE `+scope.Where("h.unit_code", 1)+`
 		UNION ALL
 		SELECT p.unit_code, '', '', '', '', '', '', p.name, p.id_number, p.sex, p.birth_date, p.phone, p.relation, p.residence, p.groups, p.note, p.id
-		FROM people p WHERE p.unit_code >= $1 AND p.unit_code < $2 AND p.household_id IS NULL AND p.active = 1
+		FROM people p WHERE `+scope.Where("p.unit_code", 1)+` AND p.household_id IS NULL AND p.active = 1
 		ORDER BY 1, 2, 17`, lo, hi)
 	if err != nil {
 		return 0, fmt.Errorf("export ledger %s: %w", unitCode, err)
@@ -111,7 +115,7 @@ func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope juris
 // unitNames maps every village and group code in the scope to its name.
 func (s *Service) unitNames(ctx context.Context, scope jurisdiction.Scope) (map[string]string, error) {
 	lo, hi := scope.Args()
-	rows, err := s.db.R().QueryContext(ctx, "SELECT code, name FROM units WHERE code >= $1 AND code < $2 AND level >= $3", lo, hi, jurisdiction.LevelVillage)
+	rows, err := s.db.R().QueryContext(ctx, "SELECT code, name FROM units WHERE "+scope.Where("code", 1)+" AND level >= $3", lo, hi, jurisdiction.LevelVillage)
 	if err != nil {
 		return nil, fmt.Errorf("unit names: %w", err)
 	}

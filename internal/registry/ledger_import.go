@@ -107,7 +107,7 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 			return errApplyNothing
 		}
 		rep.Applied = true
-		return audit.Record(ctx, tx, s.now(), who, audit.ActionImport, "ledger", scope.Code, scope.Code,
+		return audit.Record(ctx, tx, s.now(), who, audit.ActionImport, "ledger", scope.Code(), scope.Code(),
 			fmt.Sprintf("导入台账：%d行，新增%d户%d人，更新%d人，错误%d行", rep.Rows, rep.HouseholdsCreated, rep.PeopleCreated, rep.PeopleUpdated, rep.BadRows))
 	})
 	if errors.Is(err, errApplyNothing) {
@@ -124,7 +124,7 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 func (im *importer) load() error {
 	lo, hi := im.scope.Args()
 	im.units = map[string]int{}
-	rows, err := im.tx.QueryContext(im.ctx, "SELECT code, level FROM units WHERE code >= $1 AND code < $2 AND level >= $3", lo, hi, jurisdiction.LevelVillage)
+	rows, err := im.tx.QueryContext(im.ctx, "SELECT code, level FROM units WHERE "+im.scope.Where("code", 1)+" AND level >= $3", lo, hi, jurisdiction.LevelVillage)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 // fill registers two households with members in VillageA and one person in VillageB.
 func fill(t *testing.T, s *registry.Service) {
 	ctx := context.Background()
-	county := jurisdiction.ScopeOf(dbtest.County)
+	county := jurisdiction.Grant(dbtest.County)
 	h1, err := s.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.GroupA1, Address: "滨河花园1号楼101室", Phone: "13900000001",
 		CadreName: "刘村干", CadrePhone: "13900000009"})
 	if err != nil {
@@ -44,7 +44,7 @@ func fill(t *testing.T, s *registry.Service) {
 
 func export(t *testing.T, s *registry.Service, unit string) []byte {
 	var buf bytes.Buffer
-	if _, err := s.ExportLedger(context.Background(), who, jurisdiction.ScopeOf(dbtest.County), unit, &buf); err != nil {
+	if _, err := s.ExportLedger(context.Background(), who, jurisdiction.Grant(dbtest.County), unit, &buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -90,7 +90,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 		dbtest.Tree(t, d2)
 		d2.W().Exec("DELETE FROM units WHERE level = 6") // the group must be recreated from the file
 		s2 := registry.NewService(d2, jurisdiction.NewStore(d2, time.Now), time.Now)
-		rep, err := s2.ImportLedger(ctx, who, jurisdiction.ScopeOf(dbtest.VillageA), bytes.NewReader(file), int64(len(file)), registry.ImportAllOrNothing)
+		rep, err := s2.ImportLedger(ctx, who, jurisdiction.Grant(dbtest.VillageA), bytes.NewReader(file), int64(len(file)), registry.ImportAllOrNothing)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +105,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 			t.Errorf("round trip differs:\nfirst  %v\nsecond %v", rows, got)
 		}
 		// Importing the same file again changes nothing but updates in place.
-		rep, err = s2.ImportLedger(ctx, who, jurisdiction.ScopeOf(dbtest.VillageA), bytes.NewReader(file), int64(len(file)), registry.ImportAllOrNothing)
+		rep, err = s2.ImportLedger(ctx, who, jurisdiction.Grant(dbtest.VillageA), bytes.NewReader(file), int64(len(file)), registry.ImportAllOrNothing)
 		if err != nil || rep.PeopleCreated != 0 || rep.HouseholdsCreated != 0 || rep.PeopleUpdated != 4 {
 			t.Fatalf("re-import %+v %v", rep, err)
 		}
@@ -140,7 +140,7 @@ func TestLedgerBadRows(t *testing.T) {
 			v + ",,,," + v + "-0100,,,,周一," + dbtest.ID("61011819900101001") + ",,,,户主,常住,,\n" // duplicate in file
 		var before int
 		d.R().QueryRow("SELECT COUNT(*) FROM people").Scan(&before)
-		scope := jurisdiction.ScopeOf(v)
+		scope := jurisdiction.Grant(v)
 		rep, err := s.ImportLedger(ctx, who, scope, strings.NewReader(csv), int64(len(csv)), registry.ImportAllOrNothing)
 		if err != nil {
 			t.Fatal(err)

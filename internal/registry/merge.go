@@ -106,7 +106,7 @@ func (s *Service) MergedFrom(ctx context.Context, scope jurisdiction.Scope, id i
 	}
 	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, "SELECT "+personColumns+
-		" FROM people p WHERE p.merged_into = $1 AND p.unit_code >= $2 AND p.unit_code < $3 ORDER BY p.id", id, lo, hi)
+		" FROM people p WHERE p.merged_into = $1 AND "+scope.Where("p.unit_code", 2)+" ORDER BY p.id", id, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("merged into %d: %w", id, err)
 	}

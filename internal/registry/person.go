@@ -34,7 +34,7 @@ func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 func (s *Service) person(ctx context.Context, q db.Querier, scope jurisdiction.Scope, id int64) (Person, error) {
 	lo, hi := scope.Args()
 	p, err := scanPerson(q.QueryRowContext(ctx, "SELECT "+personColumns+
-		" FROM people p WHERE p.id = $1 AND p.unit_code >= $2 AND p.unit_code < $3", id, lo, hi))
+		" FROM people p WHERE p.id = $1 AND "+scope.Where("p.unit_code", 2), id, lo, hi))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Person{}, fmt.Errorf("person %d: %w", id, errs.ErrNotFound)
 	}
@@ -95,16 +95,14 @@ type PersonFilter struct {
 // People searches people inside the scope. ID numbers and phones come back
 // masked; a search by a full ID number or phone still finds the person.
 func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f PersonFilter) ([]PersonRow, error) {
-	if f.Unit != "" {
-		if !scope.Contains(f.Unit) {
-			return nil, fmt.Errorf("people of %s: %w", f.Unit, errs.ErrNotFound)
-		}
-		scope = jurisdiction.ScopeOf(f.Unit)
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return nil, fmt.Errorf("people of %s: %w", f.Unit, err)
 	}
 	lo, hi := scope.Args()
-	where := []string{"p.unit_code >= $1", "p.unit_code < $2", "p.active = 1"}
+	where := []string{scope.Where("p.unit_code", 1), "p.active = 1"}
 	if f.Deregistered {
-		where[2] = "p.active = 0 AND p.merged_into IS NULL"
+		where[1] = "p.active = 0 AND p.merged_into IS NULL"
 	}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {

@@ -34,9 +34,9 @@ func TestHouseholdsAndPeople(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := setup(t, d)
-		villageA := jurisdiction.ScopeOf(dbtest.VillageA)
-		villageB := jurisdiction.ScopeOf(dbtest.VillageB)
-		county := jurisdiction.ScopeOf(dbtest.County)
+		villageA := jurisdiction.Grant(dbtest.VillageA)
+		villageB := jurisdiction.Grant(dbtest.VillageB)
+		county := jurisdiction.Grant(dbtest.County)
 
 		h, err := s.CreateHousehold(ctx, who, villageA, registry.Household{UnitCode: dbtest.GroupA1, Address: "滨河花园3号楼2单元101室", Phone: "13812345678"})
 		if err != nil {

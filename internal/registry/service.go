@@ -71,7 +71,7 @@ func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) (map[stri
 	out := map[string]Counts{}
 	sum := Summary{ByResidence: map[string]int{}, ByGroup: map[string]int{}}
 	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, residence, groups, COUNT(*) FROM people
-		WHERE active = 1 AND unit_code >= $1 AND unit_code < $2
+		WHERE active = 1 AND `+scope.Where("unit_code", 1)+`
 		GROUP BY unit_code, residence, groups`, lo, hi)
 	if err != nil {
 		return nil, sum, fmt.Errorf("count people: %w", err)
@@ -100,7 +100,7 @@ func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) (map[stri
 		return nil, sum, err
 	}
 	hrows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM households
-		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY unit_code`, lo, hi)
+		WHERE `+scope.Where("unit_code", 1)+` GROUP BY unit_code`, lo, hi)
 	if err != nil {
 		return nil, sum, fmt.Errorf("count households: %w", err)
 	}

@@ -26,8 +26,11 @@ func (s *Service) Export(ctx context.Context, actor audit.Actor, scope jurisdict
 	if err != nil {
 		return 0, err
 	}
+	if scope, err = scope.Narrow(unit.Code); err != nil {
+		return 0, err
+	}
 	names := map[string]string{}
-	vs, err := s.units.Units(ctx, jurisdiction.ScopeOf(unit.Code), jurisdiction.LevelVillage)
+	vs, err := s.units.Units(ctx, scope, jurisdiction.LevelVillage)
 	if err != nil {
 		return 0, err
 	}
@@ -37,9 +40,9 @@ func (s *Service) Export(ctx context.Context, actor audit.Actor, scope jurisdict
 	if unit.Level == jurisdiction.LevelVillage {
 		names[unit.Code] = unit.Name
 	}
-	lo, hi := jurisdiction.ScopeOf(unit.Code).Args()
+	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, "SELECT "+arrivalColumns+` FROM returnees r JOIN people p ON p.id = r.person_id
-		WHERE r.unit_code >= $1 AND r.unit_code < $2 ORDER BY r.unit_code, r.arrived_on, r.id`, lo, hi)
+		WHERE `+scope.Where("r.unit_code", 1)+` ORDER BY r.unit_code, r.arrived_on, r.id`, lo, hi)
 	if err != nil {
 		return 0, fmt.Errorf("export returnees %s: %w", unitCode, err)
 	}

@@ -37,7 +37,7 @@ func scanArrival(row interface{ Scan(...any) error }) (Arrival, error) {
 func (s *Service) arrival(ctx context.Context, scope jurisdiction.Scope, id int64) (Arrival, error) {
 	lo, hi := scope.Args()
 	a, err := scanArrival(s.db.R().QueryRowContext(ctx, "SELECT "+arrivalColumns+
-		" FROM returnees r JOIN people p ON p.id = r.person_id WHERE r.id = $1 AND r.unit_code >= $2 AND r.unit_code < $3", id, lo, hi))
+		" FROM returnees r JOIN people p ON p.id = r.person_id WHERE r.id = $1 AND "+scope.Where("r.unit_code", 2), id, lo, hi))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Arrival{}, fmt.Errorf("arrival %d: %w", id, errs.ErrNotFound)
 	}
@@ -104,14 +104,12 @@ type Filter struct {
 
 // List returns arrivals inside the scope, newest arrival first.
 func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]Row, error) {
-	if f.Unit != "" {
-		if !scope.Contains(f.Unit) {
-			return nil, fmt.Errorf("returnees of %s: %w", f.Unit, errs.ErrNotFound)
-		}
-		scope = jurisdiction.ScopeOf(f.Unit)
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return nil, fmt.Errorf("returnees of %s: %w", f.Unit, err)
 	}
 	lo, hi := scope.Args()
-	where := []string{"r.unit_code >= $1", "r.unit_code < $2"}
+	where := []string{scope.Where("r.unit_code", 1)}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)

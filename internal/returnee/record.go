@@ -128,10 +128,10 @@ func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdicti
 		p.household = hh.Int64
 		return err == nil, err
 	}
-	const cols = "SELECT id, unit_code, name, household_id FROM people WHERE active = 1 AND "
+	const cols = "SELECT id, unit_code, name, household_id FROM people WHERE "
 	switch {
 	case a.PersonID != 0:
-		found, err := scan(q.QueryRowContext(ctx, cols+"id = $1 AND unit_code >= $2 AND unit_code < $3", a.PersonID, lo, hi))
+		found, err := scan(q.QueryRowContext(ctx, cols+"id = $1 AND "+registry.PeopleInScope("", scope, 2), a.PersonID, lo, hi))
 		if err == nil && !found {
 			err = errs.Invalidf("人员", "人员 %d 不存在或不在您的辖区内", a.PersonID)
 		}
@@ -148,13 +148,13 @@ func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdicti
 		if !scope.Contains(unit) {
 			return p, false, &errs.Conflict{Message: "该身份证号已在其他辖区登记，请联系上级核实"}
 		}
-		found, err := scan(q.QueryRowContext(ctx, cols+"id_number = $1", a.IDNumber))
+		found, err := scan(q.QueryRowContext(ctx, cols+"id_number = $1 AND "+registry.PeopleInScope("", scope, 2), a.IDNumber, lo, hi))
 		if err == nil && !found {
 			err = &errs.Conflict{Message: "该身份证号对应的人员已注销或合并，请先在人员台账中处理"}
 		}
 		return p, found, err
 	case a.Phone != "":
-		found, err := scan(q.QueryRowContext(ctx, cols+"phone = $1 AND name = $2 AND unit_code >= $3 AND unit_code < $4 ORDER BY id LIMIT 1",
+		found, err := scan(q.QueryRowContext(ctx, cols+"phone = $1 AND name = $2 AND "+registry.PeopleInScope("", scope, 3)+" ORDER BY id LIMIT 1",
 			a.Phone, a.Name, lo, hi))
 		return p, found, err
 	}
@@ -277,7 +277,7 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, scope jurisdict
 func (s *Service) sameArrival(ctx context.Context, q db.Querier, scope jurisdiction.Scope, personID int64, day string) (Arrival, bool, error) {
 	lo, hi := scope.Args()
 	rows, err := q.QueryContext(ctx, "SELECT "+arrivalColumns+" FROM returnees r JOIN people p ON p.id = r.person_id"+
-		" WHERE r.person_id = $1 AND r.arrived_on >= $2 AND r.arrived_on <= $3 AND r.unit_code >= $4 AND r.unit_code < $5 ORDER BY r.id",
+		" WHERE r.person_id = $1 AND r.arrived_on >= $2 AND r.arrived_on <= $3 AND "+scope.Where("r.unit_code", 4)+" ORDER BY r.id",
 		personID, addDays(day, -MergeWindowDays), addDays(day, MergeWindowDays), lo, hi)
 	if err != nil {
 		return Arrival{}, false, err

@@ -28,14 +28,21 @@ func (s *Service) Relevel(ctx context.Context, actor audit.Actor, codes []string
 func (s *Service) relevel(ctx context.Context, actor audit.Actor, codes []string) (int, error) {
 	codes = append([]string(nil), codes...)
 	sort.Strings(codes)
+	// Origins lie anywhere in the country, and the hook has no caller's
+	// jurisdiction: every arrival from a changed place is relevelled.
+	all := jurisdiction.System("returnee relevel")
 	var todo []Arrival
 	for i, code := range codes {
 		if i > 0 && strings.HasPrefix(code, codes[i-1]) {
 			continue // covered by a shorter code already
 		}
-		lo, hi := jurisdiction.ScopeOf(code).Args()
+		origin, err := all.Narrow(code)
+		if err != nil {
+			continue // not a division code (riskarea validates them): no arrival comes from it
+		}
+		lo, hi := origin.Args()
 		rows, err := s.db.R().QueryContext(ctx, "SELECT "+arrivalColumns+
-			" FROM returnees r JOIN people p ON p.id = r.person_id WHERE r.origin_code >= $1 AND r.origin_code < $2", lo, hi)
+			" FROM returnees r JOIN people p ON p.id = r.person_id WHERE "+origin.Where("r.origin_code", 1), lo, hi)
 		if err != nil {
 			return 0, fmt.Errorf("relevel %s: %w", code, err)
 		}

@@ -92,7 +92,7 @@ func TestRecordAndMerge(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		villageA, villageB := jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
+		villageA, villageB := jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.VillageB)
 		h, err := e.reg.CreateHousehold(ctx, who, villageA, registry.Household{UnitCode: dbtest.VillageA, Address: "西街7号"})
 		if err != nil {
 			t.Fatal(err)
@@ -203,7 +203,7 @@ func TestRecordAndMerge(t *testing.T) {
 		if _, err := e.svc.Export(ctx, who, villageB, dbtest.VillageA, &buf); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("export of A from B: %v", err)
 		}
-		st, err := e.svc.StatsOf(ctx, jurisdiction.ScopeOf(dbtest.County), dbtest.TownshipA)
+		st, err := e.svc.StatsOf(ctx, jurisdiction.Grant(dbtest.County), dbtest.TownshipA)
 		if err != nil || st.Tally.Total != 2 || st.Tally.ByRank[3] != 2 || len(st.Weeks) != 2 {
 			t.Errorf("stats %+v %v", st, err)
 		}
@@ -214,7 +214,7 @@ func TestSweepCoverage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		county, villageA, villageB := jurisdiction.ScopeOf(dbtest.County), jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
+		county, villageA, villageB := jurisdiction.Grant(dbtest.County), jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.VillageB)
 		var hA, hB []registry.Household
 		for i := 0; i < 4; i++ {
 			h, err := e.reg.CreateHousehold(ctx, who, county, registry.Household{UnitCode: dbtest.VillageA, Address: fmt.Sprintf("西街%d号", i)})
@@ -298,7 +298,7 @@ func TestSelfReport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		villageA, villageB := jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
+		villageA, villageB := jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.VillageB)
 		pa, err := e.svc.Poster(ctx, villageA, dbtest.VillageA)
 		if err != nil || len(pa.Token) < 20 {
 			t.Fatalf("poster %+v %v", pa, err)
@@ -375,7 +375,7 @@ func TestConcurrentReportsMerge(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		county := jurisdiction.ScopeOf(dbtest.County)
+		county := jurisdiction.Grant(dbtest.County)
 		p, err := e.reg.CreatePerson(ctx, who, county, registry.Person{Name: "并发甲", Sex: "女", BirthDate: "1992-03-04", UnitCode: dbtest.VillageB})
 		if err != nil {
 			t.Fatal(err)
@@ -411,7 +411,7 @@ func TestRelevelOnListChange(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		county := jurisdiction.ScopeOf(dbtest.County)
+		county := jurisdiction.Grant(dbtest.County)
 		a, _, err := e.svc.Record(ctx, who, county, returnee.Arrival{Name: "未央归", Sex: "男", BirthDate: "1985-05-05",
 			VillageCode: dbtest.VillageB, OriginCode: "610112003", DepartedOn: "2021-12-24", ArrivedOn: "2021-12-25", Source: returnee.SourceSweep})
 		if err != nil || a.OriginLevel != "" {
@@ -468,7 +468,7 @@ func TestRecordIsOneTransaction(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		villageA := jurisdiction.ScopeOf(dbtest.VillageA)
+		villageA := jurisdiction.Grant(dbtest.VillageA)
 		count := func(q string, args ...any) int {
 			t.Helper()
 			var n int

@@ -131,7 +131,9 @@ func (s *Service) PosterByToken(ctx context.Context, token string) (Poster, erro
 	if err != nil {
 		return Poster{}, err
 	}
-	u, err := s.units.Get(ctx, jurisdiction.Scope{}, code)
+	// A citizen scanning the poster has no jurisdiction: the token is the
+	// credential, and it names its village.
+	u, err := s.units.Get(ctx, jurisdiction.System("returnee self-report poster"), code)
 	if err != nil {
 		return Poster{}, err
 	}
@@ -197,15 +199,13 @@ func scanReport(row interface{ Scan(...any) error }) (SelfReport, error) {
 // SelfReports lists the self-reports of villages inside the scope
 // (status "" = pending first, then the rest), ID numbers and phones masked.
 func (s *Service) SelfReports(ctx context.Context, scope jurisdiction.Scope, unit, status string, limit int) ([]SelfReport, error) {
-	if unit != "" {
-		if !scope.Contains(unit) {
-			return nil, fmt.Errorf("self-reports of %s: %w", unit, errs.ErrNotFound)
-		}
-		scope = jurisdiction.ScopeOf(unit)
+	scope, err := scope.NarrowOpt(unit)
+	if err != nil {
+		return nil, fmt.Errorf("self-reports of %s: %w", unit, err)
 	}
 	lo, hi := scope.Args()
 	args := []any{lo, hi}
-	where := "village_code >= $1 AND village_code < $2"
+	where := scope.Where("village_code", 1)
 	if status != "" {
 		args = append(args, status)
 		where += " AND status = $3"
@@ -234,7 +234,7 @@ func (s *Service) SelfReports(ctx context.Context, scope jurisdiction.Scope, uni
 func (s *Service) selfReport(ctx context.Context, scope jurisdiction.Scope, id int64) (SelfReport, error) {
 	lo, hi := scope.Args()
 	r, err := scanReport(s.db.R().QueryRowContext(ctx, "SELECT "+reportColumns+
-		" FROM self_reports WHERE id = $1 AND village_code >= $2 AND village_code < $3", id, lo, hi))
+		" FROM self_reports WHERE id = $1 AND "+scope.Where("village_code", 2), id, lo, hi))
 	if errors.Is(err, sql.ErrNoRows) {
 		return SelfReport{}, fmt.Errorf("self-report %d: %w", id, errs.ErrNotFound)
 	}
@@ -325,12 +325,13 @@ func (s *Service) handleReport(ctx context.Context, actor audit.Actor, r SelfRep
 
 // PendingSelfReports counts the reports waiting under a unit inside the scope.
 func (s *Service) PendingSelfReports(ctx context.Context, scope jurisdiction.Scope, code string) (int, error) {
-	if !scope.Contains(code) {
-		return 0, fmt.Errorf("self-reports of %s: %w", code, errs.ErrNotFound)
+	unitScope, err := scope.Narrow(code)
+	if err != nil {
+		return 0, fmt.Errorf("self-reports of %s: %w", code, err)
 	}
-	lo, hi := jurisdiction.ScopeOf(code).Args()
+	lo, hi := unitScope.Args()
 	var n int
-	err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM self_reports WHERE village_code >= $1 AND village_code < $2 AND status = $3",
+	err = s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM self_reports WHERE "+unitScope.Where("village_code", 1)+" AND status = $3",
 		lo, hi, ReportPending).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count self-reports: %w", err)

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
 )
@@ -73,10 +72,11 @@ func monday(day string) string {
 // unit).
 func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code string) (Stats, error) {
 	if code == "" {
-		code = scope.Code
+		code = scope.Code()
 	}
-	if !scope.Contains(code) {
-		return Stats{}, fmt.Errorf("stats of %s: %w", code, errs.ErrNotFound)
+	unitScope, err := scope.Narrow(code)
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats of %s: %w", code, err)
 	}
 	u, err := s.units.Get(ctx, scope, code)
 	if err != nil {
@@ -92,9 +92,9 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 		st.Children = append(st.Children, Child{Unit: k})
 		idx[k.Code] = i
 	}
-	lo, hi := jurisdiction.ScopeOf(code).Args()
+	lo, hi := unitScope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, arrived_on, origin_rank, status, COUNT(*) FROM returnees
-		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY unit_code, arrived_on, origin_rank, status`, lo, hi)
+		WHERE `+unitScope.Where("unit_code", 1)+` GROUP BY unit_code, arrived_on, origin_rank, status`, lo, hi)
 	if err != nil {
 		return Stats{}, fmt.Errorf("returnee stats: %w", err)
 	}
@@ -136,7 +136,7 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 func (s *Service) CountsByUnit(ctx context.Context, scope jurisdiction.Scope) (map[string]Tally, error) {
 	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, origin_rank, status, COUNT(*) FROM returnees
-		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY unit_code, origin_rank, status`, lo, hi)
+		WHERE `+scope.Where("unit_code", 1)+` GROUP BY unit_code, origin_rank, status`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("count returnees: %w", err)
 	}
@@ -166,12 +166,13 @@ func (t Tally) Pct(rank, of int) int {
 // Summary is the tally of a unit inside the scope (for unit pages).
 func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, code string) (Tally, error) {
 	var t Tally
-	if !scope.Contains(code) {
-		return t, fmt.Errorf("returnees of %s: %w", code, errs.ErrNotFound)
+	unitScope, err := scope.Narrow(code)
+	if err != nil {
+		return t, fmt.Errorf("returnees of %s: %w", code, err)
 	}
-	lo, hi := jurisdiction.ScopeOf(code).Args()
+	lo, hi := unitScope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT origin_rank, status, COUNT(*) FROM returnees
-		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY origin_rank, status`, lo, hi)
+		WHERE `+unitScope.Where("unit_code", 1)+` GROUP BY origin_rank, status`, lo, hi)
 	if err != nil {
 		return t, fmt.Errorf("returnee summary: %w", err)
 	}

@@ -49,15 +49,16 @@ type Visit struct {
 // visible: a sweep concerns the caller when its unit lies inside the
 // caller's scope or above it (a county-wide sweep concerns every village).
 func visible(scope jurisdiction.Scope, unit string) bool {
-	return scope.Contains(unit) || strings.HasPrefix(scope.Code, unit)
+	return scope.Contains(unit) || strings.HasPrefix(scope.Code(), unit)
 }
 
-// narrow is the part of the sweep's unit the caller may see.
-func narrow(scope jurisdiction.Scope, unit string) jurisdiction.Scope {
-	if len(scope.Code) > len(unit) {
-		return scope
+// narrow is the part of the sweep's unit the caller may see: the whole
+// scope for a sweep above it, else the sweep's unit.
+func narrow(scope jurisdiction.Scope, unit string) (jurisdiction.Scope, error) {
+	if len(scope.Code()) > len(unit) {
+		return scope, nil
 	}
-	return jurisdiction.ScopeOf(unit)
+	return scope.Narrow(unit)
 }
 
 const sweepColumns = `w.id, w.unit_code, COALESCE(u.name, ''), w.name, w.starts_on, w.ends_on, w.closed, w.created_by, w.created_at, w.version`
@@ -84,7 +85,7 @@ func (s *Service) OpenSweep(ctx context.Context, actor audit.Actor, scope jurisd
 		return Sweep{}, errs.Invalidf("日期", "请填写开始日期和不早于开始日期的截止日期")
 	}
 	if w.UnitCode == "" {
-		w.UnitCode = scope.Code
+		w.UnitCode = scope.Code()
 	}
 	u, err := s.units.Get(ctx, scope, w.UnitCode)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -129,8 +130,8 @@ func (s *Service) Sweep(ctx context.Context, scope jurisdiction.Scope, id int64)
 func (s *Service) Sweeps(ctx context.Context, scope jurisdiction.Scope) ([]Sweep, error) {
 	lo, hi := scope.Args()
 	args := []any{lo, hi}
-	cond := "(w.unit_code >= $1 AND w.unit_code < $2)"
-	if pre := prefixesAbove(scope.Code); len(pre) > 0 {
+	cond := "(" + scope.Where("w.unit_code", 1) + ")"
+	if pre := prefixesAbove(scope.Code()); len(pre) > 0 {
 		ph := make([]string, len(pre))
 		for i, p := range pre {
 			args = append(args, p)
@@ -201,7 +202,11 @@ func (s *Service) MarkVisit(ctx context.Context, actor audit.Actor, scope jurisd
 	if w.Closed {
 		return Visit{}, &errs.Conflict{Message: "该排查轮次已结束，不能再登记走访"}
 	}
-	h, err := s.reg.Household(ctx, narrow(scope, w.UnitCode), v.HouseholdID)
+	var h registry.Household
+	part, err := narrow(scope, w.UnitCode)
+	if err == nil {
+		h, err = s.reg.Household(ctx, part, v.HouseholdID)
+	}
 	if errors.Is(err, errs.ErrNotFound) {
 		return Visit{}, errs.Invalidf("户", "户不存在、不在您的辖区内或不在本轮排查范围内")
 	}
@@ -283,11 +288,13 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 	if err != nil {
 		return SweepReport{}, err
 	}
-	part := narrow(scope, w.UnitCode)
-	if unit != "" {
-		if !part.Contains(unit) {
-			return SweepReport{}, fmt.Errorf("sweep %d unit %s: %w", id, unit, errs.ErrNotFound)
-		}
+	part, err := narrow(scope, w.UnitCode)
+	if err != nil {
+		return SweepReport{}, fmt.Errorf("sweep %d: %w", id, err)
+	}
+	pscope, err := part.NarrowOpt(unit)
+	if err != nil {
+		return SweepReport{}, fmt.Errorf("sweep %d unit %s: %w", id, unit, err)
 	}
 	rep := SweepReport{Sweep: w}
 	lo, hi := part.Args()
@@ -301,12 +308,12 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 		return c
 	}
 	if err := s.countBy(ctx, s.db.R(), `SELECT SUBSTR(unit_code, 1, 12), COUNT(*), 0 FROM households
-		WHERE unit_code >= $1 AND unit_code < $2 GROUP BY SUBSTR(unit_code, 1, 12)`, []any{lo, hi},
+		WHERE `+part.Where("unit_code", 1)+` GROUP BY SUBSTR(unit_code, 1, 12)`, []any{lo, hi},
 		func(code string, n, _ int) { get(code).Households += n }); err != nil {
 		return rep, err
 	}
 	if err := s.countBy(ctx, s.db.R(), `SELECT SUBSTR(unit_code, 1, 12), COUNT(*), CAST(COALESCE(SUM(returnees), 0) AS BIGINT) FROM sweep_visits
-		WHERE sweep_id = $1 AND unit_code >= $2 AND unit_code < $3 GROUP BY SUBSTR(unit_code, 1, 12)`, []any{id, lo, hi},
+		WHERE sweep_id = $1 AND `+part.Where("unit_code", 2)+` GROUP BY SUBSTR(unit_code, 1, 12)`, []any{id, lo, hi},
 		func(code string, n, r int) { c := get(code); c.Visited += n; c.Returnees += r }); err != nil {
 		return rep, err
 	}
@@ -318,13 +325,20 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 	for _, u := range units {
 		names[u.Code] = u
 	}
-	towns, err := s.units.Units(ctx, jurisdiction.ScopeOf(part.Code[:min(len(part.Code), 9)]), jurisdiction.LevelTownship)
+	// The townships inside the part, or the part's own township above it
+	// (division names are public: Path).
+	var towns []jurisdiction.Unit
+	if len(part.Code()) > 9 {
+		towns, err = s.units.Path(ctx, part.Code()[:9])
+	} else {
+		towns, err = s.units.Units(ctx, part, jurisdiction.LevelTownship)
+	}
 	if err != nil {
 		return rep, err
 	}
 	townIdx := map[string]*Coverage{}
 	for _, t := range towns {
-		if strings.HasPrefix(t.Code, part.Code) || strings.HasPrefix(part.Code, t.Code) {
+		if t.Level == jurisdiction.LevelTownship && (strings.HasPrefix(t.Code, part.Code()) || strings.HasPrefix(part.Code(), t.Code)) {
 			townIdx[t.Code] = &Coverage{Unit: t}
 		}
 	}
@@ -351,14 +365,10 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 	}
 	sort.Slice(rep.Villages, func(i, j int) bool { return rep.Villages[i].Unit.Code < rep.Villages[j].Unit.Code })
 	sort.Slice(rep.Townships, func(i, j int) bool { return rep.Townships[i].Unit.Code < rep.Townships[j].Unit.Code })
-	rep.Total.Unit = jurisdiction.Unit{Code: part.Code, Name: w.UnitName}
-	pscope := part
-	if unit != "" {
-		pscope = jurisdiction.ScopeOf(unit)
-	}
+	rep.Total.Unit = jurisdiction.Unit{Code: part.Code(), Name: w.UnitName}
 	plo, phi := pscope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT h.id, h.no, h.unit_code, h.address FROM households h
-		WHERE h.unit_code >= $1 AND h.unit_code < $2
+		WHERE `+pscope.Where("h.unit_code", 1)+`
 		AND NOT EXISTS (SELECT 1 FROM sweep_visits v WHERE v.sweep_id = $3 AND v.household_id = h.id)
 		ORDER BY h.unit_code, h.id LIMIT 500`, plo, phi, id)
 	if err != nil {
@@ -377,7 +387,7 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 	}
 	vrows, err := s.db.R().QueryContext(ctx, `SELECT v.id, v.household_id, h.no, h.address, v.unit_code, v.visited_on, v.visited_by,
 		v.present, v.returnees, v.note, v.version FROM sweep_visits v JOIN households h ON h.id = v.household_id
-		WHERE v.sweep_id = $1 AND v.unit_code >= $2 AND v.unit_code < $3 ORDER BY v.id DESC LIMIT 200`, id, plo, phi)
+		WHERE v.sweep_id = $1 AND `+pscope.Where("v.unit_code", 2)+` ORDER BY v.id DESC LIMIT 200`, id, plo, phi)
 	if err != nil {
 		return rep, fmt.Errorf("sweep visits: %w", err)
 	}

@@ -51,7 +51,7 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 		}
 		t.Logf("demo county loaded in %v", time.Since(start).Round(time.Millisecond))
 		s := sampling.NewService(d, units, sampling.NoAssign, clk)
-		county := jurisdiction.ScopeOf(demo.CountyCode)
+		county := jurisdiction.Grant(demo.CountyCode)
 		boss := audit.Actor{UserID: 1, Username: "zhihuibu", Role: "command", Unit: demo.CountyCode}
 		c, err := s.CreateCampaign(ctx, boss, county, sampling.CampaignInput{UnitCode: demo.CountyCode, Name: "全区全员核酸第一轮",
 			StartsOn: "2026-11-25", EndsOn: "2026-11-26", PoolSize: 10})
@@ -222,7 +222,7 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tlo, thi := jurisdiction.ScopeOf(tw).Args()
+		tlo, thi := jurisdiction.Grant(tw).Args()
 		byVillage := sqlCount(`SELECT substr(p.unit_code, 1, 12), COUNT(*),
 			SUM(CASE WHEN EXISTS (SELECT 1 FROM test_samples s WHERE s.campaign_id = $3 AND s.person_id = p.id) THEN 1 ELSE 0 END)`+present+
 			` GROUP BY substr(p.unit_code, 1, 12)`, tlo, thi, c.ID)
@@ -251,7 +251,7 @@ func TestAcceptanceDemoCounty(t *testing.T) {
 				break
 			}
 		}
-		vlo, vhi := jurisdiction.ScopeOf(biggest.Code).Args()
+		vlo, vhi := jurisdiction.Grant(biggest.Code).Args()
 		want := sqlIDs(t, d, `SELECT p.id`+present+` AND NOT EXISTS (SELECT 1 FROM test_samples s WHERE s.campaign_id = $3 AND s.person_id = p.id)`, vlo, vhi, c.ID)
 		if !sameIDs(listed, want) || len(want) == 0 {
 			t.Errorf("untested list of %s: %d people, SQL %d", biggest.Code, len(listed), len(want))

@@ -202,7 +202,7 @@ func (s *Service) Boxes(ctx context.Context, scope jurisdiction.Scope, campaignI
 	rows, err := s.db.R().QueryContext(ctx, `SELECT b.id, b.campaign_id, b.code, b.point_id, p.name, b.unit_code, COALESCE(b.lab_id, 0), COALESCE(l.name, ''),
 		(SELECT COUNT(*) FROM test_tubes t WHERE t.box_id = b.id), b.packed_at, b.handed_at, b.received_at
 		FROM test_boxes b JOIN test_points p ON p.id = b.point_id LEFT JOIN test_labs l ON l.id = b.lab_id
-		WHERE b.campaign_id = $1 AND b.unit_code >= $2 AND b.unit_code < $3 ORDER BY b.id DESC LIMIT 500`, c.ID, lo, hi)
+		WHERE b.campaign_id = $1 AND `+effective(scope, c.UnitCode).Where("b.unit_code", 2)+` ORDER BY b.id DESC LIMIT 500`, c.ID, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("boxes: %w", err)
 	}

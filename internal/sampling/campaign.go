@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/registry"
 )
 
 // Campaign statuses.
@@ -275,11 +276,11 @@ func (s *Service) Campaigns(ctx context.Context, scope jurisdiction.Scope) ([]Ca
 	lo, hi := scope.Args()
 	args := []any{lo, hi}
 	var in []string
-	for _, a := range ancestors(scope.Code) {
+	for _, a := range ancestors(scope.Code()) {
 		args = append(args, a)
 		in = append(in, fmt.Sprintf("$%d", len(args)))
 	}
-	where := "(c.unit_code >= $1 AND c.unit_code < $2)"
+	where := "(" + scope.Where("c.unit_code", 1) + ")"
 	if len(in) > 0 {
 		where += " OR c.unit_code IN (" + strings.Join(in, ", ") + ")"
 	}
@@ -323,7 +324,10 @@ func (s *Service) StartCampaign(ctx context.Context, actor audit.Actor, scope ju
 	if c.Status != StatusDraft {
 		return c, &errs.Conflict{Message: "本轮检测已开始或已结束"}
 	}
-	where, args := s.targetWhere(c)
+	where, args, err := s.targetWhere(scope, c)
+	if err != nil {
+		return c, err
+	}
 	now := s.now().UnixMilli()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE test_campaigns SET status = 'active', started_at = $1, updated_at = $1,
@@ -356,18 +360,27 @@ func (s *Service) StartCampaign(ctx context.Context, actor audit.Actor, scope ju
 	return s.Campaign(ctx, scope, id)
 }
 
-// targetWhere builds the predicate on people p selecting a campaign's
-// targets; its placeholders start at $2 ($1 is the campaign id).
-func (s *Service) targetWhere(c Campaign) (string, []any) {
-	lo, hi := jurisdiction.ScopeOf(c.UnitCode).Args()
+// targetWhere builds the predicate on people p selecting the targets of a
+// campaign the scope manages; its placeholders start at $2 ($1 is the
+// campaign id).
+func (s *Service) targetWhere(scope jurisdiction.Scope, c Campaign) (string, []any, error) {
+	area, err := scope.Narrow(c.UnitCode)
+	if err != nil {
+		return "", nil, err
+	}
+	lo, hi := area.Args()
 	args := []any{lo, hi}
-	where := []string{"p.active = 1", "p.unit_code >= $2 AND p.unit_code < $3", "p.residence NOT IN ('外出务工', '外出上学')"}
+	where := []string{registry.PeopleInScope("p", area, 2), "p.residence NOT IN ('外出务工', '外出上学')"}
 	if len(c.Filter.Units) > 0 {
 		var or []string
 		for _, u := range c.Filter.Units {
-			l, h := jurisdiction.ScopeOf(u).Args()
+			unit, err := area.Narrow(u) // checkFilter accepted it inside the campaign
+			if err != nil {
+				return "", nil, fmt.Errorf("campaign %d unit %s: %w", c.ID, u, err)
+			}
+			l, h := unit.Args()
 			args = append(args, l, h)
-			or = append(or, fmt.Sprintf("(p.unit_code >= $%d AND p.unit_code < $%d)", len(args)+0, len(args)+1))
+			or = append(or, "("+unit.Where("p.unit_code", len(args))+")")
 		}
 		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
@@ -386,7 +399,7 @@ func (s *Service) targetWhere(c Campaign) (string, []any) {
 			where = append(where, "("+strings.Join(or, " OR ")+")")
 		}
 	}
-	return strings.Join(where, " AND "), args
+	return strings.Join(where, " AND "), args, nil
 }
 
 // CloseCampaign ends scanning in a campaign.
@@ -449,7 +462,7 @@ func (s *Service) AddPoint(ctx context.Context, actor audit.Actor, scope jurisdi
 func (s *Service) Points(ctx context.Context, scope jurisdiction.Scope, campaignID int64) ([]Point, error) {
 	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT id, campaign_id, unit_code, name, address, hours, tables, teams FROM test_points
-		WHERE campaign_id = $1 AND unit_code >= $2 AND unit_code < $3 ORDER BY unit_code, id`, campaignID, lo, hi)
+		WHERE campaign_id = $1 AND `+scope.Where("unit_code", 2)+` ORDER BY unit_code, id`, campaignID, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("points: %w", err)
 	}

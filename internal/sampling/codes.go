@@ -214,7 +214,8 @@ func (s *Service) householdCards(ctx context.Context, actor audit.Actor, scope j
 			return h, err
 		}
 		for _, id := range ids {
-			if _, err := s.PersonCode(ctx, jurisdiction.Scope{}, id); err != nil {
+			// Members share the household's unit (registry), which scope contains.
+			if _, err := s.PersonCode(ctx, scope, id); err != nil {
 				return h, err
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/registry"
 	"fangkong/internal/sheet"
 )
 
@@ -66,17 +67,22 @@ func (c Coverage) ProjectedText() string {
 	return clock.Format(c.Projected)
 }
 
-// area resolves the unit a coverage query looks at: inside both the
-// caller's scope and the campaign.
-func (s *Service) area(ctx context.Context, scope jurisdiction.Scope, c Campaign, unitCode string) (jurisdiction.Unit, error) {
+// area resolves the unit a coverage query looks at, and its scope: inside
+// both the caller's scope and the campaign.
+func (s *Service) area(ctx context.Context, scope jurisdiction.Scope, c Campaign, unitCode string) (jurisdiction.Unit, jurisdiction.Scope, error) {
 	a := effective(scope, c.UnitCode)
 	if unitCode == "" {
-		unitCode = a.Code
+		unitCode = a.Code()
 	}
-	if !a.Contains(unitCode) || !strings.HasPrefix(unitCode, c.UnitCode) && !strings.HasPrefix(c.UnitCode, unitCode) {
-		return jurisdiction.Unit{}, fmt.Errorf("unit %s: %w", unitCode, errs.ErrNotFound)
+	if !strings.HasPrefix(unitCode, c.UnitCode) && !strings.HasPrefix(c.UnitCode, unitCode) {
+		return jurisdiction.Unit{}, jurisdiction.Scope{}, fmt.Errorf("unit %s: %w", unitCode, errs.ErrNotFound)
 	}
-	return s.units.Get(ctx, scope, unitCode)
+	unitScope, err := a.Narrow(unitCode)
+	if err != nil {
+		return jurisdiction.Unit{}, jurisdiction.Scope{}, fmt.Errorf("unit %s: %w", unitCode, err)
+	}
+	u, err := s.units.Get(ctx, scope, unitCode)
+	return u, unitScope, err
 }
 
 // Coverage counts tested versus target per child unit of unitCode ("" =
@@ -87,7 +93,7 @@ func (s *Service) Coverage(ctx context.Context, scope jurisdiction.Scope, campai
 	if err != nil {
 		return Coverage{}, err
 	}
-	u, err := s.area(ctx, scope, c, unitCode)
+	u, unitScope, err := s.area(ctx, scope, c, unitCode)
 	if err != nil {
 		return Coverage{}, err
 	}
@@ -111,11 +117,11 @@ func (s *Service) Coverage(ctx context.Context, scope jurisdiction.Scope, campai
 			}
 		}
 	}
-	lo, hi := jurisdiction.ScopeOf(u.Code).Args()
+	lo, hi := unitScope.Args()
 	q := s.db.R()
 	err = eachRow(ctx, q, `SELECT t.unit_code, COUNT(*), COUNT(s.person_id) FROM campaign_targets t
 		LEFT JOIN test_samples s ON s.campaign_id = t.campaign_id AND s.person_id = t.person_id
-		WHERE t.campaign_id = $1 AND t.unit_code >= $2 AND t.unit_code < $3 GROUP BY t.unit_code`, []any{c.ID, lo, hi},
+		WHERE t.campaign_id = $1 AND `+unitScope.Where("t.unit_code", 2)+` GROUP BY t.unit_code`, []any{c.ID, lo, hi},
 		func(r *sql.Rows) error {
 			var code string
 			var target, tested int
@@ -130,7 +136,7 @@ func (s *Service) Coverage(ctx context.Context, scope jurisdiction.Scope, campai
 	}
 	now := s.now().UnixMilli()
 	err = eachRow(ctx, q, `SELECT unit_code, COUNT(*), MIN(sampled_at), SUM(CASE WHEN sampled_at >= $4 THEN 1 ELSE 0 END) FROM test_samples
-		WHERE campaign_id = $1 AND unit_code >= $2 AND unit_code < $3 GROUP BY unit_code`, []any{c.ID, lo, hi, now - 3_600_000},
+		WHERE campaign_id = $1 AND `+unitScope.Where("unit_code", 2)+` GROUP BY unit_code`, []any{c.ID, lo, hi, now - 3_600_000},
 		func(r *sql.Rows) error {
 			var code string
 			var n, last int
@@ -150,7 +156,7 @@ func (s *Service) Coverage(ctx context.Context, scope jurisdiction.Scope, campai
 	}
 	err = eachRow(ctx, q, `SELECT unit_code, COUNT(*), SUM(CASE WHEN retest_at = 0 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN retest_result = 'positive' THEN 1 ELSE 0 END) FROM test_retests
-		WHERE campaign_id = $1 AND unit_code >= $2 AND unit_code < $3 GROUP BY unit_code`, []any{c.ID, lo, hi},
+		WHERE campaign_id = $1 AND `+unitScope.Where("unit_code", 2)+` GROUP BY unit_code`, []any{c.ID, lo, hi},
 		func(r *sql.Rows) error {
 			var code string
 			var n, pending, pos int
@@ -165,7 +171,7 @@ func (s *Service) Coverage(ctx context.Context, scope jurisdiction.Scope, campai
 	}
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN result <> '' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN result IN ('positive', 'invalid') THEN 1 ELSE 0 END), 0) FROM test_tubes
-		WHERE campaign_id = $1 AND unit_code >= $2 AND unit_code < $3`, c.ID, lo, hi).Scan(&out.Tubes, &out.Resulted, &out.PosTubes); err != nil {
+		WHERE campaign_id = $1 AND `+unitScope.Where("unit_code", 2), c.ID, lo, hi).Scan(&out.Tubes, &out.Resulted, &out.PosTubes); err != nil {
 		return out, fmt.Errorf("coverage tubes: %w", err)
 	}
 	out.PerHour = float64(out.LastHour)
@@ -219,10 +225,14 @@ func (p PersonRow) ReasonName() string {
 	return "混管阳性"
 }
 
-const untestedWhere = ` FROM campaign_targets t JOIN people p ON p.id = t.person_id
+// untestedWhere is the FROM and WHERE of the untested in an area ($1 the
+// campaign, $2, $3 the area's Args).
+func untestedWhere(area jurisdiction.Scope) string {
+	return ` FROM campaign_targets t JOIN people p ON p.id = t.person_id
 	LEFT JOIN households h ON h.id = p.household_id LEFT JOIN units u ON u.code = t.unit_code
-	WHERE t.campaign_id = $1 AND t.unit_code >= $2 AND t.unit_code < $3
+	WHERE t.campaign_id = $1 AND ` + area.Where("t.unit_code", 2) + `
 	AND NOT EXISTS (SELECT 1 FROM test_samples s WHERE s.campaign_id = t.campaign_id AND s.person_id = t.person_id)`
+}
 
 // Untested lists the targets without a sample (应检未检) in a unit, for
 // door-to-door follow-up, ordered by unit and registration (an index
@@ -232,19 +242,19 @@ func (s *Service) Untested(ctx context.Context, scope jurisdiction.Scope, campai
 	if err != nil {
 		return nil, 0, err
 	}
-	u, err := s.area(ctx, scope, c, unitCode)
+	_, unitScope, err := s.area(ctx, scope, c, unitCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	lo, hi := jurisdiction.ScopeOf(u.Code).Args()
+	lo, hi := unitScope.Args()
 	var total int
 	if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM campaign_targets t
-		WHERE t.campaign_id = $1 AND t.unit_code >= $2 AND t.unit_code < $3
+		WHERE t.campaign_id = $1 AND `+unitScope.Where("t.unit_code", 2)+`
 		AND NOT EXISTS (SELECT 1 FROM test_samples s WHERE s.campaign_id = t.campaign_id AND s.person_id = t.person_id)`, c.ID, lo, hi).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("untested: %w", err)
 	}
 	rows, err := s.db.R().QueryContext(ctx, `SELECT p.id, p.name, COALESCE(p.id_number, ''), p.phone, t.unit_code, COALESCE(u.name, ''),
-		COALESCE(h.address, ''), COALESCE(h.no, ''), COALESCE(h.phone, '')`+untestedWhere+
+		COALESCE(h.address, ''), COALESCE(h.no, ''), COALESCE(h.phone, '')`+untestedWhere(unitScope)+
 		" ORDER BY t.unit_code, t.person_id LIMIT $4 OFFSET $5", c.ID, lo, hi, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("untested: %w", err)
@@ -277,7 +287,7 @@ func (s *Service) ExportUntested(ctx context.Context, actor audit.Actor, scope j
 	if err != nil {
 		return 0, err
 	}
-	u, err := s.area(ctx, scope, c, unitCode)
+	u, unitScope, err := s.area(ctx, scope, c, unitCode)
 	if err != nil {
 		return 0, err
 	}
@@ -287,9 +297,9 @@ func (s *Service) ExportUntested(ctx context.Context, actor audit.Actor, scope j
 	}); err != nil {
 		return 0, err
 	}
-	lo, hi := jurisdiction.ScopeOf(u.Code).Args()
+	lo, hi := unitScope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT COALESCE(u.name, ''), t.unit_code, COALESCE(h.no, ''), COALESCE(h.address, ''), p.name,
-		COALESCE(p.id_number, ''), CASE WHEN p.phone <> '' THEN p.phone ELSE COALESCE(h.phone, '') END`+untestedWhere+
+		COALESCE(p.id_number, ''), CASE WHEN p.phone <> '' THEN p.phone ELSE COALESCE(h.phone, '') END`+untestedWhere(unitScope)+
 		" ORDER BY t.unit_code, COALESCE(p.household_id, 0), p.id", c.ID, lo, hi)
 	if err != nil {
 		return 0, fmt.Errorf("export untested: %w", err)
@@ -327,13 +337,13 @@ func (s *Service) Retests(ctx context.Context, scope jurisdiction.Scope, campaig
 	if err != nil {
 		return nil, 0, err
 	}
-	u, err := s.area(ctx, scope, c, unitCode)
+	_, unitScope, err := s.area(ctx, scope, c, unitCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	lo, hi := jurisdiction.ScopeOf(u.Code).Args()
+	lo, hi := unitScope.Args()
 	var total int
-	if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM test_retests WHERE campaign_id = $1 AND unit_code >= $2 AND unit_code < $3`,
+	if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM test_retests WHERE campaign_id = $1 AND `+unitScope.Where("unit_code", 2),
 		c.ID, lo, hi).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("retests: %w", err)
 	}
@@ -341,7 +351,7 @@ func (s *Service) Retests(ctx context.Context, scope jurisdiction.Scope, campaig
 		COALESCE(h.address, ''), COALESCE(h.no, ''), COALESCE(h.phone, ''), t.barcode, r.reason, r.retest_tube, r.retest_result
 		FROM test_retests r JOIN people p ON p.id = r.person_id JOIN test_tubes t ON t.id = r.tube_id
 		LEFT JOIN households h ON h.id = p.household_id LEFT JOIN units u ON u.code = r.unit_code
-		WHERE r.campaign_id = $1 AND r.unit_code >= $2 AND r.unit_code < $3
+		WHERE r.campaign_id = $1 AND `+unitScope.Where("r.unit_code", 2)+`
 		ORDER BY r.unit_code, COALESCE(p.household_id, 0), p.id LIMIT $4 OFFSET $5`, c.ID, lo, hi, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("retests: %w", err)
@@ -413,7 +423,7 @@ func (s *Service) Turnarounds(ctx context.Context, scope jurisdiction.Scope, cam
 		MAX(t.result_at - s.sampled_at),
 		SUM(CASE WHEN t.result_at - s.sampled_at <= CASE WHEN s.key_group = 1 THEN %d ELSE %d END THEN 1 ELSE 0 END)
 		FROM test_samples s JOIN test_tubes t ON t.id = s.tube_id LEFT JOIN test_labs l ON l.id = t.lab_id
-		WHERE s.campaign_id = $1 AND s.unit_code >= $2 AND s.unit_code < $3 AND t.result <> ''
+		WHERE s.campaign_id = $1 AND `+effective(scope, c.UnitCode).Where("s.unit_code", 2)+` AND t.result <> ''
 		GROUP BY t.lab_id, l.name, s.key_group ORDER BY t.lab_id, s.key_group DESC`, TargetKeyHours*3_600_000, TargetOtherHours*3_600_000),
 		[]any{c.ID, lo, hi}, func(r *sql.Rows) error {
 			var t Turnaround
@@ -495,9 +505,13 @@ func (s *Service) Plan(ctx context.Context, scope jurisdiction.Scope, campaignID
 		if in.PoolSize == 0 {
 			in.PoolSize = c.PoolSize
 		}
-		lo, hi := jurisdiction.ScopeOf(p.Unit.Code).Args()
+		unitScope, err := scope.Narrow(p.Unit.Code) // Coverage resolved the unit inside scope
+		if err != nil {
+			return p, err
+		}
+		lo, hi := unitScope.Args()
 		if in.Samplers == 0 {
-			if err := s.db.R().QueryRowContext(ctx, "SELECT COALESCE(SUM(tables), 0) FROM test_points WHERE campaign_id = $1 AND unit_code >= $2 AND unit_code < $3",
+			if err := s.db.R().QueryRowContext(ctx, "SELECT COALESCE(SUM(tables), 0) FROM test_points WHERE campaign_id = $1 AND "+unitScope.Where("unit_code", 2),
 				c.ID, lo, hi).Scan(&in.Samplers); err != nil {
 				return p, fmt.Errorf("plan: %w", err)
 			}
@@ -514,8 +528,12 @@ func (s *Service) Plan(ctx context.Context, scope jurisdiction.Scope, campaignID
 			return p, err
 		}
 		p.Unit = u
-		lo, hi := jurisdiction.ScopeOf(u.Code).Args()
-		if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE p.active = 1 AND p.unit_code >= $1 AND p.unit_code < $2
+		unitScope, err := scope.Narrow(u.Code) // Get checked it is inside scope
+		if err != nil {
+			return p, err
+		}
+		lo, hi := unitScope.Args()
+		if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE `+registry.PeopleInScope("p", unitScope, 1)+`
 			AND p.residence NOT IN ('外出务工', '外出上学')`, lo, hi).Scan(&p.People); err != nil {
 			return p, fmt.Errorf("plan: %w", err)
 		}

@@ -230,7 +230,7 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 			}
 		}
 		rep.Applied = true
-		return audit.Record(ctx, tx, s.now(), actor, audit.ActionImport, "test_result", fmt.Sprint(c.ID), area.Code,
+		return audit.Record(ctx, tx, s.now(), actor, audit.ActionImport, "test_result", fmt.Sprint(c.ID), area.Code(),
 			fmt.Sprintf("上传检测结果 %d 管：阴性 %d、阳性 %d、无效 %d，需单采单检 %d 人", rep.Tubes, rep.Negative, rep.Positive, rep.Invalid, rep.Retests))
 	})
 	if err != nil {

@@ -113,13 +113,13 @@ func TestResultsCoverageBoxes(t *testing.T) {
 		if err != nil || total != 9 || len(rt) != 9 {
 			t.Fatalf("retests: %d %v", total, err)
 		}
-		if _, total, _ := f.svc.Retests(ctx, jurisdiction.ScopeOf(dbtest.VillageB), f.campaign.ID, "", 100, 0); total != 0 {
+		if _, total, _ := f.svc.Retests(ctx, jurisdiction.Grant(dbtest.VillageB), f.campaign.ID, "", 100, 0); total != 0 {
 			t.Errorf("VillageB sees %d retests", total)
 		}
 		if err := f.svc.RecordRetest(ctx, sampler, townA, f.campaign.ID, rt[0].PersonID, "S0001", "阴性"); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.RecordRetest(ctx, sampler, jurisdiction.ScopeOf(dbtest.VillageB), f.campaign.ID, rt[0].PersonID, "S0002", "阴性"); err == nil {
+		if err := f.svc.RecordRetest(ctx, sampler, jurisdiction.Grant(dbtest.VillageB), f.campaign.ID, rt[0].PersonID, "S0002", "阴性"); err == nil {
 			t.Errorf("retest recorded from outside")
 		}
 		ta, err := f.svc.Turnarounds(ctx, county, f.campaign.ID)

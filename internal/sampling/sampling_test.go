@@ -19,8 +19,8 @@ import (
 var (
 	manager = audit.Actor{UserID: 1, Username: "town", Role: "township", Unit: dbtest.TownshipA, IP: "127.0.0.1"}
 	sampler = audit.Actor{UserID: 2, Username: "sampler", Role: "sampling", Unit: dbtest.TownshipA, IP: "127.0.0.1"}
-	townA   = jurisdiction.ScopeOf(dbtest.TownshipA)
-	county  = jurisdiction.ScopeOf(dbtest.County)
+	townA   = jurisdiction.Grant(dbtest.TownshipA)
+	county  = jurisdiction.Grant(dbtest.County)
 )
 
 type fixture struct {
@@ -128,7 +128,7 @@ func TestScan(t *testing.T) {
 			t.Fatalf("unknown code: %v", err)
 		}
 		// Campaign invisible from a scope of another county.
-		if _, err := f.svc.Scan(ctx, sampler, jurisdiction.ScopeOf("610122"), sampling.ScanRequest{ScanID: "y", CampaignID: f.campaign.ID,
+		if _, err := f.svc.Scan(ctx, sampler, jurisdiction.Grant("610122"), sampling.ScanRequest{ScanID: "y", CampaignID: f.campaign.ID,
 			PointID: f.point.ID, Tube: "T0003", Code: code0}); !errors.Is(err, errs.ErrNotFound) {
 			t.Fatalf("other county: %v", err)
 		}

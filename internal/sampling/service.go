@@ -71,16 +71,19 @@ func (s *Service) Now() time.Time { return s.now() }
 // visible reports whether a campaign over unit is visible from scope: the
 // campaign's unit lies in the scope, or the scope lies in the campaign's unit.
 func visible(scope jurisdiction.Scope, unit string) bool {
-	return scope.Contains(unit) || strings.HasPrefix(scope.Code, unit)
+	return scope.Contains(unit) || strings.HasPrefix(scope.Code(), unit)
 }
 
 // effective is the narrower of the caller's scope and the campaign's unit:
-// the part of the campaign the caller works in.
+// the part of the campaign the caller works in. Callers have checked the
+// campaign visible from scope; were its unit still not to narrow the scope,
+// nothing is effective (the zero Scope matches nothing).
 func effective(scope jurisdiction.Scope, unit string) jurisdiction.Scope {
-	if len(scope.Code) >= len(unit) {
+	if len(scope.Code()) >= len(unit) {
 		return scope
 	}
-	return jurisdiction.ScopeOf(unit)
+	e, _ := scope.Narrow(unit)
+	return e
 }
 
 // ancestors lists every prefix of a unit code that is a unit code itself

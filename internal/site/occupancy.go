@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sort"
 
-	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
 )
 
 // CountyRow is one county of the occupancy dashboard.
@@ -29,14 +29,15 @@ type Dashboard struct {
 // Occupancy builds the dashboard of unit (the scope's own unit when "").
 func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit string) (Dashboard, error) {
 	if unit == "" {
-		unit = scope.Code
+		unit = scope.Code()
 	}
 	u, err := s.units.Get(ctx, scope, unit)
 	if err != nil {
 		return Dashboard{}, err
 	}
-	if !scope.Contains(u.Code) {
-		return Dashboard{}, fmt.Errorf("occupancy of %s: %w", unit, errs.ErrNotFound)
+	unitScope, err := scope.Narrow(u.Code)
+	if err != nil {
+		return Dashboard{}, fmt.Errorf("occupancy of %s: %w", unit, err)
 	}
 	d := Dashboard{Unit: u}
 	d.Sites, err = s.Sites(ctx, scope, u.Code)
@@ -45,9 +46,9 @@ func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit 
 	}
 	// Residents per county inside the unit: one pass over the covering
 	// index (active, unit_code, …), summed per county in Go.
-	lo, hi := jurisdiction.ScopeOf(u.Code).Args()
+	lo, hi := unitScope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM people
-		WHERE active = 1 AND unit_code >= $1 AND unit_code < $2 GROUP BY unit_code`, lo, hi)
+		WHERE `+registry.PeopleInScope("", unitScope, 1)+` GROUP BY unit_code`, lo, hi)
 	if err != nil {
 		return Dashboard{}, fmt.Errorf("residents of %s: %w", u.Code, err)
 	}

@@ -77,7 +77,7 @@ func scanSite(row interface{ Scan(...any) error }) (Site, error) {
 func (s *Service) site(ctx context.Context, q db.Querier, scope jurisdiction.Scope, id int64) (Site, error) {
 	lo, hi := scope.Args()
 	x, err := scanSite(q.QueryRowContext(ctx, "SELECT "+siteColumns+
-		" FROM sites s LEFT JOIN units u ON u.code = s.unit_code WHERE s.id = $1 AND s.unit_code >= $2 AND s.unit_code < $3", id, lo, hi))
+		" FROM sites s LEFT JOIN units u ON u.code = s.unit_code WHERE s.id = $1 AND "+scope.Where("s.unit_code", 2), id, lo, hi))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Site{}, fmt.Errorf("site %d: %w", id, errs.ErrNotFound)
 	}
@@ -102,15 +102,13 @@ func (s *Service) Site(ctx context.Context, scope jurisdiction.Scope, id int64) 
 
 // Sites lists the sites inside the scope, narrowed to unit when given.
 func (s *Service) Sites(ctx context.Context, scope jurisdiction.Scope, unit string) ([]Site, error) {
-	if unit != "" {
-		if !scope.Contains(unit) {
-			return nil, fmt.Errorf("sites of %s: %w", unit, errs.ErrNotFound)
-		}
-		scope = jurisdiction.ScopeOf(unit)
+	scope, err := scope.NarrowOpt(unit)
+	if err != nil {
+		return nil, fmt.Errorf("sites of %s: %w", unit, err)
 	}
 	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, "SELECT "+siteColumns+
-		" FROM sites s LEFT JOIN units u ON u.code = s.unit_code WHERE s.unit_code >= $1 AND s.unit_code < $2 ORDER BY s.unit_code, s.name", lo, hi)
+		" FROM sites s LEFT JOIN units u ON u.code = s.unit_code WHERE "+scope.Where("s.unit_code", 1)+" ORDER BY s.unit_code, s.name", lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("list sites: %w", err)
 	}

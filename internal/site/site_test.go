@@ -55,7 +55,7 @@ func setup(t *testing.T, d *db.DB) env {
 	now := func() time.Time { return fixed }
 	units := jurisdiction.NewStore(d, now)
 	reg := registry.NewService(d, units, now)
-	all := jurisdiction.Scope{}
+	all := jurisdiction.System("test")
 	mk := func(name, id, unit string) registry.Person {
 		p, err := reg.CreatePerson(context.Background(), who, all, registry.Person{Name: name, IDNumber: dbtest.ID(id), UnitCode: unit})
 		if err != nil {
@@ -77,8 +77,8 @@ func TestSiteFlow(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		county, townA, townB := jurisdiction.ScopeOf(dbtest.County), jurisdiction.ScopeOf(dbtest.TownshipA), jurisdiction.ScopeOf(dbtest.TownshipB)
-		villageA, villageB := jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
+		county, townA, townB := jurisdiction.Grant(dbtest.County), jurisdiction.Grant(dbtest.TownshipA), jurisdiction.Grant(dbtest.TownshipB)
+		villageA, villageB := jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.VillageB)
 
 		// Sites belong to a county or township inside the scope.
 		if _, err := e.s.CreateSite(ctx, who, townA, site.Site{Name: "甲点", UnitCode: dbtest.VillageA}); !errs.IsInvalid(err) {
@@ -247,7 +247,7 @@ func TestChecklistStaffAndGap(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		county := jurisdiction.ScopeOf(dbtest.County)
+		county := jurisdiction.Grant(dbtest.County)
 		x, err := e.s.CreateSite(ctx, who, county, site.Site{Name: "区集中隔离点", UnitCode: dbtest.County, StaffTestEvery: 2})
 		if err != nil {
 			t.Fatal(err)
@@ -272,7 +272,7 @@ func TestChecklistStaffAndGap(t *testing.T) {
 		if !ready || checks[0].CheckedOn != "2026-03-09" || checks[0].CheckedBy != "tester" {
 			t.Errorf("checklist %+v", checks[0])
 		}
-		if _, _, err := e.s.Checklist(ctx, jurisdiction.ScopeOf(dbtest.TownshipA), x.ID); !errors.Is(err, errs.ErrNotFound) {
+		if _, _, err := e.s.Checklist(ctx, jurisdiction.Grant(dbtest.TownshipA), x.ID); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("township sees county site: %v", err)
 		}
 
@@ -303,7 +303,7 @@ func TestChecklistStaffAndGap(t *testing.T) {
 		if err != nil || dash.Total.Gap != 1 || dash.Total.Need != 1 {
 			t.Errorf("gap: %+v %v", dash.Total, err)
 		}
-		if _, err := e.s.Occupancy(ctx, jurisdiction.ScopeOf(dbtest.TownshipA), dbtest.TownshipB); !errors.Is(err, errs.ErrNotFound) {
+		if _, err := e.s.Occupancy(ctx, jurisdiction.Grant(dbtest.TownshipA), dbtest.TownshipB); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("occupancy of another township: %v", err)
 		}
 	})
@@ -315,7 +315,7 @@ func TestConcurrentCheckIn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		all := jurisdiction.Scope{}
+		all := jurisdiction.System("test")
 		x, err := e.s.CreateSite(ctx, who, all, site.Site{Name: "单间点", UnitCode: dbtest.County})
 		if err != nil {
 			t.Fatal(err)
@@ -362,7 +362,7 @@ func TestStayAndMeasureOneTransaction(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
-		townA := jurisdiction.ScopeOf(dbtest.TownshipA)
+		townA := jurisdiction.Grant(dbtest.TownshipA)
 		now := func() time.Time { return fixed }
 		ps := policy.NewStore(d, now)
 		if err := ps.EnsureDefaults(ctx); err != nil {

@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/registry"
 )
 
 const stayColumns = `st.id, st.site_id, s.name, s.unit_code, st.person_id, p.name, p.unit_code, COALESCE(p.id_number, ''), p.phone,
@@ -21,8 +22,11 @@ const stayColumns = `st.id, st.site_id, s.name, s.unit_code, st.person_id, p.nam
 const stayFrom = ` FROM site_stays st JOIN sites s ON s.id = st.site_id JOIN people p ON p.id = st.person_id
 	LEFT JOIN site_rooms r ON r.id = st.room_id`
 
-// seenBy is the read predicate of stays: the site or the person in scope.
-const seenBy = `((s.unit_code >= $1 AND s.unit_code < $2) OR (p.unit_code >= $1 AND p.unit_code < $2))`
+// seenBy is the read predicate of stays: the site or the person in scope
+// (bound to the scope's Args as $1, $2).
+func seenBy(scope jurisdiction.Scope) string {
+	return "((" + scope.Where("s.unit_code", 1) + ") OR (" + scope.Where("p.unit_code", 1) + "))"
+}
 
 func scanStay(row interface{ Scan(...any) error }) (Stay, error) {
 	var x Stay
@@ -45,9 +49,9 @@ func (s *Service) stay(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, scope jurisdiction.Scope, id int64, write bool) (Stay, error) {
 	lo, hi := scope.Args()
-	pred := seenBy
+	pred := seenBy(scope)
 	if write {
-		pred = `s.unit_code >= $1 AND s.unit_code < $2`
+		pred = scope.Where("s.unit_code", 1)
 	}
 	x, err := scanStay(q.QueryRowContext(ctx, "SELECT "+stayColumns+stayFrom+" WHERE "+pred+" AND st.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -87,7 +91,7 @@ type StayFilter struct {
 // ID numbers and phones stay in the rows for masking; lists show them masked.
 func (s *Service) Stays(ctx context.Context, scope jurisdiction.Scope, f StayFilter) ([]Stay, error) {
 	lo, hi := scope.Args()
-	where := []string{seenBy}
+	where := []string{seenBy(scope)}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -152,11 +156,20 @@ type TransferInput struct {
 var Reasons = []string{"密切接触者", "密接的密接", "入境人员", "高风险区来返人员", "中风险区来返人员", "其他"}
 
 // ReceivingScope is whom a site may receive: anyone registered in its county.
+// That is wider than the caller's scope by design (a township's site takes
+// people from the whole county), so it is not narrowed from the caller's
+// scope but cut from the whole country, for a site the caller's scope has
+// been checked to contain. A site without a valid unit code receives nobody.
 func ReceivingScope(x Site) jurisdiction.Scope {
-	if len(x.UnitCode) >= 6 {
-		return jurisdiction.ScopeOf(x.UnitCode[:6])
+	county := x.UnitCode
+	if len(county) >= 6 {
+		county = county[:6]
 	}
-	return jurisdiction.ScopeOf(x.UnitCode)
+	recv, err := jurisdiction.System("site receiving county").Narrow(county)
+	if err != nil {
+		return jurisdiction.Scope{}
+	}
+	return recv
 }
 
 // Transfer registers a person on the way to a site (转运), and checks them
@@ -203,7 +216,7 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 		if err != nil {
 			return err
 		}
-		st, err := s.stay(ctx, tx, jurisdiction.Scope{}, id, true)
+		st, err := s.stay(ctx, tx, scope, id, true) // the site is in scope: s.site checked it
 		if err != nil {
 			return err
 		}
@@ -242,11 +255,11 @@ func (s *Service) findPerson(ctx context.Context, recv jurisdiction.Scope, in Tr
 		if verr != nil {
 			return 0, errs.Invalidf("身份证号", "%s", verr.Error())
 		}
-		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1 AND active = 1
-			AND unit_code >= $2 AND unit_code < $3`, id, lo, hi).Scan(&pid)
+		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1
+			AND `+registry.PeopleInScope("", recv, 2), id, lo, hi).Scan(&pid)
 	case in.PersonID != 0:
-		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id = $1 AND active = 1
-			AND unit_code >= $2 AND unit_code < $3`, in.PersonID, lo, hi).Scan(&pid)
+		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id = $1
+			AND `+registry.PeopleInScope("", recv, 2), in.PersonID, lo, hi).Scan(&pid)
 	default:
 		return 0, errs.Invalidf("身份证号", "请填写被转运人员的身份证号")
 	}

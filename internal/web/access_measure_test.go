@@ -31,7 +31,7 @@ func (w *world) today() string { return clock.Day(w.e.App.Config.Now()) }
 func (w *world) tempMeasure(unit, category, dayZero string) measure.Measure {
 	ctx := context.Background()
 	p := w.tempPerson(unit)
-	m, err := w.e.App.Measures.Assign(ctx, seedActor, jurisdiction.Scope{}, measure.AssignInput{PersonID: p, Category: category, DayZero: dayZero})
+	m, err := w.e.App.Measures.Assign(ctx, seedActor, jurisdiction.System("test"), measure.AssignInput{PersonID: p, Category: category, DayZero: dayZero})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -44,12 +44,12 @@ func (w *world) eligibleMeasure(unit string) measure.Measure {
 }
 
 func (w *world) negativePool(person int64, dayZero string) measure.Measure {
-	m, err := w.e.App.Measures.Assign(context.Background(), seedActor, jurisdiction.Scope{}, measure.AssignInput{PersonID: person,
+	m, err := w.e.App.Measures.Assign(context.Background(), seedActor, jurisdiction.System("test"), measure.AssignInput{PersonID: person,
 		Category: "pool_positive", DayZero: dayZero})
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if err := w.e.App.Measures.RecordTestResult(context.Background(), seedActor, jurisdiction.Scope{}, m.Tests[0].ID, "negative"); err != nil {
+	if err := w.e.App.Measures.RecordTestResult(context.Background(), seedActor, jurisdiction.System("test"), m.Tests[0].ID, "negative"); err != nil {
 		w.t.Fatal(err)
 	}
 	return m
@@ -57,7 +57,7 @@ func (w *world) negativePool(person int64, dayZero string) measure.Measure {
 
 func (w *world) openAlert(unit string) int64 {
 	m := w.tempMeasure(unit, "secondary_contact", policy.AddDays(w.today(), -1))
-	if _, err := w.e.App.Measures.RecordCheck(context.Background(), seedActor, jurisdiction.Scope{}, m.ID, measure.CheckInput{Temp: "38.2"}); err != nil {
+	if _, err := w.e.App.Measures.RecordCheck(context.Background(), seedActor, jurisdiction.System("test"), m.ID, measure.CheckInput{Temp: "38.2"}); err != nil {
 		w.t.Fatal(err)
 	}
 	var id int64
@@ -68,7 +68,7 @@ func (w *world) openAlert(unit string) int64 {
 }
 
 func seedMeasures(w *world) {
-	ctx, all, svc := context.Background(), jurisdiction.Scope{}, w.e.App.Measures
+	ctx, all, svc := context.Background(), jurisdiction.System("test"), w.e.App.Measures
 	for _, r := range w.recs {
 		m, err := svc.Assign(ctx, seedActor, all, measure.AssignInput{PersonID: r.member.ID, Category: "close_contact",
 			DayZero: policy.AddDays(w.today(), -2), Place: "外省" + r.key + "市", RiskLevel: "高"})

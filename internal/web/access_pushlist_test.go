@@ -33,7 +33,7 @@ var townshipNames = map[string]string{"610118001": "甘亭街道", "610118100": 
 func (w *world) importPush(unit, name string, rows ...string) (pushlist.List, []int64) {
 	ctx := context.Background()
 	b := []byte("姓名,身份证号,现住址\n" + strings.Join(rows, "\n"))
-	l, err := w.e.App.PushLists.Import(ctx, seedActor, jurisdiction.ScopeOf(unit[:6]), bytes.NewReader(b), int64(len(b)),
+	l, err := w.e.App.PushLists.Import(ctx, seedActor, jurisdiction.Grant(unit[:6]), bytes.NewReader(b), int64(len(b)),
 		pushlist.ImportOptions{Source: "公安", Name: name})
 	if err != nil {
 		w.t.Fatal(err)

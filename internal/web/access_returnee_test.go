@@ -38,7 +38,7 @@ func init() {
 const seededArrival = "2021-12-25"
 
 func seedReturnees(w *world) {
-	ctx, all := context.Background(), jurisdiction.Scope{}
+	ctx, all := context.Background(), jurisdiction.System("test")
 	app := w.e.App
 	must := func(err error) {
 		w.t.Helper()
@@ -76,7 +76,7 @@ func seedReturnees(w *world) {
 // pendingReport files a fresh self-report in the record's village.
 func pendingReport(x *tc) int64 {
 	ctx := context.Background()
-	p, err := x.w.e.App.Returnees.Poster(ctx, jurisdiction.Scope{}, x.r.unit)
+	p, err := x.w.e.App.Returnees.Poster(ctx, jurisdiction.System("test"), x.r.unit)
 	if err != nil {
 		x.w.t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func returneeSpecs(add adder, twin twinner) {
 		}
 	})
 	add("POST /sweeps/{id}/close", SM, kRecord, func(x *tc) []variant {
-		sw, err := x.w.e.App.Returnees.OpenSweep(context.Background(), seedActor, jurisdiction.Scope{}, returnee.Sweep{Name: x.w.uniq("待结束"), UnitCode: x.r.unit})
+		sw, err := x.w.e.App.Returnees.OpenSweep(context.Background(), seedActor, jurisdiction.System("test"), returnee.Sweep{Name: x.w.uniq("待结束"), UnitCode: x.r.unit})
 		if err != nil {
 			x.w.t.Fatal(err)
 		}

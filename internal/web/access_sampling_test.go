@@ -25,7 +25,7 @@ func init() {
 	featureSpecs = append(featureSpecs, samplingSpecs)
 }
 
-var all = jurisdiction.Scope{}
+var all = jurisdiction.System("test")
 
 // seedSampling gives each village its own active campaign over the village
 // (so an outside village's campaign is not found) with a point, a lab, the

@@ -118,7 +118,7 @@ func seedWorld(t *testing.T, d *db.DB) *world {
 	}
 	e := apptest.Start(t, d)
 	w := &world{t: t, e: e, d: d, counts: map[string]int{}}
-	ctx, all := context.Background(), jurisdiction.Scope{}
+	ctx, all := context.Background(), jurisdiction.System("test")
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -213,7 +213,7 @@ func (w *world) uniq(prefix string) string { w.n++; return fmt.Sprintf("%s%d", p
 
 // tempPerson registers a person without ID number (merge fodder).
 func (w *world) tempPerson(unit string) int64 {
-	p, err := w.e.App.Registry.CreatePerson(context.Background(), seedActor, jurisdiction.Scope{}, registry.Person{
+	p, err := w.e.App.Registry.CreatePerson(context.Background(), seedActor, jurisdiction.System("test"), registry.Person{
 		Name: w.uniq("临时"), Sex: "男", BirthDate: "1990-01-01", UnitCode: unit})
 	if err != nil {
 		w.t.Fatal(err)
@@ -222,7 +222,7 @@ func (w *world) tempPerson(unit string) int64 {
 }
 
 func (w *world) tempResponsible(unit string) int64 {
-	r, err := w.e.App.Units.AddResponsible(context.Background(), jurisdiction.Scope{}, jurisdiction.Responsible{
+	r, err := w.e.App.Units.AddResponsible(context.Background(), jurisdiction.System("test"), jurisdiction.Responsible{
 		UnitCode: unit, Duty: "网格员", Name: w.uniq("临时责任人"), Phone: "18800009999"})
 	if err != nil {
 		w.t.Fatal(err)
@@ -239,7 +239,7 @@ func (w *world) version(table string, id int64) int64 {
 }
 
 func (w *world) tempHousehold(unit string) int64 {
-	h, err := w.e.App.Registry.CreateHousehold(context.Background(), seedActor, jurisdiction.Scope{}, registry.Household{
+	h, err := w.e.App.Registry.CreateHousehold(context.Background(), seedActor, jurisdiction.System("test"), registry.Household{
 		UnitCode: unit, Address: w.uniq("临时住址")})
 	if err != nil {
 		w.t.Fatal(err)

@@ -54,7 +54,7 @@ func init() {
 }
 
 func seedSites(w *world) {
-	ctx, all, svc := context.Background(), jurisdiction.Scope{}, w.e.App.Sites
+	ctx, all, svc := context.Background(), jurisdiction.System("test"), w.e.App.Sites
 	must := func(err error) {
 		if err != nil {
 			w.t.Helper()
@@ -222,7 +222,7 @@ func siteSpecs(add adder, twin twinner) {
 		sd := seedOf(x)
 		no := x.w.uniq("T")
 		svc := x.w.e.App.Sites
-		if _, _, err := svc.AddRooms(context.Background(), seedActor, jurisdiction.Scope{}, sd.site.ID, site.RoomBatch{No: no, FloorFrom: 9}); err != nil {
+		if _, _, err := svc.AddRooms(context.Background(), seedActor, jurisdiction.System("test"), sd.site.ID, site.RoomBatch{No: no, FloorFrom: 9}); err != nil {
 			x.w.t.Fatal(err)
 		}
 		id := int64(x.w.count("SELECT id FROM site_rooms WHERE site_id = $1 AND no = $2", sd.site.ID, no))
@@ -249,7 +249,7 @@ func siteSpecs(add adder, twin twinner) {
 	})
 	// A transfer names a person registered in the record's village.
 	transfer := func(x *tc) (int64, registry.Person) {
-		p, err := x.w.e.App.Registry.CreatePerson(context.Background(), seedActor, jurisdiction.Scope{}, registry.Person{
+		p, err := x.w.e.App.Registry.CreatePerson(context.Background(), seedActor, jurisdiction.System("test"), registry.Person{
 			Name: x.w.uniq("转运"), Sex: "男", BirthDate: "1990-01-01", UnitCode: x.r.unit})
 		if err != nil {
 			x.w.t.Fatal(err)
@@ -264,12 +264,12 @@ func siteSpecs(add adder, twin twinner) {
 	openStay := func(x *tc) (int64, int64) {
 		siteID, p := transfer(x)
 		svc := x.w.e.App.Sites
-		stay, err := svc.Transfer(context.Background(), seedActor, jurisdiction.Scope{}, siteID, site.TransferInput{PersonID: p.ID})
+		stay, err := svc.Transfer(context.Background(), seedActor, jurisdiction.System("test"), siteID, site.TransferInput{PersonID: p.ID})
 		if err != nil {
 			x.w.t.Fatal(err)
 		}
 		no := x.w.uniq("C")
-		if _, _, err := svc.AddRooms(context.Background(), seedActor, jurisdiction.Scope{}, siteID, site.RoomBatch{No: no, FloorFrom: 8}); err != nil {
+		if _, _, err := svc.AddRooms(context.Background(), seedActor, jurisdiction.System("test"), siteID, site.RoomBatch{No: no, FloorFrom: 8}); err != nil {
 			x.w.t.Fatal(err)
 		}
 		return stay.ID, int64(x.w.count("SELECT id FROM site_rooms WHERE site_id = $1 AND no = $2", siteID, no))

@@ -329,7 +329,7 @@ func specs() []spec {
 	})
 	twin("POST /people/{id}/reinstate", "POST /api/v1/people/{id}/reinstate", W, kRecord, func(x *tc, pre string, api bool) []variant {
 		t := x.w.tempPerson(x.r.unit)
-		if _, err := x.w.e.App.Registry.Deregister(context.Background(), seedActor, jurisdiction.Scope{}, t, "死亡", "2026-01-02"); err != nil {
+		if _, err := x.w.e.App.Registry.Deregister(context.Background(), seedActor, jurisdiction.System("test"), t, "死亡", "2026-01-02"); err != nil {
 			x.w.t.Fatal(err)
 		}
 		return []variant{{path: fmt.Sprintf("%s/people/%d/reinstate", pre, t), in: ok(st(api, 303, 200)), out: x.notFound()}}

@@ -32,7 +32,7 @@ func TestBrowserSelfReport(t *testing.T) {
 		dbtest.Tree(t, d)
 		ctx := context.Background()
 		who := audit.Actor{Username: "seed", Role: string(auth.RoleAdmin), Unit: dbtest.County}
-		all := jurisdiction.ScopeOf(dbtest.County)
+		all := jurisdiction.Grant(dbtest.County)
 		if _, err := e.App.RiskAreas.Add(ctx, who, riskarea.Entry{Code: "610113", PlaceName: "雁塔区", Level: "中", EffectiveFrom: "2021-12-20"}); err != nil {
 			t.Fatal(err)
 		}

@@ -30,7 +30,7 @@ func TestBrowserSampling(t *testing.T) {
 	ctx := context.Background()
 	dbtest.Tree(t, d)
 	e := apptest.Start(t, d)
-	county := jurisdiction.ScopeOf(dbtest.County)
+	county := jurisdiction.Grant(dbtest.County)
 	var codes []string
 	for i := 0; i < 2; i++ {
 		p, err := e.App.Registry.CreatePerson(ctx, seedActor, county, registry.Person{Name: fmt.Sprintf("扫码人%d", i),

@@ -35,7 +35,7 @@ func TestBrowserGridWorker(t *testing.T) {
 		dbtest.Tree(t, d)
 		ctx := context.Background()
 		who := audit.Actor{Username: "seed", Role: string(auth.RoleAdmin), Unit: dbtest.County}
-		all := jurisdiction.ScopeOf(dbtest.County)
+		all := jurisdiction.Grant(dbtest.County)
 		idNo := dbtest.ID("61011819650512001")
 		h, err := e.App.Registry.CreateHousehold(ctx, who, all, registry.Household{UnitCode: dbtest.VillageA, Address: "西街12号", Phone: "13812345678"})
 		if err != nil {

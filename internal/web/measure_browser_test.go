@@ -29,7 +29,7 @@ func TestBrowserMeasures(t *testing.T) {
 	d := dbtest.SQLite(t)
 	dbtest.Tree(t, d)
 	e := apptest.Start(t, d)
-	p, err := e.App.Registry.CreatePerson(context.Background(), seedActor, jurisdiction.Scope{}, registry.Person{Name: "钱密接",
+	p, err := e.App.Registry.CreatePerson(context.Background(), seedActor, jurisdiction.System("test"), registry.Person{Name: "钱密接",
 		IDNumber: dbtest.ID("61011819800101091"), Phone: "13912340000", UnitCode: dbtest.VillageA})
 	if err != nil {
 		t.Fatal(err)

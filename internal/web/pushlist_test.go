@@ -27,7 +27,7 @@ func TestPushListFlow(t *testing.T) {
 		e.AddUser(t, "cun", auth.RoleVillage, dbtest.VillageA)
 		e.AddUser(t, "zhen", auth.RoleTownship, dbtest.TownshipB)
 		centre, cun, zhen := e.Login(t, "centre", apptest.Password), e.Login(t, "cun", apptest.Password), e.Login(t, "zhen", apptest.Password)
-		_, err := e.App.Registry.CreatePerson(t.Context(), seedActor, jurisdiction.Scope{}, registry.Person{Name: "王大", IDNumber: dbtest.ID("61011819800101011"),
+		_, err := e.App.Registry.CreatePerson(t.Context(), seedActor, jurisdiction.System("test"), registry.Person{Name: "王大", IDNumber: dbtest.ID("61011819800101011"),
 			Sex: "男", UnitCode: dbtest.VillageA})
 		if err != nil {
 			t.Fatal(err)

@@ -26,7 +26,7 @@ func TestSamplingOverHTTP(t *testing.T) {
 		ctx := context.Background()
 		dbtest.Tree(t, d)
 		e := apptest.Start(t, d)
-		county := jurisdiction.ScopeOf(dbtest.County)
+		county := jurisdiction.Grant(dbtest.County)
 		var people []registry.Person
 		for i, v := range []string{dbtest.VillageA, dbtest.VillageA, dbtest.VillageA, dbtest.VillageB} {
 			h, err := e.App.Registry.CreateHousehold(ctx, seedActor, county, registry.Household{UnitCode: v, Address: fmt.Sprintf("测试街%d号", i)})

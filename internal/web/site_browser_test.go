@@ -27,7 +27,7 @@ func TestBrowserSite(t *testing.T) {
 	d := dbtest.SQLite(t)
 	dbtest.Tree(t, d)
 	e := apptest.Start(t, d)
-	ctx, all := context.Background(), jurisdiction.Scope{}
+	ctx, all := context.Background(), jurisdiction.System("test")
 	p, err := e.App.Registry.CreatePerson(ctx, seedActor, all, registry.Person{Name: "赵隔离", IDNumber: dbtest.ID("61011819800101071"), UnitCode: dbtest.VillageB})
 	if err != nil {
 		t.Fatal(err)

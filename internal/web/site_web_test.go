@@ -32,7 +32,7 @@ func TestSitePages(t *testing.T) {
 		e.AddUser(t, "wgy_b", auth.RoleVillage, dbtest.VillageB)
 		c := e.Login(t, "gld", apptest.Password)
 		vb := e.Login(t, "wgy_b", apptest.Password)
-		all := jurisdiction.Scope{}
+		all := jurisdiction.System("test")
 		var people []registry.Person
 		for i := range 3 {
 			p, err := e.App.Registry.CreatePerson(ctx, seedActor, all, registry.Person{Name: fmt.Sprintf("余下隔离%d", i),

@@ -125,7 +125,7 @@ func TestDeregisterPage(t *testing.T) {
 
 var (
 	actorForTest    = audit.Actor{Username: "test", Role: "admin"}
-	jurisdictionAll = jurisdiction.Scope{}
+	jurisdictionAll = jurisdiction.System("test")
 )
 
 // A cadre moves a person into another household by typing its 户编号; a

@@ -190,7 +190,11 @@ func (h *Handler) taskPage(w http.ResponseWriter, r *http.Request) error {
 	now := h.now()
 	v := taskView{T: rowOf(t, now), Results: pushlist.Results, Now: now}
 	if t.Queued() && t.Status == pushlist.StatusOpen && u.Can(auth.CapPeopleWrite) {
-		if v.Targets, err = h.srv.Units.Units(r.Context(), jurisdiction.ScopeOf(t.UnitCode), jurisdiction.LevelVillage); err != nil {
+		taskScope, err := u.Scope().Narrow(t.UnitCode)
+		if err != nil {
+			return err
+		}
+		if v.Targets, err = h.srv.Units.Units(r.Context(), taskScope, jurisdiction.LevelVillage); err != nil {
 			return err
 		}
 	}

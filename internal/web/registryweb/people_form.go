@@ -48,7 +48,7 @@ func (h *Handler) personFormData(r *http.Request, p registry.Person, isNew bool)
 // (capped: a county user types the code instead).
 func (h *Handler) residentUnits(r *http.Request) ([]jurisdiction.Unit, error) {
 	scope := web.User(r).Scope()
-	if jurisdiction.LevelOfCode(scope.Code) < jurisdiction.LevelTownship {
+	if jurisdiction.LevelOfCode(scope.Code()) < jurisdiction.LevelTownship {
 		return nil, nil
 	}
 	villages, err := h.units.Units(r.Context(), scope, jurisdiction.LevelVillage)

@@ -61,7 +61,10 @@ func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unitScope := jurisdiction.ScopeOf(unit.Code)
+	unitScope, err := scope.Narrow(unit.Code)
+	if err != nil {
+		return err
+	}
 	counts, summary, err := h.registry.Stats(ctx, unitScope)
 	if err != nil {
 		return err

@@ -19,7 +19,11 @@ func (h *Handler) apiUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := h.registry.CountsByUnit(ctx, jurisdiction.ScopeOf(unit.Code))
+	unitScope, err := scope.Narrow(unit.Code)
+	if err != nil {
+		return err
+	}
+	counts, err := h.registry.CountsByUnit(ctx, unitScope)
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func (h *Handler) returneeForm(r *http.Request, in arrivalIn) (returneeForm, err
 	if err != nil {
 		return f, err
 	}
-	if u, err := h.srv.Units.Get(ctx, scope, scope.Code); err == nil && u.Level >= jurisdiction.LevelVillage {
+	if u, err := h.srv.Units.Get(ctx, scope, scope.Code()); err == nil && u.Level >= jurisdiction.LevelVillage {
 		vs = append([]jurisdiction.Unit{u}, vs...)
 	}
 	f.Villages = vs[:min(len(vs), 400)]

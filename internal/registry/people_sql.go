@@ -1,0 +1,23 @@
+package registry
+
+import "fangkong/internal/jurisdiction"
+
+// PeopleInScope is the condition other domains put on the people table to
+// read the people on the register inside a scope; the registry owns the
+// table, so this is the one fragment they join. alias is the table's alias
+// in the query ("p", or "" when it has none); the fragment's two
+// placeholders are $n and $n+1, bound to scope.Args() like Scope.Where:
+//
+//	lo, hi := scope.Args()
+//	q.QueryRowContext(ctx, "SELECT … FROM people p WHERE p.id = $1 AND "+registry.PeopleInScope("p", scope, 2), id, lo, hi)
+//
+// On the register means active = 1: deregistered (注销) and merged (合并)
+// people both have active = 0 — Deregister and Merge set it, and Reinstate
+// refuses a merged person — so merged_into need not be tested, and the
+// (active, unit_code, …) index covers a count by unit without reading rows.
+func PeopleInScope(alias string, scope jurisdiction.Scope, n int) string {
+	if alias != "" {
+		alias += "."
+	}
+	return alias + "active = 1 AND " + scope.Where(alias+"unit_code", n)
+}
