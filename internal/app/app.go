@@ -68,6 +68,8 @@ type App struct {
 	Measures  *measure.Service
 	Sites     *site.Service
 	Web       *web.Server
+	// Summaries are the domains' summary cards hub pages compose.
+	Summaries []web.SummarySource
 	Sampling  *sampling.Service
 }
 
@@ -141,10 +143,18 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The domains' headline figures on hub pages (the unit page), in order;
+	// adding a domain adds one line here.
+	a.Summaries = []web.SummarySource{
+		{Cap: auth.CapPeopleRead, Source: a.Returnees},
+		{Cap: auth.CapPeopleRead, Source: a.PushLists},
+		{Cap: auth.CapPeopleRead, Source: a.Measures},
+		{Cap: auth.CapPeopleRead, Source: a.Sites},
+	}
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(
 		accountweb.New(a.Web, a.Auth, a.Audit),
-		registryweb.New(a.Web, a.Units, a.Registry, a.Returnees, a.Sampling),
+		registryweb.New(a.Web, a.Units, a.Registry, a.Sampling, a.Summaries),
 		returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry),
 		pushlistweb.New(a.Web, a.PushLists),
 		measureweb.New(a.Web, a.Measures, a.Registry),

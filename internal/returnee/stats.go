@@ -163,8 +163,9 @@ func (t Tally) Pct(rank, of int) int {
 	return t.ByRank[rank] * 100 / of
 }
 
-// Summary is the tally of a unit inside the scope (for unit pages).
-func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, code string) (Tally, error) {
+// Tally counts the returnees of a unit inside the scope by origin level
+// and status.
+func (s *Service) Tally(ctx context.Context, scope jurisdiction.Scope, code string) (Tally, error) {
 	var t Tally
 	unitScope, err := scope.Narrow(code)
 	if err != nil {

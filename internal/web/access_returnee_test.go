@@ -146,11 +146,8 @@ func returneeSpecs(add adder, twin twinner) {
 	})
 	add("GET /units/{code}", "", kUnit, func(x *tc) []variant { // the unit page's returnee and self-report counts
 		under, _ := x.split(nil)
-		in := ok(200, fmt.Sprintf(`id="unit-returnees">%d<`, len(under)))
-		if len(under) > 0 {
-			in = ok(200, fmt.Sprintf(`id="unit-returnees">%d<`, len(under)), fmt.Sprintf("自主报备待确认 %d<", len(under)))
-		}
-		return get("/units/"+x.code, in, x.notFound().not(`id="unit-returnees"`))
+		in := ok(200, fmt.Sprintf(`id="fig-returnee.total">%d<`, len(under)), fmt.Sprintf(`id="fig-returnee.selfreports">%d<`, len(under)))
+		return get("/units/"+x.code, in, x.notFound().not(`id="fig-returnee.total"`))
 	})
 	add("GET /api/v1/returnees/stats", R, kUnit, func(x *tc) []variant {
 		under, _ := x.split(nil)

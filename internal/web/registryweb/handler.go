@@ -12,21 +12,11 @@ import (
 
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
-	"fangkong/internal/returnee"
 	"fangkong/internal/web"
 )
 
 //go:embed templates
 var templates embed.FS
-
-// ReturneeCounts counts the returnees (返乡人员) under a unit for the unit
-// page; the returnee ledger answers it.
-type ReturneeCounts interface {
-	Summary(ctx context.Context, scope jurisdiction.Scope, code string) (returnee.Tally, error)
-	// PendingSelfReports counts self-reports (自主报备) waiting to be
-	// confirmed.
-	PendingSelfReports(ctx context.Context, scope jurisdiction.Scope, code string) (int, error)
-}
 
 // SamplingCodes gives a person's sampling code (采样码, made on first view)
 // for the person page; the sampling service answers it.
@@ -40,14 +30,14 @@ type Handler struct {
 	srv       *web.Server
 	units     *jurisdiction.Store
 	registry  *registry.Service
-	returnees ReturneeCounts
+	summaries []web.SummarySource
 	codes     SamplingCodes
 	pages     *web.Pages
 }
 
 // New parses the templates (embedded: a broken one panics).
-func New(srv *web.Server, units *jurisdiction.Store, people *registry.Service, returnees ReturneeCounts, codes SamplingCodes) *Handler {
-	return &Handler{srv: srv, units: units, registry: people, returnees: returnees, codes: codes,
+func New(srv *web.Server, units *jurisdiction.Store, people *registry.Service, codes SamplingCodes, summaries []web.SummarySource) *Handler {
+	return &Handler{srv: srv, units: units, registry: people, codes: codes, summaries: summaries,
 		pages: srv.MustPages(templates, "templates", template.FuncMap{
 			"groupNames": registry.GroupNames,
 			"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },

@@ -4,10 +4,9 @@ import (
 	"net/http"
 	"strings"
 
-	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
-	"fangkong/internal/returnee"
+	"fangkong/internal/summary"
 	"fangkong/internal/web"
 )
 
@@ -30,10 +29,9 @@ type unitView struct {
 	Duties       []string
 	IsVillage    bool
 	ResidentUnit bool
-	// Returnees counts the returnees under the unit (nil without people.read).
-	Returnees *returnee.Tally
-	// PendingReports counts self-reports (自主报备) waiting to be confirmed.
-	PendingReports int
+	// Cards are the domains' headline figures for the unit (返乡人员,
+	// 推送核查, 管控措施, …), those the user may see.
+	Cards []summary.Card
 }
 
 // home sends a user to their own unit.
@@ -88,15 +86,8 @@ func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Responsibles, err = h.units.Responsibles(ctx, scope, unit.Code); err != nil {
 		return err
 	}
-	if u.Can(auth.CapPeopleRead) {
-		t, err := h.returnees.Summary(ctx, scope, unit.Code)
-		if err != nil {
-			return err
-		}
-		v.Returnees = &t
-		if v.PendingReports, err = h.returnees.PendingSelfReports(ctx, scope, unit.Code); err != nil {
-			return err
-		}
+	if v.Cards, err = h.srv.Cards(r, h.summaries, unit.Code); err != nil {
+		return err
 	}
 	return h.pages.Render(w, r, http.StatusOK, "unit", unit.Name, v)
 }

@@ -1,0 +1,26 @@
+package measure
+
+import (
+	"context"
+	"net/url"
+
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/summary"
+)
+
+// Summary is the control measures' headline figures for a unit on a day:
+// people under an active measure and open alerts — the totals of Overview,
+// so the unit page and the measures page agree.
+func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, day string) (summary.Card, error) {
+	ov, err := s.Overview(ctx, scope, unit, day)
+	if err != nil {
+		return summary.Card{}, err
+	}
+	q := url.Values{"unit": {unit}}
+	return summary.Card{Domain: "measure", Title: "管控措施", Figures: []summary.Figure{
+		{Key: "measure.active", Label: "管控中", Value: ov.Total.Active, Link: "/measures?" + q.Encode(),
+			Note: "处于有效管控措施中的人（含待解除）"},
+		{Key: "measure.alerts", Label: "未处理预警", Value: ov.Total.OpenAlerts, Link: "/measures/alerts?" + q.Encode(),
+			Late: ov.Total.OpenAlerts > 0, Note: "体温异常、症状和脱管预警中尚未处理的"},
+	}}, nil
+}
