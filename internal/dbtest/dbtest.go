@@ -1,6 +1,11 @@
 // Package dbtest gives tests a real, migrated database: SQLite in a temporary
 // directory always, and PostgreSQL as well when FANGKONG_TEST_POSTGRES holds a
 // server URL (each test gets a database of its own, dropped afterwards).
+//
+// Every helper is safe to call from parallel tests: each test gets its own
+// database, and nothing here is shared between tests but the server URL.
+// Acceptance-size tests (hundreds of thousands of rows) call Acceptance and
+// run only when FANGKONG_ACCEPTANCE is set, as .ci/run sets it.
 package dbtest
 
 import (
@@ -22,20 +27,68 @@ import (
 // EnvPostgres names the variable holding the PostgreSQL server URL.
 const EnvPostgres = "FANGKONG_TEST_POSTGRES"
 
+// EnvAcceptance names the variable that turns on the acceptance-size tests
+// (the national regions import, the 100,000-row push list, the 550,000-person
+// demo county…). .ci/run sets it; locally: FANGKONG_ACCEPTANCE=1 go test ./...
+const EnvAcceptance = "FANGKONG_ACCEPTANCE"
+
+// AcceptanceOn reports whether acceptance-size tests are to run:
+// FANGKONG_ACCEPTANCE is set to anything but "" or "0", and not -short.
+func AcceptanceOn() bool {
+	v := os.Getenv(EnvAcceptance)
+	return v != "" && v != "0" && !testing.Short()
+}
+
+// Acceptance skips the calling test unless acceptance-size tests are on
+// (see EnvAcceptance).
+func Acceptance(t testing.TB) {
+	t.Helper()
+	if !AcceptanceOn() {
+		t.Skipf("acceptance-size test skipped: set %s=1 to run it (.ci/run does)", EnvAcceptance)
+	}
+}
+
 var skipOnce sync.Once
 
 // Each runs fn as a subtest on every available database: "sqlite" always,
 // "postgres" when FANGKONG_TEST_POSTGRES is set (it says so once when not).
+// The subtests run one after the other; see EachParallel.
 func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	each(t, false, fn)
+}
+
+// EachParallel is Each with the two subtests marked parallel: they run at
+// the same time as each other and, when the calling test has called
+// t.Parallel, as other parallel tests. Only for tests that share nothing
+// but their own database (no t.Setenv, no globals such as time.Local).
+// The subtests start once the calling test function has returned, so
+// nothing after EachParallel in that function may expect them to have run.
+func EachParallel(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	each(t, true, fn)
+}
+
+func each(t *testing.T, parallel bool, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		if parallel {
+			t.Parallel()
+		}
+		fn(t, SQLite(t))
+	})
 	if os.Getenv(EnvPostgres) == "" {
 		skipOnce.Do(func() {
 			t.Logf("PostgreSQL tests skipped: set %s=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable to run them", EnvPostgres)
 		})
 		return
 	}
-	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		if parallel {
+			t.Parallel()
+		}
+		fn(t, Postgres(t))
+	})
 }
 
 // SQLite opens a migrated SQLite database in t.TempDir().
