@@ -65,7 +65,8 @@ func setup(t *testing.T, d *db.DB) *env {
 }
 
 func TestRecordAndMerge(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		villageA, villageB := jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
@@ -187,7 +188,8 @@ func TestRecordAndMerge(t *testing.T) {
 }
 
 func TestSweepCoverage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county, villageA, villageB := jurisdiction.ScopeOf(dbtest.County), jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
@@ -271,7 +273,8 @@ func TestSweepCoverage(t *testing.T) {
 }
 
 func TestSelfReport(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		villageA, villageB := jurisdiction.ScopeOf(dbtest.VillageA), jurisdiction.ScopeOf(dbtest.VillageB)
@@ -348,7 +351,8 @@ func TestSelfReport(t *testing.T) {
 }
 
 func TestConcurrentReportsMerge(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county := jurisdiction.ScopeOf(dbtest.County)
@@ -384,7 +388,8 @@ func TestConcurrentReportsMerge(t *testing.T) {
 // TestRelevelOnListChange: an entry added late, with a past effective date,
 // or closed early, changes the stored level of the arrivals it concerns.
 func TestRelevelOnListChange(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		e.risk.OnChange = e.svc.Relevel

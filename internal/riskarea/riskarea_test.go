@@ -18,7 +18,8 @@ import (
 var who = audit.Actor{UserID: 1, Username: "centre", Role: "command", Unit: dbtest.County}
 
 func TestLevelOnFromHistory(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := riskarea.NewService(d, func() time.Time { return time.Date(2022, 2, 1, 12, 0, 0, 0, time.UTC) })
 		add := func(e riskarea.Entry) riskarea.Entry {
@@ -89,7 +90,8 @@ func TestLevelOnFromHistory(t *testing.T) {
 }
 
 func TestImport(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := riskarea.NewService(d, time.Now)
 		names, err := riskarea.LoadNames(jurisdiction.DirSource(dbtest.SharedData(t)))

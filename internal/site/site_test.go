@@ -50,7 +50,8 @@ func isConflict(err error, msg string) bool {
 }
 
 func TestSiteFlow(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county, townA, townB := jurisdiction.ScopeOf(dbtest.County), jurisdiction.ScopeOf(dbtest.TownshipA), jurisdiction.ScopeOf(dbtest.TownshipB)
@@ -220,7 +221,8 @@ func TestSiteFlow(t *testing.T) {
 }
 
 func TestChecklistStaffAndGap(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county := jurisdiction.ScopeOf(dbtest.County)
@@ -288,7 +290,8 @@ func TestChecklistStaffAndGap(t *testing.T) {
 // TestConcurrentCheckIn: many people race for one single room; exactly one
 // gets it and the others are told it is full.
 func TestConcurrentCheckIn(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		all := jurisdiction.Scope{}
