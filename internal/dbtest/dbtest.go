@@ -13,7 +13,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -110,6 +109,14 @@ func SQLite(t testing.TB) *db.DB {
 // server is configured.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
+	return newPostgres(t, "")
+}
+
+// newPostgres creates a database of the test's own on the test server, a
+// copy of template ("" for the server's default, an empty database), to be
+// dropped when the test ends, and returns its URL.
+func newPostgres(t testing.TB, template string) string {
+	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
 		t.Skipf("PostgreSQL test skipped: %s is not set", EnvPostgres)
@@ -122,7 +129,11 @@ func PostgresURL(t testing.TB) string {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "fangkong_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + template
+	}
+	if err := retryInUse(context.Background(), func() error { _, err := admin.Exec(create); return err }); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -133,22 +144,28 @@ func PostgresURL(t testing.TB) string {
 		defer a.Close()
 		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	return withDatabase(base, name)
 }
 
-// Postgres opens a migrated database of its own on the test server.
+var templateOnce sync.Once
+
+// Postgres opens a migrated database of its own on the test server (a copy
+// of the migrated template database; see pgtemplate.go).
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), PostgresURL(t))
+	if os.Getenv(EnvPostgres) == "" {
+		t.Skipf("PostgreSQL test skipped: %s is not set", EnvPostgres)
+	}
+	template, err := migratedTemplate(os.Getenv(EnvPostgres))
+	if err != nil {
+		templateOnce.Do(func() { t.Logf("no template database (%v): migrating each test database instead", err) })
+	}
+	d, err := db.Open(context.Background(), newPostgres(t, template))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
+	// A no-op on a copy of the template; it migrates an empty database.
 	if err := d.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
