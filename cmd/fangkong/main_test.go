@@ -2,14 +2,17 @@ package main_test
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,15 +20,38 @@ import (
 	"fangkong/internal/dbtest"
 )
 
-// build compiles the fangkong binary once per test binary.
+var (
+	buildOnce sync.Once
+	buildDir  string // removed by TestMain
+	buildBin  string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// build compiles the fangkong binary once per test binary (the tests that
+// need it share it, parallel ones too).
 func build(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "fangkong")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		if buildDir, buildErr = os.MkdirTemp("", "fangkong-cmd-test-"); buildErr != nil {
+			return
+		}
+		buildBin = filepath.Join(buildDir, "fangkong")
+		if out, err := exec.Command("go", "build", "-o", buildBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return bin
+	return buildBin
 }
 
 func run(t *testing.T, bin string, args ...string) string {
@@ -93,6 +119,7 @@ func login(t *testing.T, c *http.Client, base, user, pass string) {
 }
 
 func TestTwoServersShareSessionsOnPostgres(t *testing.T) {
+	t.Parallel()
 	dbURL := dbtest.PostgresURL(t) // skips without FANGKONG_TEST_POSTGRES
 	bin := build(t)
 	run(t, bin, "regions", "import", "--db", dbURL, "--data", dbtest.SharedData(t), "--prefix", "610118")
@@ -144,6 +171,7 @@ func TestTwoServersShareSessionsOnPostgres(t *testing.T) {
 }
 
 func TestDemoReusesDatabase(t *testing.T) {
+	t.Parallel()
 	bin := build(t)
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
 	first := run(t, bin, "demo", "--db", dbURL, "--people", "3000", "--no-serve")

@@ -11,6 +11,7 @@ import (
 // The protocol cases through the command line, as a reader of the README
 // would run them.
 func TestPolicyCLI(t *testing.T) {
+	t.Parallel()
 	bin := build(t)
 	out := run(t, bin, "policy", "plan", "--category", "close_contact", "--day-zero", "2022-07-01")
 	for _, s := range []string{"第九版", "2022-07-02 .. 2022-07-08", "2022-07-09 .. 2022-07-11", "2022-07-06 (day 5", "2022-07-11 (day 10, phase 2 day 3)"} {

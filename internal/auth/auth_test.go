@@ -38,7 +38,8 @@ func TestPasswordHash(t *testing.T) {
 }
 
 func TestUsersSessionsTokens(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		dbtest.Tree(t, d)
 		clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)

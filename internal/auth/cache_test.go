@@ -17,7 +17,8 @@ import (
 // this process applies at once; one made elsewhere (another instance, here
 // raw SQL) within the TTL.
 func TestAuthCache(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		dbtest.Tree(t, d)
 		clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)

@@ -41,7 +41,8 @@ func probeTable(t *testing.T, d *db.DB) {
 }
 
 func TestBatcherCommitsBeforeAnswering(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		probeTable(t, d)
 		b := db.NewBatcher(d, "probe", testApply, 10_000, 64)
 		const n = 2000

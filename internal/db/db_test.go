@@ -24,27 +24,9 @@ func TestMigrationFoldersMatch(t *testing.T) {
 	}
 }
 
-func TestSchemaParity(t *testing.T) {
-	lite := dbtest.SQLite(t)
-	want, err := lite.Columns(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(want["people"]) == 0 {
-		t.Fatal("no people table after migration")
-	}
-	pg := dbtest.Postgres(t) // skips when no server
-	got, err := pg.Columns(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(want, got) {
-		t.Fatalf("tables differ:\nsqlite   %v\npostgres %v", want, got)
-	}
-}
-
 func TestMigrateTwiceAndBulk(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		if err := d.Migrate(ctx); err != nil {
 			t.Fatalf("second migrate: %v", err)

@@ -13,7 +13,8 @@ import (
 // inside write transactions on SQLite's single connection (no deadlock
 // while preparing) and on PostgreSQL.
 func TestStmtCache(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		if _, err := d.W().Exec("CREATE TABLE stmt_probe (k TEXT PRIMARY KEY, n INTEGER NOT NULL)"); err != nil {
 			t.Fatal(err)

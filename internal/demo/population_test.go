@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"fangkong/internal/dbtest"
 	"fangkong/internal/personal"
 	"fangkong/internal/registry"
 )
@@ -351,11 +352,11 @@ func TestGenerateErrors(t *testing.T) {
 	}
 }
 
-// TestGenerate550k generates the full demo county and times it.
+// TestGenerate550k generates the full demo county and times it
+// (acceptance size: FANGKONG_ACCEPTANCE=1; TestGenerate checks the same
+// shares on 20,000 people on every run).
 func TestGenerate550k(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
-	}
+	dbtest.Acceptance(t)
 	cfg := PopulationConfig{Seed: 1, CountyCode: "610118", Villages: testVillages(282), People: 550000, Today: testToday}
 	start := time.Now()
 	people, households := 0, 0

@@ -1,11 +1,13 @@
 package jurisdiction_test
 
 import (
+	"bufio"
 	"compress/gzip"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,8 +17,11 @@ import (
 	"fangkong/internal/jurisdiction"
 )
 
-// countFile counts the rows of a gzip'd CSV (minus the header).
-func countFile(t *testing.T, path string) int {
+// countCodes counts the rows of a gzip'd region CSV whose code (first
+// column) is in prefix or is an ancestor of it, as ImportRegions reads
+// them; prefix "" counts every row.
+func countCodes(t *testing.T, path, prefix string) int {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -26,76 +31,103 @@ func countFile(t *testing.T, path string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	buf := make([]byte, 1<<20)
+	sc := bufio.NewScanner(gz)
 	n := 0
-	for {
-		k, err := gz.Read(buf)
-		for _, b := range buf[:k] {
-			if b == '\n' {
-				n++
-			}
+	for first := true; sc.Scan(); first = false {
+		if first {
+			continue // header
 		}
-		if err != nil {
-			break
+		code, _, _ := strings.Cut(sc.Text(), ",")
+		if strings.HasPrefix(code, prefix) || strings.HasPrefix(prefix, code) {
+			n++
 		}
 	}
-	return n - 1
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
-func TestImportWholeCountry(t *testing.T) {
-	if testing.Short() {
-		t.Skip("national import skipped in -short mode")
+// importAndCheck imports the units under prefix ("" for the whole country)
+// and checks that every row of the files in the prefix was read, inserted
+// and is in the database, that the tree is consistent, and that importing
+// again inserts nothing.
+func importAndCheck(t *testing.T, d *db.DB, data, prefix string, want map[int]int) {
+	t.Helper()
+	ctx := context.Background()
+	st := jurisdiction.NewStore(d, time.Now)
+	stats, err := st.ImportRegions(ctx, jurisdiction.DirSource(data), prefix)
+	if err != nil {
+		t.Fatal(err)
 	}
-	data := dbtest.SharedData(t)
+	for level, n := range want {
+		if stats.Read[level] != n || stats.Inserted[level] != n {
+			t.Errorf("level %d: read %d inserted %d, file has %d", level, stats.Read[level], stats.Inserted[level], n)
+		}
+		var inDB int
+		d.R().QueryRow("SELECT COUNT(*) FROM units WHERE level = $1", level).Scan(&inDB)
+		if inDB != n {
+			t.Errorf("level %d: %d in database, file has %d", level, inDB, n)
+		}
+	}
+	// The tree is consistent: every unit below a province has its parent,
+	// one level up, and its code extends the parent's.
+	var orphans int
+	d.R().QueryRow(`SELECT COUNT(*) FROM units u LEFT JOIN units p ON p.code = u.parent_code
+		WHERE u.level > 1 AND (p.code IS NULL OR p.level <> u.level - 1 OR substr(u.code, 1, length(p.code)) <> p.code)`).Scan(&orphans)
+	if orphans != 0 {
+		t.Errorf("%d units without a consistent parent", orphans)
+	}
+	again, err := st.ImportRegions(ctx, jurisdiction.DirSource(data), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ins := again.Total(); ins != 0 {
+		t.Errorf("re-import inserted %d rows", ins)
+	}
+	kids, err := st.Children(ctx, jurisdiction.Grant("610118"), "610118")
+	if err != nil || len(kids) != 14 {
+		t.Errorf("鄠邑区 has %d townships (%v), want 14", len(kids), err)
+	}
+}
+
+// fileCounts counts the rows of each level's file in prefix.
+func fileCounts(t *testing.T, data, prefix string) map[int]int {
 	want := map[int]int{}
 	for _, f := range jurisdiction.RegionFiles {
-		want[f.Level] = countFile(t, filepath.Join(data, f.Name))
+		want[f.Level] = countCodes(t, filepath.Join(data, f.Name), prefix)
 	}
+	return want
+}
+
+// TestImportCity imports one city (西安市, 6101: some 3,200 villages) and
+// checks it as TestImportWholeCountry checks the whole country.
+func TestImportCity(t *testing.T) {
+	t.Parallel()
+	data := dbtest.SharedData(t)
+	want := fileCounts(t, data, "6101")
+	if want[jurisdiction.LevelProvince] != 1 || want[jurisdiction.LevelCity] != 1 || want[jurisdiction.LevelVillage] < 3000 {
+		t.Fatalf("6101 in the files: %v", want)
+	}
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) { importAndCheck(t, d, data, "6101", want) })
+}
+
+// TestImportWholeCountry imports all 620,573 villages (acceptance size).
+func TestImportWholeCountry(t *testing.T) {
+	dbtest.Acceptance(t)
+	t.Parallel()
+	data := dbtest.SharedData(t)
+	want := fileCounts(t, data, "")
 	if want[jurisdiction.LevelVillage] != 620573 {
 		t.Fatalf("village file has %d rows, expected 620573", want[jurisdiction.LevelVillage])
 	}
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		st := jurisdiction.NewStore(d, time.Now)
-		stats, err := st.ImportRegions(ctx, jurisdiction.DirSource(data), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for level, n := range want {
-			if stats.Read[level] != n || stats.Inserted[level] != n {
-				t.Errorf("level %d: read %d inserted %d, file has %d", level, stats.Read[level], stats.Inserted[level], n)
-			}
-			var inDB int
-			d.R().QueryRow("SELECT COUNT(*) FROM units WHERE level = $1", level).Scan(&inDB)
-			if inDB != n {
-				t.Errorf("level %d: %d in database, file has %d", level, inDB, n)
-			}
-		}
-		// The tree is consistent: every unit below a province has its parent,
-		// one level up, and its code extends the parent's.
-		var orphans int
-		d.R().QueryRow(`SELECT COUNT(*) FROM units u LEFT JOIN units p ON p.code = u.parent_code
-			WHERE u.level > 1 AND (p.code IS NULL OR p.level <> u.level - 1 OR substr(u.code, 1, length(p.code)) <> p.code)`).Scan(&orphans)
-		if orphans != 0 {
-			t.Errorf("%d units without a consistent parent", orphans)
-		}
-		again, err := st.ImportRegions(ctx, jurisdiction.DirSource(data), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, ins := again.Total(); ins != 0 {
-			t.Errorf("re-import inserted %d rows", ins)
-		}
-		kids, err := st.Children(ctx, jurisdiction.Grant("610118"), "610118")
-		if err != nil || len(kids) != 14 {
-			t.Errorf("鄠邑区 has %d townships (%v), want 14", len(kids), err)
-		}
-	})
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) { importAndCheck(t, d, data, "", want) })
 }
 
 func TestPrefixImportGroupsGrids(t *testing.T) {
+	t.Parallel()
 	data := dbtest.SharedData(t)
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		st := jurisdiction.NewStore(d, time.Now)
 		stats, err := st.ImportRegions(ctx, jurisdiction.DirSource(data), "610118")

@@ -69,7 +69,8 @@ func count(t *testing.T, d *db.DB, q string, args ...any) int {
 }
 
 func TestAssignWorkAlertsRelease(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := &fakeClock{at("2022-07-03", "10:00")}
 		s := setup(t, d, c)
@@ -246,7 +247,8 @@ func TestAssignWorkAlertsRelease(t *testing.T) {
 }
 
 func TestSupersedeAndHandOff(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := &fakeClock{at("2022-07-03", "10:00")}
 		s := setup(t, d, c)
@@ -279,7 +281,8 @@ func TestSupersedeAndHandOff(t *testing.T) {
 }
 
 func TestPolicyVersionsImmutable(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		c := &fakeClock{at("2022-07-03", "10:00")}
 		setup(t, d, c)
 		if _, err := d.W().Exec("UPDATE policy_versions SET effective_from = '2020-01-01'"); err == nil {
@@ -320,7 +323,8 @@ func fourteenDays(t *testing.T, ps *policy.Store, name string, days int) *policy
 }
 
 func TestReplanPreviewEqualsApply(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := &fakeClock{at("2022-07-20", "10:00")}
 		s := setup(t, d, c)
@@ -389,7 +393,8 @@ func TestReplanPreviewEqualsApply(t *testing.T) {
 }
 
 func TestAssignManyThenReplan(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := &fakeClock{at("2022-07-20", "10:00")}
 		s := setup(t, d, c)
@@ -436,7 +441,8 @@ func TestAssignManyThenReplan(t *testing.T) {
 // Tests due before the person was traced cannot be taken and do not block
 // release; the ones after do.
 func TestLateAssignmentRelease(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := &fakeClock{at("2022-07-05", "09:00")}
 		s := setup(t, d, c)
@@ -525,7 +531,8 @@ func TestServiceDaysInShanghai(t *testing.T) {
 // rule in force counts from — leaving the area under 第九版, arrival under
 // the 2021 rural rules.
 func TestAssignArrivalDayZeroFromRule(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := &fakeClock{at("2022-07-05", "10:00")}
 		s := setup(t, d, c)

@@ -126,7 +126,8 @@ const id17A = "61011819800101123" // 鄠邑区, born 1980-01-01
 const id17B = "61011819900202456"
 
 func TestImportMatchRouteAndAccount(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, clk := setup(t, d)
 		zhang := seedPerson(t, d, dbtest.GroupA1, "张三", dbtest.ID(id17A), "1980-01-01", "13800000001")
@@ -312,7 +313,8 @@ func TestImportMatchRouteAndAccount(t *testing.T) {
 }
 
 func TestMappingRememberedPerSource(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, _ := setup(t, d)
 		headers := []string{"XM", "SFZH", "SJ"}
@@ -341,7 +343,8 @@ func TestMappingRememberedPerSource(t *testing.T) {
 // returnee ledger with the source 大数据推送, for a registered person and for
 // one the registry does not know yet.
 func TestInVillageRecordsArrival(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, _ := setupWith(t, d, ledger(d))
 		zhang := seedPerson(t, d, dbtest.VillageA, "张三", dbtest.ID(id17A), "1980-01-01", "13800000001")

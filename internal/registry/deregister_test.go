@@ -15,7 +15,8 @@ import (
 )
 
 func TestDeregisterAndReinstate(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := setup(t, d)
 		fill(t, s)

@@ -64,7 +64,8 @@ func readAll(t *testing.T, b []byte) [][]string {
 }
 
 func TestLedgerRoundTrip(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := setup(t, d)
 		fill(t, s)
@@ -118,7 +119,8 @@ func TestLedgerRoundTrip(t *testing.T) {
 }
 
 func TestLedgerBadRows(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := setup(t, d)
 		fill(t, s)

@@ -31,7 +31,8 @@ func auditCount(t *testing.T, d *db.DB, action string) int {
 }
 
 func TestHouseholdsAndPeople(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := setup(t, d)
 		villageA := jurisdiction.Grant(dbtest.VillageA)

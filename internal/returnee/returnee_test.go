@@ -89,7 +89,8 @@ func setup(t *testing.T, d *db.DB) *env {
 }
 
 func TestRecordAndMerge(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		villageA, villageB := jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.VillageB)
@@ -211,7 +212,8 @@ func TestRecordAndMerge(t *testing.T) {
 }
 
 func TestSweepCoverage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county, villageA, villageB := jurisdiction.Grant(dbtest.County), jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.VillageB)
@@ -295,7 +297,8 @@ func TestSweepCoverage(t *testing.T) {
 }
 
 func TestSelfReport(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		villageA, villageB := jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.VillageB)
@@ -372,7 +375,8 @@ func TestSelfReport(t *testing.T) {
 }
 
 func TestConcurrentReportsMerge(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county := jurisdiction.Grant(dbtest.County)
@@ -408,7 +412,8 @@ func TestConcurrentReportsMerge(t *testing.T) {
 // TestRelevelOnListChange: an entry added late, with a past effective date,
 // or closed early, changes the stored level of the arrivals it concerns.
 func TestRelevelOnListChange(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county := jurisdiction.Grant(dbtest.County)

@@ -20,7 +20,8 @@ import (
 var who = audit.Actor{UserID: 1, Username: "centre", Role: "command", Unit: dbtest.County}
 
 func TestLevelOnFromHistory(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := riskarea.NewService(d, riskarea.NewLookup(d, riskarea.NoNames), riskarea.NoRelevel,
 			func() time.Time { return time.Date(2022, 2, 1, 12, 0, 0, 0, time.UTC) })
@@ -92,7 +93,8 @@ func TestLevelOnFromHistory(t *testing.T) {
 }
 
 func TestImport(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		names, err := riskarea.LoadNames(jurisdiction.DirSource(dbtest.SharedData(t)))
 		if err != nil {

@@ -25,7 +25,8 @@ func (a *assigned) AssignCategory(ctx context.Context, actor audit.Actor, person
 }
 
 func TestResultsCoverageBoxes(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d, 7, 5)
 		hook := f.hook

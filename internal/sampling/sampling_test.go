@@ -76,7 +76,8 @@ func setup(t *testing.T, d *db.DB, n, pool int) *fixture {
 }
 
 func TestScan(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d, 7, 5)
 		code0, err := f.svc.PersonCode(ctx, townA, f.people[dbtest.VillageA][0].ID)

@@ -74,7 +74,8 @@ func isConflict(err error, msg string) bool {
 }
 
 func TestSiteFlow(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county, townA, townB := jurisdiction.Grant(dbtest.County), jurisdiction.Grant(dbtest.TownshipA), jurisdiction.Grant(dbtest.TownshipB)
@@ -244,7 +245,8 @@ func TestSiteFlow(t *testing.T) {
 }
 
 func TestChecklistStaffAndGap(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		county := jurisdiction.Grant(dbtest.County)
@@ -312,7 +314,8 @@ func TestChecklistStaffAndGap(t *testing.T) {
 // TestConcurrentCheckIn: many people race for one single room; exactly one
 // gets it and the others are told it is full.
 func TestConcurrentCheckIn(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setup(t, d)
 		all := jurisdiction.System("test")
