@@ -3,7 +3,6 @@ package pushlistweb
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 
 	"fangkong/internal/clock"
 	"fangkong/internal/pushlist"
@@ -106,9 +105,7 @@ func (h *Handler) feedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := fmt.Sprintf("回传-%s-%s.xlsx", l.Name, clock.Day(h.srv.Now()))
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"feedback.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
+	web.Attachment(w, web.XLSXContentType, "feedback.xlsx", name)
 	if _, err := h.lists.Feedback(r.Context(), web.Actor(r), web.User(r).Scope(), l.ID, w); err != nil {
 		h.srv.Logger.Error("feedback", "err", err, "list", l.ID, "request_id", web.RequestID(r))
 	}

@@ -3,7 +3,6 @@ package registryweb
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"fangkong/internal/auth"
@@ -48,9 +47,7 @@ func (h *Handler) ledgerExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := fmt.Sprintf("台账-%s-%s.xlsx", unit, clock.Day(h.srv.Now()))
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
+	web.Attachment(w, web.XLSXContentType, "ledger.xlsx", name)
 	_, err := h.registry.ExportLedger(r.Context(), web.Actor(r), u.Scope(), unit, w)
 	if err != nil {
 		h.srv.Logger.Error("export", "err", err, "unit", unit, "request_id", web.RequestID(r))
@@ -60,8 +57,7 @@ func (h *Handler) ledgerExport(w http.ResponseWriter, r *http.Request) error {
 
 // ledgerTemplate serves an empty ledger (the headers only) to fill in.
 func (h *Handler) ledgerTemplate(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"template.xlsx\"; filename*=UTF-8''"+url.PathEscape("台账导入模板.xlsx"))
+	web.Attachment(w, web.XLSXContentType, "template.xlsx", "台账导入模板.xlsx")
 	sw, err := sheet.NewWriter(w, "台账", registry.LedgerHeaders, nil)
 	if err != nil {
 		return err

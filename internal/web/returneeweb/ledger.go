@@ -141,9 +141,7 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request) error {
 		return err // before the first byte, so a 404 is still possible
 	}
 	name := fmt.Sprintf("返乡人员台账-%s-%s.xlsx", unit, clock.Day(h.srv.Now()))
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"returnees.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
+	web.Attachment(w, web.XLSXContentType, "returnees.xlsx", name)
 	if _, err := h.returnees.Export(r.Context(), web.Actor(r), u.Scope(), unit, w); err != nil {
 		h.srv.Logger.Error("export returnees", "err", err, "unit", unit, "request_id", web.RequestID(r))
 	}

@@ -224,8 +224,7 @@ func (h *Handler) riskAreaImportAPI(w http.ResponseWriter, r *http.Request) erro
 
 // riskAreaTemplate serves the import template: the columns and one example.
 func (h *Handler) riskAreaTemplate(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"riskareas.xlsx\"; filename*=UTF-8''"+url.PathEscape("风险地区导入模板.xlsx"))
+	web.Attachment(w, web.XLSXContentType, "riskareas.xlsx", "风险地区导入模板.xlsx")
 	sw, err := sheet.NewWriter(w, "风险地区", riskarea.Headers, []float64{12, 24, 20, 10, 12, 12, 20})
 	if err != nil {
 		return err

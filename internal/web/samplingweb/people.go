@@ -107,8 +107,7 @@ func (h *Handler) samplingUntestedExport(w http.ResponseWriter, r *http.Request)
 	if _, _, err := h.sampling.Untested(r.Context(), web.User(r).Scope(), c.ID, unit, 1, 0); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="untested-%d.xlsx"`, c.ID))
+	web.Attachment(w, web.XLSXContentType, fmt.Sprintf("untested-%d.xlsx", c.ID), fmt.Sprintf("应检未检-%d.xlsx", c.ID))
 	_, err = h.sampling.ExportUntested(r.Context(), web.Actor(r), web.User(r).Scope(), c.ID, unit, w)
 	return err
 }
