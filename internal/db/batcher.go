@@ -110,6 +110,10 @@ func (b *Batcher[T, R]) Stats() BatchStats {
 	return BatchStats{Batches: b.batches.Load(), Items: b.items.Load(), Rejected: b.rejected.Load()}
 }
 
+// Queue reports the items waiting in the queue (not yet taken into a batch)
+// and its capacity: at capacity, Submit answers *Busy.
+func (b *Batcher[T, R]) Queue() (queued, capacity int) { return len(b.queue), cap(b.queue) }
+
 // Submit enqueues item and waits until its batch has committed (or failed).
 // A full queue is *Busy at once. If ctx ends first the item may still be
 // committed later; the caller got no success answer and retries with the
