@@ -41,7 +41,10 @@ func (e *Busy) RetryAfter() time.Duration { return e.After }
 
 // BatchApply writes a batch inside tx and returns one result per item, in
 // order. It must be repeatable: InTx may run it again after a conflict, and
-// a failed batch is applied again item by item.
+// a failed batch is applied again item by item. On PostgreSQL several
+// batches run at once: an apply that locks rows should lock them in one
+// order (the scans sort by tube), or concurrent batches deadlock and wait
+// for PostgreSQL's one-second deadlock check before InTx retries them.
 type BatchApply[T, R any] func(ctx context.Context, tx *sql.Tx, items []T) ([]R, error)
 
 // BatchStats counts what a Batcher did: batches committed (or failed as a
