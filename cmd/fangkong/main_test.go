@@ -161,7 +161,7 @@ func TestTwoServersShareSessionsOnPostgres(t *testing.T) {
 		t.Fatalf("B after A stopped: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	for _, p := range []string{"/healthz", "/metrics"} {
+	for _, p := range []string{"/livez", "/readyz", "/healthz", "/metrics"} {
 		resp, err := http.Get(b + p)
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("%s: %v %v", p, resp, err)

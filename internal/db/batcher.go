@@ -41,7 +41,10 @@ func (e *Busy) RetryAfter() time.Duration { return e.After }
 
 // BatchApply writes a batch inside tx and returns one result per item, in
 // order. It must be repeatable: InTx may run it again after a conflict, and
-// a failed batch is applied again item by item.
+// a failed batch is applied again item by item. On PostgreSQL several
+// batches run at once: an apply that locks rows should lock them in one
+// order (the scans sort by tube), or concurrent batches deadlock and wait
+// for PostgreSQL's one-second deadlock check before InTx retries them.
 type BatchApply[T, R any] func(ctx context.Context, tx *sql.Tx, items []T) ([]R, error)
 
 // BatchStats counts what a Batcher did: batches committed (or failed as a
@@ -109,6 +112,10 @@ func (b *Batcher[T, R]) SetLinger(d time.Duration) { b.linger = d }
 func (b *Batcher[T, R]) Stats() BatchStats {
 	return BatchStats{Batches: b.batches.Load(), Items: b.items.Load(), Rejected: b.rejected.Load()}
 }
+
+// Queue reports the items waiting in the queue (not yet taken into a batch)
+// and its capacity: at capacity, Submit answers *Busy.
+func (b *Batcher[T, R]) Queue() (queued, capacity int) { return len(b.queue), cap(b.queue) }
 
 // Submit enqueues item and waits until its batch has committed (or failed).
 // A full queue is *Busy at once. If ctx ends first the item may still be

@@ -125,6 +125,9 @@ func TestBatcherFullQueueIsBusy(t *testing.T) {
 	if st := b.Stats(); st.Rejected != 1 {
 		t.Errorf("stats after one refusal: %+v", st)
 	}
+	if n, c := b.Queue(); n != 4 || c != 4 {
+		t.Errorf("full queue reports %d/%d, want 4/4", n, c)
+	}
 	close(release)
 	wg.Wait()
 	close(results)
@@ -132,6 +135,9 @@ func TestBatcherFullQueueIsBusy(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+	if n, c := b.Queue(); n != 0 || c != 4 {
+		t.Errorf("drained queue reports %d/%d, want 0/4", n, c)
 	}
 	// An abandoned request is not written.
 	ctx, cancel := context.WithCancel(context.Background())

@@ -28,5 +28,9 @@ func (s *Service) IngestStats() (batches, scans, rejected int64) {
 	return st.Batches, st.Items, st.Rejected
 }
 
+// ScanQueue reports the scans waiting for a writer and the queue's
+// capacity (a full queue answers *Busy).
+func (s *Service) ScanQueue() (queued, capacity int) { return s.ingest.Queue() }
+
 // Busy is the overload answer: the scan queue is full; retry after After.
 type Busy = db.Busy

@@ -69,9 +69,10 @@ func (s *Service) Scan(ctx context.Context, actor audit.Actor, scope jurisdictio
 	return out, out.Refusal
 }
 
-// ScanBatch registers scans of one caller in one transaction, in order,
-// each independent (see applyScans): for bulk registration (the demo, the
-// acceptance test, a client that queued scans offline).
+// ScanBatch registers scans of one caller in one transaction, each
+// independent (see applyScans; each tube's scans in the order given): for
+// bulk registration (the demo, the acceptance test, a client that queued
+// scans offline).
 func (s *Service) ScanBatch(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, reqs []ScanRequest) ([]ScanResult, error) {
 	for i := range reqs {
 		reqs[i].Actor, reqs[i].Scope = actor, scope
@@ -92,16 +93,19 @@ type scanCtx struct {
 	now       int64
 }
 
-// applyScans applies scans in order inside tx. Each is independent: a
-// refusal is reported in its result (nothing written for it) and does not
-// fail the others; only a database error fails the batch. Unique indexes on
-// scan_id and (campaign_id, person_id) are the backstop against duplicates
-// from concurrent transactions.
+// applyScans applies scans inside tx, sorted by tube (tubes.go: concurrent
+// batches take their tube locks in one order and cannot deadlock; each
+// tube's scans keep their order), and answers them in the order given. Each
+// is independent: a refusal is reported in its result (nothing written for
+// it) and does not fail the others; only a database error fails the batch.
+// Unique indexes on scan_id and (campaign_id, person_id) are the backstop
+// against duplicates from concurrent transactions.
 func (s *Service) applyScans(ctx context.Context, tx *sql.Tx, reqs []ScanRequest) ([]ScanResult, error) {
 	sc := &scanCtx{campaigns: map[int64]*Campaign{}, points: map[int64]*Point{}, now: s.now().UnixMilli()}
 	q := s.stmts.In(tx) // prepared once per process, not once per scan
 	out := make([]ScanResult, len(reqs))
-	for i, req := range reqs {
+	for _, i := range lockOrder(reqs) {
+		req := reqs[i]
 		r, err := s.applyScan(ctx, q, sc, req)
 		if err != nil {
 			return nil, fmt.Errorf("scan %s: %w", req.ScanID, err)
@@ -218,12 +222,6 @@ func (s *Service) scanPoint(ctx context.Context, tx db.Querier, sc *scanCtx, id 
 	return &p, nil
 }
 
-type tubeRow struct {
-	id, campaignID  int64
-	count, poolSize int
-	closedAt        int64
-}
-
 // replay returns the stored result of a scan already applied.
 func replay(ctx context.Context, tx db.Querier, scanID string) (ScanResult, bool, error) {
 	var r ScanResult
@@ -238,23 +236,34 @@ func replay(ctx context.Context, tx db.Querier, scanID string) (ScanResult, bool
 	if err != nil {
 		return r, false, fmt.Errorf("replay: %w", err)
 	}
-	r.Result, r.PersonName, r.PoolFull = ResultReplayed, MaskName(name), closed != 0
-	r.Message = "此次扫码已登记（重复提交）"
-	return r, true, nil
+	return replayed(r, name, closed), true, nil
 }
 
-// earlier returns the person's sample in the campaign, if any.
-func earlier(ctx context.Context, tx db.Querier, campaignID, personID int64, name string) (ScanResult, bool, error) {
+func replayed(r ScanResult, name string, closed int64) ScanResult {
+	r.Result, r.PersonName, r.PoolFull = ResultReplayed, MaskName(name), closed != 0
+	r.Message = "此次扫码已登记（重复提交）"
+	return r
+}
+
+// earlier returns the person's sample in the campaign, if any. A sample
+// with this very scanID is the scan itself, committed by a concurrent batch
+// between replay's look and this one (a copy sent while the original was
+// in flight): it answers replayed, as replay would have.
+func earlier(ctx context.Context, tx db.Querier, campaignID, personID int64, scanID, name string) (ScanResult, bool, error) {
 	var r ScanResult
 	var closed int64
-	err := tx.QueryRowContext(ctx, `SELECT s.id, s.sampled_at, t.barcode, t.count, t.pool_size, t.closed_at
+	var sampleScan string
+	err := tx.QueryRowContext(ctx, `SELECT s.id, s.scan_id, s.sampled_at, t.barcode, t.count, t.pool_size, t.closed_at
 		FROM test_samples s JOIN test_tubes t ON t.id = s.tube_id WHERE s.campaign_id = $1 AND s.person_id = $2`, campaignID, personID).
-		Scan(&r.SampleID, &r.SampledAt, &r.Tube, &r.PoolCount, &r.PoolSize, &closed)
+		Scan(&r.SampleID, &sampleScan, &r.SampledAt, &r.Tube, &r.PoolCount, &r.PoolSize, &closed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
 	if err != nil {
 		return r, false, fmt.Errorf("earlier sample: %w", err)
+	}
+	if sampleScan == scanID {
+		return replayed(r, name, closed), true, nil
 	}
 	r.Result, r.PersonName, r.PoolFull = ResultAlreadySampled, MaskName(name), closed != 0
 	r.Message = fmt.Sprintf("%s 本轮已采样（试管 %s），无需重复采样", r.PersonName, r.Tube)
@@ -292,21 +301,18 @@ func (s *Service) applyScan(ctx context.Context, tx db.Querier, sc *scanCtx, req
 		return s.applyPersonScan(ctx, tx, sc, req, c, pt, area, tube)
 	}
 	// A tube scanned without a person opens its pool (开管).
-	var t tubeRow
-	err = tx.QueryRowContext(ctx, `SELECT id, campaign_id, count, pool_size, closed_at FROM test_tubes WHERE barcode = $1`, tube).
-		Scan(&t.id, &t.campaignID, &t.count, &t.poolSize, &t.closedAt)
-	newTube := errors.Is(err, sql.ErrNoRows)
-	if newTube {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO test_tubes (campaign_id, barcode, point_id, unit_code, pool_size, opened_at, opened_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (barcode) DO NOTHING`,
-			c.ID, tube, pt.ID, pt.UnitCode, c.PoolSize, sc.now, req.Actor.UserID); err != nil {
-			return ScanResult{}, fmt.Errorf("open tube: %w", err)
-		}
-		err = tx.QueryRowContext(ctx, `SELECT id, campaign_id, count, pool_size, closed_at FROM test_tubes WHERE barcode = $1`, tube).
-			Scan(&t.id, &t.campaignID, &t.count, &t.poolSize, &t.closedAt)
-	}
+	t, found, err := readTube(ctx, tx, tube)
 	if err != nil {
-		return ScanResult{}, fmt.Errorf("tube: %w", err)
+		return ScanResult{}, err
+	}
+	newTube := false
+	if !found {
+		if newTube, err = s.openTube(ctx, tx, sc, req, c, pt, tube); err != nil {
+			return ScanResult{}, err
+		}
+		if t, _, err = readTube(ctx, tx, tube); err != nil {
+			return ScanResult{}, err
+		}
 	}
 	if t.campaignID != c.ID {
 		return refuse("试管 %s 已用于其他检测轮次，请换新试管", tube), nil
@@ -345,51 +351,15 @@ func (s *Service) applyPersonScan(ctx context.Context, tx db.Querier, sc *scanCt
 		if r, ok, err := replay(ctx, tx, req.ScanID); err != nil || ok {
 			return r, ok, err
 		}
-		return earlier(ctx, tx, c.ID, p.id, p.name)
+		return earlier(ctx, tx, c.ID, p.id, req.ScanID, p.name)
 	}
-	// Take a place in the pool atomically; the row lock orders concurrent scans.
-	var t tubeRow
-	var closed int64
-	fill := func() error {
-		return tx.QueryRowContext(ctx, `UPDATE test_tubes SET count = count + 1,
-			closed_at = CASE WHEN count + 1 >= pool_size THEN CAST($1 AS BIGINT) ELSE 0 END
-			WHERE barcode = $2 AND campaign_id = $3 AND count < pool_size AND closed_at = 0
-			RETURNING id, count, pool_size, closed_at`, sc.now, tube, c.ID).Scan(&t.id, &t.count, &t.poolSize, &closed)
-	}
-	err = fill()
-	if errors.Is(err, sql.ErrNoRows) {
-		// Not an open tube of this round: new, of another round, or full.
-		err = tx.QueryRowContext(ctx, `SELECT id, campaign_id, count, pool_size, closed_at FROM test_tubes WHERE barcode = $1`, tube).
-			Scan(&t.id, &t.campaignID, &t.count, &t.poolSize, &t.closedAt)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			// A new tube: opened only for a scan that is neither a replay nor a repeat.
-			if r, ok, err := previous(); err != nil || ok {
-				return r, err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO test_tubes (campaign_id, barcode, point_id, unit_code, pool_size, opened_at, opened_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (barcode) DO NOTHING`,
-				c.ID, tube, pt.ID, pt.UnitCode, c.PoolSize, sc.now, req.Actor.UserID); err != nil {
-				return ScanResult{}, fmt.Errorf("open tube: %w", err)
-			}
-			err = fill()
-		case err != nil:
-			return ScanResult{}, fmt.Errorf("tube: %w", err)
-		default:
-			err = sql.ErrNoRows
-		}
-		if errors.Is(err, sql.ErrNoRows) {
-			if r, ok, err := previous(); err != nil || ok {
-				return r, err
-			}
-			if t.campaignID != 0 && t.campaignID != c.ID {
-				return refuse("试管 %s 已用于其他检测轮次，请换新试管", tube), nil
-			}
-			return refuse("试管 %s 已满（%d/%d）或已封管，请换新试管", tube, t.count, t.poolSize), nil
-		}
-	}
+	// Take a place in the pool (tubes.go).
+	t, answered, err := s.takePlace(ctx, tx, sc, req, c, pt, tube, previous)
 	if err != nil {
-		return ScanResult{}, fmt.Errorf("fill tube: %w", err)
+		return ScanResult{}, err
+	}
+	if answered != nil {
+		return *answered, nil
 	}
 	var sampleID int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO test_samples (scan_id, campaign_id, person_id, tube_id, point_id, unit_code, key_group,
@@ -414,7 +384,7 @@ func (s *Service) applyPersonScan(ctx context.Context, tx db.Querier, sc *scanCt
 		return ScanResult{}, err
 	}
 	r := ScanResult{Result: ResultAdded, SampleID: sampleID, Tube: tube, PoolCount: t.count, PoolSize: t.poolSize,
-		PoolFull: closed != 0, PersonName: MaskName(p.name), SampledAt: sc.now}
+		PoolFull: t.closedAt != 0, PersonName: MaskName(p.name), SampledAt: sc.now}
 	r.Message = fmt.Sprintf("%s 已登记，试管 %s：%d/%d", r.PersonName, tube, t.count, t.poolSize)
 	if r.PoolFull {
 		r.Message += "，已满封管，请换新试管"

@@ -16,8 +16,9 @@ import (
 	"fangkong/internal/dbtest"
 )
 
-// A saturated server answers 503 with Retry-After at once, and serves
-// again when the load is gone.
+// A saturated server answers pages with 503 and Retry-After at once, and
+// serves again when the load is gone. (The health probes answer all the
+// same: overload_api_test.go.)
 func TestOverloadAnswers503(t *testing.T) {
 	d := dbtest.SQLite(t)
 	dbtest.Tree(t, d)
@@ -37,7 +38,7 @@ func TestOverloadAnswers503(t *testing.T) {
 	// take a while, so poll for up to 10 s.
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		start := time.Now()
-		resp, err := http.Get(e.Server.URL + "/healthz")
+		resp, err := http.Get(e.Server.URL + "/login")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +57,7 @@ func TestOverloadAnswers503(t *testing.T) {
 	}
 	conn.Close()
 	for i := 0; i < 100; i++ {
-		resp, err := http.Get(e.Server.URL + "/healthz")
+		resp, err := http.Get(e.Server.URL + "/login")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {

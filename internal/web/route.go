@@ -58,7 +58,9 @@ type Route struct {
 	Limit *Limiter
 	// MaxBody bounds a public route's request body (default 64 KiB).
 	MaxBody int64
-	raw     http.Handler // system routes
+	// Unlimited serves a system route outside MaxInFlight (health probes).
+	Unlimited bool
+	raw       http.Handler // system routes
 }
 
 // Page declares a server-rendered route that needs a session and cap.
@@ -84,6 +86,15 @@ func (rt Route) WithMaxBody(n int64) Route { rt.MaxBody = n; return rt }
 // System declares one of the server's own routes (static files, probes).
 func System(pattern string, h http.Handler) Route {
 	return Route{Pattern: pattern, Kind: KindSystem, raw: h}
+}
+
+// Probe declares a health probe: a system route served outside MaxInFlight,
+// so that it answers while the server refuses work. Its pattern is a fixed
+// path.
+func Probe(pattern string, h http.Handler) Route {
+	rt := System(pattern, h)
+	rt.Unlimited = true
+	return rt
 }
 
 // Method is the route's HTTP method ("GET").
@@ -118,6 +129,12 @@ func (s *Server) mount(rt Route) {
 		h = s.publicHandler(rt)
 	default:
 		h = rt.raw
+	}
+	if rt.Unlimited {
+		if rt.Kind != KindSystem || strings.ContainsAny(rt.Path(), "{}") || strings.HasSuffix(rt.Path(), "/") {
+			panic("web: only a system route with a fixed path may be unlimited: " + rt.Pattern)
+		}
+		s.unlimited[rt.Path()] = true
 	}
 	s.mux.Handle(rt.Pattern, h)
 	s.routes = append(s.routes, rt)

@@ -31,8 +31,11 @@ type Config struct {
 	Units  *jurisdiction.Store
 	Logger *slog.Logger
 	Now    func() time.Time
-	// Ping checks the database for /healthz.
+	// Ping checks the database for /healthz and /readyz (health.go).
 	Ping func(ctx context.Context) error
+	// Saturation reports, for /readyz, a queue outside the web core that is
+	// nearly full ("scan queue 3900/4096"), or "" when all have room.
+	Saturation func() string
 	// MoreMetrics appends other parts' counters to /metrics.
 	MoreMetrics func(b *strings.Builder)
 	// SecureCookies marks cookies Secure (behind HTTPS).
@@ -53,10 +56,13 @@ type Server struct {
 	mux     *http.ServeMux
 	slots   chan struct{}
 	routes  []Route
+	// unlimited holds the paths of probes, served outside MaxInFlight.
+	unlimited map[string]bool
+	db        *pinger
 }
 
-// New builds the core and mounts its own routes (static files, /healthz,
-// /metrics); domain packages are mounted with Mount.
+// New builds the core and mounts its own routes (static files, the health
+// probes, /metrics); domain packages are mounted with Mount.
 func New(c Config) (*Server, error) {
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = 512
@@ -67,7 +73,9 @@ func New(c Config) (*Server, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	s := &Server{Config: c, metrics: newMetrics(), mux: http.NewServeMux(), slots: make(chan struct{}, c.MaxInFlight)}
+	s := &Server{Config: c, metrics: newMetrics(), mux: http.NewServeMux(), slots: make(chan struct{}, c.MaxInFlight),
+		unlimited: map[string]bool{}}
+	s.db = &pinger{ping: c.Ping, failed: func(err error) { c.Logger.Warn("database ping failed", "err", err) }}
 	s.metrics.more = c.MoreMetrics
 	layout, _ := fs.Sub(assets, "layout")
 	var err error
@@ -77,7 +85,9 @@ func New(c Config) (*Server, error) {
 	static, _ := fs.Sub(assets, "static")
 	s.Mount(routeList{
 		System("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static)))),
-		System("GET /healthz", http.HandlerFunc(s.healthz)),
+		Probe("GET /livez", http.HandlerFunc(s.livez)),
+		Probe("GET /readyz", http.HandlerFunc(s.readyz)),
+		Probe("GET /healthz", http.HandlerFunc(s.healthz)),
 		System("GET /metrics", http.HandlerFunc(s.metrics.serve)),
 		Public("GET /api/v1/openapi.yaml", nil, serveOpenAPI),
 	})
@@ -85,15 +95,18 @@ func New(c Config) (*Server, error) {
 }
 
 // ServeHTTP runs the outer middleware: request id, logging, metrics and the
-// overload guard.
+// overload guard (which the health probes pass by).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.Now()
-	select {
-	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
-	default:
-		s.overloaded(w, r)
-		return
+	probe := s.isProbe(r)
+	if !probe {
+		select {
+		case s.slots <- struct{}{}:
+			defer func() { <-s.slots }()
+		default:
+			s.overloaded(w, r)
+			return
+		}
 	}
 	rw := &statusWriter{ResponseWriter: w, status: 200}
 	r = withRequest(r, s.clientIP(r))
@@ -107,7 +120,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d := time.Since(start)
 		s.metrics.observe(r.Pattern, rw.status, d) // the mux set r.Pattern
 		level := slog.LevelDebug
-		if rw.status >= 500 || d > time.Second {
+		// A probe's 503 is its answer ("busy"), not a failure to log each time.
+		if (rw.status >= 500 && !probe) || d > time.Second {
 			level = slog.LevelWarn
 		}
 		// Checked first: building the attributes costs on the hot path.
@@ -123,9 +137,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(rw, r)
 }
 
+// isProbe reports a request for a health probe (GET or HEAD).
+func (s *Server) isProbe(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.unlimited[r.URL.Path]
+}
+
 // overloaded answers at once when MaxInFlight requests are running: 429
 // with Retry-After for API clients (they retry with the same idempotency
-// key), 503 with Retry-After for pages and probes.
+// key), 503 with Retry-After for pages.
 func (s *Server) overloaded(w http.ResponseWriter, r *http.Request) {
 	s.metrics.rejected.Add(1)
 	w.Header().Set("Retry-After", "1")
@@ -163,17 +182,6 @@ func cacheStatic(h http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		h.ServeHTTP(w, r)
 	})
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if s.Ping != nil {
-		if err := s.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("ok\n"))
 }
 
 // serveOpenAPI serves the API's document (public: it describes, it holds no data).
