@@ -83,14 +83,14 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if next != r.FormValue("confirm") {
 		return h.pages.RenderView(w, r, http.StatusBadRequest, "password", web.View{Title: "修改密码", Error: "两次输入的新密码不一致"})
 	}
-	err := h.auth.ChangeOwnPassword(r.Context(), web.User(r), r.FormValue("current"), next)
+	err := h.auth.ChangeOwnPassword(r.Context(), web.Actor(r), web.User(r), web.SessionID(r), r.FormValue("current"), next)
 	if errs.IsInvalid(err) {
 		return h.pages.RenderView(w, r, http.StatusBadRequest, "password", web.View{Title: "修改密码", Error: web.Message(err)})
 	}
 	if err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/", "密码已修改")
+	return web.Redirect(w, r, "/", "密码已修改，其他设备上的登录已退出，API令牌已作废")
 }
 
 func (h *Handler) account(w http.ResponseWriter, r *http.Request) error {
