@@ -5,10 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
@@ -173,10 +176,51 @@ func ListParams(q url.Values) (limit, offset int) {
 
 // BackTo is the form's same-site "back" path, or def.
 func BackTo(r *http.Request, def string) string {
-	if b := r.FormValue("back"); strings.HasPrefix(b, "/") && !strings.HasPrefix(b, "//") {
+	if b, ok := SafePath(r.FormValue("back")); ok {
 		return b
 	}
 	return def
+}
+
+// SafePath accepts s only as a clean path of this site to redirect to
+// (the login's next, a form's back) and returns it unchanged: it starts
+// with a single "/", has no backslash, control character or white space
+// (also none percent-encoded in its path), parses with neither scheme nor
+// host, and path.Clean leaves its path as it is (no "..", ".", "//").
+// Browsers read "/\host", "/<TAB>/host" and the like as another host.
+func SafePath(s string) (string, bool) {
+	if len(s) > 2048 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !plainPath(s) {
+		return "", false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "", false
+	}
+	p := u.Path // percent-decoded
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !plainPath(p) {
+		return "", false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	if clean != p {
+		return "", false
+	}
+	return s, true
+}
+
+// plainPath: valid UTF-8 without backslash, control or space characters.
+func plainPath(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Redirect answers a form post with 303 See Other and an optional notice.

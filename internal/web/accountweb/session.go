@@ -32,7 +32,7 @@ func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 		tok = base64.RawURLEncoding.EncodeToString(b)
 	}
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: tok, Path: "/login", HttpOnly: true, Secure: h.srv.SecureCookies, SameSite: http.SameSiteLaxMode})
-	next := r.FormValue("next")
+	next, _ := web.SafePath(r.FormValue("next")) // only a clean same-site path is carried on
 	return h.pages.RenderView(w, r, status, "login", web.View{Title: "登录", Error: msg, D: loginView{CSRF: tok, Next: next}})
 }
 
@@ -54,8 +54,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true, Secure: h.srv.SecureCookies,
 		SameSite: http.SameSiteLaxMode, Expires: time.Now().Add(h.auth.SessionMax)})
-	next := r.FormValue("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	next, ok := web.SafePath(r.FormValue("next"))
+	if !ok {
 		next = "/"
 	}
 	if u.MustChange {
