@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"path"
@@ -43,8 +44,8 @@ func DecodeJSON(r *http.Request, v any) error {
 // Bind is the one input decoder of a page and its API twin: it fills v (a
 // pointer to a struct with json tags) from the JSON body of an API request
 // (an empty body leaves every field blank), or from a page's form by the
-// same names. Strings are trimmed; a number that does not parse is a 400 on
-// its field; a checkbox is true when "1", "on" or "true".
+// same names. Strings are trimmed; a number that does not parse (or is NaN
+// or infinite) is a 400 on its field; a checkbox is true when "1", "on" or "true".
 func Bind(r *http.Request, v any) error {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		if r.ContentLength == 0 {
@@ -85,7 +86,7 @@ func Bind(r *http.Request, v any) error {
 				continue
 			}
 			x, err := strconv.ParseFloat(raw, 64)
-			if err != nil {
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 				return errs.Invalidf(name, "请填写数字")
 			}
 			f.SetFloat(x)
@@ -122,9 +123,13 @@ func FormInt(r *http.Request, name string) int {
 	return n
 }
 
-// FormFloat reads a decimal form value; blank or garbage is 0.
+// FormFloat reads a decimal form value; blank, garbage, NaN and the
+// infinities are 0.
 func FormFloat(r *http.Request, name string) float64 {
-	f, _ := strconv.ParseFloat(strings.TrimSpace(r.FormValue(name)), 64)
+	f, err := strconv.ParseFloat(strings.TrimSpace(r.FormValue(name)), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
 	return f
 }
 
