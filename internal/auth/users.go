@@ -88,7 +88,10 @@ type NewUser struct {
 // CreateUser adds an account inside the creator's scope.
 func (s *Service) CreateUser(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, nu NewUser) (User, error) {
 	nu.Username = strings.TrimSpace(nu.Username)
-	nu.DisplayName = strings.TrimSpace(nu.DisplayName)
+	var err error
+	if nu.DisplayName, err = personal.Name(nu.DisplayName); err != nil {
+		return User{}, errs.Invalidf("姓名", "%s", err.Error())
+	}
 	if !usernameRE.MatchString(nu.Username) {
 		return User{}, errs.Invalidf("用户名", "用户名为3到32位字母、数字、下划线、点或减号")
 	}

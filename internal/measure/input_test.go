@@ -8,6 +8,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
 	"fangkong/internal/measure"
+	"fangkong/internal/policy"
 )
 
 // A temperature is a plain decimal number of °C between 34 and 43: not NaN,
@@ -58,6 +59,47 @@ func TestNaNCheckRefused(t *testing.T) {
 		}
 		if r.MissedChecks != 1 {
 			t.Errorf("missed-check alerts: %d, want 1", r.MissedChecks)
+		}
+	})
+}
+
+// A day zero is a real day of the epidemic: not 0001-01-01, not
+// 9999-12-31, not after today; the plan calculator takes any day from
+// December 2019 to 2099. Places and notes refuse control characters and
+// direction overrides.
+func TestDayZeroAndTextBounds(t *testing.T) {
+	for _, dz := range []string{"0001-01-01", "1970-01-01", "2019-11-30", "9999-12-31", "2100-01-01"} {
+		if _, err := policy.PlanDefault("", "close_contact", "", dz, policy.Circumstances{}); !errs.IsInvalid(err) {
+			t.Errorf("plan from %s: %v", dz, err)
+		}
+	}
+	for _, dz := range []string{"2019-12-01", "2022-07-01", "2099-12-31"} {
+		if _, err := policy.PlanDefault("", "close_contact", "", dz, policy.Circumstances{}); err != nil {
+			t.Errorf("plan from %s: %v", dz, err)
+		}
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2022-07-03", "10:00")}
+		s := setup(t, d, c)
+		pa := addPerson(t, d, dbtest.VillageA, "张密接")
+		for what, in := range map[string]measure.AssignInput{
+			"day zero 0001-01-01": {DayZero: "0001-01-01"},
+			"day zero 9999-12-31": {DayZero: "9999-12-31"},
+			"day zero tomorrow":   {DayZero: "2022-07-04"},
+			"RLO in the place":    {DayZero: "2022-07-01", Place: "某市\u202e区某"},
+			"NUL in the note":     {DayZero: "2022-07-01", Note: "备注\x00"},
+		} {
+			in.PersonID, in.Category = pa, "close_contact"
+			if _, err := s.Assign(ctx, actorA, scopeA, in); !errs.IsInvalid(err) {
+				t.Errorf("%s: %v", what, err)
+			}
+		}
+		if err := s.AssignCategory(ctx, actorA, pa, "close_contact", "0001-01-01", "流调", ""); !errs.IsInvalid(err) {
+			t.Errorf("hook with day zero 0001-01-01: %v", err)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM measures"); n != 0 {
+			t.Errorf("%d measures stored", n)
 		}
 	})
 }
