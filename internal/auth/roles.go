@@ -51,6 +51,9 @@ const (
 	CapCampaignsManage Capability = "campaigns.manage" // open testing rounds, sampling points and labs
 	CapSamplingWrite   Capability = "sampling.write"   // register tubes and samples (采样)
 	CapResultsUpload   Capability = "results.upload"   // upload lab results (检测结果)
+
+	// Personal-data protection (个人信息保护).
+	CapRetentionView Capability = "retention.view" // see the retention rules and what the next purge clears (保存期限)
 )
 
 // RoleInfo describes a role.
@@ -64,7 +67,7 @@ type RoleInfo struct {
 
 var (
 	staff    = []Capability{CapPeopleRead, CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresWrite, CapMeasuresRelease}
-	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage)
+	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )

@@ -217,8 +217,14 @@ type Check struct {
 	RecordedBy string
 }
 
-// Temp is the temperature as text, e.g. "36.5".
-func (c Check) Temp() string { return fmt.Sprintf("%d.%d", c.TempTenths/10, c.TempTenths%10) }
+// Temp is the temperature as text, e.g. "36.5"; "—" once the retention
+// job has cleared it.
+func (c Check) Temp() string {
+	if c.TempTenths == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%d.%d", c.TempTenths/10, c.TempTenths%10)
+}
 
 // Time is when it was recorded.
 func (c Check) Time() string { return clock.Format(c.At) }
