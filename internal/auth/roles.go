@@ -70,9 +70,8 @@ type RoleInfo struct {
 }
 
 var (
-	staff   = []Capability{CapPeopleRead, CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresWrite, CapMeasuresRelease}
-	command = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView,
-		CapPeopleBreakGlass)
+	staff    = []Capability{CapPeopleRead, CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresWrite, CapMeasuresRelease}
+	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
