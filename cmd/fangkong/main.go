@@ -19,6 +19,7 @@ import (
 
 	"fangkong/internal/app"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/retention"
 	"fangkong/internal/riskarea"
 )
 
@@ -45,7 +46,8 @@ const usage = `fangkong — 县级农村社区疫情防控系统
 
 --db: sqlite:PATH (default sqlite:./fangkong.db) or postgres://user@host:5432/db
 environment: FANGKONG_DB, FANGKONG_ADDR, FANGKONG_DATA, FANGKONG_LOG=debug, FANGKONG_SECURE_COOKIES=1,
-             FANGKONG_TRUSTED_PROXIES=10.0.0.5,10.0.1.0/24 (load balancers whose X-Forwarded-For is believed)
+             FANGKONG_TRUSTED_PROXIES=10.0.0.5,10.0.1.0/24 (load balancers whose X-Forwarded-For is believed),
+             FANGKONG_RETENTION_DAYS=30 or measure_details=30,push_rows=14 (retention periods; 0 keeps a kind)
 roles: command township village checkpoint sentinel sampling site tracing inspector admin
 `
 
@@ -97,6 +99,12 @@ func (c *common) config() app.Config {
 			cfg.Logger.Warn("ignoring FANGKONG_TRUSTED_PROXIES entry", "value", p)
 		}
 	}
+	days, err := retention.ParseDays(os.Getenv("FANGKONG_RETENTION_DAYS"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FANGKONG_RETENTION_DAYS:", err)
+		os.Exit(2)
+	}
+	cfg.RetentionDays = days
 	// Names of division codes outside the loaded units (risk areas,
 	// returnees' origins), when the national code files are at hand.
 	if names, err := riskarea.LoadNames(jurisdiction.DirSource(env("FANGKONG_DATA", "../shared/data"))); err == nil {

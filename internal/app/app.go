@@ -21,6 +21,7 @@ import (
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
+	"fangkong/internal/retention"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
@@ -30,6 +31,7 @@ import (
 	"fangkong/internal/web/measureweb"
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/registryweb"
+	"fangkong/internal/web/retentionweb"
 	"fangkong/internal/web/returneeweb"
 	"fangkong/internal/web/samplingweb"
 	"fangkong/internal/web/siteweb"
@@ -49,6 +51,10 @@ type Config struct {
 	// PlaceNames, when set, names division codes outside the loaded
 	// units (risk areas, returnees' origins).
 	PlaceNames riskarea.NameResolver
+	// RetentionDays overrides the retention periods of personal data by
+	// kind ("*" for all; 0 keeps a kind), as retention.ParseDays reads
+	// FANGKONG_RETENTION_DAYS; nil keeps the defaults (internal/app/retention.go).
+	RetentionDays map[string]int
 }
 
 // App is a running fangkong.
@@ -71,6 +77,8 @@ type App struct {
 	// Summaries are the domains' summary cards hub pages compose.
 	Summaries []web.SummarySource
 	Sampling  *sampling.Service
+	// Retention clears personal data whose purpose has ended (daily).
+	Retention *retention.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -137,6 +145,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sites = site.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Members of a positive pool come under pool_positive.
 	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
+	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
+	if err != nil {
+		return nil, err
+	}
+	a.Retention = retention.NewService(d, cfg.Now, kinds)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies})
@@ -160,6 +173,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		measureweb.New(a.Web, a.Measures, a.Registry),
 		siteweb.New(a.Web, a.Sites, a.Units),
 		samplingweb.New(a.Web, a.Sampling),
+		retentionweb.New(a.Web, a.Retention, a.Audit),
 	)
 	return a, nil
 }
@@ -181,7 +195,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger) // 脱管 alerts and escalation
+	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
+	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

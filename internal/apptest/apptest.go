@@ -74,6 +74,9 @@ type Client struct {
 	http   *http.Client
 	CSRF   string
 	Bearer string
+	// Location is the Location header of the last answer (a redirect's
+	// target), "" when it had none.
+	Location string
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
@@ -144,6 +147,7 @@ func (c *Client) do(method, path, contentType string, body io.Reader, hdr map[st
 		c.t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	c.Location = resp.Header.Get("Location")
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }

@@ -37,6 +37,12 @@ const (
 	ActionMerge  = "merge"
 	ActionImport = "import"
 	ActionLogin  = "login"
+	// ActionPurge is the retention job clearing personal details (counts only).
+	ActionPurge = "purge"
+	// ActionBreakGlass is a read of a person outside the reader's
+	// jurisdiction for a stated reason (跨辖区查看), reported to that
+	// jurisdiction's administrators through their audit log.
+	ActionBreakGlass = "break_glass"
 )
 
 // ActionName is the Chinese label of an action.
@@ -58,6 +64,10 @@ func ActionName(a string) string {
 		return "导入"
 	case ActionLogin:
 		return "登录"
+	case ActionPurge:
+		return "按期清除"
+	case ActionBreakGlass:
+		return "跨辖区查看"
 	}
 	return a
 }
@@ -75,6 +85,8 @@ func EntityName(e string) string {
 		return "用户"
 	case "ledger":
 		return "台账"
+	case "retention":
+		return "保存期限"
 	}
 	return e
 }

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +76,7 @@ func TestUsersSessionsTokens(t *testing.T) {
 		if err != nil || su.ID != u.ID || su.Scope().Code() != dbtest.VillageA {
 			t.Fatalf("session user %+v %v", su, err)
 		}
-		if err := s.ChangeOwnPassword(ctx, su, "abc12345", "newpass99"); err != nil {
+		if err := s.ChangeOwnPassword(ctx, su.Actor("", ""), su, sess.ID, "abc12345", "newpass99"); err != nil {
 			t.Fatal(err)
 		}
 		// Expiry: idle past the TTL ends the session.
@@ -124,6 +125,79 @@ func TestUsersSessionsTokens(t *testing.T) {
 		}
 		if _, _, err := s.SessionUser(ctx, sess2.Token); !errors.Is(err, errs.ErrUnauthenticated) {
 			t.Errorf("disabled user's session accepted: %v", err)
+		}
+	})
+}
+
+// Changing one's password ends the account's other sessions, in the
+// database and in this process's cache, keeps the session that changed it,
+// and revokes the account's API tokens (a leaked password may have minted
+// them).
+func TestChangePasswordEndsOtherSessions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		dbtest.Tree(t, d)
+		clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+		now := func() time.Time { return clock }
+		s := auth.NewService(d, jurisdiction.NewStore(d, now), now)
+		u, err := s.CreateUser(ctx, admin, jurisdiction.Grant(dbtest.County), auth.NewUser{Username: "wgy", DisplayName: "网格员",
+			Role: auth.RoleVillage, UnitCode: dbtest.VillageA, Password: "abc12345"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		here, _, err := s.Login(ctx, "wgy", "abc12345", "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stolen, _, err := s.Login(ctx, "wgy", "abc12345", "10.6.6.6")
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, _, err := s.CreateToken(ctx, u, "攻击者的令牌")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// All three are cached before the change.
+		for _, tok := range []string{here.Token, stolen.Token} {
+			if _, _, err := s.SessionUser(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.TokenUser(ctx, plain); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ChangeOwnPassword(ctx, u.Actor("10.0.0.1", ""), u, here.ID, "abc12345", "newpass99"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, here.Token); err != nil {
+			t.Errorf("the session that changed the password was ended: %v", err)
+		}
+		if _, _, err := s.SessionUser(ctx, stolen.Token); !errors.Is(err, errs.ErrUnauthenticated) {
+			t.Errorf("another session survived the password change: %v", err)
+		}
+		if _, err := s.TokenUser(ctx, plain); !errors.Is(err, errs.ErrUnauthenticated) {
+			t.Errorf("an API token survived the password change: %v", err)
+		}
+		var n int
+		d.R().QueryRow("SELECT COUNT(*) FROM sessions WHERE user_id = $1", u.ID).Scan(&n)
+		if n != 1 {
+			t.Errorf("%d sessions in the database, want 1", n)
+		}
+		d.R().QueryRow("SELECT COUNT(*) FROM audit_log WHERE entity = 'user' AND entity_id = $1 AND summary LIKE '%修改本人密码%'", fmt.Sprint(u.ID)).Scan(&n)
+		if n != 1 {
+			t.Errorf("%d audit entries of the change, want 1", n)
+		}
+		// An admin's reset ends every session and revokes the tokens too.
+		plain2, _, _ := s.CreateToken(ctx, u, "扫码枪")
+		s.TokenUser(ctx, plain2)
+		if err := s.SetPassword(ctx, admin, jurisdiction.Grant(dbtest.County), u.ID, "Reset-pass-2026", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, here.Token); !errors.Is(err, errs.ErrUnauthenticated) {
+			t.Errorf("a session survived the admin's reset: %v", err)
+		}
+		if _, err := s.TokenUser(ctx, plain2); !errors.Is(err, errs.ErrUnauthenticated) {
+			t.Errorf("an API token survived the admin's reset: %v", err)
 		}
 	})
 }

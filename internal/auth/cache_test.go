@@ -37,7 +37,7 @@ func TestAuthCache(t *testing.T) {
 			t.Fatalf("session: %v %+v", err, su)
 		}
 		// Changing the password here is seen at once (no stale must_change).
-		if err := s.ChangeOwnPassword(ctx, u, "abc12345", "newpass99"); err != nil {
+		if err := s.ChangeOwnPassword(ctx, u.Actor("", ""), u, sess.ID, "abc12345", "newpass99"); err != nil {
 			t.Fatal(err)
 		}
 		if _, su, err := s.SessionUser(ctx, sess.Token); err != nil || su.MustChange {

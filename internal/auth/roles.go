@@ -51,6 +51,13 @@ const (
 	CapCampaignsManage Capability = "campaigns.manage" // open testing rounds, sampling points and labs
 	CapSamplingWrite   Capability = "sampling.write"   // register tubes and samples (采样)
 	CapResultsUpload   Capability = "results.upload"   // upload lab results (检测结果)
+
+	// Personal-data protection (个人信息保护).
+	CapRetentionView Capability = "retention.view" // see the retention rules and what the next purge clears (保存期限)
+	// CapPeopleBreakGlass reads one person outside the jurisdiction, once,
+	// for a stated reason (跨辖区查看: a 协查, an emergency), audited and
+	// reported to that jurisdiction.
+	CapPeopleBreakGlass Capability = "people.breakglass"
 )
 
 // RoleInfo describes a role.
@@ -64,8 +71,8 @@ type RoleInfo struct {
 
 var (
 	staff    = []Capability{CapPeopleRead, CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresWrite, CapMeasuresRelease}
-	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage)
-	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage)
+	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass)
+	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
@@ -78,7 +85,7 @@ var Roles = []RoleInfo{
 	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite}},
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite, CapSitesManage}},
-	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite}},
+	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite, CapPeopleBreakGlass}},
 	{RoleInspector, "督查", anyLevel, []Capability{CapPeopleRead, CapAuditRead}},
 	{RoleAdmin, "系统管理员", anyLevel, []Capability{CapPeopleRead, CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport}},
 }

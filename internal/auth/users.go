@@ -88,7 +88,10 @@ type NewUser struct {
 // CreateUser adds an account inside the creator's scope.
 func (s *Service) CreateUser(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, nu NewUser) (User, error) {
 	nu.Username = strings.TrimSpace(nu.Username)
-	nu.DisplayName = strings.TrimSpace(nu.DisplayName)
+	var err error
+	if nu.DisplayName, err = personal.Name(nu.DisplayName); err != nil {
+		return User{}, errs.Invalidf("姓名", "%s", err.Error())
+	}
 	if !usernameRE.MatchString(nu.Username) {
 		return User{}, errs.Invalidf("用户名", "用户名为3到32位字母、数字、下划线、点或减号")
 	}
@@ -189,8 +192,10 @@ func (s *Service) Users(ctx context.Context, scope jurisdiction.Scope) ([]User, 
 	return out, rows.Err()
 }
 
-// SetPassword sets a user's password (by an admin or the command line) and
-// ends their sessions.
+// SetPassword sets a user's password (by an admin or the command line),
+// ends all their sessions and revokes their API tokens: a reset usually
+// follows a leaked or forgotten password, and whoever knew the old one may
+// have signed in or made a token with it.
 func (s *Service) SetPassword(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64, password string, mustChange bool) error {
 	u, err := s.User(ctx, scope, id)
 	if err != nil {
@@ -209,15 +214,23 @@ func (s *Service) SetPassword(ctx context.Context, who audit.Actor, scope jurisd
 			hash, boolInt(mustChange), s.now().UnixMilli(), id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1", id); err != nil {
+		ended, revoked, err := s.endCredentials(ctx, tx, id, "")
+		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, s.now(), who, audit.ActionUpdate, "user", fmt.Sprint(id), u.UnitCode, "重置密码 "+u.Username)
+		return audit.Record(ctx, tx, s.now(), who, audit.ActionUpdate, "user", fmt.Sprint(id), u.UnitCode,
+			fmt.Sprintf("重置密码 %s（结束会话 %d 个，作废API令牌 %d 个）", u.Username, ended, revoked))
 	})
 }
 
-// ChangeOwnPassword lets a logged-in user replace their password.
-func (s *Service) ChangeOwnPassword(ctx context.Context, u User, current, next string) error {
+// ChangeOwnPassword lets a logged-in user replace their password. The
+// session keepSession (the one making the change, by its id) stays signed
+// in; the account's other sessions end and its API tokens are revoked, in
+// the database and in this process's cache at once (another instance sees
+// it within the cache's 5 seconds): a password is changed because it may
+// have leaked, and whoever used it may have signed in elsewhere or made a
+// token with it. The user makes new tokens on the 我的 page.
+func (s *Service) ChangeOwnPassword(ctx context.Context, who audit.Actor, u User, keepSession, current, next string) error {
 	var hash string
 	if err := s.db.R().QueryRowContext(ctx, "SELECT password_hash FROM users WHERE id = $1", u.ID).Scan(&hash); err != nil {
 		return fmt.Errorf("change password: %w", err)
@@ -239,10 +252,35 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, u User, current, next s
 	if err != nil {
 		return err
 	}
-	_, err = s.db.W().ExecContext(ctx, "UPDATE users SET password_hash = $1, must_change = 0, updated_at = $2 WHERE id = $3",
-		newHash, s.now().UnixMilli(), u.ID)
-	s.cache.dropUser(u.ID) // must_change has changed
-	return err
+	defer s.cache.dropUser(u.ID) // must_change, the other sessions and the tokens have changed
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $1, must_change = 0, updated_at = $2 WHERE id = $3",
+			newHash, s.now().UnixMilli(), u.ID); err != nil {
+			return err
+		}
+		ended, revoked, err := s.endCredentials(ctx, tx, u.ID, keepSession)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.now(), who, audit.ActionUpdate, "user", fmt.Sprint(u.ID), u.UnitCode,
+			fmt.Sprintf("修改本人密码（结束其他会话 %d 个，作废API令牌 %d 个）", ended, revoked))
+	})
+}
+
+// endCredentials deletes a user's sessions but keep (a session id, or "")
+// and revokes their API tokens; it returns how many of each.
+func (s *Service) endCredentials(ctx context.Context, tx *sql.Tx, userID int64, keep string) (sessions, tokens int64, err error) {
+	res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1 AND id <> $2", userID, keep)
+	if err != nil {
+		return 0, 0, fmt.Errorf("end sessions: %w", err)
+	}
+	sessions, _ = res.RowsAffected()
+	res, err = tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0", s.now().UnixMilli(), userID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("revoke tokens: %w", err)
+	}
+	tokens, _ = res.RowsAffected()
+	return sessions, tokens, nil
 }
 
 // SetDisabled disables or re-enables an account inside the scope.

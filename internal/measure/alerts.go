@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"fangkong/internal/audit"
@@ -14,6 +13,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
 	"fangkong/internal/policy"
 )
 
@@ -234,7 +234,10 @@ func (s *Service) Alerts(ctx context.Context, scope jurisdiction.Scope, f AlertF
 
 // HandleAlert closes an alert in scope with a note of what was done.
 func (s *Service) HandleAlert(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, id int64, note string) error {
-	note = strings.TrimSpace(note)
+	note, err := personal.Text(note)
+	if err != nil {
+		return errs.Invalidf("handling", "%s", err.Error())
+	}
 	if note == "" {
 		return errs.Invalidf("handling", "请填写处置情况")
 	}

@@ -217,8 +217,14 @@ type Check struct {
 	RecordedBy string
 }
 
-// Temp is the temperature as text, e.g. "36.5".
-func (c Check) Temp() string { return fmt.Sprintf("%d.%d", c.TempTenths/10, c.TempTenths%10) }
+// Temp is the temperature as text, e.g. "36.5"; "—" once the retention
+// job has cleared it.
+func (c Check) Temp() string {
+	if c.TempTenths == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%d.%d", c.TempTenths/10, c.TempTenths%10)
+}
 
 // Time is when it was recorded.
 func (c Check) Time() string { return clock.Format(c.At) }
@@ -332,6 +338,16 @@ func (s *Service) Assign(ctx context.Context, actor audit.Actor, scope jurisdict
 	if in.DayZero > s.today() {
 		return Measure{}, errs.Invalidf("day_zero", "起算日 %s 不能晚于今天", in.DayZero)
 	}
+	if err := policy.CheckDayZero(in.DayZero, s.today()); err != nil {
+		return Measure{}, err
+	}
+	var err error
+	if in.Place, err = personal.Name(in.Place); err != nil {
+		return Measure{}, errs.Invalidf("place", "%s", err.Error())
+	}
+	if in.Note, err = personal.Text(in.Note); err != nil {
+		return Measure{}, errs.Invalidf("note", "%s", err.Error())
+	}
 	switch in.RiskLevel {
 	case "", "高", "中", "低":
 	default:
@@ -349,7 +365,7 @@ func (s *Service) Assign(ctx context.Context, actor audit.Actor, scope jurisdict
 	if err != nil {
 		return Measure{}, err
 	}
-	if d := strings.TrimSpace(in.Dates[plan.DayZeroKind]); d != "" && d != in.DayZero && d <= s.today() {
+	if d := strings.TrimSpace(in.Dates[plan.DayZeroKind]); d != "" && d != in.DayZero && policy.CheckDayZero(d, s.today()) == nil {
 		if _, err := policy.ParseDay(d); err == nil {
 			in.DayZero = d
 			if plan, err = policy.PlanWith(vs, in.Version, in.Category, in.Choice, in.DayZero,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -139,12 +140,24 @@ type CheckInput struct {
 	Symptoms []string // from Symptoms; empty = none
 }
 
-// ParseTemp parses a temperature in °C into tenths.
+// tempRE is a temperature as people write it: 36, 36.5 or 36.55 (°C).
+var tempRE = regexp.MustCompile(`^[0-9]{2}(\.[0-9]{1,2})?$`)
+
+// ParseTemp parses a temperature in °C into tenths. Only a plain decimal
+// number from 34 to 43 is one: NaN, infinities, exponents, hex and digit
+// separators (all of which strconv.ParseFloat accepts) are refused.
 func ParseTemp(s string) (int, error) {
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "℃"))
+	s = strings.TrimSpace(personal.Halfwidth(s))
+	for _, unit := range []string{"℃", "°C", "°"} {
+		s = strings.TrimSpace(strings.TrimSuffix(s, unit))
+	}
+	bad := errs.Invalidf("temp", "体温“%s”无效，应为34到43之间的摄氏度，如 36.5", s)
+	if !tempRE.MatchString(s) {
+		return 0, bad
+	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 34 || f > 43 {
-		return 0, errs.Invalidf("temp", "体温“%s”无效，应为34到43之间的摄氏度，如 36.5", s)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 34 || f > 43 {
+		return 0, bad
 	}
 	return int(math.Round(f * 10)), nil
 }

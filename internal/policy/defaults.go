@@ -4,6 +4,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"strings"
+
+	"fangkong/internal/errs"
 )
 
 //go:embed defaults.json
@@ -33,6 +36,23 @@ func PlanDefault(versionName, category, choice, dayZero string, c Circumstances)
 	return PlanWith(Defaults(), versionName, category, choice, dayZero, c)
 }
 
+// The days zero a plan may count from: from the first cases (December
+// 2019) to the end of the century; an assignment stops at today.
+const (
+	MinDayZero = "2019-12-01"
+	MaxDayZero = "2099-12-31"
+)
+
+// CheckDayZero refuses a day zero (YYYY-MM-DD) before MinDayZero or after
+// max.
+func CheckDayZero(dayZero, max string) error {
+	d := strings.TrimSpace(dayZero)
+	if d < MinDayZero || d > max {
+		return errs.Invalidf("day_zero", "起算日 %s 应在 %s 到 %s 之间", d, MinDayZero, max)
+	}
+	return nil
+}
+
 // PlanWith resolves category/choice/version among vs and computes the plan.
 func PlanWith(vs []Version, versionName, category, choice, dayZero string, c Circumstances) (Plan, error) {
 	cat, ok := CategoryByCode(category)
@@ -44,6 +64,9 @@ func PlanWith(vs []Version, versionName, category, choice, dayZero string, c Cir
 		return Plan{}, err
 	}
 	if _, err := ParseDay(dayZero); err != nil {
+		return Plan{}, err
+	}
+	if err := CheckDayZero(dayZero, MaxDayZero); err != nil {
 		return Plan{}, err
 	}
 	var v *Version

@@ -35,7 +35,10 @@ func (s *Service) AnswerTask(ctx context.Context, who audit.Actor, scope jurisdi
 	if !slices.Contains(Results, a.Result) {
 		return Task{}, errs.Invalidf("核查结果", "请选择核查结果：%s", strings.Join(Results, "/"))
 	}
-	a.Note = strings.TrimSpace(a.Note)
+	var err error
+	if a.Note, err = personal.Text(a.Note); err != nil {
+		return Task{}, errs.Invalidf("备注", "%s", err.Error())
+	}
 	if utf8.RuneCountInString(a.Note) > 200 {
 		return Task{}, errs.Invalidf("备注", "备注超过200字")
 	}

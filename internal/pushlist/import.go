@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
@@ -55,6 +55,7 @@ type importer struct {
 	nextID   func() (int64, error)
 	deadline int64
 	now      int64
+	today    string // YYYY-MM-DD of now, the latest plausible birth date
 }
 
 // Import reads a pushed file, normalises and matches every row, and turns
@@ -62,7 +63,13 @@ type importer struct {
 // rejected row, in one transaction. The returned List accounts for every
 // row. The mapping is saved for the source.
 func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, r io.ReaderAt, size int64, opt ImportOptions) (List, error) {
-	opt.Source = strings.TrimSpace(opt.Source)
+	var err error
+	if opt.Source, err = personal.Name(opt.Source); err != nil {
+		return List{}, errs.Invalidf("数据来源", "%s", err.Error())
+	}
+	if opt.Name, err = personal.Name(opt.Name); err != nil {
+		return List{}, errs.Invalidf("名单名称", "%s", err.Error())
+	}
 	if opt.Source == "" || utf8.RuneCountInString(opt.Source) > 30 {
 		return List{}, errs.Invalidf("数据来源", "请填写数据来源（30字以内），如公安、电信运营商")
 	}
@@ -110,7 +117,7 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 			list.DeadlineHours, list.CreatedBy, list.CreatedAt).Scan(&list.ID); err != nil {
 			return fmt.Errorf("insert push list: %w", err)
 		}
-		im := &importer{ix: ix, scope: scope, cols: cols, list: &list, now: list.CreatedAt,
+		im := &importer{ix: ix, scope: scope, cols: cols, list: &list, now: list.CreatedAt, today: clock.Day(now),
 			deadline: now.Add(time.Duration(opt.DeadlineHours) * time.Hour).UnixMilli()}
 		if err := im.loadOpen(ctx, tx); err != nil {
 			return err

@@ -28,14 +28,15 @@ func (im *importer) cell(cells []string, field string) string {
 // normalise cleans the mapped cells of a row.
 func (im *importer) normalise(cells []string) pushed {
 	var p pushed
-	p.name = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' {
-			return -1
-		}
-		return r
-	}, personal.Halfwidth(im.cell(cells, FieldName)))
+	// Control characters, direction overrides and zero-width characters
+	// are dropped (a name of nothing else is no name); spaces inside a
+	// name are dropped too ("张 三").
+	p.name = strings.ReplaceAll(personal.Scrub(personal.Halfwidth(im.cell(cells, FieldName))), " ", "")
 	if raw := im.cell(cells, FieldIDNumber); raw != "" {
 		id, err := personal.NormalizeIDNumber(raw)
+		if err == nil {
+			err = personal.CheckBirthDate(personal.IDBirthDate(id), im.today)
+		}
 		if err == nil {
 			p.idNumber, p.validID, p.birth = id, true, personal.IDBirthDate(id)
 		} else {
@@ -51,6 +52,9 @@ func (im *importer) normalise(cells []string) pushed {
 	if p.birth == "" {
 		p.birth = normDate(im.cell(cells, FieldBirth))
 	}
+	if p.birth != "" && personal.CheckBirthDate(p.birth, im.today) != nil {
+		p.birth = "" // 2999-01-01 is no birth date to match on
+	}
 	if raw := im.cell(cells, FieldPhone); raw != "" {
 		ph, err := personal.NormalizePhone(raw)
 		if err == nil {
@@ -59,11 +63,11 @@ func (im *importer) normalise(cells []string) pushed {
 			p.problems = append(p.problems, "手机号无效")
 		}
 	}
-	p.origin = personal.Halfwidth(im.cell(cells, FieldOrigin))
+	p.origin = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldOrigin)))
 	p.arrival = normDate(im.cell(cells, FieldArrival))
-	p.address = personal.Halfwidth(im.cell(cells, FieldAddress))
-	p.dest = personal.Halfwidth(im.cell(cells, FieldDest))
-	p.note = im.cell(cells, FieldNote)
+	p.address = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldAddress)))
+	p.dest = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldDest)))
+	p.note = personal.Scrub(im.cell(cells, FieldNote))
 	return p
 }
 

@@ -120,7 +120,10 @@ func pageBounds(limit, offset int) (int, int) {
 }
 
 func (s *Service) validateHousehold(ctx context.Context, scope jurisdiction.Scope, h *Household) error {
-	h.Address = strings.TrimSpace(h.Address)
+	var err error
+	if h.Address, err = personal.Name(h.Address); err != nil {
+		return errs.Invalidf("住址", "%s", err.Error())
+	}
 	if h.Address == "" || len([]rune(h.Address)) > 100 {
 		return errs.Invalidf("住址", "请填写住址（100字以内）")
 	}
@@ -134,7 +137,9 @@ func (s *Service) validateHousehold(ctx context.Context, scope jurisdiction.Scop
 		}
 		h.Phone = p
 	}
-	h.CadreName = strings.TrimSpace(h.CadreName)
+	if h.CadreName, err = personal.Name(h.CadreName); err != nil {
+		return errs.Invalidf("包户干部", "%s", err.Error())
+	}
 	if len([]rune(h.CadreName)) > 30 {
 		return errs.Invalidf("包户干部", "姓名请在30字以内")
 	}

@@ -8,8 +8,10 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
@@ -197,6 +199,17 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 		im.rep.fail(rowNum, ColHouseholdNo, "户编号应以所属村(社区)代码开头")
 		return lr, false
 	}
+	for _, f := range []struct {
+		col string
+		v   *string
+	}{{ColAddress, &lr.address}, {ColCadre, &lr.cadre}, {ColGroup, &lr.groupName}, {ColGrid, &lr.grid}} {
+		t, err := personal.Name(*f.v)
+		if err != nil {
+			im.rep.fail(rowNum, f.col, err.Error())
+			return lr, false
+		}
+		*f.v = t
+	}
 	if lr.hhPhone != "" {
 		ph, err := personal.NormalizePhone(lr.hhPhone)
 		if err != nil {
@@ -213,7 +226,11 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 		}
 		lr.cadreTel = ph
 	}
-	name := get(ColName)
+	name, err := personal.Name(get(ColName))
+	if err != nil {
+		im.rep.fail(rowNum, ColName, err.Error())
+		return lr, false
+	}
 	if name == "" {
 		if lr.hhNo == "" {
 			im.rep.fail(rowNum, ColName, "姓名为空（只登记户时须填写户编号）")
@@ -228,7 +245,7 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 	}
 	p := Person{Name: name, IDNumber: get(ColIDNumber), Sex: get(ColSex), BirthDate: get(ColBirthDate), Phone: get(ColPhone),
 		Relation: get(ColRelation), Residence: get(ColResidence), Groups: g, Note: get(ColNote), UnitCode: lr.unit}
-	if col, msg := checkPerson(&p, lr.hhNo != ""); msg != "" {
+	if col, msg := checkPerson(&p, lr.hhNo != "", clock.Day(time.UnixMilli(im.now))); msg != "" {
 		im.rep.fail(rowNum, col, msg)
 		return lr, false
 	}
@@ -245,8 +262,13 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 
 // checkPerson normalises a person's own fields; it returns the column and
 // reason of the first problem.
-func checkPerson(p *Person, inHousehold bool) (string, string) {
-	p.Name = personal.Halfwidth(p.Name)
+func checkPerson(p *Person, inHousehold bool, today string) (string, string) {
+	if field, err := cleanPersonText(p); err != nil {
+		return map[string]string{"姓名": ColName, "备注": ColNote}[field], err.Error()
+	}
+	if p.Name == "" {
+		return ColName, "姓名为空"
+	}
 	if len([]rune(p.Name)) > 30 {
 		return ColName, "姓名超过30字"
 	}
@@ -256,12 +278,18 @@ func checkPerson(p *Person, inHousehold bool) (string, string) {
 			return ColIDNumber, err.Error()
 		}
 		p.IDNumber, p.Sex, p.BirthDate = id, personal.IDSex(id), personal.IDBirthDate(id)
+		if err := personal.CheckBirthDate(p.BirthDate, today); err != nil {
+			return ColIDNumber, "身份证号中的" + err.Error()
+		}
 	} else {
 		if p.Sex != "男" && p.Sex != "女" {
 			return ColSex, "无身份证号时须填写性别（男/女）"
 		}
 		if !validDate(p.BirthDate) {
 			return ColBirthDate, "无身份证号时须填写出生日期（如1980-05-01）"
+		}
+		if err := personal.CheckBirthDate(p.BirthDate, today); err != nil {
+			return ColBirthDate, err.Error()
 		}
 	}
 	if p.Phone != "" {

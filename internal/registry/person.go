@@ -166,7 +166,9 @@ func (s *Service) today() string { return clock.Day(s.now()) }
 // validatePerson normalises and checks a person, and fills sex and birth
 // date from the ID number.
 func (s *Service) validatePerson(ctx context.Context, scope jurisdiction.Scope, p *Person) error {
-	p.Name = strings.TrimSpace(personal.Halfwidth(p.Name))
+	if field, err := cleanPersonText(p); err != nil {
+		return errs.Invalidf(field, "%s", err.Error())
+	}
 	if p.Name == "" || len([]rune(p.Name)) > 30 {
 		return errs.Invalidf("姓名", "请填写姓名（30字以内）")
 	}
@@ -178,12 +180,18 @@ func (s *Service) validatePerson(ctx context.Context, scope jurisdiction.Scope, 
 		p.IDNumber = id
 		p.Sex = personal.IDSex(id)
 		p.BirthDate = personal.IDBirthDate(id)
+		if err := personal.CheckBirthDate(p.BirthDate, s.today()); err != nil {
+			return errs.Invalidf("身份证号", "身份证号中的%s", err.Error())
+		}
 	} else {
 		if p.Sex != "男" && p.Sex != "女" {
 			return errs.Invalidf("性别", "无身份证号时请选择性别")
 		}
 		if !validDate(p.BirthDate) {
 			return errs.Invalidf("出生日期", "无身份证号时请填写出生日期（如1980-05-01）")
+		}
+		if err := personal.CheckBirthDate(p.BirthDate, s.today()); err != nil {
+			return errs.Invalidf("出生日期", "%s", err.Error())
 		}
 	}
 	if p.Phone != "" {
@@ -220,6 +228,20 @@ func (s *Service) validatePerson(ctx context.Context, scope jurisdiction.Scope, 
 	}
 	_, err := s.residentUnit(ctx, scope, p.UnitCode)
 	return err
+}
+
+// cleanPersonText normalises the name and the note as typed or imported
+// (personal.Name, personal.Text): it returns the field and the reason of
+// text that is refused (control characters, direction overrides).
+func cleanPersonText(p *Person) (string, error) {
+	var err error
+	if p.Name, err = personal.Name(personal.Halfwidth(p.Name)); err != nil {
+		return "姓名", err
+	}
+	if p.Note, err = personal.Text(p.Note); err != nil {
+		return "备注", err
+	}
+	return "", nil
 }
 
 func validDate(d string) bool {

@@ -41,12 +41,36 @@ func validate(a *Arrival, today string) error {
 		&a.Companions, &a.Note, &a.Status, &a.Sex, &a.BirthDate} {
 		trim(p)
 	}
+	for _, f := range []struct {
+		v         *string
+		name      string
+		multiline bool
+	}{{&a.Name, "姓名", false}, {&a.OriginName, "来源地", false}, {&a.OriginDetail, "来源地", false},
+		{&a.TransportNo, "车次/航班/车牌", false}, {&a.Symptoms, "症状", true}, {&a.Gatherings, "聚集活动", true},
+		{&a.Companions, "同住/同行人员", true}, {&a.Note, "备注", true}, {&a.SourceRef, "来源编号", false}} {
+		clean, err := personal.Name(*f.v)
+		if f.multiline {
+			clean, err = personal.Text(*f.v)
+		}
+		if err != nil {
+			return errs.Invalidf(f.name, "%s", err.Error())
+		}
+		*f.v = clean
+	}
 	if a.IDNumber != "" {
 		id, err := personal.NormalizeIDNumber(a.IDNumber)
 		if err != nil {
 			return errs.Invalidf("身份证号", "%s", err.Error())
 		}
+		if err := personal.CheckBirthDate(personal.IDBirthDate(id), today); err != nil {
+			return errs.Invalidf("身份证号", "身份证号中的%s", err.Error())
+		}
 		a.IDNumber = id
+	}
+	if a.BirthDate != "" {
+		if err := personal.CheckBirthDate(a.BirthDate, today); err != nil {
+			return errs.Invalidf("出生日期", "%s", err.Error())
+		}
 	}
 	if a.Phone != "" {
 		ph, err := personal.NormalizePhone(a.Phone)

@@ -159,7 +159,9 @@ func (s *Service) SubmitSelfReport(ctx context.Context, token string, r SelfRepo
 	if a.IDNumber == "" {
 		return 0, errs.Invalidf("身份证号", "请填写身份证号，便于村里核实")
 	}
-	r.Address = strings.TrimSpace(r.Address)
+	if r.Address, err = personal.Name(r.Address); err != nil {
+		return 0, errs.Invalidf("居住地址", "%s", err.Error())
+	}
 	if r.Address == "" || tooLong(r.Address, 100) {
 		return 0, errs.Invalidf("居住地址", "请填写在本村的居住地址（100字以内）")
 	}

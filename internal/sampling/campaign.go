@@ -438,14 +438,14 @@ func (s *Service) AddPoint(ctx context.Context, actor audit.Actor, scope jurisdi
 	if _, err := s.units.Get(ctx, scope, p.UnitCode); err != nil {
 		return p, errs.Invalidf("所在村(社区)", "%s 不存在或不在您的辖区内", p.UnitCode)
 	}
-	if p.Tables <= 0 {
+	if p.Tables == 0 {
 		p.Tables = 1
 	}
-	if p.Teams <= 0 {
+	if p.Teams == 0 {
 		p.Teams = 1
 	}
-	if p.Tables > 1000 || p.Teams > 1000 {
-		return p, errs.Invalidf("采样台", "采样台或采样队数量过大")
+	if p.Tables < 0 || p.Teams < 0 || p.Tables > 1000 || p.Teams > 1000 {
+		return p, errs.Invalidf("采样台", "采样台或采样队数量应在1到1000之间")
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO test_points (campaign_id, unit_code, name, address, hours, tables, teams, created_at)

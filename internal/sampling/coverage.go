@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"fangkong/internal/audit"
@@ -476,20 +477,27 @@ type Plan struct {
 // targets and the defaults come from its points and labs; without, people
 // are the unit's present residents.
 func (s *Service) Plan(ctx context.Context, scope jurisdiction.Scope, campaignID int64, in PlanInput) (Plan, error) {
-	if in.Days <= 0 || in.Days > 60 {
+	// Written so that NaN fails each test (every comparison with NaN is false).
+	if !(in.Days > 0 && in.Days <= 60) {
 		return Plan{}, errs.Invalidf("天数", "天数应在 0–60 之间")
 	}
-	if in.HoursPerDay <= 0 {
+	if in.HoursPerDay == 0 {
 		in.HoursPerDay = 12
 	}
-	if in.HoursPerDay > 24 {
-		return Plan{}, errs.Invalidf("每天采样小时数", "每天采样小时数不能超过24")
+	if !(in.HoursPerDay > 0 && in.HoursPerDay <= 24) {
+		return Plan{}, errs.Invalidf("每天采样小时数", "每天采样小时数应在 0–24 之间")
 	}
-	if in.PerSamplerDay <= 0 {
+	if in.PerSamplerDay == 0 {
 		in.PerSamplerDay = 360
+	}
+	if in.PerSamplerDay < 0 || in.PerSamplerDay > 100_000 {
+		return Plan{}, errs.Invalidf("每台每天采样人数", "每台每天采样人数无效")
 	}
 	if in.Samplers < 0 || in.LabPerHour < 0 || in.Samplers > 1_000_000 || in.LabPerHour > 100_000_000 {
 		return Plan{}, errs.Invalidf("采样台", "采样台数或检测能力无效")
+	}
+	if in.PoolSize != 0 && !slices.Contains(PoolSizes, in.PoolSize) {
+		return Plan{}, errs.Invalidf("混采比例", "混采比例只能是 1、5、10 或 20 人一管")
 	}
 	p := Plan{}
 	if campaignID > 0 {

@@ -280,12 +280,27 @@ func requiredCount() int {
 	return n
 }
 
+// cleanNames cleans one-line texts typed in (personal.Name), keyed by
+// their field's label: control characters and direction overrides are
+// refused, zero-width characters dropped.
+func cleanNames(fields map[string]*string) error {
+	for label, v := range fields {
+		clean, err := personal.Name(*v)
+		if err != nil {
+			return errs.Invalidf(label, "%s", err.Error())
+		}
+		*v = clean
+	}
+	return nil
+}
+
 // validateSite normalises and checks a site and that its unit is a county
 // or township inside the scope.
 func (s *Service) validateSite(ctx context.Context, scope jurisdiction.Scope, x *Site) error {
-	x.Name = strings.TrimSpace(personal.Halfwidth(x.Name))
-	x.Address = strings.TrimSpace(x.Address)
-	x.ContactName = strings.TrimSpace(x.ContactName)
+	x.Name = personal.Halfwidth(x.Name)
+	if err := cleanNames(map[string]*string{"名称": &x.Name, "地址": &x.Address, "联系人": &x.ContactName}); err != nil {
+		return err
+	}
 	if x.Name == "" || len([]rune(x.Name)) > 50 {
 		return errs.Invalidf("名称", "请填写隔离点名称（50字以内）")
 	}

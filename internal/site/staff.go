@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"fangkong/internal/audit"
 	"fangkong/internal/errs"
@@ -80,8 +79,10 @@ func (s *Service) StaffList(ctx context.Context, scope jurisdiction.Scope, siteI
 }
 
 func (s *Service) validateStaff(x *Staff) error {
-	x.Name = strings.TrimSpace(personal.Halfwidth(x.Name))
-	x.Post = strings.TrimSpace(x.Post)
+	x.Name = personal.Halfwidth(x.Name)
+	if err := cleanNames(map[string]*string{"姓名": &x.Name, "岗位": &x.Post}); err != nil {
+		return err
+	}
 	if x.Name == "" || len([]rune(x.Name)) > 30 {
 		return errs.Invalidf("姓名", "请填写姓名（30字以内）")
 	}
@@ -99,6 +100,9 @@ func (s *Service) validateStaff(x *Staff) error {
 		id, err := personal.NormalizeIDNumber(x.IDNumber)
 		if err != nil {
 			return errs.Invalidf("身份证号", "%s", err.Error())
+		}
+		if err := personal.CheckBirthDate(personal.IDBirthDate(id), s.today()); err != nil {
+			return errs.Invalidf("身份证号", "身份证号中的%s", err.Error())
 		}
 		x.IDNumber = id
 	}

@@ -183,7 +183,9 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 	if x.Status == SiteClosed {
 		return Stay{}, &errs.Conflict{Message: x.Name + " 已停用，不能安排转运"}
 	}
-	in.Reason, in.FromPlace, in.Vehicle, in.Note = strings.TrimSpace(in.Reason), strings.TrimSpace(in.FromPlace), strings.TrimSpace(in.Vehicle), strings.TrimSpace(in.Note)
+	if err := cleanNames(map[string]*string{"隔离原因": &in.Reason, "出发地": &in.FromPlace, "转运车辆": &in.Vehicle, "备注": &in.Note}); err != nil {
+		return Stay{}, err
+	}
 	if in.Reason == "" {
 		in.Reason = "其他"
 	}

@@ -52,6 +52,10 @@ func IP(r *http.Request) string { return info(r).ip }
 // User is the signed-in user (zero when none).
 func User(r *http.Request) auth.User { return info(r).user }
 
+// SessionID is the id of the browser session making the request ("" for
+// an API token).
+func SessionID(r *http.Request) string { return info(r).session.ID }
+
 // Actor is the current user as the audit log records them.
 func Actor(r *http.Request) audit.Actor {
 	ri := info(r)

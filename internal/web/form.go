@@ -3,12 +3,16 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
+	"path"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
@@ -40,8 +44,8 @@ func DecodeJSON(r *http.Request, v any) error {
 // Bind is the one input decoder of a page and its API twin: it fills v (a
 // pointer to a struct with json tags) from the JSON body of an API request
 // (an empty body leaves every field blank), or from a page's form by the
-// same names. Strings are trimmed; a number that does not parse is a 400 on
-// its field; a checkbox is true when "1", "on" or "true".
+// same names. Strings are trimmed; a number that does not parse (or is NaN
+// or infinite) is a 400 on its field; a checkbox is true when "1", "on" or "true".
 func Bind(r *http.Request, v any) error {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		if r.ContentLength == 0 {
@@ -82,7 +86,7 @@ func Bind(r *http.Request, v any) error {
 				continue
 			}
 			x, err := strconv.ParseFloat(raw, 64)
-			if err != nil {
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 				return errs.Invalidf(name, "请填写数字")
 			}
 			f.SetFloat(x)
@@ -119,9 +123,13 @@ func FormInt(r *http.Request, name string) int {
 	return n
 }
 
-// FormFloat reads a decimal form value; blank or garbage is 0.
+// FormFloat reads a decimal form value; blank, garbage, NaN and the
+// infinities are 0.
 func FormFloat(r *http.Request, name string) float64 {
-	f, _ := strconv.ParseFloat(strings.TrimSpace(r.FormValue(name)), 64)
+	f, err := strconv.ParseFloat(strings.TrimSpace(r.FormValue(name)), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
 	return f
 }
 
@@ -173,10 +181,51 @@ func ListParams(q url.Values) (limit, offset int) {
 
 // BackTo is the form's same-site "back" path, or def.
 func BackTo(r *http.Request, def string) string {
-	if b := r.FormValue("back"); strings.HasPrefix(b, "/") && !strings.HasPrefix(b, "//") {
+	if b, ok := SafePath(r.FormValue("back")); ok {
 		return b
 	}
 	return def
+}
+
+// SafePath accepts s only as a clean path of this site to redirect to
+// (the login's next, a form's back) and returns it unchanged: it starts
+// with a single "/", has no backslash, control character or white space
+// (also none percent-encoded in its path), parses with neither scheme nor
+// host, and path.Clean leaves its path as it is (no "..", ".", "//").
+// Browsers read "/\host", "/<TAB>/host" and the like as another host.
+func SafePath(s string) (string, bool) {
+	if len(s) > 2048 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !plainPath(s) {
+		return "", false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "", false
+	}
+	p := u.Path // percent-decoded
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !plainPath(p) {
+		return "", false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	if clean != p {
+		return "", false
+	}
+	return s, true
+}
+
+// plainPath: valid UTF-8 without backslash, control or space characters.
+func plainPath(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Redirect answers a form post with 303 See Other and an optional notice.

@@ -32,7 +32,7 @@ func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 		tok = base64.RawURLEncoding.EncodeToString(b)
 	}
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: tok, Path: "/login", HttpOnly: true, Secure: h.srv.SecureCookies, SameSite: http.SameSiteLaxMode})
-	next := r.FormValue("next")
+	next, _ := web.SafePath(r.FormValue("next")) // only a clean same-site path is carried on
 	return h.pages.RenderView(w, r, status, "login", web.View{Title: "登录", Error: msg, D: loginView{CSRF: tok, Next: next}})
 }
 
@@ -54,8 +54,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true, Secure: h.srv.SecureCookies,
 		SameSite: http.SameSiteLaxMode, Expires: time.Now().Add(h.auth.SessionMax)})
-	next := r.FormValue("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	next, ok := web.SafePath(r.FormValue("next"))
+	if !ok {
 		next = "/"
 	}
 	if u.MustChange {
@@ -83,14 +83,14 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if next != r.FormValue("confirm") {
 		return h.pages.RenderView(w, r, http.StatusBadRequest, "password", web.View{Title: "修改密码", Error: "两次输入的新密码不一致"})
 	}
-	err := h.auth.ChangeOwnPassword(r.Context(), web.User(r), r.FormValue("current"), next)
+	err := h.auth.ChangeOwnPassword(r.Context(), web.Actor(r), web.User(r), web.SessionID(r), r.FormValue("current"), next)
 	if errs.IsInvalid(err) {
 		return h.pages.RenderView(w, r, http.StatusBadRequest, "password", web.View{Title: "修改密码", Error: web.Message(err)})
 	}
 	if err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/", "密码已修改")
+	return web.Redirect(w, r, "/", "密码已修改，其他设备上的登录已退出，API令牌已作废")
 }
 
 func (h *Handler) account(w http.ResponseWriter, r *http.Request) error {

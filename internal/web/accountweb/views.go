@@ -26,6 +26,9 @@ type auditView struct {
 	Q       url.Values
 	Next    string // query of the next (older) page, "" on the last
 	Actions []string
+	// BreakGlass counts the break-the-glass requests about the
+	// jurisdiction's people in the last 7 days.
+	BreakGlass int
 }
 
 // usersView is the users admin page's data; Form refills the new-account

@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"fangkong/internal/auth"
 	"fangkong/internal/clock"
+	"fangkong/internal/personal"
 	"fangkong/internal/registry"
 	"fangkong/internal/web"
 )
@@ -19,6 +21,15 @@ type peopleView struct {
 	Q          url.Values
 	Residences []string
 	Groups     []string
+	// BreakGlass is the form "跨辖区查看" under an exact ID-number search
+	// that found no one, for roles that may read outside the jurisdiction.
+	BreakGlass *breakGlassForm
+}
+
+// breakGlassForm is the break-the-glass form's data.
+type breakGlassForm struct {
+	IDNumber, Kind, Reason string
+	Kinds                  []string
 }
 
 // personView is the person page's data; what cannot be found is left out.
@@ -58,8 +69,11 @@ func (h *Handler) peopleList(w http.ResponseWriter, r *http.Request) error {
 	if len(rows) > web.PageSize {
 		rows = rows[:web.PageSize]
 	}
-	return h.pages.Render(w, r, http.StatusOK, "people", "人员", peopleView{
-		Rows: rows, Paging: pg, Q: r.URL.Query(), Residences: registry.ResidenceStatuses, Groups: groupNameList()})
+	v := peopleView{Rows: rows, Paging: pg, Q: r.URL.Query(), Residences: registry.ResidenceStatuses, Groups: groupNameList()}
+	if id, err := personal.NormalizeIDNumber(f.Q); err == nil && len(rows) == 0 && web.User(r).Can(auth.CapPeopleBreakGlass) {
+		v.BreakGlass = &breakGlassForm{IDNumber: id, Kinds: registry.BreakGlassKinds}
+	}
+	return h.pages.Render(w, r, http.StatusOK, "people", "人员", v)
 }
 
 func (h *Handler) apiPeople(w http.ResponseWriter, r *http.Request) error {

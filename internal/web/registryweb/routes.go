@@ -39,6 +39,8 @@ func (h *Handler) Routes() []web.Route {
 		web.API("POST /api/v1/people/{id}/deregister", auth.CapPeopleWrite, h.apiDeregister),
 		web.Page("POST /people/{id}/reinstate", auth.CapPeopleWrite, h.personReinstate),
 		web.API("POST /api/v1/people/{id}/reinstate", auth.CapPeopleWrite, h.apiReinstate),
+		web.Page("POST /breakglass", auth.CapPeopleBreakGlass, h.breakGlass),
+		web.Page("GET /breakglass/{id}", auth.CapPeopleBreakGlass, h.breakGlassPage),
 
 		web.Page("GET /households", auth.CapPeopleRead, h.householdList),
 		web.API("GET /api/v1/households", auth.CapPeopleRead, h.apiHouseholds),

@@ -128,7 +128,7 @@ func (h *Handler) deleteResponsiblePage(w http.ResponseWriter, r *http.Request) 
 	if err := h.deleteResponsible(r); err != nil {
 		return err
 	}
-	back := r.FormValue("back")
+	back := web.BackTo(r, "/")
 	if !strings.HasPrefix(back, "/units/") {
 		back = "/"
 	}

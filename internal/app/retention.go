@@ -1,0 +1,19 @@
+package app
+
+import "fangkong/internal/retention"
+
+// retentionKinds are the kinds of personal data the retention job clears,
+// with their default periods in days (Config.RetentionDays overrides
+// them); adding a kind adds one entry here.
+func (a *App) retentionKinds() []retention.Kind {
+	return []retention.Kind{
+		{Key: "measure_details", Name: "已解除人员的管控明细", Days: 30, Purge: a.Measures.PurgeReleased,
+			Rule: "解除管控满%d天后，清除健康监测的体温和症状、预警说明、个人打卡链接、备注和来源地"},
+		{Key: "push_rows", Name: "大数据推送名单的原始个人信息", Days: 30, Purge: a.PushLists.PurgeRows,
+			Rule: "名单导入满%d天后，已核查（或重复、退回）的行清除原始行、姓名、身份证号、手机号、出发地、到达日期、地址和核查备注"},
+		{Key: "self_reports", Name: "已处理的自主报备", Days: 30, Purge: a.Returnees.PurgeSelfReports,
+			Rule: "确认或驳回满%d天后，清除报备人填写的姓名、身份证号、手机号、住址、来源地详情、车次、采样时间、症状和同行人员"},
+		{Key: "site_stays", Name: "已结束的集中隔离记录", Days: 30, Purge: a.Sites.PurgeStays,
+			Rule: "转出或解除隔离满%d天后，清除出发地、转运车辆、备注和转往地点"},
+	}
+}
