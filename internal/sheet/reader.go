@@ -32,6 +32,7 @@ type Reader struct {
 	cols   Columns
 	row    []string
 	rowNum int
+	rows   int // rows read from the source, empty ones included
 	err    error
 	// backing is carved into rows, so that a row costs no allocation of
 	// its own yet stays valid after Next.
@@ -96,6 +97,13 @@ func (r *Reader) Next() bool {
 	}
 	for {
 		cells, num, err := r.src.next()
+		if err == nil {
+			if r.rows++; r.rows > MaxRows {
+				err = errTooManyRows
+			} else if err = checkCells(cells); err != nil {
+				r.rowNum = num - 1
+			}
+		}
 		if err != nil {
 			if err != io.EOF {
 				r.err = fmt.Errorf("读取表格第 %d 行出错：%w", r.rowNum+1, err)
