@@ -17,7 +17,13 @@ import (
 	"fangkong/internal/sheet"
 )
 
-const importBatch = 1000
+// An import applies its parsed rows in batches of importBatch rows, or of
+// importBatchBytes of row text (which the parsed rows hold on to), so
+// memory stays bounded however long the rows.
+const (
+	importBatch      = 1000
+	importBatchBytes = 8 << 20
+)
 
 // ledgerRow is one parsed row of a ledger file.
 type ledgerRow struct {
@@ -79,22 +85,30 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 			return err
 		}
 		var batch []ledgerRow
+		batchBytes := 0
 		for rd.Next() {
 			rep.Rows++
+			if i := sheet.LongCell(rd.Row()); i >= 0 {
+				rep.fail(rd.RowNumber(), rd.ColumnName(i), sheet.LongCellReason)
+				continue
+			}
 			lr, ok := im.parse(rd.RowNumber(), rd.Row(), cols)
 			if !ok {
 				continue
 			}
 			batch = append(batch, lr)
-			if len(batch) == importBatch {
+			for _, c := range rd.Row() {
+				batchBytes += len(c)
+			}
+			if len(batch) == importBatch || batchBytes >= importBatchBytes {
 				if err := im.apply(batch); err != nil {
 					return err
 				}
-				batch = batch[:0]
+				batch, batchBytes = batch[:0], 0
 			}
 		}
 		if err := rd.Err(); err != nil {
-			return errs.Invalidf("文件", "读取第%d行时出错：%s", rd.RowNumber(), err.Error())
+			return errs.Invalidf("文件", "%s", err.Error())
 		}
 		if err := im.apply(batch); err != nil {
 			return err
@@ -223,7 +237,7 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 	}
 	g, unknown := ParseGroupNames(get(ColGroups))
 	if len(unknown) > 0 {
-		im.rep.fail(rowNum, ColGroups, "无法识别的特殊群体："+strings.Join(unknown, "、"))
+		im.rep.fail(rowNum, ColGroups, "无法识别的特殊群体："+sheet.Clip(strings.Join(unknown, "、"), 60))
 		return lr, false
 	}
 	p := Person{Name: name, IDNumber: get(ColIDNumber), Sex: get(ColSex), BirthDate: get(ColBirthDate), Phone: get(ColPhone),

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"fangkong/internal/audit"
 	"fangkong/internal/errs"
@@ -63,6 +64,11 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 			return rep, errs.Invalidf("文件", "一次最多导入%d行", maxImportRows)
 		}
 		row := rd.Row()
+		if i := sheet.LongCell(row); i >= 0 {
+			rep.BadRows++
+			rep.Errors = append(rep.Errors, registry.RowError{Row: rd.RowNumber(), Column: rd.ColumnName(i), Reason: sheet.LongCellReason})
+			continue
+		}
 		e := Entry{Code: cell(row, "区划代码"), PlaceName: cell(row, "地名"), Detail: cell(row, "具体地点"),
 			Level: cell(row, "风险等级"), EffectiveFrom: cell(row, "生效日期"), EffectiveTo: cell(row, "截止日期"), Note: cell(row, "备注")}
 		if err := s.normalize(&e); err != nil {
@@ -74,6 +80,10 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 			}
 			return rep, err
 		}
+		// The entries are kept until the end: copy their text out of the
+		// row, which may be much longer.
+		e.PlaceName, e.EffectiveFrom, e.EffectiveTo, e.Note = strings.Clone(e.PlaceName), strings.Clone(e.EffectiveFrom),
+			strings.Clone(e.EffectiveTo), strings.Clone(e.Note)
 		good = append(good, e)
 	}
 	if err := rd.Err(); err != nil {

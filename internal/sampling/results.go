@@ -59,7 +59,13 @@ type ResultRow struct {
 	Row    int    `json:"row,omitempty"`
 	Tube   string `json:"tube"`
 	Result string `json:"result"`
+	// Refused is why the reader refused the line already (a cell too
+	// long); never set from JSON.
+	Refused string `json:"-"`
 }
+
+// echoChars is how much of a value of the file a message repeats.
+const echoChars = 60
 
 // RowError is a refused line of an upload.
 type RowError struct {
@@ -107,11 +113,16 @@ func (s *Service) ImportResults(ctx context.Context, actor audit.Actor, scope ju
 		row := rd.Row()
 		cell := func(i int) string {
 			if i < len(row) {
-				return row[i]
+				// Kept until the end: a copy, no longer than a message shows.
+				return strings.Clone(sheet.Clip(row[i], echoChars))
 			}
 			return ""
 		}
-		rows = append(rows, ResultRow{Row: rd.RowNumber(), Tube: cell(ti), Result: cell(ri)})
+		rr := ResultRow{Row: rd.RowNumber(), Tube: cell(ti), Result: cell(ri)}
+		if i := sheet.LongCell(row); i >= 0 {
+			rr.Refused = "“" + rd.ColumnName(i) + "”" + sheet.LongCellReason
+		}
+		rows = append(rows, rr)
 		if len(rows) > 2_000_000 {
 			return ResultReport{}, errs.Invalidf("文件", "一次最多上传200万行")
 		}
@@ -159,20 +170,23 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 				row.Row = i + 1
 			}
 			bad := func(format string, args ...any) {
-				rep.Errors = append(rep.Errors, RowError{Row: row.Row, Tube: row.Tube, Message: fmt.Sprintf(format, args...)})
+				rep.Errors = append(rep.Errors, RowError{Row: row.Row, Tube: sheet.Clip(row.Tube, echoChars), Message: fmt.Sprintf(format, args...)})
 			}
 			tube := normTube(row.Tube)
 			res, ok := ParseResult(row.Result)
 			switch {
+			case row.Refused != "":
+				bad("%s", row.Refused)
+				continue
 			case tube == "":
 				bad("缺少试管条码")
 				continue
 			case !ok:
-				bad("检测结果应为 阴性、阳性 或 无效，而不是 %q", row.Result)
+				bad("检测结果应为 阴性、阳性 或 无效，而不是 %q", sheet.Clip(row.Result, echoChars))
 				continue
 			}
 			if first, dup := seen[tube]; dup {
-				bad("试管 %s 在第%d行已出现", tube, first)
+				bad("试管 %s 在第%d行已出现", sheet.Clip(tube, echoChars), first)
 				continue
 			}
 			seen[tube] = row.Row
@@ -182,7 +196,7 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 			err := tx.QueryRowContext(ctx, "SELECT id, campaign_id, unit_code, count FROM test_tubes WHERE barcode = $1", tube).
 				Scan(&id, &cid, &unit, &count)
 			if errors.Is(err, sql.ErrNoRows) || (err == nil && (cid != c.ID || !area.Contains(unit))) {
-				bad("试管 %s 不存在、不属于本轮或不在您的辖区内", tube)
+				bad("试管 %s 不存在、不属于本轮或不在您的辖区内", sheet.Clip(tube, echoChars))
 				continue
 			}
 			if err != nil {

@@ -32,7 +32,7 @@ const (
 	MaxRowBytes = 128 << 10
 	// maxRecordBytes bounds one record of a CSV file as it is read, before
 	// its fields are split and unquoted.
-	maxRecordBytes = 1 << 20
+	maxRecordBytes = 2 << 20
 	// MaxRows bounds the rows of a sheet, header and empty rows included
 	// (as many as Excel holds).
 	MaxRows = 1 << 20

@@ -190,8 +190,8 @@ func TestCSVLimits(t *testing.T) {
 		data string
 		want string
 	}{
-		"a field of 10 MB":         {"姓名,备注\n张三," + strings.Repeat("a", 10<<20) + "\n", "一行内容超过1MB"},
-		"a quoted field of 10 MB":  {"姓名,备注\n张三,\"" + strings.Repeat("a\n", 5<<20) + "\"\n", "一行内容超过1MB"},
+		"a field of 10 MB":         {"姓名,备注\n张三," + strings.Repeat("a", 10<<20) + "\n", "一行内容超过2MB"},
+		"a quoted field of 10 MB":  {"姓名,备注\n张三,\"" + strings.Repeat("a\n", 5<<20) + "\"\n", "一行内容超过2MB"},
 		"many long fields":         {"姓名,备注\n" + strings.Repeat(strings.Repeat("b", 30000)+",", 5) + "\n", "一行内容超过128KB"},
 		"too many columns":         {"姓名\n" + strings.Repeat("x,", 5000) + "\n", "每行最多1024列"},
 		"a cell of 32768 chinese ": {"姓名\n" + strings.Repeat("中", MaxCellChars+1) + "\n", "单元格内容超过32767字"},

@@ -80,6 +80,15 @@ func Open(r io.ReaderAt, size int64) (*Reader, error) {
 // Header returns the header cells, trimmed; trailing empty cells are dropped.
 func (r *Reader) Header() []string { return r.header }
 
+// ColumnName names column i for a message: its header (clipped), or
+// "第N列" when the header is blank.
+func (r *Reader) ColumnName(i int) string {
+	if i >= 0 && i < len(r.header) && r.header[i] != "" {
+		return Clip(r.header[i], 30)
+	}
+	return fmt.Sprintf("第%d列", i+1)
+}
+
 // Columns returns the header names mapped to their indexes.
 func (r *Reader) Columns() Columns {
 	if r.cols == nil {
