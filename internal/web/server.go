@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
@@ -76,7 +77,7 @@ func New(c Config) (*Server, error) {
 	}
 	static, _ := fs.Sub(assets, "static")
 	s.Mount(routeList{
-		System("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static)))),
+		System("GET /static/", serveStatic(static)),
 		System("GET /healthz", http.HandlerFunc(s.healthz)),
 		System("GET /metrics", http.HandlerFunc(s.metrics.serve)),
 		Public("GET /api/v1/openapi.yaml", nil, serveOpenAPI),
@@ -158,10 +159,22 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func cacheStatic(h http.Handler) http.Handler {
+// serveStatic serves the files of fsys under /static/. Anything that names
+// no file — a directory (no listing), a malformed or non-UTF-8 name — is a
+// 404.
+func serveStatic(fsys fs.FS) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if !utf8.ValidString(name) || !fs.ValidPath(name) || name == "." {
+			http.NotFound(w, r)
+			return
+		}
+		if st, err := fs.Stat(fsys, name); err != nil || !st.Mode().IsRegular() {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		h.ServeHTTP(w, r)
+		http.ServeFileFS(w, r, fsys, name)
 	})
 }
 
