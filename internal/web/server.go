@@ -98,6 +98,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rw := &statusWriter{ResponseWriter: w, status: 200}
 	r = withRequest(r, s.clientIP(r))
+	info(r).secure = s.SecureCookies
 	defer func() {
 		if p := recover(); p != nil {
 			s.Logger.Error("panic", "err", p, "path", r.URL.Path, "request_id", RequestID(r))
