@@ -78,6 +78,7 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 	}
 	errApplyNothing := errors.New("rollback")
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		rep.finishErrors(false)
 		rep = ImportReport{Mode: mode}
 		im := &importer{s: s, tx: tx, ctx: ctx, scope: scope, rep: &rep, hh: map[string]hhInfo{}, seenIDs: map[string]int{},
 			grids: map[string]int64{}, now: s.now().UnixMilli()}
@@ -124,6 +125,7 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 		return audit.Record(ctx, tx, s.now(), who, audit.ActionImport, "ledger", scope.Code(), scope.Code(),
 			fmt.Sprintf("导入台账：%d行，新增%d户%d人，更新%d人，错误%d行", rep.Rows, rep.HouseholdsCreated, rep.PeopleCreated, rep.PeopleUpdated, rep.BadRows))
 	})
+	rep.finishErrors(err == nil || errors.Is(err, errApplyNothing))
 	if errors.Is(err, errApplyNothing) {
 		rep.Applied = false
 		rep.HouseholdsCreated, rep.GroupsCreated, rep.PeopleCreated, rep.PeopleUpdated = 0, 0, 0, 0

@@ -31,6 +31,7 @@ var funcs = template.FuncMap{
 	"add":       func(a, b int) int { return a + b },
 	"num":       Thousands,
 	"list":      func(v ...string) []string { return v },
+	"clip":      clip,
 	"query": func(kv ...any) template.URL {
 		v := url.Values{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -44,6 +44,8 @@ type Config struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed; empty means loopback only.
 	TrustedProxies []netip.Prefix
+	// Downloads keeps the files pages offer after an action (nil: none).
+	Downloads DownloadStore
 }
 
 // Server is the web core: the mux, the mounted routes, the core's pages.
@@ -81,6 +83,7 @@ func New(c Config) (*Server, error) {
 		System("GET /healthz", http.HandlerFunc(s.healthz)),
 		System("GET /metrics", http.HandlerFunc(s.metrics.serve)),
 		Public("GET /api/v1/openapi.yaml", nil, serveOpenAPI),
+		Page("GET /downloads/{token}", AnyUser, s.serveDownload),
 	})
 	return s, nil
 }
