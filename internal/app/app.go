@@ -16,6 +16,7 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/db"
+	"fangkong/internal/download"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
 	"fangkong/internal/policy"
@@ -152,7 +153,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Retention = retention.NewService(d, cfg.Now, kinds)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
-		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies})
+		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
+		Downloads: download.NewStore(d, cfg.Now)})
 	if err != nil {
 		return nil, err
 	}

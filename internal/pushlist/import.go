@@ -163,24 +163,31 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 // while this one allocates IDs and inserts, so parsing and the database
 // share the machine's cores.
 func (im *importer) run(ctx context.Context, rd *sheet.Reader) error {
-	const batch = 512
+	// A batch is 512 rows, or 1 MB of their text (which the tasks hold
+	// on to), so the batches in flight take little memory whatever the rows.
+	const batch, batchBytes = 512, 1 << 20
 	ch := make(chan []task, 8)
 	stop := make(chan struct{})
 	var readErr error
 	go func() {
 		defer close(ch)
-		buf := make([]task, 0, batch)
+		buf, size := make([]task, 0, batch), 0
 		ord := 0
 		for rd.Next() {
 			ord++
-			buf = append(buf, im.prepare(ord, rd.RowNumber(), rd.Row()))
-			if len(buf) == batch {
+			t := im.prepare(ord, rd.RowNumber(), rd.Row())
+			buf = append(buf, t)
+			size += len(t.raw)
+			for _, c := range rd.Row() {
+				size += len(c)
+			}
+			if len(buf) == batch || size >= batchBytes {
 				select {
 				case ch <- buf:
 				case <-stop:
 					return
 				}
-				buf = make([]task, 0, batch)
+				buf, size = make([]task, 0, batch), 0
 			}
 		}
 		if err := rd.Err(); err != nil {

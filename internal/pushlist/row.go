@@ -7,6 +7,7 @@ import (
 
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/sheet"
 )
 
 // pushed is one row after normalisation.
@@ -218,13 +219,14 @@ type task struct {
 func (im *importer) prepare(ord, rowNo int, cells []string) task {
 	l := im.list
 	l.Rows++
-	t := task{rowNo: rowNo, status: StatusOpen, raw: strings.Join(cells, rawSep)}
-	if strings.Count(t.raw, rawSep) != len(cells)-1 {
-		clean := make([]string, len(cells))
-		for i, c := range cells {
-			clean[i] = strings.ReplaceAll(c, rawSep, " ")
-		}
-		t.raw = strings.Join(clean, rawSep)
+	t := task{rowNo: rowNo, status: StatusOpen, raw: rawRow(cells)}
+	if i := sheet.LongCell(cells); i >= 0 {
+		// Refused whole: nothing of it is matched or kept but its raw
+		// cells, each clipped.
+		t.outcome, t.status, t.unit = OutcomeRejected, StatusRejected, im.scope.Code()
+		t.reason = "“" + im.columnName(i) + "”" + sheet.LongCellReason
+		l.Rejected++
+		return t
 	}
 	t.p = im.normalise(cells)
 	p := &t.p
@@ -291,6 +293,28 @@ func (im *importer) prepare(ord, rowNo int, cells []string) task {
 		l.Rejected++
 	}
 	return t
+}
+
+// rawRow joins a row's cells for push_tasks.raw, each cell clipped to
+// sheet.FreeTextChars.
+func rawRow(cells []string) string {
+	raw := strings.Join(cells, rawSep)
+	if strings.Count(raw, rawSep) == len(cells)-1 && sheet.LongCell(cells) < 0 {
+		return raw
+	}
+	clean := make([]string, len(cells))
+	for i, c := range cells {
+		clean[i] = sheet.Clip(strings.ReplaceAll(c, rawSep, " "), sheet.FreeTextChars)
+	}
+	return strings.Join(clean, rawSep)
+}
+
+// columnName is the header of column i, for a message.
+func (im *importer) columnName(i int) string {
+	if i < len(im.list.Headers) && im.list.Headers[i] != "" {
+		return sheet.Clip(im.list.Headers[i], 30)
+	}
+	return "第" + itoa(i+1) + "列"
 }
 
 // insert gives a task its ID and queues it for insertion; ids holds the

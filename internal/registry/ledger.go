@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"strconv"
 
 	"fangkong/internal/audit"
 	"fangkong/internal/errs"
@@ -162,15 +163,34 @@ type ImportReport struct {
 	PeopleUpdated     int        `json:"people_updated"`
 	Errors            []RowError `json:"errors"`
 	ErrorsTruncated   bool       `json:"errors_truncated"`
+	// ErrorFile lists every row error (行号, 列, 原因) as XLSX; nil when
+	// there is none.
+	ErrorFile []byte `json:"-"`
+	file      *sheet.ErrorFile
 }
 
 func (r *ImportReport) fail(row int, col, reason string) {
 	r.BadRows++
+	if r.file == nil {
+		r.file = sheet.NewErrorFile("行号", "列", "原因")
+	}
+	r.file.Add(strconv.Itoa(row), col, reason)
 	if len(r.Errors) < maxListedErrors {
 		r.Errors = append(r.Errors, RowError{Row: row, Column: col, Reason: reason})
 	} else {
 		r.ErrorsTruncated = true
 	}
+}
+
+// finishErrors puts the full list of errors in ErrorFile (or drops it, on
+// an import that failed). A file that cannot be written leaves ErrorFile
+// nil: the report still lists the first errors.
+func (r *ImportReport) finishErrors(keep bool) {
+	if keep {
+		r.ErrorFile, _ = r.file.Bytes()
+	}
+	r.file.Discard()
+	r.file = nil
 }
 
 // ParseImportMode reads the mode a user chose.

@@ -80,8 +80,9 @@ func (im *importer) apply(batch []ledgerRow) error {
 		}
 		if lr.hhNo != "" {
 			if _, ok := im.hh[lr.hhNo]; !ok {
-				im.hh[lr.hhNo] = hhInfo{unit: lr.unit} // id assigned below
-				newHH = append(newHH, lr.hhNo)
+				no := strings.Clone(lr.hhNo)                     // kept for the whole import, not its row
+				im.hh[no] = hhInfo{unit: strings.Clone(lr.unit)} // id assigned below
+				newHH = append(newHH, no)
 			}
 		}
 	}

@@ -19,7 +19,13 @@ import (
 	"fangkong/internal/sheet"
 )
 
-const importBatch = 1000
+// An import applies its parsed rows in batches of importBatch rows, or of
+// importBatchBytes of row text (which the parsed rows hold on to), so
+// memory stays bounded however long the rows.
+const (
+	importBatch      = 1000
+	importBatchBytes = 8 << 20
+)
 
 // ledgerRow is one parsed row of a ledger file.
 type ledgerRow struct {
@@ -74,6 +80,7 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 	}
 	errApplyNothing := errors.New("rollback")
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		rep.finishErrors(false)
 		rep = ImportReport{Mode: mode}
 		im := &importer{s: s, tx: tx, ctx: ctx, scope: scope, rep: &rep, hh: map[string]hhInfo{}, seenIDs: map[string]int{},
 			grids: map[string]int64{}, now: s.now().UnixMilli()}
@@ -81,22 +88,30 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 			return err
 		}
 		var batch []ledgerRow
+		batchBytes := 0
 		for rd.Next() {
 			rep.Rows++
+			if i := sheet.LongCell(rd.Row()); i >= 0 {
+				rep.fail(rd.RowNumber(), rd.ColumnName(i), sheet.LongCellReason)
+				continue
+			}
 			lr, ok := im.parse(rd.RowNumber(), rd.Row(), cols)
 			if !ok {
 				continue
 			}
 			batch = append(batch, lr)
-			if len(batch) == importBatch {
+			for _, c := range rd.Row() {
+				batchBytes += len(c)
+			}
+			if len(batch) == importBatch || batchBytes >= importBatchBytes {
 				if err := im.apply(batch); err != nil {
 					return err
 				}
-				batch = batch[:0]
+				batch, batchBytes = batch[:0], 0
 			}
 		}
 		if err := rd.Err(); err != nil {
-			return errs.Invalidf("文件", "读取第%d行时出错：%s", rd.RowNumber(), err.Error())
+			return errs.Invalidf("文件", "%s", err.Error())
 		}
 		if err := im.apply(batch); err != nil {
 			return err
@@ -112,6 +127,7 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 		return audit.Record(ctx, tx, s.now(), who, audit.ActionImport, "ledger", scope.Code(), scope.Code(),
 			fmt.Sprintf("导入台账：%d行，新增%d户%d人，更新%d人，错误%d行", rep.Rows, rep.HouseholdsCreated, rep.PeopleCreated, rep.PeopleUpdated, rep.BadRows))
 	})
+	rep.finishErrors(err == nil || errors.Is(err, errApplyNothing))
 	if errors.Is(err, errApplyNothing) {
 		rep.Applied = false
 		rep.HouseholdsCreated, rep.GroupsCreated, rep.PeopleCreated, rep.PeopleUpdated = 0, 0, 0, 0
@@ -240,7 +256,7 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 	}
 	g, unknown := ParseGroupNames(get(ColGroups))
 	if len(unknown) > 0 {
-		im.rep.fail(rowNum, ColGroups, "无法识别的特殊群体："+strings.Join(unknown, "、"))
+		im.rep.fail(rowNum, ColGroups, "无法识别的特殊群体："+sheet.Clip(strings.Join(unknown, "、"), 60))
 		return lr, false
 	}
 	p := Person{Name: name, IDNumber: get(ColIDNumber), Sex: get(ColSex), BirthDate: get(ColBirthDate), Phone: get(ColPhone),

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"fangkong/internal/audit"
 	"fangkong/internal/errs"
@@ -26,6 +28,27 @@ type ImportReport struct {
 	Applied  bool                `json:"applied"`
 	Added    int                 `json:"added"`
 	Errors   []registry.RowError `json:"errors"`
+	// ErrorFile lists every row error (行号, 列, 原因) as XLSX; nil when
+	// there is none.
+	ErrorFile []byte `json:"-"`
+	file      *sheet.ErrorFile
+}
+
+func (r *ImportReport) fail(row int, col, reason string) {
+	r.BadRows++
+	r.Errors = append(r.Errors, registry.RowError{Row: row, Column: col, Reason: reason})
+	if r.file == nil {
+		r.file = sheet.NewErrorFile("行号", "列", "原因")
+	}
+	r.file.Add(strconv.Itoa(row), col, reason)
+}
+
+// finishErrors puts the full list of errors in ErrorFile; a file that
+// cannot be written leaves it nil (the report still lists them all).
+func (r *ImportReport) finishErrors() {
+	r.ErrorFile, _ = r.file.Bytes()
+	r.file.Discard()
+	r.file = nil
 }
 
 const maxImportRows = 50000
@@ -36,6 +59,7 @@ const maxImportRows = 50000
 // are added. One audit entry sums up the import.
 func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, size int64, mode registry.ImportMode) (ImportReport, error) {
 	rep := ImportReport{Mode: mode}
+	defer func() { rep.file.Discard() }() // unless finished
 	rd, err := sheet.Open(r, size)
 	if errors.Is(err, sheet.ErrEmpty) {
 		return rep, errs.Invalidf("文件", "文件是空的")
@@ -50,12 +74,6 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 			return rep, errs.Invalidf("文件", "缺少“%s”列（模板列：区划代码、地名、具体地点、风险等级、生效日期、截止日期、备注）", h)
 		}
 	}
-	cell := func(row []string, name string) string {
-		if i, ok := cols[name]; ok && i < len(row) {
-			return row[i]
-		}
-		return ""
-	}
 	var good []Entry
 	for rd.Next() {
 		rep.Rows++
@@ -63,13 +81,15 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 			return rep, errs.Invalidf("文件", "一次最多导入%d行", maxImportRows)
 		}
 		row := rd.Row()
-		e := Entry{Code: cell(row, "区划代码"), PlaceName: cell(row, "地名"), Detail: cell(row, "具体地点"),
-			Level: cell(row, "风险等级"), EffectiveFrom: cell(row, "生效日期"), EffectiveTo: cell(row, "截止日期"), Note: cell(row, "备注")}
-		if err := s.normalize(&e); err != nil {
+		if i := sheet.LongCell(row); i >= 0 {
+			rep.fail(rd.RowNumber(), rd.ColumnName(i), sheet.LongCellReason)
+			continue
+		}
+		e, err := s.parseRow(cols, row)
+		if err != nil {
 			var iv *errs.Invalid
 			if errors.As(err, &iv) {
-				rep.BadRows++
-				rep.Errors = append(rep.Errors, registry.RowError{Row: rd.RowNumber(), Column: iv.Field, Reason: iv.Message})
+				rep.fail(rd.RowNumber(), iv.Field, iv.Message)
 				continue
 			}
 			return rep, err
@@ -80,6 +100,7 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 		return rep, errs.Invalidf("文件", "读取文件出错：%v", err)
 	}
 	rep.GoodRows = len(good)
+	rep.finishErrors()
 	if rep.BadRows > 0 && mode != registry.ImportGoodRows || len(good) == 0 {
 		return rep, nil
 	}
@@ -109,4 +130,25 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 	}
 	rep.Applied, rep.Added = true, len(good)
 	return rep, nil
+}
+
+// parseRow reads one row of a list into a normalised entry, or an
+// *errs.Invalid naming the column.
+func (s *Service) parseRow(cols sheet.Columns, row []string) (Entry, error) {
+	cell := func(name string) string {
+		if i, ok := cols[name]; ok && i < len(row) {
+			return row[i]
+		}
+		return ""
+	}
+	e := Entry{Code: cell("区划代码"), PlaceName: cell("地名"), Detail: cell("具体地点"), Level: cell("风险等级"),
+		EffectiveFrom: cell("生效日期"), EffectiveTo: cell("截止日期"), Note: cell("备注")}
+	if err := s.normalize(&e); err != nil {
+		return Entry{}, err
+	}
+	// The entries of an import are kept until its end: copy their text
+	// out of the row, which may be much longer.
+	e.PlaceName, e.EffectiveFrom, e.EffectiveTo, e.Note = strings.Clone(e.PlaceName), strings.Clone(e.EffectiveFrom),
+		strings.Clone(e.EffectiveTo), strings.Clone(e.Note)
+	return e, nil
 }

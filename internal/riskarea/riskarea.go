@@ -21,6 +21,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/personal"
+	"fangkong/internal/sheet"
 	"fangkong/internal/wire"
 )
 
@@ -73,7 +74,7 @@ func ParseLevel(s string) (string, error) {
 	case "防范", "防范区":
 		return Guard, nil
 	}
-	return "", errs.Invalidf("风险等级", "请填写 高/中/低 或 封控区/管控区/防范区，而不是“%s”", s)
+	return "", errs.Invalidf("风险等级", "请填写 高/中/低 或 封控区/管控区/防范区，而不是“%s”", sheet.Clip(s, 60))
 }
 
 // Entry is one line of the list's history.
@@ -230,7 +231,7 @@ func validDay(d string) bool {
 func (s *Service) normalize(e *Entry) error {
 	e.Code = strings.TrimSpace(personal.Halfwidth(e.Code))
 	if !validCode(e.Code) {
-		return errs.Invalidf("区划代码", "请填写2、4、6、9或12位区划代码，而不是“%s”", e.Code)
+		return errs.Invalidf("区划代码", "请填写2、4、6、9或12位区划代码，而不是“%s”", sheet.Clip(e.Code, 60))
 	}
 	e.PlaceName = strings.TrimSpace(e.PlaceName)
 	if e.PlaceName == "" {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"fangkong/internal/audit"
@@ -59,7 +60,13 @@ type ResultRow struct {
 	Row    int    `json:"row,omitempty"`
 	Tube   string `json:"tube"`
 	Result string `json:"result"`
+	// Refused is why the reader refused the line already (a cell too
+	// long); never set from JSON.
+	Refused string `json:"-"`
 }
+
+// echoChars is how much of a value of the file a message repeats.
+const echoChars = 60
 
 // RowError is a refused line of an upload.
 type RowError struct {
@@ -70,17 +77,26 @@ type RowError struct {
 
 // ResultReport is what an upload did.
 type ResultReport struct {
-	Rows      int        `json:"rows"`
-	BadRows   int        `json:"bad_rows"`
-	Applied   bool       `json:"applied"`
-	Tubes     int        `json:"tubes"` // tubes given a result
-	Negative  int        `json:"negative"`
-	Positive  int        `json:"positive"`
-	Invalid   int        `json:"invalid"`
-	Retests   int        `json:"retests"` // people newly marked for single-tube retest
-	HookFails int        `json:"hook_failures,omitempty"`
-	Errors    []RowError `json:"errors"`
+	Rows      int  `json:"rows"`
+	BadRows   int  `json:"bad_rows"`
+	Applied   bool `json:"applied"`
+	Tubes     int  `json:"tubes"` // tubes given a result
+	Negative  int  `json:"negative"`
+	Positive  int  `json:"positive"`
+	Invalid   int  `json:"invalid"`
+	Retests   int  `json:"retests"` // people newly marked for single-tube retest
+	HookFails int  `json:"hook_failures,omitempty"`
+	// Errors lists the first maxListedErrors refused lines (all are
+	// counted in BadRows, and in ErrorFile).
+	Errors          []RowError `json:"errors"`
+	ErrorsTruncated bool       `json:"errors_truncated,omitempty"`
+	// ErrorFile lists every refused line (行号, 试管条码, 原因) as XLSX;
+	// nil when there is none.
+	ErrorFile []byte `json:"-"`
 }
+
+// maxListedErrors caps the refused lines a report lists.
+const maxListedErrors = 20000
 
 // ResultHeaders are the columns of a results sheet.
 var ResultHeaders = []string{"试管条码", "检测结果"}
@@ -94,11 +110,21 @@ func (s *Service) ImportResults(ctx context.Context, actor audit.Actor, scope ju
 		return ResultReport{}, errs.Invalidf("文件", "无法读取表格：%v", err)
 	}
 	defer rd.Close()
+	rows, err := readResultRows(rd)
+	if err != nil {
+		return ResultReport{}, err
+	}
+	return s.RecordResults(ctx, actor, scope, campaignID, labID, rows, goodOnly)
+}
+
+// readResultRows reads the lines of a results sheet; a line with a cell
+// too long comes Refused.
+func readResultRows(rd *sheet.Reader) ([]ResultRow, error) {
 	cols := rd.Columns()
 	if miss := cols.Missing(ResultHeaders...); len(miss) > 0 {
 		ti, ri := cols.Index("试管条码", "试管编号", "条码", "tube"), cols.Index("检测结果", "结果", "result")
 		if ti < 0 || ri < 0 {
-			return ResultReport{}, errs.Invalidf("文件", "缺少列：%s", strings.Join(miss, "、"))
+			return nil, errs.Invalidf("文件", "缺少列：%s", strings.Join(miss, "、"))
 		}
 	}
 	ti, ri := cols.Index("试管条码", "试管编号", "条码", "tube"), cols.Index("检测结果", "结果", "result")
@@ -107,19 +133,40 @@ func (s *Service) ImportResults(ctx context.Context, actor audit.Actor, scope ju
 		row := rd.Row()
 		cell := func(i int) string {
 			if i < len(row) {
-				return row[i]
+				// Kept until the end: a copy, no longer than a message shows.
+				return strings.Clone(sheet.Clip(row[i], echoChars))
 			}
 			return ""
 		}
-		rows = append(rows, ResultRow{Row: rd.RowNumber(), Tube: cell(ti), Result: cell(ri)})
+		rr := ResultRow{Row: rd.RowNumber(), Tube: cell(ti), Result: cell(ri)}
+		if i := sheet.LongCell(row); i >= 0 {
+			rr.Refused = "“" + rd.ColumnName(i) + "”" + sheet.LongCellReason
+		}
+		rows = append(rows, rr)
 		if len(rows) > 2_000_000 {
-			return ResultReport{}, errs.Invalidf("文件", "一次最多上传200万行")
+			return nil, errs.Invalidf("文件", "一次最多上传200万行")
 		}
 	}
 	if err := rd.Err(); err != nil {
-		return ResultReport{}, errs.Invalidf("文件", "读取表格出错：%v", err)
+		return nil, errs.Invalidf("文件", "读取表格出错：%v", err)
 	}
-	return s.RecordResults(ctx, actor, scope, campaignID, labID, rows, goodOnly)
+	return rows, nil
+}
+
+// checkRow is a line's tube and result, or what is wrong with it (the
+// checks that need no database).
+func checkRow(row ResultRow) (tube, result, problem string) {
+	tube = normTube(row.Tube)
+	res, ok := ParseResult(row.Result)
+	switch {
+	case row.Refused != "":
+		return "", "", row.Refused
+	case tube == "":
+		return "", "", "缺少试管条码"
+	case !ok:
+		return "", "", fmt.Sprintf("检测结果应为 阴性、阳性 或 无效，而不是 %q", sheet.Clip(row.Result, echoChars))
+	}
+	return tube, res, ""
 }
 
 // RecordResults records tube results from a lab. Every row is checked
@@ -144,8 +191,12 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 	rep := ResultReport{Rows: len(rows), Errors: []RowError{}}
 	now := s.now().UnixMilli()
 	var positives []int64
+	var file *sheet.ErrorFile
+	defer func() { file.Discard() }()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		rep = ResultReport{Rows: len(rows), Errors: []RowError{}}
+		file.Discard()
+		file = nil
 		positives = positives[:0]
 		type good struct {
 			id     int64
@@ -159,20 +210,25 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 				row.Row = i + 1
 			}
 			bad := func(format string, args ...any) {
-				rep.Errors = append(rep.Errors, RowError{Row: row.Row, Tube: row.Tube, Message: fmt.Sprintf(format, args...)})
+				e := RowError{Row: row.Row, Tube: sheet.Clip(row.Tube, echoChars), Message: fmt.Sprintf(format, args...)}
+				rep.BadRows++
+				if len(rep.Errors) < maxListedErrors {
+					rep.Errors = append(rep.Errors, e)
+				} else {
+					rep.ErrorsTruncated = true
+				}
+				if file == nil {
+					file = sheet.NewErrorFile("行号", "试管条码", "原因")
+				}
+				file.Add(strconv.Itoa(e.Row), e.Tube, e.Message)
 			}
-			tube := normTube(row.Tube)
-			res, ok := ParseResult(row.Result)
-			switch {
-			case tube == "":
-				bad("缺少试管条码")
-				continue
-			case !ok:
-				bad("检测结果应为 阴性、阳性 或 无效，而不是 %q", row.Result)
+			tube, res, problem := checkRow(row)
+			if problem != "" {
+				bad("%s", problem)
 				continue
 			}
 			if first, dup := seen[tube]; dup {
-				bad("试管 %s 在第%d行已出现", tube, first)
+				bad("试管 %s 在第%d行已出现", sheet.Clip(tube, echoChars), first)
 				continue
 			}
 			seen[tube] = row.Row
@@ -182,7 +238,7 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 			err := tx.QueryRowContext(ctx, "SELECT id, campaign_id, unit_code, count FROM test_tubes WHERE barcode = $1", tube).
 				Scan(&id, &cid, &unit, &count)
 			if errors.Is(err, sql.ErrNoRows) || (err == nil && (cid != c.ID || !area.Contains(unit))) {
-				bad("试管 %s 不存在、不属于本轮或不在您的辖区内", tube)
+				bad("试管 %s 不存在、不属于本轮或不在您的辖区内", sheet.Clip(tube, echoChars))
 				continue
 			}
 			if err != nil {
@@ -194,7 +250,6 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 			}
 			goods = append(goods, good{id, tube, res})
 		}
-		rep.BadRows = len(rep.Errors)
 		if rep.BadRows > 0 && !goodOnly {
 			return nil
 		}
@@ -236,6 +291,7 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 	if err != nil {
 		return ResultReport{}, err
 	}
+	rep.ErrorFile, _ = file.Bytes() // when it cannot be written, the report still lists the first errors
 	for _, id := range positives {
 		if err := s.assigner.AssignCategory(ctx, actor, id, CategoryPoolPositive, clock.Day(s.now()), "sampling",
 			fmt.Sprintf("%s 混管阳性，待单采单检", c.Name)); err != nil {

@@ -18,8 +18,26 @@ var utf8BOM = []byte("\xEF\xBB\xBF")
 // csvSource streams the records of a comma-separated file.
 type csvSource struct {
 	cr      *csv.Reader
+	guard   *recordGuard
 	row     int // row number of the last record, as Excel counts rows
 	endLine int // file line on which the last record ended
+}
+
+// recordGuard stops encoding/csv, which holds a whole record in memory,
+// from reading a record of more than about maxRecordBytes: csvSource resets
+// it after each record. (The count includes what the buffer reads ahead.)
+type recordGuard struct {
+	r io.Reader
+	n int
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.n > maxRecordBytes {
+		return 0, errRecordLong
+	}
+	n, err := g.r.Read(p)
+	g.n += n
+	return n, err
 }
 
 // openCSV prepares r for reading as CSV. The encoding is UTF-8 (an optional
@@ -46,12 +64,13 @@ func openCSV(r io.ReaderAt, size int64) (source, error) {
 	default:
 		in = io.NewSectionReader(r, 0, size)
 	}
-	cr := csv.NewReader(bufio.NewReaderSize(in, 64<<10))
+	guard := &recordGuard{r: in}
+	cr := csv.NewReader(bufio.NewReaderSize(guard, 64<<10))
 	cr.LazyQuotes = true
 	cr.TrimLeadingSpace = true
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true // Reader.setRow copies the fields out
-	return &csvSource{cr: cr}, nil
+	return &csvSource{cr: cr, guard: guard}, nil
 }
 
 // next returns the next record. encoding/csv silently skips blank lines, but
@@ -59,7 +78,12 @@ func openCSV(r io.ReaderAt, size int64) (source, error) {
 // line numbers; a quoted field spanning lines is still one row.
 func (s *csvSource) next() ([]string, int, error) {
 	rec, err := s.cr.Read()
+	s.guard.n = 0
 	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && errors.Is(pe.Err, errRecordLong) {
+			err = errRecordLong
+		}
 		return nil, 0, err
 	}
 	start, _ := s.cr.FieldPos(0)

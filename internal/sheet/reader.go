@@ -32,6 +32,7 @@ type Reader struct {
 	cols   Columns
 	row    []string
 	rowNum int
+	rows   int // rows read from the source, empty ones included
 	err    error
 	// backing is carved into rows, so that a row costs no allocation of
 	// its own yet stays valid after Next.
@@ -79,6 +80,15 @@ func Open(r io.ReaderAt, size int64) (*Reader, error) {
 // Header returns the header cells, trimmed; trailing empty cells are dropped.
 func (r *Reader) Header() []string { return r.header }
 
+// ColumnName names column i for a message: its header (clipped), or
+// "第N列" when the header is blank.
+func (r *Reader) ColumnName(i int) string {
+	if i >= 0 && i < len(r.header) && r.header[i] != "" {
+		return Clip(r.header[i], 30)
+	}
+	return fmt.Sprintf("第%d列", i+1)
+}
+
 // Columns returns the header names mapped to their indexes.
 func (r *Reader) Columns() Columns {
 	if r.cols == nil {
@@ -96,6 +106,13 @@ func (r *Reader) Next() bool {
 	}
 	for {
 		cells, num, err := r.src.next()
+		if err == nil {
+			if r.rows++; r.rows > MaxRows {
+				err = errTooManyRows
+			} else if err = checkCells(cells); err != nil {
+				r.rowNum = num - 1
+			}
+		}
 		if err != nil {
 			if err != io.EOF {
 				r.err = fmt.Errorf("读取表格第 %d 行出错：%w", r.rowNum+1, err)

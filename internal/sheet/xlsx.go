@@ -9,19 +9,16 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"fangkong/internal/errs"
 )
 
 const (
-	// unzipSizeLimit caps the uncompressed size of the worksheet, well above
-	// a 1,048,576-row sheet, as a guard against zip bombs.
-	unzipSizeLimit = 16 << 30
-	// sharedStringsSizeLimit caps the uncompressed size of the shared string
-	// table, which is held in memory (and indexed with 32-bit offsets).
-	sharedStringsSizeLimit = 4<<30 - 1
 	// smallPartSizeLimit caps the workbook, relationship and style parts,
 	// which are read whole.
-	smallPartSizeLimit = 256 << 20
-	// maxColumns is the number of columns an XLSX sheet can hold.
+	smallPartSizeLimit = 16 << 20
+	// maxColumns is the number of columns an XLSX sheet can hold (cells
+	// with a value stop at MaxColumns).
 	maxColumns = 16384
 )
 
@@ -36,6 +33,19 @@ type workbook struct {
 	strings   string
 	styles    string
 	date1904  bool
+	// unzipLeft is what the parts not read yet may still expand to; a
+	// part claims its size before it is read, and the zip reader holds
+	// it to that claim.
+	unzipLeft, unzipLimit int64
+}
+
+// claim takes the uncompressed size of part f from what is left.
+func (wb *workbook) claim(f *zip.File) error {
+	if f.UncompressedSize64 > uint64(wb.unzipLeft) {
+		return errUnzipped(wb.unzipLimit)
+	}
+	wb.unzipLeft -= int64(f.UncompressedSize64)
+	return nil
 }
 
 // partKey normalizes a part name for lookup: zip tools disagree on case,
@@ -54,6 +64,9 @@ func (wb *workbook) readPart(name string) ([]byte, error) {
 	}
 	if f.UncompressedSize64 > smallPartSizeLimit {
 		return nil, fmt.Errorf("%s 过大", name)
+	}
+	if err := wb.claim(f); err != nil {
+		return nil, err
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -163,14 +176,20 @@ func (wb *workbook) locate() error {
 	return nil
 }
 
-func badXLSX(err error) error { return fmt.Errorf(errBadXLSX+"（%w）", err) }
+func badXLSX(err error) error {
+	if _, over := err.(*errs.Invalid); over {
+		return err // a limit, which says so itself
+	}
+	return fmt.Errorf(errBadXLSX+"（%w）", err)
+}
 
 func openXLSX(r io.ReaderAt, size int64) (source, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, badXLSX(err)
 	}
-	wb := &workbook{parts: make(map[string]*zip.File, len(zr.File))}
+	limit := unzipLimit(size)
+	wb := &workbook{parts: make(map[string]*zip.File, len(zr.File)), unzipLeft: limit, unzipLimit: limit}
 	for _, f := range zr.File {
 		wb.parts[partKey(f.Name)] = f
 	}
@@ -179,13 +198,16 @@ func openXLSX(r io.ReaderAt, size int64) (source, error) {
 	}
 	src := &xlsxSource{date1904: wb.date1904}
 	if f := wb.part(wb.strings); f != nil {
-		if f.UncompressedSize64 > sharedStringsSizeLimit {
-			return nil, errors.New("无法读取表格文件：共享字符串表过大")
+		if err := wb.claim(f); err != nil {
+			return nil, err
 		}
 		rc, err := f.Open()
 		if err == nil {
 			src.sst, err = readSharedStrings(rc, int64(f.UncompressedSize64))
 			rc.Close()
+		}
+		if _, over := err.(*errs.Invalid); over {
+			return nil, err
 		}
 		if err != nil {
 			return nil, fmt.Errorf("无法读取表格文件：无法读取共享字符串表（%w）", err)
@@ -197,8 +219,8 @@ func openXLSX(r io.ReaderAt, size int64) (source, error) {
 		src.styles, _ = readStyles(bytes.NewReader(data))
 	}
 	f := wb.part(wb.sheet)
-	if f.UncompressedSize64 > unzipSizeLimit {
-		return nil, fmt.Errorf("无法读取表格文件：工作表“%s”过大", wb.sheetName)
+	if err := wb.claim(f); err != nil {
+		return nil, err
 	}
 	if src.rc, err = f.Open(); err != nil {
 		return nil, fmt.Errorf("无法读取表格文件：无法读取工作表“%s”（%w）", wb.sheetName, err)

@@ -3,6 +3,7 @@ package sheet
 import (
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // xlsxSource streams the rows of a worksheet part.
@@ -151,11 +152,12 @@ func (s *xlsxSource) readCell(c xmlTag, col *int) error {
 		return nil
 	}
 	start := len(s.text)
+	limit := start + maxCellBytes
 	var hasT, hasF, inRPh, done bool
 	if typ == cellInline {
-		s.text, done = s.sc.simpleElement(s.text, "<is><t>", "</t></is></c>")
+		s.text, done = s.sc.simpleElement(s.text, "<is><t>", "</t></is></c>", maxCellBytes)
 	} else {
-		s.text, done = s.sc.simpleElement(s.text, "<v>", "</v></c>")
+		s.text, done = s.sc.simpleElement(s.text, "<v>", "</v></c>", maxCellBytes)
 	}
 	for !done {
 		t, err := s.sc.next()
@@ -165,7 +167,7 @@ func (s *xlsxSource) readCell(c xmlTag, col *int) error {
 		switch string(t.name) {
 		case "v":
 			if !t.close && !t.empty && !(typ == cellInline && hasT) {
-				s.text, err = s.sc.appendText(s.text[:start])
+				s.text, err = s.sc.appendText(s.text[:start], limit)
 			}
 		case "t":
 			if typ == cellInline && !inRPh && !t.close {
@@ -173,7 +175,7 @@ func (s *xlsxSource) readCell(c xmlTag, col *int) error {
 					s.text, hasT = s.text[:start], true
 				}
 				if !t.empty {
-					s.text, err = s.sc.appendText(s.text)
+					s.text, err = s.sc.appendText(s.text, limit)
 				}
 			}
 		case "rPh":
@@ -183,12 +185,24 @@ func (s *xlsxSource) readCell(c xmlTag, col *int) error {
 		case "c":
 			done = t.close
 		}
+		if err == errTextLimit {
+			return errCellTooLong
+		}
 		if err != nil {
 			return corrupt(unexpectedEOF(err))
 		}
 	}
 	s.text = s.convert(s.text, start, typ, style)
+	if n := len(s.text) - start; n > MaxCellChars && utf8.RuneCount(s.text[start:]) > MaxCellChars {
+		return errCellTooLong
+	}
+	if len(s.text) > MaxRowBytes {
+		return errRowTooLong
+	}
 	if len(s.text) > start || hasF {
+		if *col > MaxColumns {
+			return errTooManyCols
+		}
 		s.spans = append(s.spans, cellSpan{col: *col, start: start, end: len(s.text)})
 	}
 	return nil

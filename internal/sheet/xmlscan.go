@@ -10,12 +10,17 @@ const (
 	// scanBufSize is the initial read buffer of the XML scanner.
 	scanBufSize = 1 << 20
 	// maxTokenSize bounds a single tag or text node (an Excel cell holds at
-	// most 32,767 characters), so a corrupt or hostile file cannot make the
-	// buffer grow without limit.
-	maxTokenSize = 16 << 20
+	// most 32,767 characters, 11 times as many bytes when each is written
+	// as a character reference), so a corrupt or hostile file cannot make
+	// the buffer grow without limit.
+	maxTokenSize = 4 << 20
 )
 
-var errTokenTooLong = errors.New("XML 节点过长")
+var (
+	errTokenTooLong = errors.New("XML 节点过长")
+	// errTextLimit: appendText or simpleElement would go past its limit.
+	errTextLimit = errors.New("text over its limit")
+)
 
 // xmlScanner is a minimal pull tokenizer for the machine-written XML of
 // workbook parts. It yields start and end tags with their raw attributes and,
@@ -183,12 +188,17 @@ func (s *xmlScanner) skipSpecial() error {
 
 // appendText appends the character data before the next tag to dst, with
 // entities decoded, line ends normalized to "\n" and CDATA sections
-// unwrapped. The next tag is left unread.
-func (s *xmlScanner) appendText(dst []byte) ([]byte, error) {
+// unwrapped. The next tag is left unread. When dst would grow past limit
+// bytes it stops with errTextLimit (having appended at most one more text
+// node or CDATA section, which the buffer bounds).
+func (s *xmlScanner) appendText(dst []byte, limit int) ([]byte, error) {
 	for {
 		i := bytes.IndexByte(s.buf[s.pos:s.end], '<')
 		if i < 0 {
 			j, err := s.find(s.end-s.pos, "<")
+			if err == errTokenTooLong {
+				err = errTextLimit // no cell is that long
+			}
 			if err != nil {
 				return dst, err
 			}
@@ -196,6 +206,9 @@ func (s *xmlScanner) appendText(dst []byte) ([]byte, error) {
 		}
 		dst = appendUnescaped(dst, s.buf[s.pos:s.pos+i])
 		s.pos += i
+		if len(dst) > limit {
+			return dst, errTextLimit
+		}
 		const cdata = "<![CDATA["
 		if s.end-s.pos > 1 && s.buf[s.pos+1] != '!' {
 			return dst, nil
@@ -204,27 +217,34 @@ func (s *xmlScanner) appendText(dst []byte) ([]byte, error) {
 			return dst, err
 		}
 		j, err := s.find(len(cdata), "]]>")
+		if err == errTokenTooLong {
+			err = errTextLimit
+		}
 		if err != nil {
 			return dst, err
 		}
 		dst = appendNormalized(dst, s.buf[s.pos+len(cdata):s.pos+j])
 		s.pos += j + len("]]>")
+		if len(dst) > limit {
+			return dst, errTextLimit
+		}
 	}
 }
 
 // simpleElement is a fast path for the most common content of cells and
 // shared strings: when the unread input starts with open, then character
 // data, then close (say "<v>", "12", "</v></c>"), and all of it is in the
-// buffer, it appends the decoded character data to dst, consumes the input
-// and reports true. Otherwise it consumes nothing and reports false.
-func (s *xmlScanner) simpleElement(dst []byte, open, close string) ([]byte, bool) {
+// buffer, and its raw text is no longer than limit bytes, it appends the
+// decoded character data to dst, consumes the input and reports true.
+// Otherwise it consumes nothing and reports false.
+func (s *xmlScanner) simpleElement(dst []byte, open, close string, limit int) ([]byte, bool) {
 	b := s.buf[s.pos:s.end]
 	if len(b) < len(open) || string(b[:len(open)]) != open {
 		return dst, false
 	}
 	text := b[len(open):]
 	i := bytes.IndexByte(text, '<')
-	if i < 0 || len(text)-i < len(close) || string(text[i:i+len(close)]) != close {
+	if i < 0 || i > limit || len(text)-i < len(close) || string(text[i:i+len(close)]) != close {
 		return dst, false
 	}
 	s.pos += len(open) + i + len(close)

@@ -27,6 +27,7 @@ type reqInfo struct {
 	session auth.Session
 	authed  bool
 	viaAPI  bool // bearer token: no CSRF needed
+	secure  bool // the server sets Secure cookies
 }
 
 func withRequest(r *http.Request, ip string) *http.Request {

@@ -228,14 +228,11 @@ func plainPath(s string) bool {
 	return true
 }
 
-// Redirect answers a form post with 303 See Other and an optional notice.
+// Redirect answers a form post with 303 See Other and an optional notice,
+// which the next page rendered shows once (see flash.go).
 func Redirect(w http.ResponseWriter, r *http.Request, to, msg string) error {
 	if msg != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "msg=" + url.QueryEscape(msg)
+		setFlash(w, r, msg)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil

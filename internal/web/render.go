@@ -31,6 +31,7 @@ var funcs = template.FuncMap{
 	"add":       func(a, b int) int { return a + b },
 	"num":       Thousands,
 	"list":      func(v ...string) []string { return v },
+	"clip":      clip,
 	"query": func(kv ...any) template.URL {
 		v := url.Values{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -123,8 +124,8 @@ func (p *Pages) RenderView(w http.ResponseWriter, r *http.Request, status int, n
 	}
 	ri := info(r)
 	v.User, v.CSRF, v.Path, v.Version = ri.user, ri.session.CSRF, r.URL.Path, p.s.Version
-	if v.Flash == "" {
-		v.Flash = r.URL.Query().Get("msg")
+	if flash := takeFlash(w, r); v.Flash == "" {
+		v.Flash = flash
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {

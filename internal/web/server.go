@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
@@ -46,6 +47,8 @@ type Config struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed; empty means loopback only.
 	TrustedProxies []netip.Prefix
+	// Downloads keeps the files pages offer after an action (nil: none).
+	Downloads DownloadStore
 }
 
 // Server is the web core: the mux, the mounted routes, the core's pages.
@@ -84,12 +87,13 @@ func New(c Config) (*Server, error) {
 	}
 	static, _ := fs.Sub(assets, "static")
 	s.Mount(routeList{
-		System("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static)))),
+		System("GET /static/", serveStatic(static)),
 		Probe("GET /livez", http.HandlerFunc(s.livez)),
 		Probe("GET /readyz", http.HandlerFunc(s.readyz)),
 		Probe("GET /healthz", http.HandlerFunc(s.healthz)),
 		System("GET /metrics", http.HandlerFunc(s.metrics.serve)),
 		Public("GET /api/v1/openapi.yaml", nil, serveOpenAPI),
+		Page("GET /downloads/{token}", AnyUser, s.serveDownload),
 	})
 	return s, nil
 }
@@ -110,6 +114,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rw := &statusWriter{ResponseWriter: w, status: 200}
 	r = withRequest(r, s.clientIP(r))
+	info(r).secure = s.SecureCookies
 	defer func() {
 		if p := recover(); p != nil {
 			s.Logger.Error("panic", "err", p, "path", r.URL.Path, "request_id", RequestID(r))
@@ -177,10 +182,22 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func cacheStatic(h http.Handler) http.Handler {
+// serveStatic serves the files of fsys under /static/. Anything that names
+// no file — a directory (no listing), a malformed or non-UTF-8 name — is a
+// 404.
+func serveStatic(fsys fs.FS) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if !utf8.ValidString(name) || !fs.ValidPath(name) || name == "." {
+			http.NotFound(w, r)
+			return
+		}
+		if st, err := fs.Stat(fsys, name); err != nil || !st.Mode().IsRegular() {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		h.ServeHTTP(w, r)
+		http.ServeFileFS(w, r, fsys, name)
 	})
 }
 

@@ -20,11 +20,12 @@ type ledgerView struct {
 	Headers []string
 }
 
-// ledgerReportView is an import's result page: the report and the first
-// row errors.
+// ledgerReportView is an import's result page: the report, the first row
+// errors and the address of all of them.
 type ledgerReportView struct {
 	R     registry.ImportReport
 	Shown []registry.RowError
+	Note  web.ErrorNote
 }
 
 func (h *Handler) ledgerPage(w http.ResponseWriter, r *http.Request) error {
@@ -97,11 +98,9 @@ func (h *Handler) ledgerImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	shown := rep.Errors
-	if len(shown) > 1000 {
-		shown = shown[:1000]
-	}
-	return h.pages.Render(w, r, importStatus(rep), "ledger_report", "导入结果", ledgerReportView{R: rep, Shown: shown})
+	shown := web.FirstErrors(rep.Errors)
+	return h.pages.Render(w, r, importStatus(rep), "ledger_report", "导入结果", ledgerReportView{R: rep, Shown: shown,
+		Note: h.srv.NoteErrors(r, rep.BadRows, len(shown), "台账导入错误报告.xlsx", rep.ErrorFile)})
 }
 
 func (h *Handler) apiImport(w http.ResponseWriter, r *http.Request) error {

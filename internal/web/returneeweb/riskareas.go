@@ -206,12 +206,22 @@ func (h *Handler) importRiskAreas(r *http.Request) (riskarea.ImportReport, int, 
 	return rep, http.StatusOK, nil
 }
 
+// riskAreaReportView is an import's result page: the report, the first
+// row errors and the address of all of them.
+type riskAreaReportView struct {
+	R     riskarea.ImportReport
+	Shown []registry.RowError
+	Note  web.ErrorNote
+}
+
 func (h *Handler) riskAreaImportPage(w http.ResponseWriter, r *http.Request) error {
 	rep, status, err := h.importRiskAreas(r)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, status, "returnee_import", "风险地区导入结果", rep)
+	shown := web.FirstErrors(rep.Errors)
+	return h.render(w, r, status, "returnee_import", "风险地区导入结果", riskAreaReportView{R: rep, Shown: shown,
+		Note: h.srv.NoteErrors(r, rep.BadRows, len(shown), "风险地区导入错误报告.xlsx", rep.ErrorFile)})
 }
 
 func (h *Handler) riskAreaImportAPI(w http.ResponseWriter, r *http.Request) error {

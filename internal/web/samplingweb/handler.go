@@ -20,6 +20,7 @@ var templates embed.FS
 
 // Handler serves the mass-testing pages and API.
 type Handler struct {
+	srv      *web.Server
 	sampling *sampling.Service
 	pages    *web.Pages
 	now      func() time.Time
@@ -27,7 +28,7 @@ type Handler struct {
 
 // New parses the templates (a broken one panics: they are embedded).
 func New(srv *web.Server, svc *sampling.Service) *Handler {
-	return &Handler{sampling: svc, pages: srv.MustPages(templates, "templates", nil), now: srv.Now}
+	return &Handler{srv: srv, sampling: svc, pages: srv.MustPages(templates, "templates", nil), now: srv.Now}
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name, title string, d any) error {

@@ -23,6 +23,7 @@ type resultsView struct {
 	Labs  []sampling.Lab
 	R     *sampling.ResultReport
 	Shown []sampling.RowError
+	Note  web.ErrorNote
 }
 
 func (h *Handler) samplingResultsPage(w http.ResponseWriter, r *http.Request) error {
@@ -60,11 +61,9 @@ func (h *Handler) samplingResultsUpload(w http.ResponseWriter, r *http.Request) 
 	if rep.BadRows > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	shown := rep.Errors
-	if len(shown) > 1000 {
-		shown = shown[:1000]
-	}
-	return h.pages.Render(w, r, status, "sampling_results", "上传检测结果 · "+c.Name, resultsView{C: c, Labs: labs, R: &rep, Shown: shown})
+	shown := web.FirstErrors(rep.Errors)
+	return h.pages.Render(w, r, status, "sampling_results", "上传检测结果 · "+c.Name, resultsView{C: c, Labs: labs, R: &rep, Shown: shown,
+		Note: h.srv.NoteErrors(r, rep.BadRows, len(shown), "检测结果上传错误报告.xlsx", rep.ErrorFile)})
 }
 
 // apiResults records results as JSON: {"lab_id", "mode": "all"|"good",
