@@ -452,3 +452,36 @@ func TestStayAndMeasureOneTransaction(t *testing.T) {
 		}
 	})
 }
+
+// A registry id names only people the caller sees: a township's site
+// account walking person ids of another township gets not-found and writes
+// nothing (no stay, no audit entry); the ID-number path still reaches the
+// whole county (转运 across townships).
+func TestTransferByPersonIDStaysInScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		townA := jurisdiction.Grant(dbtest.TownshipA)
+		sa, err := e.s.CreateSite(ctx, who, townA, site.Site{Name: "甘亭酒店", UnitCode: dbtest.TownshipA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := func() (n int) {
+			d.R().QueryRow("SELECT (SELECT COUNT(*) FROM site_stays) + (SELECT COUNT(*) FROM audit_log WHERE entity = 'site_stay')").Scan(&n)
+			return n
+		}
+		before := rows()
+		if st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{PersonID: e.b.ID}); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("person id of another township: %+v %v, want not found", st, err)
+		}
+		if after := rows(); after != before {
+			t.Errorf("a refused transfer wrote %d rows", after-before)
+		}
+		if st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{PersonID: e.a.ID}); err != nil || st.PersonID != e.a.ID {
+			t.Errorf("person id inside the township: %+v %v", st, err)
+		}
+		if st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber}); err != nil || st.PersonID != e.b.ID {
+			t.Errorf("ID number of another township of the county: %+v %v", st, err)
+		}
+	})
+}

@@ -155,11 +155,16 @@ type TransferInput struct {
 // Reasons are the usual categories of people sent to a site.
 var Reasons = []string{"密切接触者", "密接的密接", "入境人员", "高风险区来返人员", "中风险区来返人员", "其他"}
 
-// ReceivingScope is whom a site may receive: anyone registered in its county.
-// That is wider than the caller's scope by design (a township's site takes
-// people from the whole county), so it is not narrowed from the caller's
-// scope but cut from the whole country, for a site the caller's scope has
-// been checked to contain. A site without a valid unit code receives nobody.
+// ReceivingScope is whom a site may receive by ID number: anyone registered
+// in its county. That is wider than the caller's scope by design (a
+// township's site takes people from the whole county, 转运 across
+// townships), so it is not narrowed from the caller's scope but cut from the
+// whole country, for a site the caller's scope has been checked to contain.
+// Only the ID-number path uses it: the caller must already hold the full ID
+// number (the person's card, the transfer order), and an ID number not
+// registered and one registered elsewhere get the same answer. A registry id
+// (person_id) names only people the caller sees. A site without a valid unit
+// code receives nobody.
 func ReceivingScope(x Site) jurisdiction.Scope {
 	county := x.UnitCode
 	if len(county) >= 6 {
@@ -174,7 +179,10 @@ func ReceivingScope(x Site) jurisdiction.Scope {
 
 // Transfer registers a person on the way to a site (转运), and checks them
 // in when a room is given. The site must be in the caller's scope; the person
-// is found among the people registered in the site's county.
+// is found by ID number among the people registered in the site's county
+// (ReceivingScope), or by registry id among the people of the caller's scope:
+// an id outside it is not found (404) and nothing is written, so registry ids
+// cannot be walked to list the county.
 func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, siteID int64, in TransferInput) (Stay, error) {
 	x, err := s.site(ctx, s.db.R(), scope, siteID)
 	if err != nil {
@@ -199,7 +207,7 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 	if in.TransferAt > now+24*3600*1000 {
 		return Stay{}, errs.Invalidf("转运时间", "转运时间不能晚于明天")
 	}
-	pid, err := s.findPerson(ctx, ReceivingScope(x), in)
+	pid, err := s.findPerson(ctx, scope, ReceivingScope(x), in)
 	if err != nil {
 		return Stay{}, err
 	}
@@ -245,29 +253,37 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 	return out, nil
 }
 
-func (s *Service) findPerson(ctx context.Context, recv jurisdiction.Scope, in TransferInput) (int64, error) {
-	lo, hi := recv.Args()
+// findPerson resolves the person of a transfer: by ID number within recv
+// (the site's county), by registry id within the caller's scope.
+func (s *Service) findPerson(ctx context.Context, scope, recv jurisdiction.Scope, in TransferInput) (int64, error) {
 	var pid int64
-	var err error
 	switch {
 	case strings.TrimSpace(in.IDNumber) != "":
 		id, verr := personal.NormalizeIDNumber(in.IDNumber)
 		if verr != nil {
 			return 0, errs.Invalidf("身份证号", "%s", verr.Error())
 		}
-		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1
+		lo, hi := recv.Args()
+		err := s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1
 			AND `+registry.PeopleInScope("", recv, 2), id, lo, hi).Scan(&pid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, errs.Invalidf("身份证号", "本县(区)人员台账中没有该人员，请先由所在村(社区)登记")
+		}
+		if err != nil {
+			return 0, fmt.Errorf("find person: %w", err)
+		}
 	case in.PersonID != 0:
-		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id = $1
-			AND `+registry.PeopleInScope("", recv, 2), in.PersonID, lo, hi).Scan(&pid)
+		lo, hi := scope.Args()
+		err := s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id = $1
+			AND `+registry.PeopleInScope("", scope, 2), in.PersonID, lo, hi).Scan(&pid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("person %d: %w", in.PersonID, errs.ErrNotFound)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("find person: %w", err)
+		}
 	default:
 		return 0, errs.Invalidf("身份证号", "请填写被转运人员的身份证号")
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, errs.Invalidf("身份证号", "本县(区)人员台账中没有该人员，请先由所在村(社区)登记")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("find person: %w", err)
 	}
 	return pid, nil
 }
