@@ -158,3 +158,30 @@ func count(t *testing.T, d *db.DB, table string) int {
 	}
 	return n
 }
+
+// Counts are scoped like rows: a village or township looking at a county
+// round sees how many of its own people it targets, in the list and in the
+// round, never the county's total.
+func TestTargetCountIsTheViewers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, 4, 5)
+		for _, c := range []struct {
+			name  string
+			scope jurisdiction.Scope
+			want  int
+		}{{"county", county, 12}, {"township A", townA, 8}, {"village A", jurisdiction.Grant(dbtest.VillageA), 4}} {
+			list, err := f.svc.Campaigns(ctx, c.scope)
+			if err != nil || len(list) != 1 {
+				t.Fatalf("%s: campaigns %v %v", c.name, list, err)
+			}
+			one, err := f.svc.Campaign(ctx, c.scope, f.campaign.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if list[0].TargetCount != c.want || one.TargetCount != c.want {
+				t.Errorf("%s sees %d targets in the list and %d in the round, want %d", c.name, list[0].TargetCount, one.TargetCount, c.want)
+			}
+		}
+	})
+}

@@ -303,6 +303,9 @@ type want struct {
 
 func ok(status int, has ...string) want { return want{status: status, has: has} }
 
+// checked adds a check of the body.
+func (x want) checked(f func(body string) error) want { x.check = f; return x }
+
 func (x want) not(s ...string) want {
 	x.hasNot = append(append([]string(nil), x.hasNot...), s...)
 	return x
