@@ -37,6 +37,7 @@ const (
 	ActionMerge  = "merge"
 	ActionImport = "import"
 	ActionLogin  = "login"
+	ActionLookup = "lookup" // an exact look-up of one person (ID number, phone, code)
 )
 
 // ActionName is the Chinese label of an action.
@@ -58,6 +59,8 @@ func ActionName(a string) string {
 		return "导入"
 	case ActionLogin:
 		return "登录"
+	case ActionLookup:
+		return "查找"
 	}
 	return a
 }

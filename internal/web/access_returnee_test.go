@@ -22,6 +22,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 )
@@ -188,7 +189,7 @@ func returneeSpecs(add adder, twin twinner) {
 	})
 	twin("POST /returnees", "POST /api/v1/returnees", W, kRecord, func(x *tc, pre string, api bool) []variant {
 		n := x.w.uniq("返乡新登记")
-		dup := ok(409, "其他辖区").not(append(x.r.leaks(), x.r.unit, "人员编号")...)
+		dup := ok(409, registry.ElsewhereMessage).not(append(x.r.leaks(), x.r.unit, "人员编号")...)
 		return []variant{
 			{path: pre + "/returnees", body: m{"name": n, "sex": "男", "birth_date": "1990-01-01", "village_code": x.r.unit, "origin_code": "610113",
 				"arrived_on": "2021-12-26", "source": "敲门排查"}, in: ok(status(api, 303, 201)), out: x.invalid(400, notYours),
