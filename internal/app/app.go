@@ -118,7 +118,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err := a.Policy.EnsureDefaults(context.Background()); err != nil {
 		return nil, err
 	}
-	a.Measures = measure.NewService(d, a.Policy, cfg.Now)
+	// Tests a plan put before the assignment are taken from testing-round
+	// results (the rounds' read side, built on the database alone).
+	a.Measures = measure.NewService(d, a.Policy, roundResults{sampling.NewResultReader(d)}, cfg.Now)
 	names := cfg.PlaceNames
 	if names == nil {
 		names = riskarea.NoNames

@@ -23,7 +23,7 @@ func TestDemoMeasures(t *testing.T) {
 		if _, err := demo.Load(ctx, d, units, auth.NewService(d, units, time.Now), demo.Options{People: 30000}); err != nil {
 			t.Fatal(err)
 		}
-		svc := measure.NewService(d, policy.NewStore(d, time.Now), time.Now)
+		svc := measure.NewService(d, policy.NewStore(d, time.Now), measure.NoRoundResults, time.Now)
 		ov, err := svc.Overview(ctx, jurisdiction.Grant(demo.CountyCode), demo.CountyCode, "")
 		if err != nil {
 			t.Fatal(err)

@@ -43,7 +43,7 @@ type TooManyElsewhere struct{ After time.Duration }
 func (e *TooManyElsewhere) Error() string {
 	return "本小时核对身份证号的次数已达上限，请稍后再试或联系上级核实: " + errs.ErrTooMany.Error()
 }
-func (e *TooManyElsewhere) Unwrap() error              { return errs.ErrTooMany }
+func (e *TooManyElsewhere) Unwrap() error             { return errs.ErrTooMany }
 func (e *TooManyElsewhere) RetryAfter() time.Duration { return e.After }
 
 // elsewhereBudget keeps, per user, the people answered about in the

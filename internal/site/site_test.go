@@ -368,7 +368,7 @@ func TestStayAndMeasureOneTransaction(t *testing.T) {
 		if err := ps.EnsureDefaults(ctx); err != nil {
 			t.Fatal(err)
 		}
-		ms := measure.NewService(d, ps, now)
+		ms := measure.NewService(d, ps, measure.NoRoundResults, now)
 		e.rec.next = ms
 		if err := ms.AssignCategory(ctx, who, e.a.ID, "close_contact", "2026-03-09", "流调", ""); err != nil {
 			t.Fatal(err)

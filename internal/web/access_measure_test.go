@@ -19,8 +19,10 @@ import (
 
 func init() {
 	featureSeeds = append(featureSeeds, seedMeasures)
+	lateSeeds = append(lateSeeds, settleEarlyTests)
 	fingerprintParts = append(fingerprintParts, "COUNT(*) FROM measures", "SUM(version) FROM measures", "COUNT(*) FROM measure_checks",
 		"COUNT(*) FROM measure_tests WHERE result <> ''", "COUNT(*) FROM measure_tests WHERE sampled_at <> 0",
+		"COUNT(*) FROM measure_tests WHERE waived_at <> 0",
 		"COUNT(*) FROM measure_alerts WHERE handled_at <> 0", "COUNT(*) FROM measure_alerts", "COUNT(*) FROM policy_versions")
 	featureSpecs = append(featureSpecs, measureSpecs)
 }
@@ -91,6 +93,30 @@ func seedMeasures(w *world) {
 		r.extra["eligible"] = fmt.Sprint(el.ID)
 		r.extra["eligibleName"] = el.PersonName
 		r.extraLeaks = append(r.extraLeaks, m.Token, "外省"+r.key+"市")
+	}
+}
+
+// settleEarlyTests: the returnee seeds put each head under a risk-area
+// measure (superseding the pool-positive one) whose tests fell due long
+// before the assignment; a cadre waives them, so the head is releasable.
+func settleEarlyTests(w *world) {
+	ctx, all, svc := context.Background(), jurisdiction.System("test"), w.e.App.Measures
+	for _, r := range w.recs {
+		m, err := svc.Active(ctx, all, r.head.ID)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if ok, _ := m.Eligibility(w.today()); !ok {
+			if _, err := svc.Waive(ctx, seedActor, all, m.ID, nil, "列管时已过应检日"); err != nil {
+				w.t.Fatal(err)
+			}
+		}
+		if m, _ = svc.Get(ctx, all, m.ID); !m.ReleaseOnNegative {
+			if ok, why := m.Eligibility(w.today()); !ok {
+				w.t.Fatalf("%s's measure not releasable: %s", r.head.Name, why)
+			}
+		}
+		r.extra["eligible"], r.extra["eligibleName"] = fmt.Sprint(m.ID), m.PersonName
 	}
 }
 
@@ -174,6 +200,9 @@ func measureSpecs(add adder, twin twinner) {
 	add("GET /measures/{id}/notice", MR, kRecord, func(x *tc) []variant {
 		return get("/measures/"+x.r.extra["released"]+"/notice", ok(200, "解除", "告知书"), x.notFound())
 	})
+	add("GET /measures/{id}/waivers", MR, kRecord, func(x *tc) []variant {
+		return get("/measures/"+x.r.extra["measure"]+"/waivers", ok(200, x.r.member.Name, "列管之前的检测", policy.AddDays(x.w.today(), -1)), x.notFound())
+	})
 	add("GET /people/{id}/measure", MW, kRecord, func(x *tc) []variant {
 		return get(fmt.Sprintf("/people/%d/measure", x.r.member.ID), ok(200, x.r.member.Name, "密切接触者"), x.notFound())
 	})
@@ -197,6 +226,16 @@ func measureSpecs(add adder, twin twinner) {
 		id := x.w.openAlert(x.r.unit)
 		return []variant{{path: fmt.Sprintf("%s/measure-alerts/%d/handle", pre, id), body: m{"handling": "已上门复测"},
 			in: ok(status(api, 303, 200)), out: x.notFound()}}
+	})
+	// Tests due before the assignment: waived with a reason.
+	twin("POST /measures/{id}/waivers", "POST /api/v1/measures/{id}/waivers", MR, kRecord, func(x *tc, pre string, api bool) []variant {
+		mm := x.w.tempMeasure(x.r.unit, "close_contact", policy.AddDays(x.w.today(), -3))
+		body := m{"test_id": mm.Tests[0].ID, "reason": "列管时已过应检日"}
+		if api {
+			body = m{"test_ids": []int64{mm.Tests[0].ID}, "reason": "列管时已过应检日"}
+		}
+		return []variant{{path: fmt.Sprintf("%s/measures/%d/waivers", pre, mm.ID), body: body,
+			in: ok(status(api, 303, 200)), out: x.notFound().not(mm.PersonName)}}
 	})
 	twin("POST /measures/{id}/release", "POST /api/v1/measures/{id}/release", MR, kRecord, func(x *tc, pre string, api bool) []variant {
 		mm := x.w.eligibleMeasure(x.r.unit)

@@ -169,7 +169,7 @@ func seedWorld(t *testing.T, d *db.DB) *world {
 		p.token = e.TokenClient(t, p.user)
 		w.principals = append(w.principals, p)
 	}
-	for _, f := range featureSeeds {
+	for _, f := range append(featureSeeds, lateSeeds...) {
 		f(w)
 	}
 	// The audit log gets an entry about a VillageB person, seen from the county.

@@ -437,6 +437,9 @@ var (
 	featureSpecs     []func(add adder, twin twinner)
 	featureSeeds     []func(w *world)
 	fingerprintParts []string
+	// lateSeeds run after every feature's seeds (a feature that settles
+	// what others seeded).
+	lateSeeds []func(w *world)
 )
 
 // status picks the page's or the API's status.

@@ -29,6 +29,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /measures/release", auth.CapMeasuresRelease, h.releasePage),
 		web.Page("POST /measures/{id}/release", auth.CapMeasuresRelease, h.releaseConfirm),
 		web.Page("GET /measures/{id}/notice", auth.CapMeasuresRelease, h.noticePage),
+		web.Page("GET /measures/{id}/waivers", auth.CapMeasuresRelease, h.waivePage),
+		web.Page("POST /measures/{id}/waivers", auth.CapMeasuresRelease, h.waiveConfirm),
 
 		// The person's own link (个人健康打卡): the token is the credential;
 		// rate limited per client address.
@@ -56,5 +58,6 @@ func (h *Handler) Routes() []web.Route {
 		web.API("POST /api/v1/measure-alerts/{id}/handle", auth.CapMeasuresWrite, h.apiAlertHandle),
 		web.API("GET /api/v1/measures/release", auth.CapMeasuresRelease, h.apiReleaseList),
 		web.API("POST /api/v1/measures/{id}/release", auth.CapMeasuresRelease, h.apiRelease),
+		web.API("POST /api/v1/measures/{id}/waivers", auth.CapMeasuresRelease, h.apiWaive),
 	}
 }
