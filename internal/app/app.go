@@ -17,6 +17,7 @@ import (
 	"fangkong/internal/auth"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/lookup"
 	"fangkong/internal/measure"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
@@ -27,6 +28,7 @@ import (
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
+	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/registryweb"
@@ -49,6 +51,9 @@ type Config struct {
 	// PlaceNames, when set, names division codes outside the loaded
 	// units (risk areas, returnees' origins).
 	PlaceNames riskarea.NameResolver
+	// LookupsPerMinute bounds each account's look-ups of a person
+	// (0: lookupweb.PerMinute).
+	LookupsPerMinute int
 }
 
 // App is a running fangkong.
@@ -71,6 +76,7 @@ type App struct {
 	// Summaries are the domains' summary cards hub pages compose.
 	Summaries []web.SummarySource
 	Sampling  *sampling.Service
+	Lookup    *lookup.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -139,6 +145,15 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sites = site.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Members of a positive pool come under pool_positive.
 	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
+	// Exact look-ups of one person; full values for the people of the
+	// caller's work, as each domain defines it for the look-up roles.
+	a.Lookup = lookup.NewService(d, a.Sampling, map[string][]lookup.Workflow{
+		string(auth.RoleCheckpoint): {a.Measures},
+		string(auth.RoleSentinel):   {a.Measures},
+		string(auth.RoleTracing):    {a.Measures},
+		string(auth.RoleSite):       {a.Sites, a.Measures},
+		string(auth.RoleSampling):   {a.Sampling},
+	}, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies})
@@ -159,9 +174,10 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		registryweb.New(a.Web, a.Units, a.Registry, a.Sampling, a.Summaries),
 		returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry),
 		pushlistweb.New(a.Web, a.PushLists),
-		measureweb.New(a.Web, a.Measures, a.Registry),
+		measureweb.New(a.Web, a.Measures, a.Registry, a.Lookup),
 		siteweb.New(a.Web, a.Sites, a.Units),
 		samplingweb.New(a.Web, a.Sampling),
+		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 	)
 	return a, nil
 }

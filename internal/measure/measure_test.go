@@ -659,3 +659,34 @@ func TestAssignArrivalDayZeroFromRule(t *testing.T) {
 		}
 	})
 }
+
+// The measures' workflow for the look-up roles: people under an active
+// measure that an account of the caller's role handed over, in scope.
+func TestMeasureWorkflowByRole(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2022-07-05", "09:00")}
+		s := setup(t, d, c)
+		p := addPerson(t, d, dbtest.VillageA, "密接")
+		q := addPerson(t, d, dbtest.VillageA, "返乡")
+		tracer := audit.Actor{UserID: 5, Username: "liudiao", Role: "tracing", Unit: dbtest.TownshipA}
+		if err := s.AssignCategory(ctx, tracer, p, "close_contact", "2022-07-04", "流调", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AssignCategory(ctx, actorA, q, "close_contact", "2022-07-04", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		town := jurisdiction.Grant(dbtest.TownshipA)
+		other := audit.Actor{UserID: 6, Username: "liudiao2", Role: "tracing", Unit: dbtest.TownshipA}
+		for _, c := range []struct {
+			who    audit.Actor
+			scope  jurisdiction.Scope
+			person int64
+			in     bool
+		}{{other, town, p, true}, {other, town, q, false}, {audit.Actor{UserID: 7, Role: "checkpoint"}, town, p, false}, {other, scopeB, p, false}} {
+			if why, err := s.InWorkflow(ctx, c.who, c.scope, c.person); err != nil || (why != "") != c.in {
+				t.Errorf("%s/%s, person %d: %q %v, want %v", c.who.Role, c.who.Username, c.person, why, err, c.in)
+			}
+		}
+	})
+}

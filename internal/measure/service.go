@@ -428,11 +428,11 @@ func (s *Service) insertMeasure(ctx context.Context, tx *sql.Tx, actor audit.Act
 		Explanation: plan.Explanation, Source: in.Source, Note: in.Note, Token: newToken(), CreatedBy: actor.Username}
 	err := tx.QueryRowContext(ctx, `INSERT INTO measures (person_id, unit_code, category, choice, day_zero, place, risk_level,
 		policy_version_id, policy_version, status, assigned_on, end_date, open_ended, release_on_negative, explanation,
-		source, note, token, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id`,
+		source, note, token, created_by, created_role, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id`,
 		m.PersonID, m.UnitCode, m.Category, m.Choice, m.DayZero, m.Place, m.RiskLevel, m.PolicyVersionID, m.PolicyVersion,
 		m.Status, m.AssignedOn, m.EndDate, boolInt(m.OpenEnded), boolInt(m.ReleaseOnNegative), m.Explanation, m.Source,
-		m.Note, m.Token, m.CreatedBy, now.UnixMilli()).Scan(&m.ID)
+		m.Note, m.Token, m.CreatedBy, actor.Role, now.UnixMilli()).Scan(&m.ID)
 	if err != nil {
 		return m, fmt.Errorf("insert measure: %w", err)
 	}

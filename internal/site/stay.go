@@ -23,8 +23,13 @@ const stayFrom = ` FROM site_stays st JOIN sites s ON s.id = st.site_id JOIN peo
 	LEFT JOIN site_rooms r ON r.id = st.room_id`
 
 // seenBy is the read predicate of stays: the site or the person in scope
-// (bound to the scope's Args as $1, $2).
-func seenBy(scope jurisdiction.Scope) string {
+// (bound to the scope's Args as $1, $2); atSites: the site only (a
+// quarantine site's own account sees the people in its sites, not its
+// jurisdiction's people staying elsewhere).
+func seenBy(scope jurisdiction.Scope, atSites bool) string {
+	if atSites {
+		return "(" + scope.Where("s.unit_code", 1) + ")"
+	}
 	return "((" + scope.Where("s.unit_code", 1) + ") OR (" + scope.Where("p.unit_code", 1) + "))"
 }
 
@@ -49,10 +54,7 @@ func (s *Service) stay(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, scope jurisdiction.Scope, id int64, write bool) (Stay, error) {
 	lo, hi := scope.Args()
-	pred := seenBy(scope)
-	if write {
-		pred = scope.Where("s.unit_code", 1)
-	}
+	pred := seenBy(scope, write)
 	x, err := scanStay(q.QueryRowContext(ctx, "SELECT "+stayColumns+stayFrom+" WHERE "+pred+" AND st.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Stay{}, fmt.Errorf("stay %d: %w", id, errs.ErrNotFound)
@@ -66,7 +68,17 @@ func (s *Service) stay(ctx context.Context, q interface {
 // ViewStay returns a stay with the person's full ID number and phone, and
 // writes the view to the audit log.
 func (s *Service) ViewStay(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) (Stay, error) {
-	x, err := s.stay(ctx, s.db.R(), scope, id, false)
+	return s.viewStay(ctx, who, scope, id, false)
+}
+
+// ViewStayAtSites is ViewStay of a stay at a site in the scope only (a
+// quarantine site's account).
+func (s *Service) ViewStayAtSites(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) (Stay, error) {
+	return s.viewStay(ctx, who, scope, id, true)
+}
+
+func (s *Service) viewStay(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64, atSites bool) (Stay, error) {
+	x, err := s.stay(ctx, s.db.R(), scope, id, atSites)
 	if err != nil {
 		return Stay{}, err
 	}
@@ -83,15 +95,18 @@ type StayFilter struct {
 	Open   bool   // only 转运中 and 在住
 	Status string // one status
 	Q      string // full ID number or name prefix
-	Limit  int
-	Offset int
+	// AtSites keeps the stays at sites in the scope (a quarantine site's
+	// account), not those of the scope's people elsewhere.
+	AtSites bool
+	Limit   int
+	Offset  int
 }
 
 // Stays lists the stays the scope sees: at its sites, or of its people.
 // ID numbers and phones stay in the rows for masking; lists show them masked.
 func (s *Service) Stays(ctx context.Context, scope jurisdiction.Scope, f StayFilter) ([]Stay, error) {
 	lo, hi := scope.Args()
-	where := []string{seenBy(scope)}
+	where := []string{seenBy(scope, f.AtSites)}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
@@ -71,8 +72,11 @@ func (w *world) openAlert(unit string) int64 {
 
 func seedMeasures(w *world) {
 	ctx, all, svc := context.Background(), jurisdiction.System("test"), w.e.App.Measures
+	// The member is a close contact the tracing team handed over: in the
+	// tracing accounts' workflow (access_lookup_test.go).
+	tracer := audit.Actor{Username: "seed-tracer", Role: string(auth.RoleTracing)}
 	for _, r := range w.recs {
-		m, err := svc.Assign(ctx, seedActor, all, measure.AssignInput{PersonID: r.member.ID, Category: "close_contact",
+		m, err := svc.Assign(ctx, tracer, all, measure.AssignInput{PersonID: r.member.ID, Category: "close_contact",
 			DayZero: policy.AddDays(w.today(), -2), Place: "外省" + r.key + "市", RiskLevel: "高"})
 		if err != nil {
 			w.t.Fatal(err)
@@ -121,7 +125,7 @@ func settleEarlyTests(w *world) {
 }
 
 func measureSpecs(add adder, twin twinner) {
-	const R, MW, MR, PM = auth.CapPeopleRead, auth.CapMeasuresWrite, auth.CapMeasuresRelease, auth.CapPolicyManage
+	const R, MW, MR, PM, MA = auth.CapPeopleRead, auth.CapMeasuresWrite, auth.CapMeasuresRelease, auth.CapPolicyManage, auth.CapMeasuresAssign
 	nine := func(x *tc) int64 {
 		v, err := x.w.e.App.Policy.ByName(context.Background(), policy.Ninth)
 		if err != nil {
@@ -203,15 +207,36 @@ func measureSpecs(add adder, twin twinner) {
 	add("GET /measures/{id}/waivers", MR, kRecord, func(x *tc) []variant {
 		return get("/measures/"+x.r.extra["measure"]+"/waivers", ok(200, x.r.member.Name, "列管之前的检测", policy.AddDays(x.w.today(), -1)), x.notFound())
 	})
-	add("GET /people/{id}/measure", MW, kRecord, func(x *tc) []variant {
-		return get(fmt.Sprintf("/people/%d/measure", x.r.member.ID), ok(200, x.r.member.Name, "密切接触者"), x.notFound())
+	// Addressed by registry id: anyone of the jurisdiction for those who
+	// browse the ledger; for the look-up roles only a person they looked up
+	// or whose work it is (the member: the tracing team's close contact, at
+	// the township's site), so that ids cannot be walked.
+	add("GET /people/{id}/measure", MA, kRecord, func(x *tc) []variant {
+		// Never looked up: only those who browse.
+		fresh := x.w.idPerson(x.r.unit)
+		vs := get(fmt.Sprintf("/people/%d/measure", fresh.ID), x.reachable(ok(200, fresh.Name, "密切接触者")), x.notFound())
+		// Handed over by the tracing team: also its work.
+		traced := x.w.idPerson(x.r.unit)
+		if _, err := x.w.e.App.Measures.Assign(context.Background(), audit.Actor{Username: "seed-tracer", Role: string(auth.RoleTracing)},
+			jurisdiction.System("test"), measure.AssignInput{PersonID: traced.ID, Category: "close_contact", DayZero: x.w.today()}); err != nil {
+			x.w.t.Fatal(err)
+		}
+		tracing := x.reachable(ok(200, traced.Name))
+		if x.p.user.Role == auth.RoleTracing {
+			tracing = ok(200, traced.Name)
+		}
+		vs = append(vs, get(fmt.Sprintf("/people/%d/measure", traced.ID), tracing, x.notFound())...)
+		// Looked up by the caller: everyone who may assign.
+		return append(vs, get(fmt.Sprintf("/people/%d/measure", x.lookedUp()), ok(200, "列为管控对象"), x.notFound())...)
 	})
 
 	// --- Writes: inside they succeed, outside they are 404 and change nothing.
-	twin("POST /people/{id}/measure", "POST /api/v1/people/{id}/measure", MW, kRecord, func(x *tc, pre string, api bool) []variant {
-		p := x.w.tempPerson(x.r.unit)
-		return []variant{{path: fmt.Sprintf("%s/people/%d/measure", pre, p), body: m{"category": "secondary_contact", "day_zero": policy.AddDays(x.w.today(), -1)},
-			in: ok(status(api, 303, 201)), out: x.notFound()}}
+	twin("POST /people/{id}/measure", "POST /api/v1/people/{id}/measure", MA, kRecord, func(x *tc, pre string, api bool) []variant {
+		body := m{"category": "secondary_contact", "day_zero": policy.AddDays(x.w.today(), -1)}
+		return []variant{
+			{path: fmt.Sprintf("%s/people/%d/measure", pre, x.w.tempPerson(x.r.unit)), body: body, in: x.reachable(ok(status(api, 303, 201))), out: x.notFound()},
+			{path: fmt.Sprintf("%s/people/%d/measure", pre, x.lookedUp()), body: body, in: ok(status(api, 303, 201)), out: x.notFound()},
+		}
 	})
 	twin("POST /measures/{id}/checks", "POST /api/v1/measures/{id}/checks", MW, kRecord, func(x *tc, pre string, api bool) []variant {
 		return []variant{{path: pre + "/measures/" + x.r.extra["measure"] + "/checks", body: m{"temp": "36.5"},

@@ -207,19 +207,20 @@ func (w *world) draftCampaign(r *rec, start bool) int64 {
 
 func samplingSpecs(add adder, twin twinner) {
 	const SW, RU, CM, PR, PE = auth.CapSamplingWrite, auth.CapResultsUpload, auth.CapCampaignsManage, auth.CapPeopleRead, auth.CapPeopleExport
+	const CR = auth.CapCampaignsRead
 	homeRec := func(x *tc) *rec { return x.w.rec(x.p.home) }
 	camp := func(x *tc, sub string) string { return "/sampling/campaigns/" + x.r.extra["campaign"] + sub }
 	countyCamp := func(x *tc, sub string) string { return "/sampling/campaigns/" + x.r.extra["county_campaign"] + sub }
 	pick := func(api bool, page, json string) string { return map[bool]string{false: page, true: json}[api] }
 
 	// --- Reads.
-	twin("GET /sampling", "GET /api/v1/sampling/campaigns", PR, kRecord, func(x *tc, pre string, api bool) []variant {
+	twin("GET /sampling", "GET /api/v1/sampling/campaigns", CR, kRecord, func(x *tc, pre string, api bool) []variant {
 		name := "村检测" + x.r.key + "轮"
 		return get(pick(api, "/sampling", "/api/v1/sampling/campaigns"), ok(200, name), ok(200).not(x.r.leaks()...))
 	})
 	// The county round's target count is the viewer's own part of it,
 	// in the list and on the round (counts are scoped like rows).
-	twin("GET /sampling", "GET /api/v1/sampling/campaigns", PR, kGlobal, func(x *tc, pre string, api bool) []variant {
+	twin("GET /sampling", "GET /api/v1/sampling/campaigns", CR, kGlobal, func(x *tc, pre string, api bool) []variant {
 		id := x.w.rec("A").extra["county_campaign"]
 		n := x.w.targetsSeen(x.p, id)
 		if api {
@@ -233,7 +234,7 @@ func samplingSpecs(add adder, twin twinner) {
 			return nil
 		}), want{})
 	})
-	twin("GET /sampling/campaigns/{id}", "GET /api/v1/sampling/campaigns/{id}", PR, kRecord, func(x *tc, pre string, api bool) []variant {
+	twin("GET /sampling/campaigns/{id}", "GET /api/v1/sampling/campaigns/{id}", CR, kRecord, func(x *tc, pre string, api bool) []variant {
 		vs := get(pre+camp(x, ""), ok(200, "采样点"+x.r.key+"广场", "实验室"+x.r.key+"号"), x.notFound())
 		// The county campaign seen from this village; its target count is the viewer's.
 		in := ok(200, x.r.unit)
@@ -252,7 +253,7 @@ func samplingSpecs(add adder, twin twinner) {
 		r := x.r
 		return get(camp(x, "/untested.xlsx"), xlsxWant([]string{r.member.Name, r.member.IDNumber}, []string{r.head.Name}), x.notFound())
 	})
-	twin("GET /sampling/campaigns/{id}/retests", "GET /api/v1/sampling/campaigns/{id}/retests", PR, kRecord, func(x *tc, pre string, api bool) []variant {
+	twin("GET /sampling/campaigns/{id}/retests", "GET /api/v1/sampling/campaigns/{id}/retests", CR, kRecord, func(x *tc, pre string, api bool) []variant {
 		r := x.r
 		return get(pre+camp(x, "/retests"), ok(200, r.head.Name, maskID(r.head.IDNumber), "TUBE-"+r.key+"-1").not(r.member.Name).not(r.fullIDs()...), x.notFound())
 	})

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"fangkong/internal/app"
 	"fangkong/internal/apptest"
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
@@ -116,7 +117,8 @@ func seedWorld(t *testing.T, d *db.DB) *world {
 			t.Fatal(err)
 		}
 	}
-	e := apptest.Start(t, d)
+	// The matrix looks each seeded person up many times a minute per account.
+	e := apptest.StartWith(t, d, func(c *app.Config) { c.LookupsPerMinute = 100000 })
 	w := &world{t: t, e: e, d: d, counts: map[string]int{}}
 	ctx, all := context.Background(), jurisdiction.System("test")
 	must := func(err error) {

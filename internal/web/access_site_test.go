@@ -41,8 +41,10 @@ func townshipOf(r *rec) string { return r.unit[:9] }
 
 func (x *tc) seesUnit(code string) bool { return x.p.user.Scope().Contains(code) }
 
+// seesStay: a stay is seen from its site's jurisdiction, and by those who
+// browse the ledger also from the person's (a site account sees its sites).
 func (x *tc) seesStay(st seededStay) bool {
-	return x.seesUnit(st.siteUnit) || x.seesUnit(st.personUnit)
+	return x.seesUnit(st.siteUnit) || (x.seesUnit(st.personUnit) && x.p.user.Can(auth.CapPeopleRead))
 }
 
 func init() {
@@ -121,7 +123,7 @@ func idWithCheck(first17 string) string {
 }
 
 func siteSpecs(add adder, twin twinner) {
-	const R, M = auth.CapPeopleRead, auth.CapSitesManage
+	const R, M = auth.CapSitesRead, auth.CapSitesManage
 	st := func(api bool, page, json int) int { return status(api, page, json) }
 	seedOf := func(x *tc) *siteSeed { return siteSeeds[x.r] }
 	// either is the outcome when the route's visibility rule is not the
