@@ -22,7 +22,7 @@ func TestRoutesCLI(t *testing.T) {
 			users = line
 		}
 	}
-	if !strings.Contains(site, "people.read") || !strings.Contains(site, " page ") {
+	if !strings.Contains(site, "sites.read") || !strings.Contains(site, " page ") || !strings.Contains(site, " site ") || strings.Contains(site, "checkpoint") {
 		t.Errorf("the site page: %q", site)
 	}
 	if !strings.Contains(plan, "public") || !strings.HasSuffix(strings.TrimSpace(plan), "*") {
@@ -34,5 +34,10 @@ func TestRoutesCLI(t *testing.T) {
 	village := run(t, bin, "routes", "--role", "village")
 	if strings.Contains(village, "/admin/users") || !strings.Contains(village, "/pushtasks") {
 		t.Errorf("--role village lists the wrong routes:\n%s", village)
+	}
+	// A look-up role: the look-up, no lists of people.
+	checkpoint := run(t, bin, "routes", "--role", "checkpoint")
+	if !strings.Contains(checkpoint, "/api/v1/lookup") || strings.Contains(checkpoint, " /people ") || strings.Contains(checkpoint, " /households ") {
+		t.Errorf("--role checkpoint lists the wrong routes:\n%s", checkpoint)
 	}
 }

@@ -73,7 +73,7 @@ func replanOn(ctx context.Context, engine, url string, people int) error {
 	if err := ps.EnsureDefaults(ctx); err != nil {
 		return err
 	}
-	svc := measure.NewService(d, ps, time.Now)
+	svc := measure.NewService(d, ps, measure.NoRoundResults, time.Now)
 	who := audit.Actor{Username: "fkbench", Role: "command", Unit: "610118"}
 	// A county with 20 villages and the people.
 	const county, township = "610118", "610118001"

@@ -18,6 +18,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/download"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/lookup"
 	"fangkong/internal/measure"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
@@ -29,6 +30,7 @@ import (
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
+	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/registryweb"
@@ -56,6 +58,9 @@ type Config struct {
 	// kind ("*" for all; 0 keeps a kind), as retention.ParseDays reads
 	// FANGKONG_RETENTION_DAYS; nil keeps the defaults (internal/app/retention.go).
 	RetentionDays map[string]int
+	// LookupsPerMinute bounds each account's look-ups of a person
+	// (0: lookupweb.PerMinute).
+	LookupsPerMinute int
 }
 
 // App is a running fangkong.
@@ -80,6 +85,7 @@ type App struct {
 	Sampling  *sampling.Service
 	// Retention clears personal data whose purpose has ended (daily).
 	Retention *retention.Service
+	Lookup    *lookup.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -127,7 +133,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err := a.Policy.EnsureDefaults(context.Background()); err != nil {
 		return nil, err
 	}
-	a.Measures = measure.NewService(d, a.Policy, cfg.Now)
+	// Tests a plan put before the assignment are taken from testing-round
+	// results (the rounds' read side, built on the database alone).
+	a.Measures = measure.NewService(d, a.Policy, roundResults{sampling.NewResultReader(d)}, cfg.Now)
 	names := cfg.PlaceNames
 	if names == nil {
 		names = riskarea.NoNames
@@ -151,6 +159,15 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	a.Retention = retention.NewService(d, cfg.Now, kinds)
+	// Exact look-ups of one person; full values for the people of the
+	// caller's work, as each domain defines it for the look-up roles.
+	a.Lookup = lookup.NewService(d, a.Sampling, map[string][]lookup.Workflow{
+		string(auth.RoleCheckpoint): {a.Measures},
+		string(auth.RoleSentinel):   {a.Measures},
+		string(auth.RoleTracing):    {a.Measures},
+		string(auth.RoleSite):       {a.Sites, a.Measures},
+		string(auth.RoleSampling):   {a.Sampling},
+	}, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
@@ -172,10 +189,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		registryweb.New(a.Web, a.Units, a.Registry, a.Sampling, a.Summaries),
 		returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry),
 		pushlistweb.New(a.Web, a.PushLists),
-		measureweb.New(a.Web, a.Measures, a.Registry),
+		measureweb.New(a.Web, a.Measures, a.Registry, a.Lookup),
 		siteweb.New(a.Web, a.Sites, a.Units),
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
+		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 	)
 	return a, nil
 }

@@ -15,6 +15,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
@@ -98,6 +99,7 @@ func TestConstructorsRequireDependencies(t *testing.T) {
 		"pushlist": func() { pushlist.NewService(d, units, nil, time.Now) },
 		"site":     func() { site.NewService(d, units, nil, time.Now) },
 		"sampling": func() { sampling.NewService(d, units, nil, time.Now) },
+		"measure":  func() { measure.NewService(d, policy.NewStore(d, time.Now), nil, time.Now) },
 	} {
 		func() {
 			defer func() {

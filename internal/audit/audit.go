@@ -43,6 +43,7 @@ const (
 	// jurisdiction for a stated reason (跨辖区查看), reported to that
 	// jurisdiction's administrators through their audit log.
 	ActionBreakGlass = "break_glass"
+	ActionLookup = "lookup" // an exact look-up of one person (ID number, phone, code)
 )
 
 // ActionName is the Chinese label of an action.
@@ -68,6 +69,8 @@ func ActionName(a string) string {
 		return "按期清除"
 	case ActionBreakGlass:
 		return "跨辖区查看"
+	case ActionLookup:
+		return "查找"
 	}
 	return a
 }

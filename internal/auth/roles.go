@@ -27,7 +27,14 @@ const (
 type Capability string
 
 const (
-	CapPeopleRead    Capability = "people.read"
+	// CapPeopleRead is browsing the ledger (浏览): lists and searches of
+	// people and households, and every domain's lists of people, and any
+	// person of the jurisdiction opened in full.
+	CapPeopleRead Capability = "people.read"
+	// CapPeopleLookup is the exact look-up of one person (查找) by full ID
+	// number, phone or sampling code, audited; full values only for the
+	// people of the caller's workflow (package lookup).
+	CapPeopleLookup  Capability = "people.lookup"
 	CapPeopleWrite   Capability = "people.write"
 	CapPeopleExport  Capability = "people.export"
 	CapPeopleImport  Capability = "people.import"
@@ -43,11 +50,14 @@ const (
 
 	// Control measures (管控措施), the policy table and quarantine sites.
 	CapPolicyManage    Capability = "policy.manage"    // edit, preview and apply policy versions (防控政策)
-	CapMeasuresWrite   Capability = "measures.write"   // assign categories, record health checks and tests
-	CapMeasuresRelease Capability = "measures.release" // confirm release (解除)
+	CapMeasuresAssign  Capability = "measures.assign"  // hand a person over to control measures (列为管控对象)
+	CapMeasuresWrite   Capability = "measures.write"   // the daily work: work lists, health checks, tests, alerts
+	CapMeasuresRelease Capability = "measures.release" // confirm release (解除), waive tests due before the assignment
+	CapSitesRead       Capability = "sites.read"       // see quarantine sites, their rooms, staff and stays
 	CapSitesManage     Capability = "sites.manage"     // quarantine sites, rooms, check-in and check-out (隔离点)
 
 	// Mass testing (全员核酸).
+	CapCampaignsRead   Capability = "campaigns.read"   // see testing rounds, their coverage and retest lists
 	CapCampaignsManage Capability = "campaigns.manage" // open testing rounds, sampling points and labs
 	CapSamplingWrite   Capability = "sampling.write"   // register tubes and samples (采样)
 	CapResultsUpload   Capability = "results.upload"   // upload lab results (检测结果)
@@ -69,8 +79,15 @@ type RoleInfo struct {
 	Caps   []Capability
 }
 
+// The roles' capabilities. Those who keep the ledger, the inspectors and
+// the administrators browse it (people.read); the look-up roles — 卡口,
+// 哨点, 流调, 核酸, 隔离点 — do not: they look one person up by an exact key
+// (people.lookup) and see full values only for the people of their own
+// workflow, and each gets the pages of its own work.
 var (
-	staff    = []Capability{CapPeopleRead, CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresWrite, CapMeasuresRelease}
+	// reader: browse the ledger and see every domain's pages.
+	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead}
+	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease)
 	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
@@ -81,13 +98,13 @@ var Roles = []RoleInfo{
 	{RoleCommand, "指挥部", []int{1, 2, 3}, command},
 	{RoleTownship, "镇街干部", []int{4}, township},
 	{RoleVillage, "村社干部/网格员", []int{5, 6}, staff},
-	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite}},
-	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite}},
-	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleRead, CapSamplingWrite, CapResultsUpload}},
-	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite, CapSitesManage}},
-	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleRead, CapMeasuresWrite, CapPeopleBreakGlass}},
-	{RoleInspector, "督查", anyLevel, []Capability{CapPeopleRead, CapAuditRead}},
-	{RoleAdmin, "系统管理员", anyLevel, []Capability{CapPeopleRead, CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport}},
+	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
+	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
+	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
+	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
+	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass}},
+	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead)},
+	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
 }
 
 // Info returns the description of a role, and false for an unknown role.

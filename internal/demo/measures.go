@@ -35,7 +35,7 @@ func loadMeasures(ctx context.Context, d *db.DB, now func() time.Time) error {
 	if err := ps.EnsureDefaults(ctx); err != nil {
 		return err
 	}
-	svc := measure.NewService(d, ps, now)
+	svc := measure.NewService(d, ps, measure.NoRoundResults, now)
 	who := audit.Actor{Username: "demo", Role: "command", Unit: CountyCode}
 	total := 0
 	for _, c := range demoCategories {

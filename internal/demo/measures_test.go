@@ -16,7 +16,7 @@ import (
 // kinds, with checks, tests and some open alerts.
 func checkMeasures(t *testing.T, d *db.DB) {
 	ctx := context.Background()
-	svc := measure.NewService(d, policy.NewStore(d, time.Now), time.Now)
+	svc := measure.NewService(d, policy.NewStore(d, time.Now), measure.NoRoundResults, time.Now)
 	ov, err := svc.Overview(ctx, jurisdiction.Grant(demo.CountyCode), demo.CountyCode, "")
 	if err != nil {
 		t.Fatal(err)

@@ -99,7 +99,7 @@ func (s *Service) AssignMany(ctx context.Context, actor audit.Actor, scope juris
 		}
 		ms, err := s.db.NewInserter(ctx, tx, "measures", []string{"id", "person_id", "unit_code", "category", "choice", "day_zero", "place",
 			"risk_level", "policy_version_id", "policy_version", "status", "assigned_on", "end_date", "open_ended", "release_on_negative",
-			"explanation", "source", "note", "token", "created_by", "created_at", "updated_at"}, "")
+			"explanation", "source", "note", "token", "created_by", "created_role", "created_at", "updated_at"}, "")
 		if err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func (s *Service) AssignMany(ctx context.Context, actor audit.Actor, scope juris
 			}
 			if err := ms.Add(id, it.in.PersonID, unit, it.in.Category, p.Choice, it.in.DayZero, it.in.Place, it.in.RiskLevel, it.vid,
 				p.Version, status, clock.Day(now), p.End, boolInt(p.OpenEnded), boolInt(p.ReleaseOnNegative), p.Explanation,
-				it.in.Source, it.in.Note, newToken(), actor.Username, nowMs, nowMs); err != nil {
+				it.in.Source, it.in.Note, newToken(), actor.Username, actor.Role, nowMs, nowMs); err != nil {
 				return fmt.Errorf("assign many: %w", err)
 			}
 		}

@@ -46,7 +46,7 @@ func setup(t *testing.T, d *db.DB, c *fakeClock) *measure.Service {
 	if err := ps.EnsureDefaults(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return measure.NewService(d, ps, c.now)
+	return measure.NewService(d, ps, measure.NoRoundResults, c.now)
 }
 
 func addPerson(t testing.TB, d *db.DB, unit, name string) int64 {
@@ -438,8 +438,8 @@ func TestAssignManyThenReplan(t *testing.T) {
 	})
 }
 
-// Tests due before the person was traced cannot be taken and do not block
-// release; the ones after do.
+// Tests due before the person was traced are not skipped: they block
+// release until recorded or waived; the ones after must be taken.
 func TestLateAssignmentRelease(t *testing.T) {
 	t.Parallel()
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
@@ -463,16 +463,122 @@ func TestLateAssignmentRelease(t *testing.T) {
 			}
 		}
 		m, _ = s.Get(ctx, scopeA, m.ID)
-		if ok, why := m.Eligibility("2022-07-11"); !ok {
-			t.Fatalf("not eligible: %s", why)
+		if ok, why := m.Eligibility("2022-07-11"); ok || !strings.Contains(why, "2022-07-02、2022-07-03、2022-07-04") || !strings.Contains(why, "列管之前") {
+			t.Fatalf("eligible with three tests missing: %v %s", ok, why)
+		}
+		if el, _ := s.Eligible(ctx, scopeA, ""); len(el) != 0 {
+			t.Fatalf("eligible list %d", len(el))
+		}
+		// A test due after the assignment cannot be waived.
+		if _, err := s.Waive(ctx, actorA, scopeA, m.ID, []int64{m.Tests[3].ID}, "来不及"); !errs.IsInvalid(err) {
+			t.Errorf("waiving a test due after the assignment: %v", err)
+		}
+		if _, err := s.Waive(ctx, actorA, scopeA, m.ID, nil, "列管时已过应检日，无法补检"); err != nil {
+			t.Fatal(err)
 		}
 		if el, _ := s.Eligible(ctx, scopeA, ""); len(el) != 1 {
-			t.Fatalf("eligible list %d", len(el))
+			t.Fatalf("eligible list after the waivers %d", len(el))
 		}
 		// The sweep never asks for the days before the assignment.
 		r, _ := s.Sweep(ctx, at("2022-07-05", "03:00"))
 		if r.MissedChecks+r.MissedTests != 0 {
 			t.Errorf("sweep before assignment: %+v", r)
+		}
+	})
+}
+
+// fakeRounds are testing-round results by person and day.
+type fakeRounds map[int64]map[string]measure.RoundResult
+
+func (f fakeRounds) NegativeOn(_ context.Context, person int64, days []string) (map[string]measure.RoundResult, error) {
+	out := map[string]measure.RoundResult{}
+	for _, d := range days {
+		if r, ok := f[person][d]; ok {
+			out[d] = r
+		}
+	}
+	return out, nil
+}
+
+// The probe's case: a close contact assigned today with day zero 11 days
+// ago has all six tests due before the assignment. It is not releasable
+// until each is recorded (here two from testing rounds) or waived with a
+// reason, audited; the notice's figures are the tests recorded.
+func TestReleaseCertifiesOnlyTestsTaken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2022-07-12", "10:00")}
+		s := setup(t, d, c)
+		rounds := fakeRounds{}
+		s = measure.NewService(d, s.Policy(), rounds, c.now)
+		p := addPerson(t, d, dbtest.VillageA, "十一天前")
+		m, err := s.Assign(ctx, actorA, scopeA, measure.AssignInput{PersonID: p, Category: "close_contact", DayZero: "2022-07-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Tests) != 6 || m.EndDate > "2022-07-12" {
+			t.Fatalf("plan: end %s, %d tests", m.EndDate, len(m.Tests))
+		}
+		ok, why := m.Eligibility("2022-07-12")
+		if ok || !strings.Contains(why, "还有 6 次检测") || !strings.Contains(why, "2022-07-02、2022-07-03、2022-07-04、2022-07-06、2022-07-08、2022-07-11") {
+			t.Fatalf("releasable with no test taken: %v %s", ok, why)
+		}
+		if el, _ := s.Eligible(ctx, scopeA, ""); len(el) != 0 {
+			t.Errorf("listed as releasable: %d", len(el))
+		}
+		if _, err := s.Release(ctx, actorA, scopeA, m.ID, ""); !errs.IsInvalid(err) {
+			t.Fatalf("released with no test taken: %v", err)
+		}
+		// Two testing-round results come in; a waiver needs a reason.
+		rounds[p] = map[string]measure.RoundResult{
+			"2022-07-03": {SampledAt: at("2022-07-03", "08:00").UnixMilli(), ResultAt: at("2022-07-03", "20:00").UnixMilli(), Where: "全员核酸 第一轮（管 T1）"},
+			"2022-07-08": {SampledAt: at("2022-07-08", "08:00").UnixMilli(), ResultAt: at("2022-07-08", "20:00").UnixMilli(), Where: "全员核酸 第二轮（管 T2）"},
+		}
+		if _, err := s.Waive(ctx, actorA, scopeA, m.ID, nil, ""); !errs.IsInvalid(err) {
+			t.Errorf("waiver without a reason: %v", err)
+		}
+		if _, err := s.Waive(ctx, actorB, scopeB, m.ID, nil, "无法补检"); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("waiver from another village: %v", err)
+		}
+		res, err := s.Waive(ctx, actorA, scopeA, m.ID, nil, "列管时已过应检日，无法补检")
+		if err != nil || res.Recorded != 2 || res.Waived != 4 {
+			t.Fatalf("waive: %+v %v", res, err)
+		}
+		if ok, why := res.Measure.Eligibility("2022-07-12"); !ok || !strings.Contains(why, "4 次经核准免检") {
+			t.Errorf("after recording and waiving: %v %s", ok, why)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM audit_log WHERE entity = 'measure_test' AND summary LIKE '%免检%'"); n != 4 {
+			t.Errorf("%d waivers audited", n)
+		}
+		m, err = s.Release(ctx, actorA, scopeA, m.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec, w := m.Recorded(), m.Waivers(); len(rec) != 2 || rec[0].Source != "全员核酸 第一轮（管 T1）" || len(w) != 4 || w[0].WaivedReason == "" || w[0].WaivedBy != "cunA" {
+			t.Errorf("recorded %+v, waived %+v", rec, w)
+		}
+	})
+}
+
+// Results that come in after the assignment count at release.
+func TestReleaseTakesLateRoundResults(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2022-07-20", "10:00")}
+		s := setup(t, d, c)
+		rounds := fakeRounds{}
+		s = measure.NewService(d, s.Policy(), rounds, c.now)
+		p := addPerson(t, d, dbtest.VillageA, "密接的密接")
+		m, err := s.Assign(ctx, actorA, scopeA, measure.AssignInput{PersonID: p, Category: "secondary_contact", DayZero: "2022-07-08"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rounds[p] = map[string]measure.RoundResult{}
+		for _, tt := range m.Tests {
+			rounds[p][tt.Due] = measure.RoundResult{SampledAt: at(tt.Due, "09:00").UnixMilli(), ResultAt: at(tt.Due, "21:00").UnixMilli(), Where: "全员核酸"}
+		}
+		if m, err = s.Release(ctx, actorA, scopeA, m.ID, ""); err != nil || len(m.Recorded()) != len(m.Tests) || len(m.Waivers()) != 0 {
+			t.Fatalf("release with late round results: %v %+v", err, m.Tests)
 		}
 	})
 }
@@ -557,6 +663,37 @@ func TestAssignArrivalDayZeroFromRule(t *testing.T) {
 		}
 		if m.DayZero != "2021-02-03" || m.Phases[0].End != "2021-02-17" {
 			t.Errorf("2021 rules, high-risk returnee: day zero %s, phase ends %s; want arrival 2021-02-03, 2021-02-17", m.DayZero, m.Phases[0].End)
+		}
+	})
+}
+
+// The measures' workflow for the look-up roles: people under an active
+// measure that an account of the caller's role handed over, in scope.
+func TestMeasureWorkflowByRole(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2022-07-05", "09:00")}
+		s := setup(t, d, c)
+		p := addPerson(t, d, dbtest.VillageA, "密接")
+		q := addPerson(t, d, dbtest.VillageA, "返乡")
+		tracer := audit.Actor{UserID: 5, Username: "liudiao", Role: "tracing", Unit: dbtest.TownshipA}
+		if err := s.AssignCategory(ctx, tracer, p, "close_contact", "2022-07-04", "流调", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AssignCategory(ctx, actorA, q, "close_contact", "2022-07-04", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		town := jurisdiction.Grant(dbtest.TownshipA)
+		other := audit.Actor{UserID: 6, Username: "liudiao2", Role: "tracing", Unit: dbtest.TownshipA}
+		for _, c := range []struct {
+			who    audit.Actor
+			scope  jurisdiction.Scope
+			person int64
+			in     bool
+		}{{other, town, p, true}, {other, town, q, false}, {audit.Actor{UserID: 7, Role: "checkpoint"}, town, p, false}, {other, scopeB, p, false}} {
+			if why, err := s.InWorkflow(ctx, c.who, c.scope, c.person); err != nil || (why != "") != c.in {
+				t.Errorf("%s/%s, person %d: %q %v, want %v", c.who.Role, c.who.Username, c.person, why, err, c.in)
+			}
 		}
 	})
 }

@@ -13,7 +13,9 @@ import (
 )
 
 // Eligibility says whether a measure can be released (解除) on a day, and
-// why not.
+// why not: every scheduled test must be negative, or waived by a cadre
+// (only tests due before the assignment can be, Waive); what is missing is
+// listed by due day.
 func (m Measure) Eligibility(today string) (bool, string) {
 	if m.Status != StatusActive {
 		return false, "措施" + m.StatusName()
@@ -21,24 +23,25 @@ func (m Measure) Eligibility(today string) (bool, string) {
 	if m.OpenEnded {
 		return true, "在岗期间持续检测，离岗时由干部确认解除"
 	}
-	neg, pending := 0, 0
+	neg, waived, early := 0, 0, 0
+	var missing []string
 	for _, t := range m.Tests {
-		switch t.Result {
-		case ResultNegative:
-			neg++
-		case ResultPositive:
+		switch {
+		case t.Result == ResultPositive:
 			return false, "有阳性检测结果（" + t.Due + "），应移交处置"
+		case t.Result == ResultNegative:
+			neg++
+		case t.Waived():
+			waived++
 		default:
-			// A test due before the person was put under the measure could
-			// not be taken: it is not required (unless release waits for it).
-			if t.Due < m.AssignedOn && !m.ReleaseOnNegative {
-				continue
+			missing = append(missing, t.Due)
+			if m.BeforeAssignment(t) {
+				early++
 			}
-			pending++
 		}
 	}
 	if m.ReleaseOnNegative {
-		if neg > 0 && pending == 0 {
+		if neg > 0 && len(missing) == 0 {
 			return true, "检测结果阴性"
 		}
 		return false, "等待检测结果"
@@ -46,8 +49,15 @@ func (m Measure) Eligibility(today string) (bool, string) {
 	if m.EndDate > today {
 		return false, "管控期至 " + m.EndDate
 	}
-	if pending > 0 {
-		return false, fmt.Sprintf("还有 %d 次检测未出阴性结果", pending)
+	if len(missing) > 0 {
+		why := fmt.Sprintf("还有 %d 次检测未出阴性结果（应检日 %s）", len(missing), strings.Join(missing, "、"))
+		if early > 0 {
+			why += fmt.Sprintf("；其中 %d 次应检日在列管之前，须补录检测结果（含全员核酸结果）或由干部注明理由免检", early)
+		}
+		return false, why
+	}
+	if waived > 0 {
+		return true, fmt.Sprintf("各阶段已期满，已检测 %d 次均为阴性，列管之前的 %d 次经核准免检", neg, waived)
 	}
 	return true, "各阶段已期满，检测结果均为阴性"
 }
@@ -64,8 +74,7 @@ func (s *Service) Eligible(ctx context.Context, scope jurisdiction.Scope, unit s
 	// negative result; open-ended measures are released by hand, not listed.
 	list, err := s.list(ctx, `WHERE m.status = 'active' AND `+scope.Where("m.unit_code", 1)+` AND m.open_ended = 0
 		AND (m.end_date <= $3 OR m.release_on_negative = 1)
-		AND NOT EXISTS (SELECT 1 FROM measure_tests t WHERE t.measure_id = m.id AND t.result <> 'negative'
-			AND NOT (t.result = '' AND t.due < m.assigned_on AND m.release_on_negative = 0))
+		AND NOT EXISTS (SELECT 1 FROM measure_tests t WHERE t.measure_id = m.id AND t.result <> 'negative' AND t.waived_at = 0)
 		AND (m.release_on_negative = 0 OR EXISTS (SELECT 1 FROM measure_tests t WHERE t.measure_id = m.id))
 		ORDER BY m.unit_code, m.end_date, m.id LIMIT 2000`, lo, hi, today)
 	if err != nil {
@@ -82,6 +91,14 @@ func (s *Service) Release(ctx context.Context, actor audit.Actor, scope jurisdic
 		m, err := s.get(ctx, tx, scope, id)
 		if err != nil {
 			return err
+		}
+		// Testing-round results that came in since the assignment count.
+		if n, err := s.fillFromRounds(ctx, tx, actor, m.ID); err != nil {
+			return err
+		} else if n > 0 {
+			if m, err = s.get(ctx, tx, scope, id); err != nil {
+				return err
+			}
 		}
 		if ok, why := m.Eligibility(today); !ok {
 			return errs.Invalidf("release", "尚不能解除：%s", why)

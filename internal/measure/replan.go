@@ -272,7 +272,7 @@ func (s *Service) replanApply(ctx context.Context, tx *sql.Tx, actor audit.Actor
 		if _, err := tx.ExecContext(ctx, "DELETE FROM measure_phases WHERE measure_id IN ("+ids+")"); err != nil {
 			return fmt.Errorf("replan: delete phases: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM measure_tests WHERE measure_id IN ("+ids+") AND sampled_at = 0 AND result = ''"); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM measure_tests WHERE measure_id IN ("+ids+") AND sampled_at = 0 AND result = '' AND waived_at = 0"); err != nil {
 			return fmt.Errorf("replan: delete tests: %w", err)
 		}
 		rs, err := tx.QueryContext(ctx, "SELECT measure_id, due FROM measure_tests WHERE measure_id IN ("+ids+")")

@@ -48,6 +48,7 @@ import (
 	"fangkong/internal/personal"
 	"fangkong/internal/policy"
 	"fangkong/internal/registry"
+	"fangkong/internal/wire"
 )
 
 // Statuses of a measure.
@@ -77,6 +78,8 @@ func StatusName(s string) string {
 type Service struct {
 	db     *db.DB
 	policy *policy.Store
+	// rounds reads testing-round results for tests due before assignment.
+	rounds RoundResults
 	now    func() time.Time
 	// Grace is how long after a day ends its checks and tests may still be
 	// recorded before a 脱管 alert opens.
@@ -86,12 +89,16 @@ type Service struct {
 	EscalateAfter time.Duration
 }
 
-// NewService returns a Service.
-func NewService(d *db.DB, p *policy.Store, now func() time.Time) *Service {
+// NewService returns a Service; rounds is the testing module's read side
+// (sampling.NewResultReader), or NoRoundResults.
+func NewService(d *db.DB, p *policy.Store, rounds RoundResults, now func() time.Time) *Service {
+	wire.Need("measure.NewService", "db", d)
+	wire.Need("measure.NewService", "policy", p)
+	wire.Need("measure.NewService", "rounds", rounds)
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, policy: p, now: now, Grace: 2 * time.Hour, EscalateAfter: 6 * time.Hour}
+	return &Service{db: d, policy: p, rounds: rounds, now: now, Grace: 2 * time.Hour, EscalateAfter: 6 * time.Hour}
 }
 
 // Policy is the policy store the service plans with.
@@ -182,7 +189,19 @@ type Test struct {
 	Result     string // "", negative, positive
 	ResultAt   int64
 	RecordedBy string
+	Source     string // where a result came from: "" by hand, or a testing round (全员核酸)
+	// A test due before the assignment that could not be taken is waived
+	// by a cadre with a reason (Waive); it is never silently skipped.
+	WaivedReason string
+	WaivedBy     string
+	WaivedAt     int64
 }
+
+// Waived reports a test a cadre waived.
+func (t Test) Waived() bool { return t.WaivedAt != 0 }
+
+// Missing reports a test with neither a result nor a waiver.
+func (t Test) Missing() bool { return t.Result == "" && !t.Waived() }
 
 // ResultName is the result in Chinese.
 func (t Test) ResultName() string { return ResultName(t.Result) }
@@ -399,7 +418,12 @@ func (s *Service) Assign(ctx context.Context, actor audit.Actor, scope jurisdict
 			WHERE person_id = $2 AND status = 'active'`, s.now().UnixMilli(), p.id); err != nil {
 			return fmt.Errorf("assign: supersede: %w", err)
 		}
-		m, err = s.insertMeasure(ctx, tx, actor, p, in, plan, v.ID)
+		if m, err = s.insertMeasure(ctx, tx, actor, p, in, plan, v.ID); err != nil {
+			return err
+		}
+		// Tests due before today could not be scheduled in time: take
+		// them from the person's testing-round results where there are.
+		_, err = s.fillFromRounds(ctx, tx, actor, m.ID)
 		return err
 	})
 	if err != nil {
@@ -420,11 +444,11 @@ func (s *Service) insertMeasure(ctx context.Context, tx *sql.Tx, actor audit.Act
 		Explanation: plan.Explanation, Source: in.Source, Note: in.Note, Token: newToken(), CreatedBy: actor.Username}
 	err := tx.QueryRowContext(ctx, `INSERT INTO measures (person_id, unit_code, category, choice, day_zero, place, risk_level,
 		policy_version_id, policy_version, status, assigned_on, end_date, open_ended, release_on_negative, explanation,
-		source, note, token, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id`,
+		source, note, token, created_by, created_role, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id`,
 		m.PersonID, m.UnitCode, m.Category, m.Choice, m.DayZero, m.Place, m.RiskLevel, m.PolicyVersionID, m.PolicyVersion,
 		m.Status, m.AssignedOn, m.EndDate, boolInt(m.OpenEnded), boolInt(m.ReleaseOnNegative), m.Explanation, m.Source,
-		m.Note, m.Token, m.CreatedBy, now.UnixMilli()).Scan(&m.ID)
+		m.Note, m.Token, m.CreatedBy, actor.Role, now.UnixMilli()).Scan(&m.ID)
 	if err != nil {
 		return m, fmt.Errorf("insert measure: %w", err)
 	}
@@ -511,15 +535,16 @@ func (s *Service) details(ctx context.Context, q db.Querier, m *Measure) error {
 		m.Phases = append(m.Phases, p)
 	}
 	rows.Close()
-	rows, err = q.QueryContext(ctx, `SELECT id, measure_id, due, day, sampled_at, result, result_at, recorded_by
-		FROM measure_tests WHERE measure_id = $1 ORDER BY due, id`, m.ID)
+	rows, err = q.QueryContext(ctx, `SELECT id, measure_id, due, day, sampled_at, result, result_at, recorded_by,
+		source, waived_reason, waived_by, waived_at FROM measure_tests WHERE measure_id = $1 ORDER BY due, id`, m.ID)
 	if err != nil {
 		return fmt.Errorf("measure %d tests: %w", m.ID, err)
 	}
 	m.Tests = nil
 	for rows.Next() {
 		var t Test
-		if err := rows.Scan(&t.ID, &t.MeasureID, &t.Due, &t.Day, &t.SampledAt, &t.Result, &t.ResultAt, &t.RecordedBy); err != nil {
+		if err := rows.Scan(&t.ID, &t.MeasureID, &t.Due, &t.Day, &t.SampledAt, &t.Result, &t.ResultAt, &t.RecordedBy,
+			&t.Source, &t.WaivedReason, &t.WaivedBy, &t.WaivedAt); err != nil {
 			rows.Close()
 			return err
 		}

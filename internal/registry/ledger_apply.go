@@ -56,7 +56,11 @@ func (im *importer) apply(batch []ledgerRow) error {
 		}
 		if ex, ok := existing[lr.p.IDNumber]; ok && lr.p.IDNumber != "" {
 			if !im.scope.Contains(ex.unit) {
-				im.rep.fail(lr.row, ColIDNumber, "该身份证号已在其他辖区登记，请联系上级核实后迁入")
+				if ok, after := im.s.budget.take(im.who.UserID, ex.id, im.s.now()); !ok {
+					return &TooManyElsewhere{After: after}
+				}
+				im.elsewhere = append(im.elsewhere, ex)
+				im.rep.fail(lr.row, ColIDNumber, ElsewhereMessage)
 				continue
 			}
 			if ex.merged != 0 {

@@ -55,6 +55,10 @@ type importer struct {
 	hhIns   *db.Inserter
 	pIns    *db.Inserter
 	now     int64
+	who     audit.Actor
+	// elsewhere are the rows answered "registered elsewhere": look-ups,
+	// audited after the transaction whether or not it applied.
+	elsewhere []existingPerson
 }
 
 type hhInfo struct {
@@ -79,11 +83,12 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 			strings.Join(missing, "、"), ColVillageCode, ColGroupCode)
 	}
 	errApplyNothing := errors.New("rollback")
+	var im *importer
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		rep.finishErrors(false)
 		rep = ImportReport{Mode: mode}
-		im := &importer{s: s, tx: tx, ctx: ctx, scope: scope, rep: &rep, hh: map[string]hhInfo{}, seenIDs: map[string]int{},
-			grids: map[string]int64{}, now: s.now().UnixMilli()}
+		im = &importer{s: s, tx: tx, ctx: ctx, scope: scope, rep: &rep, hh: map[string]hhInfo{}, seenIDs: map[string]int{},
+			grids: map[string]int64{}, now: s.now().UnixMilli(), who: who}
 		if err := im.load(); err != nil {
 			return err
 		}
@@ -127,6 +132,14 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 		return audit.Record(ctx, tx, s.now(), who, audit.ActionImport, "ledger", scope.Code(), scope.Code(),
 			fmt.Sprintf("导入台账：%d行，新增%d户%d人，更新%d人，错误%d行", rep.Rows, rep.HouseholdsCreated, rep.PeopleCreated, rep.PeopleUpdated, rep.BadRows))
 	})
+	if im != nil && (err == nil || errors.Is(err, errApplyNothing)) {
+		for _, ex := range im.elsewhere {
+			if aerr := audit.Record(ctx, s.db.W(), s.now(), who, audit.ActionLookup, "person", fmt.Sprint(ex.id), ex.unit,
+				"导入台账时身份证号与本辖区人员重复（已答复：已登记，未告知所在辖区）"); aerr != nil {
+				return rep, fmt.Errorf("import ledger: %w", aerr)
+			}
+		}
+	}
 	rep.finishErrors(err == nil || errors.Is(err, errApplyNothing))
 	if errors.Is(err, errApplyNothing) {
 		rep.Applied = false

@@ -252,16 +252,22 @@ func validDate(d string) bool {
 	return err == nil
 }
 
-// duplicateID explains an ID number that is already registered, naming the
-// record only when it lies in the caller's scope.
-func (s *Service) duplicateID(ctx context.Context, scope jurisdiction.Scope, id string) error {
+// duplicateID explains an ID number that is already registered: naming the
+// record when it lies in the caller's scope, else only that it exists
+// (elsewhere.go). It runs after the failed insert or update; when ctx
+// carries an outer transaction, that transaction failed with it and the
+// look-up is not written (the caller's action fails as a whole).
+func (s *Service) duplicateID(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id string) error {
 	var pid int64
 	var unit string
 	err := s.db.R().QueryRowContext(ctx, "SELECT id, unit_code FROM people WHERE id_number = $1", id).Scan(&pid, &unit)
-	if err == nil && scope.Contains(unit) {
+	if err != nil {
+		return errs.ErrConflict // gone meanwhile: the plain conflict, try again
+	}
+	if scope.Contains(unit) {
 		return &errs.Conflict{Message: fmt.Sprintf("该身份证号已登记（人员编号 %d），请勿重复录入", pid)}
 	}
-	return &errs.Conflict{Message: "该身份证号已在其他辖区登记，请联系上级核实后迁入"}
+	return s.elsewhere(ctx, who, pid, unit, !s.db.InTransaction(ctx))
 }
 
 // CreatePerson registers a person. It joins the caller's transaction (a
@@ -283,7 +289,7 @@ func (s *Service) CreatePerson(ctx context.Context, who audit.Actor, scope juris
 		return s.record(ctx, tx, who, audit.ActionCreate, "person", p.ID, p.UnitCode, "新增 "+p.Name+" "+personal.MaskID(p.IDNumber))
 	})
 	if db.IsUniqueViolation(err) {
-		return Person{}, s.duplicateID(ctx, scope, p.IDNumber)
+		return Person{}, s.duplicateID(ctx, who, scope, p.IDNumber)
 	}
 	if err != nil {
 		return Person{}, fmt.Errorf("create person: %w", err)
@@ -330,7 +336,7 @@ func (s *Service) UpdatePerson(ctx context.Context, who audit.Actor, scope juris
 		return s.record(ctx, tx, who, audit.ActionUpdate, "person", p.ID, p.UnitCode, p.Name+"："+changeSummary(personFields(old), personFields(p)))
 	})
 	if db.IsUniqueViolation(err) {
-		return Person{}, s.duplicateID(ctx, scope, p.IDNumber)
+		return Person{}, s.duplicateID(ctx, who, scope, p.IDNumber)
 	}
 	if err != nil {
 		return Person{}, fmt.Errorf("update person %d: %w", p.ID, err)

@@ -64,7 +64,7 @@ func TestHouseholdsAndPeople(t *testing.T) {
 		}
 		// A duplicate ID number is refused, also from another village, without saying where.
 		_, err = s.CreatePerson(ctx, who, villageB, registry.Person{Name: "王建国", IDNumber: "610118196505120017", UnitCode: dbtest.VillageB})
-		if !errors.Is(err, errs.ErrConflict) || !contains(err.Error(), "其他辖区") {
+		if !errors.Is(err, errs.ErrConflict) || err.Error() != registry.ElsewhereMessage {
 			t.Errorf("duplicate from another village: %v", err)
 		}
 		// Bad input gets a field and a reason.

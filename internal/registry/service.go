@@ -16,9 +16,10 @@ import (
 // Service reads and writes households and people. Every method takes the
 // caller's Scope; records outside it are not found.
 type Service struct {
-	db    *db.DB
-	units *jurisdiction.Store
-	now   func() time.Time
+	db     *db.DB
+	units  *jurisdiction.Store
+	now    func() time.Time
+	budget elsewhereBudget // answers "registered elsewhere" per user (elsewhere.go)
 }
 
 // NewService returns a Service.

@@ -140,7 +140,7 @@ type personRef struct {
 	unit, name    string
 }
 
-func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdiction.Scope, a Arrival) (personRef, bool, error) {
+func (s *Service) findPerson(ctx context.Context, q db.Querier, who audit.Actor, scope jurisdiction.Scope, a Arrival) (personRef, bool, error) {
 	lo, hi := scope.Args()
 	var p personRef
 	var hh sql.NullInt64
@@ -162,7 +162,8 @@ func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdicti
 		return p, found, err
 	case a.IDNumber != "":
 		var unit string
-		err := q.QueryRowContext(ctx, "SELECT unit_code FROM people WHERE id_number = $1", a.IDNumber).Scan(&unit)
+		var pid int64
+		err := q.QueryRowContext(ctx, "SELECT id, unit_code FROM people WHERE id_number = $1", a.IDNumber).Scan(&pid, &unit)
 		if errors.Is(err, sql.ErrNoRows) {
 			return p, false, nil
 		}
@@ -170,7 +171,8 @@ func (s *Service) findPerson(ctx context.Context, q db.Querier, scope jurisdicti
 			return p, false, err
 		}
 		if !scope.Contains(unit) {
-			return p, false, &errs.Conflict{Message: "该身份证号已在其他辖区登记，请联系上级核实"}
+			// Only that it is registered: not where (registry/elsewhere.go).
+			return p, false, s.reg.Elsewhere(ctx, who, pid, unit)
 		}
 		found, err := scan(q.QueryRowContext(ctx, cols+"id_number = $1 AND "+registry.PeopleInScope("", scope, 2), a.IDNumber, lo, hi))
 		if err == nil && !found {
@@ -225,7 +227,7 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, scope jurisdict
 	if err := validate(&in, s.today()); err != nil {
 		return Arrival{}, false, err
 	}
-	p0, known, err := s.findPerson(ctx, s.db.Reader(ctx), scope, in)
+	p0, known, err := s.findPerson(ctx, s.db.Reader(ctx), actor, scope, in)
 	if err != nil {
 		return Arrival{}, false, err
 	}

@@ -90,7 +90,7 @@ type Campaign struct {
 	EndsOn      string
 	PoolSize    int
 	Status      string
-	TargetCount int
+	TargetCount int // targets within the viewer's scope (the whole round for its managers)
 	StartedAt   int64
 	ClosedAt    int64
 	Version     int64
@@ -268,7 +268,25 @@ func (s *Service) Campaign(ctx context.Context, scope jurisdiction.Scope, id int
 	if err != nil {
 		return Campaign{}, fmt.Errorf("campaign %d: %w", id, err)
 	}
+	if err := s.countSeen(ctx, scope, &c); err != nil {
+		return Campaign{}, err
+	}
 	return c, nil
+}
+
+// countSeen makes a round's target count the viewer's: counts are scoped
+// like rows, so a village sees how many of its own people a county round
+// targets, not the county's total.
+func (s *Service) countSeen(ctx context.Context, scope jurisdiction.Scope, c *Campaign) error {
+	if scope.Contains(c.UnitCode) || c.Status == StatusDraft {
+		return nil
+	}
+	lo, hi := scope.Args()
+	if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM campaign_targets t WHERE t.campaign_id = $1 AND `+
+		scope.Where("t.unit_code", 2), c.ID, lo, hi).Scan(&c.TargetCount); err != nil {
+		return fmt.Errorf("campaign %d targets: %w", c.ID, err)
+	}
+	return nil
 }
 
 // Campaigns lists the campaigns visible from the scope, newest first.
@@ -298,7 +316,16 @@ func (s *Service) Campaigns(ctx context.Context, scope jurisdiction.Scope) ([]Ca
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if err := s.countSeen(ctx, scope, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // managed loads a campaign the caller may manage: its unit must lie inside

@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
@@ -135,6 +137,47 @@ func TestResultsCoverageBoxes(t *testing.T) {
 		p, err = f.svc.Plan(ctx, county, 0, sampling.PlanInput{UnitCode: dbtest.County, Days: 0.01, Samplers: 1, LabPerHour: 10})
 		if err != nil || p.Feasible || p.People != 21 {
 			t.Fatalf("plan without campaign: %+v %v", p, err)
+		}
+	})
+}
+
+// The rounds' read side gives the measures module a person's negative
+// pooled results by sampling day; a positive pool is not the person's.
+func TestResultReaderNegativeOn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, 2, 5)
+		lab, err := f.svc.AddLab(ctx, manager, county, sampling.Lab{CampaignID: f.campaign.ID, Name: "区疾控实验室"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := f.people[dbtest.VillageA][0], f.people[dbtest.VillageA][1]
+		for i, p := range []int64{a.ID, b.ID} {
+			code, _ := f.svc.PersonCode(ctx, townA, p)
+			tube := fmt.Sprint("RT000", i)
+			if _, err := f.svc.Scan(ctx, sampler, townA, sampling.ScanRequest{ScanID: tube, CampaignID: f.campaign.ID, PointID: f.point.ID,
+				Tube: tube, Code: code}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.CloseTube(ctx, sampler, townA, f.campaign.ID, tube); err != nil {
+				t.Fatal(err)
+			}
+			res := map[int]string{0: "阴性", 1: "阳性"}[i]
+			if _, err := f.svc.RecordResults(ctx, manager, county, f.campaign.ID, lab.ID, []sampling.ResultRow{{Tube: tube, Result: res}}, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		today := clock.Day(time.Now())
+		r := sampling.NewResultReader(d)
+		got, err := r.NegativeOn(ctx, a.ID, []string{"2022-01-01", today})
+		if x, ok := got[today]; err != nil || len(got) != 1 || !ok || x.SampledAt == 0 || x.ResultAt == 0 || x.Where != "全员核酸 第一轮全员核酸（管 RT0000）" {
+			t.Errorf("negative pool: %+v %v", got, err)
+		}
+		if got, err := r.NegativeOn(ctx, b.ID, []string{today}); err != nil || len(got) != 0 {
+			t.Errorf("positive pool counted: %+v %v", got, err)
+		}
+		if got, _ := r.NegativeOn(ctx, a.ID, []string{"2022-01-01"}); len(got) != 0 {
+			t.Errorf("another day: %+v", got)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,4 +159,71 @@ func count(t *testing.T, d *db.DB, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// Counts are scoped like rows: a village or township looking at a county
+// round sees how many of its own people it targets, in the list and in the
+// round, never the county's total.
+func TestTargetCountIsTheViewers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, 4, 5)
+		for _, c := range []struct {
+			name  string
+			scope jurisdiction.Scope
+			want  int
+		}{{"county", county, 12}, {"township A", townA, 8}, {"village A", jurisdiction.Grant(dbtest.VillageA), 4}} {
+			list, err := f.svc.Campaigns(ctx, c.scope)
+			if err != nil || len(list) != 1 {
+				t.Fatalf("%s: campaigns %v %v", c.name, list, err)
+			}
+			one, err := f.svc.Campaign(ctx, c.scope, f.campaign.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if list[0].TargetCount != c.want || one.TargetCount != c.want {
+				t.Errorf("%s sees %d targets in the list and %d in the round, want %d", c.name, list[0].TargetCount, one.TargetCount, c.want)
+			}
+		}
+	})
+}
+
+// A sampling account's workflow: the people it sampled in an active round;
+// codes resolve to people, a household code is refused.
+func TestSamplingWorkflowAndCodes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, 2, 5)
+		a, b := f.people[dbtest.VillageA][0], f.people[dbtest.VillageA][1]
+		code, err := f.svc.PersonCode(ctx, townA, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := f.svc.PersonByCode(ctx, " "+strings.ToLower(code)); err != nil || id != a.ID {
+			t.Errorf("person by code: %d %v", id, err)
+		}
+		hcode, _ := f.svc.HouseholdCode(ctx, townA, a.HouseholdID)
+		if _, err := f.svc.PersonByCode(ctx, hcode); !errs.IsInvalid(err) {
+			t.Errorf("household code: %v", err)
+		}
+		if _, err := f.svc.PersonByCode(ctx, "PZZZZZZZZZZZZZZZ"); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("unknown code: %v", err)
+		}
+		if _, err := f.svc.Scan(ctx, sampler, townA, sampling.ScanRequest{ScanID: "w1", CampaignID: f.campaign.ID, PointID: f.point.ID,
+			Tube: "T0001", Code: code}); err != nil {
+			t.Fatal(err)
+		}
+		if why, err := f.svc.InWorkflow(ctx, sampler, townA, a.ID); err != nil || !strings.Contains(why, "由您采样") {
+			t.Errorf("sampled by the caller: %q %v", why, err)
+		}
+		other := audit.Actor{UserID: 99, Username: "other", Role: "sampling", Unit: dbtest.TownshipA}
+		for _, c := range []struct {
+			who audit.Actor
+			id  int64
+		}{{other, a.ID}, {sampler, b.ID}} {
+			if why, err := f.svc.InWorkflow(ctx, c.who, townA, c.id); err != nil || why != "" {
+				t.Errorf("%s, person %d: %q %v", c.who.Username, c.id, why, err)
+			}
+		}
+	})
 }

@@ -371,7 +371,7 @@ func TestStayAndMeasureOneTransaction(t *testing.T) {
 		if err := ps.EnsureDefaults(ctx); err != nil {
 			t.Fatal(err)
 		}
-		ms := measure.NewService(d, ps, now)
+		ms := measure.NewService(d, ps, measure.NoRoundResults, now)
 		e.rec.next = ms
 		if err := ms.AssignCategory(ctx, who, e.a.ID, "close_contact", "2026-03-09", "流调", ""); err != nil {
 			t.Fatal(err)
@@ -452,6 +452,85 @@ func TestStayAndMeasureOneTransaction(t *testing.T) {
 		}
 		if e.rec.outside {
 			t.Error("measures told outside the stay's transaction")
+		}
+	})
+}
+
+// A registry id names only people the caller sees: a township's site
+// account walking person ids of another township gets not-found and writes
+// nothing (no stay, no audit entry); the ID-number path still reaches the
+// whole county (转运 across townships).
+func TestTransferByPersonIDStaysInScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		townA := jurisdiction.Grant(dbtest.TownshipA)
+		sa, err := e.s.CreateSite(ctx, who, townA, site.Site{Name: "甘亭酒店", UnitCode: dbtest.TownshipA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := func() (n int) {
+			d.R().QueryRow("SELECT (SELECT COUNT(*) FROM site_stays) + (SELECT COUNT(*) FROM audit_log WHERE entity = 'site_stay')").Scan(&n)
+			return n
+		}
+		before := rows()
+		if st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{PersonID: e.b.ID}); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("person id of another township: %+v %v, want not found", st, err)
+		}
+		if after := rows(); after != before {
+			t.Errorf("a refused transfer wrote %d rows", after-before)
+		}
+		if st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{PersonID: e.a.ID}); err != nil || st.PersonID != e.a.ID {
+			t.Errorf("person id inside the township: %+v %v", st, err)
+		}
+		if st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber}); err != nil || st.PersonID != e.b.ID {
+			t.Errorf("ID number of another township of the county: %+v %v", st, err)
+		}
+	})
+}
+
+// A site account's view: the stays at its sites (and the people there are
+// its workflow), not its township's people staying at another site.
+func TestSiteAccountSeesItsSites(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		county, townA := jurisdiction.Grant(dbtest.County), jurisdiction.Grant(dbtest.TownshipA)
+		sa, err := e.s.CreateSite(ctx, who, townA, site.Site{Name: "甘亭酒店", UnitCode: dbtest.TownshipA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := e.s.CreateSite(ctx, who, county, site.Site{Name: "县级隔离点", UnitCode: dbtest.County})
+		if err != nil {
+			t.Fatal(err)
+		}
+		here, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber})
+		if err != nil {
+			t.Fatal(err)
+		}
+		away, err := e.s.Transfer(ctx, who, county, sc.ID, site.TransferInput{IDNumber: e.a.IDNumber}) // a township-A villager at the county's site
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := e.s.Stays(ctx, townA, site.StayFilter{}); len(list) != 2 {
+			t.Errorf("the township sees %d stays, want both", len(list))
+		}
+		if list, _ := e.s.Stays(ctx, townA, site.StayFilter{AtSites: true}); len(list) != 1 || list[0].ID != here.ID {
+			t.Errorf("at its sites: %+v", list)
+		}
+		if _, err := e.s.ViewStayAtSites(ctx, who, townA, away.ID); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("a stay elsewhere: %v", err)
+		}
+		if x, err := e.s.ViewStayAtSites(ctx, who, townA, here.ID); err != nil || x.IDNumber != e.b.IDNumber {
+			t.Errorf("a stay at its site: %+v %v", x, err)
+		}
+		for _, c := range []struct {
+			person int64
+			in     bool
+		}{{e.b.ID, true}, {e.a.ID, false}, {e.a2.ID, false}} {
+			if why, err := e.s.InWorkflow(ctx, who, townA, c.person); err != nil || (why != "") != c.in {
+				t.Errorf("person %d in the site's workflow: %q %v, want %v", c.person, why, err, c.in)
+			}
 		}
 	})
 }

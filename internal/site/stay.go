@@ -23,8 +23,13 @@ const stayFrom = ` FROM site_stays st JOIN sites s ON s.id = st.site_id JOIN peo
 	LEFT JOIN site_rooms r ON r.id = st.room_id`
 
 // seenBy is the read predicate of stays: the site or the person in scope
-// (bound to the scope's Args as $1, $2).
-func seenBy(scope jurisdiction.Scope) string {
+// (bound to the scope's Args as $1, $2); atSites: the site only (a
+// quarantine site's own account sees the people in its sites, not its
+// jurisdiction's people staying elsewhere).
+func seenBy(scope jurisdiction.Scope, atSites bool) string {
+	if atSites {
+		return "(" + scope.Where("s.unit_code", 1) + ")"
+	}
 	return "((" + scope.Where("s.unit_code", 1) + ") OR (" + scope.Where("p.unit_code", 1) + "))"
 }
 
@@ -49,10 +54,7 @@ func (s *Service) stay(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, scope jurisdiction.Scope, id int64, write bool) (Stay, error) {
 	lo, hi := scope.Args()
-	pred := seenBy(scope)
-	if write {
-		pred = scope.Where("s.unit_code", 1)
-	}
+	pred := seenBy(scope, write)
 	x, err := scanStay(q.QueryRowContext(ctx, "SELECT "+stayColumns+stayFrom+" WHERE "+pred+" AND st.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Stay{}, fmt.Errorf("stay %d: %w", id, errs.ErrNotFound)
@@ -66,7 +68,17 @@ func (s *Service) stay(ctx context.Context, q interface {
 // ViewStay returns a stay with the person's full ID number and phone, and
 // writes the view to the audit log.
 func (s *Service) ViewStay(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) (Stay, error) {
-	x, err := s.stay(ctx, s.db.R(), scope, id, false)
+	return s.viewStay(ctx, who, scope, id, false)
+}
+
+// ViewStayAtSites is ViewStay of a stay at a site in the scope only (a
+// quarantine site's account).
+func (s *Service) ViewStayAtSites(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) (Stay, error) {
+	return s.viewStay(ctx, who, scope, id, true)
+}
+
+func (s *Service) viewStay(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64, atSites bool) (Stay, error) {
+	x, err := s.stay(ctx, s.db.R(), scope, id, atSites)
 	if err != nil {
 		return Stay{}, err
 	}
@@ -83,15 +95,18 @@ type StayFilter struct {
 	Open   bool   // only 转运中 and 在住
 	Status string // one status
 	Q      string // full ID number or name prefix
-	Limit  int
-	Offset int
+	// AtSites keeps the stays at sites in the scope (a quarantine site's
+	// account), not those of the scope's people elsewhere.
+	AtSites bool
+	Limit   int
+	Offset  int
 }
 
 // Stays lists the stays the scope sees: at its sites, or of its people.
 // ID numbers and phones stay in the rows for masking; lists show them masked.
 func (s *Service) Stays(ctx context.Context, scope jurisdiction.Scope, f StayFilter) ([]Stay, error) {
 	lo, hi := scope.Args()
-	where := []string{seenBy(scope)}
+	where := []string{seenBy(scope, f.AtSites)}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -155,11 +170,16 @@ type TransferInput struct {
 // Reasons are the usual categories of people sent to a site.
 var Reasons = []string{"密切接触者", "密接的密接", "入境人员", "高风险区来返人员", "中风险区来返人员", "其他"}
 
-// ReceivingScope is whom a site may receive: anyone registered in its county.
-// That is wider than the caller's scope by design (a township's site takes
-// people from the whole county), so it is not narrowed from the caller's
-// scope but cut from the whole country, for a site the caller's scope has
-// been checked to contain. A site without a valid unit code receives nobody.
+// ReceivingScope is whom a site may receive by ID number: anyone registered
+// in its county. That is wider than the caller's scope by design (a
+// township's site takes people from the whole county, 转运 across
+// townships), so it is not narrowed from the caller's scope but cut from the
+// whole country, for a site the caller's scope has been checked to contain.
+// Only the ID-number path uses it: the caller must already hold the full ID
+// number (the person's card, the transfer order), and an ID number not
+// registered and one registered elsewhere get the same answer. A registry id
+// (person_id) names only people the caller sees. A site without a valid unit
+// code receives nobody.
 func ReceivingScope(x Site) jurisdiction.Scope {
 	county := x.UnitCode
 	if len(county) >= 6 {
@@ -174,7 +194,10 @@ func ReceivingScope(x Site) jurisdiction.Scope {
 
 // Transfer registers a person on the way to a site (转运), and checks them
 // in when a room is given. The site must be in the caller's scope; the person
-// is found among the people registered in the site's county.
+// is found by ID number among the people registered in the site's county
+// (ReceivingScope), or by registry id among the people of the caller's scope:
+// an id outside it is not found (404) and nothing is written, so registry ids
+// cannot be walked to list the county.
 func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, siteID int64, in TransferInput) (Stay, error) {
 	x, err := s.site(ctx, s.db.R(), scope, siteID)
 	if err != nil {
@@ -201,7 +224,7 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 	if in.TransferAt > now+24*3600*1000 {
 		return Stay{}, errs.Invalidf("转运时间", "转运时间不能晚于明天")
 	}
-	pid, err := s.findPerson(ctx, ReceivingScope(x), in)
+	pid, err := s.findPerson(ctx, scope, ReceivingScope(x), in)
 	if err != nil {
 		return Stay{}, err
 	}
@@ -247,29 +270,37 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 	return out, nil
 }
 
-func (s *Service) findPerson(ctx context.Context, recv jurisdiction.Scope, in TransferInput) (int64, error) {
-	lo, hi := recv.Args()
+// findPerson resolves the person of a transfer: by ID number within recv
+// (the site's county), by registry id within the caller's scope.
+func (s *Service) findPerson(ctx context.Context, scope, recv jurisdiction.Scope, in TransferInput) (int64, error) {
 	var pid int64
-	var err error
 	switch {
 	case strings.TrimSpace(in.IDNumber) != "":
 		id, verr := personal.NormalizeIDNumber(in.IDNumber)
 		if verr != nil {
 			return 0, errs.Invalidf("身份证号", "%s", verr.Error())
 		}
-		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1
+		lo, hi := recv.Args()
+		err := s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1
 			AND `+registry.PeopleInScope("", recv, 2), id, lo, hi).Scan(&pid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, errs.Invalidf("身份证号", "本县(区)人员台账中没有该人员，请先由所在村(社区)登记")
+		}
+		if err != nil {
+			return 0, fmt.Errorf("find person: %w", err)
+		}
 	case in.PersonID != 0:
-		err = s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id = $1
-			AND `+registry.PeopleInScope("", recv, 2), in.PersonID, lo, hi).Scan(&pid)
+		lo, hi := scope.Args()
+		err := s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id = $1
+			AND `+registry.PeopleInScope("", scope, 2), in.PersonID, lo, hi).Scan(&pid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("person %d: %w", in.PersonID, errs.ErrNotFound)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("find person: %w", err)
+		}
 	default:
 		return 0, errs.Invalidf("身份证号", "请填写被转运人员的身份证号")
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, errs.Invalidf("身份证号", "本县(区)人员台账中没有该人员，请先由所在村(社区)登记")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("find person: %w", err)
 	}
 	return pid, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
@@ -19,8 +20,10 @@ import (
 
 func init() {
 	featureSeeds = append(featureSeeds, seedMeasures)
+	lateSeeds = append(lateSeeds, settleEarlyTests)
 	fingerprintParts = append(fingerprintParts, "COUNT(*) FROM measures", "SUM(version) FROM measures", "COUNT(*) FROM measure_checks",
 		"COUNT(*) FROM measure_tests WHERE result <> ''", "COUNT(*) FROM measure_tests WHERE sampled_at <> 0",
+		"COUNT(*) FROM measure_tests WHERE waived_at <> 0",
 		"COUNT(*) FROM measure_alerts WHERE handled_at <> 0", "COUNT(*) FROM measure_alerts", "COUNT(*) FROM policy_versions")
 	featureSpecs = append(featureSpecs, measureSpecs)
 }
@@ -69,8 +72,11 @@ func (w *world) openAlert(unit string) int64 {
 
 func seedMeasures(w *world) {
 	ctx, all, svc := context.Background(), jurisdiction.System("test"), w.e.App.Measures
+	// The member is a close contact the tracing team handed over: in the
+	// tracing accounts' workflow (access_lookup_test.go).
+	tracer := audit.Actor{Username: "seed-tracer", Role: string(auth.RoleTracing)}
 	for _, r := range w.recs {
-		m, err := svc.Assign(ctx, seedActor, all, measure.AssignInput{PersonID: r.member.ID, Category: "close_contact",
+		m, err := svc.Assign(ctx, tracer, all, measure.AssignInput{PersonID: r.member.ID, Category: "close_contact",
 			DayZero: policy.AddDays(w.today(), -2), Place: "外省" + r.key + "市", RiskLevel: "高"})
 		if err != nil {
 			w.t.Fatal(err)
@@ -94,8 +100,32 @@ func seedMeasures(w *world) {
 	}
 }
 
+// settleEarlyTests: the returnee seeds put each head under a risk-area
+// measure (superseding the pool-positive one) whose tests fell due long
+// before the assignment; a cadre waives them, so the head is releasable.
+func settleEarlyTests(w *world) {
+	ctx, all, svc := context.Background(), jurisdiction.System("test"), w.e.App.Measures
+	for _, r := range w.recs {
+		m, err := svc.Active(ctx, all, r.head.ID)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if ok, _ := m.Eligibility(w.today()); !ok {
+			if _, err := svc.Waive(ctx, seedActor, all, m.ID, nil, "列管时已过应检日"); err != nil {
+				w.t.Fatal(err)
+			}
+		}
+		if m, _ = svc.Get(ctx, all, m.ID); !m.ReleaseOnNegative {
+			if ok, why := m.Eligibility(w.today()); !ok {
+				w.t.Fatalf("%s's measure not releasable: %s", r.head.Name, why)
+			}
+		}
+		r.extra["eligible"], r.extra["eligibleName"] = fmt.Sprint(m.ID), m.PersonName
+	}
+}
+
 func measureSpecs(add adder, twin twinner) {
-	const R, MW, MR, PM = auth.CapPeopleRead, auth.CapMeasuresWrite, auth.CapMeasuresRelease, auth.CapPolicyManage
+	const R, MW, MR, PM, MA = auth.CapPeopleRead, auth.CapMeasuresWrite, auth.CapMeasuresRelease, auth.CapPolicyManage, auth.CapMeasuresAssign
 	nine := func(x *tc) int64 {
 		v, err := x.w.e.App.Policy.ByName(context.Background(), policy.Ninth)
 		if err != nil {
@@ -174,15 +204,39 @@ func measureSpecs(add adder, twin twinner) {
 	add("GET /measures/{id}/notice", MR, kRecord, func(x *tc) []variant {
 		return get("/measures/"+x.r.extra["released"]+"/notice", ok(200, "解除", "告知书"), x.notFound())
 	})
-	add("GET /people/{id}/measure", MW, kRecord, func(x *tc) []variant {
-		return get(fmt.Sprintf("/people/%d/measure", x.r.member.ID), ok(200, x.r.member.Name, "密切接触者"), x.notFound())
+	add("GET /measures/{id}/waivers", MR, kRecord, func(x *tc) []variant {
+		return get("/measures/"+x.r.extra["measure"]+"/waivers", ok(200, x.r.member.Name, "列管之前的检测", policy.AddDays(x.w.today(), -1)), x.notFound())
+	})
+	// Addressed by registry id: anyone of the jurisdiction for those who
+	// browse the ledger; for the look-up roles only a person they looked up
+	// or whose work it is (the member: the tracing team's close contact, at
+	// the township's site), so that ids cannot be walked.
+	add("GET /people/{id}/measure", MA, kRecord, func(x *tc) []variant {
+		// Never looked up: only those who browse.
+		fresh := x.w.idPerson(x.r.unit)
+		vs := get(fmt.Sprintf("/people/%d/measure", fresh.ID), x.reachable(ok(200, fresh.Name, "密切接触者")), x.notFound())
+		// Handed over by the tracing team: also its work.
+		traced := x.w.idPerson(x.r.unit)
+		if _, err := x.w.e.App.Measures.Assign(context.Background(), audit.Actor{Username: "seed-tracer", Role: string(auth.RoleTracing)},
+			jurisdiction.System("test"), measure.AssignInput{PersonID: traced.ID, Category: "close_contact", DayZero: x.w.today()}); err != nil {
+			x.w.t.Fatal(err)
+		}
+		tracing := x.reachable(ok(200, traced.Name))
+		if x.p.user.Role == auth.RoleTracing {
+			tracing = ok(200, traced.Name)
+		}
+		vs = append(vs, get(fmt.Sprintf("/people/%d/measure", traced.ID), tracing, x.notFound())...)
+		// Looked up by the caller: everyone who may assign.
+		return append(vs, get(fmt.Sprintf("/people/%d/measure", x.lookedUp()), ok(200, "列为管控对象"), x.notFound())...)
 	})
 
 	// --- Writes: inside they succeed, outside they are 404 and change nothing.
-	twin("POST /people/{id}/measure", "POST /api/v1/people/{id}/measure", MW, kRecord, func(x *tc, pre string, api bool) []variant {
-		p := x.w.tempPerson(x.r.unit)
-		return []variant{{path: fmt.Sprintf("%s/people/%d/measure", pre, p), body: m{"category": "secondary_contact", "day_zero": policy.AddDays(x.w.today(), -1)},
-			in: ok(status(api, 303, 201)), out: x.notFound()}}
+	twin("POST /people/{id}/measure", "POST /api/v1/people/{id}/measure", MA, kRecord, func(x *tc, pre string, api bool) []variant {
+		body := m{"category": "secondary_contact", "day_zero": policy.AddDays(x.w.today(), -1)}
+		return []variant{
+			{path: fmt.Sprintf("%s/people/%d/measure", pre, x.w.tempPerson(x.r.unit)), body: body, in: x.reachable(ok(status(api, 303, 201))), out: x.notFound()},
+			{path: fmt.Sprintf("%s/people/%d/measure", pre, x.lookedUp()), body: body, in: ok(status(api, 303, 201)), out: x.notFound()},
+		}
 	})
 	twin("POST /measures/{id}/checks", "POST /api/v1/measures/{id}/checks", MW, kRecord, func(x *tc, pre string, api bool) []variant {
 		return []variant{{path: pre + "/measures/" + x.r.extra["measure"] + "/checks", body: m{"temp": "36.5"},
@@ -197,6 +251,16 @@ func measureSpecs(add adder, twin twinner) {
 		id := x.w.openAlert(x.r.unit)
 		return []variant{{path: fmt.Sprintf("%s/measure-alerts/%d/handle", pre, id), body: m{"handling": "已上门复测"},
 			in: ok(status(api, 303, 200)), out: x.notFound()}}
+	})
+	// Tests due before the assignment: waived with a reason.
+	twin("POST /measures/{id}/waivers", "POST /api/v1/measures/{id}/waivers", MR, kRecord, func(x *tc, pre string, api bool) []variant {
+		mm := x.w.tempMeasure(x.r.unit, "close_contact", policy.AddDays(x.w.today(), -3))
+		body := m{"test_id": mm.Tests[0].ID, "reason": "列管时已过应检日"}
+		if api {
+			body = m{"test_ids": []int64{mm.Tests[0].ID}, "reason": "列管时已过应检日"}
+		}
+		return []variant{{path: fmt.Sprintf("%s/measures/%d/waivers", pre, mm.ID), body: body,
+			in: ok(status(api, 303, 200)), out: x.notFound().not(mm.PersonName)}}
 	})
 	twin("POST /measures/{id}/release", "POST /api/v1/measures/{id}/release", MR, kRecord, func(x *tc, pre string, api bool) []variant {
 		mm := x.w.eligibleMeasure(x.r.unit)

@@ -6,8 +6,10 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"fangkong/internal/auth"
@@ -85,6 +87,53 @@ func seedSampling(w *world) {
 
 func num(s string) int64 { var n int64; fmt.Sscan(s, &n); return n }
 
+// targetsSeen counts the targets of a campaign inside p's scope.
+func (w *world) targetsSeen(p *principal, campaign string) int {
+	rows, err := w.d.R().Query("SELECT unit_code FROM campaign_targets WHERE campaign_id = $1", num(campaign))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var unit string
+		rows.Scan(&unit)
+		if p.user.Scope().Contains(unit) {
+			n++
+		}
+	}
+	return n
+}
+
+// targetCount checks the target_count of campaign id in a list or a round.
+func targetCount(id string, want int) func(body string) error {
+	return func(body string) error {
+		var out struct {
+			Campaigns []struct {
+				ID          int64 `json:"id"`
+				TargetCount int   `json:"target_count"`
+			} `json:"campaigns"`
+			Campaign struct {
+				ID          int64 `json:"id"`
+				TargetCount int   `json:"target_count"`
+			} `json:"campaign"`
+		}
+		if err := json.Unmarshal([]byte(body), &out); err != nil {
+			return err
+		}
+		all := append(out.Campaigns, out.Campaign)
+		for _, c := range all {
+			if c.ID == num(id) {
+				if c.TargetCount != want {
+					return fmt.Errorf("campaign %s shows %d targets, want %d", id, c.TargetCount, want)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("campaign %s not in the answer", id)
+	}
+}
+
 // tube returns a fresh tube barcode.
 func (w *world) tube() string { w.n++; return fmt.Sprintf("TB%07d", w.n) }
 
@@ -158,20 +207,41 @@ func (w *world) draftCampaign(r *rec, start bool) int64 {
 
 func samplingSpecs(add adder, twin twinner) {
 	const SW, RU, CM, PR, PE = auth.CapSamplingWrite, auth.CapResultsUpload, auth.CapCampaignsManage, auth.CapPeopleRead, auth.CapPeopleExport
+	const CR = auth.CapCampaignsRead
 	homeRec := func(x *tc) *rec { return x.w.rec(x.p.home) }
 	camp := func(x *tc, sub string) string { return "/sampling/campaigns/" + x.r.extra["campaign"] + sub }
 	countyCamp := func(x *tc, sub string) string { return "/sampling/campaigns/" + x.r.extra["county_campaign"] + sub }
 	pick := func(api bool, page, json string) string { return map[bool]string{false: page, true: json}[api] }
 
 	// --- Reads.
-	twin("GET /sampling", "GET /api/v1/sampling/campaigns", PR, kRecord, func(x *tc, pre string, api bool) []variant {
+	twin("GET /sampling", "GET /api/v1/sampling/campaigns", CR, kRecord, func(x *tc, pre string, api bool) []variant {
 		name := "村检测" + x.r.key + "轮"
 		return get(pick(api, "/sampling", "/api/v1/sampling/campaigns"), ok(200, name), ok(200).not(x.r.leaks()...))
 	})
-	twin("GET /sampling/campaigns/{id}", "GET /api/v1/sampling/campaigns/{id}", PR, kRecord, func(x *tc, pre string, api bool) []variant {
+	// The county round's target count is the viewer's own part of it,
+	// in the list and on the round (counts are scoped like rows).
+	twin("GET /sampling", "GET /api/v1/sampling/campaigns", CR, kGlobal, func(x *tc, pre string, api bool) []variant {
+		id := x.w.rec("A").extra["county_campaign"]
+		n := x.w.targetsSeen(x.p, id)
+		if api {
+			return get("/api/v1/sampling/campaigns", ok(200, fmt.Sprintf(`"id":%s,`, id)).checked(targetCount(id, n)), want{})
+		}
+		return get("/sampling", ok(200, fmt.Sprintf(`/sampling/campaigns/%s">全区第一轮</a>`, id)).checked(func(body string) error {
+			m := regexp.MustCompile(`全区第一轮</a>.*?10合1</td><td class="num">([0-9,]+)</td>`).FindStringSubmatch(strings.ReplaceAll(body, "\n", ""))
+			if m == nil || m[1] != fmt.Sprint(n) {
+				return fmt.Errorf("the county round shows %v targets, want %d", m, n)
+			}
+			return nil
+		}), want{})
+	})
+	twin("GET /sampling/campaigns/{id}", "GET /api/v1/sampling/campaigns/{id}", CR, kRecord, func(x *tc, pre string, api bool) []variant {
 		vs := get(pre+camp(x, ""), ok(200, "采样点"+x.r.key+"广场", "实验室"+x.r.key+"号"), x.notFound())
-		// The county campaign seen from this village.
-		return append(vs, get(pre+countyCamp(x, "?unit="+x.r.unit), ok(200, x.r.unit), x.notFound())...)
+		// The county campaign seen from this village; its target count is the viewer's.
+		in := ok(200, x.r.unit)
+		if api {
+			in = in.checked(targetCount(x.r.extra["county_campaign"], x.w.targetsSeen(x.p, x.r.extra["county_campaign"])))
+		}
+		return append(vs, get(pre+countyCamp(x, "?unit="+x.r.unit), in, x.notFound())...)
 	})
 	twin("GET /sampling/campaigns/{id}/untested", "GET /api/v1/sampling/campaigns/{id}/untested", PR, kRecord, func(x *tc, pre string, api bool) []variant {
 		r := x.r
@@ -183,7 +253,7 @@ func samplingSpecs(add adder, twin twinner) {
 		r := x.r
 		return get(camp(x, "/untested.xlsx"), xlsxWant([]string{r.member.Name, r.member.IDNumber}, []string{r.head.Name}), x.notFound())
 	})
-	twin("GET /sampling/campaigns/{id}/retests", "GET /api/v1/sampling/campaigns/{id}/retests", PR, kRecord, func(x *tc, pre string, api bool) []variant {
+	twin("GET /sampling/campaigns/{id}/retests", "GET /api/v1/sampling/campaigns/{id}/retests", CR, kRecord, func(x *tc, pre string, api bool) []variant {
 		r := x.r
 		return get(pre+camp(x, "/retests"), ok(200, r.head.Name, maskID(r.head.IDNumber), "TUBE-"+r.key+"-1").not(r.member.Name).not(r.fullIDs()...), x.notFound())
 	})

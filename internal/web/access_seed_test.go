@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"fangkong/internal/app"
 	"fangkong/internal/apptest"
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
@@ -116,7 +117,8 @@ func seedWorld(t *testing.T, d *db.DB) *world {
 			t.Fatal(err)
 		}
 	}
-	e := apptest.Start(t, d)
+	// The matrix looks each seeded person up many times a minute per account.
+	e := apptest.StartWith(t, d, func(c *app.Config) { c.LookupsPerMinute = 100000 })
 	w := &world{t: t, e: e, d: d, counts: map[string]int{}}
 	ctx, all := context.Background(), jurisdiction.System("test")
 	must := func(err error) {
@@ -169,7 +171,7 @@ func seedWorld(t *testing.T, d *db.DB) *world {
 		p.token = e.TokenClient(t, p.user)
 		w.principals = append(w.principals, p)
 	}
-	for _, f := range featureSeeds {
+	for _, f := range append(featureSeeds, lateSeeds...) {
 		f(w)
 	}
 	// The audit log gets an entry about a VillageB person, seen from the county.
@@ -302,6 +304,9 @@ type want struct {
 }
 
 func ok(status int, has ...string) want { return want{status: status, has: has} }
+
+// checked adds a check of the body.
+func (x want) checked(f func(body string) error) want { x.check = f; return x }
 
 func (x want) not(s ...string) want {
 	x.hasNot = append(append([]string(nil), x.hasNot...), s...)

@@ -41,8 +41,10 @@ func townshipOf(r *rec) string { return r.unit[:9] }
 
 func (x *tc) seesUnit(code string) bool { return x.p.user.Scope().Contains(code) }
 
+// seesStay: a stay is seen from its site's jurisdiction, and by those who
+// browse the ledger also from the person's (a site account sees its sites).
 func (x *tc) seesStay(st seededStay) bool {
-	return x.seesUnit(st.siteUnit) || x.seesUnit(st.personUnit)
+	return x.seesUnit(st.siteUnit) || (x.seesUnit(st.personUnit) && x.p.user.Can(auth.CapPeopleRead))
 }
 
 func init() {
@@ -100,6 +102,18 @@ func seedSites(w *world) {
 	stayAt(b, siteSeeds[w.rec("A")], b.head, "102")
 }
 
+// idPerson registers a person of unit with a new, valid ID number.
+func (w *world) idPerson(unit string) registry.Person {
+	w.n++
+	birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, w.n)
+	p, err := w.e.App.Registry.CreatePerson(context.Background(), seedActor, jurisdiction.System("test"), registry.Person{
+		Name: fmt.Sprintf("有证%d", w.n), IDNumber: idWithCheck(unit[:6] + birth.Format("20060102") + "551"), UnitCode: unit})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return p
+}
+
 func idWithCheck(first17 string) string {
 	sum, weights := 0, []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 	for i, c := range first17 {
@@ -109,7 +123,7 @@ func idWithCheck(first17 string) string {
 }
 
 func siteSpecs(add adder, twin twinner) {
-	const R, M = auth.CapPeopleRead, auth.CapSitesManage
+	const R, M = auth.CapSitesRead, auth.CapSitesManage
 	st := func(api bool, page, json int) int { return status(api, page, json) }
 	seedOf := func(x *tc) *siteSeed { return siteSeeds[x.r] }
 	// either is the outcome when the route's visibility rule is not the
@@ -258,8 +272,22 @@ func siteSpecs(add adder, twin twinner) {
 	}
 	twin("POST /sites/{id}/stays", "POST /api/v1/sites/{id}/stays", M, kRecord, func(x *tc, pre string, api bool) []variant {
 		siteID, p := transfer(x)
+		// The caller's own site: a registry id names only people the caller
+		// sees (outside: 404, nothing written, so ids cannot be walked);
+		// an ID number reaches anyone registered in the site's county.
+		home := siteSeeds[x.w.rec(x.p.home)].site
+		_, q := transfer(x)
+		byID := ok(st(api, 303, 201))
+		if !strings.HasPrefix(x.r.unit, home.UnitCode[:6]) {
+			byID = x.invalid(400, "本县(区)人员台账中没有该人员")
+		}
 		return []variant{{path: fmt.Sprintf("%s/sites/%d/stays", pre, siteID), body: m{"person_id": p.ID, "reason": "密切接触者",
-			"vehicle": "陕A" + x.w.uniq("")}, in: ok(st(api, 303, 201)), out: x.notFound().not(p.Name)}}
+			"vehicle": "陕A" + x.w.uniq("")}, in: ok(st(api, 303, 201)), out: x.notFound().not(p.Name)},
+			{path: fmt.Sprintf("%s/sites/%d/stays", pre, home.ID), body: m{"person_id": q.ID, "reason": "密切接触者"},
+				in: ok(st(api, 303, 201)), out: x.notFound().not(q.Name)},
+			{path: fmt.Sprintf("%s/sites/%d/stays", pre, home.ID), body: m{"id_number": x.w.idPerson(x.r.unit).IDNumber, "reason": "密切接触者"},
+				in: byID, out: byID},
+		}
 	})
 	openStay := func(x *tc) (int64, int64) {
 		siteID, p := transfer(x)

@@ -21,6 +21,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
 )
 
 type kind int
@@ -289,7 +290,7 @@ func specs() []spec {
 	twin("POST /people", "POST /api/v1/people", W, kRecord, func(x *tc, pre string, api bool) []variant {
 		n1, n2, n3 := x.w.uniq("新登记"), x.w.uniq("新登记"), x.w.uniq("新登记")
 		made := st(api, 303, 201)
-		dup := ok(409, "其他辖区").not(append(x.r.names(), x.r.hh.No, x.r.hh.Address, x.r.unit, "人员编号 "+x.r.headID())...)
+		dup := ok(409, registry.ElsewhereMessage).not(append(x.r.names(), x.r.hh.No, x.r.hh.Address, x.r.unit, "人员编号 "+x.r.headID())...)
 		return []variant{
 			{path: pre + "/people", body: m{"name": n1, "sex": "男", "birth_date": "1990-01-01", "unit_code": x.r.unit},
 				in: ok(made), out: x.invalid(400, notYours), after: landed(x, personAt, n1)},
@@ -397,7 +398,7 @@ func specs() []spec {
 		return []variant{
 			{path: pre + "/ledger/import", file: csv(r.unit + ",," + n + ",,男,1990-01-01,,"), in: in, out: x.invalid(422, notYours).not(`"applied":true`),
 				after: landed(x, personAt, n)},
-			{path: pre + "/ledger/import", file: claim, in: in, out: x.invalid(422, "该身份证号已在其他辖区登记").not(`"applied":true`),
+			{path: pre + "/ledger/import", file: claim, in: in, out: x.invalid(422, registry.ElsewhereMessage).not(`"applied":true`),
 				after: landed(x, "SELECT unit_code FROM people WHERE id_number = $1", r.head.IDNumber)},
 		}
 	})
@@ -436,6 +437,9 @@ var (
 	featureSpecs     []func(add adder, twin twinner)
 	featureSeeds     []func(w *world)
 	fingerprintParts []string
+	// lateSeeds run after every feature's seeds (a feature that settles
+	// what others seeded).
+	lateSeeds []func(w *world)
 )
 
 // status picks the page's or the API's status.

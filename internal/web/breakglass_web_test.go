@@ -33,8 +33,9 @@ func TestBreakGlassFlow(t *testing.T) {
 		tracer, worker := e.Login(t, "liudiao", apptest.Password), e.Login(t, "wgy", apptest.Password)
 		const why = "西安市雁塔区协查函2026-118号，核实密接"
 
-		if st, body := tracer.Get("/people?q=" + id); st != 200 || !strings.Contains(body, "跨辖区查看（需说明理由）") || strings.Contains(body, "13800008888") {
-			t.Fatalf("search outside the jurisdiction: %d, form shown: %v", st, strings.Contains(body, "跨辖区查看"))
+		// A tracer (a look-up role) finds no one at /lookup and is offered the form there.
+		if st, body := tracer.Post("/lookup", url.Values{"id_number": {id}}); st != http.StatusNotFound || !strings.Contains(body, "跨辖区查看（需说明理由）") || strings.Contains(body, "13800008888") {
+			t.Fatalf("look-up outside the jurisdiction: %d, form shown: %v", st, strings.Contains(body, "跨辖区查看"))
 		}
 		if _, body := worker.Get("/people?q=" + id); strings.Contains(body, "跨辖区查看（需说明理由）") {
 			t.Error("the form is offered to a role without people.breakglass")

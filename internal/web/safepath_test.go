@@ -93,11 +93,11 @@ func TestNoOpenRedirect(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Post(fmt.Sprintf("/responsibles/%d/delete", rp.ID), url.Values{"back": {"/units/../\\evil.example"}}); !strings.HasPrefix(c.Location, "/?msg=") {
+		if c.Post(fmt.Sprintf("/responsibles/%d/delete", rp.ID), url.Values{"back": {"/units/../\\evil.example"}}); c.Location != "/" {
 			t.Errorf("delete responsible redirects to %q", c.Location)
 		}
 		back := "/measures/work?unit=" + dbtest.VillageA
-		if c.Post(self+"/checks", url.Values{"temp": {"36.5"}, "back": {back}}); !strings.HasPrefix(c.Location, back+"&msg=") {
+		if c.Post(self+"/checks", url.Values{"temp": {"36.5"}, "back": {back}}); c.Location != back {
 			t.Errorf("check with a clean back redirects to %q", c.Location)
 		}
 	})

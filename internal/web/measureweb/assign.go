@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"fangkong/internal/auth"
 	"fangkong/internal/measure"
 	"fangkong/internal/policy"
 	"fangkong/internal/registry"
@@ -17,9 +18,23 @@ type assignView struct {
 	History    []measure.Measure
 }
 
+// reached checks that the caller may address person id: any person of the
+// jurisdiction for those who browse the ledger; for the look-up roles
+// (卡口, 哨点, 流调, 隔离点) one they looked up or whose work it is, so that
+// registry ids cannot be walked.
+func (h *Handler) reached(r *http.Request, id int64) error {
+	if web.User(r).Can(auth.CapPeopleRead) {
+		return nil
+	}
+	return h.reach.Reach(r.Context(), web.Actor(r), web.User(r).Scope(), id)
+}
+
 func (h *Handler) measureAssignForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r)
 	if err != nil {
+		return err
+	}
+	if err := h.reached(r, id); err != nil {
 		return err
 	}
 	scope := web.User(r).Scope()
@@ -58,6 +73,9 @@ func (h *Handler) assign(r *http.Request) (measure.Measure, error) {
 	if err := web.Bind(r, &in); err != nil {
 		return measure.Measure{}, err
 	}
+	if err := h.reached(r, id); err != nil {
+		return measure.Measure{}, err
+	}
 	return h.measures.Assign(r.Context(), web.Actor(r), web.User(r).Scope(), measure.AssignInput{PersonID: id,
 		Category: in.Category, Choice: in.Choice, DayZero: in.DayZero, Place: in.Place, RiskLevel: in.RiskLevel,
 		Source: in.Source, Note: in.Note, Version: in.Version})
@@ -67,6 +85,9 @@ func (h *Handler) measureAssign(w http.ResponseWriter, r *http.Request) error {
 	m, err := h.assign(r)
 	if err != nil {
 		return err
+	}
+	if !web.User(r).Can(auth.CapPeopleRead) { // the look-up roles see no measure pages
+		return web.Redirect(w, r, "/lookup", m.PersonName+" 已列为"+m.CategoryName()+"并生成管控方案")
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/measures/%d", m.ID), "已列为"+m.CategoryName()+"并生成管控方案")
 }

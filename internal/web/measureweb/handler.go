@@ -29,10 +29,18 @@ type People interface {
 	ViewPerson(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) (registry.Person, error)
 }
 
+// Reach says whether an account that does not browse the ledger may
+// address a person by registry id: it looked the person up, or the person
+// is in its workflow (package lookup); else errs.ErrNotFound.
+type Reach interface {
+	Reach(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, personID int64) error
+}
+
 // Handler serves the policy and measure pages and API.
 type Handler struct {
 	measures *measure.Service
 	people   People
+	reach    Reach
 	pages    *web.Pages
 	now      func() time.Time
 	// selfLimit bounds the person's own link, planLimit the public plan
@@ -41,8 +49,8 @@ type Handler struct {
 }
 
 // New parses the templates (a broken one panics: they are embedded).
-func New(srv *web.Server, measures *measure.Service, people People) *Handler {
-	return &Handler{measures: measures, people: people, pages: srv.MustPages(templates, "templates", nil), now: srv.Now,
+func New(srv *web.Server, measures *measure.Service, people People, reach Reach) *Handler {
+	return &Handler{measures: measures, people: people, reach: reach, pages: srv.MustPages(templates, "templates", nil), now: srv.Now,
 		selfLimit: web.NewLimiter(30, srv.Now), planLimit: web.NewLimiter(1200, srv.Now)}
 }
 

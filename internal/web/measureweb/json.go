@@ -26,6 +26,22 @@ type testJSON struct {
 	Day    int    `json:"day"`
 	Result string `json:"result"`
 	Sample bool   `json:"sampled"`
+	// BeforeAssignment: due before the person was put under the measure.
+	BeforeAssignment bool   `json:"before_assignment,omitempty"`
+	Source           string `json:"source,omitempty"` // where the result came from (a testing round); "" by hand
+	Waived           bool   `json:"waived,omitempty"`
+	WaivedReason     string `json:"waived_reason,omitempty"`
+	WaivedBy         string `json:"waived_by,omitempty"`
+}
+
+// testsOut are the tests of m.
+func testsOut(m measure.Measure) []testJSON {
+	out := make([]testJSON, 0, len(m.Tests))
+	for _, t := range m.Tests {
+		out = append(out, testJSON{ID: t.ID, Due: t.Due, Day: t.Day, Result: t.Result, Sample: t.SampledAt > 0 || t.Result != "",
+			BeforeAssignment: m.BeforeAssignment(t), Source: t.Source, Waived: t.Waived(), WaivedReason: t.WaivedReason, WaivedBy: t.WaivedBy})
+	}
+	return out
 }
 
 type checkJSON struct {

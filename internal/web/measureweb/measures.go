@@ -111,6 +111,8 @@ type detailView struct {
 	Why      string
 	Symptoms []string
 	Link     string
+	// EarlyMissing: tests due before the assignment lack a result or waiver.
+	EarlyMissing bool
 }
 
 func (h *Handler) measurePage(w http.ResponseWriter, r *http.Request) error {
@@ -119,8 +121,11 @@ func (h *Handler) measurePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ok, why := m.Eligibility(h.today())
-	return h.render(w, r, "measure_detail", "管控措施 "+m.PersonName, detailView{M: m, Today: h.today(),
-		Eligible: ok, Why: why, Symptoms: measure.Symptoms, Link: "/m/" + m.Token})
+	v := detailView{M: m, Today: h.today(), Eligible: ok, Why: why, Symptoms: measure.Symptoms, Link: "/m/" + m.Token}
+	for _, t := range m.Tests {
+		v.EarlyMissing = v.EarlyMissing || (t.Missing() && m.BeforeAssignment(t))
+	}
+	return h.render(w, r, "measure_detail", "管控措施 "+m.PersonName, v)
 }
 
 // ---- API ----
@@ -157,9 +162,7 @@ func (h *Handler) apiMeasure(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := measureOut(m)
-	for _, t := range m.Tests {
-		out.Tests = append(out.Tests, testJSON{ID: t.ID, Due: t.Due, Day: t.Day, Result: t.Result, Sample: t.SampledAt > 0 || t.Result != ""})
-	}
+	out.Tests = testsOut(m)
 	for _, c := range m.Checks {
 		out.Checks = append(out.Checks, checkOut(c))
 	}

@@ -19,8 +19,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /measures", auth.CapPeopleRead, h.measuresOverview),
 		web.Page("GET /measures/list", auth.CapPeopleRead, h.measuresList),
 		web.Page("GET /measures/{id}", auth.CapPeopleRead, h.measurePage),
-		web.Page("GET /people/{id}/measure", auth.CapMeasuresWrite, h.measureAssignForm),
-		web.Page("POST /people/{id}/measure", auth.CapMeasuresWrite, h.measureAssign),
+		web.Page("GET /people/{id}/measure", auth.CapMeasuresAssign, h.measureAssignForm),
+		web.Page("POST /people/{id}/measure", auth.CapMeasuresAssign, h.measureAssign),
 		web.Page("GET /measures/work", auth.CapMeasuresWrite, h.workPage),
 		web.Page("POST /measures/{id}/checks", auth.CapMeasuresWrite, h.checkRecord),
 		web.Page("POST /measure-tests/{id}", auth.CapMeasuresWrite, h.testRecord),
@@ -29,6 +29,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /measures/release", auth.CapMeasuresRelease, h.releasePage),
 		web.Page("POST /measures/{id}/release", auth.CapMeasuresRelease, h.releaseConfirm),
 		web.Page("GET /measures/{id}/notice", auth.CapMeasuresRelease, h.noticePage),
+		web.Page("GET /measures/{id}/waivers", auth.CapMeasuresRelease, h.waivePage),
+		web.Page("POST /measures/{id}/waivers", auth.CapMeasuresRelease, h.waiveConfirm),
 
 		// The person's own link (个人健康打卡): the token is the credential;
 		// rate limited per client address.
@@ -48,7 +50,7 @@ func (h *Handler) Routes() []web.Route {
 		web.API("GET /api/v1/measures", auth.CapPeopleRead, h.apiMeasures),
 		web.API("GET /api/v1/measures/overview", auth.CapPeopleRead, h.apiMeasuresOverview),
 		web.API("GET /api/v1/measures/{id}", auth.CapPeopleRead, h.apiMeasure),
-		web.API("POST /api/v1/people/{id}/measure", auth.CapMeasuresWrite, h.apiMeasureAssign),
+		web.API("POST /api/v1/people/{id}/measure", auth.CapMeasuresAssign, h.apiMeasureAssign),
 		web.API("GET /api/v1/measures/work", auth.CapMeasuresWrite, h.apiWork),
 		web.API("POST /api/v1/measures/{id}/checks", auth.CapMeasuresWrite, h.apiCheckRecord),
 		web.API("POST /api/v1/measure-tests/{id}", auth.CapMeasuresWrite, h.apiTestRecord),
@@ -56,5 +58,6 @@ func (h *Handler) Routes() []web.Route {
 		web.API("POST /api/v1/measure-alerts/{id}/handle", auth.CapMeasuresWrite, h.apiAlertHandle),
 		web.API("GET /api/v1/measures/release", auth.CapMeasuresRelease, h.apiReleaseList),
 		web.API("POST /api/v1/measures/{id}/release", auth.CapMeasuresRelease, h.apiRelease),
+		web.API("POST /api/v1/measures/{id}/waivers", auth.CapMeasuresRelease, h.apiWaive),
 	}
 }

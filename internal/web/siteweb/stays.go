@@ -14,6 +14,11 @@ import (
 
 // Stays (隔离人员): the people at the sites, checked in and out.
 
+// atSitesOnly: an account that does not browse the ledger (a quarantine
+// site's) sees the stays at its sites, not its jurisdiction's people
+// staying elsewhere.
+func atSitesOnly(r *http.Request) bool { return !web.User(r).Can(auth.CapPeopleRead) }
+
 // stayFilterOf reads ?site=&open=&status=&q=, a page of the list or the
 // API's limit and offset.
 func stayFilterOf(r *http.Request, page int) site.StayFilter {
@@ -24,7 +29,7 @@ func stayFilterOf(r *http.Request, page int) site.StayFilter {
 		limit, offset = web.ListParams(q)
 	}
 	return site.StayFilter{SiteID: siteID, Open: q.Get("open") == "1", Status: q.Get("status"), Q: strings.TrimSpace(q.Get("q")),
-		Limit: limit, Offset: offset}
+		AtSites: atSitesOnly(r), Limit: limit, Offset: offset}
 }
 
 type staysView struct {
@@ -53,6 +58,9 @@ func (h *Handler) stayOf(r *http.Request) (site.Stay, error) {
 	id, err := web.PathID(r)
 	if err != nil {
 		return site.Stay{}, err
+	}
+	if atSitesOnly(r) {
+		return h.sites.ViewStayAtSites(r.Context(), web.Actor(r), web.User(r).Scope(), id)
 	}
 	return h.sites.ViewStay(r.Context(), web.Actor(r), web.User(r).Scope(), id)
 }
