@@ -19,7 +19,7 @@ import (
 
 	"fangkong/internal/app"
 	"fangkong/internal/jurisdiction"
-	"fangkong/internal/riskarea"
+	"fangkong/internal/place"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -97,10 +97,22 @@ func (c *common) config() app.Config {
 			cfg.Logger.Warn("ignoring FANGKONG_TRUSTED_PROXIES entry", "value", p)
 		}
 	}
-	// Names of division codes outside the loaded units (risk areas,
-	// returnees' origins), when the national code files are at hand.
-	if names, err := riskarea.LoadNames(jurisdiction.DirSource(env("FANGKONG_DATA", "../shared/data"))); err == nil {
-		cfg.PlaceNames = names
+	return cfg
+}
+
+// serving is config with the place resolver (地名解析) loaded from
+// FANGKONG_DATA, for the commands that serve: places typed as names and
+// the names of division codes outside the loaded units. Without the files
+// places must be typed as division codes.
+func (c *common) serving() app.Config {
+	cfg := c.config()
+	dir := env("FANGKONG_DATA", "../shared/data")
+	start := time.Now()
+	if places, err := place.Load(jurisdiction.DirSource(dir)); err == nil {
+		cfg.Places = places
+		cfg.Logger.Debug("place names loaded", "dir", dir, "took", time.Since(start).Round(time.Millisecond))
+	} else {
+		cfg.Logger.Warn("place names not loaded: places must be typed as division codes", "dir", dir, "err", err)
 	}
 	return cfg
 }
@@ -143,7 +155,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := app.New(ctx, c.config())
+	a, err := app.New(ctx, c.serving())
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@
 package place
 
 import (
+	"strconv"
 	"strings"
 
 	"fangkong/internal/jurisdiction"
@@ -94,6 +95,24 @@ func (r Result) Ambiguous() bool { return r.Total > 1 && !r.clear }
 // none, or no reading): what is certain of an ambiguous place (城关镇 in
 // three counties of one city gives the city).
 func (r Result) Common() string { return r.common }
+
+// Choices lists the candidates for a message: 北京市朝阳区（110105）、
+// 吉林省长春市朝阳区（220104）, with 等N处 when there are more.
+func (r Result) Choices() string {
+	parts := make([]string, 0, len(r.Candidates))
+	for _, c := range r.Candidates {
+		if name := c.FullName(); name != "" {
+			parts = append(parts, name+"（"+c.Code+"）")
+		} else {
+			parts = append(parts, c.Code)
+		}
+	}
+	s := strings.Join(parts, "、")
+	if r.Total > len(r.Candidates) {
+		s += "等" + strconv.Itoa(r.Total) + "处"
+	}
+	return s
+}
 
 // commonCode is the longest code at a division level that every code starts with.
 func commonCode(codes []string) string {
