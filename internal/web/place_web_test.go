@@ -111,6 +111,27 @@ func TestReturneeOriginByName(t *testing.T) {
 			t.Errorf("picked: %+v", o)
 		}
 
+		// The correction form keeps the picked place while its text is unchanged.
+		picked := originOf(t, d, "朝阳返乡")
+		if st, body := c.Get(fmt.Sprintf("/returnees/%d/edit", picked.id)); st != 200 || !strings.Contains(body, `name="origin_code_was" value="220104"`) {
+			t.Fatalf("edit form: %d", st)
+		}
+		var version int64
+		d.R().QueryRow("SELECT version FROM returnees WHERE id = $1", picked.id).Scan(&version)
+		edit := url.Values{"origin": {"朝阳区"}, "origin_was": {"朝阳区"}, "origin_code_was": {"220104"}, "arrived_on": {"2021-12-26"},
+			"departed_on": {"2021-12-24"}, "note": {"更正备注"}, "version": {fmt.Sprint(version)}}
+		if st, _ := c.Post(fmt.Sprintf("/returnees/%d", picked.id), edit); st != http.StatusSeeOther {
+			t.Fatalf("edit: %d", st)
+		}
+		if o := originOf(t, d, "朝阳返乡"); o.code != "220104" || o.status != "" {
+			t.Errorf("after an edit that kept the text: %+v", o)
+		}
+		edit.Set("origin", "新城区") // changed to another ambiguous name: asked again
+		edit.Set("version", fmt.Sprint(version+1))
+		if st, body := c.Post(fmt.Sprintf("/returnees/%d", picked.id), edit); st != 200 || !strings.Contains(body, `value="610102"`) {
+			t.Errorf("edit to 新城区 not asked: %d", st)
+		}
+
 		// Not found, asked, then saved as typed: pending, level unknown.
 		form = arrivalForm("远方返乡", "火星基地")
 		if st, body := c.Post("/returnees", form); st != 200 || !strings.Contains(body, "没有找到“火星基地”") {
