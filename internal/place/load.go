@@ -1,6 +1,7 @@
 package place
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/csv"
 	"fmt"
@@ -31,10 +32,16 @@ type Resolver struct {
 	byName   map[string][]int32
 	keys     []string
 	maxRunes int // longest key, in characters
-	// villages holds each county's villages packed in one string:
-	// per village its last six code digits, its folded name and "\n".
-	villages map[string]string
+	// villages holds every village packed in one string, per village its
+	// last six code digits, its folded name and "\n"; counties maps a
+	// county's code to its run (or runs) of lines in it. One allocation
+	// of about 10 MB instead of 620,000 small ones.
+	villages string
+	counties map[string][]span
 }
+
+// span is a run of bytes of Resolver.villages.
+type span struct{ from, to int32 }
 
 // CodesOnly is a Resolver without names: a bare division code (2, 4, 6, 9
 // or 12 digits) resolves to itself, anything else to nothing. It serves
@@ -51,13 +58,13 @@ func (r *Resolver) Loaded() bool { return len(r.nodes) > 0 }
 // (jurisdiction.RegionFiles) read from src.
 func Load(src jurisdiction.RegionSource) (*Resolver, error) {
 	r := CodesOnly()
-	r.villages = map[string]string{}
+	r.counties = map[string][]span{}
 	for _, f := range jurisdiction.RegionFiles {
 		var err error
 		if f.Level == jurisdiction.LevelVillage {
 			var p packer
 			err = readFile(src, f.Name, func(rec []string) { p.add(r, rec) })
-			p.flush(r)
+			p.done(r)
 		} else {
 			var rows [][2]string
 			err = readFile(src, f.Name, func(rec []string) { rows = append(rows, [2]string{rec[0], rec[1]}) })
@@ -114,10 +121,24 @@ func readFile(src jurisdiction.RegionSource, name string, fn func(rec []string))
 // addLevel appends one level's rows, sorted by code, and indexes their names.
 func (r *Resolver) addLevel(level int, rows [][2]string) {
 	slices.SortFunc(rows, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	// The codes and names are copied into one string (the CSV reader's
+	// lines would keep 45,000 small allocations alive among its garbage).
+	var arena strings.Builder
+	size := 0
+	for _, row := range rows {
+		size += len(row[0]) + len(row[1])
+	}
+	arena.Grow(size)
+	for _, row := range rows {
+		arena.WriteString(row[0])
+		arena.WriteString(row[1])
+	}
+	text, at := arena.String(), 0
+	cut := func(n int) string { at += n; return text[at-n : at] }
 	start := int32(len(r.nodes))
 	for _, row := range rows {
 		i := int32(len(r.nodes))
-		n := node{code: row[0], name: row[1], level: int8(level)}
+		n := node{code: cut(len(row[0])), name: cut(len(row[1])), level: int8(level)}
 		if !placeholders[n.name] {
 			n.short = shortName(n.name, level)
 			r.index(n.name, i)
@@ -144,11 +165,12 @@ func (r *Resolver) index(key string, i int32) {
 	r.maxRunes = max(r.maxRunes, runes(key))
 }
 
-// packer packs village rows into their county's string; the file is in
-// code order, so one county's rows come together.
+// packer packs village rows, in the file's code order, so one county's
+// rows come together.
 type packer struct {
+	buf    bytes.Buffer
 	county string
-	buf    strings.Builder
+	from   int
 }
 
 func (p *packer) add(r *Resolver, rec []string) {
@@ -157,38 +179,42 @@ func (p *packer) add(r *Resolver, rec []string) {
 		return
 	}
 	if code[:6] != p.county {
-		p.flush(r)
-		p.county = code[:6]
+		p.close(r)
+		p.county, p.from = code[:6], p.buf.Len()
 	}
 	p.buf.WriteString(code[6:])
 	p.buf.WriteString(foldVillage(rec[1]))
 	p.buf.WriteByte('\n')
 }
 
-// flush stores the county's rows in a string of their exact size.
-func (p *packer) flush(r *Resolver) {
-	if p.buf.Len() > 0 {
-		r.villages[p.county] += strings.Clone(p.buf.String())
+// close ends the current county's run.
+func (p *packer) close(r *Resolver) {
+	if p.county != "" && p.buf.Len() > p.from {
+		r.counties[p.county] = append(r.counties[p.county], span{int32(p.from), int32(p.buf.Len())})
 	}
-	p.buf.Reset()
 }
 
-// eachVillage calls fn with the code and folded name of every village under
-// code (a county or township code); fn returns false to stop.
-func (r *Resolver) eachVillage(code string, fn func(code, name string) bool) {
+// done keeps the packed villages in a string of their exact size.
+func (p *packer) done(r *Resolver) {
+	p.close(r)
+	r.villages = p.buf.String()
+}
+
+// eachVillage calls fn with the last six code digits and the folded name
+// of every village under code (a county, township or village code); fn
+// returns false to stop.
+func (r *Resolver) eachVillage(code string, fn func(tail, name string) bool) {
 	if len(code) < 6 {
 		return
 	}
-	county, packed := code[:6], r.villages[code[:6]]
-	for packed != "" {
-		line, rest, _ := strings.Cut(packed, "\n")
-		packed = rest
-		if len(line) < 6 {
-			continue
-		}
-		full := county + line[:6]
-		if strings.HasPrefix(full, code) && !fn(full, line[6:]) {
-			return
+	for _, sp := range r.counties[code[:6]] {
+		packed := r.villages[sp.from:sp.to]
+		for packed != "" {
+			line, rest, _ := strings.Cut(packed, "\n")
+			packed = rest
+			if len(line) >= 6 && strings.HasPrefix(line, code[6:]) && !fn(line[:6], line[6:]) {
+				return
+			}
 		}
 	}
 }

@@ -117,9 +117,9 @@ func (r *Resolver) extend(t text, c chain, out *[]chain) {
 		}
 		fallthrough
 	case township:
-		r.eachVillage(c.code, func(code, name string) bool {
+		r.eachVillage(c.code, func(tail, name string) bool {
 			if runes(name) >= 2 && t.hasAt(pos, name) {
-				next(code, village, pos+runes(name), false)
+				next(c.code[:6]+tail, village, pos+runes(name), false)
 			}
 			return true
 		})

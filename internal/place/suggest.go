@@ -68,9 +68,9 @@ func (r *Resolver) complete(code string, level int, prefix string, add func(Cand
 	for lv := level + 1; lv <= min(level+2, village); lv++ {
 		if lv == village {
 			more := true
-			r.eachVillage(code, func(vc, name string) bool {
+			r.eachVillage(code, func(tail, name string) bool {
 				if strings.HasPrefix(name, prefix) {
-					more = add(r.candidate(vc, ""))
+					more = add(r.candidate(code[:6]+tail, ""))
 				}
 				return more
 			})
