@@ -26,7 +26,7 @@ func demoCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
-	a, err := app.New(ctx, c.config())
+	a, err := app.New(ctx, c.serving())
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -19,8 +20,8 @@ import (
 
 	"fangkong/internal/app"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/retention"
-	"fangkong/internal/riskarea"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -105,10 +106,23 @@ func (c *common) config() app.Config {
 		os.Exit(2)
 	}
 	cfg.RetentionDays = days
-	// Names of division codes outside the loaded units (risk areas,
-	// returnees' origins), when the national code files are at hand.
-	if names, err := riskarea.LoadNames(jurisdiction.DirSource(env("FANGKONG_DATA", "../shared/data"))); err == nil {
-		cfg.PlaceNames = names
+	return cfg
+}
+
+// serving is config with the place resolver (地名解析) loaded from
+// FANGKONG_DATA, for the commands that serve: places typed as names and
+// the names of division codes outside the loaded units. Without the files
+// places must be typed as division codes.
+func (c *common) serving() app.Config {
+	cfg := c.config()
+	dir := env("FANGKONG_DATA", "../shared/data")
+	start := time.Now()
+	if places, err := place.Load(jurisdiction.DirSource(dir)); err == nil {
+		cfg.Places = places
+		debug.FreeOSMemory() // the files' parsing garbage (the index keeps about 22 MB)
+		cfg.Logger.Info("place names loaded", "dir", dir, "took", time.Since(start).Round(time.Millisecond))
+	} else {
+		cfg.Logger.Warn("place names not loaded: places must be typed as division codes", "dir", dir, "err", err)
 	}
 	return cfg
 }
@@ -151,7 +165,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := app.New(ctx, c.config())
+	a, err := app.New(ctx, c.serving())
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/demo"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/pushlist"
 )
 
@@ -88,7 +89,7 @@ func pushOnce(ctx context.Context, url string, pop *population, f *os.File, size
 		d.W().ExecContext(ctx, "ANALYZE")
 	}
 	runtime.GC()
-	svc := pushlist.NewService(d, jurisdiction.NewStore(d, time.Now), pushlist.NoArrivals, time.Now)
+	svc := pushlist.NewService(d, jurisdiction.NewStore(d, time.Now), pushlist.NoArrivals, place.CodesOnly(), time.Now)
 	who := audit.Actor{Username: "bench", Role: "command", Unit: demo.CountyCode}
 	if path := os.Getenv("FKBENCH_CPUPROFILE"); path != "" {
 		pf, err := os.Create(path)

@@ -20,6 +20,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/lookup"
 	"fangkong/internal/measure"
+	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
@@ -32,6 +33,7 @@ import (
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
+	"fangkong/internal/web/placeweb"
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/registryweb"
 	"fangkong/internal/web/retentionweb"
@@ -51,9 +53,10 @@ type Config struct {
 	Now           func() time.Time
 	// TrustedProxies are load balancers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
-	// PlaceNames, when set, names division codes outside the loaded
-	// units (risk areas, returnees' origins).
-	PlaceNames riskarea.NameResolver
+	// Places resolves places typed as names to division codes and names
+	// codes outside the loaded units (risk areas, returnees' origins, push
+	// lists); nil knows codes only (place.CodesOnly).
+	Places *place.Resolver
 	// RetentionDays overrides the retention periods of personal data by
 	// kind ("*" for all; 0 keeps a kind), as retention.ParseDays reads
 	// FANGKONG_RETENTION_DAYS; nil keeps the defaults (internal/app/retention.go).
@@ -136,20 +139,20 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	// Tests a plan put before the assignment are taken from testing-round
 	// results (the rounds' read side, built on the database alone).
 	a.Measures = measure.NewService(d, a.Policy, roundResults{sampling.NewResultReader(d)}, cfg.Now)
-	names := cfg.PlaceNames
-	if names == nil {
-		names = riskarea.NoNames
+	places := cfg.Places
+	if places == nil {
+		places = place.CodesOnly()
 	}
 	// The risk-area list relevels the returnee ledger, and the ledger reads
 	// levels from the list: the ledger takes the list's read side (a
 	// Lookup), built first, and the list's Service takes the ledger.
-	levels := riskarea.NewLookup(d, names)
+	levels := riskarea.NewLookup(d, places)
 	// Arrivals from risk areas come under control measures.
 	a.Returnees = returnee.NewService(d, a.Registry, a.Units, levels, a.Measures, cfg.Now)
 	// Stored origin levels follow the history.
 	a.RiskAreas = riskarea.NewService(d, levels, a.Returnees, cfg.Now)
 	// 在村 answers to push tasks record the arrival.
-	a.PushLists = pushlist.NewService(d, a.Units, a.Returnees, cfg.Now)
+	a.PushLists = pushlist.NewService(d, a.Units, a.Returnees, places, cfg.Now)
 	// 转运/入住/转出 noted on the person's measure.
 	a.Sites = site.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Members of a positive pool come under pool_positive.
@@ -187,7 +190,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Web.Mount(
 		accountweb.New(a.Web, a.Auth, a.Audit),
 		registryweb.New(a.Web, a.Units, a.Registry, a.Sampling, a.Summaries),
-		returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry),
+		returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry, places),
+		placeweb.New(places),
 		pushlistweb.New(a.Web, a.PushLists),
 		measureweb.New(a.Web, a.Measures, a.Registry, a.Lookup),
 		siteweb.New(a.Web, a.Sites, a.Units),

@@ -15,6 +15,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
@@ -96,7 +97,8 @@ func TestConstructorsRequireDependencies(t *testing.T) {
 		},
 		"riskarea": func() { riskarea.NewService(d, riskarea.NewLookup(d, riskarea.NoNames), nil, time.Now) },
 		"lookup":   func() { riskarea.NewLookup(d, nil) },
-		"pushlist": func() { pushlist.NewService(d, units, nil, time.Now) },
+		"pushlist": func() { pushlist.NewService(d, units, nil, place.CodesOnly(), time.Now) },
+		"places":   func() { pushlist.NewService(d, units, pushlist.NoArrivals, nil, time.Now) },
 		"site":     func() { site.NewService(d, units, nil, time.Now) },
 		"sampling": func() { sampling.NewService(d, units, nil, time.Now) },
 		"measure":  func() { measure.NewService(d, policy.NewStore(d, time.Now), nil, time.Now) },

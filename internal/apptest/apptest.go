@@ -15,13 +15,16 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"fangkong/internal/app"
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/db"
+	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 )
 
 // Env is a running fangkong for one test.
@@ -34,10 +37,39 @@ type Env struct {
 // Start builds the app on d (already migrated, e.g. from dbtest) and serves it.
 func Start(t testing.TB, d *db.DB) *Env { return StartWith(t, d, nil) }
 
+var (
+	placesOnce sync.Once
+	places     *place.Resolver
+)
+
+// Places is the national place resolver (地名解析) from ../shared/data,
+// loaded once per test binary and shared by every app a test starts, as
+// the server loads it once at start; nil when the data is not there (the
+// app then knows codes only).
+func Places() *place.Resolver {
+	placesOnce.Do(func() {
+		if dir, ok := dbtest.SharedDataDir(); ok {
+			places, _ = place.Load(jurisdiction.DirSource(dir))
+		}
+	})
+	return places
+}
+
+// NeedPlaces returns Places, or skips a test that needs place names when
+// ../shared/data is absent.
+func NeedPlaces(t testing.TB) *place.Resolver {
+	t.Helper()
+	p := Places()
+	if p == nil {
+		t.Skip("place names need ../shared/data (the national division codes): not found")
+	}
+	return p
+}
+
 // StartWith is Start with a chance to change the configuration.
 func StartWith(t testing.TB, d *db.DB, configure func(*app.Config)) *Env {
 	t.Helper()
-	cfg := app.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"}
+	cfg := app.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test", Places: Places()}
 	if configure != nil {
 		configure(&cfg)
 	}

@@ -172,13 +172,23 @@ func Postgres(t testing.TB) *db.DB {
 	return d
 }
 
-// SharedData returns ../shared/data beside the repository, or skips the test
-// when the checkout has no shared/ beside it.
+// SharedData returns ../shared/data beside the module (the national
+// division codes), or skips the test when it is not there.
 func SharedData(t testing.TB) string {
 	t.Helper()
+	dir, ok := SharedDataDir()
+	if !ok {
+		t.Skipf("shared data not found at %s", dir)
+	}
+	return dir
+}
+
+// SharedDataDir is ../shared/data beside the module, and whether its
+// national division-code files are there.
+func SharedDataDir() (string, bool) {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return "", false
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -186,13 +196,11 @@ func SharedData(t testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatal("no go.mod above the test")
+			return "", false
 		}
 		dir = parent
 	}
 	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(data, "regions-villages.csv.gz")); err != nil {
-		t.Skipf("shared data not found at %s", data)
-	}
-	return data
+	_, err = os.Stat(filepath.Join(data, "regions-villages.csv.gz"))
+	return data, err == nil
 }

@@ -11,6 +11,7 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/pushlist"
 )
 
@@ -60,7 +61,7 @@ func loadPushLists(ctx context.Context, d *db.DB, units *jurisdiction.Store, now
 		if err := WritePushList(&b, cfg); err != nil {
 			return err
 		}
-		svc := pushlist.NewService(d, units, pushlist.NoArrivals, func() time.Time { return at })
+		svc := pushlist.NewService(d, units, pushlist.NoArrivals, place.CodesOnly(), func() time.Time { return at })
 		list, err := svc.Import(ctx, who, demoCounty(), bytes.NewReader(b.Bytes()), int64(b.Len()),
 			pushlist.ImportOptions{Source: l.source, Name: fmt.Sprintf("%s推送名单（演示）", l.source)})
 		if err != nil {

@@ -62,7 +62,7 @@ func (s *Service) AnswerTask(ctx context.Context, who audit.Actor, scope jurisdi
 	var arr *returnee.Arrival
 	if a.Result == ResultInVillage && t.ArrivalID == 0 {
 		arr = &returnee.Arrival{PersonID: t.PersonID, Name: t.Name, Phone: t.Phone, VillageCode: t.UnitCode,
-			OriginDetail: t.Origin, ArrivedOn: a.ArrivedOn, Source: returnee.SourcePush,
+			OriginText: t.Origin, ArrivedOn: a.ArrivedOn, Source: returnee.SourcePush,
 			SourceRef: fmt.Sprint("push-task:", t.ID), Note: a.Note, Sex: a.Sex, BirthDate: a.BirthDate,
 			Status: returnee.StatusVerified}
 		if _, err := personal.NormalizeIDNumber(t.IDNumber); err == nil {

@@ -34,7 +34,8 @@ const rawSep = "\x1f"
 
 // insertCols are the columns the importer writes, in Add order.
 var insertCols = []string{"id", "list_id", "row_no", "raw", "name", "id_number", "phone", "origin", "arrival_date", "address",
-	"person_id", "unit_code", "outcome", "match_method", "route_method", "reason", "dup_of", "status", "deadline_at", "created_at"}
+	"person_id", "unit_code", "outcome", "match_method", "route_method", "reason", "dup_of", "status", "deadline_at", "created_at",
+	"origin_code"}
 
 // seenTask is a task a later row of the same person links to.
 type seenTask struct {
@@ -56,6 +57,7 @@ type importer struct {
 	deadline int64
 	now      int64
 	today    string // YYYY-MM-DD of now, the latest plausible birth date
+	places   Places
 }
 
 // Import reads a pushed file, normalises and matches every row, and turns
@@ -117,7 +119,7 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 			list.DeadlineHours, list.CreatedBy, list.CreatedAt).Scan(&list.ID); err != nil {
 			return fmt.Errorf("insert push list: %w", err)
 		}
-		im := &importer{ix: ix, scope: scope, cols: cols, list: &list, now: list.CreatedAt, today: clock.Day(now),
+		im := &importer{ix: ix, scope: scope, cols: cols, list: &list, now: list.CreatedAt, today: clock.Day(now), places: s.places,
 			deadline: now.Add(time.Duration(opt.DeadlineHours) * time.Hour).UnixMilli()}
 		if err := im.loadOpen(ctx, tx); err != nil {
 			return err

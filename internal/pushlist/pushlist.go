@@ -15,6 +15,7 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/returnee"
 	"fangkong/internal/wire"
 )
@@ -138,6 +139,12 @@ func (noArrivals) Record(context.Context, audit.Actor, jurisdiction.Scope, retur
 // the service). Answers 在村 then link no arrival.
 var NoArrivals ArrivalRecorder = noArrivals{}
 
+// Places reads the 出发地 of a pushed row (地名解析, package place): a code
+// or a place name such as 郑州金水.
+type Places interface {
+	Resolve(text string) place.Result
+}
+
 // Service imports push lists and keeps their tasks.
 type Service struct {
 	db    *db.DB
@@ -145,16 +152,19 @@ type Service struct {
 	now   func() time.Time
 	// arrivals receives the arrival an answer 在村 confirms.
 	arrivals ArrivalRecorder
+	places   Places
 }
 
 // NewService returns a Service; all dependencies are required (arrivals:
-// the returnee ledger, or NoArrivals).
-func NewService(d *db.DB, units *jurisdiction.Store, arrivals ArrivalRecorder, now func() time.Time) *Service {
+// the returnee ledger, or NoArrivals; places: the place resolver, or
+// place.CodesOnly()).
+func NewService(d *db.DB, units *jurisdiction.Store, arrivals ArrivalRecorder, places Places, now func() time.Time) *Service {
 	wire.Need("pushlist.NewService", "db", d)
 	wire.Need("pushlist.NewService", "units", units)
 	wire.Need("pushlist.NewService", "arrivals", arrivals)
+	wire.Need("pushlist.NewService", "places", places)
 	wire.Need("pushlist.NewService", "now", now)
-	return &Service{db: d, units: units, arrivals: arrivals, now: now}
+	return &Service{db: d, units: units, arrivals: arrivals, places: places, now: now}
 }
 
 // List is one imported push list with its accounting.
@@ -190,7 +200,8 @@ type Task struct {
 	Name        string
 	IDNumber    string
 	Phone       string
-	Origin      string
+	Origin      string // 出发地 as pushed
+	OriginCode  string // its division code when the place is clear, else ""
 	ArrivalDate string
 	Address     string
 	PersonID    int64

@@ -15,6 +15,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
@@ -47,7 +48,7 @@ func setupWith(t *testing.T, d *db.DB, arrivals func(*jurisdiction.Store) pushli
 	dbtest.Tree(t, d)
 	c := &clockAt{t: baseDay}
 	units := jurisdiction.NewStore(d, c.now)
-	return pushlist.NewService(d, units, arrivals(units), c.now), c
+	return pushlist.NewService(d, units, arrivals(units), place.CodesOnly(), c.now), c
 }
 
 // ledger is the returnee ledger without control measures.

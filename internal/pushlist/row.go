@@ -15,6 +15,7 @@ type pushed struct {
 	name, idNumber, phone, birth string
 	validID                      bool
 	origin, arrival, address     string
+	originCode                   string // the 出发地's division code when it is clear
 	dest, note                   string
 	problems                     []string
 }
@@ -65,6 +66,11 @@ func (im *importer) normalise(cells []string) pushed {
 		}
 	}
 	p.origin = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldOrigin)))
+	if p.origin != "" {
+		if c, ok := im.places.Resolve(p.origin).Resolved(); ok {
+			p.originCode = c.Code
+		}
+	}
 	p.arrival = normDate(im.cell(cells, FieldArrival))
 	p.address = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldAddress)))
 	p.dest = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldDest)))
@@ -331,7 +337,7 @@ func (im *importer) insert(t *task, ids *[]int64) error {
 	}
 	p := &t.p
 	return im.ins.Add(id, im.list.ID, t.rowNo, t.raw, p.name, p.idNumber, p.phone, p.origin, p.arrival, p.address,
-		t.personID, t.unit, t.outcome, t.matchHow, t.routeHow, t.reason, dupOf, t.status, im.deadline, im.now)
+		t.personID, t.unit, t.outcome, t.matchHow, t.routeHow, t.reason, dupOf, t.status, im.deadline, im.now, p.originCode)
 }
 
 func joinReason(a, b string) string {

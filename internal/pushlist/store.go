@@ -90,7 +90,8 @@ func (s *Service) GetList(ctx context.Context, scope jurisdiction.Scope, id int6
 
 const taskCols = `t.id, t.list_id, t.row_no, t.raw, t.name, t.id_number, t.phone, t.origin, t.arrival_date, t.address,
 	t.person_id, t.unit_code, COALESCE(u.name, ''), t.outcome, t.match_method, t.route_method, t.reason, t.dup_of, t.status,
-	t.result, t.result_note, t.arrival_id, t.answered_at, t.answered_by, t.deadline_at, t.version, t.created_at, l.source`
+	t.result, t.result_note, t.arrival_id, t.answered_at, t.answered_by, t.deadline_at, t.version, t.created_at, l.source,
+	t.origin_code`
 
 const taskFrom = ` FROM push_tasks t JOIN push_lists l ON l.id = t.list_id LEFT JOIN units u ON u.code = t.unit_code`
 
@@ -99,7 +100,8 @@ func scanTask(sc scanner) (Task, error) {
 	var raw string
 	err := sc.Scan(&t.ID, &t.ListID, &t.RowNo, &raw, &t.Name, &t.IDNumber, &t.Phone, &t.Origin, &t.ArrivalDate, &t.Address,
 		&t.PersonID, &t.UnitCode, &t.UnitName, &t.Outcome, &t.MatchMethod, &t.RouteMethod, &t.Reason, &t.DupOf, &t.Status,
-		&t.Result, &t.ResultNote, &t.ArrivalID, &t.AnsweredAt, &t.AnsweredBy, &t.DeadlineAt, &t.Version, &t.CreatedAt, &t.Source)
+		&t.Result, &t.ResultNote, &t.ArrivalID, &t.AnsweredAt, &t.AnsweredBy, &t.DeadlineAt, &t.Version, &t.CreatedAt, &t.Source,
+		&t.OriginCode)
 	t.Raw = strings.Split(raw, rawSep)
 	return t, err
 }

@@ -58,8 +58,15 @@ func (s *Service) Export(ctx context.Context, actor audit.Actor, scope jurisdict
 			return n, err
 		}
 		v := jurisdiction.VillageOf(a.VillageCode)
-		if err := sw.WriteRow([]string{v, names[v], a.Name, a.IDNumber, a.Phone, a.OriginCode, a.OriginName, a.OriginDetail,
-			a.OriginLevel, a.DepartedOn, a.ArrivedOn, a.Transport, a.TransportNo, strings.Join(a.Sources, "、"), a.TestSampledAt,
+		name, level := a.OriginName, a.OriginLevel
+		if a.PlacePending() { // what was typed, and the level unknown
+			name = a.OriginText + "（地点待核实）"
+			if level == "" {
+				level = "未知"
+			}
+		}
+		if err := sw.WriteRow([]string{v, names[v], a.Name, a.IDNumber, a.Phone, a.OriginCode, name, a.OriginDetail,
+			level, a.DepartedOn, a.ArrivedOn, a.Transport, a.TransportNo, strings.Join(a.Sources, "、"), a.TestSampledAt,
 			a.Symptoms, a.Gatherings, a.Companions, a.Status, a.Note}); err != nil {
 			return n, err
 		}

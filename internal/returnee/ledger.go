@@ -18,7 +18,7 @@ import (
 const arrivalColumns = `r.id, r.person_id, r.name, COALESCE(p.id_number, ''), p.phone, r.unit_code, COALESCE(r.household_id, 0),
 	r.origin_code, r.origin_name, r.origin_detail, r.origin_level, r.departed_on, r.arrived_on, r.transport, r.transport_no,
 	r.sources, r.source_refs, r.test_sampled_at, r.symptoms, r.gatherings, r.companions, r.status, r.note,
-	r.version, r.created_at, r.updated_at`
+	r.version, r.created_at, r.updated_at, r.origin_text, r.origin_status`
 
 func scanArrival(row interface{ Scan(...any) error }) (Arrival, error) {
 	var a Arrival
@@ -26,7 +26,7 @@ func scanArrival(row interface{ Scan(...any) error }) (Arrival, error) {
 	err := row.Scan(&a.ID, &a.PersonID, &a.Name, &a.IDNumber, &a.Phone, &a.VillageCode, &a.HouseholdID,
 		&a.OriginCode, &a.OriginName, &a.OriginDetail, &a.OriginLevel, &a.DepartedOn, &a.ArrivedOn, &a.Transport, &a.TransportNo,
 		&sources, &a.SourceRef, &a.TestSampledAt, &a.Symptoms, &a.Gatherings, &a.Companions, &a.Status, &a.Note,
-		&a.Version, &a.CreatedAt, &a.UpdatedAt)
+		&a.Version, &a.CreatedAt, &a.UpdatedAt, &a.OriginText, &a.OriginStatus)
 	if sources != "" {
 		a.Sources = strings.Split(sources, ",")
 		a.Source = a.Sources[0]
@@ -71,18 +71,6 @@ type Row struct {
 // Rank is the origin level's rank (3 high … 0 none).
 func (a Arrival) Rank() int { return riskarea.Rank(a.OriginLevel) }
 
-// Origin renders the origin place.
-func (a Arrival) Origin() string {
-	s := a.OriginName
-	if s == "" {
-		s = a.OriginCode
-	}
-	if a.OriginDetail != "" {
-		s = strings.TrimSpace(s + " " + a.OriginDetail)
-	}
-	return s
-}
-
 func rowOf(a Arrival) Row {
 	r := Row{Arrival: a, IDMasked: personal.MaskID(a.IDNumber), PhoneMasked: personal.MaskPhone(a.Phone)}
 	r.Arrival.IDNumber, r.Arrival.Phone = "", ""
@@ -93,6 +81,7 @@ func rowOf(a Arrival) Row {
 type Filter struct {
 	Unit     string // unit inside the scope; "" = whole scope
 	Status   string
+	Place    string // PlacePending: only origins waiting for a person to pick the place
 	Source   string
 	Rank     int    // minimum origin rank (1 low … 3 high); 0 = any
 	From, To string // arrival dates, inclusive
@@ -120,6 +109,9 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 	}
 	if f.Source != "" {
 		add("r.sources LIKE ?", "%"+f.Source+"%")
+	}
+	if f.Place != "" {
+		add("r.origin_status = ?", f.Place)
 	}
 	if f.Rank > 0 {
 		add("r.origin_rank >= ?", f.Rank)

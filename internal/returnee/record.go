@@ -36,7 +36,7 @@ func tooLong(s string, n int) bool { return len([]rune(s)) > n }
 // validate normalises the fields of a report that do not need the database.
 func validate(a *Arrival, today string) error {
 	trim := func(p *string) { *p = strings.TrimSpace(personal.Halfwidth(*p)) }
-	for _, p := range []*string{&a.Name, &a.IDNumber, &a.Phone, &a.VillageCode, &a.OriginCode, &a.OriginName, &a.OriginDetail,
+	for _, p := range []*string{&a.Name, &a.IDNumber, &a.Phone, &a.VillageCode, &a.OriginCode, &a.OriginName, &a.OriginDetail, &a.OriginText,
 		&a.DepartedOn, &a.ArrivedOn, &a.Transport, &a.TransportNo, &a.Source, &a.TestSampledAt, &a.Symptoms, &a.Gatherings,
 		&a.Companions, &a.Note, &a.Status, &a.Sex, &a.BirthDate} {
 		trim(p)
@@ -102,7 +102,7 @@ func validate(a *Arrival, today string) error {
 	}
 	// The origin may be unknown (a push list without it): the arrival still
 	// counts, with no risk level until someone fills the origin in.
-	if tooLong(a.OriginDetail, 100) || tooLong(a.OriginName, 60) {
+	if tooLong(a.OriginDetail, 100) || tooLong(a.OriginName, 60) || tooLong(a.OriginText, 100) {
 		return errs.Invalidf("来源地", "来源地地名请在100字以内")
 	}
 	if a.Transport != "" && !slices.Contains(Transports, a.Transport) {
@@ -234,9 +234,7 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, scope jurisdict
 	if err := s.destination(ctx, scope, &in, p0, known); err != nil {
 		return Arrival{}, false, err
 	}
-	if in.OriginName == "" && in.OriginCode != "" {
-		in.OriginName = s.levels.PlaceName(in.OriginCode)
-	}
+	s.resolveOrigin(&in)
 	if in.Status == "" {
 		in.Status = StatusPending
 	}
@@ -338,17 +336,18 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, actor audit.Actor, a *
 	a.Sources = []string{a.Source}
 	err := tx.QueryRowContext(ctx, `INSERT INTO returnees (person_id, unit_code, household_id, name, origin_code, origin_name,
 		origin_detail, origin_level, origin_rank, departed_on, arrived_on, transport, transport_no, sources, source_refs,
-		test_sampled_at, symptoms, gatherings, companions, status, note, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22, $22) RETURNING id`,
+		test_sampled_at, symptoms, gatherings, companions, status, note, version, created_at, updated_at, origin_text, origin_status)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22, $22, $23, $24)
+		RETURNING id`,
 		a.PersonID, a.VillageCode, nullID(a.HouseholdID), a.Name, a.OriginCode, a.OriginName, a.OriginDetail, a.OriginLevel,
 		riskarea.Rank(a.OriginLevel), a.DepartedOn, a.ArrivedOn, a.Transport, a.TransportNo, a.Source, a.SourceRef,
-		a.TestSampledAt, a.Symptoms, a.Gatherings, a.Companions, a.Status, a.Note, now).Scan(&a.ID)
+		a.TestSampledAt, a.Symptoms, a.Gatherings, a.Companions, a.Status, a.Note, now, a.OriginText, a.OriginStatus).Scan(&a.ID)
 	if err != nil {
 		return err
 	}
 	a.Version, a.CreatedAt, a.UpdatedAt = 1, now, now
 	return audit.Record(ctx, tx, s.now(), actor, audit.ActionCreate, "returnee", fmt.Sprint(a.ID), a.VillageCode,
-		fmt.Sprintf("返乡登记 %s %s 来自 %s%s %s（%s）", a.Name, a.ArrivedOn, a.OriginName, a.OriginDetail, levelText(a.OriginLevel), a.Source))
+		fmt.Sprintf("返乡登记 %s %s 来自 %s %s（%s）", a.Name, a.ArrivedOn, a.Origin(), a.LevelText(), a.Source))
 }
 
 func levelText(l string) string {
@@ -373,8 +372,9 @@ func (s *Service) merge(ctx context.Context, tx *sql.Tx, actor audit.Actor, old,
 	if in.SourceRef != "" && !strings.Contains(out.SourceRef, in.SourceRef) {
 		out.SourceRef = strings.TrimPrefix(out.SourceRef+","+in.SourceRef, ",")
 	}
-	if out.OriginCode == "" || riskarea.Rank(in.OriginLevel) > riskarea.Rank(out.OriginLevel) {
+	if betterOrigin(in, out) {
 		out.OriginCode, out.OriginName, out.OriginDetail, out.OriginLevel = in.OriginCode, in.OriginName, in.OriginDetail, in.OriginLevel
+		out.OriginText, out.OriginStatus = in.OriginText, in.OriginStatus
 		if in.DepartedOn != "" {
 			out.DepartedOn = in.DepartedOn
 		}
@@ -399,10 +399,10 @@ func (s *Service) merge(ctx context.Context, tx *sql.Tx, actor audit.Actor, old,
 	res, err := tx.ExecContext(ctx, `UPDATE returnees SET household_id = $1, origin_code = $2, origin_name = $3, origin_detail = $4,
 		origin_level = $5, origin_rank = $6, departed_on = $7, transport = $8, transport_no = $9, sources = $10, source_refs = $11,
 		test_sampled_at = $12, symptoms = $13, gatherings = $14, companions = $15, status = $16, note = $17,
-		version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20`,
+		origin_text = $21, origin_status = $22, version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20`,
 		nullID(out.HouseholdID), out.OriginCode, out.OriginName, out.OriginDetail, out.OriginLevel, riskarea.Rank(out.OriginLevel),
 		out.DepartedOn, out.Transport, out.TransportNo, strings.Join(out.Sources, ","), out.SourceRef, out.TestSampledAt,
-		out.Symptoms, out.Gatherings, out.Companions, out.Status, out.Note, now, out.ID, out.Version)
+		out.Symptoms, out.Gatherings, out.Companions, out.Status, out.Note, now, out.ID, out.Version, out.OriginText, out.OriginStatus)
 	if err != nil {
 		return Arrival{}, err
 	}
@@ -444,7 +444,7 @@ func (s *Service) assign(ctx context.Context, actor audit.Actor, a Arrival) erro
 	if day0 == "" {
 		day0 = a.ArrivedOn
 	}
-	note := fmt.Sprintf("返乡登记 %d：%s%s %s，%s离开，%s抵达", a.ID, a.OriginName, a.OriginDetail, a.OriginLevel, a.DepartedOn, a.ArrivedOn)
+	note := fmt.Sprintf("返乡登记 %d：%s %s，%s离开，%s抵达", a.ID, a.Origin(), a.OriginLevel, a.DepartedOn, a.ArrivedOn)
 	if aa, ok := s.assigner.(ArrivalAssigner); ok && a.ArrivedOn != "" {
 		// The measures module picks leaving or arrival as the rule in force says.
 		if err := aa.AssignArrival(ctx, actor, a.PersonID, cat, a.DepartedOn, a.ArrivedOn, "returnee:"+fmt.Sprint(a.ID), note); err != nil {

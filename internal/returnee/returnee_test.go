@@ -61,7 +61,10 @@ type env struct {
 	now  time.Time
 }
 
-func setup(t *testing.T, d *db.DB) *env {
+func setup(t *testing.T, d *db.DB) *env { return setupWith(t, d, riskarea.NoNames) }
+
+// setupWith is setup with place knowledge (riskarea.NoNames: codes only).
+func setupWith(t *testing.T, d *db.DB, names riskarea.NameResolver) *env {
 	dbtest.Tree(t, d)
 	now := time.Date(2022, 1, 10, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
@@ -72,7 +75,7 @@ func setup(t *testing.T, d *db.DB) *env {
 			t.Error(b)
 		}
 	})
-	levels := riskarea.NewLookup(d, riskarea.NoNames)
+	levels := riskarea.NewLookup(d, names)
 	e.svc = returnee.NewService(d, e.reg, units, levels, e.rec, clock)
 	e.risk = riskarea.NewService(d, levels, e.svc, clock)
 	ctx := context.Background()

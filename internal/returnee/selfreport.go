@@ -41,12 +41,15 @@ type Poster struct {
 
 // SelfReport is what a returnee submits on the public page.
 type SelfReport struct {
-	ID            int64
-	VillageCode   string
-	Name          string
-	IDNumber      string
-	Phone         string
-	Address       string // where they stay in the village
+	ID          int64
+	VillageCode string
+	Name        string
+	IDNumber    string
+	Phone       string
+	Address     string // where they stay in the village
+	// OriginText is the place as the returnee typed it (河南省郑州市金水区);
+	// OriginCode the code it resolved to, or the candidate they picked.
+	OriginText    string
 	OriginCode    string
 	OriginDetail  string
 	DepartedOn    string
@@ -150,7 +153,7 @@ func (s *Service) SubmitSelfReport(ctx context.Context, token string, r SelfRepo
 		return 0, err
 	}
 	a := Arrival{Name: r.Name, IDNumber: r.IDNumber, Phone: r.Phone, VillageCode: p.Village.Code, OriginCode: r.OriginCode,
-		OriginDetail: r.OriginDetail, DepartedOn: r.DepartedOn, ArrivedOn: r.ArrivedOn, Transport: r.Transport,
+		OriginDetail: r.OriginDetail, OriginText: r.OriginText, DepartedOn: r.DepartedOn, ArrivedOn: r.ArrivedOn, Transport: r.Transport,
 		TransportNo: r.TransportNo, TestSampledAt: r.TestSampledAt, Symptoms: r.Symptoms, Companions: r.Companions,
 		Source: SourceSelfReport}
 	if err := validate(&a, s.today()); err != nil {
@@ -159,6 +162,7 @@ func (s *Service) SubmitSelfReport(ctx context.Context, token string, r SelfRepo
 	if a.IDNumber == "" {
 		return 0, errs.Invalidf("身份证号", "请填写身份证号，便于村里核实")
 	}
+	s.resolveOrigin(&a) // the place typed lands with its code when it is clear
 	if r.Address, err = personal.Name(r.Address); err != nil {
 		return 0, errs.Invalidf("居住地址", "%s", err.Error())
 	}
@@ -176,11 +180,18 @@ func (s *Service) SubmitSelfReport(ctx context.Context, token string, r SelfRepo
 		return 0, fmt.Errorf("提交过于频繁，请稍后再试或直接联系村委会: %w", errs.ErrTooMany)
 	}
 	var id int64
+	// A pending place keeps only what was typed: the village settles it.
+	code := a.OriginCode
+	if a.PlacePending() {
+		code = ""
+	}
 	err = s.db.W().QueryRowContext(ctx, `INSERT INTO self_reports (village_code, name, id_number, phone, address, origin_code,
-		origin_detail, departed_on, arrived_on, transport, transport_no, test_sampled_at, symptoms, companions, ip, status, version, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17) RETURNING id`,
-		p.Village.Code, a.Name, a.IDNumber, a.Phone, r.Address, a.OriginCode, a.OriginDetail, a.DepartedOn, a.ArrivedOn,
-		a.Transport, a.TransportNo, a.TestSampledAt, a.Symptoms, a.Companions, r.IP, ReportPending, s.now().UnixMilli()).Scan(&id)
+		origin_detail, departed_on, arrived_on, transport, transport_no, test_sampled_at, symptoms, companions, ip, status, version,
+		created_at, origin_text)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18) RETURNING id`,
+		p.Village.Code, a.Name, a.IDNumber, a.Phone, r.Address, code, a.OriginDetail, a.DepartedOn, a.ArrivedOn,
+		a.Transport, a.TransportNo, a.TestSampledAt, a.Symptoms, a.Companions, r.IP, ReportPending, s.now().UnixMilli(),
+		a.OriginText).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("submit self-report: %w", err)
 	}
@@ -188,13 +199,14 @@ func (s *Service) SubmitSelfReport(ctx context.Context, token string, r SelfRepo
 }
 
 const reportColumns = `id, village_code, name, id_number, phone, address, origin_code, origin_detail, departed_on, arrived_on,
-	transport, transport_no, test_sampled_at, symptoms, companions, ip, status, COALESCE(returnee_id, 0), handled_by, handled_at, version, created_at`
+	transport, transport_no, test_sampled_at, symptoms, companions, ip, status, COALESCE(returnee_id, 0), handled_by, handled_at, version,
+	created_at, origin_text`
 
 func scanReport(row interface{ Scan(...any) error }) (SelfReport, error) {
 	var r SelfReport
 	err := row.Scan(&r.ID, &r.VillageCode, &r.Name, &r.IDNumber, &r.Phone, &r.Address, &r.OriginCode, &r.OriginDetail,
 		&r.DepartedOn, &r.ArrivedOn, &r.Transport, &r.TransportNo, &r.TestSampledAt, &r.Symptoms, &r.Companions, &r.IP,
-		&r.Status, &r.ReturneeID, &r.HandledBy, &r.HandledAt, &r.Version, &r.CreatedAt)
+		&r.Status, &r.ReturneeID, &r.HandledBy, &r.HandledAt, &r.Version, &r.CreatedAt, &r.OriginText)
 	return r, err
 }
 
@@ -274,7 +286,7 @@ func (s *Service) ConfirmSelfReportIn(ctx context.Context, actor audit.Actor, sc
 		householdID = h.ID
 	}
 	a := Arrival{Name: r.Name, IDNumber: r.IDNumber, Phone: r.Phone, VillageCode: r.VillageCode, HouseholdID: householdID,
-		OriginCode: r.OriginCode, OriginDetail: r.OriginDetail, DepartedOn: r.DepartedOn, ArrivedOn: r.ArrivedOn,
+		OriginCode: r.OriginCode, OriginDetail: r.OriginDetail, OriginText: r.OriginText, DepartedOn: r.DepartedOn, ArrivedOn: r.ArrivedOn,
 		Transport: r.Transport, TransportNo: r.TransportNo, TestSampledAt: r.TestSampledAt, Symptoms: r.Symptoms,
 		Companions: r.Companions, Source: SourceSelfReport, Status: StatusVerified, SourceRef: fmt.Sprintf("self-report:%d", r.ID),
 		Note: "自报居住地址：" + r.Address}

@@ -11,19 +11,28 @@ import (
 )
 
 // Tally counts arrivals by the origin's risk rank (index 0 none, 1 low, 2
-// medium, 3 high).
+// medium, 3 high). PlacePending counts the origins whose place is pending
+// (地点待核实); those of which nothing certain is a risk area are not in
+// rank 0 (其他地区): their level is unknown.
 type Tally struct {
-	ByRank  [4]int
-	Total   int
-	Pending int // 待核实
+	ByRank       [4]int
+	Total        int
+	Pending      int // 待核实 (verification)
+	PlacePending int // 地点待核实
 }
 
-func (t *Tally) add(rank int, status string, n int) {
-	t.ByRank[max(0, min(rank, 3))] += n
+func (t *Tally) add(rank int, status, place string, n int) {
 	t.Total += n
 	if status == StatusPending {
 		t.Pending += n
 	}
+	if place == PlacePending {
+		t.PlacePending += n
+		if rank == 0 {
+			return
+		}
+	}
+	t.ByRank[max(0, min(rank, 3))] += n
 }
 
 // Risky is high + medium.
@@ -93,30 +102,30 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 		idx[k.Code] = i
 	}
 	lo, hi := unitScope.Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, arrived_on, origin_rank, status, COUNT(*) FROM returnees
-		WHERE `+unitScope.Where("unit_code", 1)+` GROUP BY unit_code, arrived_on, origin_rank, status`, lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, arrived_on, origin_rank, status, origin_status, COUNT(*) FROM returnees
+		WHERE `+unitScope.Where("unit_code", 1)+` GROUP BY unit_code, arrived_on, origin_rank, status, origin_status`, lo, hi)
 	if err != nil {
 		return Stats{}, fmt.Errorf("returnee stats: %w", err)
 	}
 	defer rows.Close()
 	weeks := map[string]*Week{}
 	for rows.Next() {
-		var unit, day, status string
+		var unit, day, status, place string
 		var rank, n int
-		if err := rows.Scan(&unit, &day, &rank, &status, &n); err != nil {
+		if err := rows.Scan(&unit, &day, &rank, &status, &place, &n); err != nil {
 			return Stats{}, err
 		}
-		st.Tally.add(rank, status, n)
+		st.Tally.add(rank, status, place, n)
 		m := monday(day)
 		w := weeks[m]
 		if w == nil {
 			w = &Week{Monday: m}
 			weeks[m] = w
 		}
-		w.add(rank, status, n)
+		w.add(rank, status, place, n)
 		for _, k := range kids {
 			if strings.HasPrefix(unit, k.Code) {
-				st.Children[idx[k.Code]].add(rank, status, n)
+				st.Children[idx[k.Code]].add(rank, status, place, n)
 				break
 			}
 		}
@@ -135,21 +144,21 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 // scope (for unit pages).
 func (s *Service) CountsByUnit(ctx context.Context, scope jurisdiction.Scope) (map[string]Tally, error) {
 	lo, hi := scope.Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, origin_rank, status, COUNT(*) FROM returnees
-		WHERE `+scope.Where("unit_code", 1)+` GROUP BY unit_code, origin_rank, status`, lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, origin_rank, status, origin_status, COUNT(*) FROM returnees
+		WHERE `+scope.Where("unit_code", 1)+` GROUP BY unit_code, origin_rank, status, origin_status`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("count returnees: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]Tally{}
 	for rows.Next() {
-		var unit, status string
+		var unit, status, place string
 		var rank, n int
-		if err := rows.Scan(&unit, &rank, &status, &n); err != nil {
+		if err := rows.Scan(&unit, &rank, &status, &place, &n); err != nil {
 			return nil, err
 		}
 		t := out[unit]
-		t.add(rank, status, n)
+		t.add(rank, status, place, n)
 		out[unit] = t
 	}
 	return out, rows.Err()
@@ -172,19 +181,19 @@ func (s *Service) Tally(ctx context.Context, scope jurisdiction.Scope, code stri
 		return t, fmt.Errorf("returnees of %s: %w", code, err)
 	}
 	lo, hi := unitScope.Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT origin_rank, status, COUNT(*) FROM returnees
-		WHERE `+unitScope.Where("unit_code", 1)+` GROUP BY origin_rank, status`, lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT origin_rank, status, origin_status, COUNT(*) FROM returnees
+		WHERE `+unitScope.Where("unit_code", 1)+` GROUP BY origin_rank, status, origin_status`, lo, hi)
 	if err != nil {
 		return t, fmt.Errorf("returnee summary: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var rank, n int
-		var status string
-		if err := rows.Scan(&rank, &status, &n); err != nil {
+		var status, place string
+		if err := rows.Scan(&rank, &status, &place, &n); err != nil {
 			return t, err
 		}
-		t.add(rank, status, n)
+		t.add(rank, status, place, n)
 	}
 	return t, rows.Err()
 }

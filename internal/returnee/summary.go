@@ -29,6 +29,8 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 		{Key: "returnee.medium", Label: "来自中风险地区", Value: t.ByRank[2], Link: "/returnees?" + with(q, "rank", "2"),
 			Note: "离开时出发地为中风险地区"},
 		{Key: "returnee.pending", Label: "待核实", Value: t.Pending, Link: "/returnees?" + with(q, "status", StatusPending)},
+		{Key: "returnee.place_pending", Label: "地点待核实", Value: t.PlacePending, Link: "/returnees/places?" + q.Encode(),
+			Note: "来源地地名无法确定（多处同名或未能识别），风险等级未知，待村（社区）选定地点", Late: t.PlacePending > 0},
 		{Key: "returnee.selfreports", Label: "自主报备待确认", Value: pending, Link: "/selfreports?" + with(q, "status", "待确认"),
 			Late: pending > 0},
 	}}, nil

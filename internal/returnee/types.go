@@ -11,6 +11,7 @@ import (
 	"context"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/place"
 	"fangkong/internal/riskarea"
 )
 
@@ -64,6 +65,13 @@ type Arrival struct {
 	OriginCode   string
 	OriginName   string
 	OriginDetail string
+	// OriginText is the origin as typed (河南省郑州市金水区, 郑州金水, a code):
+	// without OriginCode it is resolved to the code (地名解析); with it, the
+	// code is the place a person picked for that text.
+	OriginText string
+	// OriginStatus is PlacePending while the place still waits for a person
+	// to pick it (an ambiguous, doubtful or unknown name), else "".
+	OriginStatus string
 	// OriginLevel is the origin's risk level on DepartedOn (computed; "" = none).
 	OriginLevel string
 	DepartedOn  string
@@ -110,10 +118,12 @@ var NoAssign CategoryAssigner = noAssign{}
 
 // LevelLookup is the risk-area history as the ledger needs it
 // (riskarea.Lookup): the level of an origin on a day, read through the
-// caller's transaction when there is one, and place names.
+// caller's transaction when there is one, place names, and the codes of a
+// place typed as text (地名解析, package place).
 type LevelLookup interface {
 	LevelOn(ctx context.Context, code, detail, day string) (riskarea.Match, error)
 	PlaceName(code string) string
+	Resolve(text string) place.Result
 }
 
 // ArrivalAssigner is a CategoryAssigner that takes both dates of an arrival

@@ -22,16 +22,17 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, scope jurisdict
 		return Arrival{}, err
 	}
 	a := old
-	a.OriginCode, a.OriginName, a.OriginDetail = in.OriginCode, in.OriginName, in.OriginDetail
+	a.OriginCode, a.OriginName, a.OriginDetail, a.OriginText = in.OriginCode, in.OriginName, in.OriginDetail, in.OriginText
 	a.DepartedOn, a.ArrivedOn, a.Transport, a.TransportNo = in.DepartedOn, in.ArrivedOn, in.Transport, in.TransportNo
 	a.TestSampledAt, a.Symptoms, a.Gatherings, a.Companions, a.Note = in.TestSampledAt, in.Symptoms, in.Gatherings, in.Companions, in.Note
 	a.IDNumber, a.Phone = "", "" // not edited here; validate would re-check them
 	if err := validate(&a, s.today()); err != nil {
 		return Arrival{}, err
 	}
-	if a.OriginName == "" && a.OriginCode != "" && a.OriginCode != old.OriginCode {
-		a.OriginName = s.levels.PlaceName(a.OriginCode)
+	if a.OriginCode == old.OriginCode && a.OriginText == old.OriginText && a.OriginName == "" && !old.PlacePending() {
+		a.OriginName = old.OriginName // the same place: its name stays
 	}
+	s.resolveOrigin(&a)
 	day := a.DepartedOn
 	if day == "" {
 		day = a.ArrivedOn
@@ -46,9 +47,11 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, scope jurisdict
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE returnees SET origin_code = $1, origin_name = $2, origin_detail = $3, origin_level = $4,
 			origin_rank = $5, departed_on = $6, arrived_on = $7, transport = $8, transport_no = $9, test_sampled_at = $10, symptoms = $11,
-			gatherings = $12, companions = $13, note = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17`,
+			gatherings = $12, companions = $13, note = $14, origin_text = $18, origin_status = $19, version = version + 1, updated_at = $15
+			WHERE id = $16 AND version = $17`,
 			a.OriginCode, a.OriginName, a.OriginDetail, a.OriginLevel, riskarea.Rank(a.OriginLevel), a.DepartedOn, a.ArrivedOn,
-			a.Transport, a.TransportNo, a.TestSampledAt, a.Symptoms, a.Gatherings, a.Companions, a.Note, now, a.ID, in.Version)
+			a.Transport, a.TransportNo, a.TestSampledAt, a.Symptoms, a.Gatherings, a.Companions, a.Note, now, a.ID, in.Version,
+			a.OriginText, a.OriginStatus)
 		if err != nil {
 			return err
 		}
@@ -74,6 +77,7 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, scope jurisdict
 
 func changes(a, b Arrival) string {
 	pairs := [][3]string{{"来源地", a.OriginCode + a.OriginDetail, b.OriginCode + b.OriginDetail}, {"风险等级", a.OriginLevel, b.OriginLevel},
+		{"来源地（填写）", a.OriginText, b.OriginText}, {"地点", placeState(a), placeState(b)},
 		{"离开日期", a.DepartedOn, b.DepartedOn}, {"返乡日期", a.ArrivedOn, b.ArrivedOn}, {"交通", a.Transport + a.TransportNo, b.Transport + b.TransportNo},
 		{"核酸采样", a.TestSampledAt, b.TestSampledAt}, {"症状", a.Symptoms, b.Symptoms}, {"聚集", a.Gatherings, b.Gatherings},
 		{"同住同行", a.Companions, b.Companions}, {"备注", a.Note, b.Note}}
@@ -87,6 +91,13 @@ func changes(a, b Arrival) string {
 		return "无变化"
 	}
 	return strings.Join(out, "；")
+}
+
+func placeState(a Arrival) string {
+	if a.PlacePending() {
+		return "地点待核实"
+	}
+	return "已确定"
 }
 
 // Get returns one arrival inside the scope as lists show it (ID number and

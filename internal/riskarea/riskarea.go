@@ -21,6 +21,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/personal"
+	"fangkong/internal/place"
 	"fangkong/internal/sheet"
 	"fangkong/internal/wire"
 )
@@ -116,18 +117,17 @@ func (e Entry) InForce(day string) bool {
 	return e.EffectiveFrom <= day && (e.EffectiveTo == "" || day <= e.EffectiveTo)
 }
 
-// NameResolver gives the name of a division code ("" when unknown).
+// NameResolver is place knowledge (package place): the name of a division
+// code ("" when unknown) and the codes of a place typed as text.
 type NameResolver interface {
 	PlaceName(code string) string
+	Resolve(text string) place.Result
 }
 
-type noNames struct{}
-
-func (noNames) PlaceName(string) string { return "" }
-
-// NoNames resolves no code: the NameResolver when no division-code files
-// are loaded (PlaceName then stays as given).
-var NoNames NameResolver = noNames{}
+// NoNames knows no names, only the shape of a code: the NameResolver when
+// no division-code files are loaded (PlaceName then stays as given, and a
+// place must be given by its code).
+var NoNames NameResolver = place.CodesOnly()
 
 // Releveler is told, inside the transaction of each change to the list,
 // which codes the change touched, so that levels stored elsewhere (the
@@ -162,6 +162,9 @@ func NewLookup(d *db.DB, names NameResolver) *Lookup {
 
 // PlaceName is the name of a division code ("" when unknown).
 func (l *Lookup) PlaceName(code string) string { return l.names.PlaceName(code) }
+
+// Resolve reads a place typed as text (地名解析): a code or a name.
+func (l *Lookup) Resolve(text string) place.Result { return l.names.Resolve(text) }
 
 // Service reads and writes the risk-area list.
 type Service struct {
@@ -227,11 +230,15 @@ func validDay(d string) bool {
 	return err == nil
 }
 
-// normalize checks and normalises an entry.
+// normalize checks and normalises an entry. The place may be given as a
+// code or a name (西安雁塔, 陕西省西安市雁塔区明德门小区): a name is resolved
+// to its code, the rest of the text going before the detail.
 func (s *Service) normalize(e *Entry) error {
 	e.Code = strings.TrimSpace(personal.Halfwidth(e.Code))
 	if !validCode(e.Code) {
-		return errs.Invalidf("区划代码", "请填写2、4、6、9或12位区划代码，而不是“%s”", sheet.Clip(e.Code, 60))
+		if err := s.resolve(e); err != nil {
+			return err
+		}
 	}
 	e.PlaceName = strings.TrimSpace(e.PlaceName)
 	if e.PlaceName == "" {

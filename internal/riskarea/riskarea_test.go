@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/registry"
 	"fangkong/internal/riskarea"
 )
@@ -92,33 +94,84 @@ func TestLevelOnFromHistory(t *testing.T) {
 	})
 }
 
+var (
+	placesOnce sync.Once
+	placesAll  *place.Resolver
+	placesErr  error
+)
+
+// places is the national place resolver, loaded once (skips without ../shared/data).
+func places(t *testing.T) *place.Resolver {
+	t.Helper()
+	dir := dbtest.SharedData(t)
+	placesOnce.Do(func() { placesAll, placesErr = place.Load(jurisdiction.DirSource(dir)) })
+	if placesErr != nil {
+		t.Fatal(placesErr)
+	}
+	return placesAll
+}
+
+// TestAddByName: the place of an entry may be typed as a name; only a
+// clear reading is taken, with the rest of the text as the detail.
+func TestAddByName(t *testing.T) {
+	t.Parallel()
+	r := places(t)
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := riskarea.NewService(d, riskarea.NewLookup(d, r), riskarea.NoRelevel, time.Now)
+		e, err := s.Add(ctx, who, riskarea.Entry{Code: "西安雁塔明德门小区", Level: "高", EffectiveFrom: "2021-12-22"})
+		if err != nil || e.Code != "610113" || e.Detail != "明德门小区" || e.PlaceName != "陕西省西安市雁塔区" {
+			t.Fatalf("added %+v, %v", e, err)
+		}
+		m, err := s.LevelOn(ctx, "610113", "明德门小区", "2021-12-23")
+		if err != nil || m.Level != riskarea.High {
+			t.Errorf("level of the 小区: %+v %v", m, err)
+		}
+		e, err = s.Add(ctx, who, riskarea.Entry{Code: "河南省郑州市金水区", Detail: "某小区", Level: "中", EffectiveFrom: "2021-12-22"})
+		if err != nil || e.Code != "410105" || e.Detail != "某小区" {
+			t.Errorf("added %+v, %v", e, err)
+		}
+		_, err = s.Add(ctx, who, riskarea.Entry{Code: "朝阳区", Level: "高", EffectiveFrom: "2021-12-22"})
+		if !errs.IsInvalid(err) || !strings.Contains(err.Error(), "110105") || !strings.Contains(err.Error(), "220104") {
+			t.Errorf("朝阳区: %v, want both candidates", err)
+		}
+		for _, bad := range []string{"火星", "北京朝杨区"} {
+			if _, err := s.Add(ctx, who, riskarea.Entry{Code: bad, Level: "高", EffectiveFrom: "2021-12-22"}); !errs.IsInvalid(err) {
+				t.Errorf("%s: %v, want refused", bad, err)
+			}
+		}
+		if list, _ := s.List(ctx, riskarea.Filter{}); len(list) != 2 {
+			t.Errorf("%d entries, want 2", len(list))
+		}
+	})
+}
+
 func TestImport(t *testing.T) {
 	t.Parallel()
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		names, err := riskarea.LoadNames(jurisdiction.DirSource(dbtest.SharedData(t)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := riskarea.NewService(d, riskarea.NewLookup(d, names), riskarea.NoRelevel, time.Now)
+		s := riskarea.NewService(d, riskarea.NewLookup(d, places(t)), riskarea.NoRelevel, time.Now)
 		csv := "区划代码,地名,具体地点,风险等级,生效日期,截止日期,备注\n" +
 			"610113,,,中风险,2021-12-20,,\n" +
 			"610113,,某小区,高,2021-12-22,2022-01-10,\n" +
 			"61011,,,高,2021-12-22,,\n" + // bad code
 			"610116,,,极高,2021-12-22,,\n" + // bad level
-			"610112,,,低,2021-12-25,2021-12-24,\n" // ends before it starts
+			"610112,,,低,2021-12-25,2021-12-24,\n" + // ends before it starts
+			"朝阳区,,,高,2021-12-25,,\n" + // two places of that name
+			"西安长安,,,低,2021-12-25,,\n" // a name: 610116
 		rep, err := s.Import(ctx, who, bytes.NewReader([]byte(csv)), int64(len(csv)), registry.ImportAllOrNothing)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Applied || rep.Rows != 5 || rep.BadRows != 3 || len(rep.Errors) != 3 || rep.Errors[0].Row != 4 {
+		if rep.Applied || rep.Rows != 7 || rep.BadRows != 4 || len(rep.Errors) != 4 || rep.Errors[0].Row != 4 ||
+			!strings.Contains(rep.Errors[3].Reason, "220104") {
 			t.Fatalf("all-or-nothing report %+v", rep)
 		}
 		rep, err = s.Import(ctx, who, bytes.NewReader([]byte(csv)), int64(len(csv)), registry.ImportGoodRows)
-		if err != nil || !rep.Applied || rep.Added != 2 {
+		if err != nil || !rep.Applied || rep.Added != 3 {
 			t.Fatalf("good rows: %+v %v", rep, err)
 		}
-		list, _ := s.List(ctx, riskarea.Filter{})
+		list, _ := s.List(ctx, riskarea.Filter{Code: "610113"})
 		if len(list) != 2 || list[0].PlaceName != "陕西省西安市雁塔区" {
 			t.Errorf("imported %+v", list)
 		}

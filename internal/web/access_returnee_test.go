@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"fangkong/internal/apptest"
 	"fangkong/internal/auth"
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
@@ -57,6 +58,12 @@ func seedReturnees(w *world) {
 			DepartedOn: "2021-12-24", ArrivedOn: seededArrival, Transport: "火车", TransportNo: "G" + r.key, Source: returnee.SourcePush})
 		must(err)
 		r.extra["returnee"] = fmt.Sprint(a.ID)
+		// The member came back from a place whose name fits two places
+		// (朝阳区, 北京 and 长春): pending, in the village's queue.
+		pa, _, err := app.Returnees.Record(ctx, seedActor, all, returnee.Arrival{PersonID: r.member.ID, OriginText: "朝阳区",
+			DepartedOn: "2021-12-24", ArrivedOn: seededArrival, Source: returnee.SourceSweep})
+		must(err)
+		r.extra["pending_place"] = fmt.Sprint(pa.ID)
 		sw, err := app.Returnees.OpenSweep(ctx, seedActor, all, returnee.Sweep{Name: "排查轮次" + r.key + "号", UnitCode: r.unit, StartsOn: "2021-12-20"})
 		must(err)
 		r.extra["sweep"], r.extra["sweep_name"] = fmt.Sprint(sw.ID), sw.Name
@@ -142,12 +149,13 @@ func returneeSpecs(add adder, twin twinner) {
 	})
 	add("GET /returnees/stats", R, kUnit, func(x *tc) []variant {
 		under, _ := x.split(nil)
-		return get("/returnees/stats?unit="+x.code, ok(200, fmt.Sprintf(`id="rt-total">%d<`, len(under)),
-			fmt.Sprintf(`id="rt-medium">%d<`, len(under))), x.notFound().not(`id="rt-total"`))
+		return get("/returnees/stats?unit="+x.code, ok(200, fmt.Sprintf(`id="rt-total">%d<`, 2*len(under)),
+			fmt.Sprintf(`id="rt-medium">%d<`, len(under)), fmt.Sprintf(`id="rt-place-pending">%d<`, len(under))), x.notFound().not(`id="rt-total"`))
 	})
 	add("GET /units/{code}", "", kUnit, func(x *tc) []variant { // the unit page's returnee and self-report counts
 		under, _ := x.split(nil)
-		in := ok(200, fmt.Sprintf(`id="fig-returnee.total">%d<`, len(under)), fmt.Sprintf(`id="fig-returnee.selfreports">%d<`, len(under)))
+		in := ok(200, fmt.Sprintf(`id="fig-returnee.total">%d<`, 2*len(under)), fmt.Sprintf(`id="fig-returnee.selfreports">%d<`, len(under)),
+			fmt.Sprintf(`id="fig-returnee.place_pending">%d<`, len(under)))
 		if !x.p.user.Can(R) { // the summary cards are for those who browse the ledger
 			in = ok(200).not(`id="fig-returnee.total"`)
 		}
@@ -157,13 +165,16 @@ func returneeSpecs(add adder, twin twinner) {
 		under, _ := x.split(nil)
 		in := want{status: 200, check: func(body string) error {
 			var out struct {
-				Counts   struct{ Total, Medium int }
+				Counts struct {
+					Total, Medium int
+					PlacePending  int `json:"place_pending"`
+				}
 				Children []struct{ Code string }
 			}
 			if err := json.Unmarshal([]byte(body), &out); err != nil {
 				return err
 			}
-			if out.Counts.Total != len(under) || out.Counts.Medium != len(under) {
+			if out.Counts.Total != 2*len(under) || out.Counts.Medium != len(under) || out.Counts.PlacePending != len(under) {
 				return fmt.Errorf("counts %+v, want %d", out.Counts, len(under))
 			}
 			for _, c := range out.Children {
@@ -201,6 +212,28 @@ func returneeSpecs(add adder, twin twinner) {
 			{path: pre + "/returnees", body: m{"id_number": x.r.head.IDNumber, "name": x.r.head.Name, "origin_code": "610113",
 				"arrived_on": "2021-12-26", "source": "卡口移交"}, in: ok(status(api, 303, 200)), out: dup},
 		}
+	})
+	// --- Origins whose place is pending (地点待核实): each village's queue is its own.
+	members := func(r *rec) []string { return []string{r.member.Name} }
+	add("GET /returnees/places", R, kUnit, func(x *tc) []variant {
+		under, rest := x.split(nil)
+		in := ok(200, gather(under, members)...).not(gather(rest, members)...).not(gather(x.w.recs, (*rec).fullIDs)...)
+		if len(under) > 0 && apptest.Places() != nil { // the candidates, from the national files
+			in.has = append(in.has, "朝阳区", "110105", "220104")
+		}
+		return get("/returnees/places?unit="+x.code, in, x.notFound())
+	})
+	add("GET /returnees/places", R, kRecord, func(x *tc) []variant {
+		r := x.r
+		return get("/returnees/places", ok(200, r.member.Name, maskID(r.member.IDNumber)).not(r.fullIDs()...), ok(200).not(r.leaks()...))
+	})
+	twin("POST /returnees/{id}/origin", "POST /api/v1/returnees/{id}/origin", W, kRecord, func(x *tc, pre string, api bool) []variant {
+		id, _ := strconv.ParseInt(x.r.extra["pending_place"], 10, 64)
+		return []variant{{path: pre + "/returnees/" + x.r.extra["pending_place"] + "/origin", in: ok(status(api, 303, 200)), out: x.notFound(),
+			body: m{"origin_code": "220104", "version": x.w.version("returnees", id)}}}
+	})
+	add("GET /api/v1/places", "", kGlobal, func(x *tc) []variant {
+		return get("/api/v1/places?q=610113", ok(200, `"code":"610113"`), want{})
 	})
 	add("GET /returnees/{id}/edit", W, kRecord, func(x *tc) []variant {
 		return get("/returnees/"+x.r.extra["returnee"]+"/edit", ok(200, x.r.head.Name, maskID(x.r.head.IDNumber)).not(x.r.head.IDNumber), x.notFound())

@@ -26,6 +26,7 @@ type taskJSON struct {
 	IDMasked    string `json:"id_masked"`
 	PhoneMasked string `json:"phone_masked"`
 	Origin      string `json:"origin"`
+	OriginCode  string `json:"origin_code,omitempty"` // when the 出发地 names one place clearly
 	ArrivalDate string `json:"arrival_date"`
 	UnitCode    string `json:"unit_code"`
 	UnitName    string `json:"unit_name"`
@@ -59,7 +60,7 @@ type taskDetailJSON struct {
 func taskOut(t pushlist.Task, now int64) taskJSON {
 	return taskJSON{ID: t.ID, ListID: t.ListID, RowNo: t.RowNo, Source: t.Source, Name: t.Name,
 		IDMasked: personal.MaskID(t.IDNumber), PhoneMasked: personal.MaskPhone(t.Phone), Origin: t.Origin,
-		ArrivalDate: t.ArrivalDate, UnitCode: t.UnitCode, UnitName: t.UnitName, Queued: t.Queued(), Outcome: t.Outcome,
+		OriginCode: t.OriginCode, ArrivalDate: t.ArrivalDate, UnitCode: t.UnitCode, UnitName: t.UnitName, Queued: t.Queued(), Outcome: t.Outcome,
 		MatchMethod: t.MatchMethod, RouteMethod: t.RouteMethod, Reason: t.Reason, DupOf: t.DupOf, Status: t.Status,
 		Result: t.Result, ResultNote: t.ResultNote, ArrivalID: t.ArrivalID, AnsweredAt: t.AnsweredAt,
 		AnsweredBy: t.AnsweredBy, DeadlineAt: t.DeadlineAt, Overdue: t.Overdue(now), Version: t.Version, PersonID: t.PersonID}

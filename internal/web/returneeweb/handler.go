@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
@@ -28,20 +29,31 @@ type Households interface {
 	HouseholdByNo(ctx context.Context, scope jurisdiction.Scope, no string) (registry.Household, error)
 }
 
+// Places reads places typed as names (地名解析, place.Resolver): to ask
+// 您是指… before saving a place that is not clear, and to suggest places on
+// the public self-report page.
+type Places interface {
+	Resolve(text string) place.Result
+	Suggest(text string, n int) []place.Candidate
+}
+
 // Handler serves the returnee pages and API.
 type Handler struct {
 	srv        *web.Server
 	returnees  *returnee.Service
 	riskAreas  *riskarea.Service
 	households Households
+	places     Places
 	pages      *web.Pages
+	// placeLimit bounds the public page's place suggestions per address.
+	placeLimit *web.Limiter
 }
 
 // New parses the templates. The units of forms and exports come from the
 // core (srv.Units).
-func New(srv *web.Server, returnees *returnee.Service, riskAreas *riskarea.Service, households Households) *Handler {
-	return &Handler{srv: srv, returnees: returnees, riskAreas: riskAreas, households: households,
-		pages: srv.MustPages(templates, "templates", nil)}
+func New(srv *web.Server, returnees *returnee.Service, riskAreas *riskarea.Service, households Households, places Places) *Handler {
+	return &Handler{srv: srv, returnees: returnees, riskAreas: riskAreas, households: households, places: places,
+		pages: srv.MustPages(templates, "templates", nil), placeLimit: web.NewLimiter(120, srv.Now)}
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) error {

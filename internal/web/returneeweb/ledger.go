@@ -17,7 +17,7 @@ import (
 // returneeFilter reads the ledger's filters; the page shows page (from 1).
 func returneeFilter(q url.Values, page int) returnee.Filter {
 	rank, _ := strconv.Atoi(q.Get("rank"))
-	return returnee.Filter{Unit: q.Get("unit"), Status: q.Get("status"), Source: q.Get("source"), Rank: rank,
+	return returnee.Filter{Unit: q.Get("unit"), Status: q.Get("status"), Place: q.Get("place"), Source: q.Get("source"), Rank: rank,
 		From: q.Get("from"), To: q.Get("to"), Q: strings.TrimSpace(q.Get("q")), Limit: web.PageSize + 1, Offset: (page - 1) * web.PageSize}
 }
 

@@ -51,7 +51,9 @@ type selfReportIn struct {
 	IDNumber      string `json:"id_number"`
 	Phone         string `json:"phone"`
 	Address       string `json:"address"`
-	OriginCode    string `json:"origin_code"`
+	Origin        string `json:"origin"`       // the place typed: 河南省郑州市金水区, 郑州金水
+	OriginAsked   string `json:"origin_asked"` // the text 您是指… asked about
+	OriginCode    string `json:"origin_code"`  // the candidate picked (or a code)
 	OriginDetail  string `json:"origin_detail"`
 	DepartedOn    string `json:"departed_on"`
 	ArrivedOn     string `json:"arrived_on"`
@@ -64,7 +66,7 @@ type selfReportIn struct {
 
 func (in selfReportIn) report(ip string) returnee.SelfReport {
 	return returnee.SelfReport{Name: in.Name, IDNumber: in.IDNumber, Phone: in.Phone, Address: in.Address,
-		OriginCode: in.OriginCode, OriginDetail: in.OriginDetail, DepartedOn: in.DepartedOn, ArrivedOn: in.ArrivedOn,
+		OriginText: in.Origin, OriginCode: in.OriginCode, OriginDetail: in.OriginDetail, DepartedOn: in.DepartedOn, ArrivedOn: in.ArrivedOn,
 		Transport: in.Transport, TransportNo: in.TransportNo, TestSampledAt: in.TestSampledAt, Symptoms: in.Symptoms,
 		Companions: in.Companions, IP: ip}
 }
@@ -74,6 +76,7 @@ func (in selfReportIn) report(ip string) returnee.SelfReport {
 type publicReport struct {
 	Village    string
 	In         returnee.SelfReport
+	Origin     web.PlaceField
 	Transports []string
 	Today      string
 	Done       bool
@@ -102,8 +105,16 @@ func (h *Handler) publicForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := publicReport{Village: p.Village.Name, Transports: returnee.Transports, Today: clock.Day(h.srv.Now())}
+	d := publicReport{Village: p.Village.Name, Transports: returnee.Transports, Today: clock.Day(h.srv.Now()),
+		Origin: publicOrigin(p.Token, "", nil)}
 	return h.render(w, r, http.StatusOK, "returnee_public", "返乡人员自主报备", d)
+}
+
+// publicOrigin is the public form's place field: a name, with suggestions
+// from the page's own rate-limited endpoint.
+func publicOrigin(token, value string, ask *web.PlaceAsk) web.PlaceField {
+	return web.PlaceField{ID: "p-origin", Name: "origin", Label: "从哪里返回（省、市、区县）", Value: value,
+		Placeholder: "如 河南省郑州市金水区、西安雁塔", Suggest: "/r/" + token + "/places", Ask: ask}
 }
 
 func (h *Handler) publicSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -117,15 +128,22 @@ func (h *Handler) publicSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rep := in.report(web.IP(r))
+	if ask := h.askOrigin(in.Origin, in.OriginCode, in.OriginAsked); ask != nil {
+		// 您是指…: the form again with what was typed, nothing stored yet.
+		d := publicReport{Village: p.Village.Name, In: rep, Transports: returnee.Transports, Today: clock.Day(h.srv.Now()),
+			Origin: publicOrigin(token, in.Origin, ask)}
+		return h.renderView(w, r, http.StatusOK, "returnee_public", web.View{Title: "返乡人员自主报备", Error: "请确认从哪里返回", Field: "origin", D: d})
+	}
 	if _, err := h.returnees.SubmitSelfReport(r.Context(), token, rep); err != nil {
 		status, msg, field := web.StatusOf(err)
 		if status == http.StatusInternalServerError || status == http.StatusNotFound {
 			return err
 		}
-		d := publicReport{Village: p.Village.Name, In: rep, Transports: returnee.Transports, Today: clock.Day(h.srv.Now())}
+		d := publicReport{Village: p.Village.Name, In: rep, Transports: returnee.Transports, Today: clock.Day(h.srv.Now()),
+			Origin: publicOrigin(token, in.Origin, nil)}
 		if status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", "3600")
-			d.In = returnee.SelfReport{}
+			d.In, d.Origin.Value = returnee.SelfReport{}, ""
 		}
 		return h.renderView(w, r, status, "returnee_public", web.View{Title: "返乡人员自主报备", Error: msg, Field: field, D: d})
 	}

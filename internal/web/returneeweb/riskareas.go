@@ -15,7 +15,8 @@ import (
 
 // riskAreaIn is the body of POST /riskareas (form or JSON).
 type riskAreaIn struct {
-	Code          string `json:"code"`
+	Code          string `json:"code"`      // a division code or a place name (西安雁塔明德门小区)
+	CodePick      string `json:"code_pick"` // the candidate picked for a name that was not clear`
 	PlaceName     string `json:"place_name"`
 	Detail        string `json:"detail"`
 	Level         string `json:"level"`
@@ -66,32 +67,73 @@ type levelJSON struct {
 
 var errInvalidDate = errs.Invalidf("date", "请用 date=YYYY-MM-DD 指定日期")
 
-// riskAreasView is the list page, with the answer of a day's lookup.
+// riskAreasView is the list page, with the answer of a day's lookup and
+// the form to add an entry.
 type riskAreasView struct {
 	List   []riskarea.Entry
 	Q      url.Values
 	Levels []string
 	Today  string
 	Lookup *riskarea.Match
+	// LookupPlace is the place looked up, resolved (LookupNote when it was
+	// not clear).
+	LookupPlace, LookupNote string
+	Form                    riskAreaIn
+	Place                   web.PlaceField
 }
 
-func (h *Handler) riskAreasPage(w http.ResponseWriter, r *http.Request) error {
+// riskPlace is the add form's place field: a code or a name.
+func riskPlace(value string, ask *web.PlaceAsk) web.PlaceField {
+	return web.PlaceField{ID: "ra-code", Name: "code", Label: "地点（区划代码或地名）", Value: value, Required: true,
+		Placeholder: "如 610113、西安市雁塔区、西安雁塔明德门小区", Suggest: suggestURL, Ask: ask}
+}
+
+func (h *Handler) riskAreasView(r *http.Request, form riskAreaIn, ask *web.PlaceAsk) (riskAreasView, error) {
 	q := r.URL.Query()
 	f := riskarea.Filter{On: strings.TrimSpace(q.Get("on")), Code: strings.TrimSpace(q.Get("code")), Active: q.Get("all") == "" && q.Get("on") == ""}
 	if f.On != "" && !web.ValidDate(f.On) {
-		return errs.Invalidf("日期", "请填写日期，如2021-12-25")
+		return riskAreasView{}, errs.Invalidf("日期", "请填写日期，如2021-12-25")
 	}
 	list, err := h.riskAreas.List(r.Context(), f)
 	if err != nil {
-		return err
+		return riskAreasView{}, err
 	}
-	v := riskAreasView{List: list, Q: q, Levels: riskarea.Levels, Today: clock.Day(h.srv.Now())}
-	if code, day := strings.TrimSpace(q.Get("lookup")), strings.TrimSpace(q.Get("day")); code != "" && day != "" {
-		m, err := h.riskAreas.LevelOn(r.Context(), code, q.Get("detail"), day)
+	if form.EffectiveFrom == "" {
+		form.EffectiveFrom = clock.Day(h.srv.Now())
+	}
+	v := riskAreasView{List: list, Q: q, Levels: riskarea.Levels, Today: clock.Day(h.srv.Now()), Form: form, Place: riskPlace(form.Code, ask)}
+	if text, day := strings.TrimSpace(q.Get("lookup")), strings.TrimSpace(q.Get("day")); text != "" && day != "" {
+		code, detail := text, q.Get("detail")
+		if !isCode(text) { // a place name: only a clear one is looked up
+			res := h.places.Resolve(text)
+			c, ok := res.Resolved()
+			if !ok {
+				v.LookupNote = "未能识别“" + text + "”，请填写区划代码或更完整的地名"
+				if len(res.Candidates) > 0 {
+					v.LookupNote = "“" + text + "”可能是：" + res.Choices() + "，请填写区划代码"
+				}
+				return v, nil
+			}
+			code, v.LookupPlace = c.Code, c.FullName()+"（"+c.Code+"）"
+			if detail == "" {
+				detail = c.Detail
+			}
+		}
+		m, err := h.riskAreas.LevelOn(r.Context(), code, detail, day)
 		if err != nil {
-			return err
+			return v, err
 		}
 		v.Lookup = &m
+	}
+	return v, nil
+}
+
+func isCode(s string) bool { return strings.Trim(s, "0123456789") == "" }
+
+func (h *Handler) riskAreasPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.riskAreasView(r, riskAreaIn{}, nil)
+	if err != nil {
+		return err
 	}
 	return h.render(w, r, http.StatusOK, "returnee_riskareas", "风险地区", v)
 }
@@ -129,18 +171,41 @@ func (h *Handler) riskLevelAPI(w http.ResponseWriter, r *http.Request) error {
 	return web.WriteJSON(w, http.StatusOK, out)
 }
 
-// addRiskArea adds an entry to the list.
-func (h *Handler) addRiskArea(r *http.Request) (riskarea.Entry, error) {
-	var in riskAreaIn
-	if err := web.Bind(r, &in); err != nil {
-		return riskarea.Entry{}, err
+// addRiskArea adds an entry to the list. The place is a code or a name;
+// a candidate picked for a name brings its detail (电子城 of 西安雁塔电子城).
+func (h *Handler) addRiskArea(r *http.Request, in riskAreaIn) (riskarea.Entry, error) {
+	if in.CodePick != "" {
+		code, detail := in.CodePick, ""
+		for _, c := range h.places.Resolve(in.Code).Candidates {
+			if c.Code == in.CodePick {
+				detail = c.Detail
+			}
+		}
+		in.Code = code
+		if in.Detail == "" {
+			in.Detail = detail
+		}
 	}
 	return h.riskAreas.Add(r.Context(), web.Actor(r), riskarea.Entry{Code: in.Code, PlaceName: in.PlaceName, Detail: in.Detail,
 		Level: in.Level, EffectiveFrom: in.EffectiveFrom, EffectiveTo: in.EffectiveTo, Note: in.Note})
 }
 
 func (h *Handler) riskAreaAddPage(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.addRiskArea(r)
+	var in riskAreaIn
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	if in.CodePick == "" && !isCode(in.Code) {
+		// 您是指…: a list never holds a guessed place; the form keeps what was typed.
+		if ask := web.AskPlace(h.places.Resolve(in.Code), in.Code, "", "", "code_pick", "", false); ask != nil {
+			v, err := h.riskAreasView(r, in, ask)
+			if err != nil {
+				return err
+			}
+			return h.renderView(w, r, http.StatusOK, "returnee_riskareas", web.View{Title: "风险地区", Error: "请确认地点", Field: "code", D: v})
+		}
+	}
+	e, err := h.addRiskArea(r, in)
 	if err != nil {
 		return err
 	}
@@ -148,7 +213,11 @@ func (h *Handler) riskAreaAddPage(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *Handler) riskAreaAddAPI(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.addRiskArea(r)
+	var in riskAreaIn
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	e, err := h.addRiskArea(r, in)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /returnees/new", auth.CapPeopleWrite, h.newPage),
 		web.Page("POST /returnees", auth.CapPeopleWrite, h.recordPage),
 		web.Page("GET /returnees/stats", auth.CapPeopleRead, h.statsPage),
+		web.Page("GET /returnees/places", auth.CapPeopleRead, h.placesPage),
+		web.Page("POST /returnees/{id}/origin", auth.CapPeopleWrite, h.originPage),
 		web.Page("GET /returnees/export", auth.CapPeopleExport, h.export),
 		web.Page("GET /returnees/{id}", auth.CapPeopleRead, h.returneePage),
 		web.Page("GET /returnees/{id}/edit", auth.CapPeopleWrite, h.editPage),
@@ -43,6 +45,7 @@ func (h *Handler) Routes() []web.Route {
 		// The public self-report page (no login): the poster's token is the key.
 		web.Public("GET /r/{token}", nil, h.public(h.publicForm)).WithMaxBody(publicBodyLimit),
 		web.Public("POST /r/{token}", nil, h.public(h.publicSubmit)).WithMaxBody(publicBodyLimit),
+		web.Public("GET /r/{token}/places", h.placeLimit, h.publicPlaces),
 
 		web.API("GET /api/v1/riskareas", web.AnyUser, h.riskAreasAPI),
 		web.API("GET /api/v1/riskareas/level", web.AnyUser, h.riskLevelAPI),
@@ -56,6 +59,7 @@ func (h *Handler) Routes() []web.Route {
 		web.API("GET /api/v1/returnees/{id}", auth.CapPeopleRead, h.returneeAPI),
 		web.API("PUT /api/v1/returnees/{id}", auth.CapPeopleWrite, h.updateAPI),
 		web.API("POST /api/v1/returnees/{id}/status", auth.CapPeopleWrite, h.statusAPI),
+		web.API("POST /api/v1/returnees/{id}/origin", auth.CapPeopleWrite, h.originAPI),
 		web.API("GET /api/v1/sweeps", auth.CapPeopleRead, h.sweepsAPI),
 		web.API("POST /api/v1/sweeps", auth.CapSweepManage, h.openSweepAPI),
 		web.API("GET /api/v1/sweeps/{id}", auth.CapPeopleRead, h.sweepAPI),

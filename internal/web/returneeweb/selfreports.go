@@ -21,6 +21,7 @@ type selfReportJSON struct {
 	IDMasked     string `json:"id_masked"`
 	PhoneMasked  string `json:"phone_masked"`
 	Address      string `json:"address"`
+	OriginText   string `json:"origin_text,omitempty"` // the place as typed; origin_code "" = not clear (待核实)
 	OriginCode   string `json:"origin_code"`
 	OriginDetail string `json:"origin_detail"`
 	DepartedOn   string `json:"departed_on"`
@@ -68,7 +69,7 @@ func (h *Handler) selfReportsAPI(w http.ResponseWriter, r *http.Request) error {
 	out := selfReportsJSON{SelfReports: make([]selfReportJSON, 0, len(list))}
 	for _, x := range list {
 		out.SelfReports = append(out.SelfReports, selfReportJSON{ID: x.ID, VillageCode: x.VillageCode, Name: x.Name,
-			IDMasked: x.IDNumber, PhoneMasked: x.Phone, Address: x.Address, OriginCode: x.OriginCode,
+			IDMasked: x.IDNumber, PhoneMasked: x.Phone, Address: x.Address, OriginText: x.OriginText, OriginCode: x.OriginCode,
 			OriginDetail: x.OriginDetail, DepartedOn: x.DepartedOn, ArrivedOn: x.ArrivedOn, Transport: x.Transport,
 			TransportNo: x.TransportNo, Status: x.Status, ReturneeID: x.ReturneeID})
 	}

@@ -17,10 +17,14 @@ type tallyJSON struct {
 	None    int `json:"none"`
 	Total   int `json:"total"`
 	Pending int `json:"pending"`
+	// PlacePending counts origins whose place is pending (地点待核实); those
+	// of unknown level are in no level's count.
+	PlacePending int `json:"place_pending"`
 }
 
 func tallyOut(t returnee.Tally) tallyJSON {
-	return tallyJSON{High: t.ByRank[3], Medium: t.ByRank[2], Low: t.ByRank[1], None: t.ByRank[0], Total: t.Total, Pending: t.Pending}
+	return tallyJSON{High: t.ByRank[3], Medium: t.ByRank[2], Low: t.ByRank[1], None: t.ByRank[0], Total: t.Total, Pending: t.Pending,
+		PlacePending: t.PlacePending}
 }
 
 type unitJSON struct {
