@@ -43,7 +43,7 @@ const (
 	// jurisdiction for a stated reason (跨辖区查看), reported to that
 	// jurisdiction's administrators through their audit log.
 	ActionBreakGlass = "break_glass"
-	ActionLookup = "lookup" // an exact look-up of one person (ID number, phone, code)
+	ActionLookup     = "lookup" // an exact look-up of one person (ID number, phone, code)
 )
 
 // ActionName is the Chinese label of an action.

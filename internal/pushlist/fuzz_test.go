@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/sheet"
 )
 
@@ -61,7 +62,7 @@ func FuzzPushRow(f *testing.F) {
 			return
 		}
 		list := &List{Headers: headers}
-		im := &importer{ix: fuzzIndex(), scope: jurisdiction.Grant("610118"), cols: cols, list: list, seen: map[string]seenTask{}}
+		im := &importer{ix: fuzzIndex(), scope: jurisdiction.Grant("610118"), cols: cols, list: list, seen: map[string]seenTask{}, places: place.CodesOnly()}
 		for ord := 1; rd.Next(); ord++ {
 			row := rd.Row()
 			tk := im.prepare(ord, rd.RowNumber(), row)
