@@ -25,6 +25,12 @@ type UnitStats struct {
 // Stats counts tasks pushed, verified and overdue per unit one level below
 // the scope (per township for a county), with the median time to verify.
 func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) ([]UnitStats, error) {
+	return s.stats(ctx, scope, true)
+}
+
+// stats is Stats; without medians (the summary card's totals) it skips the
+// second pass over the answered tasks.
+func (s *Service) stats(ctx context.Context, scope jurisdiction.Scope, medians bool) ([]UnitStats, error) {
 	n := 12
 	switch {
 	case len(scope.Code()) < 6:
@@ -70,6 +76,13 @@ func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) ([]UnitSt
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if !medians {
+		out := make([]UnitStats, 0, len(by))
+		for _, st := range by {
+			out = append(out, *st)
+		}
+		return out, nil
 	}
 	durs := map[string][]int64{}
 	rows, err = s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT SUBSTR(unit_code, 1, %d), answered_at - created_at FROM push_tasks

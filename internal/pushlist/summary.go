@@ -16,7 +16,7 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	if err != nil {
 		return summary.Card{}, err
 	}
-	rows, err := s.Stats(ctx, unitScope)
+	rows, err := s.stats(ctx, unitScope, false)
 	if err != nil {
 		return summary.Card{}, err
 	}

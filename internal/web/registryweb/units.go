@@ -50,6 +50,16 @@ func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The domains' cards are read while the registry counts its people.
+	type cardsResult struct {
+		cards []summary.Card
+		err   error
+	}
+	cardsDone := make(chan cardsResult, 1)
+	go func() {
+		c, err := h.srv.Cards(r, h.summaries, unit.Code)
+		cardsDone <- cardsResult{c, err}
+	}()
 	v := unitView{Unit: unit, Residences: registry.ResidenceStatuses, Duties: jurisdiction.Duties,
 		IsVillage: unit.Level == jurisdiction.LevelVillage, ResidentUnit: unit.Level >= jurisdiction.LevelVillage}
 	if v.Crumbs, err = h.srv.Crumbs(r, unit.Code); err != nil {
@@ -86,9 +96,11 @@ func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Responsibles, err = h.units.Responsibles(ctx, scope, unit.Code); err != nil {
 		return err
 	}
-	if v.Cards, err = h.srv.Cards(r, h.summaries, unit.Code); err != nil {
-		return err
+	cr := <-cardsDone
+	if cr.err != nil {
+		return cr.err
 	}
+	v.Cards = cr.cards
 	return h.pages.Render(w, r, http.StatusOK, "unit", unit.Name, v)
 }
 
