@@ -40,6 +40,7 @@ import (
 	"fangkong/internal/web/returneeweb"
 	"fangkong/internal/web/samplingweb"
 	"fangkong/internal/web/siteweb"
+	"fangkong/internal/web/todayweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -198,6 +199,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
+		// 今日待办: each domain's part of a village's day, in the page's order.
+		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees),
 	)
 	return a, nil
 }

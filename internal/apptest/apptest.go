@@ -224,3 +224,27 @@ func (c *Client) API(method, path string, v any) (int, string) {
 	}
 	return c.do(method, path, "application/json", body, hdr)
 }
+
+// Fetch GETs a path with extra headers and returns the answer as sent: an
+// Accept-Encoding given here turns off the transport's transparent
+// decompression, so the body is the bytes on the wire.
+func (c *Client) Fetch(path string, hdr map[string]string) (*http.Response, []byte) {
+	c.t.Helper()
+	req, err := http.NewRequest("GET", c.base+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}

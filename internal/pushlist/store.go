@@ -124,35 +124,11 @@ const PageSize = 100
 // Tasks lists the tasks inside the scope, earliest deadline first, with a
 // total count. A unit outside the scope is not found.
 func (s *Service) Tasks(ctx context.Context, scope jurisdiction.Scope, f TaskFilter) ([]Task, int, error) {
-	scope, err := scope.NarrowOpt(f.Unit)
+	where, args, err := s.taskWhere(scope, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	lo, hi := scope.Args()
-	where := " WHERE " + scope.Where("t.unit_code", 1)
-	args := []any{lo, hi}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	if f.ListID > 0 {
-		where += " AND t.list_id = " + arg(f.ListID)
-	}
-	switch f.Status {
-	case "":
-	case StatusOpen, StatusDone, StatusDuplicate, StatusRejected:
-		where += " AND t.status = " + arg(f.Status)
-	case "overdue":
-		where += " AND t.status = 'open' AND t.deadline_at < " + arg(s.now().UnixMilli())
-	case "queue":
-		where += " AND t.status = 'open' AND LENGTH(t.unit_code) < 12"
-	default:
-		return nil, 0, errs.Invalidf("状态", "未知的任务状态 %q", f.Status)
-	}
-	switch f.Outcome {
-	case "":
-	case OutcomeMatched, OutcomeCreated, OutcomeQueued, OutcomeDuplicate, OutcomeRejected:
-		where += " AND t.outcome = " + arg(f.Outcome)
-	default:
-		return nil, 0, errs.Invalidf("处理情况", "未知的处理情况 %q", f.Outcome)
-	}
 	var total int
 	if err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM push_tasks t"+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count push tasks: %w", err)
@@ -172,6 +148,53 @@ func (s *Service) Tasks(ctx context.Context, scope jurisdiction.Scope, f TaskFil
 		out = append(out, t)
 	}
 	return out, total, rows.Err()
+}
+
+// taskWhere is the WHERE clause of a task list and its arguments.
+func (s *Service) taskWhere(scope jurisdiction.Scope, f TaskFilter) (string, []any, error) {
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return "", nil, err
+	}
+	lo, hi := scope.Args()
+	where := " WHERE " + scope.Where("t.unit_code", 1)
+	args := []any{lo, hi}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.ListID > 0 {
+		where += " AND t.list_id = " + arg(f.ListID)
+	}
+	switch f.Status {
+	case "":
+	case StatusOpen, StatusDone, StatusDuplicate, StatusRejected:
+		where += " AND t.status = " + arg(f.Status)
+	case "overdue":
+		where += " AND t.status = 'open' AND t.deadline_at < " + arg(s.now().UnixMilli())
+	case "queue":
+		where += " AND t.status = 'open' AND LENGTH(t.unit_code) < 12"
+	default:
+		return "", nil, errs.Invalidf("状态", "未知的任务状态 %q", f.Status)
+	}
+	switch f.Outcome {
+	case "":
+	case OutcomeMatched, OutcomeCreated, OutcomeQueued, OutcomeDuplicate, OutcomeRejected:
+		where += " AND t.outcome = " + arg(f.Outcome)
+	default:
+		return "", nil, errs.Invalidf("处理情况", "未知的处理情况 %q", f.Outcome)
+	}
+	return where, args, nil
+}
+
+// CountTasks counts the tasks Tasks lists (its total).
+func (s *Service) CountTasks(ctx context.Context, scope jurisdiction.Scope, f TaskFilter) (int, error) {
+	where, args, err := s.taskWhere(scope, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM push_tasks t"+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count push tasks: %w", err)
+	}
+	return n, nil
 }
 
 func (s *Service) task(ctx context.Context, q db.Querier, scope jurisdiction.Scope, id int64) (Task, error) {

@@ -277,7 +277,7 @@ type SweepReport struct {
 	Total     Coverage
 	Townships []Coverage
 	Villages  []Coverage
-	Pending   []registry.Household // not yet visited (first 500)
+	Pending   []registry.Household // not yet visited (first 500), with their heads (户主姓名)
 	Visits    []Visit              // latest visits (first 200)
 }
 
@@ -367,8 +367,9 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 	sort.Slice(rep.Townships, func(i, j int) bool { return rep.Townships[i].Unit.Code < rep.Townships[j].Unit.Code })
 	rep.Total.Unit = jurisdiction.Unit{Code: part.Code(), Name: w.UnitName}
 	plo, phi := pscope.Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT h.id, h.no, h.unit_code, h.address FROM households h
-		WHERE `+pscope.Where("h.unit_code", 1)+`
+	rows, err := s.db.R().QueryContext(ctx, `SELECT h.id, h.no, h.unit_code, h.address,
+		COALESCE((SELECT MIN(p.name) FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.active = 1), '')
+		FROM households h WHERE `+pscope.Where("h.unit_code", 1)+`
 		AND NOT EXISTS (SELECT 1 FROM sweep_visits v WHERE v.sweep_id = $3 AND v.household_id = h.id)
 		ORDER BY h.unit_code, h.id LIMIT 500`, plo, phi, id)
 	if err != nil {
@@ -377,7 +378,7 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 	defer rows.Close()
 	for rows.Next() {
 		var h registry.Household
-		if err := rows.Scan(&h.ID, &h.No, &h.UnitCode, &h.Address); err != nil {
+		if err := rows.Scan(&h.ID, &h.No, &h.UnitCode, &h.Address, &h.HeadName); err != nil {
 			return rep, err
 		}
 		rep.Pending = append(rep.Pending, h)

@@ -161,6 +161,38 @@ func returneeSpecs(add adder, twin twinner) {
 		}
 		return get("/units/"+x.code, in, x.notFound().not(`id="fig-returnee.total"`))
 	})
+	// 今日待办 of a unit: its own counts (the places to pick and the
+	// self-reports to confirm of the villages under it), 404 outside.
+	add("GET /today", auth.CapMeasuresWrite, kUnit, func(x *tc) []variant {
+		under, _ := x.split(nil)
+		in := ok(200, "今日待办", fmt.Sprintf(`id="n-todo.returnee.places">%d<`, len(under)),
+			fmt.Sprintf(`id="n-todo.returnee.selfreports">%d<`, len(under)))
+		return get("/today?unit="+x.code, in, x.notFound().not(`id="n-todo`))
+	})
+	add("GET /api/v1/today", auth.CapMeasuresWrite, kUnit, func(x *tc) []variant {
+		under, _ := x.split(nil)
+		in := ok(200, `"unit":"`+x.code+`"`).checked(func(body string) error {
+			var out struct {
+				Items []struct {
+					Key   string
+					Count int
+				}
+			}
+			if err := json.Unmarshal([]byte(body), &out); err != nil {
+				return err
+			}
+			for _, it := range out.Items {
+				if (it.Key == "todo.returnee.places" || it.Key == "todo.returnee.selfreports") && it.Count != len(under) {
+					return fmt.Errorf("%s: %d, want %d", it.Key, it.Count, len(under))
+				}
+			}
+			if len(out.Items) < 8 {
+				return fmt.Errorf("%d items, want 8", len(out.Items))
+			}
+			return nil
+		})
+		return get("/api/v1/today?unit="+x.code, in, x.notFound().not(`"items"`))
+	})
 	add("GET /api/v1/returnees/stats", R, kUnit, func(x *tc) []variant {
 		under, _ := x.split(nil)
 		in := want{status: 200, check: func(body string) error {

@@ -134,7 +134,16 @@ func specs() []spec {
 	})
 
 	// --- About oneself.
-	add("GET /{$}", "", kGlobal, func(x *tc) []variant { return get("/", ok(303, `href="/units/`+x.p.user.UnitCode+`"`), want{}) })
+	add("GET /{$}", "", kGlobal, func(x *tc) []variant { // the day's work, the look-up, or one's unit
+		home := `href="/units/` + x.p.user.UnitCode + `"`
+		switch u := x.p.user; {
+		case u.Role == auth.RoleVillage || u.Role == auth.RoleTownship:
+			home = `href="/today"`
+		case !u.Can(R) && u.Can(auth.CapPeopleLookup):
+			home = `href="/lookup"`
+		}
+		return get("/", ok(303, home), want{})
+	})
 	add("GET /account", "", kGlobal, func(x *tc) []variant { return get("/account", ok(200, x.p.username), want{}) })
 	add("GET /password", "", kGlobal, func(x *tc) []variant { return get("/password", ok(200, "修改密码"), want{}) })
 	add("GET /api/v1/me", "", kGlobal, func(x *tc) []variant {

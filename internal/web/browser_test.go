@@ -56,10 +56,10 @@ func TestBrowserGridWorker(t *testing.T) {
 		tab, stopBrowser := startBrowser(t)
 		base := e.Server.URL
 
-		// The grid worker logs in and lands on the unit page of VillageA.
+		// The grid worker logs in and lands on the day's work (今日待办).
 		login(t, tab, base, worker.Username)
-		if loc := eval[string](t, tab, `location.pathname`); loc != "/units/"+dbtest.VillageA {
-			t.Fatalf("after login at %s, want /units/%s", loc, dbtest.VillageA)
+		if loc := eval[string](t, tab, `location.pathname`); loc != "/today" {
+			t.Fatalf("after login at %s, want /today", loc)
 		}
 
 		// Search by name: the list shows the masked ID only.

@@ -112,6 +112,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !probe {
+		var done func()
+		w, done = withGzip(w, r)
+		defer done() // after the recovery below: a panic's answer is compressed too
+	}
 	rw := &statusWriter{ResponseWriter: w, status: 200}
 	r = withRequest(r, s.clientIP(r))
 	info(r).secure = s.SecureCookies

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
 	"fangkong/internal/summary"
@@ -34,9 +35,19 @@ type unitView struct {
 	Cards []summary.Card
 }
 
-// home sends a user to their own unit.
+// home sends a user to their day's work: a village or township cadre to
+// 今日待办 (/today), a look-up role (卡口, 哨点, …) to 查找, everyone else
+// to their own unit.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
-	http.Redirect(w, r, "/units/"+web.User(r).UnitCode, http.StatusSeeOther)
+	u := web.User(r)
+	to := "/units/" + u.UnitCode
+	switch {
+	case (u.Role == auth.RoleVillage || u.Role == auth.RoleTownship) && u.Can(auth.CapMeasuresWrite):
+		to = "/today"
+	case !u.Can(auth.CapPeopleRead) && u.Can(auth.CapPeopleLookup):
+		to = "/lookup"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
 

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/web"
 )
@@ -161,12 +164,22 @@ func (h *Handler) report(r *http.Request) (returnee.SweepReport, error) {
 }
 
 // sweepView is a sweep's page: coverage, households to visit, the latest
-// visits.
+// visits. Show "todo" (未走访) lists only the households not yet visited.
 type sweepView struct {
 	R        returnee.SweepReport
+	Rows     []pendingRow
 	Today    string
 	Unit     string
+	Show     string
 	CanClose bool
+}
+
+// pendingRow is a household to visit, with the next row's ID: after
+// "已走访" the page comes back at the next household (#hh-<id>).
+type pendingRow struct {
+	H       registry.Household
+	Village string
+	Next    int64
 }
 
 func (h *Handler) sweepPage(w http.ResponseWriter, r *http.Request) error {
@@ -174,8 +187,19 @@ func (h *Handler) sweepPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "returnee_sweep", rep.Sweep.Name, sweepView{R: rep, Today: clock.Day(h.srv.Now()),
-		Unit: r.URL.Query().Get("unit"), CanClose: web.User(r).Scope().Contains(rep.Sweep.UnitCode)})
+	v := sweepView{R: rep, Today: clock.Day(h.srv.Now()), Unit: r.URL.Query().Get("unit"),
+		CanClose: web.User(r).Scope().Contains(rep.Sweep.UnitCode)}
+	if r.URL.Query().Get("show") == "todo" {
+		v.Show = "todo"
+	}
+	for i, hh := range rep.Pending {
+		row := pendingRow{H: hh, Village: jurisdiction.VillageOf(hh.UnitCode)}
+		if i+1 < len(rep.Pending) {
+			row.Next = rep.Pending[i+1].ID
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return h.render(w, r, http.StatusOK, "returnee_sweep", rep.Sweep.Name, v)
 }
 
 func (h *Handler) sweepAPI(w http.ResponseWriter, r *http.Request) error {
@@ -226,9 +250,23 @@ func (h *Handler) visitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Back where the list was: its unit and filter (the page's own
+	// fields), at the next household to visit.
+	q := url.Values{}
+	if u := r.FormValue("back_unit"); u != "" {
+		q.Set("unit", u)
+	}
+	if r.FormValue("back_show") == "todo" {
+		q.Set("show", "todo")
+	}
 	back := fmt.Sprintf("/sweeps/%d", v.SweepID)
-	if u := r.FormValue("back_unit"); u != "" { // the page's own field: where the list was narrowed
-		back += "?unit=" + url.QueryEscape(u)
+	if len(q) > 0 {
+		back += "?" + q.Encode()
+	}
+	if next, _ := strconv.ParseInt(r.FormValue("next"), 10, 64); next > 0 {
+		back += fmt.Sprintf("#hh-%d", next)
+	} else {
+		back += "#pending"
 	}
 	return web.Redirect(w, r, back, "已登记走访："+v.HouseholdNo)
 }
