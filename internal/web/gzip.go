@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -62,7 +63,7 @@ func (w *gzipWriter) decide(status int, first []byte) {
 	}
 	if w.head || status < 200 || status == http.StatusNoContent || status == http.StatusNotModified ||
 		status == http.StatusPartialContent || h.Get("Content-Encoding") != "" || h.Get("Content-Range") != "" ||
-		strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || !compressible(h.Get("Content-Type")) {
+		strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || !compressible(h.Get("Content-Type")) || small(h) {
 		return
 	}
 	h.Del("Content-Length")
@@ -117,4 +118,14 @@ func withGzip(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, func
 	}
 	gw := &gzipWriter{ResponseWriter: w, head: r.Method == http.MethodHead}
 	return gw, gw.close
+}
+
+// minGzip is the smallest body worth compressing: below it the gzip header
+// and the CPU cost more than they save (a scan's answer is ~150 bytes).
+const minGzip = 1024
+
+// small reports a body of known length under minGzip.
+func small(h http.Header) bool {
+	n, err := strconv.Atoi(h.Get("Content-Length"))
+	return err == nil && n < minGzip
 }
