@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/sheet"
 )
 
 // bureauRows is a list as public security sends it: a title and a remarks
@@ -150,6 +151,27 @@ func TestBureauListImportsAsSent(t *testing.T) {
 				n, err := s.Feedback(context.Background(), centre, county, l.ID, &fb)
 				if err != nil || n != 7 {
 					t.Fatalf("feedback: %d rows, %v", n, err)
+				}
+				rd, err := sheet.Open(bytes.NewReader(fb.Bytes()), int64(fb.Len()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rd.Close()
+				cols := rd.Columns()
+				for rd.Next() {
+					r := rd.Row()
+					for _, c := range r {
+						if strings.HasPrefix(c, "；") || strings.HasSuffix(c, "；") {
+							t.Errorf("stray separator in %q", r)
+						}
+					}
+					if r[cols.Index("原文件行号")] == "4" &&
+						(r[cols.Index("所属村")] != "西街社区居委会" || r[cols.Index("所属组")] != "滨河花园" || r[1] != "张三") {
+						t.Errorf("feedback of row 4: %q", r)
+					}
+					if r[1] == "王五" && (r[cols.Index("原文件行号")] != "6" || r[cols.Index("所属村")] != "南涝村村委会") {
+						t.Errorf("feedback of 王五: %q", r)
+					}
 				}
 			})
 		})

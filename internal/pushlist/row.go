@@ -339,9 +339,15 @@ func (im *importer) insert(t *task, ids *[]int64) error {
 		t.personID, t.unit, t.outcome, t.matchHow, t.routeHow, t.reason, dupOf, t.status, im.deadline, im.now, p.originCode)
 }
 
+// joinReason joins two notes with "；", leaving out empty ones (so no
+// stray separator).
 func joinReason(a, b string) string {
-	if a == "" {
+	a, b = strings.Trim(a, "；; "), strings.Trim(b, "；; ")
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + "；" + b
 }
