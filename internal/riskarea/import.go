@@ -60,7 +60,7 @@ const maxImportRows = 50000
 func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, size int64, mode registry.ImportMode) (ImportReport, error) {
 	rep := ImportReport{Mode: mode}
 	defer func() { rep.file.Discard() }() // unless finished
-	rd, err := sheet.Open(r, size)
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: Headers})
 	if errors.Is(err, sheet.ErrEmpty) {
 		return rep, errs.Invalidf("文件", "文件是空的")
 	}
