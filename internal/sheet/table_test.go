@@ -105,3 +105,39 @@ func TestIsFooter(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTable: header detection and footer skipping on any CSV: the header
+// is one of the top rows, data rows come after it in order, and no row is
+// both data and footer.
+func FuzzTable(f *testing.F) {
+	f.Add([]byte("名单,,\n说明,,\n序号,姓名,手机号\n1,张三,1.38001E+10\n合计：1人,,\n制表人：某,,\n"), 0)
+	f.Add([]byte("姓名\n张三\n"), 1)
+	f.Add([]byte("a,b\n\n\nc,d\n"), 4)
+	f.Fuzz(func(t *testing.T, data []byte, headerRow int) {
+		rd, err := OpenTable(bytes.NewReader(data), int64(len(data)), Options{Known: []string{"姓名", "手机号", "序号"}, HeaderRow: headerRow})
+		if err != nil {
+			return
+		}
+		defer rd.Close()
+		found := false
+		for _, l := range rd.Top() {
+			found = found || l.Number == rd.HeaderRow()
+		}
+		if !found || len(rd.Top()) > HeaderScan {
+			t.Fatalf("header row %d not among the top %d rows", rd.HeaderRow(), len(rd.Top()))
+		}
+		last, seen := rd.HeaderRow(), map[int]bool{}
+		for rd.Next() {
+			if rd.RowNumber() <= last {
+				t.Fatalf("row %d after row %d", rd.RowNumber(), last)
+			}
+			last = rd.RowNumber()
+			seen[last] = true
+		}
+		for _, s := range rd.Footers() {
+			if seen[s.Row] || s.Row <= rd.HeaderRow() {
+				t.Fatalf("footer row %d is data or above the header", s.Row)
+			}
+		}
+	})
+}
