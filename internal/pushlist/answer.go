@@ -52,7 +52,7 @@ func (s *Service) AnswerTask(ctx context.Context, who audit.Actor, scope jurisdi
 		return Task{}, err
 	}
 	switch {
-	case t.Status == StatusDuplicate || t.Status == StatusRejected:
+	case t.Status == StatusDuplicate || t.Status == StatusRejected || t.Status == StatusCancelled:
 		return Task{}, &errs.Conflict{Message: "该行为" + StatusName(t.Status) + "，无需核查"}
 	case t.Queued():
 		return Task{}, errs.Invalidf("所属村", "该任务在待分派队列中，请先分派到村（社区）")

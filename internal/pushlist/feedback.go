@@ -14,7 +14,9 @@ import (
 
 // FeedbackHeaders are the columns the feedback file appends to the pushed
 // file's own.
-var FeedbackHeaders = []string{"核查结果", "核查时间", "核查人", "所属村", "匹配方式", "备注", "处理情况"}
+// 所属村 names the village (社区), 所属组 the group when the task is in one;
+// 原文件行号 is the row's number in the file as sent.
+var FeedbackHeaders = []string{"核查结果", "核查时间", "核查人", "所属村", "所属组", "匹配方式", "备注", "处理情况", "原文件行号"}
 
 // Feedback writes the feedback file (回传) of a list inside the scope: the
 // pushed file's columns and rows in their order, every row present, with
@@ -42,7 +44,7 @@ func (s *Service) Feedback(ctx context.Context, who audit.Actor, scope jurisdict
 	if err != nil {
 		return 0, err
 	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT raw, unit_code, outcome, match_method, route_method, reason, status, result,
+	rows, err := s.db.R().QueryContext(ctx, `SELECT row_no, raw, unit_code, outcome, match_method, route_method, reason, status, result,
 		result_note, answered_at, answered_by, deadline_at FROM push_tasks WHERE list_id = $1 ORDER BY row_no`, listID)
 	if err != nil {
 		return 0, fmt.Errorf("feedback %d: %w", listID, err)
@@ -54,7 +56,8 @@ func (s *Service) Feedback(ctx context.Context, who audit.Actor, scope jurisdict
 	for rows.Next() {
 		var raw, unit, outcome, match, route, reason, status, result, note, by string
 		var at, deadline int64
-		if err := rows.Scan(&raw, &unit, &outcome, &match, &route, &reason, &status, &result, &note, &at, &by, &deadline); err != nil {
+		var rowNo int
+		if err := rows.Scan(&rowNo, &raw, &unit, &outcome, &match, &route, &reason, &status, &result, &note, &at, &by, &deadline); err != nil {
 			return n, err
 		}
 		clear(out)
@@ -71,13 +74,21 @@ func (s *Service) Feedback(ctx context.Context, who audit.Actor, scope jurisdict
 		default:
 			f[0] = StatusName(status)
 		}
-		f[3] = names[unit]
+		village := jurisdiction.VillageOf(unit)
+		if village == "" {
+			village = unit // a township or county queue
+		}
+		f[3] = names[village]
+		if village != unit {
+			f[4] = names[unit]
+		}
 		if len(unit) < 12 && status == StatusOpen {
 			f[3] += "（待分派）"
 		}
-		f[4] = joinReason(match, route)
-		f[5] = joinReason(reason, note)
-		f[6] = OutcomeName(outcome)
+		f[5] = joinReason(match, route)
+		f[6] = joinReason(reason, note)
+		f[7] = OutcomeName(outcome)
+		f[8] = itoa(rowNo)
 		if err := sw.WriteRow(out); err != nil {
 			return n, err
 		}

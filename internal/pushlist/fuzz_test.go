@@ -17,15 +17,7 @@ func fuzzIndex() *index {
 	ix := &index{units: map[string]unitInfo{}, villages: map[rune][]placeName{}, townships: map[rune][]placeName{},
 		byID: map[uint64]int32{}, byPhone: newMultiMap[uint64](2), byNameDOB: newMultiMap[nameDOB](2)}
 	for code, u := range map[string]unitInfo{"610118001": {"甘亭街道", jurisdiction.LevelTownship}, "610118001001": {"西街社区居委会", jurisdiction.LevelVillage}} {
-		ix.units[code] = u
-		for _, name := range nameVariants(u.name) {
-			r, _ := utf8.DecodeRuneInString(name)
-			if u.level == jurisdiction.LevelVillage {
-				ix.villages[r] = append(ix.villages[r], placeName{name, code})
-			} else {
-				ix.townships[r] = append(ix.townships[r], placeName{name, code})
-			}
-		}
+		ix.addUnit(code, u)
 	}
 	for i, p := range []struct{ name, id, birth, phone string }{
 		{"王大", "61011819800101011X", "1980-01-01", "13900000001"}, {"王二", "", "1985-02-03", "13900000001"}} {
@@ -51,7 +43,7 @@ func FuzzPushRow(f *testing.F) {
 	f.Add([]byte("XM,ZJHM,DZ\n\xcd\xf5\xb4\xf3,610118198001010110,\n"))
 	f.Add([]byte("name,phone\n\x1f,\"a\x1fb\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rd, err := sheet.Open(bytes.NewReader(data), int64(len(data)))
+		rd, err := OpenFile(bytes.NewReader(data), int64(len(data)), 0)
 		if err != nil {
 			return
 		}
@@ -62,7 +54,8 @@ func FuzzPushRow(f *testing.F) {
 			return
 		}
 		list := &List{Headers: headers}
-		im := &importer{ix: fuzzIndex(), scope: jurisdiction.Grant("610118"), cols: cols, list: list, seen: map[string]seenTask{}, places: place.CodesOnly()}
+		im := &importer{ix: fuzzIndex(), scope: jurisdiction.Grant("610118"), cols: cols, list: list, seen: map[string]seenTask{},
+			places: place.CodesOnly(), year: 2026}
 		for ord := 1; rd.Next(); ord++ {
 			row := rd.Row()
 			tk := im.prepare(ord, rd.RowNumber(), row)

@@ -27,6 +27,30 @@ type ImportOptions struct {
 	// Mapping maps fields to header names; nil = the source's saved
 	// mapping, completed by guesses.
 	Mapping map[string]string
+	// HeaderRow is the header's row number the centre chose; 0 = detected
+	// (see sheet.OpenTable).
+	HeaderRow int
+}
+
+// KnownHeaders are the header names of every field, for finding the
+// header row of a file.
+func KnownHeaders() []string {
+	var out []string
+	for _, f := range Fields {
+		out = append(out, f.Label)
+		out = append(out, f.Aliases...)
+	}
+	return append(out, "序号")
+}
+
+// OpenFile opens a pushed file as a table: the header row detected, or the
+// one chosen, footer rows left out.
+func OpenFile(r io.ReaderAt, size int64, headerRow int) (*sheet.Reader, error) {
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: KnownHeaders(), HeaderRow: headerRow})
+	if err != nil {
+		return nil, errs.Invalidf("文件", "%s", err.Error())
+	}
+	return rd, nil
 }
 
 // rawSep joins a row's cells in push_tasks.raw; it never occurs in text.
@@ -57,6 +81,7 @@ type importer struct {
 	deadline int64
 	now      int64
 	today    string // YYYY-MM-DD of now, the latest plausible birth date
+	year     int    // of the import, for dates written without one (12月10日)
 	places   Places
 }
 
@@ -84,9 +109,9 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 	if len(scope.Code()) < 4 {
 		return List{}, errs.Invalidf("辖区", "请使用市、县级指挥部账号导入推送名单")
 	}
-	rd, err := sheet.Open(r, size)
+	rd, err := OpenFile(r, size, opt.HeaderRow)
 	if err != nil {
-		return List{}, errs.Invalidf("文件", "%s", err.Error())
+		return List{}, err
 	}
 	defer rd.Close()
 	headers := rd.Header()
@@ -120,6 +145,7 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 			return fmt.Errorf("insert push list: %w", err)
 		}
 		im := &importer{ix: ix, scope: scope, cols: cols, list: &list, now: list.CreatedAt, today: clock.Day(now), places: s.places,
+			year:     now.Year(),
 			deadline: now.Add(time.Duration(opt.DeadlineHours) * time.Hour).UnixMilli()}
 		if err := im.loadOpen(ctx, tx); err != nil {
 			return err
@@ -141,9 +167,14 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 		if err := im.ins.Close(); err != nil {
 			return err
 		}
+		list.HeaderRow, list.Skipped = rd.HeaderRow(), rd.Footers()
+		skipped, _ := json.Marshal(list.Skipped)
+		if list.Skipped == nil {
+			skipped = []byte("[]")
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE push_lists SET rows_total = $1, matched = $2, created = $3, queued = $4,
-			duplicates = $5, rejected = $6 WHERE id = $7`, list.Rows, list.Matched, list.Created, list.Queued, list.Duplicates,
-			list.Rejected, list.ID); err != nil {
+			duplicates = $5, rejected = $6, header_row = $7, skipped = $8 WHERE id = $9`, list.Rows, list.Matched, list.Created,
+			list.Queued, list.Duplicates, list.Rejected, list.HeaderRow, string(skipped), list.ID); err != nil {
 			return fmt.Errorf("update push list: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO push_mappings (source, mapping, updated_at) VALUES ($1, $2, $3)
@@ -152,8 +183,9 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, scope jurisdictio
 			return fmt.Errorf("save mapping: %w", err)
 		}
 		return audit.Record(ctx, tx, now, who, audit.ActionImport, "pushlist", fmt.Sprint(list.ID), scope.Code(),
-			fmt.Sprintf("导入推送名单“%s”（%s）：%d行，匹配%d，新建%d，转队列%d，重复%d，退回%d", list.Name, list.Source, list.Rows,
-				list.Matched, list.Created, list.Queued, list.Duplicates, list.Rejected))
+			fmt.Sprintf("导入推送名单“%s”（%s）：%d行，匹配%d，新建%d，转队列%d，重复%d，退回%d；表头在第%d行，表尾%d行未计入", list.Name,
+				list.Source, list.Rows, list.Matched, list.Created, list.Queued, list.Duplicates, list.Rejected, list.HeaderRow,
+				len(list.Skipped)))
 	})
 	if err != nil {
 		return List{}, fmt.Errorf("import push list: %w", err)

@@ -143,20 +143,7 @@ func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*in
 			rows.Close()
 			return nil, err
 		}
-		ix.units[code] = u
-		for _, name := range nameVariants(u.name) {
-			// Names of two characters or fewer ("一组", "新村") say too little.
-			if utf8.RuneCountInString(name) < 3 {
-				continue
-			}
-			r, _ := utf8.DecodeRuneInString(name)
-			switch u.level {
-			case jurisdiction.LevelVillage:
-				ix.villages[r] = append(ix.villages[r], placeName{name, code})
-			case jurisdiction.LevelTownship:
-				ix.townships[r] = append(ix.townships[r], placeName{name, code})
-			}
-		}
+		ix.addUnit(code, u)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -204,13 +191,64 @@ func loadIndex(ctx context.Context, q db.Querier, scope jurisdiction.Scope) (*in
 	return ix, rows.Err()
 }
 
-// nameVariants are the names an address may use for a unit: 太平村委会 is
-// also 太平村, 西街社区居委会 also 西街社区.
-func nameVariants(name string) []string {
+// addUnit indexes a unit under its code and the names addresses use for it.
+func (ix *index) addUnit(code string, u unitInfo) {
+	ix.units[code] = u
+	for _, name := range nameVariants(u.name, u.level) {
+		r, _ := utf8.DecodeRuneInString(name)
+		switch u.level {
+		case jurisdiction.LevelVillage:
+			ix.villages[r] = append(ix.villages[r], placeName{name, code})
+		case jurisdiction.LevelTownship:
+			ix.townships[r] = append(ix.townships[r], placeName{name, code})
+		}
+	}
+}
+
+// committeeSuffixes are the endings of village and community committee
+// names that addresses leave out, longest first.
+var committeeSuffixes = []string{"社区居民委员会", "社区居委会", "居民委员会", "村民委员会", "居委会", "村委会", "委员会"}
+
+// townshipSuffixes are the endings of township names, longest first.
+var townshipSuffixes = []string{"街道办事处", "办事处", "街道", "镇", "乡"}
+
+// nameVariants are the names an address may use for a unit of a level:
+// 南涝村村委会 is also 南涝村, 曹村委会 also 曹村, 西街社区居委会 also 西街社区;
+// 甘亭街道 is also 甘亭镇 (an older name) and 甘亭. Names of fewer than two
+// characters are left out.
+func nameVariants(name string, level int) []string {
 	out := []string{name}
-	for _, suf := range [][2]string{{"社区居民委员会", "社区"}, {"社区居委会", "社区"}, {"村民委员会", "村"}, {"村委会", "村"}, {"居委会", "社区"}} {
-		if base, ok := strings.CutSuffix(name, suf[0]); ok && base != "" {
-			return append(out, base+suf[1])
+	add := func(v string) {
+		if utf8.RuneCountInString(v) >= 2 && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	switch level {
+	case jurisdiction.LevelVillage, jurisdiction.LevelGroup:
+		for _, suf := range committeeSuffixes {
+			base, ok := strings.CutSuffix(name, suf)
+			if !ok || base == "" {
+				continue
+			}
+			switch {
+			case strings.HasPrefix(suf, "社区") || suf == "居委会" || suf == "居民委员会":
+				add(strings.TrimSuffix(base, "社区") + "社区")
+			case strings.HasSuffix(base, "村") || strings.HasSuffix(base, "社区"):
+				add(base)
+			default:
+				add(base + "村")
+			}
+			break
+		}
+	case jurisdiction.LevelTownship:
+		for _, suf := range townshipSuffixes {
+			if base, ok := strings.CutSuffix(name, suf); ok && utf8.RuneCountInString(base) >= 2 {
+				add(base + "镇")
+				add(base + "街道")
+				add(base + "乡")
+				add(base)
+				break
+			}
 		}
 	}
 	return out
@@ -237,14 +275,47 @@ func findPlaces(text string, names map[rune][]placeName) []string {
 	return out
 }
 
+// withoutTownships blanks the township names with their suffix in text
+// (蒋村街道, 甘亭镇), so a village of the township's name (蒋村) is not
+// read into them.
+func (ix *index) withoutTownships(text string) string {
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		n := 0
+		r, size := utf8.DecodeRuneInString(text[i:])
+		for _, pn := range ix.townships[r] {
+			if len(pn.name) > n && strings.HasPrefix(text[i:], pn.name) && hasTownshipSuffix(pn.name) {
+				n = len(pn.name)
+			}
+		}
+		if n > 0 {
+			b.WriteString("|")
+			i += n
+			continue
+		}
+		b.WriteString(text[i : i+size])
+		i += size
+	}
+	return b.String()
+}
+
+func hasTownshipSuffix(name string) bool {
+	for _, suf := range townshipSuffixes {
+		if strings.HasSuffix(name, suf) {
+			return true
+		}
+	}
+	return false
+}
+
 // routeText finds a village (or, failing that, a township) for an address.
 // It returns the unit code and how it was found, or "" when nothing fits.
 func (ix *index) routeText(text string) (string, string) {
 	if text == "" {
 		return "", ""
 	}
-	vs := findPlaces(text, ix.villages)
 	ts := findPlaces(text, ix.townships)
+	vs := findPlaces(ix.withoutTownships(text), ix.villages)
 	switch {
 	case len(vs) == 1:
 		return vs[0], "地址匹配到村"

@@ -155,8 +155,8 @@ func messyList(t *testing.T, d *db.DB, n, nPeople int) {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	last := len(rd.Header()) - 1
-	if rd.Header()[last] != "处理情况" {
+	last := rd.Columns().Index("处理情况")
+	if last < 0 || rd.Header()[len(rd.Header())-1] != "原文件行号" {
 		t.Fatalf("feedback header %v", rd.Header())
 	}
 	inFile := map[string]int{}

@@ -17,6 +17,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/place"
 	"fangkong/internal/returnee"
+	"fangkong/internal/sheet"
 	"fangkong/internal/wire"
 )
 
@@ -89,6 +90,7 @@ const (
 	StatusDone      = "done"      // answered
 	StatusDuplicate = "duplicate" // linked to another task
 	StatusRejected  = "rejected"  // nothing to act on
+	StatusCancelled = "cancelled" // the list was withdrawn before an answer
 )
 
 // StatusName is the Chinese name of a status.
@@ -102,6 +104,8 @@ func StatusName(s string) string {
 		return "重复推送"
 	case StatusRejected:
 		return "已退回"
+	case StatusCancelled:
+		return "已撤销（名单撤回）"
 	}
 	return s
 }
@@ -184,6 +188,10 @@ type List struct {
 	Rejected      int
 	CreatedBy     string
 	CreatedAt     int64
+	HeaderRow     int             // the header's row number in the file as sent
+	Skipped       []sheet.Skipped // footer rows left out, not counted in Rows
+	WithdrawnAt   int64           // 撤回: 0 = in force
+	WithdrawnBy   string
 	// Live task counts (filled by Get).
 	Open, Done, Overdue int
 }

@@ -139,7 +139,7 @@ func TestImportMatchRouteAndAccount(t *testing.T) {
 			{"1", "张三", dbtest.ID(id17A), "", "北京市朝阳区", "2026-11-19", ""},            // 2 ID
 			{"2", "李 四", "", "+86 139-0000-0002", "上海", "2026/11/18", ""},            // 3 phone
 			{"3", "王五", "", "", "广州", "", "余下镇东街社区居委会"},                              // 4 unmatched, address
-			{"4", "王五", "610118197505050000", "", "", "", ""},                        // 5 bad check digit → name+birth
+			{"4", "王五", "610118197505050000", "", "", "", ""},                        // 5 rounded by Excel → name+birth
 			{"5", "赵六", "", "13700000003", "", "", "甘亭街道西街社区居委会5号"},                  // 6 created by address
 			{"6", "钱七", "", "13700000004", "", "", "余下镇某地"},                          // 7 township queue
 			{"7", "孙八", dbtest.ID("61011219850101001"), "", "", "", ""},              // 8 county queue (unknown place)
@@ -175,8 +175,8 @@ func TestImportMatchRouteAndAccount(t *testing.T) {
 		check(10, pushlist.OutcomeDuplicate, dbtest.GroupA1, zhang, "身份证号")
 		check(11, pushlist.OutcomeDuplicate, dbtest.VillageB, li, "身份证号")
 		check(12, pushlist.OutcomeCreated, dbtest.VillageA2, 0, "")
-		if tk[5].Reason == "" || !strings.Contains(tk[5].Reason, "校验位") {
-			t.Errorf("bad check digit not noted: %q", tk[5].Reason)
+		if !strings.Contains(tk[5].Reason, "被表格软件改写") {
+			t.Errorf("an ID number Excel rounded not noted: %q", tk[5].Reason)
 		}
 		if tk[10].DupOf != tk[2].ID || !strings.Contains(tk[10].Reason, "第2行") {
 			t.Errorf("duplicate not linked: %+v", tk[10])

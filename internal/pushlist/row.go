@@ -1,6 +1,7 @@
 package pushlist
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -34,8 +35,15 @@ func (im *importer) normalise(cells []string) pushed {
 	// are dropped (a name of nothing else is no name); spaces inside a
 	// name are dropped too ("张 三").
 	p.name = strings.ReplaceAll(personal.Scrub(personal.Halfwidth(im.cell(cells, FieldName))), " ", "")
-	if raw := im.cell(cells, FieldIDNumber); raw != "" {
+	if sent := im.cell(cells, FieldIDNumber); sent != "" {
+		raw, damaged := sheet.IDNumberCell(sent)
 		id, err := personal.NormalizeIDNumber(raw)
+		if damaged {
+			// Never matched on: the digits a spreadsheet rounded away
+			// may be anyone's. The birth date survives a float's 15
+			// significant digits, for name + birth date.
+			err = errDamagedID
+		}
 		if err == nil {
 			err = personal.CheckBirthDate(personal.IDBirthDate(id), im.today)
 		}
@@ -43,6 +51,9 @@ func (im *importer) normalise(cells []string) pushed {
 			p.idNumber, p.validID, p.birth = id, true, personal.IDBirthDate(id)
 		} else {
 			p.idNumber = cleanID(raw)
+			if damaged {
+				p.idNumber = cleanID(sent) // as sent: the rounded digits are nobody's
+			}
 			p.problems = append(p.problems, err.Error())
 			if len(p.idNumber) == 18 {
 				if _, e := time.Parse("20060102", p.idNumber[6:14]); e == nil {
@@ -52,14 +63,17 @@ func (im *importer) normalise(cells []string) pushed {
 		}
 	}
 	if p.birth == "" {
-		p.birth = normDate(im.cell(cells, FieldBirth))
+		p.birth = sheet.ParseDate(im.cell(cells, FieldBirth), 0)
 	}
 	if p.birth != "" && personal.CheckBirthDate(p.birth, im.today) != nil {
 		p.birth = "" // 2999-01-01 is no birth date to match on
 	}
 	if raw := im.cell(cells, FieldPhone); raw != "" {
+		raw, damaged := sheet.PhoneCell(raw)
 		ph, err := personal.NormalizePhone(raw)
-		if err == nil {
+		if damaged {
+			p.problems = append(p.problems, sheet.PhoneDamageReason)
+		} else if err == nil {
 			p.phone = ph
 		} else {
 			p.problems = append(p.problems, "手机号无效")
@@ -71,7 +85,7 @@ func (im *importer) normalise(cells []string) pushed {
 			p.originCode = c.Code
 		}
 	}
-	p.arrival = normDate(im.cell(cells, FieldArrival))
+	p.arrival = sheet.ParseDate(im.cell(cells, FieldArrival), im.year)
 	p.address = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldAddress)))
 	p.dest = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldDest)))
 	p.note = personal.Scrub(im.cell(cells, FieldNote))
@@ -89,28 +103,13 @@ func cleanID(s string) string {
 	}, s)
 }
 
-// dateSeps folds the separators of the date forms normDate reads (an
-// immutable table, safe to share).
-var dateSeps = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+// errDamagedID is the problem of an ID number a spreadsheet rewrote.
+var errDamagedID = errors.New(sheet.IDDamageReason)
 
-// normDate reads 2026-11-20, 2026/11/20, 20261120, 2026年11月20日 and the
-// same with a time of day, and returns YYYY-MM-DD, or "" when unreadable.
-func normDate(s string) string {
-	s = personal.Halfwidth(s)
-	if s == "" {
-		return ""
-	}
-	if i := strings.IndexAny(s, " T"); i > 0 {
-		s = s[:i]
-	}
-	s = dateSeps.Replace(s)
-	for _, layout := range []string{"2006-1-2", "20060102"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.Format("2006-01-02")
-		}
-	}
-	return ""
-}
+// normDate reads a date as sheet.ParseDate does (2026-11-20, 2026/11/20,
+// 20261120, 2026年11月20日, with a time of day or not) and returns
+// YYYY-MM-DD, or "" when unreadable.
+func normDate(s string) string { return sheet.ParseDate(s, 0) }
 
 // match finds the registered person of a row: by ID number, else by phone
 // (the one person with it, or the one of that name), else by name and
@@ -340,9 +339,15 @@ func (im *importer) insert(t *task, ids *[]int64) error {
 		t.personID, t.unit, t.outcome, t.matchHow, t.routeHow, t.reason, dupOf, t.status, im.deadline, im.now, p.originCode)
 }
 
+// joinReason joins two notes with "；", leaving out empty ones (so no
+// stray separator).
 func joinReason(a, b string) string {
-	if a == "" {
+	a, b = strings.Trim(a, "；; "), strings.Trim(b, "；; ")
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + "；" + b
 }

@@ -18,16 +18,17 @@ import (
 type scanner interface{ Scan(dest ...any) error }
 
 const listCols = `id, source, name, unit_code, headers, mapping, deadline_hours, rows_total, matched, created, queued,
-	duplicates, rejected, created_by, created_at`
+	duplicates, rejected, created_by, created_at, header_row, skipped, withdrawn_at, withdrawn_by`
 
 func scanList(sc scanner) (List, error) {
 	var l List
-	var hdr, mp string
+	var hdr, mp, skipped string
 	err := sc.Scan(&l.ID, &l.Source, &l.Name, &l.UnitCode, &hdr, &mp, &l.DeadlineHours, &l.Rows, &l.Matched, &l.Created,
-		&l.Queued, &l.Duplicates, &l.Rejected, &l.CreatedBy, &l.CreatedAt)
+		&l.Queued, &l.Duplicates, &l.Rejected, &l.CreatedBy, &l.CreatedAt, &l.HeaderRow, &skipped, &l.WithdrawnAt, &l.WithdrawnBy)
 	if err != nil {
 		return l, err
 	}
+	_ = json.Unmarshal([]byte(skipped), &l.Skipped)
 	_ = json.Unmarshal([]byte(hdr), &l.Headers)
 	_ = json.Unmarshal([]byte(mp), &l.Mapping)
 	return l, nil
@@ -165,7 +166,7 @@ func (s *Service) taskWhere(scope jurisdiction.Scope, f TaskFilter) (string, []a
 	}
 	switch f.Status {
 	case "":
-	case StatusOpen, StatusDone, StatusDuplicate, StatusRejected:
+	case StatusOpen, StatusDone, StatusDuplicate, StatusRejected, StatusCancelled:
 		where += " AND t.status = " + arg(f.Status)
 	case "overdue":
 		where += " AND t.status = 'open' AND t.deadline_at < " + arg(s.now().UnixMilli())

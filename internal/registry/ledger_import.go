@@ -72,7 +72,9 @@ type hhInfo struct {
 // when some are bad. It runs in one transaction, so a failure applies nothing.
 func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, r io.ReaderAt, size int64, mode ImportMode) (ImportReport, error) {
 	rep := ImportReport{Mode: mode}
-	rd, err := sheet.Open(r, size)
+	// The header may sit below a title row, and 合计/制表人 rows below the
+	// data are not people.
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: LedgerHeaders})
 	if err != nil {
 		return rep, errs.Invalidf("文件", "%s", err.Error())
 	}
@@ -274,6 +276,19 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 	}
 	p := Person{Name: name, IDNumber: get(ColIDNumber), Sex: get(ColSex), BirthDate: get(ColBirthDate), Phone: get(ColPhone),
 		Relation: get(ColRelation), Residence: get(ColResidence), Groups: g, Note: get(ColNote), UnitCode: lr.unit}
+	// Cells a spreadsheet typed as numbers or dates (sheet's readings).
+	var damaged bool
+	if p.IDNumber, damaged = sheet.IDNumberCell(p.IDNumber); damaged {
+		im.rep.fail(rowNum, ColIDNumber, "身份证号被表格软件改写（科学计数或末位变为0），请将该列设为文本后重新填写")
+		return lr, false
+	}
+	if p.Phone, damaged = sheet.PhoneCell(p.Phone); damaged {
+		im.rep.fail(rowNum, ColPhone, "手机号被表格软件改写（科学计数丢失位数），请将该列设为文本后重新填写")
+		return lr, false
+	}
+	if d := sheet.ParseDate(p.BirthDate, 0); d != "" {
+		p.BirthDate = d
+	}
 	if col, msg := checkPerson(&p, lr.hhNo != "", clock.Day(time.UnixMilli(im.now))); msg != "" {
 		im.rep.fail(rowNum, col, msg)
 		return lr, false

@@ -173,3 +173,29 @@ func TestLedgerBadRows(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerTitleAndFooter: a ledger with a title row above its header and
+// 合计/制表人 rows below its data imports its people only, with the row
+// numbers of the file; an ID number Excel rewrote is refused as such.
+func TestLedgerTitleAndFooter(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := setup(t, d)
+		v := dbtest.VillageA
+		csv := "西街社区人口台账（2021年12月）,,,,,,\n" +
+			strings.Join([]string{registry.ColVillageCode, registry.ColHouseholdNo, registry.ColAddress, registry.ColName, registry.ColIDNumber, registry.ColRelation, registry.ColResidence}, ",") + "\n" +
+			v + "," + v + "-0200,新村2号,吴一," + dbtest.ID("61011819900101011") + ",户主,常住\n" +
+			v + "," + v + "-0200,,吴二," + dbtest.BadID("61011819900101012") + ",配偶,常住\n" +
+			v + "," + v + "-0200,,吴三,6.10118E+17,子女,常住\n" +
+			"合计：共2人,,,,,,\n制表人：郑某,,审核人：冯某,,,,\n填报日期：2021年12月10日,,,,,,\n"
+		rep, err := s.ImportLedger(ctx, who, jurisdiction.Grant(v), strings.NewReader(csv), int64(len(csv)), registry.ImportGoodRows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Rows != 3 || rep.BadRows != 2 || rep.PeopleCreated != 1 || len(rep.Errors) != 2 || rep.Errors[0].Row != 4 ||
+			rep.Errors[1].Row != 5 || !strings.Contains(rep.Errors[1].Reason, "被表格软件改写") {
+			t.Fatalf("rows %d, bad %d, people %d, errors %v", rep.Rows, rep.BadRows, rep.PeopleCreated, rep.Errors)
+		}
+	})
+}

@@ -60,7 +60,7 @@ const maxImportRows = 50000
 func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, size int64, mode registry.ImportMode) (ImportReport, error) {
 	rep := ImportReport{Mode: mode}
 	defer func() { rep.file.Discard() }() // unless finished
-	rd, err := sheet.Open(r, size)
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: Headers})
 	if errors.Is(err, sheet.ErrEmpty) {
 		return rep, errs.Invalidf("文件", "文件是空的")
 	}
@@ -141,8 +141,16 @@ func (s *Service) parseRow(cols sheet.Columns, row []string) (Entry, error) {
 		}
 		return ""
 	}
+	// Dates as people write them (2021年12月22日, 2021.12.22, 12月22日 in
+	// this year, an Excel serial) become YYYY-MM-DD; others stay to be refused.
+	day := func(v string) string {
+		if d := sheet.ParseDate(v, s.now().Year()); d != "" {
+			return d
+		}
+		return v
+	}
 	e := Entry{Code: cell("区划代码"), PlaceName: cell("地名"), Detail: cell("具体地点"), Level: cell("风险等级"),
-		EffectiveFrom: cell("生效日期"), EffectiveTo: cell("截止日期"), Note: cell("备注")}
+		EffectiveFrom: day(cell("生效日期")), EffectiveTo: day(cell("截止日期")), Note: cell("备注")}
 	if err := s.normalize(&e); err != nil {
 		return Entry{}, err
 	}

@@ -151,19 +151,23 @@ func TestImport(t *testing.T) {
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := riskarea.NewService(d, riskarea.NewLookup(d, places(t)), riskarea.NoRelevel, time.Now)
-		csv := "区划代码,地名,具体地点,风险等级,生效日期,截止日期,备注\n" +
-			"610113,,,中风险,2021-12-20,,\n" +
-			"610113,,某小区,高,2021-12-22,2022-01-10,\n" +
+		// As a province sends it: a title row, dates the Chinese way, a
+		// signature row below.
+		csv := "风险地区清单（截至12月20日）,,,,,,\n" +
+			"区划代码,地名,具体地点,风险等级,生效日期,截止日期,备注\n" +
+			"610113,,,中风险,2021年12月20日,,\n" +
+			"610113,,某小区,高,2021.12.22,2022/1/10 0:00,\n" +
 			"61011,,,高,2021-12-22,,\n" + // bad code
 			"610116,,,极高,2021-12-22,,\n" + // bad level
 			"610112,,,低,2021-12-25,2021-12-24,\n" + // ends before it starts
 			"朝阳区,,,高,2021-12-25,,\n" + // two places of that name
-			"西安长安,,,低,2021-12-25,,\n" // a name: 610116
+			"西安长安,,,低,2021-12-25,,\n" + // a name: 610116
+			"制表人：某某,,,,,,\n"
 		rep, err := s.Import(ctx, who, bytes.NewReader([]byte(csv)), int64(len(csv)), registry.ImportAllOrNothing)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Applied || rep.Rows != 7 || rep.BadRows != 4 || len(rep.Errors) != 4 || rep.Errors[0].Row != 4 ||
+		if rep.Applied || rep.Rows != 7 || rep.BadRows != 4 || len(rep.Errors) != 4 || rep.Errors[0].Row != 5 ||
 			!strings.Contains(rep.Errors[3].Reason, "220104") {
 			t.Fatalf("all-or-nothing report %+v", rep)
 		}
@@ -172,7 +176,8 @@ func TestImport(t *testing.T) {
 			t.Fatalf("good rows: %+v %v", rep, err)
 		}
 		list, _ := s.List(ctx, riskarea.Filter{Code: "610113"})
-		if len(list) != 2 || list[0].PlaceName != "陕西省西安市雁塔区" {
+		if len(list) != 2 || list[0].PlaceName != "陕西省西安市雁塔区" || list[0].EffectiveFrom+list[1].EffectiveFrom != "2021-12-222021-12-20" &&
+			list[0].EffectiveFrom+list[1].EffectiveFrom != "2021-12-202021-12-22" {
 			t.Errorf("imported %+v", list)
 		}
 	})

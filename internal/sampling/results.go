@@ -105,7 +105,7 @@ var ResultHeaders = []string{"试管条码", "检测结果"}
 // like RecordResults.
 func (s *Service) ImportResults(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, campaignID, labID int64,
 	r io.ReaderAt, size int64, goodOnly bool) (ResultReport, error) {
-	rd, err := sheet.Open(r, size)
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: []string{"试管条码", "试管编号", "条码", "tube", "检测结果", "结果", "result", "序号"}})
 	if err != nil {
 		return ResultReport{}, errs.Invalidf("文件", "无法读取表格：%v", err)
 	}

@@ -65,9 +65,16 @@ func TestResultsCoverageBoxes(t *testing.T) {
 		if b, err := f.svc.Receive(ctx, sampler, townA, box.ID); err != nil || b.ReceivedAt == 0 || b.LabName != "区疾控实验室" {
 			t.Fatalf("receive: %+v %v", b, err)
 		}
+		// A lab's sheet as sent: a title above the header, a 合计 row and
+		// a signature row below the data, which are no tubes.
+		sent := []byte("区疾控实验室检测结果汇总表,\n试管条码,检测结果\nT1001,阳性\nT9999,阴性\n合计：2管,\n检测人：某某,审核人：某某\n")
+		rep, err := f.svc.ImportResults(ctx, sampler, townA, f.campaign.ID, lab.ID, bytes.NewReader(sent), int64(len(sent)), false)
+		if err != nil || rep.Applied || rep.BadRows != 1 || len(rep.Errors) != 1 || rep.Errors[0].Row != 4 {
+			t.Fatalf("titled upload with a footer: %+v %v", rep, err)
+		}
 		// A bad upload applies nothing; good rows only applies the rest.
 		csv := []byte("试管条码,检测结果\nT1001,阳性\nT1002,阴性\nT1003,待定\nT9999,阴性\n")
-		rep, err := f.svc.ImportResults(ctx, sampler, townA, f.campaign.ID, lab.ID, bytes.NewReader(csv), int64(len(csv)), false)
+		rep, err = f.svc.ImportResults(ctx, sampler, townA, f.campaign.ID, lab.ID, bytes.NewReader(csv), int64(len(csv)), false)
 		if err != nil || rep.Applied || rep.BadRows != 2 || rep.Errors[0].Row != 4 {
 			t.Fatalf("all-or-nothing upload: %+v %v", rep, err)
 		}

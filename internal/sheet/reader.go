@@ -37,6 +37,13 @@ type Reader struct {
 	// backing is carved into rows, so that a row costs no allocation of
 	// its own yet stays valid after Next.
 	backing []string
+	// Set by OpenTable: the rows read ahead, the header's row number, the
+	// footer rows skipped.
+	table     bool
+	top       []Line
+	pending   []Line
+	headerRow int
+	footers   []Skipped
 }
 
 // Open detects the format from the content, not from the file name: XLSX is a
@@ -104,6 +111,11 @@ func (r *Reader) Next() bool {
 	if r.err != nil || r.src == nil {
 		return false
 	}
+	for len(r.pending) > 0 {
+		if r.nextPending() && !r.skipFooter() {
+			return true
+		}
+	}
 	for {
 		cells, num, err := r.src.next()
 		if err == nil {
@@ -121,7 +133,7 @@ func (r *Reader) Next() bool {
 			return false
 		}
 		r.rowNum = num
-		if r.setRow(cells) {
+		if r.setRow(cells) && !r.skipFooter() {
 			return true
 		}
 	}

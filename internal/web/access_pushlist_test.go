@@ -89,6 +89,27 @@ func pushSpecs(add adder, twin twinner) {
 	twin("GET /pushlists/{id}/feedback", "GET /api/v1/pushlists/{id}/feedback", PI, kRecord, func(x *tc, pre string, api bool) []variant {
 		return get(pre+"/pushlists/"+x.r.extra["pushlist"]+"/feedback", xlsxWant([]string{x.r.head.Name, x.r.head.IDNumber, "核查结果", "推送未登记" + x.r.key}, nil), x.notFound())
 	})
+	// Withdrawal (撤回): each case withdraws a list of its own, inside the
+	// scope only.
+	twin("POST /pushlists/{id}/withdraw", "POST /api/v1/pushlists/{id}/withdraw", PI, kRecord, func(x *tc, pre string, api bool) []variant {
+		key := x.w.uniq("")
+		l, _ := x.w.importPush(x.r.unit, "撤回名单"+key, "撤回人"+key+",,")
+		in := ok(st(api, 303, 200))
+		if api {
+			in = ok(200, `"cancelled":1`)
+		}
+		return []variant{{path: fmt.Sprintf("%s/pushlists/%d/withdraw", pre, l.ID), body: m{"confirm": "1"}, in: in, out: x.notFound(),
+			after: func() error {
+				var at int64
+				var st string
+				x.w.d.R().QueryRow("SELECT withdrawn_at FROM push_lists WHERE id = $1", l.ID).Scan(&at)
+				x.w.d.R().QueryRow("SELECT status FROM push_tasks WHERE list_id = $1", l.ID).Scan(&st)
+				if x.inside != (at != 0) || x.inside != (st == pushlist.StatusCancelled) {
+					return fmt.Errorf("list %d withdrawn at %d, task %s; inside %v", l.ID, at, st, x.inside)
+				}
+				return nil
+			}}}
+	})
 	add("POST /pushlists/upload", PI, kGlobal, func(x *tc) []variant {
 		return []variant{{path: "/pushlists/upload?source=" + x.w.uniq("来源"), file: []byte("人员姓名,证件号码\n某人,\n"), in: ok(200, "对应表头", "证件号码"), pure: true}}
 	})

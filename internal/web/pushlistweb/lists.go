@@ -6,6 +6,7 @@ import (
 
 	"fangkong/internal/clock"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/sheet"
 	"fangkong/internal/web"
 )
 
@@ -30,13 +31,18 @@ type listJSON struct {
 	Overdue       int               `json:"overdue"`
 	CreatedBy     string            `json:"created_by"`
 	CreatedAt     int64             `json:"created_at"`
+	HeaderRow     int               `json:"header_row"`
+	Skipped       []sheet.Skipped   `json:"skipped"`
+	WithdrawnAt   int64             `json:"withdrawn_at"`
+	WithdrawnBy   string            `json:"withdrawn_by"`
 }
 
 func listOut(l pushlist.List) listJSON {
 	return listJSON{ID: l.ID, Source: l.Source, Name: l.Name, UnitCode: l.UnitCode, Headers: l.Headers, Mapping: l.Mapping,
 		DeadlineHours: l.DeadlineHours, Rows: l.Rows, Matched: l.Matched, Created: l.Created, Queued: l.Queued,
 		Duplicates: l.Duplicates, Rejected: l.Rejected, Accounted: l.Accounted(), Open: l.Open, Done: l.Done,
-		Overdue: l.Overdue, CreatedBy: l.CreatedBy, CreatedAt: l.CreatedAt}
+		Overdue: l.Overdue, CreatedBy: l.CreatedBy, CreatedAt: l.CreatedAt, HeaderRow: l.HeaderRow, Skipped: l.Skipped,
+		WithdrawnAt: l.WithdrawnAt, WithdrawnBy: l.WithdrawnBy}
 }
 
 // listsJSON is the answer of GET /api/v1/pushlists.
@@ -110,4 +116,35 @@ func (h *Handler) feedback(w http.ResponseWriter, r *http.Request) error {
 		h.srv.Logger.Error("feedback", "err", err, "list", l.ID, "request_id", web.RequestID(r))
 	}
 	return nil
+}
+
+// withdrawJSON is the answer of POST /api/v1/pushlists/{id}/withdraw.
+type withdrawJSON struct {
+	List      listJSON `json:"list"`
+	Cancelled int      `json:"cancelled"`
+}
+
+func (h *Handler) withdraw(r *http.Request) (pushlist.List, int, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return pushlist.List{}, 0, err
+	}
+	return h.lists.Withdraw(r.Context(), web.Actor(r), web.User(r).Scope(), id)
+}
+
+// withdrawPage withdraws a list imported by mistake (撤回).
+func (h *Handler) withdrawPage(w http.ResponseWriter, r *http.Request) error {
+	l, n, err := h.withdraw(r)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/pushlists/%d", l.ID), fmt.Sprintf("名单已撤回：撤销未核查任务%d个，已核查的%d个保留", n, l.Done))
+}
+
+func (h *Handler) withdrawAPI(w http.ResponseWriter, r *http.Request) error {
+	l, n, err := h.withdraw(r)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, withdrawJSON{List: listOut(l), Cancelled: n})
 }

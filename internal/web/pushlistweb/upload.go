@@ -44,6 +44,10 @@ type mapView struct {
 	Mapping             map[string]string
 	Saved               bool
 	Sample              [][]string
+	// The first rows of the sheet and the header's row number, so the
+	// centre can choose another header row (表头在第N行).
+	HeaderRow int
+	Top       []sheet.Line
 }
 
 func (h *Handler) listsView(r *http.Request) (listsView, error) {
@@ -67,18 +71,9 @@ func (h *Handler) uploadPage(w http.ResponseWriter, r *http.Request) error {
 		return h.formError(w, r, err)
 	}
 	defer f.Close()
-	rd, err := sheet.Open(f, size)
-	if err != nil {
-		return h.formError(w, r, errs.Invalidf("文件", "%s", err.Error()))
-	}
-	v := mapView{Headers: rd.Header(), Fields: pushlist.Fields, Source: strings.TrimSpace(r.FormValue("source")),
-		Deadline: r.FormValue("deadline_hours")}
-	for len(v.Sample) < 3 && rd.Next() {
-		v.Sample = append(v.Sample, append([]string(nil), rd.Row()...))
-	}
-	rd.Close()
-	if v.Mapping, v.Saved, err = h.lists.SuggestMapping(r.Context(), v.Source, v.Headers); err != nil {
-		return err
+	v := mapView{Fields: pushlist.Fields, Source: strings.TrimSpace(r.FormValue("source")), Deadline: r.FormValue("deadline_hours")}
+	if err := h.readMapView(r, f, size, 0, &v); err != nil {
+		return h.formError(w, r, err)
 	}
 	b := make([]byte, 16)
 	rand.Read(b)
@@ -92,6 +87,37 @@ func (h *Handler) uploadPage(w http.ResponseWriter, r *http.Request) error {
 		if _, fh, err := r.FormFile("file"); err == nil {
 			v.Name = strings.TrimSuffix(fh.Filename, filepath.Ext(fh.Filename))
 		}
+	}
+	return h.render(w, r, http.StatusOK, "pushlist_map", "对应表头", v)
+}
+
+// readMapView reads the header (detected, or at headerRow), the first data
+// rows and the top of the sheet into v, with the suggested mapping.
+func (h *Handler) readMapView(r *http.Request, f io.ReaderAt, size int64, headerRow int, v *mapView) error {
+	rd, err := pushlist.OpenFile(f, size, headerRow)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	v.Headers, v.HeaderRow, v.Top = rd.Header(), rd.HeaderRow(), rd.Top()
+	for len(v.Sample) < 3 && rd.Next() {
+		v.Sample = append(v.Sample, append([]string(nil), rd.Row()...))
+	}
+	v.Mapping, v.Saved, err = h.lists.SuggestMapping(r.Context(), v.Source, v.Headers)
+	return err
+}
+
+// reheaderPage shows the mapping screen again with the header row the
+// centre chose, the staged file kept.
+func (h *Handler) reheaderPage(w http.ResponseWriter, r *http.Request, f *os.File, size int64, token string) error {
+	v := mapView{Fields: pushlist.Fields, Source: strings.TrimSpace(r.FormValue("source")), Deadline: r.FormValue("deadline_hours"),
+		Name: strings.TrimSpace(r.FormValue("name")), Token: token}
+	row, err := strconv.Atoi(r.FormValue("header_row"))
+	if err != nil || row < 1 {
+		return h.formError(w, r, errs.Invalidf("表头行", "请选择表头所在的行"))
+	}
+	if err := h.readMapView(r, f, size, row, &v); err != nil {
+		return h.formError(w, r, err)
 	}
 	return h.render(w, r, http.StatusOK, "pushlist_map", "对应表头", v)
 }
@@ -150,6 +176,13 @@ func importOptions(r *http.Request) (pushlist.ImportOptions, error) {
 		}
 		opt.DeadlineHours = h
 	}
+	if v := strings.TrimSpace(r.FormValue("header_row")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return opt, errs.Invalidf("表头行", "表头行应为正整数（文件中的行号）")
+		}
+		opt.HeaderRow = n
+	}
 	if v := r.FormValue("mapping"); v != "" {
 		if err := json.Unmarshal([]byte(v), &opt.Mapping); err != nil {
 			return opt, errs.Invalidf("mapping", "列对应应为JSON对象，如 {\"name\":\"姓名\"}")
@@ -181,11 +214,16 @@ func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.formError(w, r, errs.Invalidf("文件", "上传已失效，请重新选择文件"))
 	}
-	defer func() { f.Close(); os.Remove(path) }()
 	st, err := f.Stat()
 	if err != nil {
+		f.Close()
 		return err
 	}
+	if r.FormValue("action") == "reheader" {
+		defer f.Close()
+		return h.reheaderPage(w, r, f, st.Size(), token)
+	}
+	defer func() { f.Close(); os.Remove(path) }()
 	opt, err := importOptions(r)
 	if err == nil && opt.Mapping == nil {
 		opt.Mapping = map[string]string{}
