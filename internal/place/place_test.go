@@ -9,6 +9,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/place"
+	"fangkong/internal/place/placetest"
 )
 
 // TestLoadCost builds a second resolver and reports its build time and the
@@ -38,7 +39,7 @@ func TestLoadCost(t *testing.T) {
 }
 
 func TestNamesAndCommon(t *testing.T) {
-	r := national(t)
+	r := placetest.National(t)
 	for code, want := range map[string]string{
 		"61": "陕西省", "1101": "", "11": "北京市", "110105": "北京市朝阳区", "610113": "陕西省西安市雁塔区",
 		"610113004": "陕西省西安市雁塔区电子城街道", "610118001001": "陕西省西安市鄠邑区甘亭街道西街社区",
@@ -74,7 +75,7 @@ func codesOf(cs []place.Candidate) []string {
 }
 
 func TestSuggest(t *testing.T) {
-	r := national(t)
+	r := placetest.National(t)
 	for _, tc := range []struct {
 		q      string
 		first  string

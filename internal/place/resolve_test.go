@@ -2,30 +2,11 @@ package place_test
 
 import (
 	"slices"
-	"sync"
 	"testing"
 
-	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
-	"fangkong/internal/place"
+	"fangkong/internal/place/placetest"
 )
-
-var (
-	loadOnce sync.Once
-	loaded   *place.Resolver
-	loadErr  error
-)
-
-// national loads the resolver from ../shared/data once per test binary.
-func national(t *testing.T) *place.Resolver {
-	t.Helper()
-	dir := dbtest.SharedData(t)
-	loadOnce.Do(func() { loaded, loadErr = place.Load(jurisdiction.DirSource(dir)) })
-	if loadErr != nil {
-		t.Fatal(loadErr)
-	}
-	return loaded
-}
 
 // How a spelling must resolve.
 const (
@@ -212,7 +193,7 @@ var spellings = []spelling{
 }
 
 func TestResolveSpellings(t *testing.T) {
-	r := national(t)
+	r := placetest.National(t)
 	if len(spellings) < 100 {
 		t.Fatalf("only %d spellings", len(spellings))
 	}

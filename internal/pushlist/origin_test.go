@@ -2,36 +2,18 @@ package pushlist_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
-	"fangkong/internal/place"
+	"fangkong/internal/place/placetest"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 )
-
-var (
-	placesOnce sync.Once
-	placesAll  *place.Resolver
-	placesErr  error
-)
-
-// places is the national place resolver, loaded once (skips without ../shared/data).
-func places(t *testing.T) *place.Resolver {
-	t.Helper()
-	dir := dbtest.SharedData(t)
-	placesOnce.Do(func() { placesAll, placesErr = place.Load(jurisdiction.DirSource(dir)) })
-	if placesErr != nil {
-		t.Fatal(placesErr)
-	}
-	return placesAll
-}
 
 // TestOriginResolved: a pushed row's 出发地 typed as a name gets its
 // division code at import; answered 在村, the arrival carries the code and
@@ -39,7 +21,7 @@ func places(t *testing.T) *place.Resolver {
 // (地点待核实), its level unknown.
 func TestOriginResolved(t *testing.T) {
 	t.Parallel()
-	r := places(t)
+	r := placetest.National(t)
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		dbtest.Tree(t, d)

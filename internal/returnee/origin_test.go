@@ -4,33 +4,15 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
-	"fangkong/internal/place"
+	"fangkong/internal/place/placetest"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 )
-
-var (
-	placesOnce sync.Once
-	placesAll  *place.Resolver
-	placesErr  error
-)
-
-// places is the national place resolver, loaded once (skips without ../shared/data).
-func places(t *testing.T) *place.Resolver {
-	t.Helper()
-	dir := dbtest.SharedData(t)
-	placesOnce.Do(func() { placesAll, placesErr = place.Load(jurisdiction.DirSource(dir)) })
-	if placesErr != nil {
-		t.Fatal(placesErr)
-	}
-	return placesAll
-}
 
 // TestOriginByName: an origin typed as a name lands on its division code,
 // so the risk level of the day and the control measure follow; a name that
@@ -38,7 +20,7 @@ func places(t *testing.T) *place.Resolver {
 // level unknown rather than 非风险, until someone picks the place.
 func TestOriginByName(t *testing.T) {
 	t.Parallel()
-	r := places(t)
+	r := placetest.National(t)
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setupWith(t, d, r)
@@ -141,7 +123,7 @@ func TestOriginByName(t *testing.T) {
 // its code, and an ambiguous one keeps the text until it is confirmed.
 func TestOriginMergeAndSelfReport(t *testing.T) {
 	t.Parallel()
-	r := places(t)
+	r := placetest.National(t)
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := setupWith(t, d, r)

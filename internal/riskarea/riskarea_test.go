@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,8 +12,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
-	"fangkong/internal/jurisdiction"
-	"fangkong/internal/place"
+	"fangkong/internal/place/placetest"
 	"fangkong/internal/registry"
 	"fangkong/internal/riskarea"
 )
@@ -94,28 +92,11 @@ func TestLevelOnFromHistory(t *testing.T) {
 	})
 }
 
-var (
-	placesOnce sync.Once
-	placesAll  *place.Resolver
-	placesErr  error
-)
-
-// places is the national place resolver, loaded once (skips without ../shared/data).
-func places(t *testing.T) *place.Resolver {
-	t.Helper()
-	dir := dbtest.SharedData(t)
-	placesOnce.Do(func() { placesAll, placesErr = place.Load(jurisdiction.DirSource(dir)) })
-	if placesErr != nil {
-		t.Fatal(placesErr)
-	}
-	return placesAll
-}
-
 // TestAddByName: the place of an entry may be typed as a name; only a
 // clear reading is taken, with the rest of the text as the detail.
 func TestAddByName(t *testing.T) {
 	t.Parallel()
-	r := places(t)
+	r := placetest.National(t)
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := riskarea.NewService(d, riskarea.NewLookup(d, r), riskarea.NoRelevel, time.Now)
@@ -150,7 +131,7 @@ func TestImport(t *testing.T) {
 	t.Parallel()
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := riskarea.NewService(d, riskarea.NewLookup(d, places(t)), riskarea.NoRelevel, time.Now)
+		s := riskarea.NewService(d, riskarea.NewLookup(d, placetest.National(t)), riskarea.NoRelevel, time.Now)
 		// As a province sends it: a title row, dates the Chinese way, a
 		// signature row below.
 		csv := "风险地区清单（截至12月20日）,,,,,,\n" +
