@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -59,15 +60,23 @@ func demoCmd(ctx context.Context, args []string) error {
 	if *noServe {
 		return nil
 	}
-	fmt.Printf("\n打开 / open http://localhost%s\n", displayAddr(c.addr))
+	fmt.Printf("\n打开 / open %s\n", openURL(c.addr))
 	return a.ListenAndServe(ctx)
 }
 
-func displayAddr(addr string) string {
-	if len(addr) > 0 && addr[0] == ':' {
-		return addr
+// openURL is the address a browser on this machine opens for a listen
+// address: ":8080" and "0.0.0.0:8080" are http://localhost:8080,
+// "127.0.0.1:9000" is itself.
+func openURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
 	}
-	return "/ " + addr
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func regions(ctx context.Context, args []string) error {

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -24,8 +25,9 @@ import (
 	"fangkong/internal/retention"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=…"; without
+// it, the commit the binary was built from (buildVersion).
+var version = ""
 
 const usage = `fangkong — 县级农村社区疫情防控系统
 
@@ -89,7 +91,7 @@ func logger() *slog.Logger {
 }
 
 func (c *common) config() app.Config {
-	cfg := app.Config{Addr: c.addr, DB: c.db, Logger: logger(), Version: version,
+	cfg := app.Config{Addr: c.addr, DB: c.db, Logger: logger(), Version: buildVersion(),
 		SecureCookies: os.Getenv("FANGKONG_SECURE_COOKIES") == "1"}
 	for _, p := range strings.Fields(strings.ReplaceAll(os.Getenv("FANGKONG_TRUSTED_PROXIES"), ",", " ")) {
 		if prefix, err := netip.ParsePrefix(p); err == nil {
@@ -149,7 +151,7 @@ func run(ctx context.Context, args []string) error {
 	case "routes":
 		return routesCmd(ctx, rest)
 	case "version":
-		fmt.Println("fangkong", version)
+		fmt.Println("fangkong", cmp.Or(buildVersion(), "(unversioned build)"))
 		return nil
 	case "help", "-h", "--help":
 		fmt.Print(usage)
@@ -191,3 +193,33 @@ func migrate(ctx context.Context, args []string) error {
 func elapsed(start time.Time) string { return time.Since(start).Round(10 * time.Millisecond).String() }
 
 var errUsage = errors.New("see 'fangkong help'")
+
+// buildVersion is the -ldflags version, else the VCS revision Go stamped
+// into the binary (12 characters, "+" when the tree was modified), else "".
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev == "" {
+		return ""
+	}
+	return rev + dirty
+}

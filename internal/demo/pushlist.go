@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"fangkong/internal/personal"
 	"fangkong/internal/sheet"
@@ -23,6 +24,9 @@ type PushListConfig struct {
 	People    []PushPerson // registered people rows may name
 	Villages  []Village    // destinations of people not registered
 	Townships []string     // township names
+	// Today dates the arrivals (the 25 days before it); zero is 2026-11-26,
+	// so a generated file is the same every time.
+	Today time.Time
 }
 
 // PushListHeaders are the columns of a generated push list (as a public
@@ -48,7 +52,7 @@ func PushListRows(cfg PushListConfig, fn func(row []string) error) error {
 		clear(row)
 		row[0] = fmt.Sprint(i)
 		row[4] = pushOrigins[rng.IntN(len(pushOrigins))]
-		row[5] = arrivalText(rng)
+		row[5] = arrivalText(rng, cfg.Today)
 		k := rng.IntN(100)
 		switch {
 		case k < 50 && len(cfg.People) > 0:
@@ -129,17 +133,23 @@ func WritePushList(w io.Writer, cfg PushListConfig) error {
 	return sw.Close()
 }
 
-func arrivalText(rng *rand.Rand) string {
-	d := 1 + rng.IntN(25)
+// arrivalText is an arrival date in the 25 days before today, written the
+// ways the lists write it.
+func arrivalText(rng *rand.Rand, today time.Time) string {
+	if today.IsZero() {
+		today = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	}
+	d := today.AddDate(0, 0, -1-rng.IntN(25))
+	y, m, day := d.Date()
 	switch rng.IntN(4) {
 	case 0:
-		return fmt.Sprintf("2026/11/%d", d)
+		return fmt.Sprintf("%d/%d/%d", y, m, day)
 	case 1:
-		return fmt.Sprintf("2026年11月%d日", d)
+		return fmt.Sprintf("%d年%d月%d日", y, m, day)
 	case 2:
-		return fmt.Sprintf("2026-11-%02d %02d:%02d", d, rng.IntN(24), rng.IntN(60))
+		return d.Format("2006-01-02") + fmt.Sprintf(" %02d:%02d", rng.IntN(24), rng.IntN(60))
 	}
-	return fmt.Sprintf("2026-11-%02d", d)
+	return d.Format("2006-01-02")
 }
 
 func phoneText(rng *rand.Rand, p string) string {

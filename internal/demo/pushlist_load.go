@@ -19,7 +19,7 @@ import (
 // pushed by public security 30 hours ago, mostly verified, the rest
 // overdue; and a telecom list pushed 2 hours ago, just started.
 func loadPushLists(ctx context.Context, d *db.DB, units *jurisdiction.Store, now time.Time, seed int64) error {
-	cfg := PushListConfig{Seed: seed}
+	cfg := PushListConfig{Seed: seed, Today: now}
 	rows, err := d.R().QueryContext(ctx, `SELECT p.name, p.id_number, p.birth_date, p.phone, u.name FROM people p
 		JOIN units u ON u.code = SUBSTR(p.unit_code, 1, 12) WHERE p.id % 97 = 0 AND p.id_number IS NOT NULL`)
 	if err != nil {

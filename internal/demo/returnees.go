@@ -43,17 +43,49 @@ var demoOrigins = []struct{ code, name, detail string }{
 var demoSources = []string{"敲门排查", "敲门排查", "大数据推送", "大数据推送", "自主报备", "卡口移交", "单位报送"}
 var demoTransports = []string{"自驾", "火车", "火车", "客车", "飞机", "其他"}
 
+// storyToday is the day of the winter 2021–22 story the demo is built on
+// (the county-wide sweep half done); the demo moves every date of the story
+// by the days from it to the day the demo is loaded, so risk areas,
+// returnees, sweeps, push lists, measures and testing share the same weeks.
+var storyToday = time.Date(2022, 1, 15, 0, 0, 0, 0, time.UTC)
+
+// story moves dates of the story to the load day.
+type story struct{ shift int }
+
+func newStory(now time.Time) story {
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return story{shift: int(today.Sub(storyToday).Hours() / 24)}
+}
+
+// day moves a story date ("2006-01-02"); "" stays "".
+func (s story) day(v string) string {
+	if v == "" {
+		return ""
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		panic(err) // story dates are constants
+	}
+	return t.AddDate(0, 0, s.shift).Format(time.DateOnly)
+}
+
+// date moves a story time.
+func (s story) date(t time.Time) time.Time { return t.AddDate(0, 0, s.shift) }
+
 // loadReturnees adds the risk-area list, about one returnee per 120 people
-// (arrivals from mid-December 2021 to late January 2022, levels computed
-// from the list), a county-wide sweep with visits and a few pending
+// (arrivals over the five weeks before the load day, levels computed from
+// the list), a county-wide sweep under way with visits and a few pending
 // self-reports.
 func loadReturnees(ctx context.Context, d *db.DB, seed int64, now func() time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5e1f))
+	st := newStory(now())
 	actor := audit.Actor{Username: "demo", Role: "admin", Unit: CountyCode}
 	// The arrivals are loaded below with levels computed from the list: no
 	// relevel needed when it is built.
 	risk := riskarea.NewService(d, riskarea.NewLookup(d, riskarea.NoNames), riskarea.NoRelevel, now)
 	for _, e := range demoRiskAreas {
+		e.EffectiveFrom, e.EffectiveTo = st.day(e.EffectiveFrom), st.day(e.EffectiveTo)
 		if _, err := risk.Add(ctx, actor, e); err != nil {
 			return fmt.Errorf("demo risk areas: %w", err)
 		}
@@ -80,7 +112,7 @@ func loadReturnees(ctx context.Context, d *db.DB, seed int64, now func() time.Ti
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	start := time.Date(2021, 12, 12, 0, 0, 0, 0, time.UTC)
+	start := st.date(time.Date(2021, 12, 12, 0, 0, 0, 0, time.UTC))
 	ms := now().UnixMilli()
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		ins, err := d.NewInserter(ctx, tx, "returnees", []string{"person_id", "unit_code", "household_id", "name", "origin_code", "origin_name",
@@ -92,7 +124,7 @@ func loadReturnees(ctx context.Context, d *db.DB, seed int64, now func() time.Ti
 		}
 		for _, p := range people {
 			o := demoOrigins[rng.IntN(len(demoOrigins))]
-			arrived := start.AddDate(0, 0, rng.IntN(48))
+			arrived := start.AddDate(0, 0, rng.IntN(35)) // up to the load day
 			departed := arrived.AddDate(0, 0, -rng.IntN(3))
 			dep, arr := departed.Format("2006-01-02"), arrived.Format("2006-01-02")
 			m, err := risk.LevelOn(ctx, o.code, o.detail, dep)
@@ -133,16 +165,16 @@ func loadReturnees(ctx context.Context, d *db.DB, seed int64, now func() time.Ti
 		if err := ins.Close(); err != nil {
 			return err
 		}
-		if err := demoSweep(ctx, d, tx, rng, ms); err != nil {
+		if err := demoSweep(ctx, d, tx, rng, st, ms); err != nil {
 			return err
 		}
-		return demoSelfReports(ctx, tx, rng, ms)
+		return demoSelfReports(ctx, tx, rng, st, ms)
 	})
 }
 
 // demoSelfReports leaves a few self-reports waiting in the first village's
 // queue (the demo grid worker's).
-func demoSelfReports(ctx context.Context, tx *sql.Tx, rng *rand.Rand, ms int64) error {
+func demoSelfReports(ctx context.Context, tx *sql.Tx, rng *rand.Rand, st story, ms int64) error {
 	var village string
 	county := demoCounty()
 	lo, hi := county.Args()
@@ -155,7 +187,7 @@ func demoSelfReports(ctx context.Context, tx *sql.Tx, rng *rand.Rand, ms int64) 
 		first17 := "610118" + birth + fmt.Sprintf("%03d", 300+rng.IntN(600))
 		id := first17 + string(personal.IDCheckDigit(first17))
 		o := demoOrigins[i*3%len(demoOrigins)]
-		day := fmt.Sprintf("2022-01-%02d", 18+i)
+		day := st.day(fmt.Sprintf("2022-01-%02d", 11+i))
 		if _, err := tx.ExecContext(ctx, `INSERT INTO self_reports (village_code, name, id_number, phone, address, origin_code, origin_detail,
 			departed_on, arrived_on, transport, transport_no, ip, status, version, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, '火车', $9, '', '待确认', 1, $10)`, village, name, id,
@@ -169,10 +201,11 @@ func demoSelfReports(ctx context.Context, tx *sql.Tx, rng *rand.Rand, ms int64) 
 
 // demoSweep opens a county-wide sweep and marks most households visited,
 // township by township at different paces.
-func demoSweep(ctx context.Context, d *db.DB, tx *sql.Tx, rng *rand.Rand, ms int64) error {
+func demoSweep(ctx context.Context, d *db.DB, tx *sql.Tx, rng *rand.Rand, st story, ms int64) error {
 	var sweepID int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO sweeps (unit_code, name, starts_on, ends_on, closed, created_by, created_at, version)
-		VALUES ($1, '春节前返乡人员第一轮敲门排查', '2022-01-05', '2022-01-20', 0, 'demo', $2, 1) RETURNING id`, CountyCode, ms).Scan(&sweepID); err != nil {
+		VALUES ($1, '春节前返乡人员第一轮敲门排查', $3, $4, 0, 'demo', $2, 1) RETURNING id`, CountyCode, ms,
+		st.day("2022-01-05"), st.day("2022-01-20")).Scan(&sweepID); err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, "SELECT id, unit_code FROM households ORDER BY id")
@@ -207,7 +240,7 @@ func demoSweep(ctx context.Context, d *db.DB, tx *sql.Tx, rng *rand.Rand, ms int
 		if rng.IntN(100) >= pace {
 			continue
 		}
-		day := fmt.Sprintf("2022-01-%02d", 5+rng.IntN(10))
+		day := st.day(fmt.Sprintf("2022-01-%02d", 5+rng.IntN(10)))
 		n := 0
 		if rng.IntN(12) == 0 {
 			n = 1 + rng.IntN(2)
@@ -219,14 +252,15 @@ func demoSweep(ctx context.Context, d *db.DB, tx *sql.Tx, rng *rand.Rand, ms int
 	// An earlier round over the county seat's township, finished and closed.
 	var seatID int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO sweeps (unit_code, name, starts_on, ends_on, closed, created_by, created_at, version)
-		VALUES ($1, '甘亭街道元旦前排查', '2021-12-24', '2021-12-31', 1, 'demo', $2, 2) RETURNING id`, CountyCode+"001", ms).Scan(&seatID); err != nil {
+		VALUES ($1, '甘亭街道元旦前排查', $3, $4, 1, 'demo', $2, 2) RETURNING id`, CountyCode+"001", ms,
+		st.day("2021-12-24"), st.day("2021-12-31")).Scan(&seatID); err != nil {
 		return err
 	}
 	for _, h := range all {
 		if h.unit[:9] != CountyCode+"001" || rng.IntN(100) >= 97 {
 			continue
 		}
-		if err := ins.Add(seatID, h.id, h.unit, fmt.Sprintf("2021-12-%02d", 24+rng.IntN(8)), "demo", present[rng.IntN(len(present))],
+		if err := ins.Add(seatID, h.id, h.unit, st.day(fmt.Sprintf("2021-12-%02d", 24+rng.IntN(8))), "demo", present[rng.IntN(len(present))],
 			0, "", 1, ms, ms); err != nil {
 			return err
 		}
