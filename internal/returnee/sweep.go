@@ -30,6 +30,21 @@ type Sweep struct {
 	Version   int64
 }
 
+// State is the sweep's state on day: 已结束 once closed, 逾期 past its
+// planned last day while still open, 未开始 before its first day, else
+// 进行中.
+func (s Sweep) State(day string) string {
+	switch {
+	case s.Closed:
+		return "已结束"
+	case s.EndsOn != "" && day > s.EndsOn:
+		return "逾期"
+	case day < s.StartsOn:
+		return "未开始"
+	}
+	return "进行中"
+}
+
 // Visit is one household's mark in a sweep.
 type Visit struct {
 	ID          int64
