@@ -20,6 +20,21 @@ type UnitStat struct {
 	OldestOpen int64 // opened_at of the oldest open alert
 }
 
+// InPhase is the people in one of the measure's phases on the day (the
+// sum of ByType): the trend's daily figure.
+func (u UnitStat) InPhase() int {
+	n := 0
+	for _, c := range u.ByType {
+		n += c
+	}
+	return n
+}
+
+// Waiting is the people under an active measure but in none of its phases
+// on the day: all phases over and the release not yet confirmed (期满待解除),
+// or a measure whose first phase starts later.
+func (u UnitStat) Waiting() int { return max(u.Active-u.InPhase(), 0) }
+
 // OldestAgeHours is the age of the oldest open alert in hours.
 func (u UnitStat) OldestAgeHours(now time.Time) int {
 	if u.OldestOpen == 0 {
