@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fangkong/internal/clock"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -138,6 +139,9 @@ func WritePushList(w io.Writer, cfg PushListConfig) error {
 func arrivalText(rng *rand.Rand, today time.Time) string {
 	if today.IsZero() {
 		today = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	}
+	if day, err := time.Parse(time.DateOnly, clock.Day(today)); err == nil {
+		today = day // the day in China
 	}
 	d := today.AddDate(0, 0, -1-rng.IntN(25))
 	y, m, day := d.Date()

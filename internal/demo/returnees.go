@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/personal"
 	"fangkong/internal/riskarea"
@@ -53,8 +54,10 @@ var storyToday = time.Date(2022, 1, 15, 0, 0, 0, 0, time.UTC)
 type story struct{ shift int }
 
 func newStory(now time.Time) story {
-	y, m, d := now.Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	today, err := time.Parse(time.DateOnly, clock.Day(now)) // the day in China
+	if err != nil {
+		panic(err)
+	}
 	return story{shift: int(today.Sub(storyToday).Hours() / 24)}
 }
 
