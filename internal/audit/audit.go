@@ -9,6 +9,8 @@ package audit
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -75,23 +77,67 @@ func ActionName(a string) string {
 	return a
 }
 
-// EntityName is the Chinese label of an entity kind.
+// entities names each kind of object the log records, in Chinese, and the
+// page that shows one ("%s" is the object's ID; "" for none). A domain that
+// audits a new kind adds it here.
+var entities = map[string]struct{ name, page string }{
+	"person":         {"人员", "/people/%s"},
+	"household":      {"户", "/households/%s"},
+	"unit":           {"辖区", "/units/%s"},
+	"user":           {"用户", ""},
+	"ledger":         {"台账", ""},
+	"retention":      {"保存期限", ""},
+	"returnee":       {"返乡人员", "/returnees/%s"},
+	"self_report":    {"自主报备", ""},
+	"sweep":          {"敲门排查", "/sweeps/%s"},
+	"risk_area":      {"风险地区", ""},
+	"pushlist":       {"推送名单", "/pushlists/%s"},
+	"pushtask":       {"核查任务", "/pushtasks/%s"},
+	"measure":        {"管控措施", "/measures/%s"},
+	"measure_test":   {"管控检测", ""},
+	"measure_alert":  {"管控预警", ""},
+	"policy_version": {"防控政策版本", "/policy/versions/%s"},
+	"site":           {"隔离点", "/sites/%s"},
+	"site_room":      {"隔离房间", ""},
+	"site_staff":     {"隔离点工作人员", ""},
+	"site_stay":      {"隔离入住", "/site-stays/%s"},
+	"campaign":       {"核酸检测轮次", "/sampling/campaigns/%s"},
+	"sampling_point": {"采样点", ""},
+	"lab":            {"检测机构", ""},
+	"box":            {"转运箱", ""},
+	"tube":           {"采样管", ""},
+	"sample":         {"采样记录", ""},
+	"test_result":    {"检测结果", ""},
+	"untested":       {"应检未检名单", ""},
+	"download":       {"下载文件", ""},
+}
+
+// EntityName is the Chinese label of an entity kind (the kind itself when
+// unknown).
 func EntityName(e string) string {
-	switch e {
-	case "person":
-		return "人员"
-	case "household":
-		return "户"
-	case "unit":
-		return "辖区"
-	case "user":
-		return "用户"
-	case "ledger":
-		return "台账"
-	case "retention":
-		return "保存期限"
+	if k, ok := entities[e]; ok {
+		return k.name
 	}
 	return e
+}
+
+// EntityPage is the page of one object of a kind, or "" when it has none.
+func EntityPage(e, id string) string {
+	k, ok := entities[e]
+	if !ok || k.page == "" || id == "" {
+		return ""
+	}
+	return fmt.Sprintf(k.page, url.PathEscape(id))
+}
+
+// EntityKinds lists the kinds in Chinese order of their names, for filters.
+func EntityKinds() []string {
+	out := make([]string, 0, len(entities))
+	for k := range entities {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return entities[out[i]].name < entities[out[j]].name })
+	return out
 }
 
 // Entry is one line of the log.

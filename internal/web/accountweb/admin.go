@@ -40,7 +40,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 		next = q.Encode()
 	}
 	actions := []string{audit.ActionView, audit.ActionExport, audit.ActionCreate, audit.ActionUpdate, audit.ActionMerge, audit.ActionImport,
-		audit.ActionLogin, audit.ActionBreakGlass, audit.ActionPurge}
+		audit.ActionLogin, audit.ActionLookup, audit.ActionBreakGlass, audit.ActionPurge, audit.ActionDelete}
 	// Reads of the jurisdiction's people from outside it (跨辖区查看) in the
 	// last 7 days, called out above the log.
 	glass, err := h.audit.List(r.Context(), web.User(r).Scope(), audit.Filter{Action: audit.ActionBreakGlass,

@@ -29,5 +29,7 @@ func New(srv *web.Server, accounts *auth.Service, log *audit.Log) *Handler {
 	return &Handler{srv: srv, auth: accounts, audit: log, pages: srv.MustPages(templates, "templates", template.FuncMap{
 		"actionName": audit.ActionName,
 		"entityName": audit.EntityName,
+		"entityPage": audit.EntityPage,
+		"entityKinds": audit.EntityKinds,
 	})}
 }
