@@ -29,6 +29,7 @@ import (
 	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
+	"fangkong/internal/summary"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/lookupweb"
@@ -190,7 +191,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(
 		accountweb.New(a.Web, a.Auth, a.Audit),
-		registryweb.New(a.Web, a.Units, a.Registry, a.Sampling, a.Summaries),
+		// The person page joins up each domain's records of the person.
+		registryweb.New(a.Web, a.Units, a.Registry, a.Sampling, a.Summaries,
+			[]summary.PersonSource{a.Returnees, a.PushLists, a.Measures, a.Sites, a.Sampling}),
 		returneeweb.New(a.Web, a.Returnees, a.RiskAreas, a.Registry, places),
 		placeweb.New(places),
 		pushlistweb.New(a.Web, a.PushLists),

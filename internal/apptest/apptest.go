@@ -198,6 +198,18 @@ func (c *Client) Post(path string, form url.Values) (int, string) {
 	return c.do("POST", path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), nil)
 }
 
+// PostFrom submits a form as a browser does from the page at referer.
+func (c *Client) PostFrom(referer, path string, form url.Values) (int, string) {
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("csrf_token") == "" && c.CSRF != "" {
+		form.Set("csrf_token", c.CSRF)
+	}
+	return c.do("POST", path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()),
+		map[string]string{"Referer": c.base + referer})
+}
+
 // Upload posts a multipart form with one file field "file" and extra fields.
 func (c *Client) Upload(path, filename string, content []byte, fields map[string]string) (int, string) {
 	body, ctype := multipartBody(filename, content, fields, c.CSRF)

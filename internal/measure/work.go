@@ -152,6 +152,9 @@ func ParseTemp(s string) (int, error) {
 		s = strings.TrimSpace(strings.TrimSuffix(s, unit))
 	}
 	bad := errs.Invalidf("temp", "体温“%s”无效，应为34到43之间的摄氏度，如 36.5", s)
+	if guess := tempGuess(s); guess != "" {
+		bad = errs.Invalidf("temp", "体温“%s”无效，是否为 %s？请改正后再记录", s, guess)
+	}
 	if !tempRE.MatchString(s) {
 		return 0, bad
 	}
@@ -160,6 +163,26 @@ func ParseTemp(s string) (int, error) {
 		return 0, bad
 	}
 	return int(math.Round(f * 10)), nil
+}
+
+// tempGuess is the temperature a slip of the finger most likely meant:
+// "365" or "3655" without the point (36.5), "36,5" or "36。5" with the wrong
+// one; "" when there is no such guess.
+func tempGuess(s string) string {
+	t := strings.NewReplacer(",", ".", "，", ".", "。", ".", "..", ".").Replace(s)
+	if t != s && tempRE.MatchString(t) {
+		if f, err := strconv.ParseFloat(t, 64); err == nil && f >= 34 && f <= 43 {
+			return t
+		}
+	}
+	if len(s) >= 3 && len(s) <= 4 && strings.Trim(s, "0123456789") == "" {
+		if g := s[:2] + "." + s[2:]; tempRE.MatchString(g) {
+			if f, err := strconv.ParseFloat(g, 64); err == nil && f >= 34 && f <= 43 {
+				return g
+			}
+		}
+	}
+	return ""
 }
 
 func normalizeSymptoms(in []string) (string, error) {

@@ -102,13 +102,12 @@ func (s *Service) OpenSweep(ctx context.Context, actor audit.Actor, scope jurisd
 	if w.UnitCode == "" {
 		w.UnitCode = scope.Code()
 	}
-	u, err := s.units.Get(ctx, scope, w.UnitCode)
-	if errors.Is(err, errs.ErrNotFound) {
-		return Sweep{}, errs.Invalidf("排查范围", "%s 不存在或不在您的辖区内", w.UnitCode)
-	}
+	// The scope is typed by name ("甘亭街道", "南涝村") or by code.
+	u, err := s.units.Find(ctx, scope, "排查范围", w.UnitCode)
 	if err != nil {
 		return Sweep{}, err
 	}
+	w.UnitCode = u.Code
 	if u.Level < jurisdiction.LevelCounty {
 		return Sweep{}, errs.Invalidf("排查范围", "排查范围最大为一个县(区)")
 	}

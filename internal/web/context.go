@@ -28,6 +28,9 @@ type reqInfo struct {
 	authed  bool
 	viaAPI  bool // bearer token: no CSRF needed
 	secure  bool // the server sets Secure cookies
+	// refilling: the failed form's page is being rendered again (refill);
+	// its own errors are not refilled.
+	refilling bool
 }
 
 func withRequest(r *http.Request, ip string) *http.Request {

@@ -56,6 +56,13 @@ func (s *Server) PageError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", retryAfter(err))
 	}
+	switch status {
+	case http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
+		_, _, field := StatusOf(err)
+		if s.refill(w, r, status, msg, field) {
+			return
+		}
+	}
 	s.RenderError(w, r, status, msg)
 }
 

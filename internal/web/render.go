@@ -140,7 +140,15 @@ func (p *Pages) RenderView(w http.ResponseWriter, r *http.Request, status int, n
 
 // RenderError renders the error page.
 func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	if err := s.core.Render(w, r, status, "error", "出错了", map[string]any{"Status": status, "Message": msg}); err != nil {
+	// Back leads where the user came from (same origin), else home for a
+	// signed-in user; a public page's visitor is never sent to a login.
+	back := ""
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Path != "" && (ref.Host == "" || ref.Host == r.Host) {
+		back = (&url.URL{Path: ref.Path, RawQuery: ref.RawQuery}).String()
+	} else if info(r).authed {
+		back = "/"
+	}
+	if err := s.core.Render(w, r, status, "error", "出错了", map[string]any{"Status": status, "Message": msg, "Back": back}); err != nil {
 		http.Error(w, msg, status)
 	}
 }

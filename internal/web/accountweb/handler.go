@@ -27,9 +27,9 @@ type Handler struct {
 // New parses the templates (embedded: a broken one panics).
 func New(srv *web.Server, accounts *auth.Service, log *audit.Log) *Handler {
 	return &Handler{srv: srv, auth: accounts, audit: log, pages: srv.MustPages(templates, "templates", template.FuncMap{
-		"actionName": audit.ActionName,
-		"entityName": audit.EntityName,
-		"entityPage": audit.EntityPage,
+		"actionName":  audit.ActionName,
+		"entityName":  audit.EntityName,
+		"entityPage":  audit.EntityPage,
 		"entityKinds": audit.EntityKinds,
 	})}
 }

@@ -12,6 +12,7 @@ import (
 
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
+	"fangkong/internal/summary"
 	"fangkong/internal/web"
 )
 
@@ -32,12 +33,15 @@ type Handler struct {
 	registry  *registry.Service
 	summaries []web.SummarySource
 	codes     SamplingCodes
+	records   []summary.PersonSource // the person page's records, by domain
 	pages     *web.Pages
 }
 
 // New parses the templates (embedded: a broken one panics).
-func New(srv *web.Server, units *jurisdiction.Store, people *registry.Service, codes SamplingCodes, summaries []web.SummarySource) *Handler {
-	return &Handler{srv: srv, units: units, registry: people, codes: codes, summaries: summaries,
+// records are the domains whose records of a person its page joins up.
+func New(srv *web.Server, units *jurisdiction.Store, people *registry.Service, codes SamplingCodes, summaries []web.SummarySource,
+	records []summary.PersonSource) *Handler {
+	return &Handler{srv: srv, units: units, registry: people, codes: codes, summaries: summaries, records: records,
 		pages: srv.MustPages(templates, "templates", template.FuncMap{
 			"groupNames": registry.GroupNames,
 			"hasGroup":   func(g, bit registry.SpecialGroup) bool { return g&bit != 0 },

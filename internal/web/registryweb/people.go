@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/personal"
 	"fangkong/internal/registry"
+	"fangkong/internal/summary"
 	"fangkong/internal/web"
 )
 
@@ -42,6 +44,9 @@ type personView struct {
 	MergedFrom   []registry.PersonRow
 	SamplingCode string
 	SamplingQR   template.HTML
+	// Records are the person's records in every domain: open ones first,
+	// then newest first.
+	Records []summary.Record
 }
 
 func groupOf(name string) registry.SpecialGroup {
@@ -124,6 +129,20 @@ func (h *Handler) personPage(w http.ResponseWriter, r *http.Request) error {
 			v.SamplingCode, v.SamplingQR = code, web.QRSVG(code, 120)
 		}
 	}
+	for _, src := range h.records {
+		recs, err := src.PersonRecords(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		v.Records = append(v.Records, recs...)
+	}
+	sort.SliceStable(v.Records, func(i, j int) bool {
+		a, b := v.Records[i], v.Records[j]
+		if a.Open != b.Open {
+			return a.Open
+		}
+		return a.Day > b.Day
+	})
 	return h.pages.Render(w, r, http.StatusOK, "person", p.Name, v)
 }
 

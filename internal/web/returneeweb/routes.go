@@ -5,8 +5,10 @@ import (
 	"fangkong/internal/web"
 )
 
-// publicBodyLimit bounds a self-report form (a few short fields).
-const publicBodyLimit = 16 << 10
+// publicBodyLimit bounds a self-report form: a few short fields, room for a
+// long paste into one of them to reach validation (a message beside the
+// field) instead of a bare 413 that loses what was typed.
+const publicBodyLimit = 256 << 10
 
 // Routes: risk areas (中高风险地区), the returnee ledger (返乡人员台账),
 // door-to-door sweeps (敲门排查), self-reports (自主报备) and the public
