@@ -439,9 +439,15 @@ func TestSelfReportPublic(t *testing.T) {
 		if got := w.count("SELECT COUNT(*) FROM self_reports WHERE village_code = $1", a.unit); got != before+1+returnee.SelfReportsPerIP {
 			t.Errorf("village A queue grew by %d", got-before)
 		}
+		// A 20,000-character paste reaches validation: the form again with
+		// the message, not a bare 413; a body past the route's bound is 413.
 		st, body, _ = send("POST", "/r/"+a.extra["token"], "198.51.100.4", url.Values{"name": {strings.Repeat("长", 20000)}})
+		if st != http.StatusBadRequest || !strings.Contains(body, "姓名") {
+			t.Errorf("20,000-character name: status %d", st)
+		}
+		st, _, _ = send("POST", "/r/"+a.extra["token"], "198.51.100.4", url.Values{"name": {strings.Repeat("长", 200000)}})
 		if st != http.StatusRequestEntityTooLarge {
-			t.Errorf("20 KB body: status %d", st)
+			t.Errorf("600 KB body: status %d", st)
 		}
 		st, body, _ = send("POST", "/r/"+a.extra["token"], "198.51.100.5", url.Values{"name": {"缺证号"}, "address": {"x"}, "arrived_on": {seededArrival}, "origin_code": {"610113"}})
 		check("no ID number", st, body, 400, "身份证号")
