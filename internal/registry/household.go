@@ -26,14 +26,19 @@ func scanHousehold(row interface{ Scan(...any) error }, extra ...any) (Household
 // Household returns a household inside the scope.
 func (s *Service) Household(ctx context.Context, scope jurisdiction.Scope, id int64) (Household, error) {
 	lo, hi := scope.Args()
-	h, err := scanHousehold(s.db.R().QueryRowContext(ctx, "SELECT "+householdColumns+
-		" FROM households h WHERE h.id = $1 AND "+scope.Where("h.unit_code", 2), id, lo, hi))
+	var members int
+	var head string
+	h, err := scanHousehold(s.db.R().QueryRowContext(ctx, "SELECT "+householdColumns+`,
+		(SELECT COUNT(*) FROM people p WHERE p.household_id = h.id AND p.active = 1),
+		COALESCE((SELECT MIN(p.name) FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.active = 1), '')
+		FROM households h WHERE h.id = $1 AND `+scope.Where("h.unit_code", 2), id, lo, hi), &members, &head)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Household{}, fmt.Errorf("household %d: %w", id, errs.ErrNotFound)
 	}
 	if err != nil {
 		return Household{}, fmt.Errorf("household %d: %w", id, err)
 	}
+	h.Members, h.HeadName = members, head
 	return h, nil
 }
 

@@ -71,6 +71,10 @@ type PersonRow struct {
 	UnitCode    string
 	Residence   string
 	Groups      SpecialGroup
+	// Village and Address tell namesakes apart in a list: the village's
+	// name and the household's address (filled by People).
+	Village string
+	Address string
 }
 
 func rowOf(p Person, today string) PersonRow {
@@ -146,7 +150,65 @@ func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f Person
 		}
 		out = append(out, rowOf(p, today))
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, s.placeRows(ctx, out)
+}
+
+// placeRows fills the village name and household address of each row.
+func (s *Service) placeRows(ctx context.Context, out []PersonRow) error {
+	var hhs []any
+	villages := map[string]bool{}
+	var vs []any
+	for _, r := range out {
+		if r.HouseholdID != 0 {
+			hhs = append(hhs, r.HouseholdID)
+		}
+		if v := jurisdiction.VillageOf(r.UnitCode); v != "" && !villages[v] {
+			villages[v] = true
+			vs = append(vs, v)
+		}
+	}
+	addr := map[int64]string{}
+	if len(hhs) > 0 {
+		rows, err := s.db.R().QueryContext(ctx, "SELECT id, address FROM households WHERE id IN ("+db.In(len(hhs), 1)+")", hhs...)
+		if err != nil {
+			return fmt.Errorf("people's addresses: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var a string
+			if err := rows.Scan(&id, &a); err != nil {
+				rows.Close()
+				return err
+			}
+			addr[id] = a
+		}
+		rows.Close()
+	}
+	names := map[string]string{}
+	if len(vs) > 0 {
+		rows, err := s.db.R().QueryContext(ctx, "SELECT code, name FROM units WHERE code IN ("+db.In(len(vs), 1)+")", vs...)
+		if err != nil {
+			return fmt.Errorf("people's villages: %w", err)
+		}
+		for rows.Next() {
+			var c, n string
+			if err := rows.Scan(&c, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			names[c] = n
+		}
+		rows.Close()
+	}
+	for i := range out {
+		out[i].Address = addr[out[i].HouseholdID]
+		out[i].Village = names[jurisdiction.VillageOf(out[i].UnitCode)]
+	}
+	return nil
 }
 
 func isIDTail(q string) bool {

@@ -96,10 +96,22 @@ type Household struct {
 	CadreName  string
 	CadrePhone string
 	Members    int    // filled by reads that count members
-	HeadName   string // filled by list reads
+	HeadName   string // filled by Households and Household
 	Version    int64
 	CreatedAt  int64 // Unix ms
 	UpdatedAt  int64
+}
+
+// Title names the household as people do: by its head (户主张三户), else
+// by its address, else by its number.
+func (h Household) Title() string {
+	switch {
+	case h.HeadName != "":
+		return "户主" + h.HeadName
+	case h.Address != "":
+		return h.Address
+	}
+	return h.No
 }
 
 // Person is a 人 in the registry.

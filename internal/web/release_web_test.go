@@ -91,5 +91,10 @@ func TestReleaseNoticeCertifiesTestsTaken(t *testing.T) {
 		if st != 200 || !strings.Contains(body, want) || strings.Contains(body, "6次") {
 			t.Errorf("notice: %d, want %q in\n%s", st, want, body)
 		}
+		// Issued by the community's committee, signed with the cadre's name
+		// (not the username).
+		if !strings.Contains(body, "西街社区居委会（盖章）") || !strings.Contains(body, `<span id="signer">`+cunUser.DisplayName+`</span>`) {
+			t.Errorf("notice issuer or signer wrong:\n%s", body[strings.Index(body, `id="issuer"`):])
+		}
 	})
 }

@@ -38,6 +38,7 @@ type Reach interface {
 
 // Handler serves the policy and measure pages and API.
 type Handler struct {
+	srv      *web.Server
 	measures *measure.Service
 	people   People
 	reach    Reach
@@ -50,7 +51,7 @@ type Handler struct {
 
 // New parses the templates (a broken one panics: they are embedded).
 func New(srv *web.Server, measures *measure.Service, people People, reach Reach) *Handler {
-	return &Handler{measures: measures, people: people, reach: reach, pages: srv.MustPages(templates, "templates", nil), now: srv.Now,
+	return &Handler{srv: srv, measures: measures, people: people, reach: reach, pages: srv.MustPages(templates, "templates", nil), now: srv.Now,
 		selfLimit: web.NewLimiter(30, srv.Now), planLimit: web.NewLimiter(1200, srv.Now)}
 }
 

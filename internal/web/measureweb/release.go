@@ -1,6 +1,7 @@
 package measureweb
 
 import (
+	"fangkong/internal/jurisdiction"
 	"fmt"
 	"net/http"
 	"strings"
@@ -75,6 +76,10 @@ func (h *Handler) apiRelease(w http.ResponseWriter, r *http.Request) error {
 
 type noticeView struct {
 	M measure.Measure
+	// Issuer is the committee that issues it: the person's village (or
+	// community) committee, else the township; Signer is the releasing
+	// cadre's name.
+	Issuer, Signer string
 }
 
 // noticePage is the release notice (解除告知书) to print.
@@ -86,5 +91,39 @@ func (h *Handler) noticePage(w http.ResponseWriter, r *http.Request) error {
 	if m.Status != measure.StatusReleased {
 		return errs.Invalidf("status", "该管控措施尚未解除，不能出具解除告知书")
 	}
-	return h.render(w, r, "measure_notice", "解除告知书", noticeView{M: m})
+	v := noticeView{M: m, Issuer: m.UnitName, Signer: m.ReleasedBy}
+	if path, err := h.srv.Units.Path(r.Context(), m.UnitCode); err == nil {
+		for _, u := range path { // top down: the last village or township wins
+			if u.Level == jurisdiction.LevelVillage || u.Level == jurisdiction.LevelTownship {
+				v.Issuer = committee(u)
+			}
+		}
+	}
+	if u, err := h.srv.Auth.ByUsername(r.Context(), m.ReleasedBy); err == nil && u.DisplayName != "" {
+		v.Signer = u.DisplayName
+	}
+	return h.render(w, r, "measure_notice", "解除告知书", v)
+}
+
+// committee names the body that speaks for a unit: 西街社区 → 西街社区居民委员会,
+// 南涝村 → 南涝村村民委员会, 甘亭街道 → 甘亭街道办事处, 余下镇 → 余下镇人民政府;
+// names that already say it (…委员会, …委会, …办事处) stay.
+func committee(u jurisdiction.Unit) string {
+	n := u.Name
+	for _, done := range []string{"委员会", "委会", "办事处", "人民政府"} {
+		if strings.HasSuffix(n, done) {
+			return n
+		}
+	}
+	switch {
+	case strings.HasSuffix(n, "社区"):
+		return n + "居民委员会"
+	case strings.HasSuffix(n, "村"):
+		return n + "村民委员会"
+	case strings.HasSuffix(n, "街道"):
+		return n + "办事处"
+	case strings.HasSuffix(n, "镇"), strings.HasSuffix(n, "乡"):
+		return n + "人民政府"
+	}
+	return n
 }
