@@ -87,61 +87,84 @@ type NewUser struct {
 
 // CreateUser adds an account inside the creator's scope.
 func (s *Service) CreateUser(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, nu NewUser) (User, error) {
-	nu.Username = strings.TrimSpace(nu.Username)
-	var err error
-	if nu.DisplayName, err = personal.Name(nu.DisplayName); err != nil {
-		return User{}, errs.Invalidf("姓名", "%s", err.Error())
-	}
-	if !usernameRE.MatchString(nu.Username) {
-		return User{}, errs.Invalidf("用户名", "用户名为3到32位字母、数字、下划线、点或减号")
-	}
-	if nu.DisplayName == "" || len([]rune(nu.DisplayName)) > 30 {
-		return User{}, errs.Invalidf("姓名", "请填写姓名（30字以内）")
-	}
-	ri, ok := nu.Role.Info()
-	if !ok {
-		return User{}, errs.Invalidf("角色", "未知角色")
-	}
-	unit, err := s.units.Get(ctx, scope, nu.UnitCode)
-	if errors.Is(err, errs.ErrNotFound) {
-		return User{}, errs.Invalidf("所属单位", "单位 %s 不存在或不在您的辖区内", nu.UnitCode)
-	}
+	p, err := s.prepareUser(ctx, scope, nu)
 	if err != nil {
 		return User{}, err
 	}
-	if !slices.Contains(ri.Levels, unit.Level) {
-		return User{}, errs.Invalidf("所属单位", "%s账号不能建在%s一级（%s）", ri.Name, unit.LevelName(), unit.Name)
-	}
-	if nu.Phone != "" {
-		if nu.Phone, err = personal.NormalizePhone(nu.Phone); err != nil {
-			return User{}, errs.Invalidf("手机号", "%s", err.Error())
-		}
-	}
-	if err := CheckPasswordRule(nu.Password); err != nil {
-		return User{}, err
-	}
-	hash, err := s.hasher.Hash(ctx, nu.Password)
-	if err != nil {
-		return User{}, err
-	}
-	now := s.now().UnixMilli()
-	u := User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, UnitCode: nu.UnitCode, Phone: nu.Phone, MustChange: nu.MustChange, CreatedAt: now}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, role, unit_code, phone, must_change, disabled, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8) RETURNING id`,
-			u.Username, u.DisplayName, hash, string(u.Role), u.UnitCode, u.Phone, boolInt(u.MustChange), now).Scan(&u.ID)
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, s.now(), who, audit.ActionCreate, "user", fmt.Sprint(u.ID), u.UnitCode, "新增账号 "+u.Username+"（"+ri.Name+"，"+unit.Name+"）")
-	})
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error { return s.insertUser(ctx, tx, who, &p) })
 	if db.IsUniqueViolation(err) {
-		return User{}, &errs.Conflict{Message: "用户名已被使用：" + u.Username}
+		return User{}, &errs.Conflict{Message: "用户名已被使用：" + p.u.Username}
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("create user %q: %w", nu.Username, err)
 	}
-	return u, nil
+	return p.u, nil
+}
+
+// preparedUser is an account checked and its password hashed, ready to
+// insert.
+type preparedUser struct {
+	u        User
+	hash     string
+	roleName string
+	unitName string
+}
+
+// prepareUser checks a new account against the rules and the scope and
+// hashes its password (slow by design: outside any transaction).
+func (s *Service) prepareUser(ctx context.Context, scope jurisdiction.Scope, nu NewUser) (preparedUser, error) {
+	nu.Username = strings.TrimSpace(nu.Username)
+	var err error
+	if nu.DisplayName, err = personal.Name(nu.DisplayName); err != nil {
+		return preparedUser{}, errs.Invalidf("姓名", "%s", err.Error())
+	}
+	if !usernameRE.MatchString(nu.Username) {
+		return preparedUser{}, errs.Invalidf("用户名", "用户名为3到32位字母、数字、下划线、点或减号")
+	}
+	if nu.DisplayName == "" || len([]rune(nu.DisplayName)) > 30 {
+		return preparedUser{}, errs.Invalidf("姓名", "请填写姓名（30字以内）")
+	}
+	ri, ok := nu.Role.Info()
+	if !ok {
+		return preparedUser{}, errs.Invalidf("角色", "未知角色")
+	}
+	// The unit is typed by name ("南涝村") or code.
+	unit, err := s.units.Find(ctx, scope, "所属单位", nu.UnitCode)
+	if err != nil {
+		return preparedUser{}, err
+	}
+	nu.UnitCode = unit.Code
+	if !slices.Contains(ri.Levels, unit.Level) {
+		return preparedUser{}, errs.Invalidf("所属单位", "%s账号不能建在%s一级（%s）", ri.Name, unit.LevelName(), unit.Name)
+	}
+	if nu.Phone != "" {
+		if nu.Phone, err = personal.NormalizePhone(nu.Phone); err != nil {
+			return preparedUser{}, errs.Invalidf("手机号", "%s", err.Error())
+		}
+	}
+	if err := CheckPasswordRule(nu.Password); err != nil {
+		return preparedUser{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, nu.Password)
+	if err != nil {
+		return preparedUser{}, err
+	}
+	return preparedUser{u: User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, UnitCode: nu.UnitCode, Phone: nu.Phone,
+		MustChange: nu.MustChange}, hash: hash, roleName: ri.Name, unitName: unit.Name}, nil
+}
+
+// insertUser writes a prepared account and its audit entry inside tx.
+func (s *Service) insertUser(ctx context.Context, tx *sql.Tx, who audit.Actor, p *preparedUser) error {
+	now := s.now().UnixMilli()
+	p.u.CreatedAt = now
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, role, unit_code, phone, must_change, disabled, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8) RETURNING id`,
+		p.u.Username, p.u.DisplayName, p.hash, string(p.u.Role), p.u.UnitCode, p.u.Phone, boolInt(p.u.MustChange), now).Scan(&p.u.ID)
+	if err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, s.now(), who, audit.ActionCreate, "user", fmt.Sprint(p.u.ID), p.u.UnitCode,
+		"新增账号 "+p.u.Username+"（"+p.roleName+"，"+p.unitName+"）")
 }
 
 func boolInt(b bool) int {

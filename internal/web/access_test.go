@@ -243,6 +243,9 @@ func specs() []spec {
 	twin("GET /people/{id}", "GET /api/v1/people/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		return get(pre+"/people/"+x.r.headID(), ok(200, x.r.head.Name, x.r.head.IDNumber, x.r.head.Phone), x.notFound())
 	})
+	add("GET /people/{id}/call", R, kRecord, func(x *tc) []variant {
+		return get("/people/"+x.r.headID()+"/call", ok(200, x.r.head.Name, "tel:"+x.r.head.Phone), x.notFound())
+	})
 	twin("GET /households/{id}", "GET /api/v1/households/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		in := ok(200, append(listed(x.r), x.r.hh.No, maskPhone(x.r.hh.Phone))...).not(x.r.fullIDs()...)
 		return get(pre+"/households/"+x.r.householdID(), in, x.notFound())
@@ -416,6 +419,12 @@ func specs() []spec {
 		path := map[bool]string{false: "/admin/users", true: "/api/v1/users"}[api]
 		return []variant{{path: path, body: m{"username": n, "display_name": "新账号", "role": "village", "unit_code": x.r.unit, "password": apptest.Password},
 			in: ok(st(api, 303, 201)), out: x.invalid(400, notYours).not(x.r.holder.Username), after: landed(x, "SELECT unit_code FROM users WHERE username = $1", n)}}
+	})
+	add("POST /admin/users/import", UM, kRecord, func(x *tc) []variant {
+		n := x.w.uniq("bulk_user_")
+		file := []byte("批量开通账号\n姓名,手机号,角色,单位,用户名\n新网格员,,网格员," + x.r.unit + "," + n + "\n合计：1人\n")
+		return []variant{{path: "/admin/users/import", file: file, in: ok(200, "已开通", n), out: x.invalid(422, "不在您的辖区内").not(n),
+			after: landed(x, "SELECT unit_code FROM users WHERE username = $1", n)}}
 	})
 	for _, what := range []string{"password", "disable"} {
 		body := map[string]m{"password": {"password": "Reset-pass-2026"}, "disable": {"disabled": "1"}}[what]

@@ -132,3 +132,30 @@ func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request) error {
 	}
 	return web.Redirect(w, r, "/admin/users", "已更新账号状态")
 }
+
+// usersImportView is the result of a bulk account file: the accounts made
+// with their first-login passwords (shown this once, to print and hand
+// out) and every bad row.
+type usersImportView struct {
+	R auth.UserImport
+}
+
+// usersImport makes accounts from a file (批量开通账号): one row per account.
+func (h *Handler) usersImport(w http.ResponseWriter, r *http.Request) error {
+	f, size, err := web.SaveUpload(r, "file")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := h.auth.ImportUsers(r.Context(), web.Actor(r), web.User(r).Scope(), f, size, r.FormValue("mode") == "good")
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if len(rep.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	// The passwords are on this page only: never cached, never stored.
+	w.Header().Set("Cache-Control", "no-store")
+	return h.pages.Render(w, r, status, "users_import", "批量开通账号", usersImportView{R: rep})
+}

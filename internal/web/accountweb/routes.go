@@ -25,6 +25,7 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /admin/users", auth.CapUsersManage, h.usersPage),
 		web.API("GET /api/v1/users", auth.CapUsersManage, h.apiUsers),
 		web.Page("POST /admin/users", auth.CapUsersManage, h.userCreate),
+		web.Page("POST /admin/users/import", auth.CapUsersManage, h.usersImport),
 		web.API("POST /api/v1/users", auth.CapUsersManage, h.apiCreateUser),
 		web.Page("POST /admin/users/{id}/password", auth.CapUsersManage, h.userResetPassword),
 		web.Page("POST /admin/users/{id}/disable", auth.CapUsersManage, h.userDisable),

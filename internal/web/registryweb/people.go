@@ -153,3 +153,26 @@ func (h *Handler) apiPerson(w http.ResponseWriter, r *http.Request) error {
 	}
 	return web.WriteJSON(w, http.StatusOK, h.personOut(p))
 }
+
+// callView is the 拨打 page: the person's and the household's phones as
+// tel: links.
+type callView struct {
+	P         registry.Person
+	Household *registry.Household
+}
+
+// callPage reveals a person's phone to call them (拨打), from a list where
+// it is masked; reading it is a view of the person, in the audit log.
+func (h *Handler) callPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.viewPerson(r)
+	if err != nil {
+		return err
+	}
+	v := callView{P: p}
+	if p.HouseholdID != 0 {
+		if hh, err := h.registry.Household(r.Context(), web.User(r).Scope(), p.HouseholdID); err == nil {
+			v.Household = &hh
+		}
+	}
+	return h.pages.Render(w, r, http.StatusOK, "person_call", "拨打 "+p.Name, v)
+}

@@ -29,6 +29,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("POST /people", auth.CapPeopleWrite, h.personCreate),
 		web.API("POST /api/v1/people", auth.CapPeopleWrite, h.apiCreatePerson),
 		web.Page("GET /people/{id}", auth.CapPeopleRead, h.personPage),
+		// 拨打: the phone revealed to call the person (the view is audited).
+		web.Page("GET /people/{id}/call", auth.CapPeopleRead, h.callPage),
 		web.API("GET /api/v1/people/{id}", auth.CapPeopleRead, h.apiPerson),
 		web.Page("GET /people/{id}/edit", auth.CapPeopleWrite, h.personEdit),
 		web.Page("POST /people/{id}", auth.CapPeopleWrite, h.personUpdate),
