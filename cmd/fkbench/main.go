@@ -13,6 +13,8 @@
 //	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
 //	fkbench scans [--duration 20s] [--rate 10000] [--conns 64] [--people 300000] [--postgres URL]
 //	    sample registration over HTTP vs a bare handler and raw inserts
+//	fkbench shed [--people 550000] [--conns 64] [--duration 20s]
+//	    the county page under many clients (served p99 or a fast 503) and another user's light page, beside it alone
 package main
 
 import (
@@ -71,6 +73,14 @@ func main() {
 		fs.DurationVar(&o.Linger, "linger", 0, "scan writer linger when the queue runs empty under load (experiment)")
 		fs.Parse(os.Args[2:])
 		err = benchScans(ctx, o)
+	case "shed":
+		fs := flag.NewFlagSet("shed", flag.ExitOnError)
+		var o shedOptions
+		fs.IntVar(&o.People, "people", 550_000, "demo population")
+		fs.IntVar(&o.Conns, "conns", 64, "clients on the county page")
+		fs.DurationVar(&o.Duration, "duration", 20*time.Second, "length of the loaded phase")
+		fs.Parse(os.Args[2:])
+		err = benchShed(ctx, o)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -17,6 +18,8 @@ func StatusOf(err error) (status int, msg, field string) {
 	var iv *errs.Invalid
 	var mbe *http.MaxBytesError
 	switch {
+	case errors.Is(err, context.Canceled):
+		return StatusClientClosed, "请求已取消", ""
 	case errors.As(err, &iv):
 		return http.StatusBadRequest, iv.Error(), iv.Field
 	case errors.As(err, &mbe):
@@ -47,8 +50,26 @@ func StatusOf(err error) (status int, msg, field string) {
 // invalid input, a conflict, …).
 func Message(err error) string { _, msg, _ := StatusOf(err); return msg }
 
+// StatusClientClosed is the status recorded for a request its client gave
+// up on (nginx's 499): not a server error, nothing is written.
+const StatusClientClosed = 499
+
+// clientGone answers a request whose client left before the answer: logged
+// as cancelled (not as a server error), counted under 499.
+func (s *Server) clientGone(w http.ResponseWriter, r *http.Request, err error) bool {
+	if !errors.Is(err, context.Canceled) && r.Context().Err() == nil {
+		return false
+	}
+	s.Logger.Info("request cancelled by the client", "path", r.URL.Path, "request_id", RequestID(r))
+	w.WriteHeader(StatusClientClosed)
+	return true
+}
+
 // PageError answers a page request with the error's status and message.
 func (s *Server) PageError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(w, r, err) {
+		return
+	}
 	status, msg, _ := StatusOf(err)
 	if status == http.StatusInternalServerError {
 		s.Logger.Error("page", "err", err, "path", r.URL.Path, "request_id", RequestID(r))
@@ -69,6 +90,9 @@ func (s *Server) PageError(w http.ResponseWriter, r *http.Request, err error) {
 // APIError answers an API request with the error's status and a JSON body
 // {"error": message, "field": name}.
 func (s *Server) APIError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(w, r, err) {
+		return
+	}
 	status, msg, field := StatusOf(err)
 	if status == http.StatusInternalServerError {
 		s.Logger.Error("api", "err", err, "path", r.URL.Path, "request_id", RequestID(r))

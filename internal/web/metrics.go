@@ -18,6 +18,7 @@ type metrics struct {
 	mu       sync.Mutex
 	requests map[[2]string]*routeStats // route, status class
 	rejected atomic.Int64
+	shed     *atomic.Int64 // heavy requests shed (shed.go), part of rejected
 	start    time.Time
 	// more appends counters of other parts (the scan batcher).
 	more func(b *strings.Builder)
@@ -66,6 +67,9 @@ func (m *metrics) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	m.mu.Unlock()
 	fmt.Fprintf(&b, "# HELP fangkong_http_rejected_total Requests refused with 503 (pages) or 429 (API) because the server was saturated.\n# TYPE fangkong_http_rejected_total counter\nfangkong_http_rejected_total %d\n", m.rejected.Load())
+	if m.shed != nil {
+		fmt.Fprintf(&b, "# HELP fangkong_http_shed_total Requests of heavy routes refused because the heavy places stayed full (part of rejected).\n# TYPE fangkong_http_shed_total counter\nfangkong_http_shed_total %d\n", m.shed.Load())
+	}
 	if m.more != nil {
 		m.more(&b)
 	}

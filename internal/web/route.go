@@ -60,7 +60,10 @@ type Route struct {
 	MaxBody int64
 	// Unlimited serves a system route outside MaxInFlight (health probes).
 	Unlimited bool
-	raw       http.Handler // system routes
+	// Unshed keeps a route out of the cost classes (shed.go): it bounds its
+	// own work, e.g. a queue that answers 429 when full.
+	Unshed bool
+	raw    http.Handler // system routes
 }
 
 // Page declares a server-rendered route that needs a session and cap.
@@ -79,6 +82,10 @@ func API(pattern string, cap auth.Capability, h HandlerFunc) Route {
 func Public(pattern string, lim *Limiter, h HandlerFunc) Route {
 	return Route{Pattern: pattern, Kind: KindPublic, Handler: h, Limit: lim}
 }
+
+// OwnLimits marks a route that bounds its own work (a group-commit queue
+// with its own 429): never shed as heavy, however long it takes.
+func (rt Route) OwnLimits() Route { rt.Unshed = true; return rt }
 
 // WithMaxBody sets a public route's body limit.
 func (rt Route) WithMaxBody(n int64) Route { rt.MaxBody = n; return rt }
@@ -129,6 +136,9 @@ func (s *Server) mount(rt Route) {
 		h = s.publicHandler(rt)
 	default:
 		h = rt.raw
+	}
+	if rt.Kind != KindSystem && !rt.Unshed {
+		h = s.gate(h)
 	}
 	if rt.Unlimited {
 		if rt.Kind != KindSystem || strings.ContainsAny(rt.Path(), "{}") || strings.HasSuffix(rt.Path(), "/") {

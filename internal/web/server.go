@@ -49,6 +49,13 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Downloads keeps the files pages offer after an action (nil: none).
 	Downloads DownloadStore
+	// HeavySlots bounds the requests of heavy routes served at once (0:
+	// half the cores, at least one); a heavy request waits at most HeavyWait for a
+	// place, else it is shed; a route is heavy once its mean latency
+	// reaches HeavyAfter (shed.go).
+	HeavySlots int
+	HeavyWait  time.Duration
+	HeavyAfter time.Duration
 }
 
 // Server is the web core: the mux, the mounted routes, the core's pages.
@@ -62,6 +69,7 @@ type Server struct {
 	// unlimited holds the paths of probes, served outside MaxInFlight.
 	unlimited map[string]bool
 	db        *pinger
+	costs     *costGate
 }
 
 // New builds the core and mounts its own routes (static files, the health
@@ -77,9 +85,10 @@ func New(c Config) (*Server, error) {
 		c.Logger = slog.Default()
 	}
 	s := &Server{Config: c, metrics: newMetrics(), mux: http.NewServeMux(), slots: make(chan struct{}, c.MaxInFlight),
-		unlimited: map[string]bool{}}
+		unlimited: map[string]bool{}, costs: newCostGate(c.HeavySlots, c.HeavyWait, c.HeavyAfter)}
 	s.db = &pinger{ping: c.Ping, failed: func(err error) { c.Logger.Warn("database ping failed", "err", err) }}
 	s.metrics.more = c.MoreMetrics
+	s.metrics.shed = &s.costs.shed
 	layout, _ := fs.Sub(assets, "layout")
 	var err error
 	if s.core, err = s.ParsePages(layout, nil); err != nil {

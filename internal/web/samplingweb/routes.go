@@ -42,7 +42,8 @@ func (h *Handler) Routes() []web.Route {
 		web.API("POST /api/v1/sampling/campaigns/{id}/labs", auth.CapCampaignsManage, h.apiAddLab),
 		web.API("GET /api/v1/sampling/campaigns/{id}/untested", auth.CapPeopleRead, h.apiUntested),
 		web.API("GET /api/v1/sampling/campaigns/{id}/retests", auth.CapCampaignsRead, h.apiRetests),
-		web.API("POST /api/v1/sampling/scans", auth.CapSamplingWrite, h.apiSamplingScan),
+		// The scan queue bounds itself (group commit, 429 when full).
+		web.API("POST /api/v1/sampling/scans", auth.CapSamplingWrite, h.apiSamplingScan).OwnLimits(),
 		web.API("POST /api/v1/sampling/campaigns/{id}/tubes/{tube}/close", auth.CapSamplingWrite, h.apiCloseTube),
 		web.API("POST /api/v1/sampling/campaigns/{id}/boxes", auth.CapSamplingWrite, h.apiPackBox),
 		web.API("POST /api/v1/sampling/boxes/{id}/handover", auth.CapSamplingWrite, h.apiHandOver),

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+	"sync/atomic"
+	"time"
+)
+
+// Load shedding by cost (分级限流). MaxInFlight alone lets one expensive
+// page — the county page of half a million people, a whole-county export
+// — fill the server with requests that each take a core for a fifth of a
+// second, and everyone else's light page waits behind them. So each route
+// learns what it costs: a route whose recent requests average HeavyAfter
+// or more is heavy, and heavy requests share HeavySlots places; a heavy
+// request that finds no place within HeavyWait is answered at once with
+// 503 (pages) or 429 (API) and Retry-After, while light routes pass
+// straight through. Routes start light and are judged by their own
+// history (an exponentially weighted mean of their latency), so a new
+// domain's slow page is caught without being declared. A route that bounds
+// its own work (Route.OwnLimits: the scan queue) stays out.
+
+// Shedding defaults.
+const (
+	DefaultHeavyAfter = 100 * time.Millisecond
+	DefaultHeavyWait  = 100 * time.Millisecond
+)
+
+// costGate is the shared state of the heavy class.
+type costGate struct {
+	slots      chan struct{}
+	wait       time.Duration
+	heavyAfter int64 // ns
+	shed       atomic.Int64
+}
+
+func newCostGate(slots int, wait, heavyAfter time.Duration) *costGate {
+	if slots <= 0 {
+		// Half the cores: the other half stays with the light pages.
+		slots = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	if wait <= 0 {
+		wait = DefaultHeavyWait
+	}
+	if heavyAfter <= 0 {
+		heavyAfter = DefaultHeavyAfter
+	}
+	return &costGate{slots: make(chan struct{}, slots), wait: wait, heavyAfter: int64(heavyAfter)}
+}
+
+// routeCost is one route's latency history.
+type routeCost struct {
+	ewma atomic.Int64 // ns, weight 1/8
+}
+
+func (c *routeCost) observe(d time.Duration) {
+	for {
+		old := c.ewma.Load()
+		next := int64(d)
+		if old != 0 {
+			next = old + (int64(d)-old)/8
+		}
+		if c.ewma.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
+
+// gate wraps a route's handler: heavy routes take a place in the heavy
+// class (or are shed), every route's latency updates its history.
+func (s *Server) gate(h http.Handler) http.Handler {
+	cost := &routeCost{}
+	g := s.costs
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cost.ewma.Load() >= g.heavyAfter {
+			if !g.enter(r.Context()) {
+				if r.Context().Err() != nil {
+					return // the client left while waiting: nothing to answer
+				}
+				g.shed.Add(1)
+				s.overloaded(w, r)
+				return
+			}
+			defer func() { <-g.slots }()
+		}
+		start := time.Now()
+		h.ServeHTTP(w, r)
+		cost.observe(time.Since(start))
+	})
+}
+
+// enter takes a heavy place, waiting at most g.wait.
+func (g *costGate) enter(ctx context.Context) bool {
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(g.wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
