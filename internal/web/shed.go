@@ -73,7 +73,9 @@ func (s *Server) gate(h http.Handler) http.Handler {
 	cost := &routeCost{}
 	g := s.costs
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if cost.ewma.Load() >= g.heavyAfter {
+		// A refused form's page rendered again inside its request (refill)
+		// rides on the place the request already holds.
+		if cost.ewma.Load() >= g.heavyAfter && !info(r).refilling {
 			if !g.enter(r.Context()) {
 				if r.Context().Err() != nil {
 					return // the client left while waiting: nothing to answer
