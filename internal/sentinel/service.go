@@ -76,6 +76,9 @@ func (s *Service) record(ctx context.Context, q db.Querier, who audit.Actor, act
 	return audit.Record(ctx, q, s.now(), who, action, entity, fmt.Sprint(id), unit, summary)
 }
 
+// dayOf is the day (Asia/Shanghai) of an instant in unix ms.
+func dayOf(ms int64) string { return clock.Day(time.UnixMilli(ms)) }
+
 // townshipOf is the township (镇街) of a village or township code.
 func townshipOf(code string) string {
 	if len(code) >= 9 {
