@@ -53,7 +53,9 @@ type Buyer struct {
 }
 
 // Overdue says whether the task is unanswered past the test deadline.
-func (b Buyer) Overdue(now time.Time) bool { return b.Status == BuyerOpen && now.UnixMilli() > b.TestDueAt }
+func (b Buyer) Overdue(now time.Time) bool {
+	return b.Status == BuyerOpen && now.UnixMilli() > b.TestDueAt
+}
 
 // MaskedID and MaskedPhone are the values shown in lists.
 func (b Buyer) MaskedID() string    { return personal.MaskID(b.IDNumber) }

@@ -95,7 +95,9 @@ func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope juris
 			}
 			return ""
 		}
-		fail := func(c, reason string) { rep.Errors = append(rep.Errors, RowError{Row: rd.RowNumber(), Column: c, Reason: reason}) }
+		fail := func(c, reason string) {
+			rep.Errors = append(rep.Errors, RowError{Row: rd.RowNumber(), Column: c, Reason: reason})
+		}
 		if i := sheet.LongCell(row); i >= 0 {
 			fail(rd.ColumnName(i), sheet.LongCellReason)
 			continue

@@ -244,3 +244,34 @@ func (s *Service) Accounts(ctx context.Context, scope jurisdiction.Scope, sentin
 	}
 	return n, nil
 }
+
+// FeverClinics lists the places in the county of unit that may treat
+// fever (发热门诊, 乡镇卫生院发热哨点): where a clinic that may not refers its
+// patients. They are public facilities, listed to any sentinel of the
+// county whatever its own jurisdiction.
+func (s *Service) FeverClinics(ctx context.Context, unit string) ([]Sentinel, error) {
+	if len(unit) < 6 {
+		return nil, nil
+	}
+	county, err := jurisdiction.System("sentinel referral").Narrow(unit[:6])
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := county.Args()
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, "SELECT "+sentinelColumns+
+		" FROM sentinels s LEFT JOIN units u ON u.code = s.unit_code WHERE "+county.Where("s.unit_code", 1)+
+		" AND s.may_treat_fever = 1 AND s.active = 1 ORDER BY s.unit_code, s.name", lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("fever clinics of %s: %w", unit, err)
+	}
+	defer rows.Close()
+	var out []Sentinel
+	for rows.Next() {
+		x, err := scanSentinel(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
