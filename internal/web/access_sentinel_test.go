@@ -34,7 +34,7 @@ func init() {
 	featureSeeds = append(featureSeeds, seedSentinels)
 	fingerprintParts = append(fingerprintParts, "COUNT(*) FROM sentinels", "COUNT(*) FROM sentinel_reports", "SUM(version) FROM sentinel_reports",
 		"COUNT(*) FROM sentinel_returns", "SUM(revisions) FROM sentinel_returns", "COUNT(*) FROM sentinel_buyers", "SUM(version) FROM sentinel_buyers",
-		"COUNT(*) FROM sentinel_users", "COUNT(*) FROM audit_log WHERE entity = 'sentinel'")
+		"COUNT(*) FROM sentinel_users", "COUNT(*) FROM sentinel_checks", "COUNT(*) FROM audit_log WHERE entity = 'sentinel'")
 	featureSpecs = append(featureSpecs, sentinelSpecs)
 }
 
@@ -142,6 +142,11 @@ func sentinelSpecs(add adder, twin twinner) {
 	add("POST /sentinel/referrals/{id}/arrived", REP, kGlobal, func(x *tc) []variant {
 		// VillageA's clinic is no fever clinic: nothing was referred to it.
 		return []variant{{path: fmt.Sprintf("/sentinel/referrals/%d/arrived", mineA(x).report.ID), in: want{status: 404}}}
+	})
+
+	add("POST /sentinel/checks", REP, kGlobal, func(x *tc) []variant {
+		// 晨午检 are a school's or care home's: a village clinic is refused.
+		return []variant{{path: "/sentinel/checks", form: formOf(m{"grp": "一班", "present": "30"}), in: ok(409, "晨午检由学校和养老机构填报")}}
 	})
 
 	// --- The jurisdiction's sentinels and the day's returns.

@@ -75,6 +75,7 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("POST /sentinel/buyers", auth.CapSentinelReport, h.buyerCreate),
 		web.Page("POST /sentinel/buyers/import", auth.CapSentinelReport, h.buyerImport),
 		web.Page("POST /sentinel/referrals/{id}/arrived", auth.CapSentinelReport, h.arrived),
+		web.Page("POST /sentinel/checks", auth.CapSentinelReport, h.checkSubmit),
 
 		web.Page("GET /sentinels", auth.CapSentinelRead, h.list),
 		web.Page("GET /sentinels/new", auth.CapSentinelManage, h.newForm),

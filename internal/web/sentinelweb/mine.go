@@ -21,6 +21,8 @@ type homeView struct {
 	Found     int // fever reports found today (the return's suggestion)
 	Reports   []sentinel.Report
 	Referred  []sentinel.Report
+	Checks    sentinel.CheckDay // 晨午检 (schools, care homes)
+	CheckIn   checkIn           // the 晨午检 form as sent
 	Now       time.Time
 }
 
@@ -29,29 +31,75 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v, err := h.homeOf(r, x)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, "sentinel_home", x.Name, v)
+}
+
+func (h *Handler) homeOf(r *http.Request, x sentinel.Sentinel) (homeView, error) {
 	ctx, scope := r.Context(), web.User(r).Scope()
 	now := h.now()
 	v := homeView{S: x, Day: clock.Day(now), Now: now}
 	c, err := h.svc.ClocksOn(ctx, v.Day)
 	if err != nil {
-		return err
+		return v, err
 	}
 	v.Cutoff, v.PastCut = c.ReturnCutoff, now.After(c.Cutoff(v.Day))
 	if v.Return, v.HasReturn, err = h.svc.ReturnOf(ctx, x.ID, v.Day); err != nil {
-		return err
+		return v, err
 	}
 	if v.Found, err = h.svc.CountReports(ctx, scope, sentinel.ReportFilter{SentinelID: x.ID, Day: v.Day}); err != nil {
-		return err
+		return v, err
 	}
 	if v.Reports, err = h.svc.Reports(ctx, scope, sentinel.ReportFilter{SentinelID: x.ID, Limit: 30}); err != nil {
-		return err
+		return v, err
 	}
 	if x.MayTreatFever {
 		if v.Referred, err = h.svc.Referred(ctx, x); err != nil {
-			return err
+			return v, err
 		}
 	}
-	return h.render(w, r, "sentinel_home", x.Name, v)
+	if x.RunsChecks() {
+		if v.Checks, err = h.svc.Checks(ctx, scope, x.ID, v.Day); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+// checkIn is the 晨午检 form: one class or floor.
+type checkIn struct {
+	Group     string `json:"grp"`
+	Present   int    `json:"present"`
+	AbsentIll int    `json:"absent_ill"`
+	Fevers    int    `json:"fevers"`
+	Note      string `json:"note"`
+}
+
+// checkSubmit records one class's or floor's 晨午检; the form comes back
+// with the message beside the field when a figure is wrong.
+func (h *Handler) checkSubmit(w http.ResponseWriter, r *http.Request) error {
+	x, err := h.mine(r)
+	if err != nil {
+		return err
+	}
+	var in checkIn
+	err = web.Bind(r, &in)
+	if err == nil {
+		_, err = h.svc.SubmitCheck(r.Context(), web.Actor(r), web.User(r).Scope(), x, sentinel.Check{Group: in.Group, Present: in.Present,
+			AbsentIll: in.AbsentIll, Fevers: in.Fevers, Note: in.Note})
+	}
+	if err != nil {
+		v, verr := h.homeOf(r, x)
+		if verr != nil {
+			return verr
+		}
+		v.CheckIn = in
+		return h.pages.FormError(w, r, err, "sentinel_home", x.Name, v)
+	}
+	return web.Redirect(w, r, "/sentinel#checks", "已保存 "+in.Group+" 的晨午检，今日日报已随之更新")
 }
 
 // reportIn is the fever report form.
