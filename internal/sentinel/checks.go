@@ -32,7 +32,9 @@ type CheckDay struct {
 
 // Zero says whether nothing was found: no absence for illness, no fever
 // (零报告).
-func (c CheckDay) Zero() bool { return len(c.Checks) > 0 && c.Total.AbsentIll == 0 && c.Total.Fevers == 0 }
+func (c CheckDay) Zero() bool {
+	return len(c.Checks) > 0 && c.Total.AbsentIll == 0 && c.Total.Fevers == 0
+}
 
 // SubmitCheck records one class's or floor's 晨午检 of today at the school
 // or care home mine; the same class again replaces its figures. The day's
