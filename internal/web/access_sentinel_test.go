@@ -203,7 +203,7 @@ func sentinelSpecs(add adder, twin twinner) {
 	})
 
 	// --- Drug buyers: a village verifies its own.
-	add("GET /sentinel-buyers", V, kRecord, func(x *tc) []variant {
+	add("GET /sentinel-buyers", R, kRecord, func(x *tc) []variant {
 		sd := seedOf(x)
 		w := ok(200).not(sd.buyer.Name)
 		if x.inside {

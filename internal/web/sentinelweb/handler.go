@@ -84,7 +84,7 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /sentinel-reports", auth.CapSentinelRead, h.reports),
 		web.Page("GET /sentinel-reports/{id}", auth.CapSentinelRead, h.reportPage),
 		web.Page("POST /sentinel-reports/{id}/advance", auth.CapSentinelReceive, h.advance),
-		web.Page("GET /sentinel-buyers", auth.CapSentinelVerify, h.buyers),
+		web.Page("GET /sentinel-buyers", auth.CapSentinelRead, h.buyers),
 		web.Page("POST /sentinel-buyers/{id}/answer", auth.CapSentinelVerify, h.answer),
 	}
 }
