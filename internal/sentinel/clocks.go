@@ -2,12 +2,14 @@ package sentinel
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"time"
 
 	"fangkong/internal/audit"
 	"fangkong/internal/clock"
+	"fangkong/internal/db"
 	"fangkong/internal/errs"
 )
 
@@ -58,9 +60,23 @@ func (s *Service) SetClocks(ctx context.Context, who audit.Actor, c Clocks) erro
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	_, err := s.db.Writer(ctx).ExecContext(ctx, `INSERT INTO sentinel_clocks (effective_from, ack_hours, return_cutoff, buyer_test_hours,
-		note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		c.EffectiveFrom, c.AckHours, c.ReturnCutoff, c.BuyerTestHours, c.Note, who.Username, s.now().UnixMilli())
+	note, err := cleanNote(c.Note)
+	if err != nil {
+		return err
+	}
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sentinel_clocks (effective_from, ack_hours, return_cutoff, buyer_test_hours,
+			note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			c.EffectiveFrom, c.AckHours, c.ReturnCutoff, c.BuyerTestHours, note, who.Username, s.now().UnixMilli())
+		if db.IsUniqueViolation(err) {
+			return &errs.Conflict{Message: "已有从 " + c.EffectiveFrom + " 起生效的哨点时限版本；版本不可修改，请另选生效日期"}
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.now(), who, audit.ActionCreate, "sentinel_clocks", c.EffectiveFrom, "",
+			fmt.Sprintf("哨点时限自 %s 起：乡镇接收%d小时，日报截止%s，购药人员%d小时内检测", c.EffectiveFrom, c.AckHours, c.ReturnCutoff, c.BuyerTestHours))
+	})
 	if err != nil {
 		return fmt.Errorf("set sentinel clocks from %s: %w", c.EffectiveFrom, err)
 	}
@@ -91,4 +107,27 @@ func (c Clocks) Cutoff(day string) time.Time {
 		return t.Add(24 * time.Hour)
 	}
 	return t
+}
+
+// ClockVersions lists the stored clock versions, newest first, then the
+// shipped default.
+func (s *Service) ClockVersions(ctx context.Context) ([]Clocks, error) {
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT effective_from, ack_hours, return_cutoff, buyer_test_hours, note
+		FROM sentinel_clocks ORDER BY effective_from DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("sentinel clock versions: %w", err)
+	}
+	defer rows.Close()
+	var out []Clocks
+	for rows.Next() {
+		var c Clocks
+		if err := rows.Scan(&c.EffectiveFrom, &c.AckHours, &c.ReturnCutoff, &c.BuyerTestHours, &c.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return append(out, DefaultClocks), nil
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"fangkong/internal/auth"
 	"fangkong/internal/jurisdiction"
@@ -34,7 +35,7 @@ func init() {
 	featureSeeds = append(featureSeeds, seedSentinels)
 	fingerprintParts = append(fingerprintParts, "COUNT(*) FROM sentinels", "COUNT(*) FROM sentinel_reports", "SUM(version) FROM sentinel_reports",
 		"COUNT(*) FROM sentinel_returns", "SUM(revisions) FROM sentinel_returns", "COUNT(*) FROM sentinel_buyers", "SUM(version) FROM sentinel_buyers",
-		"COUNT(*) FROM sentinel_users", "COUNT(*) FROM sentinel_checks", "COUNT(*) FROM audit_log WHERE entity = 'sentinel'")
+		"COUNT(*) FROM sentinel_users", "COUNT(*) FROM sentinel_checks", "COUNT(*) FROM sentinel_clocks", "COUNT(*) FROM audit_log WHERE entity = 'sentinel'")
 	featureSpecs = append(featureSpecs, sentinelSpecs)
 }
 
@@ -200,6 +201,18 @@ func sentinelSpecs(add adder, twin twinner) {
 		}
 		return []variant{{path: fmt.Sprintf("/sentinel-reports/%d/advance", fresh.ID), form: formOf(m{"to": sentinel.StatusAcked}),
 			in: ok(303), out: x.notFound()}}
+	})
+
+	// --- The clocks (policy data): seen by every reader, a new version by the policy keepers.
+	add("GET /sentinel-clocks", R, kGlobal, func(x *tc) []variant { return get("/sentinel-clocks", ok(200, "哨点时限", "16:00"), want{}) })
+	add("POST /sentinel-clocks", auth.CapPolicyManage, kGlobal, func(x *tc) []variant {
+		x.w.n++
+		day := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, x.w.n).Format("2006-01-02") // a new version each time
+		return []variant{
+			{path: "/sentinel-clocks", form: formOf(m{"effective_from": day, "ack_hours": "3", "return_cutoff": "17:00", "buyer_test_hours": "48"}), in: ok(303)},
+			{path: "/sentinel-clocks", form: formOf(m{"effective_from": "2032-01-01", "ack_hours": "3", "return_cutoff": "25:00", "buyer_test_hours": "48"}),
+				in: ok(400, `id="err-return_cutoff"`, "25:00")},
+		}
 	})
 
 	// --- Drug buyers: a village verifies its own.

@@ -84,6 +84,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /sentinel-reports", auth.CapSentinelRead, h.reports),
 		web.Page("GET /sentinel-reports/{id}", auth.CapSentinelRead, h.reportPage),
 		web.Page("POST /sentinel-reports/{id}/advance", auth.CapSentinelReceive, h.advance),
+		web.Page("GET /sentinel-clocks", auth.CapSentinelRead, h.clocks),
+		web.Page("POST /sentinel-clocks", auth.CapPolicyManage, h.clocksCreate),
 		web.Page("GET /sentinel-buyers", auth.CapSentinelRead, h.buyers),
 		web.Page("POST /sentinel-buyers/{id}/answer", auth.CapSentinelVerify, h.answer),
 	}
