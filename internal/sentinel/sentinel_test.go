@@ -313,6 +313,9 @@ func TestReturnsMissingResubmissionAndClocks(t *testing.T) {
 		if err := e.s.SetClocks(ctx, town, sentinel.Clocks{EffectiveFrom: "2026-03-10", AckHours: 4, ReturnCutoff: "20:00", BuyerTestHours: 48}); err != nil {
 			t.Fatal(err)
 		}
+		if err := e.s.SetClocks(ctx, town, sentinel.Clocks{EffectiveFrom: "2026-03-10", AckHours: 6, ReturnCutoff: "20:00", BuyerTestHours: 48}); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("a second version of the same day: %v", err)
+		}
 		if err := e.s.SetClocks(ctx, town, sentinel.Clocks{EffectiveFrom: "2026-03-11", AckHours: 0, ReturnCutoff: "25:00"}); !errs.IsInvalid(err) {
 			t.Errorf("bad clocks: %v", err)
 		}
