@@ -205,7 +205,8 @@ func (s *Service) Bind(ctx context.Context, who audit.Actor, scope jurisdiction.
 	if acc.Role != "sentinel" {
 		return errs.Invalidf("username", "账号 %s 不是哨点账号", acc.Username)
 	}
-	if !jurisdiction.Grant(acc.UnitCode).Contains(x.UnitCode) {
+	// Every code in a unit's subtree starts with the unit's code.
+	if acc.UnitCode == "" || !strings.HasPrefix(x.UnitCode, acc.UnitCode) {
 		return errs.Invalidf("username", "账号 %s 的单位不包含该哨点所在的村(镇)", acc.Username)
 	}
 	now := s.now().UnixMilli()
