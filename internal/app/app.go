@@ -28,6 +28,7 @@ import (
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
+	"fangkong/internal/sentinel"
 	"fangkong/internal/site"
 	"fangkong/internal/summary"
 	"fangkong/internal/web"
@@ -40,6 +41,7 @@ import (
 	"fangkong/internal/web/retentionweb"
 	"fangkong/internal/web/returneeweb"
 	"fangkong/internal/web/samplingweb"
+	"fangkong/internal/web/sentinelweb"
 	"fangkong/internal/web/siteweb"
 	"fangkong/internal/web/todayweb"
 )
@@ -91,6 +93,9 @@ type App struct {
 	// Retention clears personal data whose purpose has ended (daily).
 	Retention *retention.Service
 	Lookup    *lookup.Service
+	// Sentinels: clinics, pharmacies, fever clinics, schools (哨点) and
+	// their fever reports, daily returns and drug buyers.
+	Sentinels *sentinel.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -159,6 +164,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sites = site.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Members of a positive pool come under pool_positive.
 	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
+	// Fever reports link to the registry; a positive opens no case until the
+	// tracing domain is wired here (its CaseIntake replaces NoIntake).
+	a.Sentinels = sentinel.NewService(d, a.Units, a.Registry, sentinel.NoIntake, cfg.Now)
 	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
 	if err != nil {
 		return nil, err
@@ -168,7 +176,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	// caller's work, as each domain defines it for the look-up roles.
 	a.Lookup = lookup.NewService(d, a.Sampling, map[string][]lookup.Workflow{
 		string(auth.RoleCheckpoint): {a.Measures},
-		string(auth.RoleSentinel):   {a.Measures},
+		string(auth.RoleSentinel):   {a.Sentinels, a.Measures},
 		string(auth.RoleTracing):    {a.Measures},
 		string(auth.RoleSite):       {a.Sites, a.Measures},
 		string(auth.RoleSampling):   {a.Sampling},
@@ -187,6 +195,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapPeopleRead, Source: a.PushLists},
 		{Cap: auth.CapPeopleRead, Source: a.Measures},
 		{Cap: auth.CapPeopleRead, Source: a.Sites},
+		{Cap: auth.CapSentinelRead, Source: a.Sentinels},
 	}
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(
@@ -202,8 +211,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
+		sentinelweb.New(a.Web, a.Sentinels, a.Units, a.Auth),
 		// 今日待办: each domain's part of a village's day, in the page's order.
-		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees),
+		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels),
 	)
 	return a, nil
 }
@@ -227,6 +237,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
+	go a.Sentinels.Run(ctx, time.Minute, a.Config.Logger)   // fever reports past the township's clock go up to the county
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

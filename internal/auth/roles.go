@@ -62,6 +62,13 @@ const (
 	CapSamplingWrite   Capability = "sampling.write"   // register tubes and samples (采样)
 	CapResultsUpload   Capability = "results.upload"   // upload lab results (检测结果)
 
+	// Sentinels (哨点): clinics, pharmacies, fever clinics, schools, care homes.
+	CapSentinelReport  Capability = "sentinel.report"  // a sentinel's own work: fever reports, the daily return, drug buyers, 晨午检
+	CapSentinelRead    Capability = "sentinel.read"    // see sentinels, fever reports and the daily returns of the jurisdiction
+	CapSentinelReceive Capability = "sentinel.receive" // the township's acknowledgement, sampling, sending and the result of fever reports
+	CapSentinelManage  Capability = "sentinel.manage"  // add sentinels and bind sentinel accounts to them
+	CapSentinelVerify  Capability = "sentinel.verify"  // verify the drug buyers of one's village (购药人员核查)
+
 	// Personal-data protection (个人信息保护).
 	CapRetentionView Capability = "retention.view" // see the retention rules and what the next purge clears (保存期限)
 	// CapPeopleBreakGlass reads one person outside the jurisdiction, once,
@@ -86,10 +93,10 @@ type RoleInfo struct {
 // workflow, and each gets the pages of its own work.
 var (
 	// reader: browse the ledger and see every domain's pages.
-	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead}
-	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease)
-	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass)
-	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass)
+	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapSentinelRead}
+	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify)
+	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage)
+	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
@@ -99,7 +106,7 @@ var Roles = []RoleInfo{
 	{RoleTownship, "镇街干部", []int{4}, township},
 	{RoleVillage, "村社干部/网格员", []int{5, 6}, staff},
 	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
-	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
+	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapSentinelReport}},
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
 	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass}},
