@@ -15,6 +15,7 @@ import (
 
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
+	"fangkong/internal/checkpoint"
 	"fangkong/internal/db"
 	"fangkong/internal/download"
 	"fangkong/internal/jurisdiction"
@@ -90,6 +91,8 @@ type App struct {
 	// Retention clears personal data whose purpose has ended (daily).
 	Retention *retention.Service
 	Lookup    *lookup.Service
+	// Checkpoints: the register, rosters, check log and hand-overs (卡口).
+	Checkpoints *checkpoint.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -158,6 +161,12 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sites = site.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Members of a positive pool come under pool_positive.
 	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
+	// Checks resolve where people come from and its level today; hand-overs
+	// record arrivals in the returnee ledger (卡口移交).
+	a.Checkpoints = checkpoint.NewService(d, a.Units, levels, a.Returnees, cfg.Now)
+	if err := a.Checkpoints.EnsureRules(context.Background()); err != nil {
+		return nil, err
+	}
 	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
 	if err != nil {
 		return nil, err
@@ -186,6 +195,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapPeopleRead, Source: a.PushLists},
 		{Cap: auth.CapPeopleRead, Source: a.Measures},
 		{Cap: auth.CapPeopleRead, Source: a.Sites},
+		{Cap: auth.CapCheckpointsRead, Source: a.Checkpoints},
 	}
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(

@@ -62,6 +62,12 @@ const (
 	CapSamplingWrite   Capability = "sampling.write"   // register tubes and samples (采样)
 	CapResultsUpload   Capability = "results.upload"   // upload lab results (检测结果)
 
+	// Checkpoints (卡口).
+	CapCheckpointsRead   Capability = "checkpoints.read"   // see the register of checkpoints, their rosters, check logs and figures
+	CapCheckpointsManage Capability = "checkpoints.manage" // keep the register, statuses and shift rosters (township, command)
+	CapCheckpointLog     Capability = "checkpoint.log"     // log vehicles and people at a checkpoint, report incidents
+	CapHandoversReceive  Capability = "handovers.receive"  // receive people handed over by checkpoints (接收)
+
 	// Personal-data protection (个人信息保护).
 	CapRetentionView Capability = "retention.view" // see the retention rules and what the next purge clears (保存期限)
 	// CapPeopleBreakGlass reads one person outside the jurisdiction, once,
@@ -86,10 +92,10 @@ type RoleInfo struct {
 // workflow, and each gets the pages of its own work.
 var (
 	// reader: browse the ledger and see every domain's pages.
-	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead}
-	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease)
-	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass)
-	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass)
+	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapCheckpointsRead}
+	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapHandoversReceive)
+	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapCheckpointsManage)
+	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapCheckpointsManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
@@ -98,7 +104,7 @@ var Roles = []RoleInfo{
 	{RoleCommand, "指挥部", []int{1, 2, 3}, command},
 	{RoleTownship, "镇街干部", []int{4}, township},
 	{RoleVillage, "村社干部/网格员", []int{5, 6}, staff},
-	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
+	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapCheckpointsRead, CapCheckpointLog}},
 	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},

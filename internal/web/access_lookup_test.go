@@ -21,21 +21,22 @@ var mayDo = map[auth.Role][]auth.Capability{
 	auth.RoleCommand: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
 		auth.CapRiskAreas, auth.CapPushImport, auth.CapSweepManage, auth.CapPolicyManage, auth.CapSitesManage, auth.CapCampaignsManage,
-		auth.CapRetentionView, auth.CapPeopleBreakGlass},
+		auth.CapRetentionView, auth.CapPeopleBreakGlass, auth.CapCheckpointsRead, auth.CapCheckpointsManage, auth.CapHandoversReceive},
 	auth.RoleTownship: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
-		auth.CapSweepManage, auth.CapCampaignsManage, auth.CapPeopleBreakGlass},
+		auth.CapSweepManage, auth.CapCampaignsManage, auth.CapPeopleBreakGlass, auth.CapCheckpointsRead, auth.CapCheckpointsManage, auth.CapHandoversReceive},
 	auth.RoleVillage: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
-		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease},
+		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
+		auth.CapCheckpointsRead, auth.CapHandoversReceive},
 	// The look-up roles: no browsing; each has the pages of its own work.
-	auth.RoleCheckpoint: {auth.CapPeopleLookup, auth.CapMeasuresAssign},
+	auth.RoleCheckpoint: {auth.CapPeopleLookup, auth.CapMeasuresAssign, auth.CapCheckpointsRead, auth.CapCheckpointLog},
 	auth.RoleSentinel:   {auth.CapPeopleLookup, auth.CapMeasuresAssign},
 	auth.RoleTracing:    {auth.CapPeopleLookup, auth.CapMeasuresAssign, auth.CapPeopleBreakGlass},
 	auth.RoleSampling:   {auth.CapPeopleLookup, auth.CapCampaignsRead, auth.CapSamplingWrite, auth.CapResultsUpload},
 	auth.RoleSite:       {auth.CapPeopleLookup, auth.CapSitesRead, auth.CapSitesManage, auth.CapMeasuresAssign},
 	// Inspectors and administrators read everything, as before.
-	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead},
-	auth.RoleAdmin: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapUnitsWrite,
+	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead, auth.CapCheckpointsRead},
+	auth.RoleAdmin: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapCheckpointsRead, auth.CapUnitsWrite,
 		auth.CapUsersManage, auth.CapAuditRead, auth.CapRegionsImport},
 }
 
