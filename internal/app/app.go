@@ -32,6 +32,7 @@ import (
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
+	"fangkong/internal/web/checkpointweb"
 	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
 	"fangkong/internal/web/placeweb"
@@ -209,8 +210,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
+		checkpointweb.New(a.Web, a.Checkpoints, a.Units),
 		// 今日待办: each domain's part of a village's day, in the page's order.
-		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees),
+		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Checkpoints),
 	)
 	return a, nil
 }
@@ -234,6 +236,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
+	go a.checkpointAlerts(ctx, 5*time.Minute)                // unfilled shifts, hand-overs not received
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

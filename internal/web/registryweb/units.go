@@ -44,6 +44,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case (u.Role == auth.RoleVillage || u.Role == auth.RoleTownship) && u.Can(auth.CapMeasuresWrite):
 		to = "/today"
+	case u.Can(auth.CapCheckpointLog): // a checkpoint's home is its check log
+		to = "/checks"
 	case !u.Can(auth.CapPeopleRead) && u.Can(auth.CapPeopleLookup):
 		to = "/lookup"
 	}
