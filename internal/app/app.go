@@ -236,7 +236,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
-	go a.checkpointAlerts(ctx, 5*time.Minute)                // unfilled shifts, hand-overs not received
+	go a.checkpointAlerts(ctx, 5*time.Minute)               // unfilled shifts, hand-overs not received
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

@@ -113,6 +113,9 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 	if err := loadMeasures(ctx, d, opt.Now); err != nil {
 		return nil, err
 	}
+	if err := loadCheckpoints(ctx, d, units, opt.Now); err != nil {
+		return nil, fmt.Errorf("load demo checkpoints: %w", err)
+	}
 	if !opt.SkipSampling {
 		if err := loadSampling(ctx, d, units, opt.Now()); err != nil {
 			return nil, fmt.Errorf("load demo testing round: %w", err)

@@ -52,7 +52,7 @@ func TestBrowserToday(t *testing.T) {
 		}
 		labels := texts(t, tab, "#todo .todo-label")
 		counts := texts(t, tab, "#todo .todo-n")
-		if len(labels) != 8 || len(counts) != 8 {
+		if len(labels) != 9 || len(counts) != 9 {
 			t.Fatalf("today shows %q / %q", labels, counts)
 		}
 		for i, c := range counts {

@@ -331,4 +331,3 @@ func (h *Handler) rulesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.render(w, r, "checkpoint_rules", "卡口查验规则", v)
 }
-
