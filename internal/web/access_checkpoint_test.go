@@ -22,7 +22,7 @@ func init() {
 	featureSeeds = append(featureSeeds, seedCheckpoints)
 	fingerprintParts = append(fingerprintParts, "COUNT(*) FROM checkpoints", "SUM(version) FROM checkpoints",
 		"COUNT(*) FROM checkpoint_statuses", "COUNT(*) FROM checkpoint_checks", "COUNT(*) FROM checkpoint_shift_members",
-		"COUNT(*) FROM checkpoint_handovers", "SUM(received_at) FROM checkpoint_handovers")
+		"COUNT(*) FROM checkpoint_handovers", "SUM(received_at) FROM checkpoint_handovers", "COUNT(*) FROM checkpoint_rule_versions")
 	featureSpecs = append(featureSpecs, checkpointSpecs)
 }
 
@@ -132,6 +132,11 @@ func checkpointSpecs(add adder, twin twinner) {
 	add("GET /checkpoints/new", M, kGlobal, func(x *tc) []variant { return get("/checkpoints/new", ok(200, "登记卡口"), want{}) })
 	add("GET /checkpoint-rules", R, kGlobal, func(x *tc) []variant {
 		return get("/checkpoint-rules", ok(200, "2021 双逢查验", "移交属地"), want{})
+	})
+	add("POST /checkpoint-rules", auth.CapPolicyManage, kGlobal, func(x *tc) []variant {
+		x.w.n++
+		return []variant{{path: "/checkpoint-rules", body: m{"based_on": 1, "name": fmt.Sprintf("矩阵版本%d", x.w.n),
+			"effective_from": "2030-01-01", "outcome.yellow": checkpoint.TurnBack}, in: ok(303)}}
 	})
 	add("GET /checkpoints/{id}", R, kRecord, func(x *tc) []variant {
 		sd := seedOf(x)

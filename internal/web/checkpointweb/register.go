@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"fangkong/internal/checkpoint"
 	"fangkong/internal/clock"
@@ -317,6 +319,10 @@ type rulesView struct {
 	Versions []checkpoint.RuleSet
 	InForce  int64
 	Day      string
+	Outcomes []string
+	// Sent is the new version sent back after an error, copied from SentBase.
+	Sent     *checkpoint.RuleSet
+	SentBase int64
 }
 
 func (h *Handler) rulesPage(w http.ResponseWriter, r *http.Request) error {
@@ -325,9 +331,58 @@ func (h *Handler) rulesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	day := clock.Day(h.now())
-	v := rulesView{Versions: vs, Day: day}
+	v := rulesView{Versions: vs, Day: day, Outcomes: checkpoint.Outcomes}
 	if cur, err := checkpoint.InForce(vs, day); err == nil {
 		v.InForce = cur.ID
 	}
 	return h.render(w, r, "checkpoint_rules", "卡口查验规则", v)
+}
+
+// rulesCreate stores a new version of the checkpoint rules: a copy of the
+// version named by based_on with the outcomes, hours and date as sent. It
+// takes effect on its date, with no deploy.
+func (h *Handler) rulesCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	baseID, _ := strconv.ParseInt(r.PostFormValue("based_on"), 10, 64)
+	base, err := h.cps.RuleVersion(r.Context(), baseID)
+	if err != nil {
+		return err
+	}
+	v := base
+	v.Name, v.EffectiveFrom, v.BasedOn, v.Note = r.PostFormValue("name"), r.PostFormValue("effective_from"), base.Name, r.PostFormValue("note")
+	v.Rules = append([]checkpoint.Rule(nil), base.Rules...)
+	for i, rule := range v.Rules {
+		if o := r.PostFormValue("outcome." + rule.Key); o != "" && o != rule.Outcome {
+			cond, _, _ := strings.Cut(rule.Description, "：")
+			v.Rules[i].Outcome, v.Rules[i].Description = o, cond+"："+o
+		}
+	}
+	for _, f := range []struct {
+		name string
+		p    *int
+	}{{"test_hours", &v.TestHours}, {"receive_hours", &v.ReceiveHours}} {
+		if s := r.PostFormValue(f.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				n = -1
+			}
+			*f.p = n
+		}
+	}
+	created, err := h.cps.CreateRules(r.Context(), web.Actor(r), v)
+	if err != nil {
+		vs, verr := h.cps.RuleVersions(r.Context())
+		if verr != nil {
+			return verr
+		}
+		day := clock.Day(h.now())
+		view := rulesView{Versions: vs, Day: day, Outcomes: checkpoint.Outcomes, Sent: &v, SentBase: baseID}
+		if cur, err := checkpoint.InForce(vs, day); err == nil {
+			view.InForce = cur.ID
+		}
+		return h.pages.FormError(w, r, err, "checkpoint_rules", "卡口查验规则", view)
+	}
+	return web.Redirect(w, r, "/checkpoint-rules", fmt.Sprintf("已新建“%s”，%s起施行", created.Name, created.EffectiveFrom))
 }

@@ -31,6 +31,7 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("POST /checkpoints/{id}/roster", M, h.rosterAdd),
 		web.Page("POST /checkpoint-members/{id}/delete", M, h.rosterRemove),
 		web.Page("GET /checkpoint-rules", R, h.rulesPage),
+		web.Page("POST /checkpoint-rules", auth.CapPolicyManage, h.rulesCreate),
 
 		web.Page("GET /handovers", Rcv, h.handoverList),
 		web.Page("POST /handovers/{id}/receive", Rcv, h.handoverReceive),
