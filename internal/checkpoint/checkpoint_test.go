@@ -307,3 +307,32 @@ func TestScopeAndShifts(t *testing.T) {
 		}
 	})
 }
+
+// TestIncidents: an incident is recorded with its police case number and
+// seen from the checkpoint's jurisdiction only; a description is required.
+func TestIncidents(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		x := setup(t, d)
+		ctx := context.Background()
+		if _, err := x.s.ReportIncident(ctx, who, x.scope, checkpoint.Incident{CheckpointID: x.cp.ID, Kind: "强行冲卡"}); field(err) != "description" {
+			t.Errorf("no description: %v", err)
+		}
+		in, err := x.s.ReportIncident(ctx, who, x.scope, checkpoint.Incident{CheckpointID: x.cp.ID, Kind: "强行冲卡",
+			Description: "货车拒绝停车查验，冲过卡口", Plate: "豫a 11111", PoliceCase: "JQ20220105001"})
+		if err != nil || in.Plate != "豫A11111" {
+			t.Fatalf("report: %+v, %v", in, err)
+		}
+		list, err := x.s.Incidents(ctx, x.scope, "", 0)
+		if err != nil || len(list) != 1 || list[0].PoliceCase != "JQ20220105001" || list[0].CheckpointName != x.cp.Name {
+			t.Errorf("incidents: %+v, %v", list, err)
+		}
+		other, _ := jurisdiction.System("test").Narrow(dbtest.TownshipB)
+		if l, _ := x.s.Incidents(ctx, other, "", 0); len(l) != 0 {
+			t.Errorf("TownshipB sees %d incidents", len(l))
+		}
+		if _, err := x.s.ReportIncident(ctx, who, other, checkpoint.Incident{CheckpointID: x.cp.ID, Kind: "强行冲卡", Description: "冲过卡口逃逸"}); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("TownshipB reports at TownshipA's checkpoint: %v", err)
+		}
+	})
+}

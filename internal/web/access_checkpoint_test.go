@@ -22,17 +22,17 @@ func init() {
 	featureSeeds = append(featureSeeds, seedCheckpoints)
 	fingerprintParts = append(fingerprintParts, "COUNT(*) FROM checkpoints", "SUM(version) FROM checkpoints",
 		"COUNT(*) FROM checkpoint_statuses", "COUNT(*) FROM checkpoint_checks", "COUNT(*) FROM checkpoint_shift_members",
-		"COUNT(*) FROM checkpoint_handovers", "SUM(received_at) FROM checkpoint_handovers", "COUNT(*) FROM checkpoint_rule_versions")
+		"COUNT(*) FROM checkpoint_handovers", "SUM(received_at) FROM checkpoint_handovers", "COUNT(*) FROM checkpoint_rule_versions", "COUNT(*) FROM checkpoint_incidents")
 	featureSpecs = append(featureSpecs, checkpointSpecs)
 }
 
 // cpSeed is what the checkpoints feature seeds for one village.
 type cpSeed struct {
-	cp                       checkpoint.Checkpoint
-	check                    checkpoint.Check // 放行, with a hand-over row awaiting receipt
-	name, id, phone          string
-	outName, outID           string // the outgoing 协查
-	handoverName, handoverID string
+	cp              checkpoint.Checkpoint
+	check           checkpoint.Check // 放行, with a hand-over row awaiting receipt
+	name, id, phone string
+	outName, outID  string // the outgoing 协查
+	incident        string // an incident's description
 }
 
 var cpSeeds = map[*rec]*cpSeed{}
@@ -63,8 +63,12 @@ func seedCheckpoints(w *world) {
 		_, err = w.d.W().Exec(`INSERT INTO checkpoint_handovers (check_id, checkpoint_id, from_unit, village_code, status, due_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6)`, sd.check.ID, sd.cp.ID, sd.cp.UnitCode, r.unit, checkpoint.AwaitReceipt, time.Now().UnixMilli())
 		must(err)
+		sd.incident = "冲卡人员" + r.key + "号辱骂值守人员"
+		_, err = svc.ReportIncident(ctx, seedActor, all, checkpoint.Incident{CheckpointID: sd.cp.ID, Kind: "强行冲卡", Description: sd.incident,
+			PoliceCase: "JQ2022" + r.key})
+		must(err)
 		cpSeeds[r] = sd
-		r.extraLeaks = append(r.extraLeaks, sd.cp.Name, sd.name, sd.id, maskID(sd.id), sd.phone, sd.outName, sd.outID, maskID(sd.outID))
+		r.extraLeaks = append(r.extraLeaks, sd.incident, sd.cp.Name, sd.name, sd.id, maskID(sd.id), sd.phone, sd.outName, sd.outID, maskID(sd.outID))
 	}
 }
 
@@ -177,6 +181,20 @@ func checkpointSpecs(add adder, twin twinner) {
 			x.w.t.Fatal(err)
 		}
 		return []variant{{path: fmt.Sprintf("/checkpoint-members/%d/delete", id), in: ok(303), out: x.notFound()}}
+	})
+
+	// --- Incidents: seen from the checkpoint's jurisdiction; reported by its account.
+	add("GET /incidents", R, kRecord, func(x *tc) []variant {
+		sd := seedOf(x)
+		w := ok(200).not(sd.incident)
+		if x.seesUnit(x.r.unit) {
+			w = ok(200, sd.incident, "JQ2022"+x.r.key)
+		}
+		return either("/incidents", w)
+	})
+	add("POST /incidents", L, kRecord, func(x *tc) []variant {
+		return []variant{{path: "/incidents", body: m{"checkpoint_id": seedOf(x).cp.ID, "kind": "辱骂工作人员", "description": "司机辱骂值守人员"},
+			in: ok(303), out: x.notFound()}}
 	})
 
 	// --- Hand-overs: the destination village's; the outgoing 协查 the checkpoint's.

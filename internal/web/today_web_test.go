@@ -162,7 +162,7 @@ func TestTodayCountsEqualTheirLists(t *testing.T) {
 		get("/api/v1/handovers?status="+url.QueryEscape("待接收")+"&"+q, &handovers)
 		want := map[string]int{
 			"todo.checkpoint.handovers": len(handovers.Handovers),
-			"todo.push.open": push.Total, "todo.push.overdue": late.Total,
+			"todo.push.open":            push.Total, "todo.push.overdue": late.Total,
 			"todo.measure.checks": checks, "todo.measure.tests": tests, "todo.measure.alerts": len(alerts.Alerts),
 			"todo.returnee.selfreports": len(reports.List), "todo.returnee.places": len(places.Returnees),
 			"todo.sweep.left": len(sweep.NotVisited),

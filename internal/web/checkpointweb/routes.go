@@ -33,6 +33,9 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /checkpoint-rules", R, h.rulesPage),
 		web.Page("POST /checkpoint-rules", auth.CapPolicyManage, h.rulesCreate),
 
+		web.Page("GET /incidents", R, h.incidentList),
+		web.Page("POST /incidents", L, h.incidentReport),
+
 		web.Page("GET /handovers", Rcv, h.handoverList),
 		web.Page("POST /handovers/{id}/receive", Rcv, h.handoverReceive),
 		web.Page("GET /handovers/outgoing", R, h.outgoingList),
