@@ -176,7 +176,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	// Exact look-ups of one person; full values for the people of the
 	// caller's work, as each domain defines it for the look-up roles.
 	a.Lookup = lookup.NewService(d, a.Sampling, map[string][]lookup.Workflow{
-		string(auth.RoleCheckpoint): {a.Measures},
+		string(auth.RoleCheckpoint): {a.Measures, a.Checkpoints},
 		string(auth.RoleSentinel):   {a.Measures},
 		string(auth.RoleTracing):    {a.Measures},
 		string(auth.RoleSite):       {a.Sites, a.Measures},

@@ -336,3 +336,35 @@ func TestIncidents(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkflow: a person handed over at the caller's checkpoint is its work
+// until the village receives them.
+func TestWorkflow(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		x := setup(t, d)
+		ctx := context.Background()
+		res, err := x.s.Log(ctx, who, x.scope, checkpoint.VehicleIn{CheckpointID: x.cp.ID, ClientID: "w-1", Plate: "陕A8",
+			People: []checkpoint.PersonIn{withID(person("冯", "西安", dbtest.VillageA, "green", true, ""), dbtest.ID("61011819800101099"))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := x.s.Handover(ctx, x.scope, res.Checks[0].HandoverID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if why, err := x.s.InWorkflow(ctx, who, x.scope, h.PersonID); err != nil || why == "" {
+			t.Errorf("handed-over person not in the workflow: %q, %v", why, err)
+		}
+		other, _ := jurisdiction.System("test").Narrow(dbtest.TownshipB)
+		if why, _ := x.s.InWorkflow(ctx, who, other, h.PersonID); why != "" {
+			t.Errorf("in TownshipB's workflow: %q", why)
+		}
+		if _, err := x.s.Receive(ctx, who, x.scope, h.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if why, _ := x.s.InWorkflow(ctx, who, x.scope, h.PersonID); why != "" {
+			t.Errorf("received person still in the workflow: %q", why)
+		}
+	})
+}
