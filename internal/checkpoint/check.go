@@ -185,7 +185,7 @@ func matchVillage(vs []jurisdiction.Unit, text string) (jurisdiction.Unit, bool)
 
 // Assess computes one person's check without storing it: the facts, the
 // deciding rule and the outcome (the override when given with a reason).
-func (s *Service) assess(ctx context.Context, county jurisdiction.Scope, rules RuleSet, cp Checkpoint, i int, in PersonIn, c *Check) error {
+func (s *Service) assess(ctx context.Context, county jurisdiction.Scope, rules RuleSet, i int, in PersonIn, c *Check) error {
 	var err error
 	trim := func(p *string) { *p = strings.TrimSpace(personal.Halfwidth(*p)) }
 	for _, p := range []*string{&in.Name, &in.IDNumber, &in.Phone, &in.From, &in.To, &in.Temp, &in.TestSampledAt, &in.Override, &in.OverrideReason} {
@@ -275,6 +275,9 @@ func (s *Service) assess(ctx context.Context, county jurisdiction.Scope, rules R
 		}
 		c.Outcome, c.OverrideReason = in.Override, reason
 	}
+	if c.Outcome == HandOver && !resident && county.Contains(code) {
+		return errs.Invalidf(fmt.Sprintf("people.%d.to", i), "第%d人：移交属地须写明去往本县哪个村(社区)", i+1)
+	}
 	if c.Outcome == HandOver && c.ToText == "" {
 		return errs.Invalidf(fmt.Sprintf("people.%d.to", i), "第%d人：移交属地须填写去往的村(社区)", i+1)
 	}
@@ -351,7 +354,7 @@ func (s *Service) Log(ctx context.Context, who audit.Actor, scope jurisdiction.S
 		c := &checks[i]
 		c.CheckpointID, c.CheckpointName, c.UnitCode, c.VehicleRef = cp.ID, cp.Name, cp.UnitCode, in.ClientID
 		c.CheckedAt, c.Day, c.Plate, c.VehicleType, c.CreatedBy = now.UnixMilli(), day, in.Plate, in.VehicleType, who.Username
-		if err := s.assess(ctx, county, rules, cp, i, p, c); err != nil {
+		if err := s.assess(ctx, county, rules, i, p, c); err != nil {
 			return LogResult{}, err
 		}
 	}
@@ -363,7 +366,7 @@ func (s *Service) Log(ctx context.Context, who audit.Actor, scope jurisdiction.S
 				return err
 			}
 			if c.Outcome == HandOver {
-				if err := s.handOver(ctx, tx, who, county, cp, rules, c, in.People[i].To); err != nil {
+				if err := s.handOver(ctx, tx, who, county, cp, rules, c); err != nil {
 					return personErr(i, "to", err)
 				}
 			}

@@ -201,6 +201,12 @@ func TestOverrideAndOutgoing(t *testing.T) {
 		if field(err) != "people.1.health_code" || !strings.Contains(err.Error(), "第2人") {
 			t.Errorf("bad code: %v", err)
 		}
+		// A hand-over names the village, not just the township.
+		tw := person("褚", "西安", "甘亭街道", "green", true, "")
+		tw.IDNumber, tw.Override, tw.OverrideReason = dbtest.ID("61011819800101088"), checkpoint.HandOver, "本县居民"
+		if _, err := x.s.Log(ctx, who, x.scope, checkpoint.VehicleIn{CheckpointID: x.cp.ID, ClientID: "o-4", Plate: "陕A3", People: []checkpoint.PersonIn{tw}}); field(err) != "people.0.to" {
+			t.Errorf("hand-over to a township: %v", err)
+		}
 		// A blocked checkpoint logs nothing.
 		if _, err := x.s.SetStatus(ctx, who, x.scope, x.cp.ID, checkpoint.Blocked, "", "夜间封堵"); err != nil {
 			t.Fatal(err)

@@ -65,7 +65,7 @@ func (h Handover) Created() string { return clock.Format(h.CreatedAt) }
 // handOver records the person's arrival in the returnee ledger (source
 // 卡口移交) and the village's receive task, or an outgoing 协查 for a
 // destination outside the county. It runs in the check's transaction.
-func (s *Service) handOver(ctx context.Context, tx *sql.Tx, who audit.Actor, county jurisdiction.Scope, cp Checkpoint, rules RuleSet, c *Check, toText string) error {
+func (s *Service) handOver(ctx context.Context, tx *sql.Tx, who audit.Actor, county jurisdiction.Scope, cp Checkpoint, rules RuleSet, c *Check) error {
 	now := s.now()
 	h := Handover{CheckID: c.ID, CheckpointID: cp.ID, FromUnit: cp.UnitCode, DestText: c.ToText, CreatedAt: now.UnixMilli(),
 		DueAt: now.Add(time.Duration(rules.ReceiveHours) * time.Hour).UnixMilli()}

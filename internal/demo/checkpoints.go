@@ -11,7 +11,6 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
-	"fangkong/internal/personal"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
@@ -114,10 +113,33 @@ func loadCheckpoints(ctx context.Context, d *db.DB, units *jurisdiction.Store, n
 		}
 	}
 	if home != "" && len(cps) > 0 {
-		for i, id := range []string{"11010519900307001", "41010519850612002"} {
+		// Two villagers of the grid worker's village come back with a star
+		// and no test: handed over to the village, waiting to be received.
+		village, err := all.Narrow(home)
+		if err != nil {
+			return err
+		}
+		lo, hi := village.Args()
+		rows, err := d.R().QueryContext(ctx, `SELECT name, id_number FROM people WHERE `+village.Where("unit_code", 1)+`
+			AND active = 1 AND id_number IS NOT NULL ORDER BY id LIMIT 2`, lo, hi)
+		if err != nil {
+			return err
+		}
+		type villager struct{ name, id string }
+		var back []villager
+		for rows.Next() {
+			var v villager
+			if err := rows.Scan(&v.name, &v.id); err != nil {
+				rows.Close()
+				return err
+			}
+			back = append(back, v)
+		}
+		rows.Close()
+		for i, v := range back {
 			if _, err := svc.Log(ctx, who, all, checkpoint.VehicleIn{CheckpointID: cps[0].ID, ClientID: fmt.Sprintf("demo-handover-%d", i),
-				Plate: fmt.Sprintf("京N%05d", 20000+i), People: []checkpoint.PersonIn{{Name: []string{"李返乡", "周探亲"}[i],
-					IDNumber: id + string(personal.IDCheckDigit(id)), From: "110105", To: home, Temp: "36.6", HealthCode: checkpoint.Green, Star: true}}}); err != nil {
+				Plate: fmt.Sprintf("京N%05d", 20000+i), People: []checkpoint.PersonIn{{Name: v.name, IDNumber: v.id, From: "110105", To: home,
+					Temp: "36.6", HealthCode: checkpoint.Green, Star: true}}}); err != nil {
 				return fmt.Errorf("demo hand-over: %w", err)
 			}
 		}
