@@ -15,6 +15,7 @@ import (
 
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
+	"fangkong/internal/checkpoint"
 	"fangkong/internal/db"
 	"fangkong/internal/download"
 	"fangkong/internal/jurisdiction"
@@ -33,6 +34,7 @@ import (
 	"fangkong/internal/summary"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
+	"fangkong/internal/web/checkpointweb"
 	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
 	"fangkong/internal/web/placeweb"
@@ -96,6 +98,8 @@ type App struct {
 	// Sentinels: clinics, pharmacies, fever clinics, schools (哨点) and
 	// their fever reports, daily returns and drug buyers.
 	Sentinels *sentinel.Service
+	// Checkpoints: the register, rosters, check log and hand-overs (卡口).
+	Checkpoints *checkpoint.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -167,6 +171,12 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	// Fever reports link to the registry; a positive opens no case until the
 	// tracing domain is wired here (its CaseIntake replaces NoIntake).
 	a.Sentinels = sentinel.NewService(d, a.Units, a.Registry, sentinel.NoIntake, cfg.Now)
+	// Checks resolve where people come from and its level today; hand-overs
+	// record arrivals in the returnee ledger (卡口移交).
+	a.Checkpoints = checkpoint.NewService(d, a.Units, levels, a.Returnees, cfg.Now)
+	if err := a.Checkpoints.EnsureRules(context.Background()); err != nil {
+		return nil, err
+	}
 	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
 	if err != nil {
 		return nil, err
@@ -175,7 +185,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	// Exact look-ups of one person; full values for the people of the
 	// caller's work, as each domain defines it for the look-up roles.
 	a.Lookup = lookup.NewService(d, a.Sampling, map[string][]lookup.Workflow{
-		string(auth.RoleCheckpoint): {a.Measures},
+		string(auth.RoleCheckpoint): {a.Measures, a.Checkpoints},
 		string(auth.RoleSentinel):   {a.Sentinels, a.Measures},
 		string(auth.RoleTracing):    {a.Measures},
 		string(auth.RoleSite):       {a.Sites, a.Measures},
@@ -196,6 +206,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapPeopleRead, Source: a.Measures},
 		{Cap: auth.CapPeopleRead, Source: a.Sites},
 		{Cap: auth.CapSentinelRead, Source: a.Sentinels},
+		{Cap: auth.CapCheckpointsRead, Source: a.Checkpoints},
 	}
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(
@@ -212,8 +223,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		retentionweb.New(a.Web, a.Retention, a.Audit),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		sentinelweb.New(a.Web, a.Sentinels, a.Units, a.Auth),
+		checkpointweb.New(a.Web, a.Checkpoints, a.Units),
 		// 今日待办: each domain's part of a village's day, in the page's order.
-		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels),
+		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels, a.Checkpoints),
 	)
 	return a, nil
 }
@@ -238,6 +250,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
 	go a.Sentinels.Run(ctx, time.Minute, a.Config.Logger)   // fever reports past the township's clock go up to the county
+	go a.checkpointAlerts(ctx, 5*time.Minute)               // unfilled shifts, hand-overs not received
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

@@ -68,6 +68,11 @@ const (
 	CapSentinelReceive Capability = "sentinel.receive" // the township's acknowledgement, sampling, sending and the result of fever reports
 	CapSentinelManage  Capability = "sentinel.manage"  // add sentinels and bind sentinel accounts to them
 	CapSentinelVerify  Capability = "sentinel.verify"  // verify the drug buyers of one's village (购药人员核查)
+	// Checkpoints (卡口).
+	CapCheckpointsRead   Capability = "checkpoints.read"   // see the register of checkpoints, their rosters, check logs and figures
+	CapCheckpointsManage Capability = "checkpoints.manage" // keep the register, statuses and shift rosters (township, command)
+	CapCheckpointLog     Capability = "checkpoint.log"     // log vehicles and people at a checkpoint, report incidents
+	CapHandoversReceive  Capability = "handovers.receive"  // receive people handed over by checkpoints (接收)
 
 	// Personal-data protection (个人信息保护).
 	CapRetentionView Capability = "retention.view" // see the retention rules and what the next purge clears (保存期限)
@@ -93,10 +98,10 @@ type RoleInfo struct {
 // workflow, and each gets the pages of its own work.
 var (
 	// reader: browse the ledger and see every domain's pages.
-	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapSentinelRead}
-	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify)
-	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage)
-	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage)
+	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapSentinelRead, CapCheckpointsRead}
+	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify, CapHandoversReceive)
+	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage)
+	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
@@ -105,7 +110,7 @@ var Roles = []RoleInfo{
 	{RoleCommand, "指挥部", []int{1, 2, 3}, command},
 	{RoleTownship, "镇街干部", []int{4}, township},
 	{RoleVillage, "村社干部/网格员", []int{5, 6}, staff},
-	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
+	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapCheckpointsRead, CapCheckpointLog}},
 	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapSentinelReport}},
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},

@@ -25,5 +25,6 @@ func TestDemoCounty(t *testing.T) {
 		t.Run("measures", func(t *testing.T) { checkMeasures(t, d) })
 		t.Run("sites", func(t *testing.T) { checkSites(t, d, people) })
 		t.Run("sentinels", func(t *testing.T) { checkSentinels(t, d) })
+		t.Run("checkpoints", func(t *testing.T) { checkCheckpoints(t, d) })
 	})
 }

@@ -116,6 +116,9 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 	if err := loadSentinels(ctx, d, units, users, opt.Now); err != nil {
 		return nil, err
 	}
+	if err := loadCheckpoints(ctx, d, units, opt.Now); err != nil {
+		return nil, fmt.Errorf("load demo checkpoints: %w", err)
+	}
 	if !opt.SkipSampling {
 		if err := loadSampling(ctx, d, units, opt.Now()); err != nil {
 			return nil, fmt.Errorf("load demo testing round: %w", err)

@@ -141,6 +141,8 @@ func specs() []spec {
 			home = `href="/today"`
 		case u.Can(auth.CapSentinelReport):
 			home = `href="/sentinel"`
+		case u.Can(auth.CapCheckpointLog):
+			home = `href="/checks"`
 		case !u.Can(R) && u.Can(auth.CapPeopleLookup):
 			home = `href="/lookup"`
 		}

@@ -158,8 +158,11 @@ func TestTodayCountsEqualTheirLists(t *testing.T) {
 			NotVisited []any `json:"not_visited"`
 		}
 		get(fmt.Sprintf("/api/v1/sweeps/%d?%s", sa.sweep, q), &sweep)
+		var handovers struct{ Handovers []any }
+		get("/api/v1/handovers?status="+url.QueryEscape("待接收")+"&"+q, &handovers)
 		want := map[string]int{
-			"todo.push.open": push.Total, "todo.push.overdue": late.Total,
+			"todo.checkpoint.handovers": len(handovers.Handovers),
+			"todo.push.open":            push.Total, "todo.push.overdue": late.Total,
 			"todo.measure.checks": checks, "todo.measure.tests": tests, "todo.measure.alerts": len(alerts.Alerts),
 			"todo.returnee.selfreports": len(reports.List), "todo.returnee.places": len(places.Returnees),
 			"todo.sweep.left":      len(sweep.NotVisited),

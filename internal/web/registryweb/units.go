@@ -46,6 +46,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 		to = "/today"
 	case u.Can(auth.CapSentinelReport):
 		to = "/sentinel"
+	case u.Can(auth.CapCheckpointLog): // a checkpoint's home is its check log
+		to = "/checks"
 	case !u.Can(auth.CapPeopleRead) && u.Can(auth.CapPeopleLookup):
 		to = "/lookup"
 	}

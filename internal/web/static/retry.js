@@ -13,9 +13,16 @@
 // weak signal or a closed tab loses nothing: the outbox is sent when the
 // page opens again or the browser comes back online; a line under the form
 // shows how many scans are still waiting.
+// The page may name its own outbox, form and endpoint on the script tag
+// (data-outbox, data-form, data-url: the check log of a checkpoint); a
+// record is known by its scan_id, or its client_id.
 (function () {
   "use strict";
-  var KEY = "fk_outbox";
+  var me = document.currentScript;
+  var KEY = (me && me.dataset.outbox) || "fk_outbox";
+  var FORM = (me && me.dataset.form) || "scan-form";
+  var URL = (me && me.dataset.url) || "/api/v1/sampling/scans";
+  function idOf(s) { return s.scan_id || s.client_id; }
   var FK = (window.FK = window.FK || {});
   var transport = FK.send || plainSend;
   var queue = load();
@@ -31,7 +38,7 @@
   }
   function plainSend(scan) {
     var el = document.querySelector("input[name=csrf_token]");
-    return fetch("/api/v1/sampling/scans", {
+    return fetch(URL, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": el ? el.value : "" }, body: JSON.stringify(scan)
     }).then(function (resp) {
@@ -43,7 +50,7 @@
 
   var note = null;
   function showPending(text) {
-    var form = document.getElementById("scan-form");
+    var form = document.getElementById(FORM);
     if (!form) return;
     if (!note) {
       note = document.createElement("p");
@@ -86,8 +93,8 @@
       queue.shift();
       failures = 0;
       save();
-      var done = waiting[scan.scan_id];
-      delete waiting[scan.scan_id];
+      var done = waiting[idOf(scan)];
+      delete waiting[idOf(scan)];
       if (done) done(r);
       pump();
     }, function () { // no network: keep it and try again
@@ -101,9 +108,9 @@
   // FK.send queues the scan and resolves with its final answer.
   FK.send = function (scan) {
     return new Promise(function (resolve) {
-      waiting[scan.scan_id] = resolve;
+      waiting[idOf(scan)] = resolve;
       for (var i = 0; i < queue.length; i++) {
-        if (queue[i].scan_id === scan.scan_id) return; // already waiting
+        if (idOf(queue[i]) === idOf(scan)) return; // already waiting
       }
       queue.push(scan);
       save();
