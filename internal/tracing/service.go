@@ -22,6 +22,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/place"
 	"fangkong/internal/registry"
 	"fangkong/internal/site"
 	"fangkong/internal/wire"
@@ -45,6 +46,11 @@ type People interface {
 	CreatePerson(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, p registry.Person) (registry.Person, error)
 }
 
+// Places resolves a typed address to a division code (internal/place).
+type Places interface {
+	Resolve(s string) place.Result
+}
+
 // Service reads and writes cases, places, scans, contacts and
 // trajectories. Every method that touches personal data takes the caller's
 // Scope; records outside it are not found.
@@ -53,6 +59,7 @@ type Service struct {
 	people    People
 	measures  Measures
 	transfers Transfers
+	places    Places
 	sources   []Source
 	now       func() time.Time
 }
@@ -60,16 +67,17 @@ type Service struct {
 // NewService returns a Service; all dependencies are required. sources are
 // the candidate sources in the order their evidence is shown; nil gives
 // DefaultSources.
-func NewService(d *db.DB, people People, measures Measures, transfers Transfers, sources []Source, now func() time.Time) *Service {
+func NewService(d *db.DB, people People, measures Measures, transfers Transfers, places Places, sources []Source, now func() time.Time) *Service {
 	wire.Need("tracing.NewService", "db", d)
 	wire.Need("tracing.NewService", "people", people)
 	wire.Need("tracing.NewService", "measures", measures)
 	wire.Need("tracing.NewService", "transfers", transfers)
+	wire.Need("tracing.NewService", "places", places)
 	wire.Need("tracing.NewService", "now", now)
 	if sources == nil {
 		sources = DefaultSources()
 	}
-	return &Service{db: d, people: people, measures: measures, transfers: transfers, sources: sources, now: now}
+	return &Service{db: d, people: people, measures: measures, transfers: transfers, places: places, sources: sources, now: now}
 }
 
 func (s *Service) record(ctx context.Context, q db.Querier, who audit.Actor, action, entity string, id int64, unit, summary string) error {

@@ -16,6 +16,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/registry"
 	"fangkong/internal/site"
@@ -59,7 +60,7 @@ func setup(t *testing.T, d *db.DB) *env {
 	}
 	ms := measure.NewService(d, ps, measure.NoRoundResults, now)
 	sites := site.NewService(d, units, ms, now)
-	svc := tracing.NewService(d, reg, ms, sites, nil, now)
+	svc := tracing.NewService(d, reg, ms, sites, place.CodesOnly(), nil, now)
 	if err := svc.EnsureRules(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -332,3 +333,5 @@ func TestCandidatesKnownAnswer(t *testing.T) {
 		}
 	})
 }
+
+func dbtestScope(code string) jurisdiction.Scope { return jurisdiction.Grant(code) }
