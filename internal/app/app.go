@@ -29,6 +29,7 @@ import (
 	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
+	"fangkong/internal/tracing"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/lookupweb"
@@ -41,6 +42,7 @@ import (
 	"fangkong/internal/web/samplingweb"
 	"fangkong/internal/web/siteweb"
 	"fangkong/internal/web/todayweb"
+	"fangkong/internal/web/tracingweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -90,6 +92,8 @@ type App struct {
 	// Retention clears personal data whose purpose has ended (daily).
 	Retention *retention.Service
 	Lookup    *lookup.Service
+	// Tracing: cases, place codes and scans, contacts (流调).
+	Tracing *tracing.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -158,6 +162,12 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sites = site.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Members of a positive pool come under pool_positive.
 	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
+	// Judged contacts come under measures and are transferred to sites in
+	// the tracer's one transaction.
+	a.Tracing = tracing.NewService(d, a.Registry, a.Measures, a.Sites, places, tracing.DefaultSources(), cfg.Now)
+	if err := a.Tracing.EnsureRules(context.Background()); err != nil {
+		return nil, err
+	}
 	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
 	if err != nil {
 		return nil, err
@@ -168,7 +178,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Lookup = lookup.NewService(d, a.Sampling, map[string][]lookup.Workflow{
 		string(auth.RoleCheckpoint): {a.Measures},
 		string(auth.RoleSentinel):   {a.Measures},
-		string(auth.RoleTracing):    {a.Measures},
+		string(auth.RoleTracing):    {a.Tracing, a.Measures},
 		string(auth.RoleSite):       {a.Sites, a.Measures},
 		string(auth.RoleSampling):   {a.Sampling},
 	}, cfg.Now)
@@ -186,6 +196,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapPeopleRead, Source: a.PushLists},
 		{Cap: auth.CapPeopleRead, Source: a.Measures},
 		{Cap: auth.CapPeopleRead, Source: a.Sites},
+		{Cap: auth.CapTracingRead, Source: a.Tracing},
 	}
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(
@@ -199,6 +210,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
+		tracingweb.New(a.Web, a.Tracing, a.Sites),
 		// 今日待办: each domain's part of a village's day, in the page's order.
 		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees),
 	)
@@ -224,6 +236,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
+	go a.Tracing.Run(ctx, 5*time.Minute, a.Config.Logger)   // missed case clocks escalated
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

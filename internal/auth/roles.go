@@ -62,6 +62,10 @@ const (
 	CapSamplingWrite   Capability = "sampling.write"   // register tubes and samples (采样)
 	CapResultsUpload   Capability = "results.upload"   // upload lab results (检测结果)
 
+	// Cases and contact tracing (病例与流调).
+	CapTracingRead  Capability = "tracing.read"  // see cases, contacts, trajectories, places and the chain graph of the jurisdiction
+	CapTracingWrite Capability = "tracing.write" // register cases, judge and hand over contacts, keep places, import scan logs (流调)
+
 	// Personal-data protection (个人信息保护).
 	CapRetentionView Capability = "retention.view" // see the retention rules and what the next purge clears (保存期限)
 	// CapPeopleBreakGlass reads one person outside the jurisdiction, once,
@@ -87,8 +91,8 @@ type RoleInfo struct {
 var (
 	// reader: browse the ledger and see every domain's pages.
 	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead}
-	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease)
-	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass)
+	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapTracingRead)
+	command  = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
@@ -102,8 +106,8 @@ var Roles = []RoleInfo{
 	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
-	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass}},
-	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead)},
+	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass, CapTracingRead, CapTracingWrite}},
+	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapTracingRead)},
 	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
 }
 

@@ -504,3 +504,18 @@ func (s *Service) Judge(ctx context.Context, who audit.Actor, scope jurisdiction
 	}
 	return n, nil
 }
+
+// Xiecha is the outgoing 协查 list for an export: the close and secondary
+// contacts inside scope who are not in the county's registry or are
+// registered outside it. The export is audited.
+func (s *Service) Xiecha(ctx context.Context, who audit.Actor, scope jurisdiction.Scope) ([]Contact, error) {
+	list, err := s.Contacts(ctx, scope, ContactFilter{Outside: true, Limit: 5000})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.record(ctx, s.db.Writer(ctx), who, audit.ActionExport, "tracing_contact", 0, scope.Code(),
+		fmt.Sprintf("导出协查推送名单 %d 人", len(list))); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
