@@ -426,9 +426,7 @@ func (s *Service) Reclassify(ctx context.Context, who audit.Actor, scope jurisdi
 	if err != nil {
 		return err
 	}
-	if c.Classification == class {
-		return nil
-	}
+	// The same class again is recorded too: a correction of the note.
 	note, _ = personal.Text(note)
 	now := s.now().UnixMilli()
 	return s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {

@@ -180,6 +180,9 @@ func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisd
 		return res, err
 	}
 	res.Footers = rd.Footers()
+	if res.Inserted == 0 {
+		return res, nil
+	}
 	err = s.record(ctx, s.db.Writer(ctx), who, audit.ActionImport, "tracing_scan", 0, scope.Code(),
 		fmt.Sprintf("导入扫码记录 %d 行（匹配台账 %d，未导入 %d）", res.Inserted, res.Matched, res.Failed))
 	return res, err

@@ -59,9 +59,11 @@ func TestRolesMayDoWhatTheMatrixStates(t *testing.T) {
 // workflow in the seeded world. The member is a close contact the tracing
 // team handed over (access_measure_test.go) and stays at its township's
 // quarantine site (access_site_test.go); the head waits for the
-// single-tube retest of the village's round (access_sampling_test.go).
+// single-tube retest of the village's round (access_sampling_test.go). For
+// the tracing team the member is also a case and the head, of the member's
+// household, its contact (access_tracing_test.go).
 var fullFor = map[auth.Role]map[string]bool{
-	auth.RoleTracing:  {"member": true},
+	auth.RoleTracing:  {"member": true, "head": true},
 	auth.RoleSite:     {"member": true},
 	auth.RoleSampling: {"head": true},
 }
