@@ -24,5 +24,6 @@ func TestDemoCounty(t *testing.T) {
 		}
 		t.Run("measures", func(t *testing.T) { checkMeasures(t, d) })
 		t.Run("sites", func(t *testing.T) { checkSites(t, d, people) })
+		t.Run("tracing", func(t *testing.T) { checkTracing(t, d, people) })
 	})
 }
