@@ -13,6 +13,9 @@
 //	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
 //	fkbench scans [--duration 20s] [--rate 10000] [--conns 64] [--people 300000] [--postgres URL]
 //	    sample registration over HTTP vs a bare handler and raw inserts
+//	fkbench tracing [--scans 1000000] [--import 1000000] [--nodes 10000]
+//	    candidates of one case over the scans of 7 days vs an indexed range scan;
+//	    scan-log CSV import vs raw batched inserts; the chain graph drawn as SVG
 package main
 
 import (
@@ -71,6 +74,13 @@ func main() {
 		fs.DurationVar(&o.Linger, "linger", 0, "scan writer linger when the queue runs empty under load (experiment)")
 		fs.Parse(os.Args[2:])
 		err = benchScans(ctx, o)
+	case "tracing":
+		fs := flag.NewFlagSet("tracing", flag.ExitOnError)
+		scans := fs.Int("scans", 1_000_000, "scan rows of 7 days in the table (the issue's figure: 10000000)")
+		imp := fs.Int("import", 1_000_000, "scan rows imported from CSV (1,000,000 a file)")
+		nodes := fs.Int("nodes", 10_000, "cases in the chain graph")
+		fs.Parse(os.Args[2:])
+		err = benchTracing(ctx, *scans, *imp, *nodes)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}
