@@ -115,9 +115,15 @@ func (s *Service) HandOff(ctx context.Context, who audit.Actor, scope jurisdicti
 				status = StatusTransferred
 				res.Transferred++
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE tracing_contacts SET status = $1, stay_id = $2, handed_at = $3, updated_at = $3,
-				version = version + 1 WHERE id = $4`, status, stay, now, x.id); err != nil {
+			// Only a contact still 已判定: a concurrent hand-off of the same
+			// person undoes this one.
+			res2, err := tx.ExecContext(ctx, `UPDATE tracing_contacts SET status = $1, stay_id = $2, handed_at = $3, updated_at = $3,
+				version = version + 1 WHERE id = $4 AND status = $5`, status, stay, now, x.id, StatusJudged)
+			if err != nil {
 				return err
+			}
+			if n, err := res2.RowsAffected(); err != nil || n != 1 {
+				return &errs.Conflict{Message: x.name + " 已由他人移交"}
 			}
 		}
 		return s.record(ctx, tx, who, audit.ActionUpdate, "tracing_case", caseID, c.UnitCode,
