@@ -15,6 +15,9 @@
 //	    sample registration over HTTP vs a bare handler and raw inserts
 //	fkbench shed [--people 550000] [--conns 64] [--duration 20s]
 //	    the county page under many clients (served p99 or a fast 503) and another user's light page, beside it alone
+//	fkbench tracing [--scans 1000000] [--import 1000000] [--nodes 10000]
+//	    candidates of one case over the scans of 7 days vs an indexed range scan;
+//	    scan-log CSV import vs raw batched inserts; the chain graph drawn as SVG
 package main
 
 import (
@@ -81,6 +84,13 @@ func main() {
 		fs.DurationVar(&o.Duration, "duration", 20*time.Second, "length of the loaded phase")
 		fs.Parse(os.Args[2:])
 		err = benchShed(ctx, o)
+	case "tracing":
+		fs := flag.NewFlagSet("tracing", flag.ExitOnError)
+		scans := fs.Int("scans", 1_000_000, "scan rows of 7 days in the table (the issue's figure: 10000000)")
+		imp := fs.Int("import", 1_000_000, "scan rows imported from CSV (1,000,000 a file)")
+		nodes := fs.Int("nodes", 10_000, "cases in the chain graph")
+		fs.Parse(os.Args[2:])
+		err = benchTracing(ctx, *scans, *imp, *nodes)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

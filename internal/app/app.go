@@ -32,6 +32,7 @@ import (
 	"fangkong/internal/sentinel"
 	"fangkong/internal/site"
 	"fangkong/internal/summary"
+	"fangkong/internal/tracing"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/checkpointweb"
@@ -46,6 +47,7 @@ import (
 	"fangkong/internal/web/sentinelweb"
 	"fangkong/internal/web/siteweb"
 	"fangkong/internal/web/todayweb"
+	"fangkong/internal/web/tracingweb"
 )
 
 // Config is what the command line and the environment decide.
@@ -100,6 +102,8 @@ type App struct {
 	Sentinels *sentinel.Service
 	// Checkpoints: the register, rosters, check log and hand-overs (卡口).
 	Checkpoints *checkpoint.Service
+	// Tracing: cases, place codes and scans, contacts (流调).
+	Tracing *tracing.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -177,6 +181,12 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err := a.Checkpoints.EnsureRules(context.Background()); err != nil {
 		return nil, err
 	}
+	// Judged contacts come under measures and are transferred to sites in
+	// the tracer's one transaction.
+	a.Tracing = tracing.NewService(d, a.Registry, a.Measures, a.Sites, places, tracing.DefaultSources(), cfg.Now)
+	if err := a.Tracing.EnsureRules(context.Background()); err != nil {
+		return nil, err
+	}
 	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
 	if err != nil {
 		return nil, err
@@ -187,7 +197,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Lookup = lookup.NewService(d, a.Sampling, map[string][]lookup.Workflow{
 		string(auth.RoleCheckpoint): {a.Measures, a.Checkpoints},
 		string(auth.RoleSentinel):   {a.Sentinels, a.Measures},
-		string(auth.RoleTracing):    {a.Measures},
+		string(auth.RoleTracing):    {a.Tracing, a.Measures},
 		string(auth.RoleSite):       {a.Sites, a.Measures},
 		string(auth.RoleSampling):   {a.Sampling},
 	}, cfg.Now)
@@ -207,6 +217,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapPeopleRead, Source: a.Sites},
 		{Cap: auth.CapSentinelRead, Source: a.Sentinels},
 		{Cap: auth.CapCheckpointsRead, Source: a.Checkpoints},
+		{Cap: auth.CapTracingRead, Source: a.Tracing},
 	}
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(
@@ -224,6 +235,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		sentinelweb.New(a.Web, a.Sentinels, a.Units, a.Auth),
 		checkpointweb.New(a.Web, a.Checkpoints, a.Units),
+		tracingweb.New(a.Web, a.Tracing, a.Sites),
 		// 今日待办: each domain's part of a village's day, in the page's order.
 		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels, a.Checkpoints),
 	)
@@ -251,6 +263,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
 	go a.Sentinels.Run(ctx, time.Minute, a.Config.Logger)   // fever reports past the township's clock go up to the county
 	go a.checkpointAlerts(ctx, 5*time.Minute)               // unfilled shifts, hand-overs not received
+	go a.Tracing.Run(ctx, 5*time.Minute, a.Config.Logger)   // missed case clocks escalated
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

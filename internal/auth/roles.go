@@ -73,6 +73,9 @@ const (
 	CapCheckpointsManage Capability = "checkpoints.manage" // keep the register, statuses and shift rosters (township, command)
 	CapCheckpointLog     Capability = "checkpoint.log"     // log vehicles and people at a checkpoint, report incidents
 	CapHandoversReceive  Capability = "handovers.receive"  // receive people handed over by checkpoints (接收)
+	// Cases and contact tracing (病例与流调).
+	CapTracingRead  Capability = "tracing.read"  // see cases, contacts, trajectories, places and the chain graph of the jurisdiction
+	CapTracingWrite Capability = "tracing.write" // register cases, judge and hand over contacts, keep places, import scan logs (流调)
 
 	// Personal-data protection (个人信息保护).
 	CapRetentionView Capability = "retention.view" // see the retention rules and what the next purge clears (保存期限)
@@ -99,8 +102,8 @@ type RoleInfo struct {
 var (
 	// reader: browse the ledger and see every domain's pages.
 	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapSentinelRead, CapCheckpointsRead}
-	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify, CapHandoversReceive)
-	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage)
+	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify, CapHandoversReceive, CapTracingRead)
+	command  = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
@@ -114,8 +117,8 @@ var Roles = []RoleInfo{
 	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapSentinelReport}},
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
-	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass}},
-	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead)},
+	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass, CapTracingRead, CapTracingWrite}},
+	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapTracingRead)},
 	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
 }
 

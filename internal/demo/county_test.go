@@ -26,5 +26,6 @@ func TestDemoCounty(t *testing.T) {
 		t.Run("sites", func(t *testing.T) { checkSites(t, d, people) })
 		t.Run("sentinels", func(t *testing.T) { checkSentinels(t, d) })
 		t.Run("checkpoints", func(t *testing.T) { checkCheckpoints(t, d) })
+		t.Run("tracing", func(t *testing.T) { checkTracing(t, d, people) })
 	})
 }

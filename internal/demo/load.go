@@ -124,6 +124,9 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 			return nil, fmt.Errorf("load demo testing round: %w", err)
 		}
 	}
+	if err := loadTracing(ctx, d, units, opt.Now, opt.Seed, opt.People); err != nil {
+		return nil, fmt.Errorf("load demo outbreak: %w", err)
+	}
 	_, err = d.W().ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('demo_county', $1)", CountyCode)
 	return logins, err
 }

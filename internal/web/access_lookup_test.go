@@ -22,22 +22,22 @@ var mayDo = map[auth.Role][]auth.Capability{
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
 		auth.CapRiskAreas, auth.CapPushImport, auth.CapSweepManage, auth.CapPolicyManage, auth.CapSitesManage, auth.CapCampaignsManage,
 		auth.CapRetentionView, auth.CapPeopleBreakGlass, auth.CapSentinelRead, auth.CapSentinelVerify, auth.CapSentinelReceive, auth.CapSentinelManage,
-		auth.CapCheckpointsRead, auth.CapCheckpointsManage, auth.CapHandoversReceive},
+		auth.CapCheckpointsRead, auth.CapCheckpointsManage, auth.CapHandoversReceive, auth.CapTracingRead, auth.CapTracingWrite},
 	auth.RoleTownship: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
 		auth.CapSweepManage, auth.CapCampaignsManage, auth.CapPeopleBreakGlass, auth.CapSentinelRead, auth.CapSentinelVerify, auth.CapSentinelReceive, auth.CapSentinelManage,
-		auth.CapCheckpointsRead, auth.CapCheckpointsManage, auth.CapHandoversReceive},
+		auth.CapCheckpointsRead, auth.CapCheckpointsManage, auth.CapHandoversReceive, auth.CapTracingRead},
 	auth.RoleVillage: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
-		auth.CapSentinelRead, auth.CapSentinelVerify, auth.CapCheckpointsRead, auth.CapHandoversReceive},
+		auth.CapSentinelRead, auth.CapSentinelVerify, auth.CapCheckpointsRead, auth.CapHandoversReceive, auth.CapTracingRead},
 	// The look-up roles: no browsing; each has the pages of its own work.
 	auth.RoleCheckpoint: {auth.CapPeopleLookup, auth.CapMeasuresAssign, auth.CapCheckpointsRead, auth.CapCheckpointLog},
 	auth.RoleSentinel:   {auth.CapPeopleLookup, auth.CapMeasuresAssign, auth.CapSentinelReport},
-	auth.RoleTracing:    {auth.CapPeopleLookup, auth.CapMeasuresAssign, auth.CapPeopleBreakGlass},
+	auth.RoleTracing:    {auth.CapPeopleLookup, auth.CapMeasuresAssign, auth.CapPeopleBreakGlass, auth.CapTracingRead, auth.CapTracingWrite},
 	auth.RoleSampling:   {auth.CapPeopleLookup, auth.CapCampaignsRead, auth.CapSamplingWrite, auth.CapResultsUpload},
 	auth.RoleSite:       {auth.CapPeopleLookup, auth.CapSitesRead, auth.CapSitesManage, auth.CapMeasuresAssign},
 	// Inspectors and administrators read everything, as before.
-	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead, auth.CapSentinelRead, auth.CapCheckpointsRead},
+	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead, auth.CapSentinelRead, auth.CapCheckpointsRead, auth.CapTracingRead},
 	auth.RoleAdmin: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapSentinelRead, auth.CapCheckpointsRead, auth.CapUnitsWrite,
 		auth.CapUsersManage, auth.CapAuditRead, auth.CapRegionsImport},
 }
@@ -61,9 +61,11 @@ func TestRolesMayDoWhatTheMatrixStates(t *testing.T) {
 // workflow in the seeded world. The member is a close contact the tracing
 // team handed over (access_measure_test.go) and stays at its township's
 // quarantine site (access_site_test.go); the head waits for the
-// single-tube retest of the village's round (access_sampling_test.go).
+// single-tube retest of the village's round (access_sampling_test.go). For
+// the tracing team the member is also a case and the head, of the member's
+// household, its contact (access_tracing_test.go).
 var fullFor = map[auth.Role]map[string]bool{
-	auth.RoleTracing:  {"member": true},
+	auth.RoleTracing:  {"member": true, "head": true},
 	auth.RoleSite:     {"member": true},
 	auth.RoleSampling: {"head": true},
 }

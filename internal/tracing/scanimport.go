@@ -1,0 +1,253 @@
+package tracing
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/clock"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+	"fangkong/internal/registry"
+	"fangkong/internal/sheet"
+)
+
+// ImportBatch is how many scan rows each import transaction commits.
+const ImportBatch = 10000
+
+// RowError is a row of an import that was not taken, and why.
+type RowError struct {
+	Row    int
+	Reason string
+}
+
+// ImportResult is what a scan-log import did.
+type ImportResult struct {
+	Rows     int // data rows read
+	Inserted int
+	Matched  int // rows matched to a person of the registry
+	Errors   []RowError
+	Failed   int // rows not taken (Errors holds the first 200)
+	Footers  []sheet.Skipped
+}
+
+var scanHeaders = []string{"姓名", "身份证号", "证件号码", "手机号", "联系电话", "场所码", "场所编码", "场所名称", "场所", "扫码时间", "时间"}
+
+// ImportScans streams a platform scan log (XLSX or CSV: name, ID number or
+// phone, place code or name, scan time) into the scans of the places in
+// scope. Rows are committed in batches of ImportBatch; rows naming an
+// unknown place, a damaged ID number or an unreadable time are skipped and
+// reported. year completes dates written without one (12月10日).
+func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, r io.ReaderAt, size int64, year int) (ImportResult, error) {
+	var res ImportResult
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: scanHeaders})
+	if err != nil {
+		return res, errorsInvalid(err)
+	}
+	defer rd.Close()
+	cols := rd.Columns()
+	iName, iID, iPhone := cols.Index("姓名"), cols.Index("身份证号", "证件号码", "身份证"), cols.Index("手机号", "联系电话", "电话")
+	iCode, iPlace, iTime := cols.Index("场所码", "场所编码"), cols.Index("场所名称", "场所"), cols.Index("扫码时间", "时间", "登记时间")
+	if iTime < 0 || (iCode < 0 && iPlace < 0) || (iID < 0 && iPhone < 0) {
+		return res, invalidf("文件", "表头须有：扫码时间、场所码或场所名称、身份证号或手机号")
+	}
+	byCode, byName, err := s.placeMaps(ctx, scope)
+	if err != nil {
+		return res, err
+	}
+	byID, byPhone, err := s.peopleMaps(ctx, scope)
+	if err != nil {
+		return res, err
+	}
+	if year == 0 {
+		year = s.now().In(clock.Shanghai).Year()
+	}
+	type row struct {
+		place, at, pid int64
+		name, idn, ph  string
+	}
+	batch := make([]row, 0, ImportBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			ins, err := s.db.NewInserter(ctx, tx, "tracing_scans", []string{"place_id", "scanned_at", "person_id", "name", "id_number", "phone", "source"}, "")
+			if err != nil {
+				return err
+			}
+			defer ins.Close()
+			for _, x := range batch {
+				var pid any
+				if x.pid != 0 {
+					pid = x.pid
+				}
+				if err := ins.Add(x.place, x.at, pid, x.name, x.idn, x.ph, "import"); err != nil {
+					return err
+				}
+			}
+			return ins.Flush()
+		})
+		if err != nil {
+			return fmt.Errorf("import scans: %w", err)
+		}
+		res.Inserted += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	cell := func(cells []string, i int) string {
+		if i < 0 || i >= len(cells) {
+			return ""
+		}
+		return cells[i]
+	}
+	fail := func(n int, reason string) {
+		res.Failed++
+		if len(res.Errors) < 200 {
+			res.Errors = append(res.Errors, RowError{Row: n, Reason: reason})
+		}
+	}
+	for rd.Next() {
+		cells := rd.Row()
+		n := rd.RowNumber()
+		res.Rows++
+		place := byCode[strings.ToUpper(strings.TrimSpace(cell(cells, iCode)))]
+		if place == 0 {
+			place = byName[strings.TrimSpace(cell(cells, iPlace))]
+		}
+		if place == 0 {
+			fail(n, "场所码/场所名称不在本辖区场所登记中")
+			continue
+		}
+		t, hasTime, ok := sheet.ParseDateTime(cell(cells, iTime), year)
+		if !ok || !hasTime {
+			fail(n, "扫码时间无法识别（须含时、分）")
+			continue
+		}
+		at := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, clock.Shanghai).UnixMilli()
+		idn, damaged := sheet.IDNumberCell(cell(cells, iID))
+		if damaged {
+			fail(n, sheet.IDDamageReason)
+			continue
+		}
+		if idn != "" {
+			if v, err := personal.NormalizeIDNumber(idn); err == nil {
+				idn = v
+			} else {
+				fail(n, "身份证号："+err.Error())
+				continue
+			}
+		}
+		ph, damaged := sheet.PhoneCell(cell(cells, iPhone))
+		if damaged {
+			fail(n, sheet.PhoneDamageReason)
+			continue
+		}
+		if ph != "" {
+			if v, err := personal.NormalizePhone(ph); err == nil {
+				ph = v
+			} else {
+				ph = ""
+			}
+		}
+		if idn == "" && ph == "" {
+			fail(n, "缺少身份证号和手机号")
+			continue
+		}
+		name := sheet.Clip(personal.Scrub(cell(cells, iName)), 30)
+		pid := byID[idn]
+		if pid == 0 && idn == "" {
+			pid = byPhone[ph]
+		}
+		if pid != 0 {
+			res.Matched++
+		}
+		batch = append(batch, row{place: place, at: at, pid: pid, name: name, idn: idn, ph: ph})
+		if len(batch) == ImportBatch {
+			if err := flush(); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := rd.Err(); err != nil {
+		return res, errorsInvalid(err)
+	}
+	if err := flush(); err != nil {
+		return res, err
+	}
+	res.Footers = rd.Footers()
+	if res.Inserted == 0 {
+		return res, nil
+	}
+	err = s.record(ctx, s.db.Writer(ctx), who, audit.ActionImport, "tracing_scan", 0, scope.Code(),
+		fmt.Sprintf("导入扫码记录 %d 行（匹配台账 %d，未导入 %d）", res.Inserted, res.Matched, res.Failed))
+	return res, err
+}
+
+// placeMaps maps the codes and names of the places in scope to their ids
+// (a name shared by two places maps to neither).
+func (s *Service) placeMaps(ctx context.Context, scope jurisdiction.Scope) (map[string]int64, map[string]int64, error) {
+	lo, hi := scope.Args()
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT id, code, name FROM tracing_places WHERE `+scope.Where("unit_code", 1), lo, hi)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	byCode, byName := map[string]int64{}, map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var code, name string
+		if err := rows.Scan(&id, &code, &name); err != nil {
+			return nil, nil, err
+		}
+		byCode[code] = id
+		if _, dup := byName[name]; dup {
+			byName[name] = 0
+		} else {
+			byName[name] = id
+		}
+	}
+	return byCode, byName, rows.Err()
+}
+
+// peopleMaps maps the ID numbers and (unshared) phones of the people of the
+// scope's county to their ids: scans resolve to registry people at import.
+func (s *Service) peopleMaps(ctx context.Context, scope jurisdiction.Scope) (map[string]int64, map[string]int64, error) {
+	county := scope
+	if c := scope.Code(); len(c) > 6 {
+		var err error
+		if county, err = jurisdiction.System("scan import county").Narrow(c[:6]); err != nil {
+			return nil, nil, err
+		}
+	}
+	lo, hi := county.Args()
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT id, COALESCE(id_number, ''), phone FROM people WHERE `+
+		registry.PeopleInScope("", county, 1), lo, hi)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	byID, byPhone := map[string]int64{}, map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var idn, ph string
+		if err := rows.Scan(&id, &idn, &ph); err != nil {
+			return nil, nil, err
+		}
+		if idn != "" {
+			byID[idn] = id
+		}
+		if ph != "" {
+			if _, dup := byPhone[ph]; dup {
+				byPhone[ph] = 0
+			} else {
+				byPhone[ph] = id
+			}
+		}
+	}
+	return byID, byPhone, rows.Err()
+}

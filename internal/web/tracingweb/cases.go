@@ -1,0 +1,265 @@
+package tracingweb
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"fangkong/internal/clock"
+	"fangkong/internal/site"
+	"fangkong/internal/tracing"
+	"fangkong/internal/web"
+)
+
+type caseListView struct {
+	Cases    []tracing.Case
+	Retests  []tracing.Retest
+	Clusters []tracing.Cluster
+	Unit     string
+	Late     bool
+	Cluster  int64
+	Now      int64
+}
+
+func (h *Handler) caseList(w http.ResponseWriter, r *http.Request) error {
+	scope := web.User(r).Scope()
+	q := r.URL.Query()
+	cluster, _ := strconv.ParseInt(q.Get("cluster"), 10, 64)
+	f := tracing.CaseFilter{Unit: q.Get("unit"), Late: q.Get("late") == "1", ClusterID: cluster}
+	cases, err := h.tracing.Cases(r.Context(), scope, f)
+	if err != nil {
+		return err
+	}
+	v := caseListView{Cases: cases, Unit: f.Unit, Late: f.Late, Cluster: cluster, Now: h.now().UnixMilli()}
+	if web.User(r).Can("tracing.write") {
+		if v.Retests, err = h.tracing.PositiveRetests(r.Context(), scope); err != nil {
+			return err
+		}
+	}
+	if v.Clusters, err = h.tracing.Clusters(r.Context(), scope); err != nil {
+		return err
+	}
+	return h.render(w, r, "tracing_cases", "病例", v)
+}
+
+// caseIn is the new-case form.
+type caseIn struct {
+	IDNumber       string `json:"id_number"`
+	Name           string `json:"name"`
+	Phone          string `json:"phone"`
+	UnitCode       string `json:"unit_code"`
+	Classification string `json:"classification"`
+	FoundVia       string `json:"found_via"`
+	FoundAt        string `json:"found_at"`
+	ReportedAt     string `json:"reported_at"`
+	OnsetDate      string `json:"onset_date"`
+	SampledAt      string `json:"sampled_at"`
+	TestRef        string `json:"test_ref"`
+	Note           string `json:"note"`
+}
+
+type caseFormView struct {
+	In              caseIn
+	Classifications []string
+	FoundVia        []string
+}
+
+func (h *Handler) caseForm(in caseIn) caseFormView {
+	if in.FoundAt == "" {
+		in.FoundAt = h.now().In(clock.Shanghai).Format("2006-01-02T15:04")
+	}
+	return caseFormView{In: in, Classifications: tracing.Classifications, FoundVia: tracing.FoundVia}
+}
+
+func (h *Handler) caseNew(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, r, "tracing_case_new", "登记病例", h.caseForm(caseIn{}))
+}
+
+func times(fields map[string]string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for name, v := range fields {
+		t, err := web.ParseLocalTime(name, v)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+func (h *Handler) caseCreate(w http.ResponseWriter, r *http.Request) error {
+	var in caseIn
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	c, err := func() (tracing.Case, error) {
+		t, err := times(map[string]string{"发现时间": in.FoundAt, "网络直报时间": in.ReportedAt, "采样时间": in.SampledAt})
+		if err != nil {
+			return tracing.Case{}, err
+		}
+		return h.tracing.CreateCase(r.Context(), web.Actor(r), web.User(r).Scope(), tracing.CaseInput{IDNumber: in.IDNumber, Name: in.Name,
+			Phone: in.Phone, UnitCode: in.UnitCode, Classification: in.Classification, FoundVia: in.FoundVia, FoundAt: t["发现时间"],
+			ReportedAt: t["网络直报时间"], OnsetDate: in.OnsetDate, SampledAt: t["采样时间"], TestRef: in.TestRef, Note: in.Note})
+	}()
+	if err != nil {
+		return h.pages.FormError(w, r, err, "tracing_case_new", "登记病例", h.caseForm(in))
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/tracing/cases/%d", c.ID), "已登记病例 "+c.Name)
+}
+
+type caseView struct {
+	C               tracing.Case
+	History         []tracing.ClassChange
+	Contacts        []tracing.Contact
+	Sites           []site.Site
+	Clusters        []tracing.Cluster
+	Categories      []string
+	Classifications []string
+	ManualKinds     []string
+	Now             int64
+	NowInput        string
+}
+
+func (h *Handler) casePage(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	scope := web.User(r).Scope()
+	c, err := h.tracing.ViewCase(r.Context(), web.Actor(r), scope, id)
+	if err != nil {
+		return err
+	}
+	v := caseView{C: c, Categories: tracing.Categories, Classifications: tracing.Classifications, ManualKinds: tracing.ManualKinds,
+		Now: h.now().UnixMilli(), NowInput: h.now().In(clock.Shanghai).Format("2006-01-02T15:04")}
+	if v.History, err = h.tracing.History(r.Context(), scope, id); err != nil {
+		return err
+	}
+	if v.Contacts, err = h.tracing.Contacts(r.Context(), scope, tracing.ContactFilter{CaseID: id}); err != nil {
+		return err
+	}
+	if web.User(r).Can("tracing.write") {
+		if v.Sites, err = h.sites.Sites(r.Context(), scope, ""); err != nil {
+			return err
+		}
+		if v.Clusters, err = h.tracing.Clusters(r.Context(), scope); err != nil {
+			return err
+		}
+	}
+	return h.render(w, r, "tracing_case", "病例 "+c.Name, v)
+}
+
+// caseAction runs a write on the case in the path and redirects back to
+// it with msg (or the error as a flash-free error page).
+func (h *Handler) caseAction(w http.ResponseWriter, r *http.Request, fn func(id int64) (string, error)) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	msg, err := fn(id)
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/tracing/cases/%d", id), msg)
+}
+
+func (h *Handler) caseClock(w http.ResponseWriter, r *http.Request) error {
+	return h.caseAction(w, r, func(id int64) (string, error) {
+		at, err := web.ParseLocalTime("完成时间", r.PostFormValue("at"))
+		if err != nil {
+			return "", err
+		}
+		return "已记录完成时间", h.tracing.MarkClock(r.Context(), web.Actor(r), web.User(r).Scope(), id, r.PostFormValue("clock"), at)
+	})
+}
+
+func (h *Handler) caseReclassify(w http.ResponseWriter, r *http.Request) error {
+	return h.caseAction(w, r, func(id int64) (string, error) {
+		return "已订正分类", h.tracing.Reclassify(r.Context(), web.Actor(r), web.User(r).Scope(), id, r.PostFormValue("classification"), r.PostFormValue("note"))
+	})
+}
+
+func (h *Handler) caseCluster(w http.ResponseWriter, r *http.Request) error {
+	return h.caseAction(w, r, func(id int64) (string, error) {
+		k, _ := strconv.ParseInt(r.PostFormValue("cluster_id"), 10, 64)
+		return "已更新聚集性疫情", h.tracing.SetCluster(r.Context(), web.Actor(r), web.User(r).Scope(), id, k)
+	})
+}
+
+func (h *Handler) caseRefresh(w http.ResponseWriter, r *http.Request) error {
+	return h.caseAction(w, r, func(id int64) (string, error) {
+		n, err := h.tracing.Refresh(r.Context(), web.Actor(r), web.User(r).Scope(), id)
+		return fmt.Sprintf("已计算候选接触者 %d 人", n), err
+	})
+}
+
+func (h *Handler) caseManual(w http.ResponseWriter, r *http.Request) error {
+	return h.caseAction(w, r, func(id int64) (string, error) {
+		at, err := web.ParseLocalTime("接触时间", r.PostFormValue("at"))
+		if err != nil {
+			return "", err
+		}
+		in := tracing.ManualInput{Name: r.PostFormValue("name"), IDNumber: r.PostFormValue("id_number"), Phone: r.PostFormValue("phone"),
+			Kind: r.PostFormValue("kind"), Where: r.PostFormValue("where"), At: at}
+		return "已录入接触者 " + strings.TrimSpace(in.Name), h.tracing.AddManual(r.Context(), web.Actor(r), web.User(r).Scope(), id, in)
+	})
+}
+
+// contactIDs reads the ticked contacts.
+func contactIDs(r *http.Request) []int64 {
+	var ids []int64
+	for _, v := range r.PostForm["contact"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func (h *Handler) caseJudge(w http.ResponseWriter, r *http.Request) error {
+	return h.caseAction(w, r, func(id int64) (string, error) {
+		last, err := web.ParseLocalTime("末次暴露时间", r.PostFormValue("last_exposure"))
+		if err != nil {
+			return "", err
+		}
+		n, err := h.tracing.Judge(r.Context(), web.Actor(r), web.User(r).Scope(), id, tracing.JudgeInput{ContactIDs: contactIDs(r),
+			Category: r.PostFormValue("category"), LastExposure: last})
+		return fmt.Sprintf("已判定 %d 人为%s", n, tracing.CategoryName(r.PostFormValue("category"))), err
+	})
+}
+
+func (h *Handler) caseHandOff(w http.ResponseWriter, r *http.Request) error {
+	return h.caseAction(w, r, func(id int64) (string, error) {
+		siteID, _ := strconv.ParseInt(r.PostFormValue("site_id"), 10, 64)
+		res, err := h.tracing.HandOff(r.Context(), web.Actor(r), web.User(r).Scope(), id, tracing.HandOffInput{ContactIDs: contactIDs(r), SiteID: siteID})
+		return fmt.Sprintf("已列管 %d 人，转运 %d 人，协查 %d 人", res.Assigned, res.Transferred, res.Xiecha), err
+	})
+}
+
+func (h *Handler) retestConvert(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	cid, _ := strconv.ParseInt(r.PostFormValue("campaign_id"), 10, 64)
+	pid, _ := strconv.ParseInt(r.PostFormValue("person_id"), 10, 64)
+	c, err := h.tracing.CaseFromRetest(r.Context(), web.Actor(r), web.User(r).Scope(), cid, pid, r.PostFormValue("classification"))
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/tracing/cases/%d", c.ID), "已转为病例 "+c.Name)
+}
+
+func (h *Handler) clusterCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	k, err := h.tracing.CreateCluster(r.Context(), web.Actor(r), web.User(r).Scope(), r.PostFormValue("unit_code"), r.PostFormValue("name"), r.PostFormValue("note"))
+	if err != nil {
+		return err
+	}
+	return web.Redirect(w, r, fmt.Sprintf("/tracing/cases?cluster=%d", k.ID), "已新建聚集性疫情 "+k.Name)
+}

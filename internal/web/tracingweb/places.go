@@ -1,0 +1,144 @@
+package tracingweb
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"fangkong/internal/tracing"
+	"fangkong/internal/web"
+)
+
+type placeListView struct {
+	Places []tracing.Place
+	Kinds  []string
+	Q      string
+	Unit   string
+	In     tracing.Place
+}
+
+func (h *Handler) placeView(r *http.Request, in tracing.Place) (placeListView, error) {
+	q := r.URL.Query()
+	list, err := h.tracing.Places(r.Context(), web.User(r).Scope(), q.Get("unit"), q.Get("q"), 500)
+	return placeListView{Places: list, Kinds: tracing.PlaceKinds, Q: q.Get("q"), Unit: q.Get("unit"), In: in}, err
+}
+
+func (h *Handler) placeList(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.placeView(r, tracing.Place{})
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, "tracing_places", "场所码", v)
+}
+
+func (h *Handler) placeCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	in := tracing.Place{Name: r.PostFormValue("name"), Code: r.PostFormValue("code"), Kind: r.PostFormValue("kind"),
+		UnitCode: r.PostFormValue("unit_code"), Address: r.PostFormValue("address")}
+	p, err := h.tracing.CreatePlace(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	if err != nil {
+		v, verr := h.placeView(r, in)
+		if verr != nil {
+			return err
+		}
+		return h.pages.FormError(w, r, err, "tracing_places", "场所码", v)
+	}
+	return web.Redirect(w, r, "/tracing/places/"+strconv.FormatInt(p.ID, 10)+"/poster", "已登记场所 "+p.Name)
+}
+
+// scanURL is the public address a place poster's QR code points to.
+func (h *Handler) scanURL(r *http.Request, token string) string {
+	scheme := "http"
+	if h.srv.SecureCookies || r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/s/" + token
+}
+
+type posterView struct {
+	P   tracing.Place
+	URL string
+	QR  template.HTML
+}
+
+func (h *Handler) placePoster(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.tracing.Place(r.Context(), web.User(r).Scope(), id)
+	if err != nil {
+		return err
+	}
+	link := h.scanURL(r, p.Token)
+	return h.render(w, r, "tracing_poster", p.Name+" 场所码", posterView{P: p, URL: link, QR: web.QRSVG(link, 320)})
+}
+
+// --- The public scan page (扫码登记): the place's name, a form; nothing
+// of anyone is shown back.
+
+type scanView struct {
+	P     tracing.Place
+	Done  bool
+	Error string
+	In    tracing.ScanInput
+}
+
+func (h *Handler) scanForm(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.tracing.PlaceByToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, "tracing_scan", p.Name+" 扫码登记", scanView{P: p})
+}
+
+func (h *Handler) scanSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	in := tracing.ScanInput{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), IDNumber: r.PostFormValue("id_number")}
+	p, err := h.tracing.PublicScan(r.Context(), r.PathValue("token"), in)
+	if err != nil {
+		status, msg, _ := web.StatusOf(err)
+		if status != http.StatusBadRequest {
+			return err
+		}
+		pl, perr := h.tracing.PlaceByToken(r.Context(), r.PathValue("token"))
+		if perr != nil {
+			return perr
+		}
+		return h.pages.Render(w, r, http.StatusBadRequest, "tracing_scan", pl.Name+" 扫码登记", scanView{P: pl, Error: msg, In: in})
+	}
+	return h.render(w, r, "tracing_scan", p.Name+" 扫码登记", scanView{P: p, Done: true})
+}
+
+// --- Scan-log import.
+
+type importView struct {
+	R     *tracing.ImportResult
+	Shown []tracing.RowError
+}
+
+func (h *Handler) importForm(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, r, "tracing_import", "导入扫码记录", importView{})
+}
+
+func (h *Handler) importScans(w http.ResponseWriter, r *http.Request) error {
+	f, size, err := web.SaveUpload(r, "file")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	year, _ := strconv.Atoi(r.FormValue("year"))
+	res, err := h.tracing.ImportScans(r.Context(), web.Actor(r), web.User(r).Scope(), f, size, year)
+	if err != nil {
+		return h.pages.FormError(w, r, err, "tracing_import", "导入扫码记录", importView{})
+	}
+	status := http.StatusOK
+	if res.Failed > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.pages.Render(w, r, status, "tracing_import", "导入扫码记录", importView{R: &res, Shown: res.Errors})
+}
