@@ -172,9 +172,6 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sites = site.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Members of a positive pool come under pool_positive.
 	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
-	// Fever reports link to the registry; a positive opens no case until the
-	// tracing domain is wired here (its CaseIntake replaces NoIntake).
-	a.Sentinels = sentinel.NewService(d, a.Units, a.Registry, sentinel.NoIntake, cfg.Now)
 	// Checks resolve where people come from and its level today; hand-overs
 	// record arrivals in the returnee ledger (卡口移交).
 	a.Checkpoints = checkpoint.NewService(d, a.Units, levels, a.Returnees, cfg.Now)
@@ -187,6 +184,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	if err := a.Tracing.EnsureRules(context.Background()); err != nil {
 		return nil, err
 	}
+	// Fever reports link to the registry; a positive one opens a tracing
+	// case in the same transaction (intake.go).
+	a.Sentinels = sentinel.NewService(d, a.Units, a.Registry, sentinelCases{a.Tracing}, cfg.Now)
 	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
 	if err != nil {
 		return nil, err
