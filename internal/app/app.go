@@ -20,6 +20,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/lookup"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
@@ -33,6 +34,7 @@ import (
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
+	"fangkong/internal/web/notifyweb"
 	"fangkong/internal/web/placeweb"
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/registryweb"
@@ -65,6 +67,10 @@ type Config struct {
 	// LookupsPerMinute bounds each account's look-ups of a person
 	// (0: lookupweb.PerMinute).
 	LookupsPerMinute int
+	// Notify configures the notification channels (SMS, robots) and
+	// workers; its credentials come from the environment only
+	// (notify.ConfigFromEnv). The zero value: inbox only.
+	Notify notify.Config
 }
 
 // App is a running fangkong.
@@ -90,6 +96,8 @@ type App struct {
 	// Retention clears personal data whose purpose has ended (daily).
 	Retention *retention.Service
 	Lookup    *lookup.Service
+	// Notify: events' messages to inboxes, phones and work groups.
+	Notify *notify.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -133,13 +141,19 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Registry = registry.NewService(d, a.Units, cfg.Now)
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
+	// Notifications come first: every domain that emits takes it.
+	channels, err := notify.ChannelsOf(cfg.Notify, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	a.Notify = notify.NewService(d, notifyEvents(), channels, cfg.Notify.Robots, notify.NoRoster, cfg.Notify.Options, cfg.Now)
 	a.Policy = policy.NewStore(d, cfg.Now)
 	if err := a.Policy.EnsureDefaults(context.Background()); err != nil {
 		return nil, err
 	}
 	// Tests a plan put before the assignment are taken from testing-round
 	// results (the rounds' read side, built on the database alone).
-	a.Measures = measure.NewService(d, a.Policy, roundResults{sampling.NewResultReader(d)}, cfg.Now)
+	a.Measures = measure.NewService(d, a.Policy, roundResults{sampling.NewResultReader(d)}, a.Notify, cfg.Now)
 	places := cfg.Places
 	if places == nil {
 		places = place.CodesOnly()
@@ -198,6 +212,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		siteweb.New(a.Web, a.Sites, a.Units),
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
+		notifyweb.New(a.Web, a.Notify, cfg.Notify.SMS.ReceiptToken),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		// 今日待办: each domain's part of a village's day, in the page's order.
 		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees),
@@ -222,8 +237,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
-	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
+	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)                      // 脱管 alerts and escalation
+	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger)                     // personal data past its retention period
+	go a.Notify.Run(ctx, a.Config.Notify.Workers, time.Second, a.Config.Logger) // the outbox and escalations
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

@@ -53,7 +53,14 @@ func (s *Service) recipients(ctx context.Context, q *sql.Tx, t EventType, unit s
 		extra = 0
 	}
 	for _, r := range to {
-		code := ancestor(unit, r.Up+extra)
+		up := r.Up + extra
+		if r.Level > 0 {
+			up = jurisdiction.LevelOfCode(unit) - r.Level
+		}
+		if up < 0 {
+			continue
+		}
+		code := ancestor(unit, up)
 		if code == "" {
 			continue
 		}
@@ -140,7 +147,8 @@ func (s *Service) deliver(ctx context.Context, tx *sql.Tx, t EventType, e Event,
 	}
 	ms := now.UnixMilli()
 	vars, _ := json.Marshal(e.Vars)
-	sms := slices.Contains(tpl.Channels, ChannelSMS)
+	_, smsOn := s.channels[ChannelSMS] // SMS not configured: inbox (and robots) only
+	sms := smsOn && slices.Contains(tpl.Channels, ChannelSMS)
 	for _, x := range to {
 		if x.userID != 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notify_inbox (user_id, kind, unit_code, body, link, created_at)

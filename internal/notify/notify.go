@@ -64,6 +64,10 @@ type Recipient struct {
 	Role   string // signed-in users of this role bound to the unit (inbox, and SMS to their phone)
 	OnDuty bool   // the person on duty now (值班), through the Roster
 	Up     int
+	// Level, when set, is the unit of that level above the event's unit
+	// (jurisdiction.LevelTownship: the township of a village or group)
+	// instead of Up.
+	Level int
 }
 
 // EventType is one kind of event a domain declares: its default template,
@@ -243,6 +247,10 @@ func (s *Service) Channels() []string {
 	slices.Sort(out)
 	return out
 }
+
+// Robots lists the configured robots (their URLs and secrets stay
+// inside: show Name, Kind and Unit only).
+func (s *Service) Robots() []Robot { return append([]Robot(nil), s.robots...) }
 
 // Emit records an event's messages — inbox rows now, outbox rows for the
 // workers — inside the transaction ctx carries (or its own). A duplicate
