@@ -240,6 +240,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)                      // 脱管 alerts and escalation
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger)                     // personal data past its retention period
 	go a.Notify.Run(ctx, a.Config.Notify.Workers, time.Second, a.Config.Logger) // the outbox and escalations
+	go a.overdueLoop(ctx, 10*time.Minute, a.Config.Logger)                      // overdue push tasks
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

@@ -16,9 +16,10 @@ import (
 // target is one recipient resolved: a user (inbox, and SMS to the phone
 // when given) or a phone alone.
 type target struct {
-	userID int64
-	name   string
-	phone  string
+	userID   int64
+	name     string
+	phone    string
+	resident bool // a phone the event names (not staff): opt-outs apply
 }
 
 // recipients resolves an event type's recipients at the unit up extra
@@ -143,7 +144,7 @@ func (s *Service) deliver(ctx context.Context, tx *sql.Tx, t EventType, e Event,
 		return err
 	}
 	for _, p := range e.Phones {
-		to = append(to, target{phone: p})
+		to = append(to, target{phone: p, resident: true})
 	}
 	ms := now.UnixMilli()
 	vars, _ := json.Marshal(e.Vars)
@@ -160,6 +161,14 @@ func (s *Service) deliver(ctx context.Context, tx *sql.Tx, t EventType, e Event,
 			phone, err := personal.NormalizePhone(x.phone)
 			if err != nil || !strings.HasPrefix(phone, "1") || len(phone) != 11 {
 				continue // a landline or a typo in the ledger: no SMS
+			}
+			if x.resident {
+				if opted, err := s.optedOut(ctx, []string{phone}); err != nil || opted[phone] {
+					if err != nil {
+						return err
+					}
+					continue
+				}
 			}
 			if err := s.queue(ctx, tx, t.Kind, e.Unit, ChannelSMS, phone, x.name, body, tpl.SMSCode, string(vars), ms, by); err != nil {
 				return err
@@ -179,17 +188,8 @@ func (s *Service) deliver(ctx context.Context, tx *sql.Tx, t EventType, e Event,
 	return nil
 }
 
-// queue writes one outbox row; opted-out phones get none.
+// queue writes one outbox row.
 func (s *Service) queue(ctx context.Context, tx *sql.Tx, kind, unit, channel, to, name, body, code, vars string, ms int64, by string) error {
-	if channel == ChannelSMS {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_optout WHERE phone = $1`, to).Scan(&n); err != nil {
-			return fmt.Errorf("emit %s: opt-out: %w", kind, err)
-		}
-		if n > 0 {
-			return nil
-		}
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notify_outbox (kind, unit_code, channel, target, target_name, body, sms_code, vars,
 		next_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)`,
 		kind, unit, channel, to, name, body, code, vars, ms, by); err != nil {

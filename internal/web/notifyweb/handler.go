@@ -49,6 +49,9 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("POST /notify/test", M, h.testSend),
 		web.Page("GET /notify/templates/{kind}", M, h.template),
 		web.Page("POST /notify/templates/{kind}", M, h.saveTemplate),
+		web.Page("GET /notify/residents", RS, h.residents),
+		web.Page("POST /notify/residents", RS, h.sendResidents),
+		web.Page("POST /notify/optouts", RS, h.optOut),
 		web.API("GET /api/v1/inbox", "", h.apiInbox),
 		web.Public("POST /hooks/sms/aliyun/{token}", nil, h.aliyunReceipt).WithMaxBody(1 << 20),
 	}
