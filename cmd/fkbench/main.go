@@ -13,6 +13,8 @@
 //	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
 //	fkbench scans [--duration 20s] [--rate 10000] [--conns 64] [--people 300000] [--postgres URL]
 //	    sample registration over HTTP vs a bare handler and raw inserts
+//	fkbench notify [--n 20000] [--postgres URL]
+//	    events through the notification outbox to a loopback SMS receiver vs bare outbox inserts
 package main
 
 import (
@@ -71,6 +73,12 @@ func main() {
 		fs.DurationVar(&o.Linger, "linger", 0, "scan writer linger when the queue runs empty under load (experiment)")
 		fs.Parse(os.Args[2:])
 		err = benchScans(ctx, o)
+	case "notify":
+		fs := flag.NewFlagSet("notify", flag.ExitOnError)
+		n := fs.Int("n", 20_000, "events")
+		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.Parse(os.Args[2:])
+		err = benchNotify(ctx, *n, *pg)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}
