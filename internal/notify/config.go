@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,6 +43,9 @@ func (c Config) String() string {
 //	FANGKONG_ROBOT_<ID>_SECRET  钉钉加签 / 飞书签名 secret
 //	FANGKONG_ROBOT_<ID>_NAME    the group's name (default ID)
 //	FANGKONG_ROBOT_<ID>_UNIT    division code whose events it receives (default all)
+//	FANGKONG_NOTIFY_WORKERS     senders per instance (default 2)
+//	FANGKONG_NOTIFY_LEASE       how long a claimed message is held before another
+//	                            instance may retry it, e.g. 2m (the default)
 //
 // from getenv and the environment's keys (os.Getenv, os.Environ).
 func ConfigFromEnv(getenv func(string) string, environ []string) (Config, error) {
@@ -59,6 +63,20 @@ func ConfigFromEnv(getenv func(string) string, environ []string) (Config, error)
 	}
 	if c.SMS.Configured() && c.SMS.SignName == "" {
 		return c, fmt.Errorf("FANGKONG_SMS_SIGN_NAME is required with an SMS AccessKey")
+	}
+	if v := getenv("FANGKONG_NOTIFY_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return c, fmt.Errorf("FANGKONG_NOTIFY_WORKERS: want 1–64, got %q", v)
+		}
+		c.Workers = n
+	}
+	if v := getenv("FANGKONG_NOTIFY_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return c, fmt.Errorf("FANGKONG_NOTIFY_LEASE: want a duration of at least 1s, got %q", v)
+		}
+		c.Options.Lease = d
 	}
 	var ids []string
 	for _, kv := range environ {

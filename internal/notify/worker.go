@@ -90,12 +90,29 @@ func (s *Service) DeliverOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, c := range batch {
+	claimedAt := s.now()
+	for i, c := range batch {
+		// Past half the lease, the rest goes back: another worker may take
+		// a row whose lease ran out, and must not while this one sends it.
+		if s.now().Sub(claimedAt) > s.opt.Lease/2 {
+			return len(batch), s.release(ctx, owner, batch[i:])
+		}
 		if err := s.send(ctx, owner, c); err != nil {
 			return len(batch), err
 		}
 	}
 	return len(batch), nil
+}
+
+// release gives claimed rows back unsent, without counting an attempt.
+func (s *Service) release(ctx context.Context, owner string, rest []claimed) error {
+	for _, c := range rest {
+		if _, err := s.db.W().ExecContext(ctx, `UPDATE notify_outbox SET lease_until = 0, attempts = attempts - 1
+			WHERE id = $1 AND lease_owner = $2 AND status = 'queued'`, c.ID, owner); err != nil {
+			return fmt.Errorf("outbox %d: release: %w", c.ID, err)
+		}
+	}
+	return nil
 }
 
 // send sends one claimed row and records the outcome; only a database
