@@ -78,7 +78,10 @@ func notifyOn(ctx context.Context, engine, url string, n int) error {
 	svc := notify.NewService(d, types, []notify.Channel{sms}, nil, notify.NoRoster, notify.Options{PerSecond: 1e6, PerTargetHour: 1 << 30}, time.Now)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { svc.Run(runCtx, 2, 5*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
+	go func() {
+		svc.Run(runCtx, 2, 5*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		close(done)
+	}()
 	start = time.Now()
 	for i := range n {
 		if err := svc.Emit(ctx, notify.Event{Kind: "bench.alert", Unit: "610118001001", Vars: map[string]string{"name": "张三"},
