@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"fangkong/internal/audit"
 	"fangkong/internal/errs"
@@ -37,7 +38,7 @@ func (s *Service) TestSend(ctx context.Context, who audit.Actor, scope jurisdict
 		to = p
 	case ChannelRobot:
 		if !slices.ContainsFunc(s.robots, func(r Robot) bool {
-			return r.Name == to && (r.Unit == "" || scope.Contains(r.Unit) || jurisdiction.Grant(r.Unit).Contains(unit))
+			return r.Name == to && (r.Unit == "" || scope.Contains(r.Unit) || strings.HasPrefix(unit, r.Unit))
 		}) {
 			return Delivery{}, errs.Invalidf("to", "没有这个机器人")
 		}
