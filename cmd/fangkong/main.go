@@ -21,6 +21,7 @@ import (
 
 	"fangkong/internal/app"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/place"
 	"fangkong/internal/retention"
 )
@@ -51,6 +52,9 @@ const usage = `fangkong — 县级农村社区疫情防控系统
 environment: FANGKONG_DB, FANGKONG_ADDR, FANGKONG_DATA, FANGKONG_LOG=debug, FANGKONG_SECURE_COOKIES=1,
              FANGKONG_TRUSTED_PROXIES=10.0.0.5,10.0.1.0/24 (load balancers whose X-Forwarded-For is believed),
              FANGKONG_RETENTION_DAYS=30 or measure_details=30,push_rows=14 (retention periods; 0 keeps a kind)
+             FANGKONG_SMS_ACCESS_KEY_ID, FANGKONG_SMS_ACCESS_KEY_SECRET, FANGKONG_SMS_SIGN_NAME, FANGKONG_SMS_TEMPLATE,
+             FANGKONG_SMS_ENDPOINT, FANGKONG_SMS_RECEIPT_TOKEN (阿里云短信), FANGKONG_ROBOT_<ID>_URL, _KIND
+             (wecom|dingtalk|feishu), _SECRET, _NAME, _UNIT (work-group robots)
 roles: command township village checkpoint sentinel sampling site tracing inspector admin
 `
 
@@ -108,6 +112,10 @@ func (c *common) config() app.Config {
 		os.Exit(2)
 	}
 	cfg.RetentionDays = days
+	if cfg.Notify, err = notify.ConfigFromEnv(os.Getenv, os.Environ()); err != nil {
+		fmt.Fprintln(os.Stderr, "notifications:", err)
+		os.Exit(2)
+	}
 	return cfg
 }
 

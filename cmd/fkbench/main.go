@@ -18,6 +18,8 @@
 //	fkbench tracing [--scans 1000000] [--import 1000000] [--nodes 10000]
 //	    candidates of one case over the scans of 7 days vs an indexed range scan;
 //	    scan-log CSV import vs raw batched inserts; the chain graph drawn as SVG
+//	fkbench notify [--n 20000] [--postgres URL]
+//	    events through the notification outbox to a loopback SMS receiver vs bare outbox inserts
 package main
 
 import (
@@ -91,6 +93,12 @@ func main() {
 		nodes := fs.Int("nodes", 10_000, "cases in the chain graph")
 		fs.Parse(os.Args[2:])
 		err = benchTracing(ctx, *scans, *imp, *nodes)
+	case "notify":
+		fs := flag.NewFlagSet("notify", flag.ExitOnError)
+		n := fs.Int("n", 20_000, "events")
+		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.Parse(os.Args[2:])
+		err = benchNotify(ctx, *n, *pg)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/policy"
 )
 
@@ -73,7 +74,7 @@ func replanOn(ctx context.Context, engine, url string, people int) error {
 	if err := ps.EnsureDefaults(ctx); err != nil {
 		return err
 	}
-	svc := measure.NewService(d, ps, measure.NoRoundResults, time.Now)
+	svc := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, time.Now)
 	who := audit.Actor{Username: "fkbench", Role: "command", Unit: "610118"}
 	// A county with 20 villages and the people.
 	const county, township = "610118", "610118001"

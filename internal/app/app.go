@@ -21,6 +21,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/lookup"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
@@ -38,6 +39,7 @@ import (
 	"fangkong/internal/web/checkpointweb"
 	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
+	"fangkong/internal/web/notifyweb"
 	"fangkong/internal/web/placeweb"
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/registryweb"
@@ -72,6 +74,10 @@ type Config struct {
 	// LookupsPerMinute bounds each account's look-ups of a person
 	// (0: lookupweb.PerMinute).
 	LookupsPerMinute int
+	// Notify configures the notification channels (SMS, robots) and
+	// workers; its credentials come from the environment only
+	// (notify.ConfigFromEnv). The zero value: inbox only.
+	Notify notify.Config
 }
 
 // App is a running fangkong.
@@ -104,6 +110,8 @@ type App struct {
 	Checkpoints *checkpoint.Service
 	// Tracing: cases, place codes and scans, contacts (流调).
 	Tracing *tracing.Service
+	// Notify: events' messages to inboxes, phones and work groups.
+	Notify *notify.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -147,13 +155,19 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Registry = registry.NewService(d, a.Units, cfg.Now)
 	a.Auth = auth.NewService(d, a.Units, cfg.Now)
 	a.Audit = audit.NewLog(d, cfg.Now)
+	// Notifications come first: every domain that emits takes it.
+	channels, err := notify.ChannelsOf(cfg.Notify, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	a.Notify = notify.NewService(d, notifyEvents(), channels, cfg.Notify.Robots, notify.NoRoster, cfg.Notify.Options, cfg.Now)
 	a.Policy = policy.NewStore(d, cfg.Now)
 	if err := a.Policy.EnsureDefaults(context.Background()); err != nil {
 		return nil, err
 	}
 	// Tests a plan put before the assignment are taken from testing-round
 	// results (the rounds' read side, built on the database alone).
-	a.Measures = measure.NewService(d, a.Policy, roundResults{sampling.NewResultReader(d)}, cfg.Now)
+	a.Measures = measure.NewService(d, a.Policy, roundResults{sampling.NewResultReader(d)}, a.Notify, cfg.Now)
 	places := cfg.Places
 	if places == nil {
 		places = place.CodesOnly()
@@ -232,6 +246,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		siteweb.New(a.Web, a.Sites, a.Units),
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
+		notifyweb.New(a.Web, a.Notify, cfg.Notify.SMS.ReceiptToken),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		sentinelweb.New(a.Web, a.Sentinels, a.Units, a.Auth),
 		checkpointweb.New(a.Web, a.Checkpoints, a.Units),
@@ -259,11 +274,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
-	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
-	go a.Sentinels.Run(ctx, time.Minute, a.Config.Logger)   // fever reports past the township's clock go up to the county
-	go a.checkpointAlerts(ctx, 5*time.Minute)               // unfilled shifts, hand-overs not received
-	go a.Tracing.Run(ctx, 5*time.Minute, a.Config.Logger)   // missed case clocks escalated
+	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)                      // 脱管 alerts and escalation
+	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger)                     // personal data past its retention period
+	go a.Notify.Run(ctx, a.Config.Notify.Workers, time.Second, a.Config.Logger) // the outbox and escalations
+	go a.overdueLoop(ctx, 10*time.Minute, a.Config.Logger)                      // overdue push tasks
+	go a.Sentinels.Run(ctx, time.Minute, a.Config.Logger)                       // fever reports past the township's clock go up to the county
+	go a.checkpointAlerts(ctx, 5*time.Minute)                                   // unfilled shifts, hand-overs not received
+	go a.Tracing.Run(ctx, 5*time.Minute, a.Config.Logger)                       // missed case clocks escalated
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

@@ -15,6 +15,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
@@ -101,7 +102,11 @@ func TestConstructorsRequireDependencies(t *testing.T) {
 		"places":   func() { pushlist.NewService(d, units, pushlist.NoArrivals, nil, time.Now) },
 		"site":     func() { site.NewService(d, units, nil, time.Now) },
 		"sampling": func() { sampling.NewService(d, units, nil, time.Now) },
-		"measure":  func() { measure.NewService(d, policy.NewStore(d, time.Now), nil, time.Now) },
+		"measure":  func() { measure.NewService(d, policy.NewStore(d, time.Now), nil, notify.Discard, time.Now) },
+		"measure notifier": func() {
+			measure.NewService(d, policy.NewStore(d, time.Now), measure.NoRoundResults, nil, time.Now)
+		},
+		"notify roster": func() { notify.NewService(d, nil, nil, nil, nil, notify.Options{}, time.Now) },
 	} {
 		func() {
 			defer func() {

@@ -83,6 +83,11 @@ const (
 	// for a stated reason (跨辖区查看: a 协查, an emergency), audited and
 	// reported to that jurisdiction.
 	CapPeopleBreakGlass Capability = "people.breakglass"
+
+	// Notifications (通知). The inbox (站内信) needs no capability: every
+	// signed-in user has one.
+	CapNotifyManage    Capability = "notify.manage"    // message templates, channels' test sends, the delivery log and resends
+	CapNotifyResidents Capability = "notify.residents" // templated SMS to lists of residents (群众短信), audited
 )
 
 // RoleInfo describes a role.
@@ -103,7 +108,7 @@ var (
 	// reader: browse the ledger and see every domain's pages.
 	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapSentinelRead, CapCheckpointsRead}
 	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify, CapHandoversReceive, CapTracingRead)
-	command  = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage)
+	command  = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage, CapNotifyManage, CapNotifyResidents)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )

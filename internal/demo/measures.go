@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/policy"
 )
 
@@ -35,7 +36,7 @@ func loadMeasures(ctx context.Context, d *db.DB, now func() time.Time) error {
 	if err := ps.EnsureDefaults(ctx); err != nil {
 		return err
 	}
-	svc := measure.NewService(d, ps, measure.NoRoundResults, now)
+	svc := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, now)
 	who := audit.Actor{Username: "demo", Role: "command", Unit: CountyCode}
 	total := 0
 	for _, c := range demoCategories {

@@ -9,6 +9,7 @@ import (
 	"fangkong/internal/demo"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/policy"
 )
 
@@ -16,7 +17,7 @@ import (
 // kinds, with checks, tests and some open alerts.
 func checkMeasures(t *testing.T, d *db.DB) {
 	ctx := context.Background()
-	svc := measure.NewService(d, policy.NewStore(d, time.Now), measure.NoRoundResults, time.Now)
+	svc := measure.NewService(d, policy.NewStore(d, time.Now), measure.NoRoundResults, notify.Discard, time.Now)
 	ov, err := svc.Overview(ctx, jurisdiction.Grant(demo.CountyCode), demo.CountyCode, "")
 	if err != nil {
 		t.Fatal(err)

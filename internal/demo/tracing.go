@@ -11,6 +11,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/registry"
@@ -31,7 +32,7 @@ func DemoScans(people int) int { return min(2_000_000, people*4) }
 func loadTracing(ctx context.Context, d *db.DB, units *jurisdiction.Store, now func() time.Time, seed int64, people int) error {
 	all := demoCounty()
 	ps := policy.NewStore(d, now)
-	ms := measure.NewService(d, ps, measure.NoRoundResults, now)
+	ms := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, now)
 	svc := tracing.NewService(d, registry.NewService(d, units, now), ms, site.NewService(d, units, ms, now), place.CodesOnly(), nil, now)
 	if err := svc.EnsureRules(ctx); err != nil {
 		return err

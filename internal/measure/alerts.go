@@ -90,12 +90,23 @@ func (a Alert) AgeHours(now time.Time) int {
 	return int((end - a.OpenedAt) / 3600000)
 }
 
-func openAlert(ctx context.Context, q db.Querier, measureID, personID int64, unit, kind, day, detail string, level int, at int64) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO measure_alerts (measure_id, person_id, unit_code, kind, day, detail, level, opened_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (measure_id, kind, day) DO NOTHING`,
+// openAlert opens an alert, once per measure, kind and day, and tells its
+// recipients (notify) in the same transaction.
+func (s *Service) openAlert(ctx context.Context, q db.Querier, measureID, personID int64, unit, kind, day, detail string, level int, at int64) error {
+	rows, err := q.QueryContext(ctx, `INSERT INTO measure_alerts (measure_id, person_id, unit_code, kind, day, detail, level, opened_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (measure_id, kind, day) DO NOTHING RETURNING id`,
 		measureID, personID, unit, kind, day, detail, level, at)
 	if err != nil {
 		return fmt.Errorf("open alert: %w", err)
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return fmt.Errorf("open alert: %w", err)
+	}
+	for _, id := range ids {
+		if err := s.emitAlert(ctx, q, id); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -114,8 +125,9 @@ type SweepResult struct {
 func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 	var r SweepResult
 	today := clock.Day(now)
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		r = SweepResult{}
+		var opened []int64 // alerts opened or escalated: their recipients are told
 		for back := 3; back >= 1; back-- {
 			day := policy.AddDays(today, -back)
 			end, err := time.ParseInLocation("2006-01-02", policy.AddDays(day, 1), clock.Shanghai)
@@ -125,7 +137,7 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error)
 			if now.Before(end.Add(s.Grace)) {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO measure_alerts (measure_id, person_id, unit_code, kind, day, detail, level, opened_at)
+			res, err := tx.QueryContext(ctx, `INSERT INTO measure_alerts (measure_id, person_id, unit_code, kind, day, detail, level, opened_at)
 				SELECT m.id, m.person_id, m.unit_code, 'missed_check', $1,
 					'应监测 ' || ph.checks_daily || ' 次，实际 ' || (SELECT COUNT(*) FROM measure_checks c WHERE c.measure_id = m.id AND c.day = $1) || ' 次',
 					$2, $3
@@ -133,33 +145,51 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error)
 				WHERE ph.end_date >= $1 AND ph.start_date <= $1 AND ph.checks_daily > 0
 				AND m.status = 'active' AND m.assigned_on <= $1
 				AND (SELECT COUNT(*) FROM measure_checks c WHERE c.measure_id = m.id AND c.day = $1) < ph.checks_daily
-				ON CONFLICT (measure_id, kind, day) DO NOTHING`, day, jurisdiction.LevelVillage, now.UnixMilli())
+				ON CONFLICT (measure_id, kind, day) DO NOTHING RETURNING id`, day, jurisdiction.LevelVillage, now.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("sweep missed checks: %w", err)
 			}
-			n, _ := res.RowsAffected()
-			r.MissedChecks += int(n)
-			res, err = tx.ExecContext(ctx, `INSERT INTO measure_alerts (measure_id, person_id, unit_code, kind, day, detail, level, opened_at)
+			ids, err := scanIDs(res)
+			if err != nil {
+				return fmt.Errorf("sweep missed checks: %w", err)
+			}
+			r.MissedChecks += len(ids)
+			opened = append(opened, ids...)
+			res, err = tx.QueryContext(ctx, `INSERT INTO measure_alerts (measure_id, person_id, unit_code, kind, day, detail, level, opened_at)
 				SELECT m.id, m.person_id, m.unit_code, 'missed_test', t.due, '应于 ' || t.due || ' 采样，未采样', $2, $3
 				FROM measure_tests t JOIN measures m ON m.id = t.measure_id
 				WHERE t.due = $1 AND t.sampled_at = 0 AND t.result = '' AND m.status = 'active' AND m.assigned_on <= $1
-				ON CONFLICT (measure_id, kind, day) DO NOTHING`, day, jurisdiction.LevelVillage, now.UnixMilli())
+				ON CONFLICT (measure_id, kind, day) DO NOTHING RETURNING id`, day, jurisdiction.LevelVillage, now.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("sweep missed tests: %w", err)
 			}
-			n, _ = res.RowsAffected()
-			r.MissedTests += int(n)
+			ids, err = scanIDs(res)
+			if err != nil {
+				return fmt.Errorf("sweep missed tests: %w", err)
+			}
+			r.MissedTests += len(ids)
+			opened = append(opened, ids...)
 		}
 		cutoff := now.Add(-s.EscalateAfter).UnixMilli()
 		for _, step := range [][2]int{{jurisdiction.LevelTownship, jurisdiction.LevelCounty}, {jurisdiction.LevelVillage, jurisdiction.LevelTownship}} {
-			res, err := tx.ExecContext(ctx, `UPDATE measure_alerts SET level = $1, escalated_at = $2
-				WHERE handled_at = 0 AND level = $3 AND (CASE WHEN escalated_at > 0 THEN escalated_at ELSE opened_at END) <= $4`,
+			res, err := tx.QueryContext(ctx, `UPDATE measure_alerts SET level = $1, escalated_at = $2
+				WHERE handled_at = 0 AND level = $3 AND (CASE WHEN escalated_at > 0 THEN escalated_at ELSE opened_at END) <= $4
+				RETURNING id`,
 				step[1], now.UnixMilli(), step[0], cutoff)
 			if err != nil {
 				return fmt.Errorf("sweep escalate: %w", err)
 			}
-			n, _ := res.RowsAffected()
-			r.Escalated += int(n)
+			ids, err := scanIDs(res)
+			if err != nil {
+				return fmt.Errorf("sweep escalate: %w", err)
+			}
+			r.Escalated += len(ids)
+			opened = append(opened, ids...)
+		}
+		for _, id := range opened {
+			if err := s.emitAlert(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -266,4 +296,18 @@ func (s *Service) HandleAlert(ctx context.Context, actor audit.Actor, scope juri
 		}
 		return audit.Record(ctx, tx, now, actor, audit.ActionUpdate, "measure_alert", fmt.Sprint(id), unit, "处置预警："+note)
 	})
+}
+
+// scanIDs reads and closes a one-column result of IDs.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

@@ -15,6 +15,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/policy"
 )
 
@@ -46,7 +47,7 @@ func setup(t *testing.T, d *db.DB, c *fakeClock) *measure.Service {
 	if err := ps.EnsureDefaults(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return measure.NewService(d, ps, measure.NoRoundResults, c.now)
+	return measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, c.now)
 }
 
 func addPerson(t testing.TB, d *db.DB, unit, name string) int64 {
@@ -510,7 +511,7 @@ func TestReleaseCertifiesOnlyTestsTaken(t *testing.T) {
 		c := &fakeClock{at("2022-07-12", "10:00")}
 		s := setup(t, d, c)
 		rounds := fakeRounds{}
-		s = measure.NewService(d, s.Policy(), rounds, c.now)
+		s = measure.NewService(d, s.Policy(), rounds, notify.Discard, c.now)
 		p := addPerson(t, d, dbtest.VillageA, "十一天前")
 		m, err := s.Assign(ctx, actorA, scopeA, measure.AssignInput{PersonID: p, Category: "close_contact", DayZero: "2022-07-01"})
 		if err != nil {
@@ -567,7 +568,7 @@ func TestReleaseTakesLateRoundResults(t *testing.T) {
 		c := &fakeClock{at("2022-07-20", "10:00")}
 		s := setup(t, d, c)
 		rounds := fakeRounds{}
-		s = measure.NewService(d, s.Policy(), rounds, c.now)
+		s = measure.NewService(d, s.Policy(), rounds, notify.Discard, c.now)
 		p := addPerson(t, d, dbtest.VillageA, "密接的密接")
 		m, err := s.Assign(ctx, actorA, scopeA, measure.AssignInput{PersonID: p, Category: "secondary_contact", DayZero: "2022-07-08"})
 		if err != nil {

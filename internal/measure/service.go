@@ -45,6 +45,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/personal"
 	"fangkong/internal/policy"
 	"fangkong/internal/registry"
@@ -80,7 +81,9 @@ type Service struct {
 	policy *policy.Store
 	// rounds reads testing-round results for tests due before assignment.
 	rounds RoundResults
-	now    func() time.Time
+	// notifier tells people of alerts (notify), in the alert's transaction.
+	notifier notify.Emitter
+	now      func() time.Time
 	// Grace is how long after a day ends its checks and tests may still be
 	// recorded before a 脱管 alert opens.
 	Grace time.Duration
@@ -90,15 +93,17 @@ type Service struct {
 }
 
 // NewService returns a Service; rounds is the testing module's read side
-// (sampling.NewResultReader), or NoRoundResults.
-func NewService(d *db.DB, p *policy.Store, rounds RoundResults, now func() time.Time) *Service {
+// (sampling.NewResultReader), or NoRoundResults; notifier tells of alerts
+// (the notifications service, or notify.Discard).
+func NewService(d *db.DB, p *policy.Store, rounds RoundResults, notifier notify.Emitter, now func() time.Time) *Service {
 	wire.Need("measure.NewService", "db", d)
 	wire.Need("measure.NewService", "policy", p)
 	wire.Need("measure.NewService", "rounds", rounds)
+	wire.Need("measure.NewService", "notifier", notifier)
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, policy: p, rounds: rounds, now: now, Grace: 2 * time.Hour, EscalateAfter: 6 * time.Hour}
+	return &Service{db: d, policy: p, rounds: rounds, notifier: notifier, now: now, Grace: 2 * time.Hour, EscalateAfter: 6 * time.Hour}
 }
 
 // Policy is the policy store the service plans with.

@@ -249,7 +249,7 @@ func (s *Service) recordCheck(ctx context.Context, actor audit.Actor, scope juri
 	now := s.now()
 	c := Check{Day: clock.Day(now), At: now.UnixMilli(), TempTenths: tenths, Symptoms: sym,
 		Abnormal: tenths >= FeverTenths || sym != "", Via: via, RecordedBy: actor.Username}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var unit, status string
 		var personID int64
 		var err error
@@ -281,7 +281,7 @@ func (s *Service) recordCheck(ctx context.Context, actor audit.Actor, scope juri
 			if sym != "" {
 				detail += "，症状：" + sym
 			}
-			if err := openAlert(ctx, tx, c.MeasureID, personID, unit, AlertAbnormal, c.Day, detail, jurisdiction.LevelTownship, c.At); err != nil {
+			if err := s.openAlert(ctx, tx, c.MeasureID, personID, unit, AlertAbnormal, c.Day, detail, jurisdiction.LevelTownship, c.At); err != nil {
 				return err
 			}
 		}
@@ -319,7 +319,7 @@ func (s *Service) RecordTestResult(ctx context.Context, actor audit.Actor, scope
 
 func (s *Service) recordTest(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, testID int64, result string) error {
 	now := s.now()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		lo, hi := scope.Args()
 		var measureID, personID int64
 		var unit, status, due string
@@ -349,7 +349,7 @@ func (s *Service) recordTest(ctx context.Context, actor audit.Actor, scope juris
 			return fmt.Errorf("record test: %w", err)
 		}
 		if result == ResultPositive {
-			if err := openAlert(ctx, tx, measureID, personID, unit, AlertPositive, due, "核酸检测阳性", jurisdiction.LevelTownship, now.UnixMilli()); err != nil {
+			if err := s.openAlert(ctx, tx, measureID, personID, unit, AlertPositive, due, "核酸检测阳性", jurisdiction.LevelTownship, now.UnixMilli()); err != nil {
 				return err
 			}
 		}

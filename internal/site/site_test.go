@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/policy"
 	"fangkong/internal/registry"
 	"fangkong/internal/site"
@@ -371,7 +372,7 @@ func TestStayAndMeasureOneTransaction(t *testing.T) {
 		if err := ps.EnsureDefaults(ctx); err != nil {
 			t.Fatal(err)
 		}
-		ms := measure.NewService(d, ps, measure.NoRoundResults, now)
+		ms := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, now)
 		e.rec.next = ms
 		if err := ms.AssignCategory(ctx, who, e.a.ID, "close_contact", "2026-03-09", "流调", ""); err != nil {
 			t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/registry"
@@ -58,7 +59,7 @@ func setup(t *testing.T, d *db.DB) *env {
 	if err := ps.EnsureDefaults(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ms := measure.NewService(d, ps, measure.NoRoundResults, now)
+	ms := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, now)
 	sites := site.NewService(d, units, ms, now)
 	svc := tracing.NewService(d, reg, ms, sites, place.CodesOnly(), nil, now)
 	if err := svc.EnsureRules(ctx); err != nil {
