@@ -15,6 +15,7 @@ import (
 
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
+	"fangkong/internal/command"
 	"fangkong/internal/db"
 	"fangkong/internal/download"
 	"fangkong/internal/jurisdiction"
@@ -31,6 +32,7 @@ import (
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
+	"fangkong/internal/web/commandweb"
 	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
 	"fangkong/internal/web/placeweb"
@@ -90,6 +92,8 @@ type App struct {
 	// Retention clears personal data whose purpose has ended (daily).
 	Retention *retention.Service
 	Lookup    *lookup.Service
+	// Command: the command centre's operating picture (指挥部态势).
+	Command *command.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -172,6 +176,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		string(auth.RoleSite):       {a.Sites, a.Measures},
 		string(auth.RoleSampling):   {a.Sampling},
 	}, cfg.Now)
+	a.Command = command.NewService(d, a.Units, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
@@ -198,6 +203,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		siteweb.New(a.Web, a.Sites, a.Units),
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
+		commandweb.New(a.Web, a.Command, a.Summaries),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		// 今日待办: each domain's part of a village's day, in the page's order.
 		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees),

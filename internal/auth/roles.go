@@ -68,6 +68,12 @@ const (
 	// for a stated reason (跨辖区查看: a 协查, an emergency), audited and
 	// reported to that jurisdiction.
 	CapPeopleBreakGlass Capability = "people.breakglass"
+
+	// The command centre (指挥部): the operating picture and daily reports.
+	CapPictureView   Capability = "picture.view"   // the operating picture (态势): what is late, and where
+	CapReportsRead   Capability = "reports.read"   // daily reports (日报告) of the jurisdiction, who has not submitted
+	CapReportsSubmit Capability = "reports.submit" // compile, confirm and submit one's unit's daily report (零报告 included)
+	CapReportsManage Capability = "reports.manage" // the county's report templates: figures, wording, cut-off, deadline
 )
 
 // RoleInfo describes a role.
@@ -86,10 +92,13 @@ type RoleInfo struct {
 // workflow, and each gets the pages of its own work.
 var (
 	// reader: browse the ledger and see every domain's pages.
-	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead}
-	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease)
-	command  = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass)
-	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass)
+	reader  = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead}
+	staff   = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease)
+	command = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass,
+		CapPictureView)
+	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass,
+		CapPictureView)
+	village  = append([]Capability(nil), staff...)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
@@ -97,13 +106,13 @@ var (
 var Roles = []RoleInfo{
 	{RoleCommand, "指挥部", []int{1, 2, 3}, command},
 	{RoleTownship, "镇街干部", []int{4}, township},
-	{RoleVillage, "村社干部/网格员", []int{5, 6}, staff},
+	{RoleVillage, "村社干部/网格员", []int{5, 6}, village},
 	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
 	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign}},
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
 	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass}},
-	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead)},
+	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapPictureView)},
 	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
 }
 

@@ -21,10 +21,10 @@ var mayDo = map[auth.Role][]auth.Capability{
 	auth.RoleCommand: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
 		auth.CapRiskAreas, auth.CapPushImport, auth.CapSweepManage, auth.CapPolicyManage, auth.CapSitesManage, auth.CapCampaignsManage,
-		auth.CapRetentionView, auth.CapPeopleBreakGlass},
+		auth.CapRetentionView, auth.CapPeopleBreakGlass, auth.CapPictureView},
 	auth.RoleTownship: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
-		auth.CapSweepManage, auth.CapCampaignsManage, auth.CapPeopleBreakGlass},
+		auth.CapSweepManage, auth.CapCampaignsManage, auth.CapPeopleBreakGlass, auth.CapPictureView},
 	auth.RoleVillage: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease},
 	// The look-up roles: no browsing; each has the pages of its own work.
@@ -34,7 +34,7 @@ var mayDo = map[auth.Role][]auth.Capability{
 	auth.RoleSampling:   {auth.CapPeopleLookup, auth.CapCampaignsRead, auth.CapSamplingWrite, auth.CapResultsUpload},
 	auth.RoleSite:       {auth.CapPeopleLookup, auth.CapSitesRead, auth.CapSitesManage, auth.CapMeasuresAssign},
 	// Inspectors and administrators read everything, as before.
-	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead},
+	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead, auth.CapPictureView},
 	auth.RoleAdmin: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapUnitsWrite,
 		auth.CapUsersManage, auth.CapAuditRead, auth.CapRegionsImport},
 }
