@@ -26,10 +26,12 @@ import (
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
 	"fangkong/internal/retention"
+	"fangkong/internal/report"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
+	"fangkong/internal/summary"
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/commandweb"
@@ -39,6 +41,7 @@ import (
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/registryweb"
 	"fangkong/internal/web/retentionweb"
+	"fangkong/internal/web/reportweb"
 	"fangkong/internal/web/returneeweb"
 	"fangkong/internal/web/samplingweb"
 	"fangkong/internal/web/siteweb"
@@ -94,6 +97,8 @@ type App struct {
 	Lookup    *lookup.Service
 	// Command: the command centre's operating picture (指挥部态势).
 	Command *command.Service
+	// Reports: daily reports (日报告/零报告), compiled from Summaries.
+	Reports *report.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -192,6 +197,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapPeopleRead, Source: a.Measures},
 		{Cap: auth.CapPeopleRead, Source: a.Sites},
 	}
+	// Daily reports are compiled from every summary above (the same
+	// figures as the picture), and report their own (who has not
+	// reported) after them.
+	a.Reports = report.NewService(d, a.Units, sourcesOf(a.Summaries), cfg.Now)
+	a.Summaries = append(a.Summaries, web.SummarySource{Cap: auth.CapReportsRead, Source: a.Reports})
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(
 		accountweb.New(a.Web, a.Auth, a.Audit),
@@ -204,11 +214,21 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
 		commandweb.New(a.Web, a.Command, a.Summaries),
+		reportweb.New(a.Web, a.Reports),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		// 今日待办: each domain's part of a village's day, in the page's order.
 		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees),
 	)
 	return a, nil
+}
+
+// sourcesOf is the summaries of a list, whatever their capability.
+func sourcesOf(list []web.SummarySource) []summary.Source {
+	out := make([]summary.Source, len(list))
+	for i, s := range list {
+		out[i] = s.Source
+	}
+	return out
 }
 
 // Close releases the database.
@@ -229,6 +249,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
+	go a.Reports.Run(ctx, time.Minute, a.Config.Logger)     // daily reports missing at the deadline
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
