@@ -71,4 +71,3 @@ func TestSpark(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-

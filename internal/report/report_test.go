@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"fangkong/internal/apptest"
 	"fangkong/internal/app"
+	"fangkong/internal/apptest"
 	"fangkong/internal/audit"
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
