@@ -74,6 +74,11 @@ const (
 	CapReportsRead   Capability = "reports.read"   // daily reports (日报告) of the jurisdiction, who has not submitted
 	CapReportsSubmit Capability = "reports.submit" // compile, confirm and submit one's unit's daily report (零报告 included)
 	CapReportsManage Capability = "reports.manage" // the county's report templates: figures, wording, cut-off, deadline
+
+	// Supervision (督查) and rectification (整改).
+	CapInspectRead    Capability = "inspect.read"    // inspections, findings and the 通报 of the jurisdiction
+	CapInspectWrite   Capability = "inspect.write"   // record inspections and findings, review rectifications (复核销号)
+	CapInspectRectify Capability = "inspect.rectify" // report a finding's rectification (整改中, 已整改待复核)
 )
 
 // RoleInfo describes a role.
@@ -95,10 +100,10 @@ var (
 	reader  = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead}
 	staff   = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease)
 	command = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass,
-		CapPictureView, CapReportsRead, CapReportsSubmit, CapReportsManage)
+		CapPictureView, CapReportsRead, CapReportsSubmit, CapReportsManage, CapInspectRead, CapInspectRectify)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass,
-		CapPictureView, CapReportsRead, CapReportsSubmit)
-	village  = append(append([]Capability(nil), staff...), CapReportsRead, CapReportsSubmit)
+		CapPictureView, CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify)
+	village  = append(append([]Capability(nil), staff...), CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
@@ -112,7 +117,8 @@ var Roles = []RoleInfo{
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
 	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass}},
-	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapPictureView, CapReportsRead)},
+	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapPictureView, CapReportsRead,
+		CapInspectRead, CapInspectWrite)},
 	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
 }
 

@@ -21,13 +21,15 @@ var mayDo = map[auth.Role][]auth.Capability{
 	auth.RoleCommand: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
 		auth.CapRiskAreas, auth.CapPushImport, auth.CapSweepManage, auth.CapPolicyManage, auth.CapSitesManage, auth.CapCampaignsManage,
-		auth.CapRetentionView, auth.CapPeopleBreakGlass, auth.CapPictureView, auth.CapReportsRead, auth.CapReportsSubmit, auth.CapReportsManage},
+		auth.CapRetentionView, auth.CapPeopleBreakGlass, auth.CapPictureView, auth.CapReportsRead, auth.CapReportsSubmit, auth.CapReportsManage,
+		auth.CapInspectRead, auth.CapInspectRectify},
 	auth.RoleTownship: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
-		auth.CapSweepManage, auth.CapCampaignsManage, auth.CapPeopleBreakGlass, auth.CapPictureView, auth.CapReportsRead, auth.CapReportsSubmit},
+		auth.CapSweepManage, auth.CapCampaignsManage, auth.CapPeopleBreakGlass, auth.CapPictureView, auth.CapReportsRead, auth.CapReportsSubmit,
+		auth.CapInspectRead, auth.CapInspectRectify},
 	auth.RoleVillage: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
-		auth.CapReportsRead, auth.CapReportsSubmit},
+		auth.CapReportsRead, auth.CapReportsSubmit, auth.CapInspectRead, auth.CapInspectRectify},
 	// The look-up roles: no browsing; each has the pages of its own work.
 	auth.RoleCheckpoint: {auth.CapPeopleLookup, auth.CapMeasuresAssign},
 	auth.RoleSentinel:   {auth.CapPeopleLookup, auth.CapMeasuresAssign},
@@ -35,7 +37,8 @@ var mayDo = map[auth.Role][]auth.Capability{
 	auth.RoleSampling:   {auth.CapPeopleLookup, auth.CapCampaignsRead, auth.CapSamplingWrite, auth.CapResultsUpload},
 	auth.RoleSite:       {auth.CapPeopleLookup, auth.CapSitesRead, auth.CapSitesManage, auth.CapMeasuresAssign},
 	// Inspectors and administrators read everything, as before.
-	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead, auth.CapPictureView, auth.CapReportsRead},
+	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead, auth.CapPictureView, auth.CapReportsRead,
+		auth.CapInspectRead, auth.CapInspectWrite},
 	auth.RoleAdmin: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapUnitsWrite,
 		auth.CapUsersManage, auth.CapAuditRead, auth.CapRegionsImport},
 }

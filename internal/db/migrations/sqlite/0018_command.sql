@@ -45,3 +45,43 @@ CREATE TABLE report_alerts (
     raised_at   INTEGER NOT NULL,
     PRIMARY KEY (unit_code, day)
 );
+
+-- Supervision (督查): inspections with their checklist, and findings with
+-- the rectification (整改) each is tracked through to 销号.
+CREATE TABLE inspections (
+    id          INTEGER PRIMARY KEY,
+    unit_code   TEXT NOT NULL REFERENCES units (code),
+    object_type TEXT NOT NULL,
+    object_name TEXT NOT NULL,
+    covert      INTEGER NOT NULL DEFAULT 0,
+    team        TEXT NOT NULL,
+    visited_on  TEXT NOT NULL,
+    checklist   TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX inspections_unit ON inspections (unit_code);
+
+CREATE TABLE findings (
+    id            INTEGER PRIMARY KEY,
+    inspection_id INTEGER NOT NULL REFERENCES inspections (id),
+    unit_code     TEXT NOT NULL REFERENCES units (code),
+    problem       TEXT NOT NULL,
+    severity      TEXT NOT NULL,
+    leader        TEXT NOT NULL,
+    person        TEXT NOT NULL,
+    measure       TEXT NOT NULL,
+    deadline      TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    progress_note TEXT NOT NULL DEFAULT '',
+    review_note   TEXT NOT NULL DEFAULT '',
+    photo_type    TEXT NOT NULL DEFAULT '',
+    photo         BLOB,
+    escalated_at  INTEGER NOT NULL DEFAULT 0,
+    closed_at     INTEGER NOT NULL DEFAULT 0,
+    version       INTEGER NOT NULL DEFAULT 1,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+);
+CREATE INDEX findings_unit ON findings (unit_code, status);
+CREATE INDEX findings_inspection ON findings (inspection_id);
