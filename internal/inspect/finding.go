@@ -305,4 +305,3 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
-
