@@ -18,6 +18,7 @@ import (
 	"fangkong/internal/command"
 	"fangkong/internal/db"
 	"fangkong/internal/download"
+	"fangkong/internal/duty"
 	"fangkong/internal/inspect"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/lookup"
@@ -36,6 +37,7 @@ import (
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/commandweb"
+	"fangkong/internal/web/dutyweb"
 	"fangkong/internal/web/inspectweb"
 	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
@@ -103,6 +105,8 @@ type App struct {
 	Reports *report.Service
 	// Inspect: supervision (督查) and rectification (整改).
 	Inspect *inspect.Service
+	// Duty: duty rosters (值班值守); OnDuty answers who is on duty now.
+	Duty *duty.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -187,6 +191,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	}, cfg.Now)
 	a.Command = command.NewService(d, a.Units, cfg.Now)
 	a.Inspect = inspect.NewService(d, a.Units, cfg.Now)
+	a.Duty = duty.NewService(d, a.Units, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
@@ -202,6 +207,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapPeopleRead, Source: a.Measures},
 		{Cap: auth.CapPeopleRead, Source: a.Sites},
 		{Cap: auth.CapInspectRead, Source: a.Inspect},
+		{Cap: auth.CapDutyRead, Source: a.Duty},
 	}
 	// Daily reports are compiled from every summary above (the same
 	// figures as the picture), and report their own (who has not
@@ -222,6 +228,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		commandweb.New(a.Web, a.Command, a.Summaries),
 		reportweb.New(a.Web, a.Reports),
 		inspectweb.New(a.Web, a.Inspect),
+		dutyweb.New(a.Web, a.Duty),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		// 今日待办: each domain's part of a village's day, in the page's order.
 		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees),
@@ -258,6 +265,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Measures.Run(ctx, 5*time.Minute, a.Config.Logger)  // 脱管 alerts and escalation
 	go a.Reports.Run(ctx, time.Minute, a.Config.Logger)     // daily reports missing at the deadline
 	go a.Inspect.Run(ctx, 10*time.Minute, a.Config.Logger)  // rectifications past their deadline escalate
+	go a.Duty.Run(ctx, time.Minute, a.Config.Logger)        // duty shifts nobody checked in to
 	go a.Retention.Loop(ctx, 24*time.Hour, a.Config.Logger) // personal data past its retention period
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {

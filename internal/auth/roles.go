@@ -79,6 +79,11 @@ const (
 	CapInspectRead    Capability = "inspect.read"    // inspections, findings and the 通报 of the jurisdiction
 	CapInspectWrite   Capability = "inspect.write"   // record inspections and findings, review rectifications (复核销号)
 	CapInspectRectify Capability = "inspect.rectify" // report a finding's rectification (整改中, 已整改待复核)
+
+	// Duty rosters (值班值守).
+	CapDutyRead   Capability = "duty.read"   // the rosters of the jurisdiction, who is on duty now
+	CapDutyManage Capability = "duty.manage" // put shifts on the roster, check in
+	CapDutyCheck  Capability = "duty.check"  // spot checks (查岗)
 )
 
 // RoleInfo describes a role.
@@ -100,10 +105,12 @@ var (
 	reader  = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead}
 	staff   = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease)
 	command = append(append([]Capability(nil), staff...), CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass,
-		CapPictureView, CapReportsRead, CapReportsSubmit, CapReportsManage, CapInspectRead, CapInspectRectify)
+		CapPictureView, CapReportsRead, CapReportsSubmit, CapReportsManage, CapInspectRead, CapInspectRectify,
+		CapDutyRead, CapDutyManage, CapDutyCheck)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass,
-		CapPictureView, CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify)
-	village  = append(append([]Capability(nil), staff...), CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify)
+		CapPictureView, CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify, CapDutyRead, CapDutyManage, CapDutyCheck)
+	village = append(append([]Capability(nil), staff...), CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify,
+		CapDutyRead, CapDutyManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
@@ -118,7 +125,7 @@ var Roles = []RoleInfo{
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
 	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass}},
 	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapPictureView, CapReportsRead,
-		CapInspectRead, CapInspectWrite)},
+		CapInspectRead, CapInspectWrite, CapDutyRead, CapDutyCheck)},
 	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
 }
 

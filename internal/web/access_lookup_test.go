@@ -22,14 +22,15 @@ var mayDo = map[auth.Role][]auth.Capability{
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
 		auth.CapRiskAreas, auth.CapPushImport, auth.CapSweepManage, auth.CapPolicyManage, auth.CapSitesManage, auth.CapCampaignsManage,
 		auth.CapRetentionView, auth.CapPeopleBreakGlass, auth.CapPictureView, auth.CapReportsRead, auth.CapReportsSubmit, auth.CapReportsManage,
-		auth.CapInspectRead, auth.CapInspectRectify},
+		auth.CapInspectRead, auth.CapInspectRectify, auth.CapDutyRead, auth.CapDutyManage, auth.CapDutyCheck},
 	auth.RoleTownship: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
 		auth.CapSweepManage, auth.CapCampaignsManage, auth.CapPeopleBreakGlass, auth.CapPictureView, auth.CapReportsRead, auth.CapReportsSubmit,
-		auth.CapInspectRead, auth.CapInspectRectify},
+		auth.CapInspectRead, auth.CapInspectRectify, auth.CapDutyRead, auth.CapDutyManage, auth.CapDutyCheck},
 	auth.RoleVillage: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapPeopleWrite,
 		auth.CapPeopleExport, auth.CapPeopleImport, auth.CapUnitsWrite, auth.CapMeasuresAssign, auth.CapMeasuresWrite, auth.CapMeasuresRelease,
-		auth.CapReportsRead, auth.CapReportsSubmit, auth.CapInspectRead, auth.CapInspectRectify},
+		auth.CapReportsRead, auth.CapReportsSubmit, auth.CapInspectRead, auth.CapInspectRectify,
+		auth.CapDutyRead, auth.CapDutyManage},
 	// The look-up roles: no browsing; each has the pages of its own work.
 	auth.RoleCheckpoint: {auth.CapPeopleLookup, auth.CapMeasuresAssign},
 	auth.RoleSentinel:   {auth.CapPeopleLookup, auth.CapMeasuresAssign},
@@ -38,7 +39,7 @@ var mayDo = map[auth.Role][]auth.Capability{
 	auth.RoleSite:       {auth.CapPeopleLookup, auth.CapSitesRead, auth.CapSitesManage, auth.CapMeasuresAssign},
 	// Inspectors and administrators read everything, as before.
 	auth.RoleInspector: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapAuditRead, auth.CapPictureView, auth.CapReportsRead,
-		auth.CapInspectRead, auth.CapInspectWrite},
+		auth.CapInspectRead, auth.CapInspectWrite, auth.CapDutyRead, auth.CapDutyCheck},
 	auth.RoleAdmin: {auth.CapPeopleRead, auth.CapPeopleLookup, auth.CapSitesRead, auth.CapCampaignsRead, auth.CapUnitsWrite,
 		auth.CapUsersManage, auth.CapAuditRead, auth.CapRegionsImport},
 }

@@ -85,3 +85,31 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_unit ON findings (unit_code, status);
 CREATE INDEX findings_inspection ON findings (inspection_id);
+
+-- Duty rosters (值班值守): shifts with the leader on duty (带班领导), the
+-- check-in at the start, and spot checks (查岗).
+CREATE TABLE duty_shifts (
+    id            INTEGER PRIMARY KEY,
+    unit_code     TEXT NOT NULL REFERENCES units (code),
+    starts_at     INTEGER NOT NULL,
+    ends_at       INTEGER NOT NULL,
+    leader        TEXT NOT NULL,
+    person        TEXT NOT NULL,
+    phone         TEXT NOT NULL DEFAULT '',
+    checked_in_at INTEGER NOT NULL DEFAULT 0,
+    checked_in_by TEXT NOT NULL DEFAULT '',
+    alerted_at    INTEGER NOT NULL DEFAULT 0,
+    created_by    TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX duty_shifts_unit ON duty_shifts (unit_code, starts_at);
+
+CREATE TABLE duty_checks (
+    id         INTEGER PRIMARY KEY,
+    shift_id   INTEGER NOT NULL REFERENCES duty_shifts (id),
+    checked_at INTEGER NOT NULL,
+    answered   INTEGER NOT NULL,
+    answerer   TEXT NOT NULL DEFAULT '',
+    checker    TEXT NOT NULL
+);
+CREATE INDEX duty_checks_shift ON duty_checks (shift_id);
