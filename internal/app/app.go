@@ -236,6 +236,10 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	return a, nil
 }
 
+// SummarySources are the domains' summaries, whatever their capability
+// (the demo's daily reports are compiled from them).
+func (a *App) SummarySources() []summary.Source { return sourcesOf(a.Summaries) }
+
 // sourcesOf is the summaries of a list, whatever their capability.
 func sourcesOf(list []web.SummarySource) []summary.Source {
 	out := make([]summary.Source, len(list))
