@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fangkong/internal/app"
+	"fangkong/internal/clock"
 	"fangkong/internal/demo"
 )
 
@@ -36,6 +37,17 @@ func benchPicture(ctx context.Context, people, rounds int) error {
 		return err
 	}
 	fmt.Printf("fkbench picture (SQLite, demo county of %d people, loaded in %s):\n", people, time.Since(start).Round(time.Second))
+	// Each domain's summary of the county alone, the picture's parts.
+	scope := benchCounty(demo.CountyCode)
+	day := clock.Day(time.Now())
+	for _, src := range a.SummarySources() {
+		t := time.Now()
+		card, err := src.Summary(ctx, scope, demo.CountyCode, day)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  summary %-10s of the county: %s\n", card.Domain, time.Since(t).Round(100*time.Microsecond))
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

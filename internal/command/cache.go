@@ -21,23 +21,31 @@ type cache struct {
 	ttl     time.Duration
 	now     func() time.Time
 	entries map[string]*flight
+	// refreshing are the computations replacing expired entries.
+	refreshing map[string]*flight
 }
 
 func newCache(ttl time.Duration, now func() time.Time) *cache {
-	return &cache{ttl: ttl, now: now, entries: map[string]*flight{}}
+	return &cache{ttl: ttl, now: now, entries: map[string]*flight{}, refreshing: map[string]*flight{}}
 }
 
 // get returns the picture of key: a fresh cached one, the one being
-// computed, or a new computation by compute. A failed computation is not
-// kept. The computation runs without the caller's cancellation, so one
-// commander closing the page does not fail the others waiting.
+// computed, or a new computation by compute. An expired picture is still
+// served while its successor is computed in the background (stale while
+// revalidate), so only the very first viewer of a key waits for a
+// computation. A failed computation is not kept. The computation runs
+// without the caller's cancellation, so one commander closing the page
+// does not fail the others waiting.
 func (c *cache) get(ctx context.Context, key string, compute func(context.Context) (Picture, error)) (Picture, error) {
 	c.mu.Lock()
 	f, ok := c.entries[key]
 	if ok {
 		select {
 		case <-f.done:
-			if f.err == nil && c.now().Sub(f.at) < c.ttl {
+			if f.err == nil {
+				if c.now().Sub(f.at) >= c.ttl && c.refreshing[key] == nil {
+					c.refreshing[key] = c.start(ctx, key, compute)
+				}
 				c.mu.Unlock()
 				return f.p, nil
 			}
@@ -46,21 +54,9 @@ func (c *cache) get(ctx context.Context, key string, compute func(context.Contex
 		}
 	}
 	if !ok {
-		f = &flight{done: make(chan struct{})}
+		f = c.start(ctx, key, compute)
 		c.entries[key] = f
 		c.sweep()
-		go func() {
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			defer cancel()
-			f.p, f.err = compute(cctx)
-			f.at = c.now()
-			c.mu.Lock()
-			if f.err != nil && c.entries[key] == f {
-				delete(c.entries, key)
-			}
-			c.mu.Unlock()
-			close(f.done)
-		}()
 	}
 	c.mu.Unlock()
 	select {
@@ -71,6 +67,30 @@ func (c *cache) get(ctx context.Context, key string, compute func(context.Contex
 	}
 }
 
+// start computes key in the background (called with mu held); a good
+// result replaces the entry, a failure drops it.
+func (c *cache) start(ctx context.Context, key string, compute func(context.Context) (Picture, error)) *flight {
+	f := &flight{done: make(chan struct{})}
+	go func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		p, err := compute(cctx)
+		c.mu.Lock()
+		f.p, f.err, f.at = p, err, c.now()
+		if c.refreshing[key] == f {
+			delete(c.refreshing, key)
+			if err == nil {
+				c.entries[key] = f
+			}
+		} else if err != nil && c.entries[key] == f {
+			delete(c.entries, key)
+		}
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	return f
+}
+
 // sweep drops expired entries once the map grows (called with mu held).
 func (c *cache) sweep() {
 	if len(c.entries) < 256 {
@@ -79,7 +99,7 @@ func (c *cache) sweep() {
 	for k, f := range c.entries {
 		select {
 		case <-f.done:
-			if c.now().Sub(f.at) >= c.ttl {
+			if c.now().Sub(f.at) >= 10*c.ttl {
 				delete(c.entries, k)
 			}
 		default:

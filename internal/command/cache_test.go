@@ -45,8 +45,20 @@ func TestCacheSingleFlight(t *testing.T) {
 	mu.Lock()
 	now = now.Add(TTL)
 	mu.Unlock()
-	if _, err := c.get(t.Context(), "k", compute); err != nil || calls.Load() != 2 {
-		t.Fatalf("an expired entry was not computed again (%d calls)", calls.Load())
+	// Expired: the old picture is served at once while a new one is computed.
+	release = make(chan struct{})
+	if p, err := c.get(t.Context(), "k", compute); err != nil || p.Day != "2026-12-06" {
+		t.Fatalf("an expired entry was not served while refreshed: %v", err)
+	}
+	if _, err := c.get(t.Context(), "k", compute); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	for i := 0; calls.Load() != 2 && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("an expired entry was refreshed %d times, want once", n-1)
 	}
 	fail := func(context.Context) (Picture, error) { calls.Add(1); return Picture{}, context.DeadlineExceeded }
 	if _, err := c.get(t.Context(), "f", fail); err == nil {
