@@ -50,7 +50,7 @@ func (s *Service) AddFinding(ctx context.Context, who audit.Actor, scope jurisdi
 	if in.UnitCode == "" {
 		in.UnitCode = insp.UnitCode
 	}
-	if !jurisdiction.Grant(insp.UnitCode).Contains(in.UnitCode) || !scope.Contains(in.UnitCode) {
+	if sub, err := scope.Narrow(insp.UnitCode); err != nil || !sub.Contains(in.UnitCode) {
 		return in, errs.Invalidf("unit_code", "责任单位须为被检查单位或其下级")
 	}
 	if _, err := s.units.Get(ctx, scope, in.UnitCode); err != nil {

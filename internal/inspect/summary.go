@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"strings"
 	"time"
 
 	"fangkong/internal/jurisdiction"
@@ -63,7 +64,7 @@ func (s *Service) Bulletin(ctx context.Context, scope jurisdiction.Scope, unit s
 	for _, f := range fs {
 		placed := false
 		for code, i := range index {
-			if jurisdiction.Grant(code).Contains(f.UnitCode) {
+			if strings.HasPrefix(f.UnitCode, code) {
 				groups[i].Findings = append(groups[i].Findings, f)
 				placed = true
 				break
