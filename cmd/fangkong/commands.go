@@ -42,7 +42,7 @@ func demoCmd(ctx context.Context, args []string) error {
 		logins = demo.DemoLogins(ctx, a.Auth)
 	} else {
 		fmt.Printf("正在生成演示县 西安市鄠邑区（%d人）… / generating the demo county…\n", *people)
-		logins, err = demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: *people})
+		logins, err = demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: *people, Summaries: a.SummarySources()})
 		if err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func benchDemo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{}); err != nil {
+	if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{Summaries: a.SummarySources()}); err != nil {
 		return err
 	}
 	a.Close()

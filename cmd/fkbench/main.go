@@ -34,7 +34,7 @@ import (
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|replan|sites [flags]")
-		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|scans [flags]")
+		fmt.Fprintln(os.Stderr, "usage: fkbench import|demo|push|replan|sites|scans|picture [flags]")
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -61,6 +61,12 @@ func main() {
 		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
 		fs.Parse(os.Args[2:])
 		err = benchReplan(ctx, *people, *pg)
+	case "picture":
+		fs := flag.NewFlagSet("picture", flag.ExitOnError)
+		people := fs.Int("people", 1_000_000, "demo population")
+		rounds := fs.Int("rounds", 10, "rounds of requests per case")
+		fs.Parse(os.Args[2:])
+		err = benchPicture(ctx, *people, *rounds)
 	case "sites":
 		fs := flag.NewFlagSet("sites", flag.ExitOnError)
 		n := fs.Int("n", 2000, "check-ins")

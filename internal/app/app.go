@@ -16,8 +16,11 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/checkpoint"
+	"fangkong/internal/command"
 	"fangkong/internal/db"
 	"fangkong/internal/download"
+	"fangkong/internal/duty"
+	"fangkong/internal/inspect"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/lookup"
 	"fangkong/internal/measure"
@@ -26,6 +29,7 @@ import (
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/registry"
+	"fangkong/internal/report"
 	"fangkong/internal/retention"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
@@ -37,12 +41,16 @@ import (
 	"fangkong/internal/web"
 	"fangkong/internal/web/accountweb"
 	"fangkong/internal/web/checkpointweb"
+	"fangkong/internal/web/commandweb"
+	"fangkong/internal/web/dutyweb"
+	"fangkong/internal/web/inspectweb"
 	"fangkong/internal/web/lookupweb"
 	"fangkong/internal/web/measureweb"
 	"fangkong/internal/web/notifyweb"
 	"fangkong/internal/web/placeweb"
 	"fangkong/internal/web/pushlistweb"
 	"fangkong/internal/web/registryweb"
+	"fangkong/internal/web/reportweb"
 	"fangkong/internal/web/retentionweb"
 	"fangkong/internal/web/returneeweb"
 	"fangkong/internal/web/samplingweb"
@@ -112,6 +120,14 @@ type App struct {
 	Tracing *tracing.Service
 	// Notify: events' messages to inboxes, phones and work groups.
 	Notify *notify.Service
+	// Command: the command centre's operating picture (指挥部态势).
+	Command *command.Service
+	// Reports: daily reports (日报告/零报告), compiled from Summaries.
+	Reports *report.Service
+	// Inspect: supervision (督查) and rectification (整改).
+	Inspect *inspect.Service
+	// Duty: duty rosters (值班值守); OnDuty answers who is on duty now.
+	Duty *duty.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -215,6 +231,9 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		string(auth.RoleSite):       {a.Sites, a.Measures},
 		string(auth.RoleSampling):   {a.Sampling},
 	}, cfg.Now)
+	a.Command = command.NewService(d, a.Units, cfg.Now)
+	a.Inspect = inspect.NewService(d, a.Units, cfg.Now)
+	a.Duty = duty.NewService(d, a.Units, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
@@ -232,7 +251,14 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapSentinelRead, Source: a.Sentinels},
 		{Cap: auth.CapCheckpointsRead, Source: a.Checkpoints},
 		{Cap: auth.CapTracingRead, Source: a.Tracing},
+		{Cap: auth.CapInspectRead, Source: a.Inspect},
+		{Cap: auth.CapDutyRead, Source: a.Duty},
 	}
+	// Daily reports are compiled from every summary above (the same
+	// figures as the picture), and report their own (who has not
+	// reported) after them.
+	a.Reports = report.NewService(d, a.Units, sourcesOf(a.Summaries), cfg.Now)
+	a.Summaries = append(a.Summaries, web.SummarySource{Cap: auth.CapReportsRead, Source: a.Reports})
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(
 		accountweb.New(a.Web, a.Auth, a.Audit),
@@ -247,6 +273,10 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		samplingweb.New(a.Web, a.Sampling),
 		retentionweb.New(a.Web, a.Retention, a.Audit),
 		notifyweb.New(a.Web, a.Notify, cfg.Notify.SMS.ReceiptToken),
+		commandweb.New(a.Web, a.Command, a.Summaries),
+		reportweb.New(a.Web, a.Reports),
+		inspectweb.New(a.Web, a.Inspect),
+		dutyweb.New(a.Web, a.Duty),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		sentinelweb.New(a.Web, a.Sentinels, a.Units, a.Auth),
 		checkpointweb.New(a.Web, a.Checkpoints, a.Units),
@@ -255,6 +285,19 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels, a.Checkpoints),
 	)
 	return a, nil
+}
+
+// SummarySources are the domains' summaries, whatever their capability
+// (the demo's daily reports are compiled from them).
+func (a *App) SummarySources() []summary.Source { return sourcesOf(a.Summaries) }
+
+// sourcesOf is the summaries of a list, whatever their capability.
+func sourcesOf(list []web.SummarySource) []summary.Source {
+	out := make([]summary.Source, len(list))
+	for i, s := range list {
+		out[i] = s.Source
+	}
+	return out
 }
 
 // Close releases the database.
@@ -281,6 +324,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Sentinels.Run(ctx, time.Minute, a.Config.Logger)                       // fever reports past the township's clock go up to the county
 	go a.checkpointAlerts(ctx, 5*time.Minute)                                   // unfilled shifts, hand-overs not received
 	go a.Tracing.Run(ctx, 5*time.Minute, a.Config.Logger)                       // missed case clocks escalated
+	go a.Reports.Run(ctx, time.Minute, a.Config.Logger)                         // daily reports missing at the deadline
+	go a.Inspect.Run(ctx, 10*time.Minute, a.Config.Logger)                      // rectifications past their deadline escalate
+	go a.Duty.Run(ctx, time.Minute, a.Config.Logger)                            // duty shifts nobody checked in to
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

@@ -88,6 +88,22 @@ const (
 	// signed-in user has one.
 	CapNotifyManage    Capability = "notify.manage"    // message templates, channels' test sends, the delivery log and resends
 	CapNotifyResidents Capability = "notify.residents" // templated SMS to lists of residents (群众短信), audited
+
+	// The command centre (指挥部): the operating picture and daily reports.
+	CapPictureView   Capability = "picture.view"   // the operating picture (态势): what is late, and where
+	CapReportsRead   Capability = "reports.read"   // daily reports (日报告) of the jurisdiction, who has not submitted
+	CapReportsSubmit Capability = "reports.submit" // compile, confirm and submit one's unit's daily report (零报告 included)
+	CapReportsManage Capability = "reports.manage" // the county's report templates: figures, wording, cut-off, deadline
+
+	// Supervision (督查) and rectification (整改).
+	CapInspectRead    Capability = "inspect.read"    // inspections, findings and the 通报 of the jurisdiction
+	CapInspectWrite   Capability = "inspect.write"   // record inspections and findings, review rectifications (复核销号)
+	CapInspectRectify Capability = "inspect.rectify" // report a finding's rectification (整改中, 已整改待复核)
+
+	// Duty rosters (值班值守).
+	CapDutyRead   Capability = "duty.read"   // the rosters of the jurisdiction, who is on duty now
+	CapDutyManage Capability = "duty.manage" // put shifts on the roster, check in
+	CapDutyCheck  Capability = "duty.check"  // spot checks (查岗)
 )
 
 // RoleInfo describes a role.
@@ -108,8 +124,13 @@ var (
 	// reader: browse the ledger and see every domain's pages.
 	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapSentinelRead, CapCheckpointsRead}
 	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify, CapHandoversReceive, CapTracingRead)
-	command  = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage, CapNotifyManage, CapNotifyResidents)
-	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage)
+	command  = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage, CapNotifyManage, CapNotifyResidents,
+		CapPictureView, CapReportsRead, CapReportsSubmit, CapReportsManage, CapInspectRead, CapInspectRectify,
+		CapDutyRead, CapDutyManage, CapDutyCheck)
+	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage,
+		CapPictureView, CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify, CapDutyRead, CapDutyManage, CapDutyCheck)
+	village = append(append([]Capability(nil), staff...), CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify,
+		CapDutyRead, CapDutyManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
 )
 
@@ -117,13 +138,14 @@ var (
 var Roles = []RoleInfo{
 	{RoleCommand, "指挥部", []int{1, 2, 3}, command},
 	{RoleTownship, "镇街干部", []int{4}, township},
-	{RoleVillage, "村社干部/网格员", []int{5, 6}, staff},
+	{RoleVillage, "村社干部/网格员", []int{5, 6}, village},
 	{RoleCheckpoint, "卡口", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapCheckpointsRead, CapCheckpointLog}},
 	{RoleSentinel, "哨点（诊所/药店）", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapSentinelReport}},
 	{RoleSampling, "核酸采样/检测", anyLevel, []Capability{CapPeopleLookup, CapCampaignsRead, CapSamplingWrite, CapResultsUpload}},
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
 	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass, CapTracingRead, CapTracingWrite}},
-	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapTracingRead)},
+	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapTracingRead, CapPictureView, CapReportsRead,
+		CapInspectRead, CapInspectWrite, CapDutyRead, CapDutyCheck)},
 	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
 }
 

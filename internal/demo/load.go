@@ -17,6 +17,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
 	"fangkong/internal/registry"
+	"fangkong/internal/summary"
 )
 
 // CountyCode is the demo county: 西安市鄠邑区.
@@ -56,6 +57,9 @@ type Options struct {
 	Now    func() time.Time
 	// SkipSampling leaves out the testing round in progress (全员核酸).
 	SkipSampling bool
+	// Summaries are the domains' summaries the demo's daily reports are
+	// compiled from (App.SummarySources); nil: quarantine sites only.
+	Summaries []summary.Source
 }
 
 // Loaded reports whether the demo county is already in the database.
@@ -126,6 +130,9 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 	}
 	if err := loadTracing(ctx, d, units, opt.Now, opt.Seed, opt.People); err != nil {
 		return nil, fmt.Errorf("load demo outbreak: %w", err)
+	}
+	if err := loadCommand(ctx, d, units, opt.Now, opt.Summaries, opt.Seed); err != nil {
+		return nil, fmt.Errorf("load demo command centre: %w", err)
 	}
 	_, err = d.W().ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('demo_county', $1)", CountyCode)
 	return logins, err

@@ -139,6 +139,8 @@ func specs() []spec {
 		switch u := x.p.user; {
 		case u.Role == auth.RoleVillage || u.Role == auth.RoleTownship:
 			home = `href="/today"`
+		case u.Role == auth.RoleCommand:
+			home = `href="/command"`
 		case u.Can(auth.CapSentinelReport):
 			home = `href="/sentinel"`
 		case u.Can(auth.CapCheckpointLog):

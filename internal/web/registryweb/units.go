@@ -36,7 +36,7 @@ type unitView struct {
 }
 
 // home sends a user to their day's work: a village or township cadre to
-// 今日待办 (/today), a look-up role (卡口, 哨点, …) to 查找, everyone else
+// 今日待办 (/today), the command centre to its picture (/command), a look-up role (卡口, 哨点, …) to 查找, everyone else
 // to their own unit.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
@@ -44,6 +44,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case (u.Role == auth.RoleVillage || u.Role == auth.RoleTownship) && u.Can(auth.CapMeasuresWrite):
 		to = "/today"
+	case u.Role == auth.RoleCommand && u.Can(auth.CapPictureView):
+		to = "/command"
 	case u.Can(auth.CapSentinelReport):
 		to = "/sentinel"
 	case u.Can(auth.CapCheckpointLog): // a checkpoint's home is its check log

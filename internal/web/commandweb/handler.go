@@ -1,0 +1,109 @@
+// Package commandweb is the command centre's operating picture (指挥部态势)
+// on the web: one screen answering "what is late, and where" for a unit,
+// by child unit with drill-down, each figure the domain's own summary and a
+// link to the list behind it, with a trend drawn as SVG on the server.
+package commandweb
+
+import (
+	"embed"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"fangkong/internal/auth"
+	"fangkong/internal/clock"
+	"fangkong/internal/command"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/summary"
+	"fangkong/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Handler serves the picture.
+type Handler struct {
+	srv     *web.Server
+	svc     *command.Service
+	sources []web.SummarySource
+	pages   *web.Pages
+}
+
+// New parses the templates; sources are the domains' summaries in order
+// (internal/app's list).
+func New(srv *web.Server, svc *command.Service, sources []web.SummarySource) *Handler {
+	h := &Handler{srv: srv, svc: svc, sources: sources}
+	h.pages = srv.MustPages(templates, "templates", template.FuncMap{"spark": command.Spark})
+	return h
+}
+
+// Routes: the picture.
+func (h *Handler) Routes() []web.Route {
+	return []web.Route{
+		web.Page("GET /command", auth.CapPictureView, h.page),
+	}
+}
+
+// visible returns the sources the user may see and the name of that set.
+func (h *Handler) visible(u auth.User) (string, []summary.Source) {
+	var set []string
+	var out []summary.Source
+	for i, s := range h.sources {
+		if s.Cap == web.AnyUser || u.Can(s.Cap) {
+			set = append(set, strconv.Itoa(i))
+			out = append(out, s.Source)
+		}
+	}
+	return strings.Join(set, ","), out
+}
+
+type pictureView struct {
+	command.Picture
+	Crumbs  []web.Crumb
+	Columns []summary.Figure // the figures shown per child: those that can be late
+	Drill   bool             // children open their own picture
+}
+
+// Cell is the child's value of a column's figure.
+func (v pictureView) Cell(c command.Child, key string) *summary.Figure {
+	if f, ok := c.Figure(key); ok {
+		return &f
+	}
+	return nil
+}
+
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) error {
+	u := web.User(r)
+	code := r.URL.Query().Get("unit")
+	if code == "" {
+		code = u.UnitCode
+	}
+	set, sources := h.visible(u)
+	p, err := h.svc.Picture(r.Context(), u.Scope(), code, clock.Day(h.srv.Now()), set, sources)
+	if err != nil {
+		return err
+	}
+	v := pictureView{Picture: p, Drill: p.Unit.Level < jurisdiction.LevelVillage}
+	if v.Crumbs, err = h.srv.Crumbs(r, p.Unit.Code); err != nil {
+		return err
+	}
+	// Columns: every figure that is late for the unit or any child, in card order.
+	late := map[string]bool{}
+	for _, f := range p.Late {
+		late[f.Key] = true
+	}
+	for _, c := range p.Children {
+		for _, f := range c.Late {
+			late[f.Key] = true
+		}
+	}
+	for _, c := range p.Cards {
+		for _, f := range c.Figures {
+			if late[f.Key] {
+				v.Columns = append(v.Columns, f)
+			}
+		}
+	}
+	return h.pages.Render(w, r, http.StatusOK, "command", "指挥部态势 · "+p.Unit.Name, v)
+}

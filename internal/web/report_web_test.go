@@ -1,0 +1,89 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"fangkong/internal/apptest"
+	"fangkong/internal/auth"
+	"fangkong/internal/db"
+	"fangkong/internal/dbtest"
+)
+
+var reportFieldRE = regexp.MustCompile(`name="(v_[a-z0-9_.]+)" value="(\d+)"`)
+
+// reportForm reads the draft's reviewed values and confirms every zero
+// except skip.
+func reportForm(page, skip string) url.Values {
+	f := url.Values{}
+	for _, m := range reportFieldRE.FindAllStringSubmatch(page, -1) {
+		f.Set(m[1], m[2])
+		if m[2] == "0" && m[1][2:] != skip {
+			f.Set("zero_"+m[1][2:], "1")
+		}
+	}
+	return f
+}
+
+// A village cadre reviews the compiled report, is stopped beside an
+// unconfirmed zero with what they typed kept, submits, resubmits (two
+// versions), exports and prints; the township sees who reported.
+func TestDailyReportWeb(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		dbtest.Tree(t, d)
+		e := apptest.Start(t, d)
+		e.AddUser(t, "cun", auth.RoleVillage, dbtest.VillageA)
+		e.AddUser(t, "zhen", auth.RoleTownship, dbtest.TownshipA)
+		c := e.Login(t, "cun", apptest.Password)
+		st, page := c.Get("/reports/new")
+		if st != http.StatusOK || !strings.Contains(page, "截至") {
+			t.Fatalf("draft: %d", st)
+		}
+		f := reportForm(page, "measure.active")
+		if f.Get("v_measure.active") != "0" {
+			t.Fatalf("draft lacks 在管控人员 at 0: %v", f)
+		}
+		f.Set("confirmer", "李村长")
+		f.Set("note", "今日无异常情况")
+		st, page = c.Post("/reports", f)
+		if st != http.StatusBadRequest || !strings.Contains(page, "请勾选确认（零报告）") || !strings.Contains(page, "今日无异常情况") ||
+			!strings.Contains(page, `value="李村长"`) {
+			t.Fatalf("unconfirmed zero: %d", st)
+		}
+		f.Set("zero_measure.active", "1")
+		if st, _ = c.Post("/reports", f); st != http.StatusSeeOther {
+			t.Fatalf("submit: %d", st)
+		}
+		first := c.Location
+		st, page = c.Get(first)
+		if st != http.StatusOK || !strings.Contains(page, "零报告") || !strings.Contains(page, "李村长") || !strings.Contains(page, "第1版") {
+			t.Fatalf("report page: %d", st)
+		}
+		resp, body := c.Fetch(first+"/export", nil)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" || len(body) < 100 {
+			t.Fatalf("export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		_, page = c.Get("/reports/new")
+		f = reportForm(page, "")
+		f.Set("confirmer", "李村长")
+		f.Set("note", "更正")
+		if st, _ = c.Post("/reports", f); st != http.StatusSeeOther || c.Location == first {
+			t.Fatalf("resubmit: %d %s", st, c.Location)
+		}
+		if st, page = c.Get(c.Location); st != http.StatusOK || !strings.Contains(page, "第2版") || !strings.Contains(page, `href="`+first+`">第1版`) {
+			t.Fatalf("second version: %d", st)
+		}
+		z := e.Login(t, "zhen", apptest.Password)
+		st, page = z.Get("/reports?unit=" + dbtest.TownshipA)
+		if st != http.StatusOK || !strings.Contains(rowOf(page, `id="child-`+dbtest.VillageA+`"`), "已报第2版") ||
+			!strings.Contains(rowOf(page, `id="child-`+dbtest.VillageA2+`"`), "未报") || !strings.Contains(page, `id="missing">2<`) {
+			t.Fatalf("township status: %d %s", st, page[strings.Index(page, "<main>"):])
+		}
+		if st, _ = z.Get("/reports?unit=" + dbtest.VillageB); st != http.StatusNotFound {
+			t.Errorf("another township's village: %d", st)
+		}
+	})
+}
