@@ -2,6 +2,7 @@ package tracing
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -213,6 +214,12 @@ func (scanSource) Candidates(ctx context.Context, q db.Querier, ix Index) ([]Can
 	if err != nil {
 		return nil, err
 	}
+	return copresent(rows, SourceScan)
+}
+
+// copresent reads co-presence rows (person, name, ID number, phone, their
+// time, the index person's time, where) into candidates of source.
+func copresent(rows *sql.Rows, source string) ([]Candidate, error) {
 	defer rows.Close()
 	var out []Candidate
 	for rows.Next() {
@@ -221,7 +228,7 @@ func (scanSource) Candidates(ctx context.Context, q db.Querier, ix Index) ([]Can
 		if err := rows.Scan(&c.PersonID, &c.Name, &c.IDNumber, &c.Phone, &e.At, &e.IndexAt, &e.Where); err != nil {
 			return nil, err
 		}
-		e.Source = SourceScan
+		e.Source = source
 		c.Evidence = []Evidence{e}
 		out = append(out, c)
 	}
@@ -246,19 +253,7 @@ func (sampleSource) Candidates(ctx context.Context, q db.Querier, ix Index) ([]C
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Candidate
-	for rows.Next() {
-		var c Candidate
-		var e Evidence
-		if err := rows.Scan(&c.PersonID, &c.Name, &c.IDNumber, &c.Phone, &e.At, &e.IndexAt, &e.Where); err != nil {
-			return nil, err
-		}
-		e.Source = SourceSample
-		c.Evidence = []Evidence{e}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return copresent(rows, SourceSample)
 }
 
 type staySource struct{}
