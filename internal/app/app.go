@@ -200,7 +200,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	}
 	// Fever reports link to the registry; a positive one opens a tracing
 	// case in the same transaction (intake.go).
-	a.Sentinels = sentinel.NewService(d, a.Units, a.Registry, sentinelCases{a.Tracing}, cfg.Now)
+	a.Sentinels = sentinel.NewService(d, a.Units, a.Registry, sentinelCases{a.Tracing}, a.Notify, cfg.Now)
 	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"fangkong/internal/measure"
 	"fangkong/internal/notify"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/sentinel"
 )
 
 // notifyEvents lists the events the domains declare (事件类型), in the
@@ -19,6 +20,7 @@ func notifyEvents() []notify.EventType {
 	var out []notify.EventType
 	out = append(out, measure.Events...)
 	out = append(out, pushlist.Events...)
+	out = append(out, sentinel.Events...)
 	return out
 }
 
