@@ -188,7 +188,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Checks resolve where people come from and its level today; hand-overs
 	// record arrivals in the returnee ledger (卡口移交).
-	a.Checkpoints = checkpoint.NewService(d, a.Units, levels, a.Returnees, cfg.Now)
+	a.Checkpoints = checkpoint.NewService(d, a.Units, levels, a.Returnees, a.Notify, cfg.Now)
 	if err := a.Checkpoints.EnsureRules(context.Background()); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"fangkong/internal/checkpoint"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
 	"fangkong/internal/notify"
@@ -21,6 +22,7 @@ func notifyEvents() []notify.EventType {
 	out = append(out, measure.Events...)
 	out = append(out, pushlist.Events...)
 	out = append(out, sentinel.Events...)
+	out = append(out, checkpoint.Events...)
 	return out
 }
 
