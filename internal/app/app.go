@@ -194,7 +194,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	}
 	// Judged contacts come under measures and are transferred to sites in
 	// the tracer's one transaction.
-	a.Tracing = tracing.NewService(d, a.Registry, a.Measures, a.Sites, places, tracing.DefaultSources(), cfg.Now)
+	a.Tracing = tracing.NewService(d, a.Registry, a.Measures, a.Sites, places, tracing.DefaultSources(), a.Notify, cfg.Now)
 	if err := a.Tracing.EnsureRules(context.Background()); err != nil {
 		return nil, err
 	}

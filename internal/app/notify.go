@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/notify"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/sentinel"
+	"fangkong/internal/tracing"
 )
 
 // notifyEvents lists the events the domains declare (事件类型), in the
@@ -23,6 +24,7 @@ func notifyEvents() []notify.EventType {
 	out = append(out, pushlist.Events...)
 	out = append(out, sentinel.Events...)
 	out = append(out, checkpoint.Events...)
+	out = append(out, tracing.Events...)
 	return out
 }
 

@@ -79,10 +79,12 @@ func (s *Service) Advance(ctx context.Context, who audit.Actor, scope jurisdicti
 			return err
 		}
 		if to == StatusPositive {
-			if err := s.cases.OpenCase(ctx, who, r); err != nil {
+			// Told in the result's transaction: a case that cannot be
+			// opened undoes the result and the message.
+			if err := s.emitReport(ctx, EventPositive, r); err != nil {
 				return err
 			}
-			return s.emitReport(ctx, EventPositive, r)
+			return s.cases.OpenCase(ctx, who, r)
 		}
 		return nil
 	})
