@@ -65,6 +65,9 @@ func unitName(ctx context.Context, q db.Querier, code string) (string, error) {
 // emitHandover tells the destination village of hand-over h (kind
 // EventHandover or EventHandoverLate) inside the transaction ctx carries.
 func (s *Service) emitHandover(ctx context.Context, kind string, h Handover) error {
+	if jurisdiction.LevelOfCode(h.VillageCode) == 0 {
+		return nil // no village to tell (the page lists it)
+	}
 	key := fmt.Sprintf("checkpoint-handover:%d", h.ID)
 	if kind != EventHandover {
 		key += ":late"

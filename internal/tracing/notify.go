@@ -76,6 +76,9 @@ func (s *Service) emitHandOff(ctx context.Context, q db.Querier, list []handed, 
 		if v == "" {
 			v = x.unit
 		}
+		if jurisdiction.LevelOfCode(v) == 0 {
+			continue // no unit to tell
+		}
 		if _, ok := byVillage[v]; !ok {
 			order = append(order, v)
 		}
