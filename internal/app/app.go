@@ -204,19 +204,19 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Sampling = sampling.NewService(d, a.Units, a.Measures, cfg.Now)
 	// Checks resolve where people come from and its level today; hand-overs
 	// record arrivals in the returnee ledger (卡口移交).
-	a.Checkpoints = checkpoint.NewService(d, a.Units, levels, a.Returnees, cfg.Now)
+	a.Checkpoints = checkpoint.NewService(d, a.Units, levels, a.Returnees, a.Notify, cfg.Now)
 	if err := a.Checkpoints.EnsureRules(context.Background()); err != nil {
 		return nil, err
 	}
 	// Judged contacts come under measures and are transferred to sites in
 	// the tracer's one transaction.
-	a.Tracing = tracing.NewService(d, a.Registry, a.Measures, a.Sites, places, tracing.DefaultSources(), cfg.Now)
+	a.Tracing = tracing.NewService(d, a.Registry, a.Measures, a.Sites, places, tracing.DefaultSources(), a.Notify, cfg.Now)
 	if err := a.Tracing.EnsureRules(context.Background()); err != nil {
 		return nil, err
 	}
 	// Fever reports link to the registry; a positive one opens a tracing
 	// case in the same transaction (intake.go).
-	a.Sentinels = sentinel.NewService(d, a.Units, a.Registry, sentinelCases{a.Tracing}, cfg.Now)
+	a.Sentinels = sentinel.NewService(d, a.Units, a.Registry, sentinelCases{a.Tracing}, a.Notify, cfg.Now)
 	kinds, err := retention.Configure(a.retentionKinds(), cfg.RetentionDays)
 	if err != nil {
 		return nil, err

@@ -8,8 +8,9 @@ import (
 // checkpointAlerts raises the checkpoints' alerts every period until ctx
 // ends: a shift unfilled at its start (night shifts first) and a
 // hand-over the destination village has not received by its deadline.
-// Each is raised once (the domain marks it) and logged; notifications
-// (SMS, the command centre's board) hook in here.
+// Each is raised once (the domain marks it), told through the
+// notifications in the marking's transaction (checkpoint.Events), and
+// logged.
 func (a *App) checkpointAlerts(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -6,10 +6,13 @@ import (
 	"strconv"
 	"time"
 
+	"fangkong/internal/checkpoint"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
 	"fangkong/internal/notify"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/sentinel"
+	"fangkong/internal/tracing"
 )
 
 // notifyEvents lists the events the domains declare (事件类型), in the
@@ -19,6 +22,9 @@ func notifyEvents() []notify.EventType {
 	var out []notify.EventType
 	out = append(out, measure.Events...)
 	out = append(out, pushlist.Events...)
+	out = append(out, sentinel.Events...)
+	out = append(out, checkpoint.Events...)
+	out = append(out, tracing.Events...)
 	return out
 }
 

@@ -92,7 +92,18 @@ func (s *Service) handOver(ctx context.Context, tx *sql.Tx, who audit.Actor, cou
 		return fmt.Errorf("insert hand-over: %w", err)
 	}
 	c.HandoverID = h.ID
-	return nil
+	if h.Outgoing {
+		return nil
+	}
+	// The destination village receives within the deadline: tell it now.
+	h.CheckpointName, h.Name, h.FromName = cp.Name, c.Name, c.FromName
+	if h.FromName == "" {
+		h.FromName = c.FromText
+	}
+	if h.VillageName, err = unitName(ctx, tx, h.VillageCode); err != nil {
+		return err
+	}
+	return s.emitHandover(ctx, EventHandover, h)
 }
 
 func transportOf(vehicleType string) string {
@@ -224,7 +235,8 @@ func (s *Service) Receive(ctx context.Context, who audit.Actor, scope jurisdicti
 
 // Escalate marks the hand-overs still awaiting receipt past their deadline
 // as escalated (escalated_at), once each, and returns them: the township
-// and the command centre see them as overdue; notifications hook here.
+// and the command centre see them as overdue, and the village and its
+// township are told (EventHandoverLate).
 func (s *Service) Escalate(ctx context.Context) ([]Handover, error) {
 	now := s.now().UnixMilli()
 	all := jurisdiction.System("checkpoint hand-over escalation")
@@ -246,12 +258,26 @@ func (s *Service) Escalate(ctx context.Context) ([]Handover, error) {
 			out = append(out, h)
 		}
 		rows.Close()
-		for i := range out {
-			out[i].EscalatedAt = now
-			if _, err := tx.ExecContext(ctx, "UPDATE checkpoint_handovers SET escalated_at = $1 WHERE id = $2", now, out[i].ID); err != nil {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		marked := out[:0]
+		for _, h := range out {
+			h.EscalatedAt = now
+			res, err := tx.ExecContext(ctx, "UPDATE checkpoint_handovers SET escalated_at = $1 WHERE id = $2 AND escalated_at = 0", now, h.ID)
+			if err != nil {
 				return err
 			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue // another sweep marked it
+			}
+			// The village and its township are told, in the marking's transaction.
+			if err := s.emitHandover(ctx, EventHandoverLate, h); err != nil {
+				return err
+			}
+			marked = append(marked, h)
 		}
+		out = marked
 		return nil
 	})
 	return out, err

@@ -9,6 +9,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/place"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
@@ -39,17 +40,22 @@ type Service struct {
 	units  *jurisdiction.Store
 	places Places
 	ledger Ledger
-	now    func() time.Time
+	// notifier tells of hand-overs and of the alerts (notify), in their
+	// transactions.
+	notifier notify.Emitter
+	now      func() time.Time
 }
 
-// NewService returns a Service; every dependency is required.
-func NewService(d *db.DB, units *jurisdiction.Store, places Places, ledger Ledger, now func() time.Time) *Service {
+// NewService returns a Service; every dependency is required (notifier:
+// the notifications service, or notify.Discard).
+func NewService(d *db.DB, units *jurisdiction.Store, places Places, ledger Ledger, notifier notify.Emitter, now func() time.Time) *Service {
 	wire.Need("checkpoint.NewService", "db", d)
 	wire.Need("checkpoint.NewService", "units", units)
 	wire.Need("checkpoint.NewService", "places", places)
 	wire.Need("checkpoint.NewService", "ledger", ledger)
+	wire.Need("checkpoint.NewService", "notifier", notifier)
 	wire.Need("checkpoint.NewService", "now", now)
-	return &Service{db: d, units: units, places: places, ledger: ledger, now: now}
+	return &Service{db: d, units: units, places: places, ledger: ledger, notifier: notifier, now: now}
 }
 
 func (s *Service) today() string { return clock.Day(s.now()) }

@@ -239,7 +239,8 @@ func (s *Service) Unfilled(ctx context.Context, scope jurisdiction.Scope, t time
 
 // AlertUnfilled finds the shifts unfilled at their start (now) across the
 // county and marks each alerted once (alerted_at), returning the new
-// alerts: notifications hook here; the pages show Unfilled.
+// alerts, each told to the checkpoint's township (EventUnfilled); the
+// pages show Unfilled.
 func (s *Service) AlertUnfilled(ctx context.Context) ([]Shift, error) {
 	now := s.now()
 	list, err := s.Unfilled(ctx, jurisdiction.System("checkpoint shift alerts"), now)
@@ -261,6 +262,10 @@ func (s *Service) AlertUnfilled(ctx context.Context) ([]Shift, error) {
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
 				h.ID = sid
+				// The checkpoint's township is told, in the marking's transaction.
+				if err := s.emitUnfilled(ctx, h); err != nil {
+					return err
+				}
 				fresh = append(fresh, h)
 			}
 		}

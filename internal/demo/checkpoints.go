@@ -11,6 +11,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
@@ -26,7 +27,7 @@ func loadCheckpoints(ctx context.Context, d *db.DB, units *jurisdiction.Store, n
 	levels := riskarea.NewLookup(d, riskarea.NoNames)
 	reg := registry.NewService(d, units, now)
 	ledger := returnee.NewService(d, reg, units, levels, returnee.NoAssign, now)
-	svc := checkpoint.NewService(d, units, levels, ledger, now)
+	svc := checkpoint.NewService(d, units, levels, ledger, notify.Discard, now)
 	if err := svc.EnsureRules(ctx); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/registry"
 	"fangkong/internal/sentinel"
 )
@@ -22,7 +23,7 @@ import (
 // with a few fever reports (one past the township's clock, escalated),
 // most sentinels' returns (some missing) and drug buyers to verify.
 func loadSentinels(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.Service, now func() time.Time) error {
-	svc := sentinel.NewService(d, units, registry.NewService(d, units, now), sentinel.NoIntake, now)
+	svc := sentinel.NewService(d, units, registry.NewService(d, units, now), sentinel.NoIntake, notify.Discard, now)
 	who := audit.Actor{Username: "demo", Role: "admin", Unit: CountyCode}
 	all := demoCounty()
 	towns, err := units.Children(ctx, all, CountyCode)

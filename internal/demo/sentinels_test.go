@@ -9,6 +9,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/demo"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/registry"
 	"fangkong/internal/sentinel"
 )
@@ -19,7 +20,7 @@ import (
 func checkSentinels(t *testing.T, d *db.DB) {
 	ctx := context.Background()
 	units := jurisdiction.NewStore(d, time.Now)
-	svc := sentinel.NewService(d, units, registry.NewService(d, units, time.Now), sentinel.NoIntake, time.Now)
+	svc := sentinel.NewService(d, units, registry.NewService(d, units, time.Now), sentinel.NoIntake, notify.Discard, time.Now)
 	county := jurisdiction.Grant(demo.CountyCode)
 	day, err := svc.Returns(ctx, county, "", clock.Day(time.Now()))
 	if err != nil {

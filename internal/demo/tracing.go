@@ -33,7 +33,7 @@ func loadTracing(ctx context.Context, d *db.DB, units *jurisdiction.Store, now f
 	all := demoCounty()
 	ps := policy.NewStore(d, now)
 	ms := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, now)
-	svc := tracing.NewService(d, registry.NewService(d, units, now), ms, site.NewService(d, units, ms, now), place.CodesOnly(), nil, now)
+	svc := tracing.NewService(d, registry.NewService(d, units, now), ms, site.NewService(d, units, ms, now), place.CodesOnly(), nil, notify.Discard, now)
 	if err := svc.EnsureRules(ctx); err != nil {
 		return err
 	}

@@ -79,6 +79,11 @@ func (s *Service) Advance(ctx context.Context, who audit.Actor, scope jurisdicti
 			return err
 		}
 		if to == StatusPositive {
+			// Told in the result's transaction: a case that cannot be
+			// opened undoes the result and the message.
+			if err := s.emitReport(ctx, EventPositive, r); err != nil {
+				return err
+			}
 			return s.cases.OpenCase(ctx, who, r)
 		}
 		return nil
@@ -143,18 +148,43 @@ type SweepResult struct{ Escalated int }
 func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 	var r SweepResult
 	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sentinel_reports SET escalated_at = $1
-			WHERE status = '已报告' AND escalated_at = 0 AND ack_due_at < $1`, now.UnixMilli())
+		rows, err := tx.QueryContext(ctx, `UPDATE sentinel_reports SET escalated_at = $1
+			WHERE status = '已报告' AND escalated_at = 0 AND ack_due_at < $1 RETURNING id`, now.UnixMilli())
 		if err != nil {
 			return err
 		}
-		n, _ := res.RowsAffected()
-		r.Escalated = int(n)
-		if n > 0 {
-			return audit.Record(ctx, tx, now, audit.Actor{Username: "system", Role: jurisdiction.System("sentinel clock").Job()},
-				audit.ActionUpdate, "sentinel_report", "", "", fmt.Sprintf("%d份发热病人报告超时未接收，已上报县指挥部", n))
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
 		}
-		return nil
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		slices.Sort(ids)
+		n := len(ids)
+		r.Escalated = n
+		if n == 0 {
+			return nil
+		}
+		// The township's cadres and the command centre are told of each,
+		// in the escalation's transaction.
+		for _, id := range ids {
+			rep, err := s.report(ctx, tx, jurisdiction.System("sentinel clock"), id)
+			if err != nil {
+				return err
+			}
+			if err := s.emitReport(ctx, EventEscalated, rep); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, now, audit.Actor{Username: "system", Role: jurisdiction.System("sentinel clock").Job()},
+			audit.ActionUpdate, "sentinel_report", "", "", fmt.Sprintf("%d份发热病人报告超时未接收，已上报县指挥部", n))
 	})
 	if err != nil {
 		return SweepResult{}, fmt.Errorf("sentinel sweep: %w", err)

@@ -220,8 +220,12 @@ func (s *Service) ReportFever(ctx context.Context, who audit.Actor, scope jurisd
 		if err != nil {
 			return err
 		}
-		return s.record(ctx, tx, who, audit.ActionCreate, "sentinel_report", r.ID, r.UnitCode,
-			fmt.Sprintf("%s报告发热病人 %s %s℃（%s）", x.Name, r.Name, r.Temp(), r.Action))
+		if err := s.record(ctx, tx, who, audit.ActionCreate, "sentinel_report", r.ID, r.UnitCode,
+			fmt.Sprintf("%s报告发热病人 %s %s℃（%s）", x.Name, r.Name, r.Temp(), r.Action)); err != nil {
+			return err
+		}
+		// The township acknowledges within its clock: tell it now.
+		return s.emitReport(ctx, EventReported, r)
 	})
 	if err != nil {
 		return Report{}, fmt.Errorf("report fever at sentinel %d: %w", x.ID, err)

@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/registry"
 	"fangkong/internal/sentinel"
 )
@@ -72,7 +73,7 @@ func setup(t *testing.T, d *db.DB) env {
 	units := jurisdiction.NewStore(d, clk.now)
 	reg := registry.NewService(d, units, clk.now)
 	cases := &intake{d: d}
-	e := env{s: sentinel.NewService(d, units, reg, cases, clk.now), clk: clk, reg: reg, cases: cases,
+	e := env{s: sentinel.NewService(d, units, reg, cases, notify.Discard, clk.now), clk: clk, reg: reg, cases: cases,
 		all: jurisdiction.System("test"), townA: jurisdiction.Grant(dbtest.TownshipA)}
 	e.clinic = e.mk(t, dbtest.VillageA, "西街村卫生室", sentinel.KindVillageClinic)
 	return e

@@ -22,6 +22,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/wire"
 )
 
@@ -56,18 +57,23 @@ type Service struct {
 	units  *jurisdiction.Store
 	people People
 	cases  CaseIntake
-	now    func() time.Time
+	// notifier tells of new, escalated and positive reports (notify), in
+	// the report's transaction.
+	notifier notify.Emitter
+	now      func() time.Time
 }
 
 // NewService returns a Service; every dependency is required (cases: the
-// tracing intake, or NoIntake).
-func NewService(d *db.DB, units *jurisdiction.Store, people People, cases CaseIntake, now func() time.Time) *Service {
+// tracing intake, or NoIntake; notifier: the notifications service, or
+// notify.Discard).
+func NewService(d *db.DB, units *jurisdiction.Store, people People, cases CaseIntake, notifier notify.Emitter, now func() time.Time) *Service {
 	wire.Need("sentinel.NewService", "db", d)
 	wire.Need("sentinel.NewService", "units", units)
 	wire.Need("sentinel.NewService", "people", people)
 	wire.Need("sentinel.NewService", "cases", cases)
+	wire.Need("sentinel.NewService", "notifier", notifier)
 	wire.Need("sentinel.NewService", "now", now)
-	return &Service{db: d, units: units, people: people, cases: cases, now: now}
+	return &Service{db: d, units: units, people: people, cases: cases, notifier: notifier, now: now}
 }
 
 func (s *Service) today() string { return clock.Day(s.now()) }

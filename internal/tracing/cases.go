@@ -498,7 +498,8 @@ func (s *Service) MarkClock(ctx context.Context, who audit.Actor, scope jurisdic
 // Escalate marks the cases with a newly missed clock (escalated names the
 // clocks already escalated) and returns how many it marked: a job run by
 // the server, so that a missed clock reaches the command centre's list even
-// when nobody opens the case.
+// when nobody opens the case; each newly missed clock is told to the
+// command centre (EventClockMissed).
 func (s *Service) Escalate(ctx context.Context) (int, error) {
 	cases, err := s.Cases(ctx, jurisdiction.System("tracing escalation"), CaseFilter{Late: true, Limit: 2000})
 	if err != nil {
@@ -517,10 +518,27 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		if esc == c.Escalated {
 			continue
 		}
-		if _, err := s.db.Writer(ctx).ExecContext(ctx, `UPDATE tracing_cases SET escalated = $1, updated_at = $2 WHERE id = $3`, esc, now, c.ID); err != nil {
-			return n, err
+		// Marked and told in one transaction; a concurrent run that marked
+		// it first leaves it alone.
+		marked := false
+		err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE tracing_cases SET escalated = $1, updated_at = $2 WHERE id = $3 AND escalated = $4`,
+				esc, now, c.ID, c.Escalated)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				return nil
+			}
+			marked = true
+			return s.emitMissed(ctx, c, c.Escalated)
+		})
+		if err != nil {
+			return n, fmt.Errorf("escalate case %d: %w", c.ID, err)
 		}
-		n++
+		if marked {
+			n++
+		}
 	}
 	return n, nil
 }

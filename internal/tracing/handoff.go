@@ -44,9 +44,9 @@ func (s *Service) HandOff(ctx context.Context, who audit.Actor, scope jurisdicti
 	}
 	lo, hi := scope.Args()
 	type item struct {
-		id, pid, last int64
-		cat, name     string
-		outside       bool
+		id, pid, last   int64
+		cat, name, unit string
+		outside         bool
 	}
 	var items []item
 	for _, id := range in.ContactIDs {
@@ -54,9 +54,9 @@ func (s *Service) HandOff(ctx context.Context, who audit.Actor, scope jurisdicti
 		var pid sql.NullInt64
 		var outside int
 		var status string
-		err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT id, person_id, last_exposure, category, name, outside, status
+		err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT id, person_id, last_exposure, category, name, unit_code, outside, status
 			FROM tracing_contacts WHERE id = $1 AND case_id = $2 AND `+scope.Where("unit_code", 3), id, caseID, lo, hi).
-			Scan(&x.id, &pid, &x.last, &x.cat, &x.name, &outside, &status)
+			Scan(&x.id, &pid, &x.last, &x.cat, &x.name, &x.unit, &outside, &status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return res, fmt.Errorf("contact %d: %w", id, errs.ErrNotFound)
 		}
@@ -76,6 +76,7 @@ func (s *Service) HandOff(ctx context.Context, who audit.Actor, scope jurisdicti
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res = HandOffResult{}
 		var ins []measure.AssignInput
+		var told []handed
 		for _, x := range items {
 			if x.outside {
 				continue
@@ -125,6 +126,13 @@ func (s *Service) HandOff(ctx context.Context, who audit.Actor, scope jurisdicti
 			if n, err := res2.RowsAffected(); err != nil || n != 1 {
 				return &errs.Conflict{Message: x.name + " 已由他人移交"}
 			}
+			if !x.outside {
+				told = append(told, handed{id: x.id, unit: x.unit, name: x.name})
+			}
+		}
+		// Each contact's village sees them in its work: tell it.
+		if err := s.emitHandOff(ctx, tx, told, in.SiteID != 0); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, who, audit.ActionUpdate, "tracing_case", caseID, c.UnitCode,
 			fmt.Sprintf("移交管控 %d 人，转运 %d 人，协查 %d 人", res.Assigned, res.Transferred, res.Xiecha))

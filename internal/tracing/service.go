@@ -22,6 +22,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
+	"fangkong/internal/notify"
 	"fangkong/internal/place"
 	"fangkong/internal/registry"
 	"fangkong/internal/site"
@@ -61,23 +62,27 @@ type Service struct {
 	transfers Transfers
 	places    Places
 	sources   []Source
-	now       func() time.Time
+	// notifier tells of missed clocks and hand-offs (notify), in their
+	// transactions.
+	notifier notify.Emitter
+	now      func() time.Time
 }
 
 // NewService returns a Service; all dependencies are required. sources are
 // the candidate sources in the order their evidence is shown; nil gives
-// DefaultSources.
-func NewService(d *db.DB, people People, measures Measures, transfers Transfers, places Places, sources []Source, now func() time.Time) *Service {
+// DefaultSources. notifier is the notifications service, or notify.Discard.
+func NewService(d *db.DB, people People, measures Measures, transfers Transfers, places Places, sources []Source, notifier notify.Emitter, now func() time.Time) *Service {
 	wire.Need("tracing.NewService", "db", d)
 	wire.Need("tracing.NewService", "people", people)
 	wire.Need("tracing.NewService", "measures", measures)
 	wire.Need("tracing.NewService", "transfers", transfers)
 	wire.Need("tracing.NewService", "places", places)
+	wire.Need("tracing.NewService", "notifier", notifier)
 	wire.Need("tracing.NewService", "now", now)
 	if sources == nil {
 		sources = DefaultSources()
 	}
-	return &Service{db: d, people: people, measures: measures, transfers: transfers, places: places, sources: sources, now: now}
+	return &Service{db: d, people: people, measures: measures, transfers: transfers, places: places, sources: sources, notifier: notifier, now: now}
 }
 
 func (s *Service) record(ctx context.Context, q db.Querier, who audit.Actor, action, entity string, id int64, unit, summary string) error {

@@ -49,7 +49,10 @@ type env struct {
 	casePers registry.Person
 }
 
-func setup(t *testing.T, d *db.DB) *env {
+func setup(t *testing.T, d *db.DB) *env { return setupWith(t, d, notify.Discard) }
+
+// setupWith is setup with the notifications n.
+func setupWith(t *testing.T, d *db.DB, n notify.Emitter) *env {
 	dbtest.Tree(t, d)
 	ctx := context.Background()
 	now := func() time.Time { return fixed }
@@ -61,7 +64,7 @@ func setup(t *testing.T, d *db.DB) *env {
 	}
 	ms := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, now)
 	sites := site.NewService(d, units, ms, now)
-	svc := tracing.NewService(d, reg, ms, sites, place.CodesOnly(), nil, now)
+	svc := tracing.NewService(d, reg, ms, sites, place.CodesOnly(), nil, n, now)
 	if err := svc.EnsureRules(ctx); err != nil {
 		t.Fatal(err)
 	}
