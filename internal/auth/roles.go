@@ -122,9 +122,9 @@ type RoleInfo struct {
 // workflow, and each gets the pages of its own work.
 var (
 	// reader: browse the ledger and see every domain's pages.
-	reader   = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapSentinelRead, CapCheckpointsRead}
-	staff    = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify, CapHandoversReceive, CapTracingRead)
-	command  = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage, CapNotifyManage, CapNotifyResidents,
+	reader  = []Capability{CapPeopleRead, CapPeopleLookup, CapSitesRead, CapCampaignsRead, CapSentinelRead, CapCheckpointsRead}
+	staff   = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify, CapHandoversReceive, CapTracingRead)
+	command = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage, CapNotifyManage, CapNotifyResidents,
 		CapPictureView, CapReportsRead, CapReportsSubmit, CapReportsManage, CapInspectRead, CapInspectRectify,
 		CapDutyRead, CapDutyManage, CapDutyCheck)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage,

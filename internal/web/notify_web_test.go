@@ -105,4 +105,3 @@ func TestNotifyPages(t *testing.T) {
 		}
 	})
 }
-
