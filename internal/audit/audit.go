@@ -109,6 +109,7 @@ var entities = map[string]struct{ name, page string }{
 	"box":                 {"转运箱", ""},
 	"tube":                {"采样管", ""},
 	"sample":              {"采样记录", ""},
+	"sample_walkin":       {"流动人员采样", ""},
 	"test_result":         {"检测结果", ""},
 	"untested":            {"应检未检名单", ""},
 	"download":            {"下载文件", ""},

@@ -29,6 +29,7 @@ type UnitCoverage struct {
 	Retests  int // marked for single-tube retest
 	Pending  int // retests without a result yet
 	Positive int // positive single-tube retests
+	Walkins  int // walk-ins (流动人员) sampled at the unit's points: not in Target, Tested or Sampled
 }
 
 // Untested is Target − Tested.
@@ -169,6 +170,20 @@ func (s *Service) Coverage(ctx context.Context, scope jurisdiction.Scope, campai
 		})
 	if err != nil {
 		return out, fmt.Errorf("coverage retests: %w", err)
+	}
+	err = eachRow(ctx, q, `SELECT unit_code, COUNT(*) FROM test_walkins
+		WHERE campaign_id = $1 AND `+unitScope.Where("unit_code", 2)+` GROUP BY unit_code`, []any{c.ID, lo, hi},
+		func(r *sql.Rows) error {
+			var code string
+			var n int
+			if err := r.Scan(&code, &n); err != nil {
+				return err
+			}
+			add(code, func(x *UnitCoverage) { x.Walkins += n })
+			return nil
+		})
+	if err != nil {
+		return out, fmt.Errorf("coverage walk-ins: %w", err)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN result <> '' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN result IN ('positive', 'invalid') THEN 1 ELSE 0 END), 0) FROM test_tubes

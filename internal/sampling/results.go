@@ -77,15 +77,19 @@ type RowError struct {
 
 // ResultReport is what an upload did.
 type ResultReport struct {
-	Rows      int  `json:"rows"`
-	BadRows   int  `json:"bad_rows"`
-	Applied   bool `json:"applied"`
-	Tubes     int  `json:"tubes"` // tubes given a result
-	Negative  int  `json:"negative"`
-	Positive  int  `json:"positive"`
-	Invalid   int  `json:"invalid"`
-	Retests   int  `json:"retests"` // people newly marked for single-tube retest
-	HookFails int  `json:"hook_failures,omitempty"`
+	Rows     int  `json:"rows"`
+	BadRows  int  `json:"bad_rows"`
+	Applied  bool `json:"applied"`
+	Tubes    int  `json:"tubes"` // tubes given a result
+	Negative int  `json:"negative"`
+	Positive int  `json:"positive"`
+	Invalid  int  `json:"invalid"`
+	Retests  int  `json:"retests"` // people newly marked for single-tube retest
+	// Walkins counts the walk-ins (流动人员) in positive or invalid pools:
+	// not on the retest list (they are no registered members), listed
+	// apart on the retest page with their phones for follow-up.
+	Walkins   int `json:"walkins"`
+	HookFails int `json:"hook_failures,omitempty"`
 	// Errors lists the first maxListedErrors refused lines (all are
 	// counted in BadRows, and in ErrorFile).
 	Errors          []RowError `json:"errors"`
@@ -276,6 +280,11 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 			}
 			n, _ := res.RowsAffected()
 			rep.Retests += int(n)
+			var walkins int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM test_walkins WHERE tube_id = $1", g.id).Scan(&walkins); err != nil {
+				return fmt.Errorf("walk-ins of %s: %w", g.tube, err)
+			}
+			rep.Walkins += walkins
 			if g.result == ResultPositive {
 				ids, err := idsOf(ctx, tx, "SELECT person_id FROM test_samples WHERE tube_id = $1", g.id)
 				if err != nil {
@@ -286,7 +295,7 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 		}
 		rep.Applied = true
 		return audit.Record(ctx, tx, s.now(), actor, audit.ActionImport, "test_result", fmt.Sprint(c.ID), area.Code(),
-			fmt.Sprintf("上传检测结果 %d 管：阴性 %d、阳性 %d、无效 %d，需单采单检 %d 人", rep.Tubes, rep.Negative, rep.Positive, rep.Invalid, rep.Retests))
+			fmt.Sprintf("上传检测结果 %d 管：阴性 %d、阳性 %d、无效 %d，需单采单检 %d 人，流动人员待跟进 %d 人", rep.Tubes, rep.Negative, rep.Positive, rep.Invalid, rep.Retests, rep.Walkins))
 	})
 	if err != nil {
 		return ResultReport{}, err

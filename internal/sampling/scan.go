@@ -38,6 +38,9 @@ type ScanRequest struct {
 	// authenticated request; never decoded from the body.
 	Actor audit.Actor        `json:"-"`
 	Scope jurisdiction.Scope `json:"-"`
+	// walkin makes the scan a walk-in's (walkin.go): Code is then the
+	// checked ID number. Set only by Walkin.
+	walkin *walkin
 }
 
 // ScanResult is what the sampler sees after a scan.
@@ -52,6 +55,11 @@ type ScanResult struct {
 	PersonName string `json:"person_name,omitempty"` // masked
 	SampledAt  int64  `json:"sampled_at,omitempty"`
 	Message    string `json:"message"`
+	// Walkin marks a walk-in's answer (流动人员, walkin.go).
+	Walkin bool `json:"walkin,omitempty"`
+	// OfferWalkin marks a refusal the table can answer by registering the
+	// person as a walk-in: not found, or registered outside the area.
+	OfferWalkin bool `json:"offer_walkin,omitempty"`
 	// Refusal is the error behind a refused scan (nil otherwise): not found
 	// for an unknown or invisible campaign, *errs.Invalid for the rest.
 	Refusal error `json:"-"`
@@ -297,6 +305,9 @@ func (s *Service) applyScan(ctx context.Context, tx db.Querier, sc *scanCtx, req
 	if pt == nil || pt.CampaignID != c.ID || !area.Contains(pt.UnitCode) {
 		return refuse("采样点不存在或不在您的辖区内"), nil
 	}
+	if req.walkin != nil {
+		return s.applyWalkin(ctx, tx, sc, req, c, pt, area, tube)
+	}
 	if req.Code != "" {
 		return s.applyPersonScan(ctx, tx, sc, req, c, pt, area, tube)
 	}
@@ -337,10 +348,14 @@ func (s *Service) applyPersonScan(ctx context.Context, tx db.Querier, sc *scanCt
 		return ScanResult{}, err
 	}
 	if !ok {
-		return refuse("采样码或身份证号无效：未找到此人，请核对后手工登记"), nil
+		r := refuse("采样码或身份证号无效：未找到此人，请核对后按流动人员登记")
+		r.OfferWalkin = true
+		return r, nil
 	}
 	if !area.Contains(p.unit) {
-		return refuse("不在本辖区：此人不属于您的辖区或本轮检测范围"), nil
+		r := refuse("不在本辖区：此人不属于您的辖区或本轮检测范围，可按流动人员登记")
+		r.OfferWalkin = true
+		return r, nil
 	}
 	if !p.active {
 		return refuse("此人已注销或已合并，不能采样"), nil

@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"fangkong/internal/auth"
+	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/sampling"
 )
@@ -23,7 +25,7 @@ func init() {
 		"COUNT(*) FROM test_points", "COUNT(*) FROM test_labs", "COUNT(*) FROM test_samples", "COUNT(*) FROM test_tubes",
 		"SUM(closed_at) FROM test_tubes", "COUNT(*) FROM test_tubes WHERE box_id IS NOT NULL", "COUNT(*) FROM test_boxes",
 		"SUM(handed_at + received_at) FROM test_boxes", "COUNT(*) FROM test_tubes WHERE result <> ''", "SUM(result_at) FROM test_tubes",
-		"COUNT(*) FROM test_retests", "SUM(retest_at) FROM test_retests")
+		"COUNT(*) FROM test_retests", "SUM(retest_at) FROM test_retests", "COUNT(*) FROM test_walkins")
 	featureSpecs = append(featureSpecs, samplingSpecs)
 }
 
@@ -136,6 +138,13 @@ func targetCount(id string, want int) func(body string) error {
 
 // tube returns a fresh tube barcode.
 func (w *world) tube() string { w.n++; return fmt.Sprintf("TB%07d", w.n) }
+
+// walkinID is a fresh valid ID number of nobody registered (a walk-in, 流动人员).
+func (w *world) walkinID() string {
+	w.n++
+	birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, w.n)
+	return dbtest.ID(fmt.Sprintf("410102%s%03d", birth.Format("20060102"), w.n%1000))
+}
 
 // tempCode registers a person in unit and returns their sampling code.
 func (w *world) tempCode(unit string) string {
@@ -324,6 +333,19 @@ func samplingSpecs(add adder, twin twinner) {
 		v2 := post(x.r.extra["county_campaign"], homeRec(x).extra["county_point"], x.w.tempCode(x.r.unit))
 		v2.in, v2.out = ok(made, "已登记"), x.invalid(400, "不在本辖区")
 		return []variant{v1, v2}
+	})
+	// Walk-ins (流动人员): the village's own campaign and point, someone not
+	// registered; outside, the campaign is not found and nothing is written.
+	twin("POST /sampling/campaigns/{id}/walkins", "POST /api/v1/sampling/walkins", SW, kRecord, func(x *tc, pre string, api bool) []variant {
+		campaign := x.r.extra["campaign"]
+		body := m{"scan_id": x.w.uniq("walk-"), "campaign_id": num(campaign), "point_id": num(x.r.extra["point"]), "tube": x.w.tube(),
+			"id_number": x.w.walkinID(), "name": "过路人", "phone": "13700000000"}
+		path := "/api/v1/sampling/walkins"
+		if !api {
+			delete(body, "campaign_id")
+			path = "/sampling/campaigns/" + campaign + "/walkins"
+		}
+		return []variant{{path: path, body: body, in: ok(status(api, 200, 201), "已登记"), out: x.notFound()}}
 	})
 	add("POST /sampling/campaigns/{id}/household", SW, kRecord, func(x *tc) []variant {
 		form := func(point, code string) m {

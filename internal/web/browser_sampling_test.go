@@ -88,6 +88,29 @@ func TestBrowserSampling(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d samples, want 2", n)
 	}
+	// An unknown ID number is refused and opens the walk-in form (流动人员)
+	// with it; a bad check digit stays in the field with its error; the
+	// walk-in takes the tube's next place.
+	visitor := dbtest.ID("41010219900101123")
+	do(t, tab, chromedp.SendKeys(chromedp.ID("code"), visitor+"\n"))
+	waitText("未找到此人")
+	if got := eval[string](t, tab, `document.getElementById("walkin-box").open + " " + document.getElementById("w_id").value`); got != "true "+visitor {
+		t.Fatalf("walk-in form not offered with the ID number: %q", got)
+	}
+	if msg := overflow(t, tab); msg != "" {
+		t.Errorf("walk-in form overflows at 360 px: %s", msg)
+	}
+	bad := dbtest.BadID("41010219900101124")
+	do(t, tab, chromedp.SetValue(chromedp.ID("w_id"), bad), chromedp.SetValue(chromedp.ID("w_name"), "张三丰"), chromedp.SendKeys(chromedp.ID("w_name"), "\n"))
+	if got := eval[string](t, tab, `document.getElementById("w_id_err").textContent + "|" + document.getElementById("w_id").value`); !strings.Contains(got, "校验位") || !strings.HasSuffix(got, "|"+bad) {
+		t.Fatalf("bad check digit: %q", got)
+	}
+	do(t, tab, chromedp.SetValue(chromedp.ID("w_id"), visitor), chromedp.SendKeys(chromedp.ID("w_name"), "\n"))
+	waitText("3/10")
+	d.R().QueryRow("SELECT COUNT(*) FROM test_walkins").Scan(&n)
+	if n != 1 {
+		t.Errorf("%d walk-ins, want 1", n)
+	}
 	screenshot(t, tab, "scan")
 	do(t, tab, chromedp.Navigate(fmt.Sprintf("%s/sampling/campaigns/%d", base, c.ID)), chromedp.WaitVisible(chromedp.ID("coverage")))
 	if msg := overflow(t, tab); msg != "" {

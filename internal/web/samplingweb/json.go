@@ -35,11 +35,12 @@ type unitCoverageJSON struct {
 	Retests  int    `json:"retests"`
 	Pending  int    `json:"retests_pending"`
 	Positive int    `json:"retests_positive"`
+	Walkins  int    `json:"walkins"` // 流动人员, not in target or tested
 }
 
 func unitCoverageOut(u sampling.UnitCoverage) unitCoverageJSON {
 	return unitCoverageJSON{Code: u.Code, Name: u.Name, Target: u.Target, Tested: u.Tested, Untested: u.Untested(), Sampled: u.Sampled,
-		Retests: u.Retests, Pending: u.Pending, Positive: u.Positive}
+		Retests: u.Retests, Pending: u.Pending, Positive: u.Positive, Walkins: u.Walkins}
 }
 
 type pointJSON struct {
@@ -141,4 +142,33 @@ type boxJSON struct {
 func boxOut(b sampling.Box) boxJSON {
 	return boxJSON{ID: b.ID, CampaignID: b.CampaignID, Code: b.Code, PointID: b.PointID, UnitCode: b.UnitCode,
 		LabID: b.LabID, Lab: b.LabName, Tubes: b.Tubes, PackedAt: b.PackedAt, HandedAt: b.HandedAt, ReceivedAt: b.ReceivedAt}
+}
+
+// walkinJSON is a walk-in (流动人员) of a positive or invalid pool, on the
+// retest list; the phone is whole only for roles that read people.
+type walkinJSON struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	IDMasked    string `json:"id_masked"`
+	Phone       string `json:"phone,omitempty"`
+	PhoneMasked string `json:"phone_masked"`
+	Registered  bool   `json:"registered"`
+	UnitCode    string `json:"unit_code"`
+	Point       string `json:"point"`
+	PoolTube    string `json:"pool_tube"`
+	Result      string `json:"result"`
+	SampledAt   int64  `json:"sampled_at"`
+}
+
+func walkinsOut(rows []sampling.WalkinRow, phones bool) []walkinJSON {
+	out := make([]walkinJSON, 0, len(rows))
+	for _, w := range rows {
+		j := walkinJSON{ID: w.ID, Name: w.Name, IDMasked: w.IDMasked, PhoneMasked: w.PhoneMasked, Registered: w.Registered,
+			UnitCode: w.UnitCode, Point: w.Point, PoolTube: w.Tube, Result: w.Result, SampledAt: w.SampledAt}
+		if phones {
+			j.Phone = w.Phone
+		}
+		out = append(out, j)
+	}
+	return out
 }

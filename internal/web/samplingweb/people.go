@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"fangkong/internal/auth"
 	"fangkong/internal/errs"
 	"fangkong/internal/sampling"
 	"fangkong/internal/web"
@@ -19,6 +20,10 @@ type peopleList struct {
 	Rows          []sampling.PersonRow
 	Total         int
 	Limit, Offset int
+	// Walkins are the walk-ins (流动人员) of positive or invalid pools, on
+	// the retest list's first page only.
+	Walkins      []sampling.WalkinRow
+	WalkinsTotal int
 }
 
 func (h *Handler) peopleOf(r *http.Request, retests bool) (peopleList, error) {
@@ -34,18 +39,26 @@ func (h *Handler) peopleOf(r *http.Request, retests bool) (peopleList, error) {
 		list = h.sampling.Retests
 	}
 	d.Rows, d.Total, err = list(r.Context(), web.User(r).Scope(), c.ID, d.Unit, d.Limit, d.Offset)
+	if err == nil && retests && d.Offset == 0 {
+		d.Walkins, d.WalkinsTotal, err = h.sampling.Walkins(r.Context(), web.User(r).Scope(), c.ID, d.Unit, true, maxWalkinsListed, 0)
+	}
 	return d, err
 }
 
+// maxWalkinsListed caps the walk-ins the retest list shows.
+const maxWalkinsListed = 1000
+
 // peopleView is the page of a list, with its neighbours' offsets.
 type peopleView struct {
-	C           sampling.Campaign
-	Unit        string
-	Rows        []sampling.PersonRow
-	Total       int
-	Limit, Next int
-	Prev        int
-	HasPrev     bool
+	C            sampling.Campaign
+	Unit         string
+	Rows         []sampling.PersonRow
+	Total        int
+	Limit, Next  int
+	Prev         int
+	HasPrev      bool
+	Walkins      []sampling.WalkinRow
+	WalkinsTotal int
 }
 
 func (h *Handler) samplingPeople(w http.ResponseWriter, r *http.Request, retests bool) error {
@@ -58,7 +71,7 @@ func (h *Handler) samplingPeople(w http.ResponseWriter, r *http.Request, retests
 		name, title = "sampling_retests", "单采单检名单"
 	}
 	v := peopleView{C: d.C, Unit: d.Unit, Rows: d.Rows, Total: d.Total, Limit: d.Limit, Prev: max(0, d.Offset-d.Limit),
-		HasPrev: d.Offset > 0}
+		HasPrev: d.Offset > 0, Walkins: d.Walkins, WalkinsTotal: d.WalkinsTotal}
 	if d.Offset+d.Limit < d.Total {
 		v.Next = d.Offset + d.Limit
 	}
@@ -78,6 +91,10 @@ type peopleJSON struct {
 	Limit  int             `json:"limit"`
 	Offset int             `json:"offset"`
 	People []personRowJSON `json:"people"`
+	// Walkins: the retest list's walk-ins (流动人员) of positive or
+	// invalid pools, on its first page.
+	Walkins      []walkinJSON `json:"walkins,omitempty"`
+	WalkinsTotal int          `json:"walkins_total,omitempty"`
 }
 
 func (h *Handler) apiPeopleList(w http.ResponseWriter, r *http.Request, retests bool) error {
@@ -86,7 +103,8 @@ func (h *Handler) apiPeopleList(w http.ResponseWriter, r *http.Request, retests 
 		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, peopleJSON{Total: d.Total, Limit: d.Limit, Offset: d.Offset,
-		People: personRowsOut(d.Rows, retests)})
+		People: personRowsOut(d.Rows, retests), WalkinsTotal: d.WalkinsTotal,
+		Walkins: walkinsOut(d.Walkins, web.User(r).Can(auth.CapPeopleRead))})
 }
 
 func (h *Handler) apiUntested(w http.ResponseWriter, r *http.Request) error {

@@ -21,6 +21,7 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("POST /sampling/campaigns/{id}/retests/{person}", auth.CapResultsUpload, h.samplingRecordRetest),
 		web.Page("GET /sampling/campaigns/{id}/scan", auth.CapSamplingWrite, h.samplingScanPage),
 		web.Page("POST /sampling/campaigns/{id}/scan", auth.CapSamplingWrite, h.samplingScanPost),
+		web.Page("POST /sampling/campaigns/{id}/walkins", auth.CapSamplingWrite, h.samplingWalkinPost),
 		web.Page("GET /sampling/campaigns/{id}/household", auth.CapSamplingWrite, h.samplingHousehold),
 		web.Page("POST /sampling/campaigns/{id}/household", auth.CapSamplingWrite, h.samplingHouseholdPost),
 		web.Page("POST /sampling/campaigns/{id}/tubes/close", auth.CapSamplingWrite, h.samplingCloseTube),
@@ -44,6 +45,7 @@ func (h *Handler) Routes() []web.Route {
 		web.API("GET /api/v1/sampling/campaigns/{id}/retests", auth.CapCampaignsRead, h.apiRetests),
 		// The scan queue bounds itself (group commit, 429 when full).
 		web.API("POST /api/v1/sampling/scans", auth.CapSamplingWrite, h.apiSamplingScan).OwnLimits(),
+		web.API("POST /api/v1/sampling/walkins", auth.CapSamplingWrite, h.apiSamplingWalkin).OwnLimits(),
 		web.API("POST /api/v1/sampling/campaigns/{id}/tubes/{tube}/close", auth.CapSamplingWrite, h.apiCloseTube),
 		web.API("POST /api/v1/sampling/campaigns/{id}/boxes", auth.CapSamplingWrite, h.apiPackBox),
 		web.API("POST /api/v1/sampling/boxes/{id}/handover", auth.CapSamplingWrite, h.apiHandOver),

@@ -3,12 +3,14 @@ package samplingweb
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"fangkong/internal/errs"
 	"fangkong/internal/sampling"
 	"fangkong/internal/web"
 )
@@ -64,6 +66,31 @@ type scanView struct {
 	Tube     string
 	ScanID   string
 	Result   *sampling.ScanResult
+	// Walkin is the walk-in form (流动人员登记) opened and filled: after a
+	// scan refused as not found or outside the area, or a walk-in refused.
+	Walkin *walkinForm
+}
+
+// walkinForm is what the walk-in form shows.
+type walkinForm struct {
+	ScanID, IDNumber, Name, Phone string
+	// Err is the message beside the field in error (View.Field).
+	Err string
+}
+
+// idLike keeps a typed code that looks like an ID number (18 or 15
+// characters, digits but for a final X), to prefill the walk-in form.
+func idLike(code string) string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if len(code) != 18 && len(code) != 15 {
+		return ""
+	}
+	for i := 0; i < len(code); i++ {
+		if c := code[i]; (c < '0' || c > '9') && !(c == 'X' && i == len(code)-1) {
+			return ""
+		}
+	}
+	return code
 }
 
 // scanPage is the page of the campaign in the path, at ?point_id= (else
@@ -120,6 +147,9 @@ func (h *Handler) samplingScanPost(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 		status, vw.Error, _ = web.StatusOf(err)
+		if res.OfferWalkin {
+			v.Walkin = &walkinForm{ScanID: newScanID(), IDNumber: idLike(req.Code)}
+		}
 	} else {
 		vw.Flash = res.Message
 		v.Result = &res
@@ -162,4 +192,66 @@ func (h *Handler) apiCloseTube(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, res)
+}
+
+// Walk-ins (流动人员): a person not in the round's snapshot registered at
+// the table by ID number, name and phone into the tube in hand.
+
+func (h *Handler) apiSamplingWalkin(w http.ResponseWriter, r *http.Request) error {
+	var in sampling.WalkinRequest
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	res, err := h.sampling.Walkin(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	if err != nil {
+		if res.Result != sampling.ResultRefused {
+			return err // a field error (400 with its field), busy, …
+		}
+		status, msg, _ := web.StatusOf(err)
+		return web.WriteJSON(w, status, scanOut{ScanResult: res, Error: msg})
+	}
+	status := http.StatusOK
+	if res.Result == sampling.ResultAdded {
+		status = http.StatusCreated
+	}
+	return web.WriteJSON(w, status, scanOut{ScanResult: res})
+}
+
+// samplingWalkinPost is the form twin of POST /api/v1/sampling/walkins. A
+// mistyped field comes back in the form with its error beside it.
+func (h *Handler) samplingWalkinPost(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.scanPage(r)
+	if err != nil {
+		return err
+	}
+	var in sampling.WalkinRequest
+	if err := web.Bind(r, &in); err != nil {
+		return err
+	}
+	in.CampaignID, in.PointID = v.Campaign.ID, v.PointID
+	res, err := h.sampling.Walkin(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	status := http.StatusOK
+	vw := web.View{Title: "采样登记 · " + v.Campaign.Name}
+	if err != nil {
+		if res.Result != sampling.ResultRefused && !errs.IsInvalid(err) {
+			return err
+		}
+		// Nothing was written: the same scan id may be sent again.
+		status, vw.Error, vw.Field = web.StatusOf(err)
+		v.Walkin = &walkinForm{ScanID: in.ScanID, IDNumber: in.IDNumber, Name: in.Name, Phone: in.Phone, Err: vw.Error}
+		var iv *errs.Invalid
+		if errors.As(err, &iv) {
+			v.Walkin.Err = iv.Message
+		}
+	} else {
+		vw.Flash = res.Message
+		v.Result = &res
+		if res.PoolFull {
+			v.Tube = ""
+		} else {
+			v.Tube = res.Tube
+		}
+	}
+	vw.D = v
+	return h.pages.RenderView(w, r, status, "sampling_scan", vw)
 }
