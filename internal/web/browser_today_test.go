@@ -52,7 +52,7 @@ func TestBrowserToday(t *testing.T) {
 		}
 		labels := texts(t, tab, "#todo .todo-label")
 		counts := texts(t, tab, "#todo .todo-n")
-		if len(labels) != 9 || len(counts) != 9 {
+		if len(labels) != 10 || len(counts) != 10 {
 			t.Fatalf("today shows %q / %q", labels, counts)
 		}
 		for i, c := range counts {
