@@ -37,3 +37,49 @@ CREATE TABLE special_acks (
 );
 CREATE UNIQUE INDEX special_acks_stage ON special_acks (report_id, level);
 CREATE INDEX special_acks_due ON special_acks (due_at) WHERE acked_at = 0 AND escalated_at = 0;
+
+-- Readiness (平急结合): the standards as data, and what readiness records
+-- itself: the tracing team roster, sampler counts, plans and drills.
+CREATE TABLE readiness_standards (
+    key    TEXT PRIMARY KEY,
+    label  TEXT NOT NULL,
+    target INTEGER NOT NULL
+);
+INSERT INTO readiness_standards (key, label, target) VALUES
+    ('rooms_per_10k', '隔离房间（间/万人）', 20),
+    ('tracers_county', '流调队伍（人/县）', 30),
+    ('tracers_township', '流调队伍（人/镇街）', 3),
+    ('police_pct', '流调队伍公安占比（%）', 30),
+    ('test_days', '全员核酸完成天数', 3),
+    ('checkpoint_pct', '卡口值守覆盖（%）', 100),
+    ('duty_pct', '今日值班排班（%）', 100),
+    ('drill_days', '演练间隔（天）', 180);
+
+CREATE TABLE readiness_tracers (
+    id         INTEGER PRIMARY KEY,
+    unit_code  TEXT NOT NULL REFERENCES units (code),
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX readiness_tracers_unit ON readiness_tracers (unit_code);
+
+CREATE TABLE readiness_samplers (
+    unit_code  TEXT PRIMARY KEY REFERENCES units (code),
+    samplers   INTEGER NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE readiness_plans (
+    id         INTEGER PRIMARY KEY,
+    unit_code  TEXT NOT NULL REFERENCES units (code),
+    kind       TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    held_on    TEXT NOT NULL,
+    findings   TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX readiness_plans_unit ON readiness_plans (unit_code, held_on);
