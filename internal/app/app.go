@@ -28,6 +28,7 @@ import (
 	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/readiness"
 	"fangkong/internal/registry"
 	"fangkong/internal/report"
 	"fangkong/internal/retention"
@@ -50,6 +51,7 @@ import (
 	"fangkong/internal/web/notifyweb"
 	"fangkong/internal/web/placeweb"
 	"fangkong/internal/web/pushlistweb"
+	"fangkong/internal/web/readinessweb"
 	"fangkong/internal/web/registryweb"
 	"fangkong/internal/web/reportweb"
 	"fangkong/internal/web/retentionweb"
@@ -133,6 +135,8 @@ type App struct {
 	// Special: special reports (特报) and their acknowledgement clocks;
 	// new tracing cases open one (special.go).
 	Special *special.Service
+	// Readiness: 平急结合 against the standards, score and gaps.
+	Readiness *readiness.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -240,6 +244,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Inspect = inspect.NewService(d, a.Units, cfg.Now)
 	a.Duty = duty.NewService(d, a.Units, cfg.Now)
 	a.Special = special.NewService(d, a.Units, cfg.Now)
+	a.Readiness = readiness.NewService(d, a.Units, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
@@ -285,6 +290,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		inspectweb.New(a.Web, a.Inspect),
 		dutyweb.New(a.Web, a.Duty),
 		specialweb.New(a.Web, a.Special),
+		readinessweb.New(a.Web, a.Readiness),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		sentinelweb.New(a.Web, a.Sentinels, a.Units, a.Auth),
 		checkpointweb.New(a.Web, a.Checkpoints, a.Units),

@@ -288,16 +288,13 @@ func (s *Service) report(ctx context.Context, u jurisdiction.Unit, std map[strin
 	return r, kids, nil
 }
 
-// Get computes the readiness of a unit inside scope (a county or a
-// township; a village is measured as part of its township), with a row per
-// child township for a county.
+// Get computes the readiness of a unit inside scope (meant for counties and
+// townships; a township's standard of team size applies below), with a row
+// per child unit for a county or above (the drill-down).
 func (s *Service) Get(ctx context.Context, scope jurisdiction.Scope, unit string) (Report, error) {
 	u, err := s.units.Get(ctx, scope, unit)
 	if err != nil {
 		return Report{}, err
-	}
-	if u.Level > 4 {
-		return Report{}, errs.Invalidf("unit", "平急结合按县区、镇街评估")
 	}
 	std, label, err := s.Standards(ctx)
 	if err != nil {
