@@ -28,6 +28,7 @@ import (
 	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/readiness"
 	"fangkong/internal/registry"
 	"fangkong/internal/report"
 	"fangkong/internal/retention"
@@ -36,6 +37,7 @@ import (
 	"fangkong/internal/sampling"
 	"fangkong/internal/sentinel"
 	"fangkong/internal/site"
+	"fangkong/internal/special"
 	"fangkong/internal/summary"
 	"fangkong/internal/tracing"
 	"fangkong/internal/web"
@@ -49,6 +51,7 @@ import (
 	"fangkong/internal/web/notifyweb"
 	"fangkong/internal/web/placeweb"
 	"fangkong/internal/web/pushlistweb"
+	"fangkong/internal/web/readinessweb"
 	"fangkong/internal/web/registryweb"
 	"fangkong/internal/web/reportweb"
 	"fangkong/internal/web/retentionweb"
@@ -56,6 +59,7 @@ import (
 	"fangkong/internal/web/samplingweb"
 	"fangkong/internal/web/sentinelweb"
 	"fangkong/internal/web/siteweb"
+	"fangkong/internal/web/specialweb"
 	"fangkong/internal/web/todayweb"
 	"fangkong/internal/web/tracingweb"
 )
@@ -128,6 +132,11 @@ type App struct {
 	Inspect *inspect.Service
 	// Duty: duty rosters (值班值守); OnDuty answers who is on duty now.
 	Duty *duty.Service
+	// Special: special reports (特报) and their acknowledgement clocks;
+	// new tracing cases open one (special.go).
+	Special *special.Service
+	// Readiness: 平急结合 against the standards, score and gaps.
+	Readiness *readiness.Service
 }
 
 // New opens and migrates the database and builds the services.
@@ -234,6 +243,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Command = command.NewService(d, a.Units, cfg.Now)
 	a.Inspect = inspect.NewService(d, a.Units, cfg.Now)
 	a.Duty = duty.NewService(d, a.Units, cfg.Now)
+	a.Special = special.NewService(d, a.Units, cfg.Now)
+	a.Readiness = readiness.NewService(d, a.Units, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
@@ -253,6 +264,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapTracingRead, Source: a.Tracing},
 		{Cap: auth.CapInspectRead, Source: a.Inspect},
 		{Cap: auth.CapDutyRead, Source: a.Duty},
+		{Cap: auth.CapSpecialRead, Source: a.Special},
 	}
 	// Daily reports are compiled from every summary above (the same
 	// figures as the picture), and report their own (who has not
@@ -277,6 +289,8 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		reportweb.New(a.Web, a.Reports),
 		inspectweb.New(a.Web, a.Inspect),
 		dutyweb.New(a.Web, a.Duty),
+		specialweb.New(a.Web, a.Special),
+		readinessweb.New(a.Web, a.Readiness),
 		lookupweb.New(a.Web, a.Lookup, cfg.LookupsPerMinute),
 		sentinelweb.New(a.Web, a.Sentinels, a.Units, a.Auth),
 		checkpointweb.New(a.Web, a.Checkpoints, a.Units),
@@ -327,6 +341,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Reports.Run(ctx, time.Minute, a.Config.Logger)                         // daily reports missing at the deadline
 	go a.Inspect.Run(ctx, 10*time.Minute, a.Config.Logger)                      // rectifications past their deadline escalate
 	go a.Duty.Run(ctx, time.Minute, a.Config.Logger)                            // duty shifts nobody checked in to
+	go a.specialLoop(ctx, time.Minute)                                          // 特报 of new cases, missed acknowledgement clocks
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:

@@ -19,11 +19,13 @@ import (
 	"fangkong/internal/place"
 	"fangkong/internal/policy"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/readiness"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
 	"fangkong/internal/sampling"
 	"fangkong/internal/site"
+	"fangkong/internal/special"
 )
 
 func build(t *testing.T, d *db.DB) *app.App {
@@ -107,6 +109,8 @@ func TestConstructorsRequireDependencies(t *testing.T) {
 			measure.NewService(d, policy.NewStore(d, time.Now), measure.NoRoundResults, nil, time.Now)
 		},
 		"notify roster": func() { notify.NewService(d, nil, nil, nil, nil, notify.Options{}, time.Now) },
+		"special":       func() { special.NewService(d, nil, time.Now) },
+		"readiness":     func() { readiness.NewService(d, units, nil) },
 	} {
 		func() {
 			defer func() {

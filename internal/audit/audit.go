@@ -139,6 +139,10 @@ var entities = map[string]struct{ name, page string }{
 	"duty":                {"值班", ""},
 	"duty_shift":          {"值班班次", ""},
 	"duty_check":          {"查岗", ""},
+	"special_report":      {"特报", "/special/%s"},
+	"readiness_tracer":    {"流调队员", ""},
+	"readiness_samplers":  {"采样人员数", ""},
+	"readiness_plan":      {"应急预案与演练", ""},
 }
 
 // EntityName is the Chinese label of an entity kind (the kind itself when

@@ -104,6 +104,12 @@ const (
 	CapDutyRead   Capability = "duty.read"   // the rosters of the jurisdiction, who is on duty now
 	CapDutyManage Capability = "duty.manage" // put shifts on the roster, check in
 	CapDutyCheck  Capability = "duty.check"  // spot checks (查岗)
+
+	// Special reports (特报) and readiness (平急结合).
+	CapSpecialRead     Capability = "special.read"     // the special reports of the jurisdiction and their clocks
+	CapSpecialWrite    Capability = "special.write"    // open a special report by hand, acknowledge at one's level, close
+	CapReadinessRead   Capability = "readiness.read"   // readiness against the standards, score and gaps
+	CapReadinessManage Capability = "readiness.manage" // tracer roster, samplers, plans and drills, the standards
 )
 
 // RoleInfo describes a role.
@@ -126,9 +132,10 @@ var (
 	staff   = append(append([]Capability(nil), reader...), CapPeopleWrite, CapPeopleExport, CapPeopleImport, CapUnitsWrite, CapMeasuresAssign, CapMeasuresWrite, CapMeasuresRelease, CapSentinelVerify, CapHandoversReceive, CapTracingRead)
 	command = append(append([]Capability(nil), staff...), CapTracingWrite, CapRiskAreas, CapPushImport, CapSweepManage, CapPolicyManage, CapSitesManage, CapCampaignsManage, CapRetentionView, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage, CapNotifyManage, CapNotifyResidents,
 		CapPictureView, CapReportsRead, CapReportsSubmit, CapReportsManage, CapInspectRead, CapInspectRectify,
-		CapDutyRead, CapDutyManage, CapDutyCheck)
+		CapDutyRead, CapDutyManage, CapDutyCheck, CapSpecialRead, CapSpecialWrite, CapReadinessRead, CapReadinessManage)
 	township = append(append([]Capability(nil), staff...), CapSweepManage, CapCampaignsManage, CapPeopleBreakGlass, CapSentinelReceive, CapSentinelManage, CapCheckpointsManage,
-		CapPictureView, CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify, CapDutyRead, CapDutyManage, CapDutyCheck)
+		CapPictureView, CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify, CapDutyRead, CapDutyManage, CapDutyCheck,
+		CapSpecialRead, CapSpecialWrite, CapReadinessRead, CapReadinessManage)
 	village = append(append([]Capability(nil), staff...), CapReportsRead, CapReportsSubmit, CapInspectRead, CapInspectRectify,
 		CapDutyRead, CapDutyManage)
 	anyLevel = []int{1, 2, 3, 4, 5, 6}
@@ -145,7 +152,7 @@ var Roles = []RoleInfo{
 	{RoleSite, "隔离点", anyLevel, []Capability{CapPeopleLookup, CapSitesRead, CapSitesManage, CapMeasuresAssign}},
 	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass, CapTracingRead, CapTracingWrite}},
 	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapTracingRead, CapPictureView, CapReportsRead,
-		CapInspectRead, CapInspectWrite, CapDutyRead, CapDutyCheck)},
+		CapInspectRead, CapInspectWrite, CapDutyRead, CapDutyCheck, CapSpecialRead, CapReadinessRead)},
 	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
 }
 

@@ -73,6 +73,9 @@ func loadCommand(ctx context.Context, d *db.DB, units *jurisdiction.Store, now f
 	if err := loadDuty(ctx, d, units, now, towns); err != nil {
 		return err
 	}
+	if err := loadSpecial(ctx, d, units, now, towns); err != nil {
+		return err
+	}
 	// Trend points: the last two weeks of the county's headline figures.
 	pic := command.NewService(d, units, now)
 	today := now()

@@ -27,5 +27,6 @@ func TestDemoCounty(t *testing.T) {
 		t.Run("sentinels", func(t *testing.T) { checkSentinels(t, d) })
 		t.Run("checkpoints", func(t *testing.T) { checkCheckpoints(t, d) })
 		t.Run("tracing", func(t *testing.T) { checkTracing(t, d, people) })
+		t.Run("special", func(t *testing.T) { checkSpecial(t, d) })
 	})
 }
