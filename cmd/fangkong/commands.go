@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -42,10 +43,15 @@ func demoCmd(ctx context.Context, args []string) error {
 		logins = demo.DemoLogins(ctx, a.Auth)
 	} else {
 		fmt.Printf("正在生成演示县 西安市鄠邑区（%d人）… / generating the demo county…\n", *people)
-		logins, err = demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: *people, Summaries: a.SummarySources()})
+		var parts []string
+		logins, err = demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: *people, Summaries: a.SummarySources(),
+			Phase: func(name string, took time.Duration) {
+				parts = append(parts, fmt.Sprintf("%s %.1fs", name, took.Seconds()))
+			}})
 		if err != nil {
 			return err
 		}
+		fmt.Printf("各部分用时 / parts: %s\n", strings.Join(parts, ", "))
 	}
 	var n, h int
 	a.DB.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM people").Scan(&n)

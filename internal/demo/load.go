@@ -57,6 +57,8 @@ type Options struct {
 	Now    func() time.Time
 	// SkipSampling leaves out the testing round in progress (全员核酸).
 	SkipSampling bool
+	// Phase, when set, is told how long each part of the demo took.
+	Phase func(name string, took time.Duration)
 	// Summaries are the domains' summaries the demo's daily reports are
 	// compiled from (App.SummarySources); nil: quarantine sites only.
 	Summaries []summary.Source
@@ -98,41 +100,39 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 		villages[i] = Village{Code: v.Code, Name: v.Name}
 	}
 	cfg := PopulationConfig{Seed: opt.Seed, CountyCode: CountyCode, Villages: villages, People: opt.People, Today: clock.Day(opt.Now())}
-	if err := d.Tx(ctx, func(tx *sql.Tx) error { return loadPopulation(ctx, d, tx, cfg, opt.Now().UnixMilli()) }); err != nil {
-		return nil, fmt.Errorf("load demo population: %w", err)
+	var logins []Login
+	// The demo's parts in order, each timed (Options.Phase reports them).
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"population", func() error {
+			return d.Tx(ctx, func(tx *sql.Tx) error { return loadPopulation(ctx, d, tx, cfg, opt.Now().UnixMilli()) })
+		}},
+		{"returnees", func() error { return loadReturnees(ctx, d, opt.Seed, opt.Now) }},
+		{"logins", func() (err error) { logins, err = createLogins(ctx, d, units, users); return err }},
+		{"push lists", func() error { return loadPushLists(ctx, d, units, opt.Now(), opt.Seed) }},
+		{"sites", func() error { return loadSites(ctx, d, units, opt.Now) }},
+		{"measures", func() error { return loadMeasures(ctx, d, opt.Now) }},
+		{"sentinels", func() error { return loadSentinels(ctx, d, units, users, opt.Now) }},
+		{"checkpoints", func() error { return loadCheckpoints(ctx, d, units, opt.Now) }},
+		{"testing round", func() error {
+			if opt.SkipSampling {
+				return nil
+			}
+			return loadSampling(ctx, d, units, opt.Now())
+		}},
+		{"outbreak", func() error { return loadTracing(ctx, d, units, opt.Now, opt.Seed, opt.People) }},
+		{"command centre", func() error { return loadCommand(ctx, d, units, opt.Now, opt.Summaries, opt.Seed) }},
 	}
-	if err := loadReturnees(ctx, d, opt.Seed, opt.Now); err != nil {
-		return nil, fmt.Errorf("load demo returnees: %w", err)
-	}
-	logins, err := createLogins(ctx, d, units, users)
-	if err != nil {
-		return nil, err
-	}
-	if err := loadPushLists(ctx, d, units, opt.Now(), opt.Seed); err != nil {
-		return nil, fmt.Errorf("load demo push lists: %w", err)
-	}
-	if err := loadSites(ctx, d, units, opt.Now); err != nil {
-		return nil, err
-	}
-	if err := loadMeasures(ctx, d, opt.Now); err != nil {
-		return nil, err
-	}
-	if err := loadSentinels(ctx, d, units, users, opt.Now); err != nil {
-		return nil, err
-	}
-	if err := loadCheckpoints(ctx, d, units, opt.Now); err != nil {
-		return nil, fmt.Errorf("load demo checkpoints: %w", err)
-	}
-	if !opt.SkipSampling {
-		if err := loadSampling(ctx, d, units, opt.Now()); err != nil {
-			return nil, fmt.Errorf("load demo testing round: %w", err)
+	for _, st := range steps {
+		start := time.Now()
+		if err := st.run(); err != nil {
+			return nil, fmt.Errorf("load demo %s: %w", st.name, err)
 		}
-	}
-	if err := loadTracing(ctx, d, units, opt.Now, opt.Seed, opt.People); err != nil {
-		return nil, fmt.Errorf("load demo outbreak: %w", err)
-	}
-	if err := loadCommand(ctx, d, units, opt.Now, opt.Summaries, opt.Seed); err != nil {
-		return nil, fmt.Errorf("load demo command centre: %w", err)
+		if opt.Phase != nil {
+			opt.Phase(st.name, time.Since(start))
+		}
 	}
 	_, err = d.W().ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('demo_county', $1)", CountyCode)
 	return logins, err
