@@ -24,7 +24,7 @@ import (
 // Shedding defaults.
 const (
 	DefaultHeavyAfter = 100 * time.Millisecond
-	DefaultHeavyWait  = 100 * time.Millisecond
+	DefaultHeavyWait  = 50 * time.Millisecond
 )
 
 // costGate is the shared state of the heavy class.
