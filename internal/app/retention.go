@@ -15,5 +15,15 @@ func (a *App) retentionKinds() []retention.Kind {
 			Rule: "确认或驳回满%d天后，清除报备人填写的姓名、身份证号、手机号、住址、来源地详情、车次、采样时间、症状和同行人员"},
 		{Key: "site_stays", Name: "已结束的集中隔离记录", Days: 30, Purge: a.Sites.PurgeStays,
 			Rule: "转出或解除隔离满%d天后，清除出发地、转运车辆、备注和转往地点"},
+		{Key: "fever_reports", Name: "已出结果的哨点发热报告", Days: 30, Purge: a.Sentinels.PurgeReports,
+			Rule: "检测结果（阴性或阳性）出具满%d天后，清除就诊人的姓名、身份证号、手机号、症状、用药和备注"},
+		{Key: "drug_buyers", Name: "已核查的药店购药登记", Days: 30, Purge: a.Sentinels.PurgeBuyers,
+			Rule: "村（社区）答复核查满%d天后，清除购药人的姓名、身份证号、手机号和答复说明"},
+		{Key: "checkpoint_checks", Name: "卡口查验登记", Days: 30, Purge: a.Checkpoints.PurgeChecks,
+			Rule: "查验满%d天后（待属地接收的除外），清除姓名、身份证号、手机号、车牌号、填写的出发地和目的地"},
+		{Key: "place_scans", Name: "场所码扫码记录", Days: 21, Purge: a.Tracing.PurgeScans,
+			Rule: "扫码满%d天后删除扫码记录（流调回溯以天计，病例的密接证据另有留存）"},
+		{Key: "walkins", Name: "流动人员采样登记", Days: 30, Purge: a.Sampling.PurgeWalkins,
+			Rule: "采样满%d天且所在管已出结果后，清除姓名、手机号和身份证号"},
 	}
 }

@@ -167,7 +167,9 @@ func (w *world) purges() int {
 func due(lines []retention.Line) map[string]int {
 	out := map[string]int{}
 	for _, l := range lines {
-		out[l.Key] = l.Rows
+		if l.Rows > 0 {
+			out[l.Key] = l.Rows
+		}
 	}
 	return out
 }

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"time"
+
+	"fangkong/internal/app"
+	"fangkong/internal/clock"
+	"fangkong/internal/demo"
+	"fangkong/internal/jurisdiction"
+)
+
+// benchCards times every domain's summary (the cards the unit pages, the
+// command centre's picture and the daily report are built from) for the
+// demo county, its first township and that township's first village:
+// the median and the slowest of rounds calls each. With dbURL it reuses
+// (or fills once) that database, so a million-person county is built once.
+func benchCards(ctx context.Context, dbURL string, people, rounds int) error {
+	if dbURL == "" {
+		var cleanup func()
+		dbURL, cleanup = tempDB("cards.db")
+		defer cleanup()
+	}
+	a, err := app.New(ctx, app.Config{DB: dbURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	loaded, err := demo.Loaded(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	if !loaded {
+		start := time.Now()
+		if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: people, Summaries: a.SummarySources()}); err != nil {
+			return err
+		}
+		fmt.Printf("demo county of %d people loaded in %s\n", people, time.Since(start).Round(time.Second))
+	}
+	var n int
+	a.DB.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM people").Scan(&n)
+	all := jurisdiction.System("fkbench")
+	towns, err := a.Units.Children(ctx, all, demo.CountyCode)
+	if err != nil || len(towns) == 0 {
+		return fmt.Errorf("townships: %v", err)
+	}
+	villages, err := a.Units.Children(ctx, all, towns[0].Code)
+	if err != nil || len(villages) == 0 {
+		return fmt.Errorf("villages: %v", err)
+	}
+	day := clock.Day(time.Now())
+	fmt.Printf("fkbench cards (%s, %d people, %d rounds; median / slowest per summary):\n", dbURL, n, rounds)
+	for _, u := range []jurisdiction.Unit{{Code: demo.CountyCode, Name: "county"}, towns[0], villages[0]} {
+		scope := benchCounty(u.Code)
+		var total time.Duration
+		for _, src := range a.SummarySources() {
+			var ds []time.Duration
+			var domain string
+			for range rounds {
+				t := time.Now()
+				card, err := src.Summary(ctx, scope, u.Code, day)
+				if err != nil {
+					return err
+				}
+				ds = append(ds, time.Since(t))
+				domain = card.Domain
+			}
+			slices.Sort(ds)
+			total += ds[len(ds)/2]
+			fmt.Printf("  %-8s %-10s %8s %8s\n", u.Code, domain, msText(ds[len(ds)/2]), msText(ds[len(ds)-1]))
+		}
+		fmt.Printf("  %-8s %-10s %8s (sum of medians; target for a whole unit page: 50 ms)\n", u.Code, "all", msText(total))
+	}
+	return nil
+}
+
+func msText(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
