@@ -243,7 +243,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Command = command.NewService(d, a.Units, cfg.Now)
 	a.Inspect = inspect.NewService(d, a.Units, cfg.Now)
 	a.Duty = duty.NewService(d, a.Units, cfg.Now)
-	a.Special = special.NewService(d, a.Units, cfg.Now)
+	a.Special = special.NewService(d, a.Units, a.Notify, cfg.Now)
 	a.Readiness = readiness.NewService(d, a.Units, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),

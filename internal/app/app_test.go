@@ -109,7 +109,7 @@ func TestConstructorsRequireDependencies(t *testing.T) {
 			measure.NewService(d, policy.NewStore(d, time.Now), measure.NoRoundResults, nil, time.Now)
 		},
 		"notify roster": func() { notify.NewService(d, nil, nil, nil, nil, notify.Options{}, time.Now) },
-		"special":       func() { special.NewService(d, nil, time.Now) },
+		"special":       func() { special.NewService(d, nil, notify.Discard, time.Now) },
 		"readiness":     func() { readiness.NewService(d, units, nil) },
 	} {
 		func() {

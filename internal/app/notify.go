@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/notify"
 	"fangkong/internal/pushlist"
 	"fangkong/internal/sentinel"
+	"fangkong/internal/special"
 	"fangkong/internal/tracing"
 )
 
@@ -25,6 +26,7 @@ func notifyEvents() []notify.EventType {
 	out = append(out, sentinel.Events...)
 	out = append(out, checkpoint.Events...)
 	out = append(out, tracing.Events...)
+	out = append(out, special.Events...)
 	return out
 }
 

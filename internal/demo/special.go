@@ -9,6 +9,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/readiness"
 	"fangkong/internal/special"
 )
@@ -28,7 +29,7 @@ func loadSpecial(ctx context.Context, d *db.DB, units *jurisdiction.Store, now f
 	if err != nil || len(vs) == 0 {
 		return err
 	}
-	if _, err := special.NewService(d, units, opened).Open(ctx, who, all, special.Trigger{Kind: "arrival", Unit: vs[0].Code,
+	if _, err := special.NewService(d, units, notify.Discard, opened).Open(ctx, who, all, special.Trigger{Kind: "arrival", Unit: vs[0].Code,
 		Title: "中风险地区来人（2人）", Content: "卡口登记2人自中风险地区返乡，已落实居家健康监测，待核酸结果。"}); err != nil {
 		return fmt.Errorf("demo special: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/demo"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/readiness"
 	"fangkong/internal/special"
 )
@@ -16,7 +17,7 @@ import (
 func checkSpecial(t *testing.T, d *db.DB) {
 	ctx, all := t.Context(), jurisdiction.System("test")
 	units := jurisdiction.NewStore(d, time.Now)
-	card, err := special.NewService(d, units, time.Now).Summary(ctx, all, demo.CountyCode, "")
+	card, err := special.NewService(d, units, notify.Discard, time.Now).Summary(ctx, all, demo.CountyCode, "")
 	if f, _ := card.Get("special.open"); err != nil || f.Value != 1 {
 		t.Errorf("open 特报: %+v %v", f, err)
 	}

@@ -23,6 +23,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/personal"
 	"fangkong/internal/summary"
 	"fangkong/internal/wire"
@@ -103,15 +104,20 @@ func (r Report) Late(t time.Time) bool {
 type Service struct {
 	db    *db.DB
 	units *jurisdiction.Store
-	now   func() time.Time
+	// notifier tells of opened reports and missed clocks (notify), in the
+	// transaction that records them.
+	notifier notify.Emitter
+	now      func() time.Time
 }
 
-// NewService returns a Service; every argument is required.
-func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Service {
+// NewService returns a Service; every argument is required (notifier: the
+// notifications service, or notify.Discard).
+func NewService(d *db.DB, units *jurisdiction.Store, notifier notify.Emitter, now func() time.Time) *Service {
 	wire.Need("special.NewService", "db", d)
 	wire.Need("special.NewService", "units", units)
+	wire.Need("special.NewService", "notifier", notifier)
 	wire.Need("special.NewService", "now", now)
-	return &Service{db: d, units: units, now: now}
+	return &Service{db: d, units: units, notifier: notifier, now: now}
 }
 
 func text(field, s string, max int, required bool) (string, error) {
@@ -166,6 +172,13 @@ func (s *Service) Open(ctx context.Context, who audit.Actor, scope jurisdiction.
 			SELECT $1, c.level, CAST($2 AS BIGINT) + c.minutes * 60000 FROM special_clocks c
 			WHERE c.level < CAST($3 AS INTEGER) OR (c.level = (SELECT MIN(level) FROM special_clocks) AND NOT EXISTS (SELECT 1 FROM special_clocks d WHERE d.level < CAST($3 AS INTEGER)))`,
 			r.ID, r.OpenedAt.UnixMilli(), u.Level); err != nil {
+			return err
+		}
+		stage, due, err := firstStage(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.emit(ctx, EventOpened, r, stage, due); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, r.OpenedAt, who, "create", "special_report", fmt.Sprint(r.ID), r.UnitCode, "特报："+r.Title)
@@ -336,17 +349,55 @@ func (s *Service) Close(ctx context.Context, who audit.Actor, scope jurisdiction
 }
 
 // Escalate marks every stage of an open report past its clock without an
-// acknowledgement as escalated, once, and returns how many it marked.
+// acknowledgement as escalated, once, tells the county of each (EventLate),
+// and returns how many it marked. Several instances may run it at once:
+// a stage another marked first is skipped.
 func (s *Service) Escalate(ctx context.Context) (int, error) {
 	now := s.now().UnixMilli()
-	res, err := s.db.Writer(ctx).ExecContext(ctx, `UPDATE special_acks SET escalated_at = $1
-		WHERE acked_at = 0 AND escalated_at = 0 AND due_at < $1
-		AND report_id IN (SELECT id FROM special_reports WHERE closed_at = 0)`, now)
+	type late struct {
+		ack    int64
+		label  string
+		due    int64
+		report Report
+	}
+	var list []late
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT a.id, COALESCE(c.label, ''), a.due_at, r.id, r.unit_code, COALESCE(u.name, r.unit_code), r.kind, r.title
+		FROM special_acks a JOIN special_reports r ON r.id = a.report_id
+		LEFT JOIN special_clocks c ON c.level = a.level LEFT JOIN units u ON u.code = r.unit_code
+		WHERE a.acked_at = 0 AND a.escalated_at = 0 AND a.due_at < $1 AND r.closed_at = 0 ORDER BY a.id`, now)
 	if err != nil {
 		return 0, err
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	for rows.Next() {
+		var l late
+		if err := rows.Scan(&l.ack, &l.label, &l.due, &l.report.ID, &l.report.UnitCode, &l.report.UnitName, &l.report.Kind, &l.report.Title); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		list = append(list, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, l := range list {
+		err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE special_acks SET escalated_at = $1 WHERE id = $2 AND escalated_at = 0 AND acked_at = 0`, now, l.ack)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				return nil // acknowledged or escalated meanwhile
+			}
+			n++
+			return s.emit(ctx, EventLate, l.report, l.label, time.UnixMilli(l.due))
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Summary is the special-report figures of a unit's subtree: open

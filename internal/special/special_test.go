@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/special"
 )
 
@@ -34,7 +35,7 @@ func TestTriggerClockEscalatesOnce(t *testing.T) {
 			defer mu.Unlock()
 			now, _ = time.ParseInLocation("2006-01-02 15:04", "2026-12-06 "+hhmm, clock.Shanghai)
 		}
-		s := special.NewService(d, jurisdiction.NewStore(d, clk), clk)
+		s := special.NewService(d, jurisdiction.NewStore(d, clk), notify.Discard, clk)
 		ctx, sys := t.Context(), jurisdiction.System("test")
 		county, township := jurisdiction.Grant(dbtest.County), jurisdiction.Grant(dbtest.TownshipA)
 		var iv *errs.Invalid
