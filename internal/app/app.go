@@ -71,8 +71,11 @@ type Config struct {
 	Logger        *slog.Logger
 	SecureCookies bool
 	MaxInFlight   int
-	Version       string
-	Now           func() time.Time
+	// HeavyAfter is the mean latency from which a route counts as heavy and
+	// shares the heavy places (0: web.DefaultHeavyAfter, 100 ms).
+	HeavyAfter time.Duration
+	Version    string
+	Now        func() time.Time
 	// TrustedProxies are load balancers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 	// Places resolves places typed as names to division codes and names
@@ -247,7 +250,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Readiness = readiness.NewService(d, a.Units, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
-		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
+		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, HeavyAfter: cfg.HeavyAfter, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
 		Downloads: download.NewStore(d, cfg.Now)})
 	if err != nil {
 		return nil, err
@@ -265,6 +268,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapInspectRead, Source: a.Inspect},
 		{Cap: auth.CapDutyRead, Source: a.Duty},
 		{Cap: auth.CapSpecialRead, Source: a.Special},
+		{Cap: auth.CapReadinessRead, Source: a.Readiness},
 	}
 	// Daily reports are compiled from every summary above (the same
 	// figures as the picture), and report their own (who has not

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fangkong/internal/app"
 	"fangkong/internal/audit"
@@ -69,7 +70,10 @@ func NeedPlaces(t testing.TB) *place.Resolver {
 // StartWith is Start with a chance to change the configuration.
 func StartWith(t testing.TB, d *db.DB, configure func(*app.Config)) *Env {
 	t.Helper()
-	cfg := app.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test", Places: Places()}
+	// Tests of what pages do are not shed as heavy when the machine running
+	// them is loaded (CI runs packages side by side): a route counts as heavy
+	// only from a minute. Shedding has its own tests (internal/web shed_test.go).
+	cfg := app.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test", Places: Places(), HeavyAfter: time.Minute}
 	if configure != nil {
 		configure(&cfg)
 	}

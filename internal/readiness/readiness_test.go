@@ -121,6 +121,17 @@ func TestScoreAndGapsByHand(t *testing.T) {
 		if len(r.Children) != 2 {
 			t.Fatalf("children: %+v", r.Children)
 		}
+		// The summary card says the same: 3 met, 5 not (late); a village has none.
+		card, err := s.Summary(ctx, county, dbtest.County, "2026-12-06")
+		if met, _ := card.Get("readiness.met"); err != nil || met.Value != 3 {
+			t.Errorf("card: %+v %v", card, err)
+		}
+		if unmet, _ := card.Get("readiness.unmet"); unmet.Value != 5 || !unmet.Late {
+			t.Errorf("card unmet: %+v", unmet)
+		}
+		if vc, err := s.Summary(ctx, county, dbtest.VillageA, "2026-12-06"); err != nil || vc.Domain != "" {
+			t.Errorf("village card: %+v %v", vc, err)
+		}
 		// Township A: 10,000 need 20 rooms, has 12; 20 tracers, 7 police ≥
 		// 6; samplers 10 ≥ ⌈10,000 / 1,080⌉ = 10; entrances 3, 值守 2; duty 1
 		// of 3 (the township, two villages); plan and drill. Met 5 of 8.
