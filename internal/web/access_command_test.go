@@ -43,11 +43,13 @@ func seedReports(w *world) {
 
 func commandSpecs(add adder, twin twinner) {
 	const P, RR, RS, RM = auth.CapPictureView, auth.CapReportsRead, auth.CapReportsSubmit, auth.CapReportsManage
-	add("GET /command", P, kGlobal, func(x *tc) []variant {
-		return get("/command", ok(200, "指挥部态势", `id="cards"`).not(gather(x.w.recs, (*rec).names)...), want{})
+	twin("GET /command", "GET /api/v1/command", P, kGlobal, func(x *tc, pre string, api bool) []variant {
+		has := map[bool][]string{false: {"指挥部态势", `id="cards"`}, true: {`"cards":[{`, `"children":[`}}[api]
+		return get(pre+"/command", ok(200, has...).not(gather(x.w.recs, (*rec).names)...), want{})
 	})
-	add("GET /command", P, kUnit, func(x *tc) []variant {
-		return get("/command?unit="+x.code, ok(200, "指挥部态势").not(gather(x.w.recs, (*rec).names)...), x.notFound())
+	twin("GET /command", "GET /api/v1/command", P, kUnit, func(x *tc, pre string, api bool) []variant {
+		has := map[bool][]string{false: {"指挥部态势"}, true: {`"unit_code":"` + x.code + `"`}}[api]
+		return get(pre+"/command?unit="+x.code, ok(200, has...).not(gather(x.w.recs, (*rec).names)...), x.notFound())
 	})
 
 	notes := func(r *rec) []string { return []string{"确认人" + r.key + "号"} }

@@ -33,12 +33,12 @@ func seedReadiness(w *world) {
 
 func readinessSpecs(add adder, twin twinner) {
 	const R, M = auth.CapReadinessRead, auth.CapReadinessManage
-	add("GET /readiness", R, kGlobal, func(x *tc) []variant {
-		return get("/readiness", ok(200, gather(x.scoped(true), tracerName)...).not(gather(x.scoped(false), tracerName)...), want{})
+	twin("GET /readiness", "GET /api/v1/readiness", R, kGlobal, func(x *tc, pre string, api bool) []variant {
+		return get(pre+"/readiness", ok(200, gather(x.scoped(true), tracerName)...).not(gather(x.scoped(false), tracerName)...), want{})
 	})
-	add("GET /readiness", R, kUnit, func(x *tc) []variant {
+	twin("GET /readiness", "GET /api/v1/readiness", R, kUnit, func(x *tc, pre string, api bool) []variant {
 		under, rest := x.split(nil)
-		return get("/readiness?unit="+x.code, ok(200, gather(under, tracerName)...).not(gather(rest, tracerName)...), x.notFound())
+		return get(pre+"/readiness?unit="+x.code, ok(200, gather(under, tracerName)...).not(gather(rest, tracerName)...), x.notFound())
 	})
 	add("POST /readiness/tracers", M, kRecord, func(x *tc) []variant {
 		return []variant{{path: "/readiness/tracers", body: m{"unit_code": x.r.unit, "name": "", "kind": "公安"},

@@ -35,20 +35,20 @@ func seedSpecial(w *world) {
 
 func specialSpecs(add adder, twin twinner) {
 	const R, W = auth.CapSpecialRead, auth.CapSpecialWrite
-	add("GET /special", R, kGlobal, func(x *tc) []variant {
-		return get("/special", ok(200, gather(x.scoped(true), specialTitle)...).not(gather(x.scoped(false), specialTitle)...), want{})
+	twin("GET /special", "GET /api/v1/special", R, kGlobal, func(x *tc, pre string, api bool) []variant {
+		return get(pre+"/special", ok(200, gather(x.scoped(true), specialTitle)...).not(gather(x.scoped(false), specialTitle)...), want{})
 	})
-	add("GET /special", R, kUnit, func(x *tc) []variant {
+	twin("GET /special", "GET /api/v1/special", R, kUnit, func(x *tc, pre string, api bool) []variant {
 		under, rest := x.split(nil)
-		return get("/special?unit="+x.code, ok(200, gather(under, specialTitle)...).not(gather(rest, specialTitle)...), x.notFound())
+		return get(pre+"/special?unit="+x.code, ok(200, gather(under, specialTitle)...).not(gather(rest, specialTitle)...), x.notFound())
 	})
 	add("GET /special/new", W, kGlobal, func(x *tc) []variant { return get("/special/new", ok(200, "新增特报"), want{}) })
 	add("POST /special", W, kRecord, func(x *tc) []variant {
 		return []variant{{path: "/special", body: m{"unit_code": x.r.unit, "kind": "positive", "title": ""},
 			in: ok(400, "请填写"), out: x.invalid(400, "单位不在您的辖区内")}}
 	})
-	add("GET /special/{id}", R, kRecord, func(x *tc) []variant {
-		return get("/special/"+x.r.extra["special"], ok(200, specialTitle(x.r)...), x.notFound())
+	twin("GET /special/{id}", "GET /api/v1/special/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
+		return get(pre+"/special/"+x.r.extra["special"], ok(200, specialTitle(x.r)...), x.notFound())
 	})
 	add("POST /special/{id}/ack", W, kRecord, func(x *tc) []variant {
 		return []variant{{path: "/special/" + x.r.extra["special"] + "/ack", body: m{"cadre": ""}, in: ok(400, "请填写确认干部姓名"), out: x.notFound()}}

@@ -8,6 +8,10 @@ package web_test
 // refused change no row. The world is seeded in access_seed_test.go.
 
 import (
+	"os"
+	"regexp"
+	"slices"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -478,6 +482,13 @@ func TestAccessMatrix(t *testing.T) {
 	all := specs()
 	declared := declaredRoutes(t)
 	checkCoverage(t, declared, all)
+	// FANGKONG_ACCESS_ONLY=regexp runs only the specs whose pattern matches
+	// (a developer's quick loop; CI runs them all).
+	if only := os.Getenv("FANGKONG_ACCESS_ONLY"); only != "" {
+		re := regexp.MustCompile(only)
+		all = slices.DeleteFunc(all, func(s spec) bool { return !re.MatchString(s.pattern) })
+		t.Logf("FANGKONG_ACCESS_ONLY=%s: %d specs", only, len(all))
+	}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		mx := &matrix{world: seedWorld(t, d), mux: http.NewServeMux()}
 		for p := range declared {

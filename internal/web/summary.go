@@ -48,3 +48,38 @@ func (s *Server) Cards(r *http.Request, sources []SummarySource, unit string) ([
 	}
 	return out, nil
 }
+
+// FigureJSON is a summary figure as the JSON API writes it.
+type FigureJSON struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Value int    `json:"value"`
+	Link  string `json:"link,omitempty"`
+	Note  string `json:"note,omitempty"`
+	Late  bool   `json:"late"`
+}
+
+// CardJSON is a domain's card as the JSON API writes it.
+type CardJSON struct {
+	Domain  string       `json:"domain"`
+	Title   string       `json:"title"`
+	Figures []FigureJSON `json:"figures"`
+}
+
+// FiguresJSON converts figures for the JSON API (never nil).
+func FiguresJSON(fs []summary.Figure) []FigureJSON {
+	out := make([]FigureJSON, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, FigureJSON{Key: f.Key, Label: f.Label, Value: f.Value, Link: f.Link, Note: f.Note, Late: f.Late})
+	}
+	return out
+}
+
+// CardsJSON converts cards for the JSON API (never nil).
+func CardsJSON(cs []summary.Card) []CardJSON {
+	out := make([]CardJSON, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, CardJSON{Domain: c.Domain, Title: c.Title, Figures: FiguresJSON(c.Figures)})
+	}
+	return out
+}

@@ -42,6 +42,7 @@ func New(srv *web.Server, svc *command.Service, sources []web.SummarySource) *Ha
 func (h *Handler) Routes() []web.Route {
 	return []web.Route{
 		web.Page("GET /command", auth.CapPictureView, h.page),
+		web.API("GET /api/v1/command", auth.CapPictureView, h.api),
 	}
 }
 

@@ -34,6 +34,7 @@ func New(srv *web.Server, svc *readiness.Service) *Handler {
 func (h *Handler) Routes() []web.Route {
 	return []web.Route{
 		web.Page("GET /readiness", auth.CapReadinessRead, h.show),
+		web.API("GET /api/v1/readiness", auth.CapReadinessRead, h.api),
 		web.Page("POST /readiness/tracers", auth.CapReadinessManage, h.addTracer),
 		web.Page("POST /readiness/tracers/{id}/delete", auth.CapReadinessManage, h.removeTracer),
 		web.Page("POST /readiness/samplers", auth.CapReadinessManage, h.setSamplers),

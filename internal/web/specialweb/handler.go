@@ -39,6 +39,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /special/new", auth.CapSpecialWrite, h.newForm),
 		web.Page("POST /special", auth.CapSpecialWrite, h.open),
 		web.Page("GET /special/{id}", auth.CapSpecialRead, h.show),
+		web.API("GET /api/v1/special", auth.CapSpecialRead, h.apiList),
+		web.API("GET /api/v1/special/{id}", auth.CapSpecialRead, h.apiShow),
 		web.Page("POST /special/{id}/ack", auth.CapSpecialWrite, h.ack),
 		web.Page("POST /special/{id}/close", auth.CapSpecialWrite, h.close),
 	}
