@@ -53,15 +53,18 @@ func commandSpecs(add adder, twin twinner) {
 	})
 
 	notes := func(r *rec) []string { return []string{"确认人" + r.key + "号"} }
-	add("GET /reports", RR, kGlobal, func(x *tc) []variant {
-		return get("/reports", ok(200, "日报告", `id="missing"`).not(gather(x.scoped(false), notes)...), want{})
+	twin("GET /reports", "GET /api/v1/reports", RR, kGlobal, func(x *tc, pre string, api bool) []variant {
+		has := map[bool][]string{false: {"日报告", `id="missing"`}, true: {`"missing":`, `"rates":[`}}[api]
+		return get(pre+"/reports", ok(200, has...).not(gather(x.scoped(false), notes)...), want{})
 	})
-	add("GET /reports", RR, kUnit, func(x *tc) []variant {
+	twin("GET /reports", "GET /api/v1/reports", RR, kUnit, func(x *tc, pre string, api bool) []variant {
 		_, rest := x.split(nil)
-		return get("/reports?unit="+x.code, ok(200, `id="missing"`).not(gather(rest, notes)...), x.notFound())
+		has := map[bool]string{false: `id="missing"`, true: `"missing":`}[api]
+		return get(pre+"/reports?unit="+x.code, ok(200, has).not(gather(rest, notes)...), x.notFound())
 	})
-	add("GET /reports/{id}", RR, kRecord, func(x *tc) []variant {
-		return get("/reports/"+x.r.extra["report"], ok(200, "第1版", "村报备注"+x.r.key+"号"), x.notFound())
+	twin("GET /reports/{id}", "GET /api/v1/reports/{id}", RR, kRecord, func(x *tc, pre string, api bool) []variant {
+		has := map[bool]string{false: "第1版", true: `"version":1`}[api]
+		return get(pre+"/reports/"+x.r.extra["report"], ok(200, has, "村报备注"+x.r.key+"号"), x.notFound())
 	})
 	add("GET /reports/{id}/export", RR, kRecord, func(x *tc) []variant {
 		return get("/reports/"+x.r.extra["report"]+"/export", xlsxWant([]string{"村报备注" + x.r.key + "号", "截至"}, nil), x.notFound())

@@ -37,6 +37,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /reports/templates", auth.CapReportsRead, h.templates),
 		web.Page("POST /reports/templates", auth.CapReportsManage, h.saveTemplate),
 		web.Page("GET /reports/{id}", auth.CapReportsRead, h.version),
+		web.API("GET /api/v1/reports", auth.CapReportsRead, h.apiStatus),
+		web.API("GET /api/v1/reports/{id}", auth.CapReportsRead, h.apiReport),
 		web.Page("GET /reports/{id}/export", auth.CapReportsRead, h.export),
 	}
 }
