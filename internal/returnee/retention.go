@@ -2,11 +2,10 @@ package returnee
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/retention"
 )
 
 // PurgeSelfReports clears what a returnee typed into the public form once
@@ -19,19 +18,9 @@ import (
 // change. Waiting reports keep everything. It returns the reports per
 // county and joins the caller's transaction.
 func (s *Service) PurgeSelfReports(ctx context.Context, scope jurisdiction.Scope, cutoff time.Time, dryRun bool) (map[string]int, error) {
-	lo, hi := scope.Args()
-	pred := `r.purged_at = 0 AND r.status <> '` + ReportPending + `' AND r.handled_at > 0 AND r.handled_at <= $3
-		AND ` + scope.Where("r.village_code", 1)
-	counts, err := db.Counts(ctx, s.db.Reader(ctx), `SELECT substr(r.village_code, 1, 6), COUNT(*) FROM self_reports r WHERE `+pred+`
-		GROUP BY substr(r.village_code, 1, 6)`, lo, hi, cutoff.UnixMilli())
-	if err != nil || dryRun || len(counts) == 0 {
-		return counts, err
-	}
-	if _, err := s.db.Writer(ctx).ExecContext(ctx, `UPDATE self_reports SET name = '', id_number = '', phone = '', address = '',
-		origin_detail = '', transport_no = '', test_sampled_at = '', symptoms = '', companions = '', ip = '',
-		purged_at = $4, version = version + 1
-		WHERE id IN (SELECT r.id FROM self_reports r WHERE `+pred+`)`, lo, hi, cutoff.UnixMilli(), s.now().UnixMilli()); err != nil {
-		return nil, fmt.Errorf("purge self-reports: %w", err)
-	}
-	return counts, nil
+	return retention.Clear(ctx, s.db, scope, retention.Rows{Table: "self_reports r", Unit: "r.village_code",
+		Due: `r.purged_at = 0 AND r.status <> '` + ReportPending + `' AND r.handled_at > 0 AND r.handled_at <= $3`,
+		Set: `name = '', id_number = '', phone = '', address = '', origin_detail = '', transport_no = '', test_sampled_at = '',
+			symptoms = '', companions = '', ip = '', purged_at = $4, version = version + 1`},
+		cutoff.UnixMilli(), s.now().UnixMilli(), dryRun)
 }
