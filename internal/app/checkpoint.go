@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"time"
+
+	"fangkong/internal/clock"
 )
 
 // checkpointAlerts raises the checkpoints' alerts every period until ctx
@@ -12,9 +14,7 @@ import (
 // notifications in the marking's transaction (checkpoint.Events), and
 // logged.
 func (a *App) checkpointAlerts(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, every, true, func(ctx context.Context) {
 		shifts, err := a.Checkpoints.AlertUnfilled(ctx)
 		if err != nil {
 			a.Config.Logger.Warn("checkpoint shift alerts", "err", err)
@@ -30,10 +30,5 @@ func (a *App) checkpointAlerts(ctx context.Context, every time.Duration) {
 		for _, h := range late {
 			a.Config.Logger.Warn("checkpoint hand-over not received", "handover", h.ID, "village", h.VillageCode, "due", h.Due())
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }

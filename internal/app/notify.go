@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fangkong/internal/checkpoint"
+	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
 	"fangkong/internal/notify"
@@ -50,16 +51,9 @@ func (a *App) NotifyOverdueTasks(ctx context.Context) (int, error) {
 
 // overdueLoop runs NotifyOverdueTasks every interval until ctx ends.
 func (a *App) overdueLoop(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := a.NotifyOverdueTasks(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("notify overdue tasks", "err", err)
-			}
+	clock.Every(ctx, every, false, func(ctx context.Context) {
+		if _, err := a.NotifyOverdueTasks(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("notify overdue tasks", "err", err)
 		}
-	}
+	})
 }

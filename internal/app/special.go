@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/special"
 )
@@ -53,9 +54,7 @@ func (a *App) SpecialFromCases(ctx context.Context) (int, error) {
 // specialLoop opens the special reports of new cases and escalates missed
 // acknowledgement clocks every interval until ctx ends.
 func (a *App) specialLoop(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, every, true, func(ctx context.Context) {
 		if n, err := a.SpecialFromCases(ctx); err != nil {
 			a.Config.Logger.Error("special: cases", "err", err)
 		} else if n > 0 {
@@ -66,10 +65,5 @@ func (a *App) specialLoop(ctx context.Context, every time.Duration) {
 		} else if n > 0 {
 			a.Config.Logger.Warn("special reports past their acknowledgement clock", "stages", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }

@@ -302,18 +302,11 @@ func (s *Service) Run(ctx context.Context, every time.Duration, log interface {
 	Warn(string, ...any)
 	Error(string, ...any)
 }) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, every, true, func(ctx context.Context) {
 		if n, err := s.Gaps(ctx); err != nil {
 			log.Error("duty: gap check", "err", err)
 		} else if n > 0 {
 			log.Warn("duty shifts with nobody checked in", "shifts", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }

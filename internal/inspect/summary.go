@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/summary"
 )
@@ -89,18 +90,11 @@ func (s *Service) Bulletin(ctx context.Context, scope jurisdiction.Scope, unit s
 
 // Run escalates overdue findings every interval until ctx ends.
 func (s *Service) Run(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, every, true, func(ctx context.Context) {
 		if n, err := s.Escalate(ctx); err != nil {
 			log.Error("findings: escalation", "err", err)
 		} else if n > 0 {
 			log.Warn("findings past their deadline escalated", "findings", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }

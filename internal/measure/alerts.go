@@ -198,25 +198,18 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error)
 
 // Run sweeps every interval until ctx ends.
 func (s *Service) Run(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+	clock.Every(ctx, interval, false, func(ctx context.Context) {
+		r, err := s.Sweep(ctx, s.now())
+		if err != nil {
+			if log != nil && ctx.Err() == nil {
+				log.Warn("measure sweep", "err", err)
+			}
 			return
-		case <-t.C:
-			r, err := s.Sweep(ctx, s.now())
-			if err != nil {
-				if log != nil && ctx.Err() == nil {
-					log.Warn("measure sweep", "err", err)
-				}
-				continue
-			}
-			if log != nil && (r.MissedChecks+r.MissedTests+r.Escalated) > 0 {
-				log.Info("measure sweep", "missed_checks", r.MissedChecks, "missed_tests", r.MissedTests, "escalated", r.Escalated)
-			}
 		}
-	}
+		if log != nil && (r.MissedChecks+r.MissedTests+r.Escalated) > 0 {
+			log.Info("measure sweep", "missed_checks", r.MissedChecks, "missed_tests", r.MissedTests, "escalated", r.Escalated)
+		}
+	})
 }
 
 // AlertFilter selects alerts.

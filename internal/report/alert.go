@@ -76,20 +76,13 @@ func (s *Service) CheckMissing(ctx context.Context) (int, error) {
 
 // Run checks for missing reports every interval until ctx ends.
 func (s *Service) Run(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, every, true, func(ctx context.Context) {
 		if n, err := s.CheckMissing(ctx); err != nil {
 			log.Error("daily reports: deadline check", "err", err)
 		} else if n > 0 {
 			log.Warn("daily reports missing at the deadline", "alerts", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // Alerts returns the alerts of day inside scope, the unit's subtree.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 )
@@ -194,25 +195,18 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error)
 
 // Run sweeps every interval until ctx ends.
 func (s *Service) Run(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+	clock.Every(ctx, interval, false, func(ctx context.Context) {
+		r, err := s.Sweep(ctx, s.now())
+		if err != nil {
+			if log != nil && ctx.Err() == nil {
+				log.Warn("sentinel sweep", "err", err)
+			}
 			return
-		case <-t.C:
-			r, err := s.Sweep(ctx, s.now())
-			if err != nil {
-				if log != nil && ctx.Err() == nil {
-					log.Warn("sentinel sweep", "err", err)
-				}
-				continue
-			}
-			if log != nil && r.Escalated > 0 {
-				log.Info("sentinel sweep", "escalated", r.Escalated)
-			}
 		}
-	}
+		if log != nil && r.Escalated > 0 {
+			log.Info("sentinel sweep", "escalated", r.Escalated)
+		}
+	})
 }
 
 // InWorkflow says whether a person is part of a sentinel account's work:

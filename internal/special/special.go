@@ -420,24 +420,3 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 		{Key: "special.late", Label: "特报逾期未确认", Value: late, Link: link, Late: late > 0, Note: "超过确认时限仍有层级未确认"},
 	}}, nil
 }
-
-// Run escalates missed clocks every interval until ctx ends.
-func (s *Service) Run(ctx context.Context, every time.Duration, log interface {
-	Warn(string, ...any)
-	Error(string, ...any)
-}) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := s.Escalate(ctx); err != nil {
-			log.Error("special: escalation", "err", err)
-		} else if n > 0 {
-			log.Warn("special reports past their acknowledgement clock", "stages", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}

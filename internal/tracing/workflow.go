@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
 )
 
@@ -43,20 +44,13 @@ func (s *Service) InWorkflow(ctx context.Context, who audit.Actor, scope jurisdi
 
 // Run escalates missed case clocks every interval until ctx ends.
 func (s *Service) Run(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			n, err := s.Escalate(ctx)
-			if err != nil && log != nil && ctx.Err() == nil {
-				log.Warn("tracing escalation", "err", err)
-			}
-			if n > 0 && log != nil {
-				log.Info("tracing escalation", "cases", n)
-			}
+	clock.Every(ctx, interval, false, func(ctx context.Context) {
+		n, err := s.Escalate(ctx)
+		if err != nil && log != nil && ctx.Err() == nil {
+			log.Warn("tracing escalation", "err", err)
 		}
-	}
+		if n > 0 && log != nil {
+			log.Info("tracing escalation", "cases", n)
+		}
+	})
 }
