@@ -11,6 +11,8 @@
 //	    re-planning everyone under measures after a policy change vs raw row rewrites
 //	fkbench cards [--db URL] [--people 550000] [--rounds 5]
 //	    every domain's summary card of the county, a township and a village
+//	fkbench county [--db URL] [--people 1000000] [--rounds 20]
+//	    the county, township and village pages vs a bare page; the registry's Stats from its counters vs the scan of people
 //	fkbench sites [--n 2000]
 //	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
 //	fkbench scans [--duration 20s] [--rate 10000] [--conns 64] [--people 300000] [--postgres URL]
@@ -76,6 +78,13 @@ func main() {
 		rounds := fs.Int("rounds", 5, "calls of each summary")
 		fs.Parse(os.Args[2:])
 		err = benchCards(ctx, *dbURL, *people, *rounds)
+	case "county":
+		fs := flag.NewFlagSet("county", flag.ExitOnError)
+		dbURL := fs.String("db", "", "database to reuse (filled with the demo county when empty); default a scratch SQLite file")
+		people := fs.Int("people", 1_000_000, "demo population when the database is empty")
+		rounds := fs.Int("rounds", 20, "requests per page")
+		fs.Parse(os.Args[2:])
+		err = benchCountyPages(ctx, *dbURL, *people, *rounds)
 	case "sites":
 		fs := flag.NewFlagSet("sites", flag.ExitOnError)
 		n := fs.Int("n", 2000, "check-ins")

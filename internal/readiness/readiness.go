@@ -24,6 +24,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/registry"
 	"fangkong/internal/wire"
 )
 
@@ -176,7 +177,7 @@ func (s *Service) figures(ctx context.Context, u jurisdiction.Unit, children []j
 	day := clock.Day(s.now())
 	from, _ := time.ParseInLocation("2006-01-02", day, clock.Shanghai)
 	qs := []q{
-		{&f.Residents, `SELECT COUNT(*) FROM people WHERE active = 1 AND ` + w("unit_code"), nil},
+		{&f.Residents, registry.ResidentTotal(sub, 1), nil}, // the registry's roll-up counters
 		{&f.Rooms, `SELECT COUNT(*) FROM site_rooms r JOIN sites s ON s.id = r.site_id WHERE s.status = '启用' AND ` + w("s.unit_code"), nil},
 		{&f.Tracers, `SELECT COUNT(*) FROM readiness_tracers WHERE ` + w("unit_code"), nil},
 		{&f.Police, `SELECT COUNT(*) FROM readiness_tracers WHERE kind = '公安' AND ` + w("unit_code"), nil},

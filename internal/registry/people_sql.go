@@ -21,3 +21,19 @@ func PeopleInScope(alias string, scope jurisdiction.Scope, n int) string {
 	}
 	return alias + "active = 1 AND " + scope.Where(alias+"unit_code", n)
 }
+
+// ResidentCounts is the query other domains read the number of people on
+// the register per unit from, without counting people: rows (unit_code, n)
+// of the roll-up counters (people_counts, kept by database triggers on
+// every write to people), several rows per unit (one per residence status
+// and group set), so sum n per unit. Its two placeholders are $n and $n+1,
+// bound to scope.Args().
+func ResidentCounts(scope jurisdiction.Scope, n int) string {
+	return "SELECT unit_code, n FROM people_counts WHERE " + scope.Where("unit_code", n)
+}
+
+// ResidentTotal is the query of the number of people on the register in a
+// scope, from the same counters: one row, one column.
+func ResidentTotal(scope jurisdiction.Scope, n int) string {
+	return "SELECT COALESCE(SUM(n), 0) FROM people_counts WHERE " + scope.Where("unit_code", n)
+}

@@ -66,14 +66,17 @@ func (s *Service) CountsByUnit(ctx context.Context, scope jurisdiction.Scope) (m
 }
 
 // Stats returns the live counts per village or group code inside the scope
-// and the scope's Summary, from one scan of a covering index.
+// and the scope's Summary. It reads the roll-up counters (people_counts,
+// household_counts: one row per unit, residence status and group set),
+// which database triggers keep on every write to people and households
+// (migration 0021), so its cost grows with the units in scope, not with
+// the people.
 func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) (map[string]Counts, Summary, error) {
 	lo, hi := scope.Args()
 	out := map[string]Counts{}
 	sum := Summary{ByResidence: map[string]int{}, ByGroup: map[string]int{}}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, residence, groups, COUNT(*) FROM people
-		WHERE active = 1 AND `+scope.Where("unit_code", 1)+`
-		GROUP BY unit_code, residence, groups`, lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, residence, groups, n FROM people_counts
+		WHERE `+scope.Where("unit_code", 1), lo, hi)
 	if err != nil {
 		return nil, sum, fmt.Errorf("count people: %w", err)
 	}
@@ -100,8 +103,8 @@ func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) (map[stri
 	if err := rows.Err(); err != nil {
 		return nil, sum, err
 	}
-	hrows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM households
-		WHERE `+scope.Where("unit_code", 1)+` GROUP BY unit_code`, lo, hi)
+	hrows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, n FROM household_counts
+		WHERE `+scope.Where("unit_code", 1), lo, hi)
 	if err != nil {
 		return nil, sum, fmt.Errorf("count households: %w", err)
 	}

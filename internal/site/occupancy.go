@@ -44,11 +44,10 @@ func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit 
 	if err != nil {
 		return Dashboard{}, err
 	}
-	// Residents per county inside the unit: one pass over the covering
-	// index (active, unit_code, …), summed per county in Go.
+	// Residents per county inside the unit: the registry's roll-up
+	// counters (a few rows per village), summed per county in Go.
 	lo, hi := unitScope.Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, COUNT(*) FROM people
-		WHERE `+registry.PeopleInScope("", unitScope, 1)+` GROUP BY unit_code`, lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, registry.ResidentCounts(unitScope, 1), lo, hi)
 	if err != nil {
 		return Dashboard{}, fmt.Errorf("residents of %s: %w", u.Code, err)
 	}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"slices"
+	"time"
+
+	"fangkong/internal/app"
+	"fangkong/internal/demo"
+	"fangkong/internal/jurisdiction"
+)
+
+// benchCounty times the unit pages (/units/{code}) of the demo county, its
+// first township and that township's first village over HTTP, one request
+// at a time, beside a bare page (/account) of the same server in the same
+// run; and the registry's part of them alone: Stats from the roll-up
+// counters beside the scan of people it replaced (the same GROUP BY over
+// the covering index). With dbURL it reuses (or fills once) that database.
+func benchCountyPages(ctx context.Context, dbURL string, people, rounds int) error {
+	if dbURL == "" {
+		var cleanup func()
+		dbURL, cleanup = tempDB("county.db")
+		defer cleanup()
+	}
+	a, err := app.New(ctx, app.Config{DB: dbURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	loaded, err := demo.Loaded(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	if !loaded {
+		start := time.Now()
+		if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: people, Summaries: a.SummarySources(), SkipSampling: true}); err != nil {
+			return err
+		}
+		fmt.Printf("demo county of %d people loaded in %s\n", people, time.Since(start).Round(time.Second))
+	}
+	var n int
+	a.DB.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM people WHERE active = 1").Scan(&n)
+	all := jurisdiction.System("fkbench")
+	towns, err := a.Units.Children(ctx, all, demo.CountyCode)
+	if err != nil || len(towns) == 0 {
+		return fmt.Errorf("townships: %v", err)
+	}
+	villages, err := a.Units.Children(ctx, all, towns[0].Code)
+	if err != nil || len(villages) == 0 {
+		return fmt.Errorf("villages: %v", err)
+	}
+	units := []jurisdiction.Unit{{Code: demo.CountyCode, Name: "county"}, towns[0], villages[0]}
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+	pct := func(ds []time.Duration, p int) time.Duration {
+		slices.Sort(ds)
+		return ds[min(len(ds)-1, len(ds)*p/100)]
+	}
+	timed := func(fn func() error) ([]time.Duration, error) {
+		var ds []time.Duration
+		for range rounds {
+			t := time.Now()
+			if err := fn(); err != nil {
+				return nil, err
+			}
+			ds = append(ds, time.Since(t))
+		}
+		return ds, nil
+	}
+	fmt.Printf("fkbench county (%s, %d people on the register, %d rounds; p50 / p99):\n", a.DB.Dialect, n, rounds)
+	for _, u := range units {
+		scope := benchCounty(u.Code)
+		stats, err := timed(func() error { _, _, err := a.Registry.Stats(ctx, scope); return err })
+		if err != nil {
+			return err
+		}
+		lo, hi := scope.Args()
+		scan, err := timed(func() error {
+			rows, err := a.DB.R().QueryContext(ctx, `SELECT unit_code, residence, groups, COUNT(*) FROM people
+				WHERE active = 1 AND `+scope.Where("unit_code", 1)+` GROUP BY unit_code, residence, groups`, lo, hi)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  registry Stats of %-15s from the counters %s / %s · the scan of people it replaced %s / %s\n",
+			u.Code, ms(pct(stats, 50)), ms(pct(stats, 99)), ms(pct(scan, 50)), ms(pct(scan, 99)))
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go a.Serve(sctx, ln)
+	base := "http://" + ln.Addr().String()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		return err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	tok := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindSubmatch(b)
+	if tok == nil {
+		return fmt.Errorf("no CSRF token on /login")
+	}
+	resp, err = c.PostForm(base+"/login", url.Values{"csrf_token": {string(tok[1])}, "username": {"zhihuibu"}, "password": {"Demo-zhihuibu-2026"}})
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	get := func(path string) func() error {
+		return func() error {
+			resp, err := c.Get(base + path)
+			if err != nil {
+				return err
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("GET %s: %d", path, resp.StatusCode)
+			}
+			return nil
+		}
+	}
+	for _, u := range units {
+		path := "/units/" + u.Code
+		if err := get(path)(); err != nil { // warm up
+			return err
+		}
+		page, err := timed(get(path))
+		if err != nil {
+			return err
+		}
+		bare, err := timed(get("/account"))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %-22s %s / %s (target for the county: 50 ms) · bare page /account in the same run %s / %s\n",
+			path, ms(pct(page, 50)), ms(pct(page, 99)), ms(pct(bare, 50)), ms(pct(bare, 99)))
+	}
+	return nil
+}

@@ -1,0 +1,484 @@
+package registry_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fangkong/internal/db"
+	"fangkong/internal/dbtest"
+	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
+)
+
+var countsSeed = flag.Int64("counts.seed", 0, "seed of TestCountersMatchRecount (0: from the clock)")
+
+// TestCountersMatchRecount performs a seeded random mix of every kind of
+// write to people and households — the service's creates, edits, unit
+// moves, household moves, 注销 and 撤销注销, merges and ledger imports, and
+// raw multi-row INSERT, UPDATE and DELETE statements as a bulk loader or a
+// clean-up would send, one of them rolled back — and compares the roll-up
+// counters the triggers keep (people_counts, household_counts) with a full
+// recount after every step, failing at the first difference. Run again
+// with -counts.seed=N to repeat a failure.
+func TestCountersMatchRecount(t *testing.T) {
+	t.Parallel()
+	seed := *countsSeed
+	if seed == 0 {
+		seed = time.Now().UnixNano()
+	}
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		t.Logf("seed %d (repeat with -counts.seed=%d)", seed, seed)
+		m := &mix{t: t, d: d, s: setup(t, d), rng: rand.New(rand.NewSource(seed)), ctx: context.Background(),
+			county: jurisdiction.Grant(dbtest.County), ids: map[string]bool{}}
+		steps := []struct {
+			name string
+			fn   func()
+		}{
+			{"create household", m.createHousehold}, {"create person", m.createPerson}, {"create person", m.createPerson},
+			{"edit person", m.editPerson}, {"edit person", m.editPerson}, {"move household", m.moveHousehold},
+			{"deregister", m.deregister}, {"reinstate", m.reinstate}, {"merge", m.merge}, {"ledger import", m.importLedger},
+			{"raw bulk insert", m.bulkInsert}, {"raw multi-row update", m.bulkUpdate}, {"raw delete", m.rawDelete},
+			{"rolled back", m.rolledBack},
+		}
+		done := map[string]int{}
+		for i := 0; i < 160; i++ {
+			st := steps[m.rng.Intn(len(steps))]
+			before := m.applied
+			st.fn()
+			if m.applied > before {
+				done[st.name]++
+			}
+			if diff := m.compare(); diff != "" {
+				t.Fatalf("seed %d, step %d (%s): counters differ from a recount: %s", seed, i, st.name, diff)
+			}
+		}
+		m.checkStats()
+		t.Logf("steps that wrote: %v", done)
+		if m.people < 50 {
+			t.Errorf("only %d people created: the mix did too little", m.people)
+		}
+	})
+}
+
+type mix struct {
+	t       *testing.T
+	d       *db.DB
+	s       *registry.Service
+	rng     *rand.Rand
+	ctx     context.Context
+	county  jurisdiction.Scope
+	ids     map[string]bool // ID numbers handed out
+	people  int
+	applied int // writes that went through
+}
+
+var residentUnits = []string{dbtest.VillageA, dbtest.GroupA1, dbtest.VillageA2, dbtest.VillageB}
+
+func (m *mix) unit() string { return residentUnits[m.rng.Intn(len(residentUnits))] }
+func (m *mix) residence() string {
+	return registry.ResidenceStatuses[m.rng.Intn(len(registry.ResidenceStatuses))]
+}
+func (m *mix) groups() registry.SpecialGroup {
+	if m.rng.Intn(3) == 0 {
+		return registry.SpecialGroup(m.rng.Intn(64))
+	}
+	return 0
+}
+
+// idNumber hands out a new valid ID number.
+func (m *mix) idNumber() string {
+	for {
+		born := time.Date(1940+m.rng.Intn(80), time.Month(1+m.rng.Intn(12)), 1+m.rng.Intn(28), 0, 0, 0, 0, time.UTC)
+		id := dbtest.ID(fmt.Sprintf("610118%s%03d", born.Format("20060102"), m.rng.Intn(1000)))
+		if !m.ids[id] {
+			m.ids[id] = true
+			return id
+		}
+	}
+}
+
+// ok fails the test on an unexpected error; refusals (invalid input, a
+// conflict) are part of the mix.
+func (m *mix) ok(err error) bool {
+	m.t.Helper()
+	if err == nil {
+		m.applied++
+		return true
+	}
+	if errs.IsInvalid(err) || errors.Is(err, errs.ErrConflict) || errors.Is(err, errs.ErrNotFound) {
+		return false
+	}
+	m.t.Fatal(err)
+	return false
+}
+
+// pick returns a random id from the query's rows, or 0 when there are none.
+func (m *mix) pick(query string, args ...any) int64 {
+	m.t.Helper()
+	rows, err := m.d.R().QueryContext(m.ctx, query, args...)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			m.t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return 0
+	}
+	return ids[m.rng.Intn(len(ids))]
+}
+
+// nextNo returns a free 户编号 of a village as CreateHousehold numbers them
+// (the highest number + 1), counting those handed out in next.
+func (m *mix) nextNo(village string, next map[string]int) string {
+	if next[village] == 0 {
+		var max string
+		if err := m.d.R().QueryRow("SELECT COALESCE(MAX(no), '') FROM households WHERE no >= $1 AND no < $2",
+			village+"-", village+".").Scan(&max); err != nil {
+			m.t.Fatal(err)
+		}
+		n := 0
+		if max != "" {
+			fmt.Sscanf(max[len(village)+1:], "%d", &n)
+		}
+		next[village] = n
+	}
+	next[village]++
+	return fmt.Sprintf("%s-%04d", village, next[village])
+}
+
+func (m *mix) createHousehold() {
+	_, err := m.s.CreateHousehold(m.ctx, who, m.county, registry.Household{UnitCode: m.unit(), Address: fmt.Sprintf("新村%d号", m.rng.Intn(1000))})
+	m.ok(err)
+}
+
+func (m *mix) createPerson() {
+	p := registry.Person{Name: "居民", UnitCode: m.unit(), Residence: m.residence(), Groups: m.groups(), Sex: "女", BirthDate: "1990-01-01"}
+	if m.rng.Intn(4) > 0 {
+		p.IDNumber = m.idNumber()
+	}
+	if hh := m.pick("SELECT id FROM households"); hh != 0 && m.rng.Intn(2) == 0 {
+		p.HouseholdID, p.Relation = hh, "其他"
+	}
+	if _, err := m.s.CreatePerson(m.ctx, who, m.county, p); m.ok(err) {
+		m.people++
+	}
+}
+
+func (m *mix) editPerson() {
+	id := m.pick("SELECT id FROM people WHERE active = 1")
+	if id == 0 {
+		return
+	}
+	p, err := m.s.ViewPerson(m.ctx, who, m.county, id)
+	if !m.ok(err) {
+		return
+	}
+	switch m.rng.Intn(3) {
+	case 0:
+		p.Residence = m.residence()
+	case 1:
+		p.Groups = m.groups()
+	default: // a move out of the household to another unit
+		p.HouseholdID, p.Relation, p.UnitCode = 0, "", m.unit()
+	}
+	_, err = m.s.UpdatePerson(m.ctx, who, m.county, p)
+	m.ok(err)
+}
+
+func (m *mix) moveHousehold() {
+	id := m.pick("SELECT id FROM households WHERE unit_code = $1 OR unit_code = $2", dbtest.VillageA, dbtest.GroupA1)
+	if id == 0 {
+		return
+	}
+	h, err := m.s.Household(m.ctx, m.county, id)
+	if !m.ok(err) {
+		return
+	}
+	h.UnitCode = map[string]string{dbtest.VillageA: dbtest.GroupA1, dbtest.GroupA1: dbtest.VillageA}[h.UnitCode]
+	_, err = m.s.UpdateHousehold(m.ctx, who, m.county, h)
+	m.ok(err)
+}
+
+func (m *mix) deregister() {
+	if id := m.pick("SELECT id FROM people WHERE active = 1"); id != 0 {
+		_, err := m.s.Deregister(m.ctx, who, m.county, id, "迁出", "2026-01-02")
+		m.ok(err)
+	}
+}
+
+func (m *mix) reinstate() {
+	if id := m.pick("SELECT id FROM people WHERE active = 0 AND merged_into IS NULL"); id != 0 {
+		_, err := m.s.Reinstate(m.ctx, who, m.county, id)
+		m.ok(err)
+	}
+}
+
+func (m *mix) merge() {
+	keep := m.pick("SELECT id FROM people WHERE active = 1")
+	drop := m.pick("SELECT id FROM people WHERE merged_into IS NULL AND id_number IS NULL")
+	if keep != 0 && drop != 0 {
+		_, err := m.s.Merge(m.ctx, who, m.county, keep, drop)
+		m.ok(err)
+	}
+}
+
+// importLedger imports a CSV of new people (some in new households, some
+// with bad rows) and of registered people with a new residence, group set
+// and unit, in one of the two modes.
+func (m *mix) importLedger() {
+	var b strings.Builder
+	b.WriteString(strings.Join([]string{registry.ColVillageCode, registry.ColGroupCode, registry.ColHouseholdNo, registry.ColAddress,
+		registry.ColName, registry.ColIDNumber, registry.ColRelation, registry.ColResidence, registry.ColGroups}, ",") + "\n")
+	row := func(unit, hh, id string) {
+		village, group := unit[:12], ""
+		if len(unit) > 12 {
+			group = unit
+		}
+		rel := ""
+		if hh != "" {
+			rel = "户主"
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s,居民,%s,%s,%s,%s\n", village, group, hh, "台账路1号", id, rel, m.residence(), registry.GroupNames(m.groups()))
+	}
+	next := map[string]int{}
+	for i := 0; i < 1+m.rng.Intn(8); i++ {
+		hh := ""
+		unit := m.unit()
+		if m.rng.Intn(2) == 0 {
+			hh = m.nextNo(unit[:12], next)
+		}
+		row(unit, hh, m.idNumber())
+	}
+	rows, err := m.d.R().QueryContext(m.ctx, "SELECT id_number FROM people WHERE id_number IS NOT NULL AND household_id IS NULL AND active = 1")
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	var known []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		known = append(known, id)
+	}
+	rows.Close()
+	for i, k := range m.rng.Perm(len(known)) {
+		if i == 3 {
+			break
+		}
+		row(m.unit(), "", known[k])
+	}
+	if m.rng.Intn(3) == 0 {
+		row(m.unit(), "", dbtest.BadID("61011819900101099")) // a bad row: all-or-nothing applies nothing
+	}
+	mode := []registry.ImportMode{registry.ImportAllOrNothing, registry.ImportGoodRows}[m.rng.Intn(2)]
+	csv := b.String()
+	rep, err := m.s.ImportLedger(m.ctx, who, m.county, strings.NewReader(csv), int64(len(csv)), mode)
+	if m.ok(err) {
+		if !rep.Applied {
+			m.applied-- // refused as a whole: nothing written
+		}
+		m.people += rep.PeopleCreated
+	}
+}
+
+// bulkInsert adds households and people with db.Inserter, as the demo
+// loader and benchmarks do (multi-row statements on PostgreSQL), some of
+// the people inactive.
+func (m *mix) bulkInsert() {
+	err := m.d.Tx(m.ctx, func(tx *sql.Tx) error {
+		n := 1 + m.rng.Intn(300)
+		hids, err := m.d.AllocIDs(m.ctx, tx, "households", 3)
+		if err != nil {
+			return err
+		}
+		hh, err := m.d.NewInserter(m.ctx, tx, "households", []string{"id", "no", "unit_code", "address", "created_at", "updated_at"}, "")
+		if err != nil {
+			return err
+		}
+		units := make([]string, len(hids))
+		next := map[string]int{}
+		for i, id := range hids {
+			units[i] = m.unit()
+			if err := hh.Add(id, m.nextNo(units[i][:12], next), units[i], "批量路", 0, 0); err != nil {
+				return err
+			}
+		}
+		if err := hh.Close(); err != nil {
+			return err
+		}
+		pp, err := m.d.NewInserter(m.ctx, tx, "people", []string{"name", "household_id", "unit_code", "residence", "groups", "active", "created_at", "updated_at"}, "")
+		if err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			k := m.rng.Intn(len(hids) + 1)
+			var hid any
+			unit := m.unit()
+			if k < len(hids) {
+				hid, unit = hids[k], units[k]
+			}
+			active := 1
+			if m.rng.Intn(5) == 0 {
+				active = 0
+			}
+			if err := pp.Add("批量", hid, unit, m.residence(), int64(m.groups()), active, 0, 0); err != nil {
+				return err
+			}
+		}
+		m.people += n
+		return pp.Close()
+	})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	m.applied++
+}
+
+// bulkUpdate changes many people in one statement: residence, unit, or
+// the active flag, over a random third of a unit.
+func (m *mix) bulkUpdate() {
+	from, to, k := m.unit(), m.unit(), m.rng.Intn(3)
+	var q string
+	var args []any
+	switch m.rng.Intn(4) {
+	case 0:
+		q, args = "UPDATE people SET residence = $1 WHERE unit_code = $2 AND id % 3 = $3", []any{m.residence(), from, k}
+	case 1:
+		q, args = "UPDATE people SET unit_code = $1 WHERE unit_code = $2 AND id % 3 = $3 AND household_id IS NULL", []any{to, from, k}
+	case 2:
+		q, args = "UPDATE people SET active = 1 - active WHERE unit_code = $1 AND id % 3 = $2 AND merged_into IS NULL", []any{from, k}
+	default:
+		q, args = "UPDATE people SET groups = groups + 1, residence = $1, unit_code = $2 WHERE id % 5 = $3 AND household_id IS NULL",
+			[]any{m.residence(), to, k}
+	}
+	m.exec(q, args...)
+}
+
+// exec runs a raw statement; one that changed rows counts as applied.
+func (m *mix) exec(q string, args ...any) {
+	m.t.Helper()
+	res, err := m.d.W().ExecContext(m.ctx, q, args...)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		m.applied++
+	}
+}
+
+// rawDelete deletes people nothing refers to, and empty households.
+func (m *mix) rawDelete() {
+	m.exec(`DELETE FROM people WHERE id % 7 = $1 AND unit_code = $2
+		AND NOT EXISTS (SELECT 1 FROM person_merges pm WHERE pm.kept_id = people.id OR pm.merged_id = people.id)
+		AND NOT EXISTS (SELECT 1 FROM people k WHERE k.merged_into = people.id)`, m.rng.Intn(7), m.unit())
+	m.exec(`DELETE FROM households WHERE id % 2 = $1
+		AND NOT EXISTS (SELECT 1 FROM people p WHERE p.household_id = households.id)`, m.rng.Intn(2))
+}
+
+// rolledBack writes and rolls back: the counters roll back with the rows.
+func (m *mix) rolledBack() {
+	errRollback := errors.New("rollback")
+	err := m.d.Tx(m.ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(m.ctx, "INSERT INTO people (name, unit_code, created_at, updated_at) VALUES ('过客', $1, 0, 0)", m.unit()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(m.ctx, "UPDATE people SET residence = $1 WHERE unit_code = $2", m.residence(), m.unit()); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		m.t.Fatal(err)
+	}
+	m.applied++
+}
+
+// compare returns the first difference between the counters and a full
+// recount, or "".
+func (m *mix) compare() string {
+	m.t.Helper()
+	read := func(q string) []string {
+		rows, err := m.d.R().QueryContext(m.ctx, q)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var key string
+			var n int64
+			if err := rows.Scan(&key, &n); err != nil {
+				m.t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s=%d", key, n))
+		}
+		slices.Sort(out)
+		return out
+	}
+	pairs := [][2]string{
+		{`SELECT unit_code || '/' || residence || '/' || CAST(groups AS TEXT), n FROM people_counts`,
+			`SELECT unit_code || '/' || residence || '/' || CAST(groups AS TEXT), COUNT(*) FROM people WHERE active = 1
+				GROUP BY unit_code, residence, groups`},
+		{`SELECT unit_code, n FROM household_counts`, `SELECT unit_code, COUNT(*) FROM households GROUP BY unit_code`},
+	}
+	for _, p := range pairs {
+		got, want := read(p[0]), read(p[1])
+		for i := 0; i < max(len(got), len(want)); i++ {
+			g, w := "(none)", "(none)"
+			if i < len(got) {
+				g = got[i]
+			}
+			if i < len(want) {
+				w = want[i]
+			}
+			if g != w {
+				return fmt.Sprintf("counter %s, recount %s (%d counters, %d recounted groups)", g, w, len(got), len(want))
+			}
+		}
+	}
+	return ""
+}
+
+// checkStats compares Stats, which reads the counters, with the figures
+// a scan of people and households gives, for the county and one village.
+func (m *mix) checkStats() {
+	for _, code := range []string{dbtest.County, dbtest.VillageA} {
+		scope := jurisdiction.Grant(code)
+		counts, sum, err := m.s.Stats(m.ctx, scope)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		lo, hi := scope.Args()
+		var people, households, working, chronic int
+		m.d.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND "+scope.Where("unit_code", 1), lo, hi).Scan(&people)
+		m.d.R().QueryRow("SELECT COUNT(*) FROM households WHERE "+scope.Where("unit_code", 1), lo, hi).Scan(&households)
+		m.d.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND residence = $3 AND "+scope.Where("unit_code", 1), lo, hi,
+			registry.ResidentWorking).Scan(&working)
+		m.d.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND (groups / $3) % 2 = 1 AND "+scope.Where("unit_code", 1), lo, hi,
+			int64(registry.GroupChronic)).Scan(&chronic)
+		var gotP, gotH int
+		for _, c := range counts {
+			gotP += c.People
+			gotH += c.Households
+		}
+		if gotP != people || gotH != households || sum.ByResidence[registry.ResidentWorking] != working || sum.ByGroup["慢病"] != chronic {
+			m.t.Errorf("Stats(%s): %d people, %d households, %d 外出务工, %d 慢病; a scan: %d, %d, %d, %d", code,
+				gotP, gotH, sum.ByResidence[registry.ResidentWorking], sum.ByGroup["慢病"], people, households, working, chronic)
+		}
+	}
+}
