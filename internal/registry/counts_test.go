@@ -482,3 +482,63 @@ func (m *mix) checkStats() {
 		}
 	}
 }
+
+// TestCountersConcurrentWrites writes people from several goroutines at
+// once — creates, moves between two units in both directions, 注销 — so
+// that on PostgreSQL transactions update the same counter rows
+// concurrently; the counters must still equal a recount, and no write may
+// fail (a deadlock would surface as an error after InTx's retries).
+func TestCountersConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := setup(t, d)
+		county := jurisdiction.Grant(dbtest.County)
+		const workers, each = 6, 15
+		errc := make(chan error, workers)
+		for w := 0; w < workers; w++ {
+			go func() {
+				rng := rand.New(rand.NewSource(int64(w)))
+				for i := 0; i < each; i++ {
+					from, to := dbtest.VillageA, dbtest.VillageB
+					if (w+i)%2 == 1 {
+						from, to = to, from
+					}
+					p, err := s.CreatePerson(ctx, who, county, registry.Person{Name: "并发", Sex: "男", BirthDate: "1980-01-01",
+						UnitCode: from, Residence: registry.ResidenceStatuses[rng.Intn(2)]})
+					if err != nil {
+						errc <- err
+						return
+					}
+					// A multi-row move in one statement: both units' counters at once.
+					if _, err := d.W().ExecContext(ctx, "UPDATE people SET unit_code = CASE WHEN unit_code = $1 THEN $2 ELSE $1 END WHERE id IN ($3, $4)",
+						from, to, p.ID, p.ID-1); err != nil {
+						errc <- err
+						return
+					}
+					if i%3 == 0 {
+						if _, err := s.Deregister(ctx, who, county, p.ID, "迁出", "2026-01-02"); err != nil && !errors.Is(err, errs.ErrConflict) {
+							errc <- err
+							return
+						}
+					}
+				}
+				errc <- nil
+			}()
+		}
+		for w := 0; w < workers; w++ {
+			if err := <-errc; err != nil {
+				t.Fatal(err)
+			}
+		}
+		m := &mix{t: t, d: d, s: s, ctx: ctx}
+		if diff := m.compare(); diff != "" {
+			t.Fatalf("counters differ from a recount after concurrent writes: %s", diff)
+		}
+		var n int
+		d.R().QueryRow("SELECT COALESCE(SUM(n), 0) FROM people_counts").Scan(&n)
+		if want := workers * each * 2 / 3; n != want {
+			t.Errorf("%d people counted, want %d", n, want)
+		}
+	})
+}
