@@ -28,6 +28,13 @@ func (s *Service) IngestStats() (batches, scans, rejected int64) {
 	return st.Batches, st.Items, st.Rejected
 }
 
+// ScanStatements reports the scan batches applied (each try of a batch and
+// each item of a failed batch applied alone counts) and the statements
+// they sent, BEGIN and COMMIT included: on PostgreSQL, round trips.
+func (s *Service) ScanStatements() (batches, statements int64) {
+	return s.scanBatches.Load(), s.scanStmts.Load()
+}
+
 // ScanQueue reports the scans waiting for a writer and the queue's
 // capacity (a full queue answers *Busy).
 func (s *Service) ScanQueue() (queued, capacity int) { return s.ingest.Queue() }

@@ -1,0 +1,480 @@
+package sampling
+
+// A batch of scans is applied set-based (批量登记): a fixed number of
+// statements whatever its size (up to scanChunk scans per statement):
+//
+//	1. the batch's campaigns                        (SELECT … WHERE id IN)
+//	2. its sampling points                          (SELECT … WHERE id IN)
+//	3. its people, by sampling code or ID number    (one SELECT, UNION ALL)
+//	4. its tubes: SQLite reads them; PostgreSQL locks them, and creates the
+//	   missing ones, in barcode order in one INSERT … ON CONFLICT DO UPDATE
+//	5. the samples already recorded for its scan_ids or people (idempotency;
+//	   read after the tube locks, so a copy of a scan committed by the batch
+//	   we waited for is seen)
+//	6. SQLite: the new tubes                        (one multi-row INSERT, only when there are any)
+//	7. the samples                                  (one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING)
+//	8. their audit rows                             (one multi-row INSERT)
+//	9. the tube counts                              (one UPDATE … CASE id …)
+//
+// Every scan is decided in Go between 5 and 6 (decide, scandecide.go) with
+// the same rules and answers as one scan at a time: refusals, replays,
+// people sampled earlier (in the database or earlier in the batch), pool
+// capacity and new tubes. Rare races with a concurrent batch (PostgreSQL
+// runs several writers, and several instances may share a database) cost a
+// few more statements: a sample another batch committed meanwhile is read
+// back as previous and the batch is decided again; a tube created
+// speculatively and not used is deleted, one opened for a scan of another
+// point or round than the first is corrected. Walk-ins (walkin.go) are few
+// and keep the scan-at-a-time path, after the others.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"fangkong/internal/audit"
+	"fangkong/internal/db"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+)
+
+// scanChunk bounds the rows or IN-list values of one statement: 512 scans
+// (the batcher's largest batch) times 12 columns of an audit row stays far
+// below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const scanChunk = 512
+
+// countQ counts the statements sent through it (round trips on PostgreSQL).
+type countQ struct {
+	q db.Querier
+	n *atomic.Int64
+}
+
+func (c countQ) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c.n.Add(1)
+	return c.q.QueryContext(ctx, query, args...)
+}
+
+func (c countQ) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	c.n.Add(1)
+	return c.q.QueryRowContext(ctx, query, args...)
+}
+
+func (c countQ) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	c.n.Add(1)
+	return c.q.ExecContext(ctx, query, args...)
+}
+
+// Kinds of a scan in a batch.
+const (
+	kindDone   = iota // answered (refused) before any lookup
+	kindPerson        // a person into a tube
+	kindOpen          // a tube without a person: open or show the pool
+	kindWalkin        // a walk-in: scan-at-a-time path
+)
+
+// batchScan is one scan of a batch on its way through the phases.
+type batchScan struct {
+	idx  int         // position in the batch
+	req  ScanRequest // ScanID trimmed
+	tube string
+	kind int
+	c    *Campaign
+	pt   *Point
+	area jurisdiction.Scope
+	// idNumber is set when Code is looked up as an ID number, code when it
+	// is a sampling code; neither when it cannot be a valid one.
+	idNumber, code string
+	p              *scanPerson
+	res            ScanResult
+	// ref is the scan of this batch whose sample res replays (its id is
+	// known after the insert).
+	ref *batchScan
+	// sampleID is this scan's sample once inserted.
+	sampleID int64
+	t        *tubeState // the tube it took a place in (added)
+}
+
+// pad repeats the last value up to the next power of two, so an IN list
+// has few distinct texts (prepared statements on both engines).
+func pad(vals []any) []any {
+	n := 1
+	for n < len(vals) {
+		n *= 2
+	}
+	for len(vals) < n {
+		vals = append(vals, vals[len(vals)-1])
+	}
+	return vals
+}
+
+// inChunks runs fn over vals in padded chunks of at most scanChunk.
+func inChunks(vals []any, fn func(chunk []any) error) error {
+	for len(vals) > 0 {
+		n := min(len(vals), scanChunk)
+		chunk := pad(append([]any(nil), vals[:n]...))
+		if err := fn(chunk); err != nil {
+			return err
+		}
+		vals = vals[n:]
+	}
+	return nil
+}
+
+// loadCampaigns and loadPoints fill sc's caches with the batch's campaigns
+// and points (absent ones as nil).
+func (s *Service) loadCampaigns(ctx context.Context, q db.Querier, sc *scanCtx, ids []any) error {
+	for _, id := range ids {
+		sc.campaigns[id.(int64)] = nil
+	}
+	return inChunks(ids, func(chunk []any) error {
+		rows, err := q.QueryContext(ctx, "SELECT "+campaignColumns+
+			" FROM test_campaigns c LEFT JOIN units u ON u.code = c.unit_code WHERE c.id IN ("+db.In(len(chunk), 1)+")", chunk...)
+		if err != nil {
+			return fmt.Errorf("campaigns: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCampaign(rows)
+			if err != nil {
+				return fmt.Errorf("campaigns: %w", err)
+			}
+			sc.campaigns[c.ID] = &c
+		}
+		return rows.Err()
+	})
+}
+
+func (s *Service) loadPoints(ctx context.Context, q db.Querier, sc *scanCtx, ids []any) error {
+	for _, id := range ids {
+		sc.points[id.(int64)] = nil
+	}
+	return inChunks(ids, func(chunk []any) error {
+		rows, err := q.QueryContext(ctx, `SELECT id, campaign_id, unit_code, name FROM test_points WHERE id IN (`+db.In(len(chunk), 1)+")", chunk...)
+		if err != nil {
+			return fmt.Errorf("points: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p Point
+			if err := rows.Scan(&p.ID, &p.CampaignID, &p.UnitCode, &p.Name); err != nil {
+				return fmt.Errorf("points: %w", err)
+			}
+			sc.points[p.ID] = &p
+		}
+		return rows.Err()
+	})
+}
+
+// personKey says how lookupPerson would look code up: as an ID number, as
+// a sampling code, or not at all (an 18-digit code that is no valid ID
+// number is nobody).
+func personKey(code string) (idNumber, sampling string) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if len(code) == 18 && code[0] >= '0' && code[0] <= '9' {
+		id, err := personal.NormalizeIDNumber(code)
+		if err != nil {
+			return "", ""
+		}
+		return id, ""
+	}
+	return "", code
+}
+
+// loadPeople resolves the batch's sampling codes and ID numbers in one
+// statement per chunk.
+func loadPeople(ctx context.Context, q db.Querier, codes, ids []any) (byCode, byID map[string]*scanPerson, err error) {
+	byCode, byID = map[string]*scanPerson{}, map[string]*scanPerson{}
+	const cols = `p.id, p.name, p.unit_code, p.active, p.groups`
+	for len(codes) > 0 || len(ids) > 0 {
+		nc, ni := min(len(codes), scanChunk), min(len(ids), scanChunk)
+		var parts []string
+		var args []any
+		if nc > 0 {
+			c := pad(append([]any(nil), codes[:nc]...))
+			parts = append(parts, `SELECT 0, c.code, `+cols+` FROM sampling_codes c JOIN people p ON p.id = c.person_id WHERE c.code IN (`+
+				db.In(len(c), 1)+")")
+			args = append(args, c...)
+		}
+		if ni > 0 {
+			i := pad(append([]any(nil), ids[:ni]...))
+			parts = append(parts, `SELECT 1, p.id_number, `+cols+` FROM people p WHERE p.id_number IN (`+db.In(len(i), len(args)+1)+")")
+			args = append(args, i...)
+		}
+		codes, ids = codes[nc:], ids[ni:]
+		rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("look up people: %w", err)
+		}
+		for rows.Next() {
+			var kind, active int64
+			var key string
+			p := &scanPerson{}
+			if err := rows.Scan(&kind, &key, &p.id, &p.name, &p.unit, &active, &p.groups); err != nil {
+				rows.Close()
+				return nil, nil, fmt.Errorf("look up people: %w", err)
+			}
+			p.active = active == 1
+			if kind == 0 {
+				byCode[key] = p
+			} else {
+				byID[key] = p
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("look up people: %w", err)
+		}
+	}
+	return byCode, byID, nil
+}
+
+// prevSample is a sample recorded before this batch, or earlier in it
+// (origin).
+type prevSample struct {
+	id, campaignID, personID int64
+	scanID                   string
+	sampledAt                int64
+	tube                     string
+	count, poolSize          int
+	closed                   int64
+	name                     string
+	origin                   *batchScan
+}
+
+// loadPrevious reads the samples recorded for scanIDs or for personIDs
+// (in any campaign; the caller matches the campaign) into the two maps.
+func loadPrevious(ctx context.Context, q db.Querier, scanIDs, personIDs []any, byScan map[string]*prevSample, byPerson map[[2]int64]*prevSample) error {
+	const cols = `SELECT s.id, s.scan_id, s.campaign_id, s.person_id, s.sampled_at, t.barcode, t.count, t.pool_size, t.closed_at, p.name
+		FROM test_samples s JOIN test_tubes t ON t.id = s.tube_id JOIN people p ON p.id = s.person_id WHERE `
+	for len(scanIDs) > 0 || len(personIDs) > 0 {
+		ns, np := min(len(scanIDs), scanChunk), min(len(personIDs), scanChunk)
+		var parts []string
+		var args []any
+		if ns > 0 {
+			v := pad(append([]any(nil), scanIDs[:ns]...))
+			parts = append(parts, cols+"s.scan_id IN ("+db.In(len(v), 1)+")")
+			args = append(args, v...)
+		}
+		if np > 0 {
+			v := pad(append([]any(nil), personIDs[:np]...))
+			parts = append(parts, cols+"s.person_id IN ("+db.In(len(v), len(args)+1)+")")
+			args = append(args, v...)
+		}
+		scanIDs, personIDs = scanIDs[ns:], personIDs[np:]
+		rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+		if err != nil {
+			return fmt.Errorf("earlier samples: %w", err)
+		}
+		for rows.Next() {
+			p := &prevSample{}
+			if err := rows.Scan(&p.id, &p.scanID, &p.campaignID, &p.personID, &p.sampledAt, &p.tube, &p.count, &p.poolSize, &p.closed, &p.name); err != nil {
+				rows.Close()
+				return fmt.Errorf("earlier samples: %w", err)
+			}
+			byScan[p.scanID] = p
+			byPerson[[2]int64{p.campaignID, p.personID}] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("earlier samples: %w", err)
+		}
+	}
+	return nil
+}
+
+// readTubes reads the stored tubes of barcodes into base (SQLite: the one
+// writer needs no locks).
+func readTubes(ctx context.Context, q db.Querier, barcodes []any, base map[string]*tubeState) error {
+	return inChunks(barcodes, func(chunk []any) error {
+		rows, err := q.QueryContext(ctx, `SELECT id, barcode, campaign_id, count, pool_size, closed_at FROM test_tubes
+			WHERE barcode IN (`+db.In(len(chunk), 1)+")", chunk...)
+		if err != nil {
+			return fmt.Errorf("tubes: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t := &tubeState{}
+			if err := rows.Scan(&t.id, &t.barcode, &t.campaignID, &t.count, &t.poolSize, &t.closedAt); err != nil {
+				return fmt.Errorf("tubes: %w", err)
+			}
+			base[t.barcode] = t
+		}
+		return rows.Err()
+	})
+}
+
+// lockTubes locks the tubes of the first scans (one per barcode, in
+// barcode order) on PostgreSQL, creating those that do not exist yet, in
+// one statement: rows are locked and created in that one global order
+// (tubes.go, rule 1), so concurrent batches cannot deadlock on tubes, and
+// the counts decided in Go stay true until the commit. A tube created here
+// is speculative (spec): its scans may all turn out replays or repeats,
+// and then the batch deletes it again before anyone else can see it.
+func lockTubes(ctx context.Context, q db.Querier, now int64, firsts []*batchScan, base map[string]*tubeState) error {
+	for len(firsts) > 0 {
+		n := min(len(firsts), scanChunk)
+		args := make([]any, 0, n*7)
+		for _, b := range firsts[:n] {
+			args = append(args, b.c.ID, b.tube, b.pt.ID, b.pt.UnitCode, b.c.PoolSize, now, b.req.Actor.UserID)
+		}
+		firsts = firsts[n:]
+		rows, err := q.QueryContext(ctx, `INSERT INTO test_tubes (campaign_id, barcode, point_id, unit_code, pool_size, opened_at, opened_by)
+			VALUES `+valuesList(n, 7)+` ON CONFLICT (barcode) DO UPDATE SET count = test_tubes.count
+			RETURNING id, barcode, campaign_id, count, pool_size, closed_at, point_id, unit_code, opened_by, xmax = 0`, args...)
+		if err != nil {
+			return fmt.Errorf("lock tubes: %w", err)
+		}
+		for rows.Next() {
+			t := &tubeState{}
+			if err := rows.Scan(&t.id, &t.barcode, &t.campaignID, &t.count, &t.poolSize, &t.closedAt, &t.pointID, &t.unit, &t.openedBy, &t.spec); err != nil {
+				rows.Close()
+				return fmt.Errorf("lock tubes: %w", err)
+			}
+			base[t.barcode] = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("lock tubes: %w", err)
+		}
+	}
+	return nil
+}
+
+// valuesList is "($1, $2, …), (…)" for rows of cols values.
+func valuesList(rows, cols int) string {
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		b.WriteString(db.In(cols, r*cols+1))
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// insertTubes creates the batch's new tubes (empty; their counts are set
+// with the others') and returns id by barcode of those it created; a
+// barcode missing from the answer was created meanwhile by another batch.
+func insertTubes(ctx context.Context, q db.Querier, now int64, tubes []*tubeState) (map[string]int64, error) {
+	out := map[string]int64{}
+	for len(tubes) > 0 {
+		n := min(len(tubes), scanChunk)
+		args := make([]any, 0, n*7)
+		for _, t := range tubes[:n] {
+			args = append(args, t.campaignID, t.barcode, t.pointID, t.unit, t.poolSize, now, t.openedBy)
+		}
+		tubes = tubes[n:]
+		rows, err := q.QueryContext(ctx, `INSERT INTO test_tubes (campaign_id, barcode, point_id, unit_code, pool_size, opened_at, opened_by)
+			VALUES `+valuesList(n, 7)+` ON CONFLICT (barcode) DO NOTHING RETURNING id, barcode`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("open tubes: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var bc string
+			if err := rows.Scan(&id, &bc); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("open tubes: %w", err)
+			}
+			out[bc] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("open tubes: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// insertSamples inserts the samples of added scans and sets their
+// sampleID; those that conflict (a concurrent batch committed the same
+// scan_id or person meanwhile) are returned.
+func insertSamples(ctx context.Context, q db.Querier, now int64, added []*batchScan) ([]*batchScan, error) {
+	var conflicts []*batchScan
+	for len(added) > 0 {
+		n := min(len(added), scanChunk)
+		part := added[:n]
+		added = added[n:]
+		args := make([]any, 0, n*9)
+		for _, b := range part {
+			args = append(args, b.req.ScanID, b.c.ID, b.p.id, b.t.id, b.pt.ID, b.p.unit, boolInt(b.p.groups != 0), now, b.req.Actor.UserID)
+		}
+		rows, err := q.QueryContext(ctx, `INSERT INTO test_samples (scan_id, campaign_id, person_id, tube_id, point_id, unit_code, key_group,
+			sampled_at, sampler_id) VALUES `+valuesList(n, 9)+` ON CONFLICT DO NOTHING RETURNING id, scan_id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("add samples: %w", err)
+		}
+		ids := make(map[string]int64, n)
+		for rows.Next() {
+			var id int64
+			var sid string
+			if err := rows.Scan(&id, &sid); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("add samples: %w", err)
+			}
+			ids[sid] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("add samples: %w", err)
+		}
+		for _, b := range part {
+			if id, ok := ids[b.req.ScanID]; ok {
+				b.sampleID = id
+			} else {
+				conflicts = append(conflicts, b)
+			}
+		}
+	}
+	return conflicts, nil
+}
+
+// auditSamples writes the audit rows of the added samples, as
+// audit.Record would one by one.
+func auditSamples(ctx context.Context, q db.Querier, now int64, added []*batchScan) error {
+	for len(added) > 0 {
+		n := min(len(added), scanChunk)
+		args := make([]any, 0, n*12)
+		for _, b := range added[:n] {
+			a := b.req.Actor
+			args = append(args, now, a.UserID, a.Username, a.Role, a.Unit, audit.ActionCreate, "sample", fmt.Sprint(b.sampleID), b.p.unit,
+				"采样登记 试管 "+b.tube, a.IP, a.RequestID)
+		}
+		added = added[n:]
+		if _, err := q.ExecContext(ctx, `INSERT INTO audit_log
+			(at, user_id, username, role, actor_unit, action, entity, entity_id, subject_unit, summary, ip, request_id)
+			VALUES `+valuesList(n, 12), args...); err != nil {
+			return fmt.Errorf("audit samples: %w", err)
+		}
+	}
+	return nil
+}
+
+// updateTubes writes the counts and closing times of the changed tubes in
+// one statement per chunk.
+func updateTubes(ctx context.Context, q db.Querier, tubes []*tubeState) error {
+	for len(tubes) > 0 {
+		n := min(len(tubes), scanChunk)
+		var count, closed strings.Builder
+		args := make([]any, 0, n*3)
+		for i, t := range tubes[:n] {
+			fmt.Fprintf(&count, " WHEN $%d THEN CAST($%d AS BIGINT)", 3*i+1, 3*i+2)
+			fmt.Fprintf(&closed, " WHEN $%d THEN CAST($%d AS BIGINT)", 3*i+1, 3*i+3)
+			args = append(args, t.id, t.count, t.closedAt)
+		}
+		ids := make([]string, n)
+		for i := range n {
+			ids[i] = fmt.Sprintf("$%d", 3*i+1)
+		}
+		tubes = tubes[n:]
+		if _, err := q.ExecContext(ctx, "UPDATE test_tubes SET count = CASE id"+count.String()+" END, closed_at = CASE id"+closed.String()+
+			" END WHERE id IN ("+strings.Join(ids, ", ")+")", args...); err != nil {
+			return fmt.Errorf("fill tubes: %w", err)
+		}
+	}
+	return nil
+}
