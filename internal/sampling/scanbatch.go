@@ -3,20 +3,21 @@ package sampling
 // A batch of scans is applied set-based (批量登记): a fixed number of
 // statements whatever its size (up to scanChunk scans per statement):
 //
-//	1. the batch's campaigns                        (SELECT … WHERE id IN)
-//	2. its sampling points                          (SELECT … WHERE id IN)
-//	3. its people, by sampling code or ID number    (one SELECT, UNION ALL)
-//	4. its tubes: SQLite reads them; PostgreSQL locks them, and creates the
+//	1. the batch's campaigns and their points       (one SELECT … WHERE id IN)
+//	2. its tubes: SQLite reads them; PostgreSQL locks them, and creates the
 //	   missing ones, in barcode order in one INSERT … ON CONFLICT DO UPDATE
-//	5. the samples already recorded for its scan_ids or people (idempotency;
-//	   read after the tube locks, so a copy of a scan committed by the batch
-//	   we waited for is seen)
-//	6. SQLite: the new tubes                        (one multi-row INSERT, only when there are any)
-//	7. the samples                                  (one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING)
-//	8. their audit rows                             (one multi-row INSERT)
-//	9. the tube counts                              (one UPDATE … CASE id …)
+//	3. its people, by sampling code or ID number, with the samples already
+//	   recorded for them or for its scan_ids (idempotency): one SELECT, read
+//	   after the tube locks, so a copy of a scan committed by the batch we
+//	   waited for is seen
+//	4. SQLite: the new tubes                        (one multi-row INSERT, only when there are any)
+//	5. the samples                                  (one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING)
+//	6. their audit rows                             (one multi-row INSERT)
+//	7. the tube counts                              (one UPDATE … CASE id …)
 //
-// Every scan is decided in Go between 5 and 6 (decide, scandecide.go) with
+// With BEGIN and COMMIT, seven round trips on PostgreSQL (six statements
+// and one fewer round trip on SQLite for a batch that opens no tube).
+// Every scan is decided in Go between 3 and 4 (decide, scandecide.go) with
 // the same rules and answers as one scan at a time: refusals, replays,
 // people sampled earlier (in the database or earlier in the batch), pool
 // capacity and new tubes. Rare races with a concurrent batch (PostgreSQL
@@ -122,50 +123,57 @@ func inChunks(vals []any, fn func(chunk []any) error) error {
 	return nil
 }
 
-// loadCampaigns and loadPoints fill sc's caches with the batch's campaigns
-// and points (absent ones as nil).
-func (s *Service) loadCampaigns(ctx context.Context, q db.Querier, sc *scanCtx, ids []any) error {
+// loadCampaigns fills sc's caches with the batch's campaigns and, in the
+// same statement, those of its points that belong to them (absent ones as
+// nil: a point of another campaign is refused like a missing one).
+func (s *Service) loadCampaigns(ctx context.Context, q db.Querier, sc *scanCtx, ids, points []any) error {
 	for _, id := range ids {
 		sc.campaigns[id.(int64)] = nil
 	}
-	return inChunks(ids, func(chunk []any) error {
-		rows, err := q.QueryContext(ctx, "SELECT "+campaignColumns+
-			" FROM test_campaigns c LEFT JOIN units u ON u.code = c.unit_code WHERE c.id IN ("+db.In(len(chunk), 1)+")", chunk...)
-		if err != nil {
-			return fmt.Errorf("campaigns: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCampaign(rows)
+	for _, id := range points {
+		sc.points[id.(int64)] = nil
+	}
+	if len(points) == 0 {
+		points = []any{int64(0)}
+	}
+	// One statement for a batch: at most scanChunk campaigns and points.
+	return inChunks(points, func(pts []any) error {
+		return inChunks(ids, func(c []any) error {
+			rows, err := q.QueryContext(ctx, "SELECT "+campaignColumns+`, COALESCE(p.id, 0), COALESCE(p.unit_code, ''), COALESCE(p.name, '')
+				FROM test_campaigns c LEFT JOIN units u ON u.code = c.unit_code
+				LEFT JOIN test_points p ON p.campaign_id = c.id AND p.id IN (`+db.In(len(pts), len(c)+1)+`)
+				WHERE c.id IN (`+db.In(len(c), 1)+")", append(c, pts...)...)
 			if err != nil {
 				return fmt.Errorf("campaigns: %w", err)
 			}
-			sc.campaigns[c.ID] = &c
-		}
-		return rows.Err()
+			defer rows.Close()
+			for rows.Next() {
+				var p Point
+				c, err := scanCampaign(extraScan{rows, []any{&p.ID, &p.UnitCode, &p.Name}})
+				if err != nil {
+					return fmt.Errorf("campaigns: %w", err)
+				}
+				if sc.campaigns[c.ID] == nil {
+					sc.campaigns[c.ID] = &c
+				}
+				if p.ID != 0 {
+					p.CampaignID = c.ID
+					sc.points[p.ID] = &p
+				}
+			}
+			return rows.Err()
+		})
 	})
 }
 
-func (s *Service) loadPoints(ctx context.Context, q db.Querier, sc *scanCtx, ids []any) error {
-	for _, id := range ids {
-		sc.points[id.(int64)] = nil
-	}
-	return inChunks(ids, func(chunk []any) error {
-		rows, err := q.QueryContext(ctx, `SELECT id, campaign_id, unit_code, name FROM test_points WHERE id IN (`+db.In(len(chunk), 1)+")", chunk...)
-		if err != nil {
-			return fmt.Errorf("points: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var p Point
-			if err := rows.Scan(&p.ID, &p.CampaignID, &p.UnitCode, &p.Name); err != nil {
-				return fmt.Errorf("points: %w", err)
-			}
-			sc.points[p.ID] = &p
-		}
-		return rows.Err()
-	})
+// extraScan scans a row's leading columns with a scan function and the
+// columns after them into extra.
+type extraScan struct {
+	rows  *sql.Rows
+	extra []any
 }
+
+func (e extraScan) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.extra...)...) }
 
 // personKey says how lookupPerson would look code up: as an ID number, as
 // a sampling code, or not at all (an 18-digit code that is no valid ID
@@ -182,54 +190,6 @@ func personKey(code string) (idNumber, sampling string) {
 	return "", code
 }
 
-// loadPeople resolves the batch's sampling codes and ID numbers in one
-// statement per chunk.
-func loadPeople(ctx context.Context, q db.Querier, codes, ids []any) (byCode, byID map[string]*scanPerson, err error) {
-	byCode, byID = map[string]*scanPerson{}, map[string]*scanPerson{}
-	const cols = `p.id, p.name, p.unit_code, p.active, p.groups`
-	for len(codes) > 0 || len(ids) > 0 {
-		nc, ni := min(len(codes), scanChunk), min(len(ids), scanChunk)
-		var parts []string
-		var args []any
-		if nc > 0 {
-			c := pad(append([]any(nil), codes[:nc]...))
-			parts = append(parts, `SELECT 0, c.code, `+cols+` FROM sampling_codes c JOIN people p ON p.id = c.person_id WHERE c.code IN (`+
-				db.In(len(c), 1)+")")
-			args = append(args, c...)
-		}
-		if ni > 0 {
-			i := pad(append([]any(nil), ids[:ni]...))
-			parts = append(parts, `SELECT 1, p.id_number, `+cols+` FROM people p WHERE p.id_number IN (`+db.In(len(i), len(args)+1)+")")
-			args = append(args, i...)
-		}
-		codes, ids = codes[nc:], ids[ni:]
-		rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
-		if err != nil {
-			return nil, nil, fmt.Errorf("look up people: %w", err)
-		}
-		for rows.Next() {
-			var kind, active int64
-			var key string
-			p := &scanPerson{}
-			if err := rows.Scan(&kind, &key, &p.id, &p.name, &p.unit, &active, &p.groups); err != nil {
-				rows.Close()
-				return nil, nil, fmt.Errorf("look up people: %w", err)
-			}
-			p.active = active == 1
-			if kind == 0 {
-				byCode[key] = p
-			} else {
-				byID[key] = p
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, nil, fmt.Errorf("look up people: %w", err)
-		}
-	}
-	return byCode, byID, nil
-}
-
 // prevSample is a sample recorded before this batch, or earlier in it
 // (origin).
 type prevSample struct {
@@ -241,6 +201,81 @@ type prevSample struct {
 	closed                   int64
 	name                     string
 	origin                   *batchScan
+}
+
+// loadPeople resolves the batch's sampling codes and ID numbers and reads,
+// in the same statement, the samples already recorded for its people in
+// its campaigns or under its scan_ids (idempotency).
+func loadPeople(ctx context.Context, q db.Querier, codes, ids, scanIDs, campaigns []any, byScan map[string]*prevSample,
+	byPerson map[[2]int64]*prevSample) (byCode, byID map[string]*scanPerson, err error) {
+	byCode, byID = map[string]*scanPerson{}, map[string]*scanPerson{}
+	if len(codes)+len(ids)+len(scanIDs) == 0 {
+		return byCode, byID, nil
+	}
+	if len(campaigns) > scanChunk {
+		return nil, nil, fmt.Errorf("look up people: %d campaigns in a batch", len(campaigns))
+	}
+	const sample = `COALESCE(s.id, 0), COALESCE(s.scan_id, ''), COALESCE(s.campaign_id, 0), COALESCE(s.sampled_at, 0),
+		COALESCE(t.barcode, ''), COALESCE(t.count, 0), COALESCE(t.pool_size, 0), COALESCE(t.closed_at, 0)`
+	const person = `p.id, p.name, p.unit_code, p.active, p.groups, `
+	for len(codes) > 0 || len(ids) > 0 || len(scanIDs) > 0 {
+		nc, ni, ns := min(len(codes), scanChunk), min(len(ids), scanChunk), min(len(scanIDs), scanChunk)
+		args := pad(append([]any(nil), campaigns...))
+		inCampaigns := db.In(len(args), 1)
+		var parts []string
+		list := func(vals []any) string {
+			v := pad(append([]any(nil), vals...))
+			first := len(args) + 1
+			args = append(args, v...)
+			return db.In(len(v), first)
+		}
+		if nc > 0 {
+			parts = append(parts, `SELECT 0, c.code, `+person+sample+` FROM sampling_codes c JOIN people p ON p.id = c.person_id
+				LEFT JOIN test_samples s ON s.person_id = p.id AND s.campaign_id IN (`+inCampaigns+`) LEFT JOIN test_tubes t ON t.id = s.tube_id
+				WHERE c.code IN (`+list(codes[:nc])+")")
+		}
+		if ni > 0 {
+			parts = append(parts, `SELECT 1, p.id_number, `+person+sample+` FROM people p
+				LEFT JOIN test_samples s ON s.person_id = p.id AND s.campaign_id IN (`+inCampaigns+`) LEFT JOIN test_tubes t ON t.id = s.tube_id
+				WHERE p.id_number IN (`+list(ids[:ni])+")")
+		}
+		if ns > 0 {
+			parts = append(parts, `SELECT 2, s.scan_id, `+person+sample+` FROM test_samples s JOIN test_tubes t ON t.id = s.tube_id
+				JOIN people p ON p.id = s.person_id WHERE s.scan_id IN (`+list(scanIDs[:ns])+")")
+		}
+		codes, ids, scanIDs = codes[nc:], ids[ni:], scanIDs[ns:]
+		rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("look up people: %w", err)
+		}
+		for rows.Next() {
+			var kind, active int64
+			var key string
+			p, ps := &scanPerson{}, &prevSample{}
+			if err := rows.Scan(&kind, &key, &p.id, &p.name, &p.unit, &active, &p.groups,
+				&ps.id, &ps.scanID, &ps.campaignID, &ps.sampledAt, &ps.tube, &ps.count, &ps.poolSize, &ps.closed); err != nil {
+				rows.Close()
+				return nil, nil, fmt.Errorf("look up people: %w", err)
+			}
+			p.active = active == 1
+			switch kind {
+			case 0:
+				byCode[key] = p
+			case 1:
+				byID[key] = p
+			}
+			if ps.id != 0 {
+				ps.personID, ps.name = p.id, p.name
+				byScan[ps.scanID] = ps
+				byPerson[[2]int64{ps.campaignID, ps.personID}] = ps
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("look up people: %w", err)
+		}
+	}
+	return byCode, byID, nil
 }
 
 // loadPrevious reads the samples recorded for scanIDs or for personIDs

@@ -80,11 +80,10 @@ func (s *Service) applyScans(ctx context.Context, tx *sql.Tx, reqs []ScanRequest
 			}
 		}
 	}
-	if err := s.loadCampaigns(ctx, q, sc, campaignIDs); err != nil {
-		return nil, err
-	}
-	if err := s.loadPoints(ctx, q, sc, pointIDs); err != nil {
-		return nil, err
+	if len(campaignIDs) > 0 {
+		if err := s.loadCampaigns(ctx, q, sc, campaignIDs, pointIDs); err != nil {
+			return nil, err
+		}
 	}
 	// Campaign and point checks; what to look up.
 	var codes, ids, barcodes []any
@@ -130,12 +129,40 @@ func (s *Service) applyScans(ctx context.Context, tx *sql.Tx, reqs []ScanRequest
 			barcodes = append(barcodes, b.tube)
 		}
 	}
-	byCode, byID, err := loadPeople(ctx, q, codes, ids)
+	run := &scanRun{dialect: s.db.Dialect, now: sc.now, byScan: map[string]*prevSample{}, byPerson: map[[2]int64]*prevSample{}, base: map[string]*tubeState{}}
+	if s.db.Dialect == db.Postgres {
+		// The first scan of each tube, in barcode order (all is in lock
+		// order); walk-ins' own tubes are theirs (scan at a time). Tubes
+		// of scans refused below are created speculatively and deleted.
+		var firsts []*batchScan
+		for _, b := range all {
+			if (b.kind == kindPerson || b.kind == kindOpen) && (len(firsts) == 0 || firsts[len(firsts)-1].tube != b.tube) {
+				firsts = append(firsts, b)
+			}
+		}
+		if err := lockTubes(ctx, q, sc.now, firsts, run.base); err != nil {
+			return nil, err
+		}
+	} else if len(barcodes) > 0 {
+		if err := readTubes(ctx, q, barcodes, run.base); err != nil {
+			return nil, err
+		}
+	}
+	var scanIDs, campaigns []any
+	for _, b := range all {
+		if b.kind == kindPerson {
+			scanIDs = append(scanIDs, b.req.ScanID)
+		}
+	}
+	for id, c := range sc.campaigns {
+		if c != nil {
+			campaigns = append(campaigns, id)
+		}
+	}
+	byCode, byID, err := loadPeople(ctx, q, codes, ids, scanIDs, campaigns, run.byScan, run.byPerson)
 	if err != nil {
 		return nil, err
 	}
-	run := &scanRun{dialect: s.db.Dialect, now: sc.now, byScan: map[string]*prevSample{}, byPerson: map[[2]int64]*prevSample{}, base: map[string]*tubeState{}}
-	var scanIDs, personIDs []any
 	var walkins []*batchScan
 	for _, b := range all {
 		switch b.kind {
@@ -164,29 +191,7 @@ func (s *Service) applyScans(ctx context.Context, tx *sql.Tx, reqs []ScanRequest
 			b.kind, b.res = kindDone, refuse("此人已注销或已合并，不能采样")
 		default:
 			run.scans = append(run.scans, b)
-			scanIDs = append(scanIDs, b.req.ScanID)
-			personIDs = append(personIDs, b.p.id)
 		}
-	}
-	if s.db.Dialect == db.Postgres {
-		// The first scan of each tube, in barcode order (run.scans is in
-		// lock order); walk-ins' own tubes are theirs (scan at a time).
-		var firsts []*batchScan
-		for _, b := range run.scans {
-			if len(firsts) == 0 || firsts[len(firsts)-1].tube != b.tube {
-				firsts = append(firsts, b)
-			}
-		}
-		if err := lockTubes(ctx, q, sc.now, firsts, run.base); err != nil {
-			return nil, err
-		}
-	} else if len(barcodes) > 0 {
-		if err := readTubes(ctx, q, barcodes, run.base); err != nil {
-			return nil, err
-		}
-	}
-	if err := loadPrevious(ctx, q, scanIDs, personIDs, run.byScan, run.byPerson); err != nil {
-		return nil, err
 	}
 	if err := run.apply(ctx, q); err != nil {
 		return nil, err
