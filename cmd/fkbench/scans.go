@@ -42,6 +42,7 @@ type scanOptions struct {
 	// the same database, the same client spreading its connections over
 	// them, beside one instance in the same run.
 	Instances int
+	Writers   int // the scan writers on PostgreSQL (0: the service's default)
 }
 
 // benchScans measures sample registration over HTTP (POST
@@ -84,6 +85,7 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 		return err
 	}
 	a.Sampling.SetScanLinger(o.Linger)
+	a.Sampling.SetScanWriters(o.Writers)
 	multi := o.Instances > 1 && a.DB.Dialect == db.Postgres
 	campaigns := 3
 	if multi {
@@ -528,6 +530,7 @@ func (w *scanWorld) instances(ctx context.Context, url string, o scanOptions, ba
 		}
 		defer a.Close()
 		a.Sampling.SetScanLinger(o.Linger)
+		a.Sampling.SetScanWriters(o.Writers)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err

@@ -14,7 +14,15 @@ import (
 const (
 	scanQueueLen = 4096
 	scanBatchMax = 512
+	// scanWriters are the batches applied at once on PostgreSQL: a batch
+	// costs the same few statements whatever its size (scanbatch.go), so
+	// fewer writers with bigger batches spend less per scan.
+	scanWriters = 3
 )
+
+// SetScanWriters sets the batches applied at once on PostgreSQL
+// (experiments; SQLite has one writer). Call it before the first scan.
+func (s *Service) SetScanWriters(n int) { s.ingest.SetWriters(n) }
 
 // SetScanLinger makes the scan writer wait up to d for more scans when the
 // queue runs empty under load (a bigger batch, fewer commits, more latency).

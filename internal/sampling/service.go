@@ -61,6 +61,7 @@ func NewService(d *db.DB, units *jurisdiction.Store, assigner CategoryAssigner, 
 	wire.Need("sampling.NewService", "now", now)
 	s := &Service{db: d, units: units, assigner: assigner, now: now}
 	s.ingest = db.NewBatcher(d, "scan", s.applyScans, scanQueueLen, scanBatchMax)
+	s.ingest.SetWriters(scanWriters)
 	return s
 }
 
