@@ -59,7 +59,10 @@ func benchScans(ctx context.Context, o scanOptions) error {
 	if o.Postgres != "" {
 		targets = append(targets, o.Postgres)
 	}
-	for _, t := range targets {
+	for i, t := range targets {
+		if i > 0 {
+			o.CPUProfile = "" // the first engine only (scansOn has its own copy of o)
+		}
 		if err := scansOn(ctx, t, o, bare); err != nil {
 			return err
 		}
@@ -127,7 +130,6 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 	max := w.run([]string{base}, w.campaigns[0], o.Conns, o.Duration, 0)
 	if o.CPUProfile != "" {
 		pprof.StopCPUProfile()
-		o.CPUProfile = "" // the first engine only
 	}
 	fmt.Printf("    scans over HTTP, closed loop (max): %.0f scans/s, p50 %s p95 %s p99 %s, %d×429, %d errors%s\n",
 		max.rate, max.p(50), max.p(95), max.p(99), max.tooMany, max.errors, max.firstErr)
