@@ -54,10 +54,26 @@ const scanChunk = 512
 // of a statement's parameters — 18 million comparisons for the audit rows
 // of 500 scans. The batch's statements are written to number their
 // parameters in order.
+//
+// On SQLite a statement of a small batch goes through the service's cache
+// of prepared statements (prepared: the SQLite writer compiles it once, not
+// once a batch); the texts of bigger batches vary too much to keep.
 type countQ struct {
 	q      db.Querier
 	n      *atomic.Int64
 	sqlite bool
+	cached db.Querier // SQLite: the statement cache on the same tx
+}
+
+// cachedText bounds the statements kept prepared: those of batches of up
+// to a few dozen scans.
+const cachedText = 4096
+
+func (c countQ) on(query string) db.Querier {
+	if c.cached != nil && len(query) <= cachedText {
+		return c.cached
+	}
+	return c.q
 }
 
 func (c countQ) text(query string) string {
@@ -88,17 +104,20 @@ func (c countQ) text(query string) string {
 
 func (c countQ) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	c.n.Add(1)
-	return c.q.QueryContext(ctx, c.text(query), args...)
+	query = c.text(query)
+	return c.on(query).QueryContext(ctx, query, args...)
 }
 
 func (c countQ) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	c.n.Add(1)
-	return c.q.QueryRowContext(ctx, c.text(query), args...)
+	query = c.text(query)
+	return c.on(query).QueryRowContext(ctx, query, args...)
 }
 
 func (c countQ) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	c.n.Add(1)
-	return c.q.ExecContext(ctx, c.text(query), args...)
+	query = c.text(query)
+	return c.on(query).ExecContext(ctx, query, args...)
 }
 
 // Kinds of a scan in a batch.

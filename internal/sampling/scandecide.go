@@ -56,7 +56,10 @@ type scanRun struct {
 func (s *Service) applyScans(ctx context.Context, tx *sql.Tx, reqs []ScanRequest) ([]ScanResult, error) {
 	s.scanBatches.Add(1)
 	s.scanStmts.Add(2) // BEGIN and COMMIT
-	q := countQ{q: tx, n: &s.scanStmts, sqlite: s.db.Dialect == db.SQLite}
+	q := countQ{q: tx, n: &s.scanStmts}
+	if s.db.Dialect == db.SQLite {
+		q.sqlite, q.cached = true, s.stmts.In(tx)
+	}
 	sc := &scanCtx{campaigns: map[int64]*Campaign{}, points: map[int64]*Point{}, now: s.now().UnixMilli()}
 	all := make([]*batchScan, len(reqs))
 	var campaignIDs, pointIDs []any

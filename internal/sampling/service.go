@@ -50,6 +50,8 @@ type Service struct {
 	// scanBatches and scanStmts count the batches applied (tries
 	// included) and their statements, BEGIN and COMMIT included.
 	scanBatches, scanStmts atomic.Int64
+	// stmts keeps the statements of small batches prepared (SQLite).
+	stmts *db.StmtCache
 }
 
 // NewService returns a Service; all dependencies are required (assigner:
@@ -60,6 +62,7 @@ func NewService(d *db.DB, units *jurisdiction.Store, assigner CategoryAssigner, 
 	wire.Need("sampling.NewService", "assigner", assigner)
 	wire.Need("sampling.NewService", "now", now)
 	s := &Service{db: d, units: units, assigner: assigner, now: now}
+	s.stmts = d.NewStmtCache()
 	s.ingest = db.NewBatcher(d, "scan", s.applyScans, scanQueueLen, scanBatchMax)
 	s.ingest.SetWriters(scanWriters)
 	return s
