@@ -15,7 +15,7 @@
 //	    the county, township and village pages vs a bare page; the registry's Stats from its counters vs the scan of people
 //	fkbench sites [--n 2000]
 //	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
-//	fkbench scans [--duration 20s] [--rate 10000] [--conns 64] [--people 300000] [--postgres URL]
+//	fkbench scans [--duration 20s] [--rate 10000] [--conns 64] [--people 300000] [--postgres URL [--instances 2]]
 //	    sample registration over HTTP vs a bare handler and raw inserts
 //	fkbench shed [--people 550000] [--conns 64] [--duration 20s]
 //	    the county page under many clients (served p99 or a fast 503) and another user's light page, beside it alone
@@ -100,6 +100,8 @@ func main() {
 		fs.StringVar(&o.Postgres, "postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
 		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the closed-loop phase to this file")
 		fs.DurationVar(&o.Linger, "linger", 0, "scan writer linger when the queue runs empty under load (experiment)")
+		fs.IntVar(&o.Writers, "writers", 0, "PostgreSQL: scan batches applied at once (0 = the service's default; experiment)")
+		fs.IntVar(&o.Instances, "instances", 1, "PostgreSQL: also run this many app servers on the same database, beside one")
 		fs.Parse(os.Args[2:])
 		err = benchScans(ctx, o)
 	case "shed":

@@ -38,6 +38,11 @@ type scanOptions struct {
 	// CPUProfile, when set, receives a profile of the closed-loop phase.
 	CPUProfile string
 	Linger     time.Duration // the scan writer's linger (experiments)
+	// Instances > 1 (PostgreSQL only) also runs that many app servers on
+	// the same database, the same client spreading its connections over
+	// them, beside one instance in the same run.
+	Instances int
+	Writers   int // the scan writers on PostgreSQL (0: the service's default)
 }
 
 // benchScans measures sample registration over HTTP (POST
@@ -54,7 +59,10 @@ func benchScans(ctx context.Context, o scanOptions) error {
 	if o.Postgres != "" {
 		targets = append(targets, o.Postgres)
 	}
-	for _, t := range targets {
+	for i, t := range targets {
+		if i > 0 {
+			o.CPUProfile = "" // the first engine only (scansOn has its own copy of o)
+		}
 		if err := scansOn(ctx, t, o, bare); err != nil {
 			return err
 		}
@@ -80,7 +88,13 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 		return err
 	}
 	a.Sampling.SetScanLinger(o.Linger)
-	w, err := newScanWorld(ctx, a, 3, 8)
+	a.Sampling.SetScanWriters(o.Writers)
+	multi := o.Instances > 1 && a.DB.Dialect == db.Postgres
+	campaigns := 3
+	if multi {
+		campaigns = 4 // the fourth for the instances together
+	}
+	w, err := newScanWorld(ctx, a, campaigns, 8)
 	if err != nil {
 		return err
 	}
@@ -112,16 +126,21 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 		}
 		pprof.StartCPUProfile(f)
 	}
-	max := w.run(base, w.campaigns[0], o.Conns, o.Duration, 0)
+	st := w.batchCounters()
+	max := w.run([]string{base}, w.campaigns[0], o.Conns, o.Duration, 0)
 	if o.CPUProfile != "" {
 		pprof.StopCPUProfile()
-		o.CPUProfile = "" // the first engine only
 	}
 	fmt.Printf("    scans over HTTP, closed loop (max): %.0f scans/s, p50 %s p95 %s p99 %s, %d×429, %d errors%s\n",
 		max.rate, max.p(50), max.p(95), max.p(99), max.tooMany, max.errors, max.firstErr)
-	fmt.Printf("      = %.0f%% of the bare handler, %.0f%% of raw inserts\n", 100*max.rate/bare.rate, 100*max.rate/raw)
+	fmt.Printf("      = %.0f%% of the bare handler, %.0f%% of raw inserts; %s\n", 100*max.rate/bare.rate, 100*max.rate/raw, w.batchCounters().since(st))
+	if multi {
+		if err := w.instances(sctx, url, o, base, max, bare); err != nil {
+			return err
+		}
+	}
 	if o.Rate > 0 {
-		fix := w.run(base, w.campaigns[1], o.Conns, o.Duration, o.Rate)
+		fix := w.run([]string{base}, w.campaigns[1], o.Conns, o.Duration, o.Rate)
 		fmt.Printf("    scans over HTTP, open loop at %d/s: %.0f scans/s answered, latency from the scheduled time p50 %s p95 %s p99 %s, %d×429, %d errors%s\n",
 			o.Rate, fix.rate, fix.p(50), fix.p(95), fix.p(99), fix.tooMany, fix.errors, fix.firstErr)
 		if fix.unsent > 0 {
@@ -138,6 +157,7 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 // every target's sampling code.
 type scanWorld struct {
 	a         *app.App
+	more      []*app.App // further instances on the same database (--instances)
 	campaigns []int64
 	points    []int64
 	tokens    []string
@@ -240,8 +260,9 @@ func newClient(conns int) *http.Client {
 
 // run sends scans of campaign index ci: closed loop on conns connections
 // when rate is 0, else open loop at rate per second (latency from each
-// request's scheduled time, so queueing in the client counts).
-func (w *scanWorld) run(url string, campaign int64, conns int, d time.Duration, rate int) loadResult {
+// request's scheduled time, so queueing in the client counts). Connection
+// k sends to urls[k%len(urls)] (several instances of the server).
+func (w *scanWorld) run(urls []string, campaign int64, conns int, d time.Duration, rate int) loadResult {
 	ci := slices.Index(w.campaigns, campaign)
 	w.next.Store(0)
 	client := newClient(conns)
@@ -299,7 +320,7 @@ func (w *scanWorld) run(url string, campaign int64, conns int, d time.Duration, 
 					body.Reset()
 					fmt.Fprintf(&body, `{"scan_id":"b%d-%d-%d","campaign_id":%d,"point_id":%d,"tube":"T%d-%08d","code":"%s"}`,
 						campaign, block, j, campaign, point, campaign, block, w.codes[block*10+j])
-					status, msg := post(client, url, tok, body.Bytes())
+					status, msg := post(client, urls[k%len(urls)], tok, body.Bytes())
 					switch {
 					case status == http.StatusCreated:
 						res.ok++
@@ -386,7 +407,7 @@ func bareHandlerRate(o scanOptions) loadResult {
 		w.codes[i] = "P23456789ABCDEFG"
 	}
 	d := min(o.Duration, 10*time.Second)
-	return w.run("http://"+ln.Addr().String()+"/", 1, o.Conns, d, 0)
+	return w.run([]string{"http://" + ln.Addr().String() + "/"}, 1, o.Conns, d, 0)
 }
 
 // rawInsert writes the rows a run of scans writes — a tube per ten people,
@@ -470,6 +491,64 @@ func (w *scanWorld) batchStats() string {
 		return "none"
 	}
 	return fmt.Sprintf("%d, %.1f scans per batch on average", b, float64(items)/float64(b))
+}
+
+// batchCounters are the scan batcher's counters of every instance: group
+// commits, their scans, the batches applied (tries) and their statements.
+type batchCounters struct{ commits, scans, applied, stmts int64 }
+
+func (w *scanWorld) batchCounters() batchCounters {
+	var c batchCounters
+	for _, a := range append([]*app.App{w.a}, w.more...) {
+		b, items, _ := a.Sampling.IngestStats()
+		applied, stmts := a.Sampling.ScanStatements()
+		c.commits, c.scans, c.applied, c.stmts = c.commits+b, c.scans+items, c.applied+applied, c.stmts+stmts
+	}
+	return c
+}
+
+// since describes the batches between start and c: scans per batch and
+// statements (round trips on PostgreSQL, BEGIN and COMMIT included) per
+// batch.
+func (c batchCounters) since(start batchCounters) string {
+	b, n, a, st := c.commits-start.commits, c.scans-start.scans, c.applied-start.applied, c.stmts-start.stmts
+	if b == 0 || a == 0 || n == 0 {
+		return "no batches"
+	}
+	return fmt.Sprintf("%d batches, %.1f scans per batch, %.1f statements (round trips) per batch, %.2f per scan",
+		b, float64(n)/float64(b), float64(st)/float64(a), float64(st)/float64(n))
+}
+
+// instances starts o.Instances-1 more app servers on the same database
+// and sends the same client's connections to all of them, beside one
+// instance's rate measured just before.
+func (w *scanWorld) instances(ctx context.Context, url string, o scanOptions, base string, one, bare loadResult) error {
+	urls := []string{base}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for range o.Instances - 1 {
+		a, err := app.New(ctx, app.Config{DB: url, Logger: logger, MaxInFlight: 4096})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		a.Sampling.SetScanLinger(o.Linger)
+		a.Sampling.SetScanWriters(o.Writers)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		go a.Serve(ctx, ln)
+		w.more = append(w.more, a)
+		urls = append(urls, "http://"+ln.Addr().String()+"/api/v1/sampling/scans")
+	}
+	st := w.batchCounters()
+	all := w.run(urls, w.campaigns[3], o.Conns, o.Duration, 0)
+	fmt.Printf("    %d instances on the same database, the same client's %d connections spread over them, closed loop: %.0f scans/s, p50 %s p95 %s p99 %s, %d×429, %d errors%s\n",
+		o.Instances, o.Conns, all.rate, all.p(50), all.p(95), all.p(99), all.tooMany, all.errors, all.firstErr)
+	fmt.Printf("      = %.2f× one instance (%.0f scans/s), %.0f%% of the bare handler; %s\n", all.rate/one.rate, one.rate, 100*all.rate/bare.rate,
+		w.batchCounters().since(st))
+	w.more = nil
+	return nil
 }
 
 // scratchDB is a new SQLite file, or a scratch database created on the

@@ -108,6 +108,16 @@ func NewBatcher[T, R any](d *DB, name string, apply BatchApply[T, R], queueLen, 
 // it before the first Submit.
 func (b *Batcher[T, R]) SetLinger(d time.Duration) { b.linger = d }
 
+// SetWriters bounds the writer goroutines (on SQLite there is always one:
+// a single write connection). An apply whose statements do not grow with
+// the batch does better with few writers and bigger batches. Call it before
+// the first Submit.
+func (b *Batcher[T, R]) SetWriters(n int) {
+	if n > 0 && b.db.Dialect == Postgres {
+		b.writers = n
+	}
+}
+
 // Stats reports the counters (for /metrics and benchmarks).
 func (b *Batcher[T, R]) Stats() BatchStats {
 	return BatchStats{Batches: b.batches.Load(), Items: b.items.Load(), Rejected: b.rejected.Load()}

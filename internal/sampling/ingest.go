@@ -14,7 +14,15 @@ import (
 const (
 	scanQueueLen = 4096
 	scanBatchMax = 512
+	// scanWriters are the batches applied at once on PostgreSQL: a batch
+	// costs the same few statements whatever its size (scanbatch.go), so
+	// fewer writers with bigger batches spend less per scan.
+	scanWriters = 3
 )
+
+// SetScanWriters sets the batches applied at once on PostgreSQL
+// (experiments; SQLite has one writer). Call it before the first scan.
+func (s *Service) SetScanWriters(n int) { s.ingest.SetWriters(n) }
 
 // SetScanLinger makes the scan writer wait up to d for more scans when the
 // queue runs empty under load (a bigger batch, fewer commits, more latency).
@@ -26,6 +34,13 @@ func (s *Service) SetScanLinger(d time.Duration) { s.ingest.SetLinger(d) }
 func (s *Service) IngestStats() (batches, scans, rejected int64) {
 	st := s.ingest.Stats()
 	return st.Batches, st.Items, st.Rejected
+}
+
+// ScanStatements reports the scan batches applied (each try of a batch and
+// each item of a failed batch applied alone counts) and the statements
+// they sent, BEGIN and COMMIT included: on PostgreSQL, round trips.
+func (s *Service) ScanStatements() (batches, statements int64) {
+	return s.scanBatches.Load(), s.scanStmts.Load()
 }
 
 // ScanQueue reports the scans waiting for a writer and the queue's

@@ -101,33 +101,6 @@ type scanCtx struct {
 	now       int64
 }
 
-// applyScans applies scans inside tx, sorted by tube (tubes.go: concurrent
-// batches take their tube locks in one order and cannot deadlock; each
-// tube's scans keep their order), and answers them in the order given. Each
-// is independent: a refusal is reported in its result (nothing written for
-// it) and does not fail the others; only a database error fails the batch.
-// Unique indexes on scan_id and (campaign_id, person_id) are the backstop
-// against duplicates from concurrent transactions.
-func (s *Service) applyScans(ctx context.Context, tx *sql.Tx, reqs []ScanRequest) ([]ScanResult, error) {
-	sc := &scanCtx{campaigns: map[int64]*Campaign{}, points: map[int64]*Point{}, now: s.now().UnixMilli()}
-	q := s.stmts.In(tx) // prepared once per process, not once per scan
-	out := make([]ScanResult, len(reqs))
-	for _, i := range lockOrder(reqs) {
-		req := reqs[i]
-		r, err := s.applyScan(ctx, q, sc, req)
-		if err != nil {
-			return nil, fmt.Errorf("scan %s: %w", req.ScanID, err)
-		}
-		if r.Refusal != nil {
-			r.Result = ResultRefused
-			r.Message = refusalMessage(r.Refusal)
-		}
-		r.ScanID = req.ScanID
-		out[i] = r
-	}
-	return out, nil
-}
-
 func refusalMessage(err error) string {
 	var iv *errs.Invalid
 	if errors.As(err, &iv) {

@@ -9,6 +9,7 @@ package sampling
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -46,7 +47,11 @@ type Service struct {
 	sources  map[string]TargetSource
 	// ingest batches concurrent scans into one transaction (ingest.go).
 	ingest *db.Batcher[ScanRequest, ScanResult]
-	stmts  *db.StmtCache
+	// scanBatches and scanStmts count the batches applied (tries
+	// included) and their statements, BEGIN and COMMIT included.
+	scanBatches, scanStmts atomic.Int64
+	// stmts keeps the statements of small batches prepared (SQLite).
+	stmts *db.StmtCache
 }
 
 // NewService returns a Service; all dependencies are required (assigner:
@@ -59,6 +64,7 @@ func NewService(d *db.DB, units *jurisdiction.Store, assigner CategoryAssigner, 
 	s := &Service{db: d, units: units, assigner: assigner, now: now}
 	s.stmts = d.NewStmtCache()
 	s.ingest = db.NewBatcher(d, "scan", s.applyScans, scanQueueLen, scanBatchMax)
+	s.ingest.SetWriters(scanWriters)
 	return s
 }
 
