@@ -2,10 +2,13 @@ package sheet
 
 import (
 	"archive/zip"
+	"bytes"
 	"compress/flate"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"math"
 	"strconv"
 	"time"
 )
@@ -14,23 +17,38 @@ import (
 const maxRows = 1 << 20
 
 // flushAt is how much worksheet XML Writer gathers before handing it to the
-// compressor: the writer's memory stays about this size (plus the
-// compressor's own window) however many rows are written.
-const flushAt = 64 << 10
+// compressor. Two such buffers and the compressor's window are most of the
+// writer's memory, however many rows are written.
+const flushAt = 256 << 10
 
 // Writer streams rows into a single-sheet XLSX file. It writes the parts of
-// the workbook itself, straight into a zip stream on the destination (the
-// worksheet deflated at BestSpeed as the rows come), with every cell an
-// inline string: no temporary file, no shared-strings table, and memory
-// bounded however many rows are written.
+// the workbook itself, straight into a zip stream on the destination, with
+// every cell an inline string: no temporary file, no shared-strings table,
+// and memory bounded however many rows are written. The worksheet is
+// deflated (BestSpeed) on a second goroutine while the caller goes on with
+// the next rows; only the caller's goroutine writes to the destination.
 type Writer struct {
 	zw     *zip.Writer
-	part   io.Writer // the worksheet entry of zw
-	buf    []byte    // worksheet XML not yet handed to part
-	cols   [][]byte  // column letters by index, as far as needed
-	row    int       // number of the last row written
+	fh     *zip.FileHeader // the worksheet entry, written raw: its CRC and sizes are set at Close
+	part   io.Writer       // the worksheet entry of zw
+	buf    []byte          // worksheet XML being gathered
+	spare  []byte          // the other buffer: being compressed, or free
+	comp   compressor
+	cols   [][]byte // column letters by index, as far as needed
+	row    int      // number of the last row written
 	closed bool
 	err    error // the first failure to write; every later call returns it
+}
+
+// compressor deflates the worksheet, one buffer at a time, into out.
+type compressor struct {
+	fw   *flate.Writer
+	out  bytes.Buffer
+	crc  uint32
+	size uint64     // uncompressed bytes
+	zlen uint64     // compressed bytes handed to the zip entry
+	done chan error // the job in flight reports here
+	busy bool
 }
 
 // NewWriter starts a workbook whose one sheet is named sheetName (Sheet1 when
@@ -49,7 +67,7 @@ func NewWriter(w io.Writer, sheetName string, headers []string, widths []float64
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
 	})
-	wr := &Writer{zw: zw, buf: make([]byte, 0, flushAt+4096)}
+	wr := &Writer{zw: zw}
 	now := time.Now()
 	for _, p := range []struct {
 		name string
@@ -69,10 +87,16 @@ func NewWriter(w io.Writer, sheetName string, headers []string, widths []float64
 			return nil, fmt.Errorf("无法创建表格：%w", err)
 		}
 	}
-	part, err := zw.CreateHeader(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, Modified: now})
+	wr.fh = &zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, Flags: 0x8} // sizes after the data
+	// CreateRaw writes the MS-DOS time fields as they are.
+	wr.fh.SetModTime(now) //nolint:staticcheck
+	part, err := zw.CreateRaw(wr.fh)
 	if err != nil {
 		return nil, fmt.Errorf("无法创建表格：%w", err)
 	}
+	wr.comp.fw, _ = flate.NewWriter(&wr.comp.out, flate.BestSpeed)
+	wr.comp.done = make(chan error, 1)
+	wr.buf, wr.spare = make([]byte, 0, flushAt+4096), make([]byte, 0, flushAt+4096)
 	wr.part = part
 	wr.buf = append(wr.buf, sheetHead(widths)...)
 	if err := wr.writeRow(headers, styleHeader); err != nil {
@@ -154,14 +178,49 @@ func (w *Writer) column(i int) []byte {
 	return w.cols[i]
 }
 
-// flush hands the gathered XML to the compressor.
+// flush hands the gathered XML to the compressor, once the buffer before
+// it is compressed and its output written.
 func (w *Writer) flush() error {
-	if _, err := w.part.Write(w.buf); err != nil {
-		w.err = fmt.Errorf("无法写入表格：%w", err)
-		return w.err
+	if err := w.wait(); err != nil {
+		return err
 	}
-	w.buf = w.buf[:0]
+	xml := w.buf
+	w.buf, w.spare = w.spare[:0], xml
+	c := &w.comp
+	c.busy = true
+	go func() {
+		c.crc = crc32.Update(c.crc, crc32.IEEETable, xml)
+		c.size += uint64(len(xml))
+		_, err := c.fw.Write(xml)
+		c.done <- err
+	}()
 	return nil
+}
+
+// wait waits for the compressor's job in flight and writes its output.
+func (w *Writer) wait() error {
+	c := &w.comp
+	if !c.busy {
+		return nil
+	}
+	c.busy = false
+	err := <-c.done
+	if err == nil {
+		err = w.writeOut()
+	}
+	if err != nil {
+		w.err = fmt.Errorf("无法写入表格：%w", err)
+	}
+	return w.err
+}
+
+// writeOut writes what the compressor has made to the zip entry.
+func (w *Writer) writeOut() error {
+	c := &w.comp
+	n, err := w.part.Write(c.out.Bytes())
+	c.zlen += uint64(n)
+	c.out.Reset()
+	return err
 }
 
 // Close finishes the workbook and writes its last bytes to the io.Writer
@@ -172,14 +231,29 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	if w.err != nil {
+		w.wait()
 		return w.err
 	}
 	w.buf = append(w.buf, sheetTail...)
 	err := w.flush()
 	if err == nil {
+		err = w.wait()
+	}
+	c := &w.comp
+	if err == nil {
+		err = c.fw.Close()
+	}
+	if err == nil {
+		err = w.writeOut()
+	}
+	if err == nil {
+		fh := w.fh
+		fh.CRC32 = c.crc
+		fh.CompressedSize64, fh.UncompressedSize64 = c.zlen, c.size
+		fh.CompressedSize, fh.UncompressedSize = uint32(min(c.zlen, math.MaxUint32)), uint32(min(c.size, math.MaxUint32))
 		err = w.zw.Close()
 	}
-	w.buf = nil
+	w.buf, w.spare = nil, nil
 	if err != nil {
 		return fmt.Errorf("无法保存表格：%w", err)
 	}
