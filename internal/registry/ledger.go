@@ -111,6 +111,7 @@ func (s *Service) LedgerRows(ctx context.Context, scope jurisdiction.Scope, unit
 	defer rows.Close()
 	people := 0
 	cells := make([]string, len(LedgerHeaders))
+	groupNames := map[int64]string{} // by bit set: a few distinct values, joined once each
 	for rows.Next() {
 		var unitCode, no, addr, hphone, grid, cadre, cadrePhone string
 		var name, id, sex, birth, phone, rel, res, note sql.NullString
@@ -124,9 +125,13 @@ func (s *Service) LedgerRows(ctx context.Context, scope jurisdiction.Scope, unit
 		if len(unitCode) > 12 {
 			group = unitCode
 		}
+		gn, ok := groupNames[groups.Int64]
+		if !ok {
+			gn = GroupNames(SpecialGroup(groups.Int64))
+			groupNames[groups.Int64] = gn
+		}
 		cells = append(cells[:0], village, names[village], group, names[group], no, addr, hphone, grid, cadre, cadrePhone,
-			name.String, id.String, sex.String, birth.String, phone.String, rel.String, res.String,
-			GroupNames(SpecialGroup(groups.Int64)), note.String)
+			name.String, id.String, sex.String, birth.String, phone.String, rel.String, res.String, gn, note.String)
 		if name.Valid {
 			people++
 		}
