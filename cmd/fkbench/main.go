@@ -24,6 +24,9 @@
 //	    scan-log CSV import vs raw batched inserts; the chain graph drawn as SVG
 //	fkbench notify [--n 20000] [--postgres URL]
 //	    events through the notification outbox to a loopback SMS receiver vs bare outbox inserts
+//	fkbench export [--people 550000] [--postgres URL] [--db URL]
+//	    the whole-county ledger XLSX over HTTP from a `fangkong serve` process (rows/s, its peak memory)
+//	    vs the same rows read from the database alone and the XLSX writer alone
 package main
 
 import (
@@ -125,6 +128,14 @@ func main() {
 		pg := fs.String("postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
 		fs.Parse(os.Args[2:])
 		err = benchNotify(ctx, *n, *pg)
+	case "export":
+		fs := flag.NewFlagSet("export", flag.ExitOnError)
+		var o exportOptions
+		fs.IntVar(&o.People, "people", 550_000, "demo population")
+		fs.StringVar(&o.Postgres, "postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
+		fs.StringVar(&o.DB, "db", "", "run on this database only, loading the demo county into it unless it is there")
+		fs.Parse(os.Args[2:])
+		err = benchExport(ctx, o)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

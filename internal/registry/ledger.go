@@ -43,20 +43,56 @@ var LedgerHeaders = []string{ColVillageCode, ColVillage, ColGroupCode, ColGroup,
 var ledgerWidths = []float64{15, 18, 18, 14, 20, 30, 14, 12, 10, 14, 10, 22, 6, 12, 14, 10, 10, 16, 20}
 
 // ExportLedger streams the ledger of a unit inside the scope as XLSX: every
-// household with its members, then people without a household. The export
-// is written to the audit log.
+// household with its members, then people without a household. Rows go out
+// as the database returns them, so memory does not grow with the ledger.
+// The export is written to the audit log.
 func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, unitCode string, w io.Writer) (int, error) {
+	var sw *sheet.Writer
+	start := func() (err error) {
+		sw, err = sheet.NewWriter(w, "台账", LedgerHeaders, ledgerWidths)
+		return err
+	}
+	unit, people, err := s.LedgerRows(ctx, scope, unitCode, func(cells []string) error {
+		if sw == nil {
+			if err := start(); err != nil {
+				return err
+			}
+		}
+		return sw.WriteRow(cells)
+	})
+	if err == nil && sw == nil {
+		err = start() // an empty ledger: the headers alone
+	}
+	if sw != nil {
+		if cerr := sw.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return people, err
+	}
+	err = audit.Record(ctx, s.db.W(), s.now(), who, audit.ActionExport, "ledger", unit.Code, unit.Code,
+		fmt.Sprintf("导出台账 %s（%d人）", unit.Name, people))
+	return people, err
+}
+
+// LedgerRows reads the ledger of a unit inside the scope, ordered as
+// ExportLedger writes it, and calls fn with the cells of each row (in the
+// order of LedgerHeaders) as the database cursor returns it; fn must not
+// keep the slice. It returns the unit and the number of people. It writes
+// no audit entry: ExportLedger does.
+func (s *Service) LedgerRows(ctx context.Context, scope jurisdiction.Scope, unitCode string, fn func(cells []string) error) (jurisdiction.Unit, int, error) {
 	unit, err := s.units.Get(ctx, scope, unitCode)
 	if err != nil {
-		return 0, err
+		return unit, 0, err
 	}
 	scope, err = scope.Narrow(unit.Code)
 	if err != nil {
-		return 0, err
+		return unit, 0, err
 	}
 	names, err := s.unitNames(ctx, scope)
 	if err != nil {
-		return 0, err
+		return unit, 0, err
 	}
 	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT h.unit_code, h.no, h.address, h.phone, COALESCE(g.name, ''), h.cadre_name, h.cadre_phone,
@@ -70,47 +106,43 @@ func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope juris
 		FROM people p WHERE `+scope.Where("p.unit_code", 1)+` AND p.household_id IS NULL AND p.active = 1
 		ORDER BY 1, 2, 17`, lo, hi)
 	if err != nil {
-		return 0, fmt.Errorf("export ledger %s: %w", unitCode, err)
+		return unit, 0, fmt.Errorf("export ledger %s: %w", unitCode, err)
 	}
 	defer rows.Close()
-	sw, err := sheet.NewWriter(w, "台账", LedgerHeaders, ledgerWidths)
-	if err != nil {
-		return 0, err
-	}
 	people := 0
 	cells := make([]string, len(LedgerHeaders))
+	groupNames := map[int64]string{} // by bit set: a few distinct values, joined once each
 	for rows.Next() {
 		var unitCode, no, addr, hphone, grid, cadre, cadrePhone string
 		var name, id, sex, birth, phone, rel, res, note sql.NullString
 		var groups sql.NullInt64
 		var pid sql.NullInt64
 		if err := rows.Scan(&unitCode, &no, &addr, &hphone, &grid, &cadre, &cadrePhone, &name, &id, &sex, &birth, &phone, &rel, &res, &groups, &note, &pid); err != nil {
-			return people, err
+			return unit, people, err
 		}
 		village := jurisdiction.VillageOf(unitCode)
 		group := ""
 		if len(unitCode) > 12 {
 			group = unitCode
 		}
+		gn, ok := groupNames[groups.Int64]
+		if !ok {
+			gn = GroupNames(SpecialGroup(groups.Int64))
+			groupNames[groups.Int64] = gn
+		}
 		cells = append(cells[:0], village, names[village], group, names[group], no, addr, hphone, grid, cadre, cadrePhone,
-			name.String, id.String, sex.String, birth.String, phone.String, rel.String, res.String,
-			GroupNames(SpecialGroup(groups.Int64)), note.String)
+			name.String, id.String, sex.String, birth.String, phone.String, rel.String, res.String, gn, note.String)
 		if name.Valid {
 			people++
 		}
-		if err := sw.WriteRow(cells); err != nil {
-			return people, err
+		if err := fn(cells); err != nil {
+			return unit, people, err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return people, err
+		return unit, people, fmt.Errorf("export ledger %s: %w", unitCode, err)
 	}
-	if err := sw.Close(); err != nil {
-		return people, err
-	}
-	err = audit.Record(ctx, s.db.W(), s.now(), who, audit.ActionExport, "ledger", unit.Code, unit.Code,
-		fmt.Sprintf("导出台账 %s（%d人）", unit.Name, people))
-	return people, err
+	return unit, people, nil
 }
 
 // unitNames maps every village and group code in the scope to its name.

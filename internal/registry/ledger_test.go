@@ -199,3 +199,54 @@ func TestLedgerTitleAndFooter(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerRowsAndEmptyExport: the rows LedgerRows hands out are the rows
+// of the exported file, ID numbers and all, as text; a unit with no one
+// exports its header row alone.
+func TestLedgerRowsAndEmptyExport(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := setup(t, d)
+		fill(t, s)
+		var streamed [][]string
+		unit, people, err := s.LedgerRows(ctx, jurisdiction.Grant(dbtest.County), dbtest.County, func(cells []string) error {
+			if len(cells) != len(registry.LedgerHeaders) {
+				t.Fatalf("%d cells, want %d", len(cells), len(registry.LedgerHeaders))
+			}
+			streamed = append(streamed, append([]string(nil), cells...))
+			return nil
+		})
+		if err != nil || unit.Code != dbtest.County || people != 5 || len(streamed) != 6 {
+			t.Fatalf("LedgerRows: unit %q, %d people, %d rows, %v", unit.Code, people, len(streamed), err)
+		}
+		if got := readAll(t, export(t, s, dbtest.County)); !reflect.DeepEqual(got, streamed) {
+			t.Errorf("file differs from the rows:\nfile %q\nrows %q", got, streamed)
+		}
+		ids := 0
+		for _, r := range streamed {
+			if id := r[11]; id != "" && len(id) == 18 {
+				ids++
+			}
+		}
+		if ids != 4 {
+			t.Errorf("%d 18-digit ID numbers in %q", ids, streamed)
+		}
+		// A village outside the caller's scope is not found; nothing is handed out.
+		if _, _, err := s.LedgerRows(ctx, jurisdiction.Grant(dbtest.VillageA), dbtest.VillageB, func([]string) error {
+			t.Fatal("a row outside the scope")
+			return nil
+		}); err == nil {
+			t.Error("LedgerRows of a village outside the scope succeeded")
+		}
+		empty := export(t, s, dbtest.VillageA2)
+		rd, err := sheet.Open(bytes.NewReader(empty), int64(len(empty)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rd.Close()
+		if !reflect.DeepEqual(rd.Header(), registry.LedgerHeaders) || rd.Next() {
+			t.Errorf("empty ledger: header %q, rows %v", rd.Header(), rd.Row())
+		}
+	})
+}

@@ -55,7 +55,7 @@ func (f *ErrorFile) Bytes() ([]byte, error) {
 	return f.buf.Bytes(), nil
 }
 
-// Discard releases the file unfinished (its writer's temporary files).
+// Discard releases the file unfinished.
 func (f *ErrorFile) Discard() {
 	if f != nil && f.w != nil {
 		f.w.Close()

@@ -2,154 +2,258 @@ package sheet
 
 import (
 	"archive/zip"
+	"bytes"
 	"compress/flate"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"math"
 	"strconv"
-
-	"github.com/xuri/excelize/v2"
+	"time"
 )
 
 // maxRows is the number of rows an XLSX sheet can hold, header included.
-const maxRows = excelize.TotalRows
+const maxRows = 1 << 20
 
-// Writer streams rows into a single-sheet XLSX file (excelize StreamWriter).
-// Rows are spilled to a temporary file by excelize, and the finished workbook
-// is zipped straight into the destination, so memory stays bounded however
-// many rows are written.
+// flushAt is how much worksheet XML Writer gathers before handing it to the
+// compressor. Two such buffers and the compressor's window are most of the
+// writer's memory, however many rows are written.
+const flushAt = 256 << 10
+
+// Writer streams rows into a single-sheet XLSX file. It writes the parts of
+// the workbook itself, straight into a zip stream on the destination, with
+// every cell an inline string: no temporary file, no shared-strings table,
+// and memory bounded however many rows are written. The worksheet is
+// deflated (BestSpeed) on a second goroutine while the caller goes on with
+// the next rows; only the caller's goroutine writes to the destination.
 type Writer struct {
-	out    io.Writer
-	f      *excelize.File
-	sw     *excelize.StreamWriter
-	row    int   // number of the last row written
-	vals   []any // reused argument of StreamWriter.SetRow
+	zw     *zip.Writer
+	fh     *zip.FileHeader // the worksheet entry, written raw: its CRC and sizes are set at Close
+	part   io.Writer       // the worksheet entry of zw
+	buf    []byte          // worksheet XML being gathered
+	spare  []byte          // the other buffer: being compressed, or free
+	comp   compressor
+	cols   [][]byte // column letters by index, as far as needed
+	row    int      // number of the last row written
 	closed bool
+	err    error // the first failure to write; every later call returns it
+}
+
+// compressor deflates the worksheet, one buffer at a time, into out.
+type compressor struct {
+	fw   *flate.Writer
+	out  bytes.Buffer
+	crc  uint32
+	size uint64     // uncompressed bytes
+	zlen uint64     // compressed bytes handed to the zip entry
+	done chan error // the job in flight reports here
+	busy bool
 }
 
 // NewWriter starts a workbook whose one sheet is named sheetName (Sheet1 when
 // empty), with a bold, filled and frozen header row. widths[i], when present
 // and positive, is the width of column i in characters; nil gives Excel's
-// default widths. Every column is formatted as text ("@") so that ID numbers a
+// default widths. Every cell is formatted as text ("@") so that ID numbers a
 // user later types into the exported file stay text too.
 func NewWriter(w io.Writer, sheetName string, headers []string, widths []float64) (*Writer, error) {
 	if sheetName == "" {
 		sheetName = "Sheet1"
 	}
-	f := excelize.NewFile()
-	fail := func(err error) (*Writer, error) {
-		_ = f.Close()
+	if err := checkSheetName(sheetName); err != nil {
 		return nil, fmt.Errorf("无法创建表格：%w", err)
 	}
-	if err := f.SetSheetName("Sheet1", sheetName); err != nil {
-		return fail(err)
-	}
-	// excelize zips the workbook into a bytes.Buffer that it hands to this
-	// function; ignoring it and zipping into w avoids holding the whole file
-	// in memory. BestSpeed keeps a million-row export fast.
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(w)
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
-		})
-		return zw
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
 	})
-	const textFmt = 49 // built-in number format "@"
-	headerStyle, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Alignment: &excelize.Alignment{Vertical: "center"},
-		NumFmt:    textFmt,
-	})
-	if err != nil {
-		return fail(err)
-	}
-	textStyle, err := f.NewStyle(&excelize.Style{NumFmt: textFmt})
-	if err != nil {
-		return fail(err)
-	}
-	sw, err := f.NewStreamWriter(sheetName)
-	if err != nil {
-		return fail(err)
-	}
-	for i, width := range widths {
-		if width > 0 {
-			if err := sw.SetColWidth(i+1, i+1, min(width, excelize.MaxColumnWidth)); err != nil {
-				return fail(err)
-			}
+	wr := &Writer{zw: zw}
+	now := time.Now()
+	for _, p := range []struct {
+		name string
+		data []byte
+	}{
+		{"[Content_Types].xml", []byte(contentTypesXML)},
+		{"_rels/.rels", []byte(rootRelsXML)},
+		{"xl/workbook.xml", workbookXML(sheetName)},
+		{"xl/_rels/workbook.xml.rels", []byte(workbookRelsXML)},
+		{"xl/styles.xml", []byte(stylesXML)},
+	} {
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Deflate, Modified: now})
+		if err == nil {
+			_, err = f.Write(p.data)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("无法创建表格：%w", err)
 		}
 	}
-	if len(headers) > 0 {
-		if err := sw.SetColStyle(1, len(headers), textStyle); err != nil {
-			return fail(err)
-		}
-	}
-	err = sw.SetPanes(&excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	})
+	wr.fh = &zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, Flags: 0x8} // sizes after the data
+	// CreateRaw writes the MS-DOS time fields as they are.
+	wr.fh.SetModTime(now) //nolint:staticcheck
+	part, err := zw.CreateRaw(wr.fh)
 	if err != nil {
-		return fail(err)
+		return nil, fmt.Errorf("无法创建表格：%w", err)
 	}
-	wr := &Writer{out: w, f: f, sw: sw, vals: make([]any, 0, len(headers))}
-	head := make([]any, len(headers))
-	for i, h := range headers {
-		head[i] = excelize.Cell{StyleID: headerStyle, Value: h}
-	}
-	if err := wr.setRow(head); err != nil {
-		return fail(err)
+	wr.comp.fw, _ = flate.NewWriter(&wr.comp.out, flate.BestSpeed)
+	wr.comp.done = make(chan error, 1)
+	wr.buf, wr.spare = make([]byte, 0, flushAt+4096), make([]byte, 0, flushAt+4096)
+	wr.part = part
+	wr.buf = append(wr.buf, sheetHead(widths)...)
+	if err := wr.writeRow(headers, styleHeader); err != nil {
+		return nil, err
 	}
 	return wr, nil
 }
 
 // WriteRow appends one row of text cells. Every cell is stored as a string,
 // so ID numbers such as "110105194912310021" or "0012" never turn into numbers
-// or scientific notation. Empty cells are left out of the file.
+// or scientific notation. Empty cells are left out of the file. Text longer
+// than a cell holds (32,767 characters) is cut there.
 func (w *Writer) WriteRow(cells []string) error {
 	if w.closed {
 		return errors.New("表格已关闭，不能再写入")
 	}
-	vals := w.vals[:0]
-	for _, s := range cells {
-		if s == "" {
-			vals = append(vals, nil)
-		} else {
-			vals = append(vals, s)
-		}
-	}
-	w.vals = vals
-	err := w.setRow(vals)
-	clear(vals) // let the strings go
-	return err
+	return w.writeRow(cells, styleText)
 }
 
-func (w *Writer) setRow(vals []any) error {
+func (w *Writer) writeRow(cells []string, style int) error {
+	if w.err != nil {
+		return w.err
+	}
 	if w.row >= maxRows {
 		return fmt.Errorf("表格行数超过 Excel 上限（%d 行）", maxRows)
 	}
+	if len(cells) > maxColumns {
+		return fmt.Errorf("表格列数超过 Excel 上限（%d 列）", maxColumns)
+	}
 	w.row++
-	if err := w.sw.SetRow("A"+strconv.Itoa(w.row), vals); err != nil {
-		return fmt.Errorf("写入表格第 %d 行出错：%w", w.row, err)
+	var num [20]byte
+	rowNum := strconv.AppendInt(num[:0], int64(w.row), 10)
+	b := append(w.buf, `<row r="`...)
+	b = append(b, rowNum...)
+	b = append(b, `">`...)
+	for i, s := range cells {
+		if s == "" && style == styleText {
+			continue
+		}
+		b = append(b, `<c r="`...)
+		b = append(b, w.column(i)...)
+		b = append(b, rowNum...)
+		if style != styleText {
+			b = append(b, `" s="`...)
+			b = strconv.AppendInt(b, int64(style), 10)
+		}
+		if s == "" {
+			b = append(b, `"/>`...)
+			continue
+		}
+		b = append(b, `" t="inlineStr"><is><t`...)
+		s = clipCell(s)
+		if needsSpace(s) {
+			b = append(b, ` xml:space="preserve"`...)
+		}
+		b = append(b, '>')
+		b = appendText(b, s)
+		b = append(b, `</t></is></c>`...)
+		if len(b) >= flushAt {
+			w.buf = b
+			if err := w.flush(); err != nil {
+				return err
+			}
+			b = w.buf
+		}
+	}
+	w.buf = append(b, `</row>`...)
+	if len(w.buf) >= flushAt {
+		return w.flush()
 	}
 	return nil
 }
 
-// Close finishes the workbook, writes it to the io.Writer given to NewWriter
-// and removes the temporary files. It does not close that io.Writer.
+// column returns the letters of the column with index i (0-based).
+func (w *Writer) column(i int) []byte {
+	for len(w.cols) <= i {
+		w.cols = append(w.cols, appendColumn(nil, len(w.cols)+1))
+	}
+	return w.cols[i]
+}
+
+// flush hands the gathered XML to the compressor, once the buffer before
+// it is compressed and its output written.
+func (w *Writer) flush() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	xml := w.buf
+	w.buf, w.spare = w.spare[:0], xml
+	c := &w.comp
+	c.busy = true
+	go func() {
+		c.crc = crc32.Update(c.crc, crc32.IEEETable, xml)
+		c.size += uint64(len(xml))
+		_, err := c.fw.Write(xml)
+		c.done <- err
+	}()
+	return nil
+}
+
+// wait waits for the compressor's job in flight and writes its output.
+func (w *Writer) wait() error {
+	c := &w.comp
+	if !c.busy {
+		return nil
+	}
+	c.busy = false
+	err := <-c.done
+	if err == nil {
+		err = w.writeOut()
+	}
+	if err != nil {
+		w.err = fmt.Errorf("无法写入表格：%w", err)
+	}
+	return w.err
+}
+
+// writeOut writes what the compressor has made to the zip entry.
+func (w *Writer) writeOut() error {
+	c := &w.comp
+	n, err := w.part.Write(c.out.Bytes())
+	c.zlen += uint64(n)
+	c.out.Reset()
+	return err
+}
+
+// Close finishes the workbook and writes its last bytes to the io.Writer
+// given to NewWriter, which it does not close.
 func (w *Writer) Close() error {
 	if w.closed {
 		return nil
 	}
 	w.closed = true
-	err := w.sw.Flush()
+	if w.err != nil {
+		w.wait()
+		return w.err
+	}
+	w.buf = append(w.buf, sheetTail...)
+	err := w.flush()
 	if err == nil {
-		// The real output goes through the zip writer installed in
-		// NewWriter; what excelize copies here is its empty buffer.
-		err = w.f.Write(io.Discard)
+		err = w.wait()
 	}
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
+	c := &w.comp
+	if err == nil {
+		err = c.fw.Close()
 	}
+	if err == nil {
+		err = w.writeOut()
+	}
+	if err == nil {
+		fh := w.fh
+		fh.CRC32 = c.crc
+		fh.CompressedSize64, fh.UncompressedSize64 = c.zlen, c.size
+		fh.CompressedSize, fh.UncompressedSize = uint32(min(c.zlen, math.MaxUint32)), uint32(min(c.size, math.MaxUint32))
+		err = w.zw.Close()
+	}
+	w.buf, w.spare = nil, nil
 	if err != nil {
 		return fmt.Errorf("无法保存表格：%w", err)
 	}

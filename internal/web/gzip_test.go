@@ -61,9 +61,11 @@ func TestGzip(t *testing.T) {
 			t.Errorf("small JSON: %d encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
 		}
 		// A download goes as it is: an XLSX is already compressed.
-		resp, body := c.Fetch("/ledger/template", gz)
-		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "" || !bytes.HasPrefix(body, []byte("PK")) {
-			t.Errorf("ledger template: %d encoding %q, starts %q", resp.StatusCode, resp.Header.Get("Content-Encoding"), body[:min(len(body), 4)])
+		for _, path := range []string{"/ledger/template", "/ledger/export?unit=" + dbtest.County} {
+			resp, body := c.Fetch(path, gz)
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "" || !bytes.HasPrefix(body, []byte("PK")) {
+				t.Errorf("%s: %d encoding %q, starts %q", path, resp.StatusCode, resp.Header.Get("Content-Encoding"), body[:min(len(body), 4)])
+			}
 		}
 		for _, probe := range []string{"/livez", "/healthz"} {
 			if resp, _ := c.Fetch(probe, gz); resp.Header.Get("Content-Encoding") != "" {
