@@ -21,23 +21,31 @@ func (s *Service) rare(cond string) string {
 	return cond
 }
 
-// addNamePrefix adds "the name starts with q". On SQLite it is a range on
-// the name (BINARY collation: byte order is code point order, so the range
-// holds exactly the names with that prefix), which the people_name index
-// serves; SQLite's LIKE cannot use that index (LIKE is case-insensitive for
-// ASCII, the index is not). On PostgreSQL it stays a LIKE, which the
-// people_name index (text_pattern_ops, migration 0023) serves in any
-// database collation.
+// addNamePrefix adds "the name starts with q". On SQLite, for a prefix
+// of two characters or more, it is a range on the name (BINARY collation:
+// byte order is code point order, so the range holds exactly the names
+// with that prefix), which the people_name index serves; SQLite's LIKE
+// cannot use that index (LIKE is case-insensitive for ASCII, the index is
+// not). Otherwise it stays a LIKE: one character is mostly a surname (王:
+// one person in eleven), found fastest by walking the list in its order;
+// ASCII letters keep LIKE's either case; PostgreSQL's planner chooses
+// between the people_name index (text_pattern_ops, migration 0023) and the
+// walk by its statistics.
 func (s *Service) addNamePrefix(add func(cond string, v any), q string) {
-	last, _ := utf8.DecodeLastRuneInString(q)
-	if s.db.Dialect != db.SQLite || strings.IndexFunc(q, isASCIILetter) >= 0 || last >= 0xFFFF {
-		// SQLite's LIKE matches ASCII letters in either case ("wang" finds
-		// "Wang"): such searches keep it.
+	if !s.indexedPrefix(q) {
 		add(`p.name LIKE ? ESCAPE '\'`, likePrefix(q))
 		return
 	}
 	add(s.rare("p.name >= ?"), q)
 	add(s.rare("p.name < ?"), prefixEnd(q))
+}
+
+// indexedPrefix reports whether a prefix search for q is a range on an
+// index (addNamePrefix).
+func (s *Service) indexedPrefix(q string) bool {
+	last, _ := utf8.DecodeLastRuneInString(q)
+	return s.db.Dialect == db.SQLite && utf8.RuneCountInString(q) >= 2 &&
+		strings.IndexFunc(q, isASCIILetter) < 0 && last < 0xFFFF
 }
 
 // prefixEnd is the least string above every string that starts with q: q
@@ -48,7 +56,7 @@ func prefixEnd(q string) string {
 	if next >= 0xD800 && next <= 0xDFFF { // surrogates are not encodable
 		next = 0xE000
 	}
-	return q[:len(q)-n] + string(next) // r < 0xFFFF (addNamePrefix)
+	return q[:len(q)-n] + string(next) // r < 0xFFFF (indexedPrefix)
 }
 
 func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }

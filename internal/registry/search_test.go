@@ -78,5 +78,34 @@ func TestSearchPrefixAndTail(t *testing.T) {
 		if got := find("0000"); len(got) != 0 {
 			t.Errorf("ID tail 0000: %v", got)
 		}
+
+		// Households by number, address or the head's name.
+		h1, err := s.CreateHousehold(ctx, who, scope, registry.Household{UnitCode: dbtest.VillageA, Address: "滨河花园3号楼"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h2, _ := s.CreateHousehold(ctx, who, scope, registry.Household{UnitCode: dbtest.VillageA, Address: "西街5号"})
+		if _, err := s.CreatePerson(ctx, who, scope, registry.Person{Name: "赵大山", Sex: "男", BirthDate: "1970-01-01", HouseholdID: h2.ID, Relation: "户主", UnitCode: dbtest.VillageA}); err != nil {
+			t.Fatal(err)
+		}
+		households := func(q string) []int64 {
+			rows, err := s.Households(ctx, scope, registry.HouseholdFilter{Q: q})
+			if err != nil {
+				t.Fatal(q, err)
+			}
+			var out []int64
+			for _, r := range rows {
+				out = append(out, r.ID)
+			}
+			return out
+		}
+		for q, want := range map[string][]int64{
+			"滨河花园": {h1.ID}, "滨": {h1.ID}, "西街": {h2.ID}, "赵大": {h2.ID}, "赵": {h2.ID}, "赵小": nil,
+			h1.No: {h1.ID}, h1.No[:len(h1.No)-1]: {h1.ID, h2.ID}, "河花": nil,
+		} {
+			if got := households(q); !slices.Equal(got, want) {
+				t.Errorf("households %q: %v, want %v", q, got, want)
+			}
+		}
 	})
 }

@@ -6,3 +6,5 @@ CREATE INDEX people_id_tail ON people ((substr(id_number, length(id_number) - 3)
 -- collation, and equality as well.
 DROP INDEX people_name;
 CREATE INDEX people_name ON people (name text_pattern_ops);
+-- Households found by the prefix of their address (search.go in registry).
+CREATE INDEX households_address ON households (address text_pattern_ops);
