@@ -125,7 +125,7 @@ func benchLists(ctx context.Context, o listsOptions) error {
 // command centre are left out.
 func listCases(ctx context.Context, a *app.App, order []string, roles map[string]auth.Role) ([]listCase, error) {
 	skip := []string{"/login", "/password", "/units/", "/command", "/{$}", "/new", "export", "template", ".xlsx",
-		"/downloads/", "/lookup", "/sentinel/report"}
+		"/downloads/", "/lookup", "/sentinel/report", "/xiecha"}
 	var cases []listCase
 	for _, rt := range a.Web.Routes() {
 		p := rt.Path()
@@ -167,7 +167,7 @@ func listCases(ctx context.Context, a *app.App, order []string, roles map[string
 	for _, u := range []string{"zhihuibu", "wanggeyuan"} {
 		for _, q := range []string{
 			"q=" + url.QueryEscape(name), "q=" + url.QueryEscape(string([]rune(name)[:1])), "q=" + idNo, "q=" + idNo[:6], "q=" + phone, "q=" + phone[len(phone)-4:],
-			"residence=" + url.QueryEscape("外出"), "group=" + url.QueryEscape("老年人"), "status=left", "unit=" + village, "page=20",
+			"residence=" + url.QueryEscape("外出务工"), "residence=" + url.QueryEscape("返乡"), "group=" + url.QueryEscape("老年人"), "status=left", "unit=" + village, "page=20",
 		} {
 			cases = append(cases, listCase{u, "/people?" + q})
 		}
