@@ -8,3 +8,5 @@ DROP INDEX people_name;
 CREATE INDEX people_name ON people (name text_pattern_ops);
 -- Households found by the prefix of their address (search.go in registry).
 CREATE INDEX households_address ON households (address text_pattern_ops);
+-- The records merged into a person (the person page): few, on an index.
+CREATE INDEX people_merged ON people (merged_into) WHERE merged_into IS NOT NULL;
