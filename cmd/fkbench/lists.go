@@ -28,6 +28,7 @@ type listsOptions struct {
 	Duration time.Duration // per page and user
 	DB       string        // SQLite file of the demo county, reused when loaded
 	Only     string        // only the pages whose path contains this
+	From     string        // start at the first case of this path (resume a run)
 }
 
 // listCase is one page opened by one login.
@@ -92,6 +93,9 @@ func benchLists(ctx context.Context, o listsOptions) error {
 	bare := listLoad(ctx, logins["wanggeyuan"], base+"/account", o.Users, o.Duration)
 	fmt.Printf("  bare page /account, %d users: p50 %.1f ms, p99 %.1f ms (%d requests)\n", o.Users, ms(bare.p(50)), ms(bare.p(99)), len(bare.ok))
 	var slow []string
+	if i := slices.IndexFunc(cases, func(c listCase) bool { return c.path == o.From }); i > 0 {
+		cases = cases[i:]
+	}
 	for _, c := range cases {
 		if o.Only != "" && !strings.Contains(c.path, o.Only) {
 			continue

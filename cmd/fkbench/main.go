@@ -104,6 +104,7 @@ func main() {
 		fs.DurationVar(&o.Duration, "duration", 2*time.Second, "load on each page")
 		fs.StringVar(&o.DB, "db", "", "SQLite file of the demo county, reused when already loaded (default: $TMPDIR/fkbench-lists-PEOPLE.db)")
 		fs.StringVar(&o.Only, "only", "", "only the pages whose path contains this")
+		fs.StringVar(&o.From, "from", "", "start at the first case of this path (resume a run)")
 		fs.Parse(os.Args[2:])
 		err = benchLists(ctx, o)
 	case "soak":
