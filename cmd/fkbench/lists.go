@@ -107,8 +107,11 @@ func benchLists(ctx context.Context, o listsOptions) error {
 			slow = append(slow, c.login+" "+c.path)
 		}
 		other := ""
-		if r.other > 0 || len(r.shed) > 0 {
-			other = fmt.Sprintf(", %d not 200 (status %d)", r.other+len(r.shed), r.status)
+		if len(r.shed) > 0 {
+			other += fmt.Sprintf(", %d shed (503, p99 %.1f ms)", len(r.shed), ms(pctl(r.shed, 99)))
+		}
+		if r.other > 0 {
+			other += fmt.Sprintf(", %d other answers (one more request: status %d)", r.other, r.status)
 		}
 		fmt.Printf("  %-10s %-52s p50 %7.1f ms  p99 %7.1f ms  %6d req%s%s\n", c.login, c.path, ms(r.p(50)), ms(r.p(99)), len(r.ok), other, flag)
 	}
