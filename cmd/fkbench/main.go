@@ -19,6 +19,10 @@
 //	    sample registration over HTTP vs a bare handler and raw inserts
 //	fkbench shed [--people 550000] [--conns 64] [--duration 20s]
 //	    the county page under many clients (served p99 or a fast 503) and another user's light page, beside it alone
+//	fkbench lists [--people 1000000] [--users 16] [--duration 2s] [--db FILE]
+//	    every list and search page at a million people, p50/p99 beside the bare page /account
+//	fkbench soak [--duration 10m] [--conns 256] [--postgres URL]
+//	    scans at twice the measured capacity through more connections than the server admits
 //	fkbench tracing [--scans 1000000] [--import 1000000] [--nodes 10000]
 //	    candidates of one case over the scans of 7 days vs an indexed range scan;
 //	    scan-log CSV import vs raw batched inserts; the chain graph drawn as SVG
@@ -115,6 +119,30 @@ func main() {
 		fs.DurationVar(&o.Duration, "duration", 20*time.Second, "length of the loaded phase")
 		fs.Parse(os.Args[2:])
 		err = benchShed(ctx, o)
+	case "lists":
+		fs := flag.NewFlagSet("lists", flag.ExitOnError)
+		var o listsOptions
+		fs.IntVar(&o.People, "people", 1_000_000, "demo population")
+		fs.IntVar(&o.Users, "users", 16, "users at once on each page")
+		fs.DurationVar(&o.Duration, "duration", 2*time.Second, "load on each page")
+		fs.StringVar(&o.DB, "db", "", "SQLite file of the demo county, reused when already loaded (default: $TMPDIR/fkbench-lists-PEOPLE.db)")
+		fs.StringVar(&o.Only, "only", "", "only the pages whose path contains this")
+		fs.StringVar(&o.From, "from", "", "start at the first case of this path (resume a run)")
+		fs.Parse(os.Args[2:])
+		err = benchLists(ctx, o)
+	case "soak":
+		fs := flag.NewFlagSet("soak", flag.ExitOnError)
+		var o soakOptions
+		fs.DurationVar(&o.Duration, "duration", 10*time.Minute, "length of the open loop at twice the capacity")
+		fs.DurationVar(&o.Measure, "measure", 20*time.Second, "length of the closed loop measuring the capacity")
+		fs.IntVar(&o.Conns, "conns", 256, "client connections (the server admits fewer: --max-in-flight)")
+		fs.IntVar(&o.MaxInFlight, "max-in-flight", 0, "the server's MaxInFlight (default conns/4)")
+		fs.IntVar(&o.People, "people", 300_000, "demo population")
+		fs.StringVar(&o.Postgres, "postgres", "", "run on this PostgreSQL server URL instead of SQLite (a scratch database is created)")
+		fs.Parse(os.Args[2:])
+		err = benchSoak(ctx, o)
+	case "soak-server":
+		err = soakServer(ctx, os.Args[2:])
 	case "tracing":
 		fs := flag.NewFlagSet("tracing", flag.ExitOnError)
 		scans := fs.Int("scans", 1_000_000, "scan rows of 7 days in the table (the issue's figure: 10000000)")

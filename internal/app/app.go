@@ -158,6 +158,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	if err := d.Analyze(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a, err := WithDB(cfg, d)
 	if err != nil {
 		d.Close()

@@ -124,6 +124,7 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 		}},
 		{"outbreak", func() error { return loadTracing(ctx, d, units, opt.Now, opt.Seed, opt.People) }},
 		{"command centre", func() error { return loadCommand(ctx, d, units, opt.Now, opt.Summaries, opt.Seed) }},
+		{"statistics", func() error { return d.AnalyzeAll(ctx) }}, // for the planner: searches of a million people
 	}
 	for _, st := range steps {
 		start := time.Now()

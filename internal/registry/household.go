@@ -78,7 +78,14 @@ func (s *Service) Households(ctx context.Context, scope jurisdiction.Scope, f Ho
 		args = append(args, f.GridID)
 		where += fmt.Sprintf(" AND h.grid_id = $%d", len(args))
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
+	if q := strings.TrimSpace(f.Q); q != "" && s.indexedPrefix(q) {
+		// The same three prefixes, each on its index (search.go).
+		args = append(args, q, prefixEnd(q))
+		where += fmt.Sprintf(` AND h.id IN (SELECT id FROM households WHERE no >= $%[1]d AND no < $%[2]d
+			UNION ALL SELECT id FROM households WHERE address >= $%[1]d AND address < $%[2]d
+			UNION ALL SELECT household_id FROM people WHERE relation = '户主' AND name >= $%[1]d AND name < $%[2]d)`,
+			len(args)-1, len(args))
+	} else if q != "" {
 		args = append(args, likePrefix(q))
 		n := len(args)
 		where += fmt.Sprintf(` AND (h.no LIKE $%d ESCAPE '\' OR h.address LIKE $%d ESCAPE '\'

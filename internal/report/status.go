@@ -140,6 +140,15 @@ func (s *Service) Status(ctx context.Context, scope jurisdiction.Scope, unit, da
 			return st, err
 		}
 		st.Rates = append(st.Rates, l)
+	}
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	// The deadlines are read after the rows are closed: a query while the
+	// rows hold a read connection deadlocked the pool when as many users as
+	// it has connections opened /reports at once (fkbench lists, 16 users).
+	rows.Close()
+	for _, l := range st.Rates {
 		if missing := l.Units - l.Submitted; missing > 0 {
 			st.Missing += missing
 			d, err := deadline(l.Level)
@@ -151,7 +160,7 @@ func (s *Service) Status(ctx context.Context, scope jurisdiction.Scope, unit, da
 			}
 		}
 	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // Summary is the daily reports' figures for the picture and the unit

@@ -379,6 +379,7 @@ type ContactFilter struct {
 	Outside  bool // only the 协查 list
 	Category string
 	Limit    int
+	Offset   int // rows skipped (the page's paging)
 }
 
 // Contacts lists the contacts inside scope (by the contact's unit).
@@ -409,7 +410,7 @@ func (s *Service) Contacts(ctx context.Context, scope jurisdiction.Scope, f Cont
 	if f.Outside {
 		q += " AND t.outside = 1 AND t.category IN ('close', 'secondary')"
 	}
-	q += fmt.Sprintf(" ORDER BY t.parent_id IS NOT NULL, t.last_exposure DESC, t.id LIMIT %d", f.Limit)
+	q += fmt.Sprintf(" ORDER BY t.parent_id IS NOT NULL, t.last_exposure DESC, t.id LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: %w", err)

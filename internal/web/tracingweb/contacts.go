@@ -13,6 +13,7 @@ import (
 
 type contactListView struct {
 	Contacts []tracing.Contact
+	Paging   web.Paging
 	Unit     string
 	Status   string
 	Statuses []string
@@ -22,12 +23,19 @@ type contactListView struct {
 // of its village it must act on (their measures appear in its work).
 func (h *Handler) contactList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := tracing.ContactFilter{Unit: q.Get("unit"), Status: q.Get("status"), Limit: 1000}
+	// A page at a time: an outbreak in one village has thousands of
+	// contacts, and a thousand rows took over 100 ms to render.
+	page := web.PageOf(r)
+	f := tracing.ContactFilter{Unit: q.Get("unit"), Status: q.Get("status"), Limit: web.PageSize + 1, Offset: (page - 1) * web.PageSize}
 	list, err := h.tracing.Contacts(r.Context(), web.User(r).Scope(), f)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "tracing_contacts", "接触者", contactListView{Contacts: list, Unit: f.Unit, Status: f.Status,
+	pg := web.PagingFor(r, page, len(list))
+	if len(list) > web.PageSize {
+		list = list[:web.PageSize]
+	}
+	return h.render(w, r, "tracing_contacts", "接触者", contactListView{Contacts: list, Paging: pg, Unit: f.Unit, Status: f.Status,
 		Statuses: []string{tracing.StatusPending, tracing.StatusJudged, tracing.StatusTransferred, tracing.StatusControlled, tracing.StatusXiecha}})
 }
 

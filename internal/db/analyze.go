@@ -1,0 +1,86 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Analyze refreshes the query planner's statistics. SQLite keeps none
+// until asked (sqlite_stat1), and without them it cannot tell a filter on
+// the ID number or phone, which matches one person of a million, from one
+// on the county, which matches them all: it then walks the county's index
+// testing each row. So the statistics are gathered in full (about a second
+// at a million people) when there are none, when the people table has none
+// though it has rows (a database loaded since), or when a migration was
+// applied since the last full run (new indexes); otherwise PRAGMA optimize
+// refreshes the tables that changed much. Run at start-up (after Migrate);
+// a bulk load calls AnalyzeAll. PostgreSQL's autovacuum keeps its
+// statistics: nothing to do there.
+func (d *DB) Analyze(ctx context.Context) error {
+	if d.Dialect != SQLite {
+		return nil
+	}
+	full, err := d.needsAnalyze(ctx)
+	if err != nil {
+		return fmt.Errorf("db.Analyze: %w", err)
+	}
+	if full {
+		return d.AnalyzeAll(ctx)
+	}
+	if _, err := d.write.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+		return fmt.Errorf("db.Analyze: %w", err)
+	}
+	return nil
+}
+
+// needsAnalyze reports whether SQLite's statistics must be gathered in full
+// (Analyze).
+func (d *DB) needsAnalyze(ctx context.Context) (bool, error) {
+	var stat int
+	if err := d.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").Scan(&stat); err != nil {
+		return false, err
+	}
+	if stat == 0 {
+		return true, nil
+	}
+	var people, peopleStat int
+	if err := d.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people),
+		EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = 'people')`).Scan(&people, &peopleStat); err != nil {
+		return false, err
+	}
+	if people == 1 && peopleStat == 0 {
+		return true, nil
+	}
+	var migrated int64
+	if err := d.write.QueryRowContext(ctx, "SELECT COALESCE(MAX(applied_at), 0) FROM schema_migrations").Scan(&migrated); err != nil {
+		return false, err
+	}
+	var v string
+	err := d.write.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'planner_stats_at'").Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	at, _ := strconv.ParseInt(v, 10, 64)
+	return migrated > at, nil
+}
+
+// AnalyzeAll gathers the planner's statistics of every table afresh
+// (ANALYZE on both engines: a bulk load is then planned well at once,
+// rather than after PostgreSQL's autovacuum comes round).
+func (d *DB) AnalyzeAll(ctx context.Context) error {
+	if _, err := d.write.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("db.AnalyzeAll: %w", err)
+	}
+	if _, err := d.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('planner_stats_at', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(time.Now().UnixMilli(), 10)); err != nil {
+		return fmt.Errorf("db.AnalyzeAll: %w", err)
+	}
+	return nil
+}
