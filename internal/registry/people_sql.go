@@ -37,3 +37,17 @@ func ResidentCounts(scope jurisdiction.Scope, n int) string {
 func ResidentTotal(scope jurisdiction.Scope, n int) string {
 	return "SELECT COALESCE(SUM(n), 0) FROM people_counts WHERE " + scope.Where("unit_code", n)
 }
+
+// HouseholdCounts is the query of the number of households per unit, from
+// the roll-up counters (household_counts, kept by database triggers): rows
+// (unit_code, n), one per unit. Its placeholders are $n and $n+1, bound to
+// scope.Args().
+func HouseholdCounts(scope jurisdiction.Scope, n int) string {
+	return "SELECT unit_code, n FROM household_counts WHERE " + scope.Where("unit_code", n)
+}
+
+// HouseholdTotal is the query of the number of households in a scope, from
+// the same counters: one row, one column.
+func HouseholdTotal(scope jurisdiction.Scope, n int) string {
+	return "SELECT COALESCE(SUM(n), 0) FROM household_counts WHERE " + scope.Where("unit_code", n)
+}

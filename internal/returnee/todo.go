@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/registry"
 	"fangkong/internal/summary"
 )
 
@@ -60,13 +61,19 @@ func (s *Service) SweepsLeft(ctx context.Context, scope jurisdiction.Scope, unit
 		if err != nil {
 			return 0, 0, err
 		}
+		// The sweep report's figure: the households (the registry's
+		// counters) less those visited — O(units), not a pass over the
+		// county's households.
 		lo, hi := part.Args()
-		var n int
-		if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM households h WHERE `+part.Where("h.unit_code", 1)+`
-			AND NOT EXISTS (SELECT 1 FROM sweep_visits v WHERE v.sweep_id = $3 AND v.household_id = h.id)`, lo, hi, w.ID).Scan(&n); err != nil {
-			return 0, 0, fmt.Errorf("households not visited: %w", err)
+		var households, visited int
+		if err := s.db.R().QueryRowContext(ctx, registry.HouseholdTotal(part, 1), lo, hi).Scan(&households); err != nil {
+			return 0, 0, fmt.Errorf("households: %w", err)
 		}
-		left += n
+		if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM sweep_visits WHERE sweep_id = $3 AND `+part.Where("unit_code", 1),
+			lo, hi, w.ID).Scan(&visited); err != nil {
+			return 0, 0, fmt.Errorf("households visited: %w", err)
+		}
+		left += max(households-visited, 0)
 		open++
 		sweep = w.ID
 	}
