@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -479,6 +480,30 @@ func (m *mix) checkStats() {
 		if gotP != people || gotH != households || sum.ByResidence[registry.ResidentWorking] != working || sum.ByGroup["慢病"] != chronic {
 			m.t.Errorf("Stats(%s): %d people, %d households, %d 外出务工, %d 慢病; a scan: %d, %d, %d, %d", code,
 				gotP, gotH, sum.ByResidence[registry.ResidentWorking], sum.ByGroup["慢病"], people, households, working, chronic)
+		}
+		// Summed per child in the database (the unit pages): the same
+		// roll-up per child, the same unit's own count and the same Summary.
+		kids := []jurisdiction.Unit{}
+		rows, err := m.d.R().Query(`SELECT code FROM units WHERE parent_code = $1`, code)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		for rows.Next() {
+			var c string
+			rows.Scan(&c)
+			kids = append(kids, jurisdiction.Unit{Code: c})
+		}
+		rows.Close()
+		if len(kids) == 0 {
+			continue
+		}
+		by, bsum, err := m.s.StatsBy(m.ctx, scope, len(kids[0].Code))
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		want, got := registry.RollUp(kids, counts), registry.RollUp(kids, by)
+		if !reflect.DeepEqual(want, got) || by[code] != counts[code] || !reflect.DeepEqual(bsum, sum) {
+			m.t.Errorf("StatsBy(%s, %d): %v own %v %v; Stats: %v own %v %v", code, len(kids[0].Code), got, by[code], bsum, want, counts[code], sum)
 		}
 	}
 }

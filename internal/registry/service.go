@@ -72,11 +72,24 @@ func (s *Service) CountsByUnit(ctx context.Context, scope jurisdiction.Scope) (m
 // (migration 0021), so its cost grows with the units in scope, not with
 // the people.
 func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) (map[string]Counts, Summary, error) {
+	return s.StatsBy(ctx, scope, 0)
+}
+
+// StatsBy is Stats with the codes longer than by digits cut to by and
+// summed in the database (by 0: every code as it is). The unit pages pass
+// the length of the unit's children's codes: a county page then reads one
+// row per township, residence status and group set instead of one per
+// village and group — the same roll-up (RollUp) and the same Summary.
+func (s *Service) StatsBy(ctx context.Context, scope jurisdiction.Scope, by int) (map[string]Counts, Summary, error) {
 	lo, hi := scope.Args()
 	out := map[string]Counts{}
 	sum := Summary{ByResidence: map[string]int{}, ByGroup: map[string]int{}}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, residence, groups, n FROM people_counts
-		WHERE `+scope.Where("unit_code", 1), lo, hi)
+	code := "unit_code"
+	if by > 0 {
+		code = fmt.Sprintf("CASE WHEN LENGTH(unit_code) > %d THEN SUBSTR(unit_code, 1, %d) ELSE unit_code END", by, by)
+	}
+	rows, err := s.db.R().QueryContext(ctx, `SELECT `+code+`, residence, groups, CAST(SUM(n) AS BIGINT) FROM people_counts
+		WHERE `+scope.Where("unit_code", 1)+` GROUP BY 1, 2, 3`, lo, hi)
 	if err != nil {
 		return nil, sum, fmt.Errorf("count people: %w", err)
 	}
@@ -103,8 +116,8 @@ func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) (map[stri
 	if err := rows.Err(); err != nil {
 		return nil, sum, err
 	}
-	hrows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, n FROM household_counts
-		WHERE `+scope.Where("unit_code", 1), lo, hi)
+	hrows, err := s.db.R().QueryContext(ctx, `SELECT `+code+`, CAST(SUM(n) AS BIGINT) FROM household_counts
+		WHERE `+scope.Where("unit_code", 1)+` GROUP BY 1`, lo, hi)
 	if err != nil {
 		return nil, sum, fmt.Errorf("count households: %w", err)
 	}

@@ -90,7 +90,11 @@ func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, summary, err := h.registry.Stats(ctx, unitScope)
+	by := 0 // the children's code length: the counters summed per child in the database
+	if len(children) > 0 {
+		by = len(children[0].Code)
+	}
+	counts, summary, err := h.registry.StatsBy(ctx, unitScope, by)
 	if err != nil {
 		return err
 	}
