@@ -23,13 +23,13 @@ func PeopleInScope(alias string, scope jurisdiction.Scope, n int) string {
 }
 
 // ResidentCounts is the query other domains read the number of people on
-// the register per unit from, without counting people: rows (unit_code, n)
-// of the roll-up counters (people_counts, kept by database triggers on
-// every write to people), several rows per unit (one per residence status
-// and group set), so sum n per unit. Its two placeholders are $n and $n+1,
-// bound to scope.Args().
+// the register per county from, without counting people: rows (county
+// code, n) summed in the database from the roll-up counters (people_counts,
+// kept by database triggers on every write to people). Its two
+// placeholders are $n and $n+1, bound to scope.Args().
 func ResidentCounts(scope jurisdiction.Scope, n int) string {
-	return "SELECT unit_code, n FROM people_counts WHERE " + scope.Where("unit_code", n)
+	return "SELECT SUBSTR(unit_code, 1, 6), CAST(SUM(n) AS BIGINT) FROM people_counts WHERE " + scope.Where("unit_code", n) +
+		" GROUP BY SUBSTR(unit_code, 1, 6)"
 }
 
 // ResidentTotal is the query of the number of people on the register in a

@@ -45,7 +45,7 @@ func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit 
 		return Dashboard{}, err
 	}
 	// Residents per county inside the unit: the registry's roll-up
-	// counters (a few rows per village), summed per county in Go.
+	// counters, summed per county in the database.
 	lo, hi := unitScope.Args()
 	rows, err := s.db.R().QueryContext(ctx, registry.ResidentCounts(unitScope, 1), lo, hi)
 	if err != nil {
