@@ -76,8 +76,9 @@ func main() {
 		fs := flag.NewFlagSet("picture", flag.ExitOnError)
 		people := fs.Int("people", 1_000_000, "demo population")
 		rounds := fs.Int("rounds", 10, "rounds of requests per case")
+		dbURL := fs.String("db", "", "database to reuse (filled with the demo county when empty); default a scratch SQLite file")
 		fs.Parse(os.Args[2:])
-		err = benchPicture(ctx, *people, *rounds)
+		err = benchPicture(ctx, *dbURL, *people, *rounds)
 	case "cards":
 		fs := flag.NewFlagSet("cards", flag.ExitOnError)
 		dbURL := fs.String("db", "", "database to reuse (filled with the demo county when empty); default a scratch SQLite file")
