@@ -41,8 +41,12 @@ func New(srv *web.Server, svc *command.Service, sources []web.SummarySource) *Ha
 // Routes: the picture.
 func (h *Handler) Routes() []web.Route {
 	return []web.Route{
-		web.Page("GET /command", auth.CapPictureView, h.page),
-		web.API("GET /api/v1/command", auth.CapPictureView, h.api),
+		// The picture bounds its own work — one computation per scope at a
+		// time (single flight), served from the cache meanwhile — so twenty
+		// screens opening it at once share one computation instead of being
+		// shed as a heavy route.
+		web.Page("GET /command", auth.CapPictureView, h.page).OwnLimits(),
+		web.API("GET /api/v1/command", auth.CapPictureView, h.api).OwnLimits(),
 	}
 }
 
