@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"time"
 
@@ -20,29 +18,11 @@ import (
 // the median and the slowest of rounds calls each. With dbURL it reuses
 // (or fills once) that database, so a million-person county is built once.
 func benchCards(ctx context.Context, dbURL string, people, rounds int) error {
-	if dbURL == "" {
-		var cleanup func()
-		dbURL, cleanup = tempDB("cards.db")
-		defer cleanup()
-	}
-	a, err := app.New(ctx, app.Config{DB: dbURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	a, n, cleanup, err := demoCounty(ctx, dbURL, "cards.db", people, app.Config{}, demo.Options{})
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	loaded, err := demo.Loaded(ctx, a.DB)
-	if err != nil {
-		return err
-	}
-	if !loaded {
-		start := time.Now()
-		if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: people, Summaries: a.SummarySources()}); err != nil {
-			return err
-		}
-		fmt.Printf("demo county of %d people loaded in %s\n", people, time.Since(start).Round(time.Second))
-	}
-	var n int
-	a.DB.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM people").Scan(&n)
+	defer cleanup()
 	all := jurisdiction.System("fkbench")
 	towns, err := a.Units.Children(ctx, all, demo.CountyCode)
 	if err != nil || len(towns) == 0 {

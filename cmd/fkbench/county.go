@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -25,29 +24,11 @@ import (
 // counters beside the scan of people it replaced (the same GROUP BY over
 // the covering index). With dbURL it reuses (or fills once) that database.
 func benchCountyPages(ctx context.Context, dbURL string, people, rounds int) error {
-	if dbURL == "" {
-		var cleanup func()
-		dbURL, cleanup = tempDB("county.db")
-		defer cleanup()
-	}
-	a, err := app.New(ctx, app.Config{DB: dbURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	a, n, cleanup, err := demoCounty(ctx, dbURL, "county.db", people, app.Config{}, demo.Options{SkipSampling: true})
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	loaded, err := demo.Loaded(ctx, a.DB)
-	if err != nil {
-		return err
-	}
-	if !loaded {
-		start := time.Now()
-		if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: people, Summaries: a.SummarySources(), SkipSampling: true}); err != nil {
-			return err
-		}
-		fmt.Printf("demo county of %d people loaded in %s\n", people, time.Since(start).Round(time.Second))
-	}
-	var n int
-	a.DB.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM people WHERE active = 1").Scan(&n)
+	defer cleanup()
 	all := jurisdiction.System("fkbench")
 	towns, err := a.Units.Children(ctx, all, demo.CountyCode)
 	if err != nil || len(towns) == 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -46,25 +45,12 @@ func benchLists(ctx context.Context, o listsOptions) error {
 	}
 	fmt.Printf("fkbench lists: %d people (%s), %d users at once, %s a page, load average %s\n",
 		o.People, o.DB, o.Users, o.Duration, loadAvg())
-	a, err := app.New(ctx, app.Config{DB: "sqlite:" + o.DB, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxInFlight: 4096})
+	a, n, cleanup, err := demoCounty(ctx, "sqlite:"+o.DB, "", o.People, app.Config{MaxInFlight: 4096}, demo.Options{})
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	loaded, err := demo.Loaded(ctx, a.DB)
-	if err != nil {
-		return err
-	}
-	if !loaded {
-		start := time.Now()
-		if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: o.People, Summaries: a.SummarySources()}); err != nil {
-			return err
-		}
-		fmt.Printf("  demo county built in %s (kept in %s for the next run)\n", time.Since(start).Round(time.Second), o.DB)
-	}
-	var n int
-	a.DB.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM people").Scan(&n)
-	fmt.Printf("  %d people in the database\n", n)
+	defer cleanup()
+	fmt.Printf("  %d people on the register (the database is kept in %s for the next run)\n", n, o.DB)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -26,28 +25,13 @@ import (
 // share one computation: single flight), then served from the cache —
 // each beside a bare page (/account) of the same server in the same run.
 func benchPicture(ctx context.Context, dbURL string, people, rounds int) error {
-	if dbURL == "" {
-		var cleanup func()
-		dbURL, cleanup = tempDB("picture.db")
-		defer cleanup()
-	}
-	a, err := app.New(ctx, app.Config{DB: dbURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		return err
-	}
-	defer a.Close()
 	start := time.Now()
-	loaded, err := demo.Loaded(ctx, a.DB)
+	a, people, cleanup, err := demoCounty(ctx, dbURL, "picture.db", people, app.Config{}, demo.Options{SkipSampling: true})
 	if err != nil {
 		return err
 	}
-	if !loaded {
-		if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: people, Summaries: a.SummarySources(), SkipSampling: true}); err != nil {
-			return err
-		}
-	}
-	a.DB.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM people").Scan(&people)
-	fmt.Printf("fkbench picture (%s, demo county of %d people, ready in %s):\n", dbURL, people, time.Since(start).Round(time.Second))
+	defer cleanup()
+	fmt.Printf("fkbench picture (demo county of %d people, ready in %s):\n", people, time.Since(start).Round(time.Second))
 	// Each domain's summary of the county alone, the picture's parts.
 	scope := benchCounty(demo.CountyCode)
 	day := clock.Day(time.Now())
