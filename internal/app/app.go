@@ -72,7 +72,7 @@ type Config struct {
 	SecureCookies bool
 	MaxInFlight   int
 	// HeavyAfter is the mean latency from which a route counts as heavy and
-	// shares the heavy places (0: web.DefaultHeavyAfter, 100 ms).
+	// shares the heavy places (0: web.DefaultHeavyAfter, 40 ms).
 	HeavyAfter time.Duration
 	Version    string
 	Now        func() time.Time

@@ -19,11 +19,15 @@ import (
 // straight through. Routes start light and are judged by their own
 // history (an exponentially weighted mean of their latency), so a new
 // domain's slow page is caught without being declared. A route that bounds
-// its own work (Route.OwnLimits: the scan queue) stays out.
+// its own work (Route.OwnLimits: the scan queue, the picture's single
+// flight) stays out. HeavyAfter is 40 ms: a page of 60 ms is light alone,
+// but 64 of them at once on 2 cores take 2 s each (measured: the county
+// page with the roll-up counters, fkbench shed), so the threshold sits
+// well below what one request may cost.
 
 // Shedding defaults.
 const (
-	DefaultHeavyAfter = 100 * time.Millisecond
+	DefaultHeavyAfter = 40 * time.Millisecond
 	DefaultHeavyWait  = 50 * time.Millisecond
 )
 
