@@ -180,17 +180,17 @@ func sentinelSpecs(add adder, twin twinner) {
 	})
 
 	// --- Fever reports: seen from the clinic's jurisdiction; full values on the report's page only.
-	add("GET /sentinel-reports", R, kRecord, func(x *tc) []variant {
+	twin("GET /sentinel-reports", "GET /api/v1/sentinel-reports", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		sd := seedOf(x)
 		w := ok(200).not(sd.report.Name, sd.report.IDNumber)
 		if x.inside {
 			w = ok(200, sd.report.Name, maskID(sd.report.IDNumber)).not(sd.report.IDNumber, sd.report.Phone)
 		}
-		return either("/sentinel-reports", w)
+		return either(pre+"/sentinel-reports", w)
 	})
-	add("GET /sentinel-reports/{id}", R, kRecord, func(x *tc) []variant {
+	twin("GET /sentinel-reports/{id}", "GET /api/v1/sentinel-reports/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		sd := seedOf(x)
-		return get("/sentinel-reports/"+sd.reportID, ok(200, sd.report.Name, sd.report.IDNumber, sd.clinic.Name), x.notFound())
+		return get(pre+"/sentinel-reports/"+sd.reportID, ok(200, sd.report.Name, sd.report.IDNumber, sd.clinic.Name), x.notFound())
 	})
 	add("POST /sentinel-reports/{id}/advance", RCV, kRecord, func(x *tc) []variant {
 		sd := seedOf(x)

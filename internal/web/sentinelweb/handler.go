@@ -83,6 +83,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("POST /sentinels/{id}/accounts", auth.CapSentinelManage, h.bind),
 		web.Page("GET /sentinel-reports", auth.CapSentinelRead, h.reports),
 		web.Page("GET /sentinel-reports/{id}", auth.CapSentinelRead, h.reportPage),
+		web.API("GET /api/v1/sentinel-reports", auth.CapSentinelRead, h.apiReports),
+		web.API("GET /api/v1/sentinel-reports/{id}", auth.CapSentinelRead, h.apiReport),
 		web.Page("POST /sentinel-reports/{id}/advance", auth.CapSentinelReceive, h.advance),
 		web.Page("GET /sentinel-clocks", auth.CapSentinelRead, h.clocks),
 		web.Page("POST /sentinel-clocks", auth.CapPolicyManage, h.clocksCreate),
