@@ -96,12 +96,12 @@ func tracingSpecs(add adder, twin twinner) {
 	mask := func(s string) string { return string([]rune(s)[0]) + "*" }
 
 	// --- Reads.
-	add("GET /tracing/cases", R, kRecord, func(x *tc) []variant {
-		return get("/tracing/cases", ok(200, x.r.member.Name, maskID(x.r.member.IDNumber)).not(x.r.member.IDNumber),
+	twin("GET /tracing/cases", "GET /api/v1/tracing/cases", R, kRecord, func(x *tc, pre string, api bool) []variant {
+		return get(pre+"/tracing/cases", ok(200, x.r.member.Name, maskID(x.r.member.IDNumber)).not(x.r.member.IDNumber),
 			ok(200).not(x.r.leaks()...))
 	})
-	add("GET /tracing/cases/{id}", R, kRecord, func(x *tc) []variant {
-		return get(casePath(x, ""), ok(200, x.r.member.Name, sd(x).contact, maskID(sd(x).contID)).not(sd(x).contID), x.notFound())
+	twin("GET /tracing/cases/{id}", "GET /api/v1/tracing/cases/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
+		return get(pre+casePath(x, ""), ok(200, x.r.member.Name, sd(x).contact, maskID(sd(x).contID)).not(sd(x).contID), x.notFound())
 	})
 	add("GET /tracing/cases/{id}/trajectory", R, kRecord, func(x *tc) []variant {
 		return get(casePath(x, "/trajectory"), ok(200, "活动轨迹", x.r.member.Name), x.notFound())

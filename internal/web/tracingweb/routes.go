@@ -18,6 +18,8 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("GET /tracing/cases/new", W, h.caseNew),
 		web.Page("POST /tracing/cases", W, h.caseCreate),
 		web.Page("GET /tracing/cases/{id}", R, h.casePage),
+		web.API("GET /api/v1/tracing/cases", R, h.apiCases),
+		web.API("GET /api/v1/tracing/cases/{id}", R, h.apiCase),
 		web.Page("POST /tracing/cases/{id}/clocks", W, h.caseClock),
 		web.Page("POST /tracing/cases/{id}/reclassify", W, h.caseReclassify),
 		web.Page("POST /tracing/cases/{id}/cluster", W, h.caseCluster),
