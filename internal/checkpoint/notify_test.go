@@ -10,36 +10,12 @@ import (
 	"fangkong/internal/checkpoint"
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
+	"fangkong/internal/notify/notifytest"
 )
-
-func addUser(t *testing.T, d *db.DB, name, role, unit, phone string) int64 {
-	t.Helper()
-	var id int64
-	err := d.W().QueryRow(`INSERT INTO users (username, display_name, password_hash, role, unit_code, phone, created_at, updated_at)
-		VALUES ($1, $1, 'x', $2, $3, $4, 0, 0) RETURNING id`, name, role, unit, phone).Scan(&id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
 
 // inbox lists a user's checkpoint messages as "kind unit link".
 func inbox(t *testing.T, d *db.DB, user int64) []string {
-	t.Helper()
-	rows, err := d.R().Query(`SELECT kind, unit_code, link FROM notify_inbox WHERE user_id = $1 AND kind LIKE 'checkpoint.%' ORDER BY id`, user)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var k, u, l string
-		if err := rows.Scan(&k, &u, &l); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, k+" "+u+" "+l)
-	}
-	return out
+	return notifytest.Inbox(t, d, user, "checkpoint.")
 }
 
 // A hand-over tells the destination village; not received by its deadline
@@ -50,8 +26,8 @@ func TestCheckpointAlertsAreNotified(t *testing.T) {
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		x := setup(t, d)
 		ctx := context.Background()
-		vu := addUser(t, d, "cun", "village", dbtest.VillageA, "13800000001")
-		tu := addUser(t, d, "zhen", "township", dbtest.TownshipA, "13800000002")
+		vu := notifytest.AddUser(t, d, "cun", "village", dbtest.VillageA, "13800000001")
+		tu := notifytest.AddUser(t, d, "zhen", "township", dbtest.TownshipA, "13800000002")
 		res, err := x.s.Log(ctx, who, x.scope, checkpoint.VehicleIn{CheckpointID: x.cp.ID, ClientID: "n-1", Plate: "陕A12345", People: []checkpoint.PersonIn{
 			withID(person("李返乡", "北京朝阳区", "西街社区", "green", true, ""), dbtest.ID("11010519900307001"))}})
 		if err != nil {

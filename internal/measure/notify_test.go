@@ -9,13 +9,9 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/measure"
 	"fangkong/internal/notify"
+	"fangkong/internal/notify/notifytest"
 	"fangkong/internal/policy"
 )
-
-type smsStub struct{}
-
-func (smsStub) Name() string                                         { return notify.ChannelSMS }
-func (smsStub) Send(context.Context, notify.Message) (string, error) { return "", nil }
 
 // Alerts reach people: an abnormal check tells the village's responsible
 // people and cadres and the township; 脱管 tells the village, and its
@@ -30,7 +26,7 @@ func TestAlertsAreNotified(t *testing.T) {
 		if err := ps.EnsureDefaults(ctx); err != nil {
 			t.Fatal(err)
 		}
-		n := notify.NewService(d, measure.Events, []notify.Channel{smsStub{}}, nil, notify.NoRoster, notify.Options{}, c.now)
+		n := notify.NewService(d, measure.Events, []notify.Channel{notifytest.SMS{}}, nil, notify.NoRoster, notify.Options{}, c.now)
 		s := measure.NewService(d, ps, measure.NoRoundResults, n, c.now)
 		var vu, tu int64
 		q := `INSERT INTO users (username, display_name, password_hash, role, unit_code, phone, created_at, updated_at)

@@ -11,43 +11,13 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/notify"
+	"fangkong/internal/notify/notifytest"
 	"fangkong/internal/sentinel"
 )
 
-type smsStub struct{}
-
-func (smsStub) Name() string                                         { return notify.ChannelSMS }
-func (smsStub) Send(context.Context, notify.Message) (string, error) { return "", nil }
-
-// addUser adds a signed-in user of role at unit and returns its id.
-func addUser(t *testing.T, d *db.DB, name, role, unit, phone string) int64 {
-	t.Helper()
-	var id int64
-	err := d.W().QueryRow(`INSERT INTO users (username, display_name, password_hash, role, unit_code, phone, created_at, updated_at)
-		VALUES ($1, $1, 'x', $2, $3, $4, 0, 0) RETURNING id`, name, role, unit, phone).Scan(&id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 // inbox lists a user's messages as "kind unit link".
 func inbox(t *testing.T, d *db.DB, user int64) []string {
-	t.Helper()
-	rows, err := d.R().Query(`SELECT kind, unit_code, link FROM notify_inbox WHERE user_id = $1 ORDER BY id`, user)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var k, u, l string
-		if err := rows.Scan(&k, &u, &l); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, k+" "+u+" "+l)
-	}
-	return out
+	return notifytest.Inbox(t, d, user, "")
 }
 
 func keys(t *testing.T, d *db.DB, key string) int {
@@ -66,11 +36,11 @@ func TestSentinelAlertsAreNotified(t *testing.T) {
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		ctx := context.Background()
-		n := notify.NewService(d, sentinel.Events, []notify.Channel{smsStub{}}, nil, notify.NoRoster, notify.Options{}, e.clk.now)
+		n := notify.NewService(d, sentinel.Events, []notify.Channel{notifytest.SMS{}}, nil, notify.NoRoster, notify.Options{}, e.clk.now)
 		s := sentinel.NewService(d, jurisdiction.NewStore(d, e.clk.now), e.reg, e.cases, n, e.clk.now)
-		tu := addUser(t, d, "zhen", "township", dbtest.TownshipA, "13800000002")
-		cu := addUser(t, d, "xian", "command", dbtest.County, "13800000003")
-		vu := addUser(t, d, "cun", "village", dbtest.VillageA, "13800000001")
+		tu := notifytest.AddUser(t, d, "zhen", "township", dbtest.TownshipA, "13800000002")
+		cu := notifytest.AddUser(t, d, "xian", "command", dbtest.County, "13800000003")
+		vu := notifytest.AddUser(t, d, "cun", "village", dbtest.VillageA, "13800000001")
 
 		r, err := s.ReportFever(ctx, who, e.townA, e.clinic, sentinel.ReportInput{Name: "发热王五", Phone: "13912345670", Temp: "38.5",
 			Action: sentinel.ActionSample})

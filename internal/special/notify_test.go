@@ -12,13 +12,9 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/notify"
+	"fangkong/internal/notify/notifytest"
 	"fangkong/internal/special"
 )
-
-type smsStub struct{}
-
-func (smsStub) Name() string                                         { return notify.ChannelSMS }
-func (smsStub) Send(context.Context, notify.Message) (string, error) { return "", nil }
 
 // An opened 特报 tells the township and the county command at once (in the
 // report's transaction); a stage whose clock runs out unacknowledged tells
@@ -29,7 +25,7 @@ func TestSpecialReportsAreNotified(t *testing.T) {
 		var mu sync.Mutex
 		now, _ := time.ParseInLocation("2006-01-02 15:04", "2026-12-06 08:00", clock.Shanghai)
 		clk := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-		n := notify.NewService(d, special.Events, []notify.Channel{smsStub{}}, nil, notify.NoRoster, notify.Options{}, clk)
+		n := notify.NewService(d, special.Events, []notify.Channel{notifytest.SMS{}}, nil, notify.NoRoster, notify.Options{}, clk)
 		s := special.NewService(d, jurisdiction.NewStore(d, clk), n, clk)
 		user := func(name, role, unit string) int64 {
 			var id int64

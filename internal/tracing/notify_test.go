@@ -11,44 +11,15 @@ import (
 	"fangkong/internal/dbtest"
 	"fangkong/internal/errs"
 	"fangkong/internal/notify"
+	"fangkong/internal/notify/notifytest"
 	"fangkong/internal/registry"
 	"fangkong/internal/site"
 	"fangkong/internal/tracing"
 )
 
-type smsStub struct{}
-
-func (smsStub) Name() string                                         { return notify.ChannelSMS }
-func (smsStub) Send(context.Context, notify.Message) (string, error) { return "", nil }
-
-func addUser(t *testing.T, d *db.DB, name, role, unit, phone string) int64 {
-	t.Helper()
-	var id int64
-	err := d.W().QueryRow(`INSERT INTO users (username, display_name, password_hash, role, unit_code, phone, created_at, updated_at)
-		VALUES ($1, $1, 'x', $2, $3, $4, 0, 0) RETURNING id`, name, role, unit, phone).Scan(&id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 // inbox lists a user's tracing messages as "kind unit link".
 func inbox(t *testing.T, d *db.DB, user int64) []string {
-	t.Helper()
-	rows, err := d.R().Query(`SELECT kind, unit_code, link FROM notify_inbox WHERE user_id = $1 AND kind LIKE 'tracing.%' ORDER BY id`, user)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var k, u, l string
-		if err := rows.Scan(&k, &u, &l); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, k+" "+u+" "+l)
-	}
-	return out
+	return notifytest.Inbox(t, d, user, "tracing.")
 }
 
 // A missed case clock is told to the command centre once; contacts handed
@@ -56,11 +27,11 @@ func inbox(t *testing.T, d *db.DB, user int64) []string {
 func TestTracingAlertsAreNotified(t *testing.T) {
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		n := notify.NewService(d, tracing.Events, []notify.Channel{smsStub{}}, nil, notify.NoRoster, notify.Options{},
+		n := notify.NewService(d, tracing.Events, []notify.Channel{notifytest.SMS{}}, nil, notify.NoRoster, notify.Options{},
 			func() time.Time { return fixed })
 		e := setupWith(t, d, n)
-		cu := addUser(t, d, "xian", "command", dbtest.County, "13800000003")
-		vu := addUser(t, d, "cun", "village", dbtest.VillageA, "13800000001")
+		cu := notifytest.AddUser(t, d, "xian", "command", dbtest.County, "13800000003")
+		vu := notifytest.AddUser(t, d, "cun", "village", dbtest.VillageA, "13800000001")
 		hh, err := e.reg.CreateHousehold(ctx, who, e.county, registry.Household{UnitCode: dbtest.VillageA, Address: "西街社区5号"})
 		if err != nil {
 			t.Fatal(err)
