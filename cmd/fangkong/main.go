@@ -112,6 +112,15 @@ func (c *common) config() app.Config {
 		os.Exit(2)
 	}
 	cfg.RetentionDays = days
+	cfg.MemoryFloor = app.DefaultMemoryFloor
+	if os.Getenv("GOMEMLIMIT") != "" { // the runtime's own setting wins
+		cfg.MemoryFloor = 0
+	} else if v := os.Getenv("FANGKONG_MEMORY_LIMIT"); v != "" {
+		if cfg.MemoryFloor, err = app.ParseMemory(v); err != nil {
+			fmt.Fprintln(os.Stderr, "FANGKONG_MEMORY_LIMIT:", err)
+			os.Exit(2)
+		}
+	}
 	if cfg.Notify, err = notify.ConfigFromEnv(os.Getenv, os.Environ()); err != nil {
 		fmt.Fprintln(os.Stderr, "notifications:", err)
 		os.Exit(2)

@@ -132,8 +132,16 @@ func exportOverHTTP(ctx context.Context, bin, dbURL string) (exported, error) {
 	e.pid = cmd.Process.Pid
 	found := make(chan string, 1)
 	go func() {
+		var log io.Writer = io.Discard
+		if name := os.Getenv("FKBENCH_SERVER_LOG"); name != "" {
+			if f, err := os.Create(name); err == nil {
+				defer f.Close()
+				log = f
+			}
+		}
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			fmt.Fprintln(log, sc.Text())
 			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m[1]
 			}

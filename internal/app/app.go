@@ -82,6 +82,9 @@ type Config struct {
 	// codes outside the loaded units (risk areas, returnees' origins, push
 	// lists); nil knows codes only (place.CodesOnly).
 	Places *place.Resolver
+	// MemoryFloor is the soft memory limit Serve keeps (bytes; see
+	// keepMemoryLimit); 0 leaves the runtime's own (GOMEMLIMIT or none).
+	MemoryFloor int64
 	// RetentionDays overrides the retention periods of personal data by
 	// kind ("*" for all; 0 keeps a kind), as retention.ParseDays reads
 	// FANGKONG_RETENTION_DAYS; nil keeps the defaults (internal/app/retention.go).
@@ -350,6 +353,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Inspect.Run(ctx, 10*time.Minute, a.Config.Logger)                      // rectifications past their deadline escalate
 	go a.Duty.Run(ctx, time.Minute, a.Config.Logger)                            // duty shifts nobody checked in to
 	go a.specialLoop(ctx, time.Minute)                                          // 特报 of new cases, missed acknowledgement clocks
+	if a.Config.MemoryFloor > 0 {
+		go keepMemoryLimit(ctx, a.Config.MemoryFloor, 10*time.Second, a.Config.Logger) // the heap bounded, not twice the live data
+	}
 	a.Config.Logger.Info("fangkong serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", a.Config.Version)
 	select {
 	case err := <-errc:
