@@ -25,7 +25,7 @@ type listsOptions struct {
 	People   int
 	Users    int
 	Duration time.Duration // per page and user
-	DB       string        // SQLite file of the demo county, reused when loaded
+	DB       string        // SQLite file (or PostgreSQL URL) of the demo county, reused when loaded
 	Only     string        // only the pages whose path contains this
 	From     string        // start at the first case of this path (resume a run)
 }
@@ -45,7 +45,11 @@ func benchLists(ctx context.Context, o listsOptions) error {
 	}
 	fmt.Printf("fkbench lists: %d people (%s), %d users at once, %s a page, load average %s\n",
 		o.People, o.DB, o.Users, o.Duration, loadAvg())
-	a, n, cleanup, err := demoCounty(ctx, "sqlite:"+o.DB, "", o.People, app.Config{MaxInFlight: 4096}, demo.Options{})
+	dbURL := o.DB
+	if !strings.HasPrefix(dbURL, "postgres://") && !strings.HasPrefix(dbURL, "postgresql://") {
+		dbURL = "sqlite:" + strings.TrimPrefix(dbURL, "sqlite:")
+	}
+	a, n, cleanup, err := demoCounty(ctx, dbURL, "", o.People, app.Config{MaxInFlight: 4096}, demo.Options{})
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func main() {
 		fs.IntVar(&o.People, "people", 1_000_000, "demo population")
 		fs.IntVar(&o.Users, "users", 16, "users at once on each page")
 		fs.DurationVar(&o.Duration, "duration", 2*time.Second, "load on each page")
-		fs.StringVar(&o.DB, "db", "", "SQLite file of the demo county, reused when already loaded (default: $TMPDIR/fkbench-lists-PEOPLE.db)")
+		fs.StringVar(&o.DB, "db", "", "SQLite file (or postgres:// URL) of the demo county, reused when already loaded (default: $TMPDIR/fkbench-lists-PEOPLE.db)")
 		fs.StringVar(&o.Only, "only", "", "only the pages whose path contains this")
 		fs.StringVar(&o.From, "from", "", "start at the first case of this path (resume a run)")
 		fs.Parse(os.Args[2:])
