@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -17,14 +19,27 @@ import (
 	"fangkong/internal/jurisdiction"
 )
 
+// countyOptions are the flags of `fkbench county`.
+type countyOptions struct {
+	DB         string // database to reuse (filled once when empty)
+	People     int
+	Rounds     int           // requests per page, one at a time
+	Users      int           // then the county page by this many clients at once (0: not)
+	Duration   time.Duration // of that phase
+	CPUProfile string        // a CPU profile of the county page's requests (both phases)
+}
+
 // benchCounty times the unit pages (/units/{code}) of the demo county, its
 // first township and that township's first village over HTTP, one request
 // at a time, beside a bare page (/account) of the same server in the same
-// run; and the registry's part of them alone: Stats from the roll-up
-// counters beside the scan of people it replaced (the same GROUP BY over
-// the covering index). With dbURL it reuses (or fills once) that database.
-func benchCountyPages(ctx context.Context, dbURL string, people, rounds int) error {
-	a, n, cleanup, err := demoCounty(ctx, dbURL, "county.db", people, app.Config{}, demo.Options{SkipSampling: true})
+// run; then, with Users, the county page by that many clients at once
+// beside the bare page under the same load; and the registry's part of them
+// alone: Stats from the roll-up counters beside the scan of people it
+// replaced (the same GROUP BY over the covering index). With DB it reuses
+// (or fills once) that database.
+func benchCountyPages(ctx context.Context, o countyOptions) error {
+	dbURL, people, rounds := o.DB, o.People, o.Rounds
+	a, n, cleanup, err := demoCounty(ctx, dbURL, "county.db", people, app.Config{MaxInFlight: 4096}, demo.Options{SkipSampling: true})
 	if err != nil {
 		return err
 	}
@@ -132,12 +147,33 @@ func benchCountyPages(ctx context.Context, dbURL string, people, rounds int) err
 			return nil
 		}
 	}
-	for _, u := range units {
+	// profile writes a CPU profile of the county page's requests: of the
+	// phase with many clients when there is one, else of the one at a time.
+	profile := func(phase bool) (stop func(), err error) {
+		if o.CPUProfile == "" || !phase {
+			return func() {}, nil
+		}
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	}
+	for i, u := range units {
 		path := "/units/" + u.Code
 		if err := get(path)(); err != nil { // warm up
 			return err
 		}
+		stop, err := profile(i == 0 && o.Users == 0)
+		if err != nil {
+			return err
+		}
 		page, err := timed(get(path))
+		stop()
 		if err != nil {
 			return err
 		}
@@ -147,6 +183,24 @@ func benchCountyPages(ctx context.Context, dbURL string, people, rounds int) err
 		}
 		fmt.Printf("  %-22s %s / %s (target for the county: 50 ms) · bare page /account in the same run %s / %s\n",
 			path, ms(pct(page, 50)), ms(pct(page, 99)), ms(pct(bare, 50)), ms(pct(bare, 99)))
+	}
+	if o.Users > 0 {
+		cl, err := shedLogin(base, "zhihuibu", "Demo-zhihuibu-2026", o.Users+1)
+		if err != nil {
+			return err
+		}
+		stop, err := profile(true)
+		if err != nil {
+			return err
+		}
+		var bare shedResult
+		done := make(chan struct{})
+		go func() { bare = shedLoop(ctx, cl, base+"/account", o.Duration); close(done) }()
+		page := listLoad(ctx, cl, base+"/units/"+demo.CountyCode, o.Users, o.Duration)
+		<-done
+		stop()
+		fmt.Printf("  /units/%s, %d clients at once for %s: p50 %s, p99 %s (%d requests, %d shed) · a bare page /account beside them p50 %s, p99 %s · load average %s\n",
+			demo.CountyCode, o.Users, o.Duration, ms(page.p(50)), ms(page.p(99)), len(page.ok), len(page.shed), ms(bare.p(50)), ms(bare.p(99)), loadAvg())
 	}
 	return nil
 }

@@ -49,9 +49,11 @@ func householdCounters(scope jurisdiction.Scope, by, n int) string {
 	return "household_counts WHERE " + scope.Where("unit_code", n)
 }
 
-// cutCode is the SQL of a unit code cut to by digits (by 0: as it is).
-func cutCode(by int) string {
-	if by <= 0 {
+// cutCode is the SQL of a unit code cut to by digits, read from the
+// counters that answer scope and by (by 0, or the level counters of by
+// digits: as it is).
+func cutCode(scope jurisdiction.Scope, by int) string {
+	if by <= 0 || counterDigits(scope, by) == by {
 		return "unit_code"
 	}
 	return fmt.Sprintf("CASE WHEN LENGTH(unit_code) > %d THEN SUBSTR(unit_code, 1, %d) ELSE unit_code END", by, by)

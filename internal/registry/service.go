@@ -85,7 +85,7 @@ func (s *Service) StatsBy(ctx context.Context, scope jurisdiction.Scope, by int)
 	lo, hi := scope.Args()
 	out := map[string]Counts{}
 	sum := Summary{ByResidence: map[string]int{}, ByGroup: map[string]int{}}
-	code := cutCode(by)
+	code := cutCode(scope, by)
 	rows, err := s.db.R().QueryContext(ctx, `SELECT `+code+`, residence, groups, CAST(SUM(n) AS BIGINT)
 		FROM `+peopleCounters(scope, by, 1)+` GROUP BY 1, 2, 3`, lo, hi)
 	if err != nil {
