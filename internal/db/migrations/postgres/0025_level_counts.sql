@@ -147,3 +147,15 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+-- The people and household lists of a county (人员, 户) page through the
+-- county in list order, testing each row against the list's filters (on
+-- the register, 居住状态, 特殊群体, a surname): the list-order indexes now
+-- end with the last sort key (people: id; households: 户编号), so a page is
+-- read in index order without sorting a unit's rows, and the people index
+-- carries the filtered columns (tested on the index entry: the register
+-- and 居住状态 as index conditions).
+DROP INDEX people_unit;
+CREATE INDEX people_unit ON people (unit_code, household_id, id, active, residence, groups, name);
+DROP INDEX households_unit;
+CREATE INDEX households_unit ON households (unit_code, no);

@@ -126,3 +126,16 @@ BEGIN
         VALUES (9, SUBSTR(NEW.unit_code, 1, 9), 1), (12, SUBSTR(NEW.unit_code, 1, 12), 1)
         ON CONFLICT (digits, unit_code) DO UPDATE SET n = n + 1;
 END;
+
+-- The people and household lists of a county (人员, 户) page through the
+-- county in list order, testing each row against the list's filters (on
+-- the register, 居住状态, 特殊群体, a surname): the list-order indexes now
+-- carry the id (the last sort key) and the filtered columns, so SQLite
+-- walks the index, tests the filters in it, and reads only the rows of the
+-- page; and the household list's order (unit, 户编号) is an index, so the
+-- members and head of the page's households only are looked up, not those
+-- of every household of the first unit before a sort.
+DROP INDEX people_unit;
+CREATE INDEX people_unit ON people (unit_code, household_id, id, active, residence, groups, name);
+DROP INDEX households_unit;
+CREATE INDEX households_unit ON households (unit_code, no);
