@@ -17,6 +17,7 @@ import (
 	"fangkong/internal/app"
 	"fangkong/internal/demo"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/summary"
 )
 
 // countyOptions are the flags of `fkbench county`.
@@ -184,6 +185,22 @@ func benchCountyPages(ctx context.Context, o countyOptions) error {
 		fmt.Printf("  %-22s %s / %s (target for the county: 50 ms) · bare page /account in the same run %s / %s\n",
 			path, ms(pct(page, 50)), ms(pct(page, 99)), ms(pct(bare, 50)), ms(pct(bare, 99)))
 	}
+	// The page apart from the cards: the same requests with every domain's
+	// summary answering an empty card at once (the handlers hold the same
+	// list, a.Summaries, so its sources are swapped in place and put back).
+	saved := slices.Clone(a.Summaries)
+	for i := range a.Summaries {
+		a.Summaries[i].Source = noCard{}
+	}
+	for _, u := range units {
+		path := "/units/" + u.Code
+		page, err := timed(get(path))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %-22s %s / %s without the cards (every summary answering nothing at once)\n", path, ms(pct(page, 50)), ms(pct(page, 99)))
+	}
+	copy(a.Summaries, saved)
 	if o.Users > 0 {
 		cl, err := shedLogin(base, "zhihuibu", "Demo-zhihuibu-2026", o.Users+1)
 		if err != nil {
@@ -203,4 +220,11 @@ func benchCountyPages(ctx context.Context, o countyOptions) error {
 			demo.CountyCode, o.Users, o.Duration, ms(page.p(50)), ms(page.p(99)), len(page.ok), len(page.shed), ms(bare.p(50)), ms(bare.p(99)), loadAvg())
 	}
 	return nil
+}
+
+// noCard is a summary that shows no card.
+type noCard struct{}
+
+func (noCard) Summary(context.Context, jurisdiction.Scope, string, string) (summary.Card, error) {
+	return summary.Card{}, nil
 }
