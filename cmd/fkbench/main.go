@@ -11,7 +11,7 @@
 //	    re-planning everyone under measures after a policy change vs raw row rewrites
 //	fkbench cards [--db URL] [--people 550000] [--rounds 5]
 //	    every domain's summary card of the county, a township and a village
-//	fkbench county [--db URL] [--people 1000000] [--rounds 20]
+//	fkbench county [--db URL] [--people 1000000] [--rounds 20] [--users 0] [--duration 3s] [--cpuprofile FILE]
 //	    the county, township and village pages vs a bare page; the registry's Stats from its counters vs the scan of people
 //	fkbench sites [--n 2000]
 //	    quarantine-site check-ins vs bare transactions of the same writes; occupancy dashboard
@@ -88,11 +88,15 @@ func main() {
 		err = benchCards(ctx, *dbURL, *people, *rounds)
 	case "county":
 		fs := flag.NewFlagSet("county", flag.ExitOnError)
-		dbURL := fs.String("db", "", "database to reuse (filled with the demo county when empty); default a scratch SQLite file")
-		people := fs.Int("people", 1_000_000, "demo population when the database is empty")
-		rounds := fs.Int("rounds", 20, "requests per page")
+		var o countyOptions
+		fs.StringVar(&o.DB, "db", "", "database to reuse (filled with the demo county when empty); default a scratch SQLite file")
+		fs.IntVar(&o.People, "people", 1_000_000, "demo population when the database is empty")
+		fs.IntVar(&o.Rounds, "rounds", 20, "requests per page")
+		fs.IntVar(&o.Users, "users", 0, "then the county page by this many clients at once (0: not)")
+		fs.DurationVar(&o.Duration, "duration", 3*time.Second, "of the phase with many clients")
+		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the county page's requests to this file")
 		fs.Parse(os.Args[2:])
-		err = benchCountyPages(ctx, *dbURL, *people, *rounds)
+		err = benchCountyPages(ctx, o)
 	case "sites":
 		fs := flag.NewFlagSet("sites", flag.ExitOnError)
 		n := fs.Int("n", 2000, "check-ins")

@@ -27,7 +27,8 @@ var countsSeed = flag.Int64("counts.seed", 0, "seed of TestCountersMatchRecount 
 // moves, household moves, 注销 and 撤销注销, merges and ledger imports, and
 // raw multi-row INSERT, UPDATE and DELETE statements as a bulk loader or a
 // clean-up would send, one of them rolled back — and compares the roll-up
-// counters the triggers keep (people_counts, household_counts) with a full
+// counters the triggers keep (people_counts, household_counts, and per
+// township and village people_level_counts, household_level_counts) with a full
 // recount after every step, failing at the first difference. Run again
 // with -counts.seed=N to repeat a failure.
 func TestCountersMatchRecount(t *testing.T) {
@@ -436,6 +437,15 @@ func (m *mix) compare() string {
 			`SELECT unit_code || '/' || residence || '/' || CAST(groups AS TEXT), COUNT(*) FROM people WHERE active = 1
 				GROUP BY unit_code, residence, groups`},
 		{`SELECT unit_code, n FROM household_counts`, `SELECT unit_code, COUNT(*) FROM households GROUP BY unit_code`},
+		// The level counters (0025): per township (9 digits) and village (12).
+		{`SELECT CAST(digits AS TEXT) || '/' || unit_code || '/' || residence || '/' || CAST(groups AS TEXT), n FROM people_level_counts`,
+			`SELECT CAST(l.digits AS TEXT) || '/' || SUBSTR(p.unit_code, 1, l.digits) || '/' || p.residence || '/' || CAST(p.groups AS TEXT), COUNT(*)
+				FROM people p CROSS JOIN (SELECT 9 AS digits UNION ALL SELECT 12) l WHERE p.active = 1
+				GROUP BY l.digits, SUBSTR(p.unit_code, 1, l.digits), p.residence, p.groups`},
+		{`SELECT CAST(digits AS TEXT) || '/' || unit_code, n FROM household_level_counts`,
+			`SELECT CAST(l.digits AS TEXT) || '/' || SUBSTR(h.unit_code, 1, l.digits), COUNT(*)
+				FROM households h CROSS JOIN (SELECT 9 AS digits UNION ALL SELECT 12) l
+				GROUP BY l.digits, SUBSTR(h.unit_code, 1, l.digits)`},
 	}
 	for _, p := range pairs {
 		got, want := read(p[0]), read(p[1])
@@ -456,10 +466,16 @@ func (m *mix) compare() string {
 }
 
 // checkStats compares Stats, which reads the counters, with the figures
-// a scan of people and households gives, for the county and one village.
+// a scan of people and households gives, for the county, a township, a
+// village, a group and the whole country; StatsBy at every cut (which
+// reads the level counters where they answer) with Stats summed in Go;
+// and the totals other domains read (ResidentTotal, ResidentCounts,
+// HouseholdTotal) with the scan.
 func (m *mix) checkStats() {
-	for _, code := range []string{dbtest.County, dbtest.VillageA} {
-		scope := jurisdiction.Grant(code)
+	scopes := []jurisdiction.Scope{jurisdiction.System("counts test"), jurisdiction.Grant(dbtest.County),
+		jurisdiction.Grant(dbtest.TownshipA), jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.GroupA1)}
+	for _, scope := range scopes {
+		code := scope.Code()
 		counts, sum, err := m.s.Stats(m.ctx, scope)
 		if err != nil {
 			m.t.Fatal(err)
@@ -478,13 +494,60 @@ func (m *mix) checkStats() {
 			gotH += c.Households
 		}
 		if gotP != people || gotH != households || sum.ByResidence[registry.ResidentWorking] != working || sum.ByGroup["慢病"] != chronic {
-			m.t.Errorf("Stats(%s): %d people, %d households, %d 外出务工, %d 慢病; a scan: %d, %d, %d, %d", code,
+			m.t.Errorf("Stats(%s): %d people, %d households, %d 外出务工, %d 慢病; a scan: %d, %d, %d, %d", scope,
 				gotP, gotH, sum.ByResidence[registry.ResidentWorking], sum.ByGroup["慢病"], people, households, working, chronic)
 		}
-		// Summed per child in the database (the unit pages): the same
-		// roll-up per child, the same unit's own count and the same Summary.
+		var resTotal, hhTotal int
+		if err := m.d.R().QueryRow(registry.ResidentTotal(scope, 1), lo, hi).Scan(&resTotal); err != nil {
+			m.t.Fatal(err)
+		}
+		if err := m.d.R().QueryRow(registry.HouseholdTotal(scope, 1), lo, hi).Scan(&hhTotal); err != nil {
+			m.t.Fatal(err)
+		}
+		byCounty := map[string]int{}
+		rows, err := m.d.R().Query(registry.ResidentCounts(scope, 1), lo, hi)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		for rows.Next() {
+			var c string
+			var n int
+			rows.Scan(&c, &n)
+			byCounty[c] = n
+		}
+		rows.Close()
+		if resTotal != people || hhTotal != households || (people > 0 || len(byCounty) > 0) && !reflect.DeepEqual(byCounty, map[string]int{dbtest.County: people}) {
+			m.t.Errorf("%s: ResidentTotal %d, HouseholdTotal %d, ResidentCounts %v; a scan: %d people, %d households", scope,
+				resTotal, hhTotal, byCounty, people, households)
+		}
+		// Cut in the database (the unit pages pass their children's code
+		// length): Stats cut in Go, and the same Summary.
+		for _, by := range []int{6, 9, 12, 15} {
+			want := map[string]registry.Counts{}
+			for c, n := range counts {
+				k := c
+				if len(k) > by {
+					k = k[:by]
+				}
+				w := want[k]
+				w.People += n.People
+				w.Households += n.Households
+				want[k] = w
+			}
+			got, bsum, err := m.s.StatsBy(m.ctx, scope, by)
+			if err != nil {
+				m.t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(bsum, sum) {
+				m.t.Errorf("StatsBy(%s, %d): %v %v; Stats cut: %v %v", scope, by, got, bsum, want, sum)
+			}
+		}
+		if code == "" {
+			continue
+		}
+		// The roll-up into the children, as the unit page shows it.
 		kids := []jurisdiction.Unit{}
-		rows, err := m.d.R().Query(`SELECT code FROM units WHERE parent_code = $1`, code)
+		rows, err = m.d.R().Query(`SELECT code FROM units WHERE parent_code = $1`, code)
 		if err != nil {
 			m.t.Fatal(err)
 		}
@@ -497,13 +560,12 @@ func (m *mix) checkStats() {
 		if len(kids) == 0 {
 			continue
 		}
-		by, bsum, err := m.s.StatsBy(m.ctx, scope, len(kids[0].Code))
+		by, _, err := m.s.StatsBy(m.ctx, scope, len(kids[0].Code))
 		if err != nil {
 			m.t.Fatal(err)
 		}
-		want, got := registry.RollUp(kids, counts), registry.RollUp(kids, by)
-		if !reflect.DeepEqual(want, got) || by[code] != counts[code] || !reflect.DeepEqual(bsum, sum) {
-			m.t.Errorf("StatsBy(%s, %d): %v own %v %v; Stats: %v own %v %v", code, len(kids[0].Code), got, by[code], bsum, want, counts[code], sum)
+		if want, got := registry.RollUp(kids, counts), registry.RollUp(kids, by); !reflect.DeepEqual(want, got) || by[code] != counts[code] {
+			m.t.Errorf("StatsBy(%s, %d): %v own %v; Stats: %v own %v", code, len(kids[0].Code), got, by[code], want, counts[code])
 		}
 	}
 }

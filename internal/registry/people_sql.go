@@ -24,18 +24,18 @@ func PeopleInScope(alias string, scope jurisdiction.Scope, n int) string {
 
 // ResidentCounts is the query other domains read the number of people on
 // the register per county from, without counting people: rows (county
-// code, n) summed in the database from the roll-up counters (people_counts,
-// kept by database triggers on every write to people). Its two
-// placeholders are $n and $n+1, bound to scope.Args().
+// code, n) summed in the database from the roll-up counters (for a county,
+// its townships' rows; kept by database triggers on every write to
+// people). Its two placeholders are $n and $n+1, bound to scope.Args().
 func ResidentCounts(scope jurisdiction.Scope, n int) string {
-	return "SELECT SUBSTR(unit_code, 1, 6), CAST(SUM(n) AS BIGINT) FROM people_counts WHERE " + scope.Where("unit_code", n) +
+	return "SELECT SUBSTR(unit_code, 1, 6), CAST(SUM(n) AS BIGINT) FROM " + peopleCounters(scope, 6, n) +
 		" GROUP BY SUBSTR(unit_code, 1, 6)"
 }
 
 // ResidentTotal is the query of the number of people on the register in a
-// scope, from the same counters: one row, one column.
+// scope, from the coarsest counters that answer it: one row, one column.
 func ResidentTotal(scope jurisdiction.Scope, n int) string {
-	return "SELECT COALESCE(SUM(n), 0) FROM people_counts WHERE " + scope.Where("unit_code", n)
+	return "SELECT COALESCE(SUM(n), 0) FROM " + peopleCounters(scope, 1, n)
 }
 
 // HouseholdCounts is the query of the number of households per unit, from
@@ -47,7 +47,7 @@ func HouseholdCounts(scope jurisdiction.Scope, n int) string {
 }
 
 // HouseholdTotal is the query of the number of households in a scope, from
-// the same counters: one row, one column.
+// the coarsest counters that answer it: one row, one column.
 func HouseholdTotal(scope jurisdiction.Scope, n int) string {
-	return "SELECT COALESCE(SUM(n), 0) FROM household_counts WHERE " + scope.Where("unit_code", n)
+	return "SELECT COALESCE(SUM(n), 0) FROM " + householdCounters(scope, 1, n)
 }

@@ -138,7 +138,13 @@ func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f Person
 		add("p.household_id = ?", f.HouseholdID)
 	}
 	limit, offset := pageBounds(f.Limit, f.Offset)
-	q := "SELECT " + personColumns + " FROM people p WHERE " + strings.Join(where, " AND ") +
+	// The village's name and the household's address come in the same
+	// query, looked up for the rows of the page only (a result column is
+	// not computed for the rows OFFSET skips).
+	q := "SELECT " + personColumns + `,
+		COALESCE((SELECT h.address FROM households h WHERE h.id = p.household_id), ''),
+		COALESCE((SELECT v.name FROM units v WHERE v.code = SUBSTR(p.unit_code, 1, 12) AND LENGTH(p.unit_code) >= 12), '')
+		FROM people p WHERE ` + strings.Join(where, " AND ") +
 		fmt.Sprintf(" ORDER BY p.unit_code, p.household_id, p.id LIMIT %d OFFSET %d", limit, offset)
 	rows, err := s.db.R().QueryContext(ctx, q, args...)
 	if err != nil {
@@ -148,72 +154,26 @@ func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f Person
 	today := s.today()
 	var out []PersonRow
 	for rows.Next() {
-		p, err := scanPerson(rows)
+		var address, village string
+		p, err := scanPerson(scanWith{rows, []any{&address, &village}})
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rowOf(p, today))
+		r := rowOf(p, today)
+		r.Address, r.Village = address, village
+		out = append(out, r)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	return out, s.placeRows(ctx, out)
+	return out, rows.Err()
 }
 
-// placeRows fills the village name and household address of each row.
-func (s *Service) placeRows(ctx context.Context, out []PersonRow) error {
-	var hhs []any
-	villages := map[string]bool{}
-	var vs []any
-	for _, r := range out {
-		if r.HouseholdID != 0 {
-			hhs = append(hhs, r.HouseholdID)
-		}
-		if v := jurisdiction.VillageOf(r.UnitCode); v != "" && !villages[v] {
-			villages[v] = true
-			vs = append(vs, v)
-		}
-	}
-	addr := map[int64]string{}
-	if len(hhs) > 0 {
-		rows, err := s.db.R().QueryContext(ctx, "SELECT id, address FROM households WHERE id IN ("+db.In(len(hhs), 1)+")", hhs...)
-		if err != nil {
-			return fmt.Errorf("people's addresses: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var a string
-			if err := rows.Scan(&id, &a); err != nil {
-				rows.Close()
-				return err
-			}
-			addr[id] = a
-		}
-		rows.Close()
-	}
-	names := map[string]string{}
-	if len(vs) > 0 {
-		rows, err := s.db.R().QueryContext(ctx, "SELECT code, name FROM units WHERE code IN ("+db.In(len(vs), 1)+")", vs...)
-		if err != nil {
-			return fmt.Errorf("people's villages: %w", err)
-		}
-		for rows.Next() {
-			var c, n string
-			if err := rows.Scan(&c, &n); err != nil {
-				rows.Close()
-				return err
-			}
-			names[c] = n
-		}
-		rows.Close()
-	}
-	for i := range out {
-		out[i].Address = addr[out[i].HouseholdID]
-		out[i].Village = names[jurisdiction.VillageOf(out[i].UnitCode)]
-	}
-	return nil
+// scanWith scans a row into the destinations given and then extra: the
+// columns a query selects after a type's own.
+type scanWith struct {
+	row   interface{ Scan(...any) error }
+	extra []any
 }
+
+func (s scanWith) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
 
 func isIDTail(q string) bool {
 	if len(q) < 4 || len(q) > 6 {

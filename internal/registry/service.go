@@ -76,20 +76,18 @@ func (s *Service) Stats(ctx context.Context, scope jurisdiction.Scope) (map[stri
 }
 
 // StatsBy is Stats with the codes longer than by digits cut to by and
-// summed in the database (by 0: every code as it is). The unit pages pass
-// the length of the unit's children's codes: a county page then reads one
-// row per township, residence status and group set instead of one per
-// village and group — the same roll-up (RollUp) and the same Summary.
+// summed (by 0: every code as it is). The unit pages pass the length of
+// the unit's children's codes: a county page then reads the township
+// counters (one row per township, residence status and group set, migration
+// 0025) and a township page the village counters, instead of one row per
+// group — the same roll-up (RollUp) and the same Summary.
 func (s *Service) StatsBy(ctx context.Context, scope jurisdiction.Scope, by int) (map[string]Counts, Summary, error) {
 	lo, hi := scope.Args()
 	out := map[string]Counts{}
 	sum := Summary{ByResidence: map[string]int{}, ByGroup: map[string]int{}}
-	code := "unit_code"
-	if by > 0 {
-		code = fmt.Sprintf("CASE WHEN LENGTH(unit_code) > %d THEN SUBSTR(unit_code, 1, %d) ELSE unit_code END", by, by)
-	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT `+code+`, residence, groups, CAST(SUM(n) AS BIGINT) FROM people_counts
-		WHERE `+scope.Where("unit_code", 1)+` GROUP BY 1, 2, 3`, lo, hi)
+	code := cutCode(scope, by)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT `+code+`, residence, groups, CAST(SUM(n) AS BIGINT)
+		FROM `+peopleCounters(scope, by, 1)+` GROUP BY 1, 2, 3`, lo, hi)
 	if err != nil {
 		return nil, sum, fmt.Errorf("count people: %w", err)
 	}
@@ -116,8 +114,8 @@ func (s *Service) StatsBy(ctx context.Context, scope jurisdiction.Scope, by int)
 	if err := rows.Err(); err != nil {
 		return nil, sum, err
 	}
-	hrows, err := s.db.R().QueryContext(ctx, `SELECT `+code+`, CAST(SUM(n) AS BIGINT) FROM household_counts
-		WHERE `+scope.Where("unit_code", 1)+` GROUP BY 1`, lo, hi)
+	hrows, err := s.db.R().QueryContext(ctx, `SELECT `+code+`, CAST(SUM(n) AS BIGINT)
+		FROM `+householdCounters(scope, by, 1)+` GROUP BY 1`, lo, hi)
 	if err != nil {
 		return nil, sum, fmt.Errorf("count households: %w", err)
 	}

@@ -90,11 +90,7 @@ func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	by := 0 // the children's code length: the counters summed per child in the database
-	if len(children) > 0 {
-		by = len(children[0].Code)
-	}
-	counts, summary, err := h.registry.StatsBy(ctx, unitScope, by)
+	counts, summary, err := h.registry.StatsBy(ctx, unitScope, childDigits(children))
 	if err != nil {
 		return err
 	}
@@ -123,6 +119,15 @@ func (h *Handler) unitPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Cards = cr.cards
 	return h.pages.Render(w, r, http.StatusOK, "unit", unit.Name, v)
+}
+
+// childDigits is the length of the children's codes, which StatsBy cuts
+// the counters to (0 without children: every code as it is).
+func childDigits(children []jurisdiction.Unit) int {
+	if len(children) == 0 {
+		return 0
+	}
+	return len(children[0].Code)
 }
 
 // groupNameList names the special groups (特殊群体), for the filters.

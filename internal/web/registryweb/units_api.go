@@ -23,7 +23,7 @@ func (h *Handler) apiUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := h.registry.CountsByUnit(ctx, unitScope)
+	counts, _, err := h.registry.StatsBy(ctx, unitScope, childDigits(children))
 	if err != nil {
 		return err
 	}
