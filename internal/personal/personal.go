@@ -158,14 +158,39 @@ func AgeOn(birth, on string) int {
 	if len(birth) != 10 || len(on) != 10 {
 		return 0
 	}
-	var by, bm, bd, oy, om, od int
-	fmt.Sscanf(birth, "%d-%d-%d", &by, &bm, &bd)
-	fmt.Sscanf(on, "%d-%d-%d", &oy, &om, &od)
+	by, bm, bd := ymd(birth)
+	oy, om, od := ymd(on)
 	age := oy - by
 	if om < bm || (om == bm && od < bd) {
 		age--
 	}
 	return age
+}
+
+// ymd reads the year, month and day of a YYYY-MM-DD date digit by digit
+// (every row of a people list asks for an age: fmt.Sscanf was 5% of the
+// list's CPU); anything else is read as fmt.Sscanf("%d-%d-%d") reads it.
+func ymd(d string) (y, m, day int) {
+	num := func(s string) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int(s[i]-'0')
+		}
+		return n, true
+	}
+	if d[4] == '-' && d[7] == '-' {
+		y, ok1 := num(d[:4])
+		m, ok2 := num(d[5:7])
+		day, ok3 := num(d[8:])
+		if ok1 && ok2 && ok3 {
+			return y, m, day
+		}
+	}
+	fmt.Sscanf(d, "%d-%d-%d", &y, &m, &day)
+	return y, m, day
 }
 
 // ParseDate parses a calendar date YYYY-MM-DD.

@@ -68,3 +68,21 @@ func TestMasking(t *testing.T) {
 		t.Errorf("MaskPhone = %q", got)
 	}
 }
+
+func TestAgeOnAsSscanf(t *testing.T) {
+	for _, c := range []struct {
+		birth, on string
+		want      int
+	}{
+		{"1948-03-02", "2026-03-01", 77},
+		{"1948-03-02", "2026-03-02", 78},
+		{"2000-02-29", "2026-02-28", 25},
+		{"2026-12-07", "2026-12-07", 0},
+		{"1948/03/02", "2026-03-02", 78}, // not the form: read as fmt.Sscanf would (1948, 0, 0)
+		{"short", "2026-03-02", 0},
+	} {
+		if got := AgeOn(c.birth, c.on); got != c.want {
+			t.Errorf("AgeOn(%q, %q) = %d, want %d", c.birth, c.on, got, c.want)
+		}
+	}
+}
