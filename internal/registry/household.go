@@ -85,6 +85,14 @@ func (s *Service) Households(ctx context.Context, scope jurisdiction.Scope, f Ho
 			UNION ALL SELECT id FROM households WHERE address >= $%[1]d AND address < $%[2]d
 			UNION ALL SELECT household_id FROM people WHERE relation = '户主' AND name >= $%[1]d AND name < $%[2]d)`,
 			len(args)-1, len(args))
+	} else if q != "" && s.db.Dialect == db.Postgres {
+		// The three prefixes as LIKE, each on its text_pattern_ops index
+		// (0023, 0029): the OR below walks the county's households in list
+		// order testing each (0.9 s p99 for a name at a million people).
+		args = append(args, likePrefix(q))
+		where += fmt.Sprintf(` AND h.id IN (SELECT id FROM households WHERE no LIKE $%[1]d ESCAPE '\'
+			UNION ALL SELECT id FROM households WHERE address LIKE $%[1]d ESCAPE '\'
+			UNION ALL SELECT household_id FROM people WHERE relation = '户主' AND name LIKE $%[1]d ESCAPE '\')`, len(args))
 	} else if q != "" {
 		args = append(args, likePrefix(q))
 		n := len(args)
