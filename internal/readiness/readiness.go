@@ -227,9 +227,9 @@ func (s *Service) tally(ctx context.Context, u jurisdiction.Unit, duty []string)
 		}
 	}
 	qs := []q{
-		// Residents: the registry's roll-up counters (people_counts), per
-		// unit in their key's order (no sort).
-		{`SELECT unit_code, SUM(n) FROM people_counts WHERE ` + w("unit_code") + ` GROUP BY unit_code`,
+		// Residents: the people on the register per unit (resident_totals,
+		// kept by triggers from the registry's roll-up counters).
+		{`SELECT unit_code, n FROM resident_totals WHERE ` + w("unit_code"),
 			ints(func(f *Figures) *int { return &f.Residents })},
 		{`SELECT s.unit_code, COUNT(*) FROM site_rooms r JOIN sites s ON s.id = r.site_id WHERE s.status = '启用' AND ` + w("s.unit_code") + ` GROUP BY s.unit_code`,
 			ints(func(f *Figures) *int { return &f.Rooms })},
