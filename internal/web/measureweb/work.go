@@ -21,16 +21,26 @@ type workView struct {
 	W          measure.WorkList
 	Symptoms   []string
 	Today      string
-	Prev, Next string
+	Prev, Next string // the days before and after
+	Paging     web.Paging
 }
 
+// workPage shows a page of 50 rows of each list (checks, tests) — a
+// county's day is hundreds of forms — with the day's totals of all.
 func (h *Handler) workPage(w http.ResponseWriter, r *http.Request) error {
 	wl, err := h.workOf(r)
 	if err != nil {
 		return err
 	}
+	page := web.PageOf(r)
+	from := (page - 1) * web.PageSize
+	pg := web.PagingFor(r, page, max(len(wl.Checks), len(wl.Tests))-from)
+	cut := func(items []measure.WorkItem) []measure.WorkItem {
+		return items[min(from, len(items)):min(from+web.PageSize, len(items))]
+	}
+	wl.Checks, wl.Tests = cut(wl.Checks), cut(wl.Tests)
 	return h.render(w, r, "measure_work", "每日工作清单", workView{W: wl, Symptoms: measure.Symptoms,
-		Today: h.today(), Prev: policy.AddDays(wl.Day, -1), Next: policy.AddDays(wl.Day, 1)})
+		Today: h.today(), Prev: policy.AddDays(wl.Day, -1), Next: policy.AddDays(wl.Day, 1), Paging: pg})
 }
 
 func (h *Handler) apiWork(w http.ResponseWriter, r *http.Request) error {
