@@ -193,9 +193,10 @@ func (t tally) figures(u jurisdiction.Unit, children []jurisdiction.Unit) Figure
 	return f
 }
 
-// tally reads the figures of u's subtree per unit code, and which of the
-// units in duty have a duty shift today.
-func (s *Service) tally(ctx context.Context, u jurisdiction.Unit, duty []string) (tally, error) {
+// tally reads the figures of u's subtree per unit code cut to width (the
+// length of its children's codes, to sum per child, or of its own), and
+// the units of the subtree with a duty shift today.
+func (s *Service) tally(ctx context.Context, u jurisdiction.Unit, width int) (tally, error) {
 	t := tally{per: map[string]*Figures{}, duty: map[string]bool{}}
 	sub, err := jurisdiction.System("readiness").Narrow(u.Code)
 	if err != nil {
@@ -229,19 +230,19 @@ func (s *Service) tally(ctx context.Context, u jurisdiction.Unit, duty []string)
 	qs := []q{
 		// Residents: the people on the register per unit (resident_totals,
 		// kept by triggers from the registry's roll-up counters).
-		{`SELECT unit_code, n FROM resident_totals WHERE ` + w("unit_code"),
+		{`SELECT SUBSTR(unit_code, 1, $3), SUM(n) FROM resident_totals WHERE ` + w("unit_code") + ` GROUP BY 1`,
 			ints(func(f *Figures) *int { return &f.Residents })},
-		{`SELECT s.unit_code, COUNT(*) FROM site_rooms r JOIN sites s ON s.id = r.site_id WHERE s.status = '启用' AND ` + w("s.unit_code") + ` GROUP BY s.unit_code`,
+		{`SELECT SUBSTR(s.unit_code, 1, $3), COUNT(*) FROM site_rooms r JOIN sites s ON s.id = r.site_id WHERE s.status = '启用' AND ` + w("s.unit_code") + ` GROUP BY 1`,
 			ints(func(f *Figures) *int { return &f.Rooms })},
-		{`SELECT unit_code, COUNT(*), SUM(CASE WHEN kind = '公安' THEN 1 ELSE 0 END) FROM readiness_tracers WHERE ` + w("unit_code") + ` GROUP BY unit_code`,
+		{`SELECT SUBSTR(unit_code, 1, $3), COUNT(*), SUM(CASE WHEN kind = '公安' THEN 1 ELSE 0 END) FROM readiness_tracers WHERE ` + w("unit_code") + ` GROUP BY 1`,
 			ints(func(f *Figures) *int { return &f.Tracers }, func(f *Figures) *int { return &f.Police })},
-		{`SELECT unit_code, COALESCE(SUM(samplers), 0) FROM readiness_samplers WHERE ` + w("unit_code") + ` GROUP BY unit_code`,
+		{`SELECT SUBSTR(unit_code, 1, $3), COALESCE(SUM(samplers), 0) FROM readiness_samplers WHERE ` + w("unit_code") + ` GROUP BY 1`,
 			ints(func(f *Figures) *int { return &f.Samplers })},
-		{`SELECT unit_code, SUM(CASE WHEN status <> '撤除' THEN 1 ELSE 0 END), SUM(CASE WHEN status = '值守' THEN 1 ELSE 0 END)
-			FROM checkpoints WHERE ` + w("unit_code") + ` GROUP BY unit_code`,
+		{`SELECT SUBSTR(unit_code, 1, $3), SUM(CASE WHEN status <> '撤除' THEN 1 ELSE 0 END), SUM(CASE WHEN status = '值守' THEN 1 ELSE 0 END)
+			FROM checkpoints WHERE ` + w("unit_code") + ` GROUP BY 1`,
 			ints(func(f *Figures) *int { return &f.Entrances }, func(f *Figures) *int { return &f.Manned })},
-		{`SELECT unit_code, SUM(CASE WHEN kind = '应急预案' THEN 1 ELSE 0 END), COALESCE(MAX(CASE WHEN kind = '演练' THEN held_on END), '')
-			FROM readiness_plans WHERE ` + w("unit_code") + ` GROUP BY unit_code`,
+		{`SELECT SUBSTR(unit_code, 1, $3), SUM(CASE WHEN kind = '应急预案' THEN 1 ELSE 0 END), COALESCE(MAX(CASE WHEN kind = '演练' THEN held_on END), '')
+			FROM readiness_plans WHERE ` + w("unit_code") + ` GROUP BY 1`,
 			func(_ *Figures, r *sql.Rows) error {
 				var code, drill string
 				var n int
@@ -256,22 +257,15 @@ func (s *Service) tally(ctx context.Context, u jurisdiction.Unit, duty []string)
 	}
 	rd := s.db.Reader(ctx)
 	for _, x := range qs {
-		if err := each(ctx, rd, x.sql, []any{lo, hi}, func(r *sql.Rows) error { return x.scan(nil, r) }); err != nil {
+		if err := each(ctx, rd, x.sql, []any{lo, hi, width}, func(r *sql.Rows) error { return x.scan(nil, r) }); err != nil {
 			return t, err
 		}
 	}
-	if len(duty) == 0 {
-		return t, nil
-	}
-	// Duty: each unit asked about with a shift today.
+	// Duty: the units of the subtree with a shift today.
 	day := clock.Day(s.now())
 	from, _ := time.ParseInLocation("2006-01-02", day, clock.Shanghai)
-	args := []any{from.AddDate(0, 0, 1).UnixMilli(), from.UnixMilli()}
-	for _, c := range duty {
-		args = append(args, c)
-	}
-	err = each(ctx, rd, `SELECT DISTINCT unit_code FROM duty_shifts WHERE unit_code IN (`+db.In(len(duty), 3)+`) AND starts_at < $1 AND ends_at > $2`,
-		args, func(r *sql.Rows) error {
+	err = each(ctx, rd, `SELECT DISTINCT unit_code FROM duty_shifts WHERE `+w("unit_code")+` AND starts_at < $3 AND ends_at > $4`,
+		[]any{lo, hi, from.AddDate(0, 0, 1).UnixMilli(), from.UnixMilli()}, func(r *sql.Rows) error {
 			var code string
 			if err := r.Scan(&code); err != nil {
 				return err
@@ -377,17 +371,6 @@ func (s *Service) family(ctx context.Context, u jurisdiction.Unit, grand bool) (
 	return kids, grandkids, err
 }
 
-// codes are the units' codes.
-func codes(us ...[]jurisdiction.Unit) []string {
-	var out []string
-	for _, x := range us {
-		for _, u := range x {
-			out = append(out, u.Code)
-		}
-	}
-	return out
-}
-
 // report computes u's readiness, with a row per child unit when rows.
 func (s *Service) report(ctx context.Context, u jurisdiction.Unit, std map[string]int, label map[string]string, rows bool) (Report, error) {
 	r := Report{Unit: u}
@@ -395,13 +378,13 @@ func (s *Service) report(ctx context.Context, u jurisdiction.Unit, std map[strin
 	if err != nil {
 		return r, err
 	}
-	duty := codes([]jurisdiction.Unit{u}, kids)
+	width := len(u.Code)
 	if rows {
 		for _, k := range kids {
-			duty = append(duty, codes(grandkids[k.Code])...)
+			width = max(width, len(k.Code))
 		}
 	}
-	t, err := s.tally(ctx, u, duty)
+	t, err := s.tally(ctx, u, width)
 	if err != nil {
 		return r, err
 	}
