@@ -48,7 +48,7 @@ func (h *Handler) measuresOverview(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	al, err := h.measures.Alerts(r.Context(), web.User(r).Scope(), measure.AlertFilter{Unit: ov.Unit, Open: true})
+	al, err := h.measures.Alerts(r.Context(), web.User(r).Scope(), measure.AlertFilter{Unit: ov.Unit, Open: true, Limit: 20})
 	if err != nil {
 		return err
 	}
