@@ -114,7 +114,7 @@ func TestResidentTotalsMatchRecount(t *testing.T) {
 				}
 			}},
 		}
-		done := map[string]int{}
+		done, most := map[string]int{}, 0
 		for i := range 150 {
 			st := steps[rng.Intn(len(steps))]
 			st.fn()
@@ -125,11 +125,11 @@ func TestResidentTotalsMatchRecount(t *testing.T) {
 			if !slices.Equal(kept, recount) {
 				t.Fatalf("seed %d, step %d (%s): resident_totals %v, a recount %v", seed, i, st.name, kept, recount)
 			}
+			most = max(most, len(kept))
 		}
 		t.Logf("steps: %v", done)
-		var n int
-		if err := d.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM resident_totals`).Scan(&n); err != nil || n < 2 {
-			t.Errorf("only %d units with residents at the end (%v): the mix did too little", n, err)
+		if most < 3 {
+			t.Errorf("at most %d units had residents at once: the mix did too little", most)
 		}
 	})
 }
