@@ -214,9 +214,10 @@ func (s *Service) Run(ctx context.Context, interval time.Duration, log *slog.Log
 
 // AlertFilter selects alerts.
 type AlertFilter struct {
-	Unit string
-	Open bool // only unhandled
-	Kind string
+	Unit  string
+	Open  bool // only unhandled
+	Kind  string
+	Limit int // the first Limit alerts (0: 1000)
 }
 
 // Alerts lists alerts in scope, open first, oldest first.
@@ -235,10 +236,14 @@ func (s *Service) Alerts(ctx context.Context, scope jurisdiction.Scope, f AlertF
 		args = append(args, f.Kind)
 		where += fmt.Sprintf(" AND a.kind = $%d", len(args))
 	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
 	rows, err := s.db.R().QueryContext(ctx, `SELECT a.id, a.measure_id, a.person_id, p.name, a.unit_code, COALESCE(u.name, ''),
 		a.kind, a.day, a.detail, a.level, a.opened_at, a.escalated_at, a.handled_at, a.handled_by, a.handling
 		FROM measure_alerts a JOIN people p ON p.id = a.person_id LEFT JOIN units u ON u.code = a.unit_code `+where+`
-		ORDER BY CASE WHEN a.handled_at = 0 THEN 0 ELSE 1 END, a.opened_at, a.id LIMIT 1000`, args...)
+		ORDER BY CASE WHEN a.handled_at = 0 THEN 0 ELSE 1 END, a.opened_at, a.id LIMIT `+fmt.Sprint(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("alerts: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -240,6 +241,41 @@ func TestAssignWorkAlertsRelease(t *testing.T) {
 		tr, err := s.Trend(ctx, county, "", "2022-07-05", 7)
 		if err != nil || len(tr) != 7 || tr[4].ByType[policy.Central] != 1 || tr[4].Total != 2 {
 			t.Errorf("trend %+v %v", tr, err)
+		}
+		// Each day of a trend read in one pass equals that day counted on
+		// its own (in phase that day, assigned and released that day).
+		tr, err = s.Trend(ctx, county, "", "2022-07-14", 14)
+		if err != nil || len(tr) != 14 {
+			t.Fatalf("trend of 14 days: %v %v", tr, err)
+		}
+		moves := 0
+		for _, td := range tr {
+			byType := map[string]int{}
+			rows, err := d.R().QueryContext(ctx, `SELECT ph.type, COUNT(*) FROM measure_phases ph JOIN measures m ON m.id = ph.measure_id
+				WHERE ph.end_date >= $1 AND ph.start_date <= $1 AND m.status IN ('active', 'released')
+				AND (m.released_on = '' OR m.released_on > $1) AND m.assigned_on <= $1 GROUP BY ph.type`, td.Day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total := 0
+			for rows.Next() {
+				var ty string
+				var n int
+				if err := rows.Scan(&ty, &n); err != nil {
+					t.Fatal(err)
+				}
+				byType[ty], total = n, total+n
+			}
+			rows.Close()
+			assigned := count(t, d, "SELECT COUNT(*) FROM measures WHERE assigned_on = $1", td.Day)
+			released := count(t, d, "SELECT COUNT(*) FROM measures WHERE released_on = $1", td.Day)
+			if !maps.Equal(td.ByType, byType) || td.Total != total || td.Assigned != assigned || td.Released != released {
+				t.Errorf("trend on %s: %+v, counted alone %v %d assigned %d released %d", td.Day, td, byType, total, assigned, released)
+			}
+			moves += td.Assigned + td.Released
+		}
+		if moves < 2 {
+			t.Errorf("the window holds %d assignments and releases: the check tests too little", moves)
 		}
 		if n := count(t, d, "SELECT COUNT(*) FROM audit_log WHERE entity = 'measure'"); n < 3 {
 			t.Errorf("%d measure audit entries", n)

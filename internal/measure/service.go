@@ -635,6 +635,7 @@ type Filter struct {
 	Category  string
 	Day       string // default today
 	Limit     int
+	Offset    int // rows skipped (a page of the list)
 }
 
 // List returns measures in scope matching f, with their current phase.
@@ -664,8 +665,8 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 		where += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM measure_phases ph WHERE ph.measure_id = m.id AND ph.type = $%d
 			AND ph.start_date <= $%d AND ph.end_date >= $%d)`, len(args)-1, len(args), len(args))
 	}
-	args = append(args, f.Limit)
-	list, err := s.list(ctx, where+fmt.Sprintf(" ORDER BY m.unit_code, m.id LIMIT $%d", len(args)), args...)
+	args = append(args, f.Limit, max(f.Offset, 0))
+	list, err := s.list(ctx, where+fmt.Sprintf(" ORDER BY m.unit_code, m.id LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -200,35 +200,69 @@ func (s *Service) Trend(ctx context.Context, scope jurisdiction.Scope, unit, day
 	}
 	lo, hi := unitScope.Args()
 	q := s.db.R()
+	first := policy.AddDays(day, -(days - 1))
 	var out []TrendDay
 	for i := days - 1; i >= 0; i-- {
-		d := policy.AddDays(day, -i)
-		td := TrendDay{Day: d, ByType: map[string]int{}}
-		rows, err := q.QueryContext(ctx, `SELECT ph.type, COUNT(*) FROM measure_phases ph JOIN measures m ON m.id = ph.measure_id
-			WHERE `+unitScope.Where("ph.unit_code", 1)+` AND ph.end_date >= $3 AND ph.start_date <= $3
-			AND m.status IN ('active', 'released') AND (m.released_on = '' OR m.released_on > $3) AND m.assigned_on <= $3
-			GROUP BY ph.type`, lo, hi, d)
+		out = append(out, TrendDay{Day: policy.AddDays(day, -i), ByType: map[string]int{}})
+	}
+	at := map[string]*TrendDay{}
+	for i := range out {
+		at[out[i].Day] = &out[i]
+	}
+	// The phases overlapping the window, grouped by their dates, each
+	// counted on the days it holds: one query, not one per day.
+	rows, err := q.QueryContext(ctx, `SELECT ph.type, ph.start_date, ph.end_date, m.released_on, m.assigned_on, COUNT(*)
+		FROM measure_phases ph JOIN measures m ON m.id = ph.measure_id
+		WHERE `+unitScope.Where("ph.unit_code", 1)+` AND ph.end_date >= $3 AND ph.start_date <= $4
+		AND m.status IN ('active', 'released') AND (m.released_on = '' OR m.released_on > $3) AND m.assigned_on <= $4
+		GROUP BY ph.type, ph.start_date, ph.end_date, m.released_on, m.assigned_on`, lo, hi, first, day)
+	if err != nil {
+		return nil, fmt.Errorf("trend: %w", err)
+	}
+	for rows.Next() {
+		var t, start, end, released, assigned string
+		var c int
+		if err := rows.Scan(&t, &start, &end, &released, &assigned, &c); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		for i := range out {
+			d := out[i].Day
+			if start <= d && end >= d && (released == "" || released > d) && assigned <= d {
+				out[i].ByType[t] += c
+				out[i].Total += c
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("trend: %w", err)
+	}
+	// Assigned and released per day of the window.
+	for _, x := range []struct {
+		col string
+		add func(*TrendDay, int)
+	}{{"assigned_on", func(t *TrendDay, n int) { t.Assigned += n }}, {"released_on", func(t *TrendDay, n int) { t.Released += n }}} {
+		rows, err := q.QueryContext(ctx, `SELECT `+x.col+`, COUNT(*) FROM measures WHERE `+unitScope.Where("unit_code", 1)+`
+			AND `+x.col+` >= $3 AND `+x.col+` <= $4 GROUP BY `+x.col, lo, hi, first, day)
 		if err != nil {
 			return nil, fmt.Errorf("trend: %w", err)
 		}
 		for rows.Next() {
-			var t string
-			var c int
-			if err := rows.Scan(&t, &c); err != nil {
+			var d string
+			var n int
+			if err := rows.Scan(&d, &n); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			td.ByType[t] = c
-			td.Total += c
+			if t := at[d]; t != nil {
+				x.add(t, n)
+			}
 		}
 		rows.Close()
-		if err := q.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM measures WHERE `+unitScope.Where("unit_code", 1)+` AND assigned_on = $3),
-			(SELECT COUNT(*) FROM measures WHERE released_on = $3 AND `+unitScope.Where("unit_code", 1)+`)`, lo, hi, d).
-			Scan(&td.Assigned, &td.Released); err != nil {
+		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("trend: %w", err)
 		}
-		out = append(out, td)
 	}
 	return out, nil
 }

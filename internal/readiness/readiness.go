@@ -24,7 +24,6 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
-	"fangkong/internal/registry"
 	"fangkong/internal/wire"
 )
 
@@ -151,63 +150,147 @@ func ceilDiv(a, b int) int {
 	return (a + b - 1) / b
 }
 
-func (s *Service) count(ctx context.Context, q string, args ...any) (int, error) {
-	var n int
-	err := s.db.Reader(ctx).QueryRowContext(ctx, q, args...).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = nil
-	}
-	return n, err
+// tally is the raw figures of a unit's subtree per unit code, read with
+// one grouped query per source; a unit's figures are the sum over the codes
+// it is a prefix of (the same codes its scope's range holds).
+type tally struct {
+	per  map[string]*Figures
+	duty map[string]bool // units with a duty shift today
 }
 
-// figures counts what the checks of a unit's subtree are computed from.
-func (s *Service) figures(ctx context.Context, u jurisdiction.Unit, children []jurisdiction.Unit, std map[string]int) (Figures, error) {
+func (t tally) at(code string) *Figures {
+	f := t.per[code]
+	if f == nil {
+		f = &Figures{}
+		t.per[code] = f
+	}
+	return f
+}
+
+// figures sums the tally of u's subtree; duty counts u and its children.
+func (t tally) figures(u jurisdiction.Unit, children []jurisdiction.Unit) Figures {
 	var f Figures
+	for code, x := range t.per {
+		if !strings.HasPrefix(code, u.Code) {
+			continue
+		}
+		f.Residents += x.Residents
+		f.Rooms += x.Rooms
+		f.Tracers += x.Tracers
+		f.Police += x.Police
+		f.Samplers += x.Samplers
+		f.Entrances += x.Entrances
+		f.Manned += x.Manned
+		f.Plans += x.Plans
+		f.LastDrill = max(f.LastDrill, x.LastDrill)
+	}
+	for _, c := range append([]jurisdiction.Unit{u}, children...) {
+		f.DutyUnits++
+		if t.duty[c.Code] {
+			f.DutyFilled++
+		}
+	}
+	return f
+}
+
+// tally reads the figures of u's subtree per unit code cut to width (the
+// length of its children's codes, to sum per child, or of its own), and
+// the units of the subtree with a duty shift today.
+func (s *Service) tally(ctx context.Context, u jurisdiction.Unit, width int) (tally, error) {
+	t := tally{per: map[string]*Figures{}, duty: map[string]bool{}}
 	sub, err := jurisdiction.System("readiness").Narrow(u.Code)
 	if err != nil {
-		return f, err
+		return t, err
 	}
 	lo, hi := sub.Args()
 	w := func(col string) string { return sub.Where(col, 1) }
 	type q struct {
-		dst  *int
 		sql  string
-		args []any
+		scan func(f *Figures, r *sql.Rows) error
 	}
+	ints := func(dst ...func(*Figures) *int) func(*Figures, *sql.Rows) error {
+		return func(f *Figures, r *sql.Rows) error {
+			var code string
+			vals := make([]any, 1, len(dst)+1)
+			vals[0] = &code
+			ns := make([]int, len(dst))
+			for i := range ns {
+				vals = append(vals, &ns[i])
+			}
+			if err := r.Scan(vals...); err != nil {
+				return err
+			}
+			g := t.at(code)
+			for i, d := range dst {
+				*d(g) += ns[i]
+			}
+			return nil
+		}
+	}
+	qs := []q{
+		// Residents: the people on the register per unit (resident_totals,
+		// kept by triggers from the registry's roll-up counters).
+		{`SELECT SUBSTR(unit_code, 1, $3), SUM(n) FROM resident_totals WHERE ` + w("unit_code") + ` GROUP BY 1`,
+			ints(func(f *Figures) *int { return &f.Residents })},
+		{`SELECT SUBSTR(s.unit_code, 1, $3), COUNT(*) FROM site_rooms r JOIN sites s ON s.id = r.site_id WHERE s.status = '启用' AND ` + w("s.unit_code") + ` GROUP BY 1`,
+			ints(func(f *Figures) *int { return &f.Rooms })},
+		{`SELECT SUBSTR(unit_code, 1, $3), COUNT(*), SUM(CASE WHEN kind = '公安' THEN 1 ELSE 0 END) FROM readiness_tracers WHERE ` + w("unit_code") + ` GROUP BY 1`,
+			ints(func(f *Figures) *int { return &f.Tracers }, func(f *Figures) *int { return &f.Police })},
+		{`SELECT SUBSTR(unit_code, 1, $3), COALESCE(SUM(samplers), 0) FROM readiness_samplers WHERE ` + w("unit_code") + ` GROUP BY 1`,
+			ints(func(f *Figures) *int { return &f.Samplers })},
+		{`SELECT SUBSTR(unit_code, 1, $3), SUM(CASE WHEN status <> '撤除' THEN 1 ELSE 0 END), SUM(CASE WHEN status = '值守' THEN 1 ELSE 0 END)
+			FROM checkpoints WHERE ` + w("unit_code") + ` GROUP BY 1`,
+			ints(func(f *Figures) *int { return &f.Entrances }, func(f *Figures) *int { return &f.Manned })},
+		{`SELECT SUBSTR(unit_code, 1, $3), SUM(CASE WHEN kind = '应急预案' THEN 1 ELSE 0 END), COALESCE(MAX(CASE WHEN kind = '演练' THEN held_on END), '')
+			FROM readiness_plans WHERE ` + w("unit_code") + ` GROUP BY 1`,
+			func(_ *Figures, r *sql.Rows) error {
+				var code, drill string
+				var n int
+				if err := r.Scan(&code, &n, &drill); err != nil {
+					return err
+				}
+				f := t.at(code)
+				f.Plans += n
+				f.LastDrill = max(f.LastDrill, drill)
+				return nil
+			}},
+	}
+	rd := s.db.Reader(ctx)
+	for _, x := range qs {
+		if err := each(ctx, rd, x.sql, []any{lo, hi, width}, func(r *sql.Rows) error { return x.scan(nil, r) }); err != nil {
+			return t, err
+		}
+	}
+	// Duty: the units of the subtree with a shift today.
 	day := clock.Day(s.now())
 	from, _ := time.ParseInLocation("2006-01-02", day, clock.Shanghai)
-	qs := []q{
-		{&f.Residents, registry.ResidentTotal(sub, 1), nil}, // the registry's roll-up counters
-		{&f.Rooms, `SELECT COUNT(*) FROM site_rooms r JOIN sites s ON s.id = r.site_id WHERE s.status = '启用' AND ` + w("s.unit_code"), nil},
-		{&f.Tracers, `SELECT COUNT(*) FROM readiness_tracers WHERE ` + w("unit_code"), nil},
-		{&f.Police, `SELECT COUNT(*) FROM readiness_tracers WHERE kind = '公安' AND ` + w("unit_code"), nil},
-		{&f.Samplers, `SELECT COALESCE(SUM(samplers), 0) FROM readiness_samplers WHERE ` + w("unit_code"), nil},
-		{&f.Entrances, `SELECT COUNT(*) FROM checkpoints WHERE status <> '撤除' AND ` + w("unit_code"), nil},
-		{&f.Manned, `SELECT COUNT(*) FROM checkpoints WHERE status = '值守' AND ` + w("unit_code"), nil},
-		{&f.Plans, `SELECT COUNT(*) FROM readiness_plans WHERE kind = '应急预案' AND ` + w("unit_code"), nil},
+	err = each(ctx, rd, `SELECT DISTINCT unit_code FROM duty_shifts WHERE `+w("unit_code")+` AND starts_at < $3 AND ends_at > $4`,
+		[]any{lo, hi, from.AddDate(0, 0, 1).UnixMilli(), from.UnixMilli()}, func(r *sql.Rows) error {
+			var code string
+			if err := r.Scan(&code); err != nil {
+				return err
+			}
+			t.duty[code] = true
+			return nil
+		})
+	return t, err
+}
+
+// each runs q and calls f on each row.
+func each(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args []any, f func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
 	}
-	for _, x := range qs {
-		if *x.dst, err = s.count(ctx, x.sql, append([]any{lo, hi}, x.args...)...); err != nil {
-			return f, err
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
 		}
 	}
-	if err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(held_on), '') FROM readiness_plans WHERE kind = '演练' AND `+w("unit_code"),
-		lo, hi).Scan(&f.LastDrill); err != nil {
-		return f, err
-	}
-	// Duty: the unit and its children, each with a shift today.
-	for _, c := range append([]jurisdiction.Unit{u}, children...) {
-		n, err := s.count(ctx, `SELECT COUNT(*) FROM duty_shifts WHERE unit_code = $1 AND starts_at < $2 AND ends_at > $3`,
-			c.Code, from.AddDate(0, 0, 1).UnixMilli(), from.UnixMilli())
-		if err != nil {
-			return f, err
-		}
-		f.DutyUnits++
-		if n > 0 {
-			f.DutyFilled++
-		}
-	}
-	return f, nil
+	return rows.Err()
 }
 
 // checks computes the standards from the figures.
@@ -258,35 +341,65 @@ func checks(level int, f Figures, std map[string]int, label map[string]string, t
 	return out, met
 }
 
-// children are the unit's child units (townships of a county).
-func (s *Service) children(ctx context.Context, u jurisdiction.Unit) ([]jurisdiction.Unit, error) {
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT code, parent_code, level, name, kind FROM units WHERE parent_code = $1 ORDER BY code`, u.Code)
+// family is the unit's children (townships of a county) and, when grand,
+// their children (villages), in code order, read in one query.
+func (s *Service) family(ctx context.Context, u jurisdiction.Unit, grand bool) ([]jurisdiction.Unit, map[string][]jurisdiction.Unit, error) {
+	sub, err := jurisdiction.System("readiness").Narrow(u.Code)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer rows.Close()
-	var out []jurisdiction.Unit
-	for rows.Next() {
-		var c jurisdiction.Unit
-		if err := rows.Scan(&c.Code, &c.ParentCode, &c.Level, &c.Name, &c.Kind); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+	lo, hi := sub.Args()
+	depth := 1
+	if grand {
+		depth = 2
 	}
-	return out, rows.Err()
+	var kids []jurisdiction.Unit
+	grandkids := map[string][]jurisdiction.Unit{}
+	err = each(ctx, s.db.Reader(ctx), `SELECT code, parent_code, level, name, kind FROM units WHERE `+sub.Where("code", 1)+` AND level > $3 AND level <= $4 ORDER BY code`,
+		[]any{lo, hi, u.Level, u.Level + depth}, func(r *sql.Rows) error {
+			var c jurisdiction.Unit
+			if err := r.Scan(&c.Code, &c.ParentCode, &c.Level, &c.Name, &c.Kind); err != nil {
+				return err
+			}
+			if c.ParentCode == u.Code {
+				kids = append(kids, c)
+			} else {
+				grandkids[c.ParentCode] = append(grandkids[c.ParentCode], c)
+			}
+			return nil
+		})
+	return kids, grandkids, err
 }
 
-func (s *Service) report(ctx context.Context, u jurisdiction.Unit, std map[string]int, label map[string]string) (Report, []jurisdiction.Unit, error) {
+// report computes u's readiness, with a row per child unit when rows.
+func (s *Service) report(ctx context.Context, u jurisdiction.Unit, std map[string]int, label map[string]string, rows bool) (Report, error) {
 	r := Report{Unit: u}
-	kids, err := s.children(ctx, u)
+	kids, grandkids, err := s.family(ctx, u, rows)
 	if err != nil {
-		return r, nil, err
+		return r, err
 	}
-	if r.Figures, err = s.figures(ctx, u, kids, std); err != nil {
-		return r, nil, err
+	width := len(u.Code)
+	if rows {
+		for _, k := range kids {
+			width = max(width, len(k.Code))
+		}
 	}
-	r.Checks, r.Met = checks(u.Level, r.Figures, std, label, clock.Day(s.now()))
-	return r, kids, nil
+	t, err := s.tally(ctx, u, width)
+	if err != nil {
+		return r, err
+	}
+	today := clock.Day(s.now())
+	r.Figures = t.figures(u, kids)
+	r.Checks, r.Met = checks(u.Level, r.Figures, std, label, today)
+	if !rows {
+		return r, nil
+	}
+	for _, k := range kids {
+		kr := Report{Unit: k, Figures: t.figures(k, grandkids[k.Code])}
+		kr.Checks, kr.Met = checks(k.Level, kr.Figures, std, label, today)
+		r.Children = append(r.Children, Row{Unit: k, Score: kr.Score(), Gaps: kr.Gaps()})
+	}
+	return r, nil
 }
 
 // Get computes the readiness of a unit inside scope (meant for counties and
@@ -301,18 +414,7 @@ func (s *Service) Get(ctx context.Context, scope jurisdiction.Scope, unit string
 	if err != nil {
 		return Report{}, err
 	}
-	r, kids, err := s.report(ctx, u, std, label)
-	if err != nil || u.Level >= 4 {
-		return r, err
-	}
-	for _, k := range kids {
-		kr, _, err := s.report(ctx, k, std, label)
-		if err != nil {
-			return r, err
-		}
-		r.Children = append(r.Children, Row{Unit: k, Score: kr.Score(), Gaps: kr.Gaps()})
-	}
-	return r, nil
+	return s.report(ctx, u, std, label, u.Level < 4)
 }
 
 func name(field, s string) (string, error) {

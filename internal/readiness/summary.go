@@ -24,7 +24,7 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	if err != nil {
 		return summary.Card{}, err
 	}
-	r, _, err := s.report(ctx, u, std, label)
+	r, err := s.report(ctx, u, std, label, false)
 	if err != nil {
 		return summary.Card{}, err
 	}

@@ -80,7 +80,17 @@ func (s *Service) Status(ctx context.Context, scope jurisdiction.Scope, unit, da
 		return Status{}, err
 	}
 	st := Status{Unit: u, Day: day}
-	latest, err := s.latest(ctx, sub, day)
+	var children []jurisdiction.Unit
+	if u.Level < jurisdiction.LevelVillage {
+		if children, err = s.units.Children(ctx, scope, u.Code); err != nil {
+			return st, err
+		}
+	}
+	codes := []string{u.Code}
+	for _, c := range children {
+		codes = append(codes, c.Code)
+	}
+	latest, err := s.latest(ctx, sub, day, codes)
 	if err != nil {
 		return st, err
 	}
@@ -105,10 +115,6 @@ func (s *Service) Status(ctx context.Context, scope jurisdiction.Scope, unit, da
 		st.Own = &r
 	}
 	if u.Level < jurisdiction.LevelVillage {
-		children, err := s.units.Children(ctx, scope, u.Code)
-		if err != nil {
-			return st, err
-		}
 		for _, c := range children {
 			cs := ChildStatus{Unit: c, Alerted: alerted[c.Code]}
 			if cs.Deadline, err = deadline(reportLevel(c.Level)); err != nil {

@@ -92,11 +92,16 @@ func (s *Service) Versions(ctx context.Context, scope jurisdiction.Scope, unit, 
 	return s.queryReports(ctx, "WHERE r.unit_code = $1 AND r.day = $2 ORDER BY r.version DESC", unit, day)
 }
 
-// latest returns the newest version of each unit's report of day among units.
-func (s *Service) latest(ctx context.Context, scope jurisdiction.Scope, day string) (map[string]Report, error) {
+// latest returns the newest version of the report of day of each of units
+// (the unit of a status page and its children, not the whole subtree).
+func (s *Service) latest(ctx context.Context, scope jurisdiction.Scope, day string, units []string) (map[string]Report, error) {
 	lo, hi := scope.Args()
-	rs, err := s.queryReports(ctx, `WHERE r.day = $1 AND `+scope.Where("r.unit_code", 2)+`
-		AND r.version = (SELECT MAX(x.version) FROM daily_reports x WHERE x.unit_code = r.unit_code AND x.day = r.day)`, day, lo, hi)
+	args := []any{day, lo, hi}
+	for _, u := range units {
+		args = append(args, u)
+	}
+	rs, err := s.queryReports(ctx, `WHERE r.day = $1 AND `+scope.Where("r.unit_code", 2)+` AND r.unit_code IN (`+db.In(len(units), 4)+`)
+		AND r.version = (SELECT MAX(x.version) FROM daily_reports x WHERE x.unit_code = r.unit_code AND x.day = r.day)`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,6 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
-	"fangkong/internal/registry"
 	"fangkong/internal/sheet"
 )
 
@@ -556,8 +555,10 @@ func (s *Service) Plan(ctx context.Context, scope jurisdiction.Scope, campaignID
 			return p, err
 		}
 		lo, hi := unitScope.Args()
-		if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE `+registry.PeopleInScope("p", unitScope, 1)+`
-			AND p.residence NOT IN ('外出务工', '外出上学')`, lo, hi).Scan(&p.People); err != nil {
+		// The people on the register present (residence other than 外出务工
+		// and 外出上学), per unit (resident_totals, kept by triggers).
+		if err := s.db.R().QueryRowContext(ctx, `SELECT COALESCE(SUM(present), 0) FROM resident_totals WHERE `+unitScope.Where("unit_code", 1),
+			lo, hi).Scan(&p.People); err != nil {
 			return p, fmt.Errorf("plan: %w", err)
 		}
 	}

@@ -145,6 +145,20 @@ func TestResultsCoverageBoxes(t *testing.T) {
 		if err != nil || p.Feasible || p.People != 21 {
 			t.Fatalf("plan without campaign: %+v %v", p, err)
 		}
+		// Without a campaign the people are the present residents: one away
+		// (外出务工) and one deregistered do not count, one at home does.
+		for _, x := range []struct {
+			res    string
+			active int
+		}{{"外出务工", 1}, {"常住", 0}, {"常住", 1}} {
+			if _, err := d.W().ExecContext(ctx, `INSERT INTO people (name, unit_code, residence, active, created_at, updated_at) VALUES ('居民', $1, $2, $3, 0, 0)`,
+				dbtest.VillageB, x.res, x.active); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if p, err = f.svc.Plan(ctx, county, 0, sampling.PlanInput{UnitCode: dbtest.County, Days: 1}); err != nil || p.People != 22 {
+			t.Fatalf("plan without campaign after 3 more people (one present): %+v %v", p, err)
+		}
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"fangkong/internal/jurisdiction"
-	"fangkong/internal/registry"
 )
 
 // CountyRow is one county of the occupancy dashboard.
@@ -44,10 +43,11 @@ func (s *Service) Occupancy(ctx context.Context, scope jurisdiction.Scope, unit 
 	if err != nil {
 		return Dashboard{}, err
 	}
-	// Residents per county inside the unit: the registry's roll-up
-	// counters, summed per county in the database.
+	// Residents per county inside the unit: the people on the register per
+	// unit (resident_totals, kept by triggers from the registry's roll-up
+	// counters), summed per county here.
 	lo, hi := unitScope.Args()
-	rows, err := s.db.R().QueryContext(ctx, registry.ResidentCounts(unitScope, 1), lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, n FROM resident_totals WHERE `+unitScope.Where("unit_code", 1), lo, hi)
 	if err != nil {
 		return Dashboard{}, fmt.Errorf("residents of %s: %w", u.Code, err)
 	}

@@ -48,7 +48,7 @@ func (h *Handler) measuresOverview(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	al, err := h.measures.Alerts(r.Context(), web.User(r).Scope(), measure.AlertFilter{Unit: ov.Unit, Open: true})
+	al, err := h.measures.Alerts(r.Context(), web.User(r).Scope(), measure.AlertFilter{Unit: ov.Unit, Open: true, Limit: 20})
 	if err != nil {
 		return err
 	}
@@ -74,6 +74,7 @@ func listFilter(q url.Values) (measure.Filter, error) {
 
 type listView struct {
 	List       []measure.Measure
+	Paging     web.Paging
 	Q          url.Values
 	Today      string
 	Types      []typeCol
@@ -86,11 +87,17 @@ func (h *Handler) measuresList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	page := web.PageOf(r)
+	f.Limit, f.Offset = web.PageSize+1, (page-1)*web.PageSize
 	list, err := h.measures.List(r.Context(), web.User(r).Scope(), f)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "measure_list", "管控人员", listView{List: list, Q: q, Today: h.today(), Types: typeCols(),
+	pg := web.PagingFor(r, page, len(list))
+	if len(list) > web.PageSize {
+		list = list[:web.PageSize]
+	}
+	return h.render(w, r, "measure_list", "管控人员", listView{List: list, Paging: pg, Q: q, Today: h.today(), Types: typeCols(),
 		Categories: policy.Categories})
 }
 

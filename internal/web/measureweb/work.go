@@ -3,6 +3,7 @@ package measureweb
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -18,19 +19,39 @@ func (h *Handler) workOf(r *http.Request) (measure.WorkList, error) {
 }
 
 type workView struct {
-	W          measure.WorkList
-	Symptoms   []string
-	Today      string
-	Prev, Next string
+	W              measure.WorkList
+	Symptoms       []string
+	SymptomOptions template.HTML // <option>s of Symptoms, drawn once for every row's form
+	Today          string
+	Prev, Next     string // the days before and after
+	Paging         web.Paging
 }
 
+// symptomOptions are the options of the symptom select of a check form.
+var symptomOptions = func() template.HTML {
+	var b strings.Builder
+	for _, s := range measure.Symptoms {
+		b.WriteString("<option>" + template.HTMLEscapeString(s) + "</option>")
+	}
+	return template.HTML(b.String())
+}()
+
+// workPage shows a page of 50 rows of each list (checks, tests) — a
+// county's day is hundreds of forms — with the day's totals of all.
 func (h *Handler) workPage(w http.ResponseWriter, r *http.Request) error {
 	wl, err := h.workOf(r)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "measure_work", "每日工作清单", workView{W: wl, Symptoms: measure.Symptoms,
-		Today: h.today(), Prev: policy.AddDays(wl.Day, -1), Next: policy.AddDays(wl.Day, 1)})
+	page := web.PageOf(r)
+	from := (page - 1) * web.PageSize
+	pg := web.PagingFor(r, page, max(len(wl.Checks), len(wl.Tests))-from)
+	cut := func(items []measure.WorkItem) []measure.WorkItem {
+		return items[min(from, len(items)):min(from+web.PageSize, len(items))]
+	}
+	wl.Checks, wl.Tests = cut(wl.Checks), cut(wl.Tests)
+	return h.render(w, r, "measure_work", "每日工作清单", workView{W: wl, Symptoms: measure.Symptoms, SymptomOptions: symptomOptions,
+		Today: h.today(), Prev: policy.AddDays(wl.Day, -1), Next: policy.AddDays(wl.Day, 1), Paging: pg})
 }
 
 func (h *Handler) apiWork(w http.ResponseWriter, r *http.Request) error {
