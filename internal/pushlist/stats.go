@@ -86,31 +86,36 @@ func (s *Service) stats(ctx context.Context, scope jurisdiction.Scope, medians b
 		}
 		return out, nil
 	}
-	durs := map[string][]int64{}
-	rows, err = s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT SUBSTR(unit_code, 1, %d), answered_at - created_at FROM push_tasks
-		WHERE `+scope.Where("unit_code", 1)+` AND status = 'done'`, n), lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("push task stats: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var code string
-		var d int64
-		if err := rows.Scan(&code, &d); err != nil {
+	// The median per unit: the middle one or two of the unit's answered
+	// times (its Verified of them), read in order from push_tasks_answered
+	// (on SUBSTR(unit_code, 1, 9) or 12, the groups of a county's or a
+	// township's page) — no sort, and only half of them stepped over.
+	for code, u := range by {
+		if u.Verified == 0 {
+			continue
+		}
+		rows, err := s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT answered_at - created_at FROM push_tasks
+			WHERE status = 'done' AND SUBSTR(unit_code, 1, %d) = $1 ORDER BY answered_at - created_at LIMIT $2 OFFSET $3`, n),
+			code, 2-u.Verified%2, (u.Verified-1)/2)
+		if err != nil {
+			return nil, fmt.Errorf("push task stats: %w", err)
+		}
+		var sum, k int64
+		for rows.Next() {
+			var d int64
+			if err := rows.Scan(&d); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			sum, k = sum+d, k+1
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		durs[code] = append(durs[code], d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for code, ds := range durs {
-		slices.Sort(ds)
-		m := float64(ds[len(ds)/2])
-		if len(ds)%2 == 0 {
-			m = float64(ds[len(ds)/2-1]+ds[len(ds)/2]) / 2
+		if k > 0 {
+			u.MedianMinutes = float64(sum) / float64(k) / 60000
 		}
-		get(code).MedianMinutes = m / 60000
 	}
 	names, err := s.unitNames(ctx, scope)
 	if err != nil {

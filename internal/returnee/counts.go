@@ -3,6 +3,7 @@ package returnee
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"fangkong/internal/jurisdiction"
 )
@@ -11,11 +12,11 @@ import (
 // returnee_counts per village (the first 12 digits of the unit code),
 // origin rank, status and place status; returnee_day_counts the same per
 // township (9 digits) and arrival day. A scope of a village or wider reads
-// them — O(villages), not a pass over the returnees; a group's scope reads
+// them — O(villages), not a pass over the returnees; a narrower one reads
 // its few rows from the covering index returnees_days.
 
-// tallyRow is one counted key: the unit (a prefix of the returnees' unit
-// codes, or their own code), the arrival day when asked for, and n.
+// tallyRow is one counted key: the unit (the first unitLen digits of the
+// returnees' unit codes), the arrival day when asked for, and n.
 type tallyRow struct {
 	unit, day     string
 	rank          int
@@ -23,24 +24,32 @@ type tallyRow struct {
 	n             int
 }
 
-// tallyRows returns the returnees inside scope counted per unit key, rank,
-// status and place status — and per arrival day when days is set. The unit
-// keys are villages (townships with days) when the scope is that wide and
-// the caller tells units apart no finer than unitLen digits (0: not at
-// all), else the returnees' own unit codes.
+// tallyRows returns the returnees inside scope counted per rank, status and
+// place status — per arrival day when days is set, and per unit (the first
+// unitLen digits of the unit code) when unitLen > 0. The sums are taken in
+// SQL: a handful of rows come back, not one per counter.
 func (s *Service) tallyRows(ctx context.Context, scope jurisdiction.Scope, days bool, unitLen int) ([]tallyRow, error) {
-	keyLen, table, day, group := 12, "returnee_counts", "''", ""
+	keyLen, from := 12, "returnee_counts"
 	if days {
-		keyLen, table, day, group = 9, "returnee_day_counts", "arrived_on", "arrived_on, "
+		keyLen, from = 9, "returnee_day_counts"
 	}
-	from := table
+	cols, group := []string{"''", "''"}, ""
+	if unitLen > 0 {
+		cols[0] = "SUBSTR(unit_code, 1, " + strconv.Itoa(unitLen) + ")"
+		group += cols[0] + ", "
+	}
+	if days {
+		cols[1] = "arrived_on"
+		group += "arrived_on, "
+	}
 	if len(scope.Code()) > keyLen || unitLen > keyLen {
-		from = `(SELECT unit_code, ` + day + ` AS arrived_on, origin_rank, status, origin_status, COUNT(*) AS n FROM returnees
-			WHERE ` + scope.Where("unit_code", 1) + ` GROUP BY unit_code, ` + group + `origin_rank, status, origin_status) c`
+		// Finer than the counters: the scope's own rows (returnees_days).
+		from = "(SELECT unit_code, arrived_on, origin_rank, status, origin_status, 1 AS n FROM returnees WHERE " +
+			scope.Where("unit_code", 1) + ") c"
 	}
 	lo, hi := scope.Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, `+day+`, origin_rank, status, origin_status, CAST(n AS BIGINT) FROM `+from+`
-		WHERE `+scope.Where("unit_code", 1), lo, hi)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT `+cols[0]+`, `+cols[1]+`, origin_rank, status, origin_status, CAST(SUM(n) AS BIGINT)
+		FROM `+from+` WHERE `+scope.Where("unit_code", 1)+` GROUP BY `+group+`origin_rank, status, origin_status`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("returnee counts: %w", err)
 	}

@@ -119,9 +119,16 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 		}
 		w.add(r.rank, r.status, r.place, r.n)
 	}
+	for _, w := range weeks {
+		st.Weeks = append(st.Weeks, *w)
+	}
+	sort.Slice(st.Weeks, func(i, j int) bool { return st.Weeks[i].Monday < st.Weeks[j].Monday })
 	kidLen := 0
 	for _, k := range kids {
 		kidLen = max(kidLen, len(k.Code))
+	}
+	if kidLen == 0 {
+		return st, nil // no child unit: no rows to share out
 	}
 	byUnit, err := s.tallyRows(ctx, unitScope, false, kidLen)
 	if err != nil {
@@ -135,10 +142,6 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 			}
 		}
 	}
-	for _, w := range weeks {
-		st.Weeks = append(st.Weeks, *w)
-	}
-	sort.Slice(st.Weeks, func(i, j int) bool { return st.Weeks[i].Monday < st.Weeks[j].Monday })
 	return st, nil
 }
 

@@ -202,10 +202,13 @@ CREATE TRIGGER sweep_visit_counts_update AFTER UPDATE ON sweep_visits
 CREATE INDEX returnees_arrived ON returnees (arrived_on, id, unit_code, status, origin_rank, origin_status);
 CREATE INDEX returnees_days ON returnees (unit_code, arrived_on, origin_rank, status, origin_status);
 -- The task list of a county or township, earliest deadline first, walks
--- these; the median time to verify reads the answered tasks' times from
--- push_tasks_answered alone.
+-- these.
 CREATE INDEX push_tasks_due ON push_tasks (status, deadline_at, id, unit_code, outcome, list_id);
 CREATE INDEX push_tasks_deadline ON push_tasks (deadline_at, id, unit_code, status, outcome, list_id);
-CREATE INDEX push_tasks_answered ON push_tasks (unit_code, answered_at, created_at) WHERE status = 'done';
+-- The median time to verify of a township (on a county's page) or of a
+-- village (on a township's): the answered tasks' times in order, so the
+-- middle one is found by stepping over half of them, without a sort.
+CREATE INDEX push_tasks_answered_town ON push_tasks (SUBSTR(unit_code, 1, 9), (answered_at - created_at)) WHERE status = 'done';
+CREATE INDEX push_tasks_answered_village ON push_tasks (SUBSTR(unit_code, 1, 12), (answered_at - created_at)) WHERE status = 'done';
 -- returnees_days covers what returnees_tally served (a group's tally).
 DROP INDEX returnees_tally;
