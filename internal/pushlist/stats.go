@@ -52,7 +52,7 @@ func (s *Service) stats(ctx context.Context, scope jurisdiction.Scope, medians b
 	// The counts from the counters (taskCounts); the medians below from
 	// the answered tasks' times (push_tasks_answered alone).
 	rows, err := s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT SUBSTR(unit_code, 1, %d), status,
-		CASE WHEN deadline_at < $3 THEN 1 ELSE 0 END, CAST(SUM(n) AS BIGINT) FROM `+taskCounts(scope)+` c
+		CASE WHEN deadline_at < $3 THEN 1 ELSE 0 END, CAST(SUM(n) AS BIGINT) FROM `+taskCounts(scope, n)+` c
 		WHERE `+scope.Where("unit_code", 1)+` AND status IN ('open', 'done') GROUP BY 1, 2, 3`, n), lo, hi, now)
 	if err != nil {
 		return nil, fmt.Errorf("push task stats: %w", err)

@@ -200,8 +200,12 @@ func (s *Service) CountTasks(ctx context.Context, scope jurisdiction.Scope, f Ta
 		return 0, err
 	}
 	sc, _ := scope.NarrowOpt(f.Unit) // taskWhere checked it
+	digits := 0
+	if f.Status == "queue" {
+		digits = 12 // LENGTH(t.unit_code) < 12
+	}
 	var n int
-	if err := s.db.R().QueryRowContext(ctx, "SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM "+taskCounts(sc)+" t"+where,
+	if err := s.db.R().QueryRowContext(ctx, "SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM "+taskCounts(sc, digits)+" t"+where,
 		args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count push tasks: %w", err)
 	}
@@ -235,14 +239,19 @@ func (s *Service) ViewTask(ctx context.Context, who audit.Actor, scope jurisdict
 }
 
 // taskCounts is the source of task counts inside scope, with the columns
-// taskWhere filters on and n: push_task_counts, kept by triggers per
+// taskWhere filters on and n, when the unit codes matter to digits digits
+// (12 to tell a township's queue from its villages; 9 to group by
+// township): push_task_counts, kept by triggers per township and per
 // village (or queue), list, status, outcome and deadline (migration 0026)
-// when the scope is a village or wider — O(villages × lists), not a pass
-// over the tasks; a narrower scope's few tasks counted from push_tasks.
-// Its scope placeholders are $1 and $2, as taskWhere's.
-func taskCounts(scope jurisdiction.Scope) string {
-	if len(scope.Code()) <= 12 {
-		return "push_task_counts"
+// when the scope is a village or wider — O(units × lists), not a pass over
+// the tasks; a narrower scope's few tasks counted from push_tasks. Its
+// scope placeholders are $1 and $2, as taskWhere's.
+func taskCounts(scope jurisdiction.Scope, digits int) string {
+	switch need := max(len(scope.Code()), digits); {
+	case need <= 9:
+		return "(SELECT unit_code, list_id, status, outcome, deadline_at, n FROM push_task_counts WHERE lvl = 9)"
+	case need <= 12:
+		return "(SELECT unit_code, list_id, status, outcome, deadline_at, n FROM push_task_counts WHERE lvl = 12)"
 	}
 	return `(SELECT unit_code, list_id, status, outcome, deadline_at, COUNT(*) AS n FROM push_tasks
 		WHERE ` + scope.Where("unit_code", 1) + ` GROUP BY unit_code, list_id, status, outcome, deadline_at)`

@@ -9,11 +9,12 @@ import (
 )
 
 // The returnee counters (返乡底数) are kept by triggers (migration 0026):
-// returnee_counts per village (the first 12 digits of the unit code),
-// origin rank, status and place status; returnee_day_counts the same per
-// township (9 digits) and arrival day. A scope of a village or wider reads
-// them — O(villages), not a pass over the returnees; a narrower one reads
-// its few rows from the covering index returnees_days.
+// returnee_counts per township and per village (lvl: the first 9 or 12
+// digits of the unit code), origin rank, status and place status;
+// returnee_day_counts per township and arrival day. A county reads its
+// townships' counters, a township its villages' — O(units), not a pass
+// over the returnees; a narrower scope reads its few rows from the
+// covering index returnees_days.
 
 // tallyRow is one counted key: the unit (the first unitLen digits of the
 // returnees' unit codes), the arrival day when asked for, and n.
@@ -29,9 +30,18 @@ type tallyRow struct {
 // unitLen digits of the unit code) when unitLen > 0. The sums are taken in
 // SQL: a handful of rows come back, not one per counter.
 func (s *Service) tallyRows(ctx context.Context, scope jurisdiction.Scope, days bool, unitLen int) ([]tallyRow, error) {
-	keyLen, from := 12, "returnee_counts"
-	if days {
-		keyLen, from = 9, "returnee_day_counts"
+	need := max(len(scope.Code()), unitLen) // the digits the keys must hold
+	var from string // the rows counted, up to the scope's condition
+	switch {
+	case days && need <= 9:
+		from = "returnee_day_counts WHERE"
+	case !days && need <= 9:
+		from = "returnee_counts WHERE lvl = 9 AND"
+	case !days && need <= 12:
+		from = "returnee_counts WHERE lvl = 12 AND"
+	default: // finer than the counters: the scope's own rows (returnees_days)
+		from = "(SELECT unit_code, arrived_on, origin_rank, status, origin_status, 1 AS n FROM returnees WHERE " +
+			scope.Where("unit_code", 1) + ") c WHERE"
 	}
 	cols, group := []string{"''", "''"}, ""
 	if unitLen > 0 {
@@ -42,14 +52,9 @@ func (s *Service) tallyRows(ctx context.Context, scope jurisdiction.Scope, days 
 		cols[1] = "arrived_on"
 		group += "arrived_on, "
 	}
-	if len(scope.Code()) > keyLen || unitLen > keyLen {
-		// Finer than the counters: the scope's own rows (returnees_days).
-		from = "(SELECT unit_code, arrived_on, origin_rank, status, origin_status, 1 AS n FROM returnees WHERE " +
-			scope.Where("unit_code", 1) + ") c"
-	}
 	lo, hi := scope.Args()
 	rows, err := s.db.R().QueryContext(ctx, `SELECT `+cols[0]+`, `+cols[1]+`, origin_rank, status, origin_status, CAST(SUM(n) AS BIGINT)
-		FROM `+from+` WHERE `+scope.Where("unit_code", 1)+` GROUP BY `+group+`origin_rank, status, origin_status`, lo, hi)
+		FROM `+from+` `+scope.Where("unit_code", 1)+` GROUP BY `+group+`origin_rank, status, origin_status`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("returnee counts: %w", err)
 	}

@@ -3,21 +3,24 @@
 -- (or per-township) rows instead of counting every returnee, task or
 -- visit. The triggers keep them on every write (forms, self-reports, push
 -- answers, imports, merges, the demo loader, tests); a counter that reaches
--- 0 is deleted. Keys hold a prefix of the row's unit code: the village (12
--- digits) or the township (9), so a scope of that level or wider reads the
--- counters, and a narrower one reads its few rows.
+-- 0 is deleted. Keys hold a prefix of the row's unit code: the township (9
+-- digits) and the village (12), each row counted once at each length (lvl)
+-- in returnee_counts and push_task_counts, so a county reads its
+-- townships' rows, a township its villages', and a scope narrower than a
+-- village its few rows.
 --
 -- PostgreSQL's triggers are per statement with transition tables (as in
 -- 0021): each statement's old and new rows become one delta per key,
 -- applied as one upsert sorted by key, so two transactions lock counter
 -- rows in the same order.
 CREATE TABLE returnee_counts (
+    lvl           BIGINT NOT NULL,
     unit_code     TEXT COLLATE "C" NOT NULL,
     origin_rank   BIGINT NOT NULL,
     status        TEXT NOT NULL,
     origin_status TEXT NOT NULL,
     n             BIGINT NOT NULL,
-    PRIMARY KEY (unit_code, origin_rank, status, origin_status)
+    PRIMARY KEY (lvl, unit_code, origin_rank, status, origin_status)
 );
 CREATE TABLE returnee_day_counts (
     unit_code     TEXT COLLATE "C" NOT NULL,
@@ -29,13 +32,14 @@ CREATE TABLE returnee_day_counts (
     PRIMARY KEY (unit_code, arrived_on, origin_rank, status, origin_status)
 );
 CREATE TABLE push_task_counts (
+    lvl         BIGINT NOT NULL,
     unit_code   TEXT COLLATE "C" NOT NULL,
     list_id     BIGINT NOT NULL,
     status      TEXT NOT NULL,
     outcome     TEXT NOT NULL,
     deadline_at BIGINT NOT NULL,
     n           BIGINT NOT NULL,
-    PRIMARY KEY (unit_code, list_id, status, outcome, deadline_at)
+    PRIMARY KEY (lvl, unit_code, list_id, status, outcome, deadline_at)
 );
 CREATE TABLE sweep_visit_counts (
     sweep_id  BIGINT NOT NULL,
@@ -45,15 +49,17 @@ CREATE TABLE sweep_visit_counts (
     PRIMARY KEY (sweep_id, unit_code)
 );
 
-INSERT INTO returnee_counts (unit_code, origin_rank, status, origin_status, n)
-    SELECT SUBSTR(unit_code, 1, 12), origin_rank, status, origin_status, COUNT(*) FROM returnees
-    GROUP BY SUBSTR(unit_code, 1, 12), origin_rank, status, origin_status;
+INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status, n)
+    SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status, COUNT(*)
+    FROM returnees, (VALUES (9), (12)) AS l (lvl)
+    GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status;
 INSERT INTO returnee_day_counts (unit_code, arrived_on, origin_rank, status, origin_status, n)
     SELECT SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status, COUNT(*) FROM returnees
     GROUP BY SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status;
-INSERT INTO push_task_counts (unit_code, list_id, status, outcome, deadline_at, n)
-    SELECT SUBSTR(unit_code, 1, 12), list_id, status, outcome, deadline_at, COUNT(*) FROM push_tasks
-    GROUP BY SUBSTR(unit_code, 1, 12), list_id, status, outcome, deadline_at;
+INSERT INTO push_task_counts (lvl, unit_code, list_id, status, outcome, deadline_at, n)
+    SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), list_id, status, outcome, deadline_at, COUNT(*)
+    FROM push_tasks, (VALUES (9), (12)) AS l (lvl)
+    GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), list_id, status, outcome, deadline_at;
 INSERT INTO sweep_visit_counts (sweep_id, unit_code, n, returnees)
     SELECT sweep_id, unit_code, COUNT(*), SUM(returnees) FROM sweep_visits GROUP BY sweep_id, unit_code;
 
@@ -74,18 +80,19 @@ BEGIN
             INTO ou, oa, orank, os, op FROM old_returnees;
     END IF;
     FOR x IN
-        INSERT INTO returnee_counts AS c (unit_code, origin_rank, status, origin_status, n)
-            SELECT SUBSTR(d.u, 1, 12), d.r, d.s, d.p, SUM(d.d) FROM (
+        INSERT INTO returnee_counts AS c (lvl, unit_code, origin_rank, status, origin_status, n)
+            SELECT l.lvl, SUBSTR(d.u, 1, l.lvl), d.r, d.s, d.p, SUM(d.d) FROM (
                 SELECT t.u, t.r, t.s, t.p, 1 AS d FROM unnest(nu, nr, ns, np) AS t (u, r, s, p)
                 UNION ALL
-                SELECT t.u, t.r, t.s, t.p, -1 FROM unnest(ou, orank, os, op) AS t (u, r, s, p)) d
-            GROUP BY 1, 2, 3, 4 HAVING SUM(d.d) <> 0
-            ORDER BY 1, 2, 3, 4
-        ON CONFLICT (unit_code, origin_rank, status, origin_status) DO UPDATE SET n = c.n + excluded.n
-        RETURNING c.unit_code, c.origin_rank, c.status, c.origin_status, c.n
+                SELECT t.u, t.r, t.s, t.p, -1 FROM unnest(ou, orank, os, op) AS t (u, r, s, p)) d,
+                (VALUES (9), (12)) AS l (lvl)
+            GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.d) <> 0
+            ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (lvl, unit_code, origin_rank, status, origin_status) DO UPDATE SET n = c.n + excluded.n
+        RETURNING c.lvl, c.unit_code, c.origin_rank, c.status, c.origin_status, c.n
     LOOP
         IF x.n = 0 THEN
-            DELETE FROM returnee_counts WHERE unit_code = x.unit_code AND origin_rank = x.origin_rank
+            DELETE FROM returnee_counts WHERE lvl = x.lvl AND unit_code = x.unit_code AND origin_rank = x.origin_rank
                 AND status = x.status AND origin_status = x.origin_status;
         END IF;
     END LOOP;
@@ -131,19 +138,20 @@ BEGIN
             INTO ou, ol, os, oc, od FROM old_tasks;
     END IF;
     FOR x IN
-        INSERT INTO push_task_counts AS c (unit_code, list_id, status, outcome, deadline_at, n)
-            SELECT SUBSTR(d.u, 1, 12), d.l, d.s, d.o, d.dl, SUM(d.d) FROM (
+        INSERT INTO push_task_counts AS c (lvl, unit_code, list_id, status, outcome, deadline_at, n)
+            SELECT lv.lvl, SUBSTR(d.u, 1, lv.lvl), d.l, d.s, d.o, d.dl, SUM(d.d) FROM (
                 SELECT t.u, t.l, t.s, t.o, t.dl, 1 AS d FROM unnest(nu, nl, ns, nc, nd) AS t (u, l, s, o, dl)
                 UNION ALL
-                SELECT t.u, t.l, t.s, t.o, t.dl, -1 FROM unnest(ou, ol, os, oc, od) AS t (u, l, s, o, dl)) d
-            GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.d) <> 0
-            ORDER BY 1, 2, 3, 4, 5
-        ON CONFLICT (unit_code, list_id, status, outcome, deadline_at) DO UPDATE SET n = c.n + excluded.n
-        RETURNING c.unit_code, c.list_id, c.status, c.outcome, c.deadline_at, c.n
+                SELECT t.u, t.l, t.s, t.o, t.dl, -1 FROM unnest(ou, ol, os, oc, od) AS t (u, l, s, o, dl)) d,
+                (VALUES (9), (12)) AS lv (lvl)
+            GROUP BY 1, 2, 3, 4, 5, 6 HAVING SUM(d.d) <> 0
+            ORDER BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT (lvl, unit_code, list_id, status, outcome, deadline_at) DO UPDATE SET n = c.n + excluded.n
+        RETURNING c.lvl, c.unit_code, c.list_id, c.status, c.outcome, c.deadline_at, c.n
     LOOP
         IF x.n = 0 THEN
-            DELETE FROM push_task_counts WHERE unit_code = x.unit_code AND list_id = x.list_id AND status = x.status
-                AND outcome = x.outcome AND deadline_at = x.deadline_at;
+            DELETE FROM push_task_counts WHERE lvl = x.lvl AND unit_code = x.unit_code AND list_id = x.list_id
+                AND status = x.status AND outcome = x.outcome AND deadline_at = x.deadline_at;
         END IF;
     END LOOP;
     RETURN NULL;

@@ -3,19 +3,21 @@
 -- (or per-township) rows instead of counting every returnee, task or
 -- visit. The triggers keep them on every write (forms, self-reports, push
 -- answers, imports, merges, the demo loader, tests); a counter that reaches
--- 0 is deleted. Keys hold a prefix of the row's unit code: the village (12
--- digits) or the township (9), so a scope of that level or wider reads the
--- counters, and a narrower one reads its few rows.
+-- 0 is deleted. Keys hold a prefix of the row's unit code: the township (9
+-- digits) and the village (12), each row counted once at each length (lvl),
+-- so a county reads its townships' rows, a township its villages', and a
+-- scope narrower than a village its few rows.
 --
--- returnee_counts: returnees per village, origin rank, status and place
--- status (the Tally of a card and of 今日待办).
+-- returnee_counts: returnees per township and per village, origin rank,
+-- status and place status (the Tally of a card and of 今日待办).
 CREATE TABLE returnee_counts (
+    lvl           INTEGER NOT NULL,
     unit_code     TEXT NOT NULL,
     origin_rank   INTEGER NOT NULL,
     status        TEXT NOT NULL,
     origin_status TEXT NOT NULL,
     n             INTEGER NOT NULL,
-    PRIMARY KEY (unit_code, origin_rank, status, origin_status)
+    PRIMARY KEY (lvl, unit_code, origin_rank, status, origin_status)
 );
 -- returnee_day_counts: the same per township and arrival day (the weeks of
 -- the 底数 page).
@@ -28,17 +30,19 @@ CREATE TABLE returnee_day_counts (
     n             INTEGER NOT NULL,
     PRIMARY KEY (unit_code, arrived_on, origin_rank, status, origin_status)
 );
--- push_task_counts: push tasks per village (or the township or county
--- queue), list, status, outcome and deadline (a list's tasks share one
--- deadline, so overdue is a sum over the keys whose deadline has passed).
+-- push_task_counts: push tasks per township and per village (or the
+-- township or county queue), list, status, outcome and deadline (a list's
+-- tasks share one deadline, so overdue is a sum over the keys whose
+-- deadline has passed).
 CREATE TABLE push_task_counts (
+    lvl         INTEGER NOT NULL,
     unit_code   TEXT NOT NULL,
     list_id     INTEGER NOT NULL,
     status      TEXT NOT NULL,
     outcome     TEXT NOT NULL,
     deadline_at INTEGER NOT NULL,
     n           INTEGER NOT NULL,
-    PRIMARY KEY (unit_code, list_id, status, outcome, deadline_at)
+    PRIMARY KEY (lvl, unit_code, list_id, status, outcome, deadline_at)
 );
 -- sweep_visit_counts: the households visited per sweep and unit (exact),
 -- and the returnees the visits found.
@@ -50,32 +54,41 @@ CREATE TABLE sweep_visit_counts (
     PRIMARY KEY (sweep_id, unit_code)
 );
 
-INSERT INTO returnee_counts (unit_code, origin_rank, status, origin_status, n)
-    SELECT SUBSTR(unit_code, 1, 12), origin_rank, status, origin_status, COUNT(*) FROM returnees
-    GROUP BY SUBSTR(unit_code, 1, 12), origin_rank, status, origin_status;
+INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status, n)
+    SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status, COUNT(*)
+    FROM returnees, (SELECT 9 AS lvl UNION ALL SELECT 12) l
+    GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status;
 INSERT INTO returnee_day_counts (unit_code, arrived_on, origin_rank, status, origin_status, n)
     SELECT SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status, COUNT(*) FROM returnees
     GROUP BY SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status;
-INSERT INTO push_task_counts (unit_code, list_id, status, outcome, deadline_at, n)
-    SELECT SUBSTR(unit_code, 1, 12), list_id, status, outcome, deadline_at, COUNT(*) FROM push_tasks
-    GROUP BY SUBSTR(unit_code, 1, 12), list_id, status, outcome, deadline_at;
+INSERT INTO push_task_counts (lvl, unit_code, list_id, status, outcome, deadline_at, n)
+    SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), list_id, status, outcome, deadline_at, COUNT(*)
+    FROM push_tasks, (SELECT 9 AS lvl UNION ALL SELECT 12) l
+    GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), list_id, status, outcome, deadline_at;
 INSERT INTO sweep_visit_counts (sweep_id, unit_code, n, returnees)
     SELECT sweep_id, unit_code, COUNT(*), SUM(returnees) FROM sweep_visits GROUP BY sweep_id, unit_code;
 
 CREATE TRIGGER returnee_counts_insert AFTER INSERT ON returnees
 BEGIN
-    INSERT INTO returnee_counts (unit_code, origin_rank, status, origin_status, n)
-        VALUES (SUBSTR(NEW.unit_code, 1, 12), NEW.origin_rank, NEW.status, NEW.origin_status, 1)
-        ON CONFLICT (unit_code, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
+    INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status, n)
+        VALUES (9, SUBSTR(NEW.unit_code, 1, 9), NEW.origin_rank, NEW.status, NEW.origin_status, 1)
+        ON CONFLICT (lvl, unit_code, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
+    INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status, n)
+        VALUES (12, SUBSTR(NEW.unit_code, 1, 12), NEW.origin_rank, NEW.status, NEW.origin_status, 1)
+        ON CONFLICT (lvl, unit_code, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
     INSERT INTO returnee_day_counts (unit_code, arrived_on, origin_rank, status, origin_status, n)
         VALUES (SUBSTR(NEW.unit_code, 1, 9), NEW.arrived_on, NEW.origin_rank, NEW.status, NEW.origin_status, 1)
         ON CONFLICT (unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER returnee_counts_delete AFTER DELETE ON returnees
 BEGIN
-    UPDATE returnee_counts SET n = n - 1 WHERE unit_code = SUBSTR(OLD.unit_code, 1, 12)
+    UPDATE returnee_counts SET n = n - 1 WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9)
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
-    DELETE FROM returnee_counts WHERE unit_code = SUBSTR(OLD.unit_code, 1, 12)
+    UPDATE returnee_counts SET n = n - 1 WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12)
+        AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
+    DELETE FROM returnee_counts WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9)
+        AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
+    DELETE FROM returnee_counts WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12)
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
     UPDATE returnee_day_counts SET n = n - 1 WHERE unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
@@ -86,13 +99,20 @@ CREATE TRIGGER returnee_counts_update AFTER UPDATE OF unit_code, arrived_on, ori
     WHEN OLD.unit_code IS NOT NEW.unit_code OR OLD.arrived_on IS NOT NEW.arrived_on OR OLD.origin_rank IS NOT NEW.origin_rank
         OR OLD.status IS NOT NEW.status OR OLD.origin_status IS NOT NEW.origin_status
 BEGIN
-    UPDATE returnee_counts SET n = n - 1 WHERE unit_code = SUBSTR(OLD.unit_code, 1, 12)
+    UPDATE returnee_counts SET n = n - 1 WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9)
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
-    DELETE FROM returnee_counts WHERE unit_code = SUBSTR(OLD.unit_code, 1, 12)
+    UPDATE returnee_counts SET n = n - 1 WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12)
+        AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
+    DELETE FROM returnee_counts WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9)
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
-    INSERT INTO returnee_counts (unit_code, origin_rank, status, origin_status, n)
-        VALUES (SUBSTR(NEW.unit_code, 1, 12), NEW.origin_rank, NEW.status, NEW.origin_status, 1)
-        ON CONFLICT (unit_code, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
+    DELETE FROM returnee_counts WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12)
+        AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
+    INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status, n)
+        VALUES (9, SUBSTR(NEW.unit_code, 1, 9), NEW.origin_rank, NEW.status, NEW.origin_status, 1)
+        ON CONFLICT (lvl, unit_code, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
+    INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status, n)
+        VALUES (12, SUBSTR(NEW.unit_code, 1, 12), NEW.origin_rank, NEW.status, NEW.origin_status, 1)
+        ON CONFLICT (lvl, unit_code, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
     UPDATE returnee_day_counts SET n = n - 1 WHERE unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
     DELETE FROM returnee_day_counts WHERE unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
@@ -104,28 +124,42 @@ END;
 
 CREATE TRIGGER push_task_counts_insert AFTER INSERT ON push_tasks
 BEGIN
-    INSERT INTO push_task_counts (unit_code, list_id, status, outcome, deadline_at, n)
-        VALUES (SUBSTR(NEW.unit_code, 1, 12), NEW.list_id, NEW.status, NEW.outcome, NEW.deadline_at, 1)
-        ON CONFLICT (unit_code, list_id, status, outcome, deadline_at) DO UPDATE SET n = n + 1;
+    INSERT INTO push_task_counts (lvl, unit_code, list_id, status, outcome, deadline_at, n)
+        VALUES (9, SUBSTR(NEW.unit_code, 1, 9), NEW.list_id, NEW.status, NEW.outcome, NEW.deadline_at, 1)
+        ON CONFLICT (lvl, unit_code, list_id, status, outcome, deadline_at) DO UPDATE SET n = n + 1;
+    INSERT INTO push_task_counts (lvl, unit_code, list_id, status, outcome, deadline_at, n)
+        VALUES (12, SUBSTR(NEW.unit_code, 1, 12), NEW.list_id, NEW.status, NEW.outcome, NEW.deadline_at, 1)
+        ON CONFLICT (lvl, unit_code, list_id, status, outcome, deadline_at) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER push_task_counts_delete AFTER DELETE ON push_tasks
 BEGIN
-    UPDATE push_task_counts SET n = n - 1 WHERE unit_code = SUBSTR(OLD.unit_code, 1, 12) AND list_id = OLD.list_id
+    UPDATE push_task_counts SET n = n - 1 WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9) AND list_id = OLD.list_id
         AND status = OLD.status AND outcome = OLD.outcome AND deadline_at = OLD.deadline_at;
-    DELETE FROM push_task_counts WHERE unit_code = SUBSTR(OLD.unit_code, 1, 12) AND list_id = OLD.list_id
+    UPDATE push_task_counts SET n = n - 1 WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12) AND list_id = OLD.list_id
+        AND status = OLD.status AND outcome = OLD.outcome AND deadline_at = OLD.deadline_at;
+    DELETE FROM push_task_counts WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9) AND list_id = OLD.list_id
+        AND status = OLD.status AND outcome = OLD.outcome AND deadline_at = OLD.deadline_at AND n = 0;
+    DELETE FROM push_task_counts WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12) AND list_id = OLD.list_id
         AND status = OLD.status AND outcome = OLD.outcome AND deadline_at = OLD.deadline_at AND n = 0;
 END;
 CREATE TRIGGER push_task_counts_update AFTER UPDATE OF unit_code, list_id, status, outcome, deadline_at ON push_tasks
     WHEN OLD.unit_code IS NOT NEW.unit_code OR OLD.list_id IS NOT NEW.list_id OR OLD.status IS NOT NEW.status
         OR OLD.outcome IS NOT NEW.outcome OR OLD.deadline_at IS NOT NEW.deadline_at
 BEGIN
-    UPDATE push_task_counts SET n = n - 1 WHERE unit_code = SUBSTR(OLD.unit_code, 1, 12) AND list_id = OLD.list_id
+    UPDATE push_task_counts SET n = n - 1 WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9) AND list_id = OLD.list_id
         AND status = OLD.status AND outcome = OLD.outcome AND deadline_at = OLD.deadline_at;
-    DELETE FROM push_task_counts WHERE unit_code = SUBSTR(OLD.unit_code, 1, 12) AND list_id = OLD.list_id
+    UPDATE push_task_counts SET n = n - 1 WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12) AND list_id = OLD.list_id
+        AND status = OLD.status AND outcome = OLD.outcome AND deadline_at = OLD.deadline_at;
+    DELETE FROM push_task_counts WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9) AND list_id = OLD.list_id
         AND status = OLD.status AND outcome = OLD.outcome AND deadline_at = OLD.deadline_at AND n = 0;
-    INSERT INTO push_task_counts (unit_code, list_id, status, outcome, deadline_at, n)
-        VALUES (SUBSTR(NEW.unit_code, 1, 12), NEW.list_id, NEW.status, NEW.outcome, NEW.deadline_at, 1)
-        ON CONFLICT (unit_code, list_id, status, outcome, deadline_at) DO UPDATE SET n = n + 1;
+    DELETE FROM push_task_counts WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12) AND list_id = OLD.list_id
+        AND status = OLD.status AND outcome = OLD.outcome AND deadline_at = OLD.deadline_at AND n = 0;
+    INSERT INTO push_task_counts (lvl, unit_code, list_id, status, outcome, deadline_at, n)
+        VALUES (9, SUBSTR(NEW.unit_code, 1, 9), NEW.list_id, NEW.status, NEW.outcome, NEW.deadline_at, 1)
+        ON CONFLICT (lvl, unit_code, list_id, status, outcome, deadline_at) DO UPDATE SET n = n + 1;
+    INSERT INTO push_task_counts (lvl, unit_code, list_id, status, outcome, deadline_at, n)
+        VALUES (12, SUBSTR(NEW.unit_code, 1, 12), NEW.list_id, NEW.status, NEW.outcome, NEW.deadline_at, 1)
+        ON CONFLICT (lvl, unit_code, list_id, status, outcome, deadline_at) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER sweep_visit_counts_insert AFTER INSERT ON sweep_visits
