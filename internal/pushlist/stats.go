@@ -94,9 +94,13 @@ func (s *Service) stats(ctx context.Context, scope jurisdiction.Scope, medians b
 		if u.Verified == 0 {
 			continue
 		}
+		in, args := "", []any{code, 2 - u.Verified%2, (u.Verified - 1) / 2}
+		if len(scope.Code()) > n { // a group's scope: part of its village's tasks
+			in, args = " AND "+scope.Where("unit_code", 4), append(args, lo, hi)
+		}
 		rows, err := s.db.R().QueryContext(ctx, fmt.Sprintf(`SELECT answered_at - created_at FROM push_tasks
-			WHERE status = 'done' AND SUBSTR(unit_code, 1, %d) = $1 ORDER BY answered_at - created_at LIMIT $2 OFFSET $3`, n),
-			code, 2-u.Verified%2, (u.Verified-1)/2)
+			WHERE status = 'done' AND SUBSTR(unit_code, 1, %d) = $1%s ORDER BY answered_at - created_at LIMIT $2 OFFSET $3`, n, in),
+			args...)
 		if err != nil {
 			return nil, fmt.Errorf("push task stats: %w", err)
 		}
