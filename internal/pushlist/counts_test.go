@@ -268,7 +268,7 @@ func (m *taskMix) checkFigures() {
 	now := m.clk.t.UnixMilli()
 	type task struct {
 		unit, status, outcome string
-		list, deadline, took int64
+		list, deadline, took  int64
 	}
 	rows, err := m.d.R().QueryContext(m.ctx, "SELECT unit_code, status, outcome, list_id, deadline_at, answered_at - created_at FROM push_tasks")
 	if err != nil {

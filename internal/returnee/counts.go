@@ -31,7 +31,7 @@ type tallyRow struct {
 // SQL: a handful of rows come back, not one per counter.
 func (s *Service) tallyRows(ctx context.Context, scope jurisdiction.Scope, days bool, unitLen int) ([]tallyRow, error) {
 	need := max(len(scope.Code()), unitLen) // the digits the keys must hold
-	var from string // the rows counted, up to the scope's condition
+	var from string                         // the rows counted, up to the scope's condition
 	switch {
 	case days && need <= 9:
 		from = "returnee_day_counts WHERE"
