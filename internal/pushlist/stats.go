@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"fangkong/internal/jurisdiction"
 )
@@ -121,7 +122,7 @@ func (s *Service) stats(ctx context.Context, scope jurisdiction.Scope, medians b
 			u.MedianMinutes = float64(sum) / float64(k) / 60000
 		}
 	}
-	names, err := s.unitNames(ctx, scope)
+	names, err := s.namesOf(ctx, by)
 	if err != nil {
 		return nil, err
 	}
@@ -143,4 +144,33 @@ func (s *Service) stats(ctx context.Context, scope jurisdiction.Scope, medians b
 		return 0
 	})
 	return out, nil
+}
+
+// namesOf returns the names of the rows' units: a short IN list (the
+// townships of a county, the villages of a township), not every unit of
+// the scope.
+func (s *Service) namesOf(ctx context.Context, by map[string]*UnitStats) (map[string]string, error) {
+	names := map[string]string{}
+	if len(by) == 0 {
+		return names, nil
+	}
+	marks := make([]string, 0, len(by))
+	args := make([]any, 0, len(by))
+	for code := range by {
+		args = append(args, code)
+		marks = append(marks, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := s.db.R().QueryContext(ctx, "SELECT code, name FROM units WHERE code IN ("+strings.Join(marks, ", ")+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("unit names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, n string
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, err
+		}
+		names[c] = n
+	}
+	return names, rows.Err()
 }

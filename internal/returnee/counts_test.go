@@ -372,9 +372,9 @@ func (m *mix) compare() string {
 		{"returnee_counts", "SELECT lvl, unit_code, origin_rank, status, origin_status, n FROM returnee_counts",
 			`SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status, COUNT(*)
 			FROM returnees, (SELECT 9 AS lvl UNION ALL SELECT 12) l GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status`},
-		{"returnee_day_counts", "SELECT unit_code, arrived_on, origin_rank, status, origin_status, n FROM returnee_day_counts",
-			`SELECT SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status, COUNT(*) FROM returnees
-			GROUP BY SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status`},
+		{"returnee_day_counts", "SELECT lvl, unit_code, arrived_on, origin_rank, status, origin_status, n FROM returnee_day_counts",
+			`SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), arrived_on, origin_rank, status, origin_status, COUNT(*)
+			FROM returnees, (SELECT 6 AS lvl UNION ALL SELECT 9) l GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), arrived_on, origin_rank, status, origin_status`},
 		{"sweep_visit_counts", "SELECT sweep_id, unit_code, n, returnees FROM sweep_visit_counts",
 			"SELECT sweep_id, unit_code, COUNT(*), SUM(returnees) FROM sweep_visits GROUP BY sweep_id, unit_code"},
 	} {

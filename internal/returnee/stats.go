@@ -110,14 +110,14 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 	}
 	weeks := map[string]*Week{}
 	for _, r := range byDay {
-		st.Tally.add(r.rank, r.status, r.place, r.n)
+		st.Tally.addRow(r)
 		m := monday(r.day)
 		w := weeks[m]
 		if w == nil {
 			w = &Week{Monday: m}
 			weeks[m] = w
 		}
-		w.add(r.rank, r.status, r.place, r.n)
+		w.addRow(r)
 	}
 	for _, w := range weeks {
 		st.Weeks = append(st.Weeks, *w)
@@ -137,7 +137,7 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 	for _, r := range byUnit {
 		for _, k := range kids {
 			if strings.HasPrefix(r.unit, k.Code) {
-				st.Children[idx[k.Code]].add(r.rank, r.status, r.place, r.n)
+				st.Children[idx[k.Code]].addRow(r)
 				break
 			}
 		}
@@ -190,7 +190,7 @@ func (s *Service) Tally(ctx context.Context, scope jurisdiction.Scope, code stri
 		return t, fmt.Errorf("returnee summary: %w", err)
 	}
 	for _, r := range rows {
-		t.add(r.rank, r.status, r.place, r.n)
+		t.addRow(r)
 	}
 	return t, nil
 }

@@ -5,9 +5,10 @@
 -- answers, imports, merges, the demo loader, tests); a counter that reaches
 -- 0 is deleted. Keys hold a prefix of the row's unit code: the township (9
 -- digits) and the village (12), each row counted once at each length (lvl)
--- in returnee_counts and push_task_counts, so a county reads its
--- townships' rows, a township its villages', and a scope narrower than a
--- village its few rows.
+-- in returnee_counts and push_task_counts (the county, 6, and the township
+-- in returnee_day_counts), so a county reads its townships' rows (its own
+-- by day), a township its villages', and a scope narrower than a village
+-- its few rows.
 --
 -- PostgreSQL's triggers are per statement with transition tables (as in
 -- 0021): each statement's old and new rows become one delta per key,
@@ -23,13 +24,14 @@ CREATE TABLE returnee_counts (
     PRIMARY KEY (lvl, unit_code, origin_rank, status, origin_status)
 );
 CREATE TABLE returnee_day_counts (
+    lvl           BIGINT NOT NULL,
     unit_code     TEXT COLLATE "C" NOT NULL,
     arrived_on    TEXT NOT NULL,
     origin_rank   BIGINT NOT NULL,
     status        TEXT NOT NULL,
     origin_status TEXT NOT NULL,
     n             BIGINT NOT NULL,
-    PRIMARY KEY (unit_code, arrived_on, origin_rank, status, origin_status)
+    PRIMARY KEY (lvl, unit_code, arrived_on, origin_rank, status, origin_status)
 );
 CREATE TABLE push_task_counts (
     lvl         BIGINT NOT NULL,
@@ -53,9 +55,10 @@ INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status,
     SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status, COUNT(*)
     FROM returnees, (VALUES (9), (12)) AS l (lvl)
     GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status;
-INSERT INTO returnee_day_counts (unit_code, arrived_on, origin_rank, status, origin_status, n)
-    SELECT SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status, COUNT(*) FROM returnees
-    GROUP BY SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status;
+INSERT INTO returnee_day_counts (lvl, unit_code, arrived_on, origin_rank, status, origin_status, n)
+    SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), arrived_on, origin_rank, status, origin_status, COUNT(*)
+    FROM returnees, (VALUES (6), (9)) AS l (lvl)
+    GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), arrived_on, origin_rank, status, origin_status;
 INSERT INTO push_task_counts (lvl, unit_code, list_id, status, outcome, deadline_at, n)
     SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), list_id, status, outcome, deadline_at, COUNT(*)
     FROM push_tasks, (VALUES (9), (12)) AS l (lvl)
@@ -97,18 +100,19 @@ BEGIN
         END IF;
     END LOOP;
     FOR x IN
-        INSERT INTO returnee_day_counts AS c (unit_code, arrived_on, origin_rank, status, origin_status, n)
-            SELECT SUBSTR(d.u, 1, 9), d.a, d.r, d.s, d.p, SUM(d.d) FROM (
+        INSERT INTO returnee_day_counts AS c (lvl, unit_code, arrived_on, origin_rank, status, origin_status, n)
+            SELECT l.lvl, SUBSTR(d.u, 1, l.lvl), d.a, d.r, d.s, d.p, SUM(d.d) FROM (
                 SELECT t.u, t.a, t.r, t.s, t.p, 1 AS d FROM unnest(nu, na, nr, ns, np) AS t (u, a, r, s, p)
                 UNION ALL
-                SELECT t.u, t.a, t.r, t.s, t.p, -1 FROM unnest(ou, oa, orank, os, op) AS t (u, a, r, s, p)) d
-            GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.d) <> 0
-            ORDER BY 1, 2, 3, 4, 5
-        ON CONFLICT (unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = c.n + excluded.n
-        RETURNING c.unit_code, c.arrived_on, c.origin_rank, c.status, c.origin_status, c.n
+                SELECT t.u, t.a, t.r, t.s, t.p, -1 FROM unnest(ou, oa, orank, os, op) AS t (u, a, r, s, p)) d,
+                (VALUES (6), (9)) AS l (lvl)
+            GROUP BY 1, 2, 3, 4, 5, 6 HAVING SUM(d.d) <> 0
+            ORDER BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT (lvl, unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = c.n + excluded.n
+        RETURNING c.lvl, c.unit_code, c.arrived_on, c.origin_rank, c.status, c.origin_status, c.n
     LOOP
         IF x.n = 0 THEN
-            DELETE FROM returnee_day_counts WHERE unit_code = x.unit_code AND arrived_on = x.arrived_on
+            DELETE FROM returnee_day_counts WHERE lvl = x.lvl AND unit_code = x.unit_code AND arrived_on = x.arrived_on
                 AND origin_rank = x.origin_rank AND status = x.status AND origin_status = x.origin_status;
         END IF;
     END LOOP;

@@ -19,16 +19,17 @@ CREATE TABLE returnee_counts (
     n             INTEGER NOT NULL,
     PRIMARY KEY (lvl, unit_code, origin_rank, status, origin_status)
 );
--- returnee_day_counts: the same per township and arrival day (the weeks of
--- the 底数 page).
+-- returnee_day_counts: the same per county and per township (lvl: 6 or 9
+-- digits) and arrival day (the weeks of the 底数 page).
 CREATE TABLE returnee_day_counts (
+    lvl           INTEGER NOT NULL,
     unit_code     TEXT NOT NULL,
     arrived_on    TEXT NOT NULL,
     origin_rank   INTEGER NOT NULL,
     status        TEXT NOT NULL,
     origin_status TEXT NOT NULL,
     n             INTEGER NOT NULL,
-    PRIMARY KEY (unit_code, arrived_on, origin_rank, status, origin_status)
+    PRIMARY KEY (lvl, unit_code, arrived_on, origin_rank, status, origin_status)
 );
 -- push_task_counts: push tasks per township and per village (or the
 -- township or county queue), list, status, outcome and deadline (a list's
@@ -58,9 +59,10 @@ INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status,
     SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status, COUNT(*)
     FROM returnees, (SELECT 9 AS lvl UNION ALL SELECT 12) l
     GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), origin_rank, status, origin_status;
-INSERT INTO returnee_day_counts (unit_code, arrived_on, origin_rank, status, origin_status, n)
-    SELECT SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status, COUNT(*) FROM returnees
-    GROUP BY SUBSTR(unit_code, 1, 9), arrived_on, origin_rank, status, origin_status;
+INSERT INTO returnee_day_counts (lvl, unit_code, arrived_on, origin_rank, status, origin_status, n)
+    SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), arrived_on, origin_rank, status, origin_status, COUNT(*)
+    FROM returnees, (SELECT 6 AS lvl UNION ALL SELECT 9) l
+    GROUP BY l.lvl, SUBSTR(unit_code, 1, l.lvl), arrived_on, origin_rank, status, origin_status;
 INSERT INTO push_task_counts (lvl, unit_code, list_id, status, outcome, deadline_at, n)
     SELECT l.lvl, SUBSTR(unit_code, 1, l.lvl), list_id, status, outcome, deadline_at, COUNT(*)
     FROM push_tasks, (SELECT 9 AS lvl UNION ALL SELECT 12) l
@@ -76,9 +78,12 @@ BEGIN
     INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status, n)
         VALUES (12, SUBSTR(NEW.unit_code, 1, 12), NEW.origin_rank, NEW.status, NEW.origin_status, 1)
         ON CONFLICT (lvl, unit_code, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
-    INSERT INTO returnee_day_counts (unit_code, arrived_on, origin_rank, status, origin_status, n)
-        VALUES (SUBSTR(NEW.unit_code, 1, 9), NEW.arrived_on, NEW.origin_rank, NEW.status, NEW.origin_status, 1)
-        ON CONFLICT (unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
+    INSERT INTO returnee_day_counts (lvl, unit_code, arrived_on, origin_rank, status, origin_status, n)
+        VALUES (6, SUBSTR(NEW.unit_code, 1, 6), NEW.arrived_on, NEW.origin_rank, NEW.status, NEW.origin_status, 1)
+        ON CONFLICT (lvl, unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
+    INSERT INTO returnee_day_counts (lvl, unit_code, arrived_on, origin_rank, status, origin_status, n)
+        VALUES (9, SUBSTR(NEW.unit_code, 1, 9), NEW.arrived_on, NEW.origin_rank, NEW.status, NEW.origin_status, 1)
+        ON CONFLICT (lvl, unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER returnee_counts_delete AFTER DELETE ON returnees
 BEGIN
@@ -90,9 +95,13 @@ BEGIN
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
     DELETE FROM returnee_counts WHERE lvl = 12 AND unit_code = SUBSTR(OLD.unit_code, 1, 12)
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
-    UPDATE returnee_day_counts SET n = n - 1 WHERE unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
+    UPDATE returnee_day_counts SET n = n - 1 WHERE lvl = 6 AND unit_code = SUBSTR(OLD.unit_code, 1, 6) AND arrived_on = OLD.arrived_on
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
-    DELETE FROM returnee_day_counts WHERE unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
+    UPDATE returnee_day_counts SET n = n - 1 WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
+        AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
+    DELETE FROM returnee_day_counts WHERE lvl = 6 AND unit_code = SUBSTR(OLD.unit_code, 1, 6) AND arrived_on = OLD.arrived_on
+        AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
+    DELETE FROM returnee_day_counts WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
 END;
 CREATE TRIGGER returnee_counts_update AFTER UPDATE OF unit_code, arrived_on, origin_rank, status, origin_status ON returnees
@@ -113,13 +122,20 @@ BEGIN
     INSERT INTO returnee_counts (lvl, unit_code, origin_rank, status, origin_status, n)
         VALUES (12, SUBSTR(NEW.unit_code, 1, 12), NEW.origin_rank, NEW.status, NEW.origin_status, 1)
         ON CONFLICT (lvl, unit_code, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
-    UPDATE returnee_day_counts SET n = n - 1 WHERE unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
+    UPDATE returnee_day_counts SET n = n - 1 WHERE lvl = 6 AND unit_code = SUBSTR(OLD.unit_code, 1, 6) AND arrived_on = OLD.arrived_on
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
-    DELETE FROM returnee_day_counts WHERE unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
+    UPDATE returnee_day_counts SET n = n - 1 WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
+        AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status;
+    DELETE FROM returnee_day_counts WHERE lvl = 6 AND unit_code = SUBSTR(OLD.unit_code, 1, 6) AND arrived_on = OLD.arrived_on
         AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
-    INSERT INTO returnee_day_counts (unit_code, arrived_on, origin_rank, status, origin_status, n)
-        VALUES (SUBSTR(NEW.unit_code, 1, 9), NEW.arrived_on, NEW.origin_rank, NEW.status, NEW.origin_status, 1)
-        ON CONFLICT (unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
+    DELETE FROM returnee_day_counts WHERE lvl = 9 AND unit_code = SUBSTR(OLD.unit_code, 1, 9) AND arrived_on = OLD.arrived_on
+        AND origin_rank = OLD.origin_rank AND status = OLD.status AND origin_status = OLD.origin_status AND n = 0;
+    INSERT INTO returnee_day_counts (lvl, unit_code, arrived_on, origin_rank, status, origin_status, n)
+        VALUES (6, SUBSTR(NEW.unit_code, 1, 6), NEW.arrived_on, NEW.origin_rank, NEW.status, NEW.origin_status, 1)
+        ON CONFLICT (lvl, unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
+    INSERT INTO returnee_day_counts (lvl, unit_code, arrived_on, origin_rank, status, origin_status, n)
+        VALUES (9, SUBSTR(NEW.unit_code, 1, 9), NEW.arrived_on, NEW.origin_rank, NEW.status, NEW.origin_status, 1)
+        ON CONFLICT (lvl, unit_code, arrived_on, origin_rank, status, origin_status) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER push_task_counts_insert AFTER INSERT ON push_tasks
