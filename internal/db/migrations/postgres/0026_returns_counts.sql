@@ -209,7 +209,7 @@ CREATE TRIGGER sweep_visit_counts_update AFTER UPDATE ON sweep_visits
 
 -- The ledger of a county or township, newest arrival first, walks this
 -- index (its filters read from it) and stops at a page; a village's reads
--- its few rows by returnees_unit. A village's 底数 (its groups by arrival
+-- its few rows by returnees_days. A village's 底数 (its groups by arrival
 -- day) reads returnees_days alone.
 CREATE INDEX returnees_arrived ON returnees (arrived_on, id, unit_code, status, origin_rank, origin_status);
 CREATE INDEX returnees_days ON returnees (unit_code, arrived_on, origin_rank, status, origin_status);
@@ -222,5 +222,7 @@ CREATE INDEX push_tasks_deadline ON push_tasks (deadline_at, id, unit_code, stat
 -- middle one is found by stepping over half of them, without a sort.
 CREATE INDEX push_tasks_answered_town ON push_tasks (SUBSTR(unit_code, 1, 9), (answered_at - created_at)) WHERE status = 'done';
 CREATE INDEX push_tasks_answered_village ON push_tasks (SUBSTR(unit_code, 1, 12), (answered_at - created_at)) WHERE status = 'done';
--- returnees_days covers what returnees_tally served (a group's tally).
+-- returnees_days covers what returnees_tally served (a group's tally) and
+-- returnees_unit (a village's ledger, newest first).
 DROP INDEX returnees_tally;
+DROP INDEX returnees_unit;
