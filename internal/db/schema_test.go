@@ -53,6 +53,26 @@ var parityAllowed = map[string]string{
 	// A 户编号 prefix is a LIKE on PostgreSQL, which the unique index serves
 	// only under the C collation; SQLite searches a range on that index.
 	"index households_no_pattern: only in postgres (ON households (no))": "LIKE needs text_pattern_ops on PostgreSQL",
+	// The returnee, push-task and sweep counters (0026_returns_counts): the
+	// same split, checked by returnee's TestCountersMatchRecount.
+	"trigger returnees AFTER DELETE ROW: only in sqlite (returnee_counts_delete)":               "statement triggers on PostgreSQL",
+	"trigger returnees AFTER DELETE STATEMENT: only in postgres (returnee_counts_delete)":       "row triggers on SQLite",
+	"trigger returnees AFTER INSERT ROW: only in sqlite (returnee_counts_insert)":               "statement triggers on PostgreSQL",
+	"trigger returnees AFTER INSERT STATEMENT: only in postgres (returnee_counts_insert)":       "row triggers on SQLite",
+	"trigger returnees AFTER UPDATE ROW: only in sqlite (returnee_counts_update)":               "statement triggers on PostgreSQL",
+	"trigger returnees AFTER UPDATE STATEMENT: only in postgres (returnee_counts_update)":       "row triggers on SQLite",
+	"trigger push_tasks AFTER DELETE ROW: only in sqlite (push_task_counts_delete)":             "statement triggers on PostgreSQL",
+	"trigger push_tasks AFTER DELETE STATEMENT: only in postgres (push_task_counts_delete)":     "row triggers on SQLite",
+	"trigger push_tasks AFTER INSERT ROW: only in sqlite (push_task_counts_insert)":             "statement triggers on PostgreSQL",
+	"trigger push_tasks AFTER INSERT STATEMENT: only in postgres (push_task_counts_insert)":     "row triggers on SQLite",
+	"trigger push_tasks AFTER UPDATE ROW: only in sqlite (push_task_counts_update)":             "statement triggers on PostgreSQL",
+	"trigger push_tasks AFTER UPDATE STATEMENT: only in postgres (push_task_counts_update)":     "row triggers on SQLite",
+	"trigger sweep_visits AFTER DELETE ROW: only in sqlite (sweep_visit_counts_delete)":         "statement triggers on PostgreSQL",
+	"trigger sweep_visits AFTER DELETE STATEMENT: only in postgres (sweep_visit_counts_delete)": "row triggers on SQLite",
+	"trigger sweep_visits AFTER INSERT ROW: only in sqlite (sweep_visit_counts_insert)":         "statement triggers on PostgreSQL",
+	"trigger sweep_visits AFTER INSERT STATEMENT: only in postgres (sweep_visit_counts_insert)": "row triggers on SQLite",
+	"trigger sweep_visits AFTER UPDATE ROW: only in sqlite (sweep_visit_counts_update)":         "statement triggers on PostgreSQL",
+	"trigger sweep_visits AFTER UPDATE STATEMENT: only in postgres (sweep_visit_counts_update)": "row triggers on SQLite",
 }
 
 type column struct {

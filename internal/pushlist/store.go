@@ -125,15 +125,22 @@ const PageSize = 100
 // Tasks lists the tasks inside the scope, earliest deadline first, with a
 // total count. A unit outside the scope is not found.
 func (s *Service) Tasks(ctx context.Context, scope jurisdiction.Scope, f TaskFilter) ([]Task, int, error) {
+	total, err := s.CountTasks(ctx, scope, f)
+	if err != nil {
+		return nil, 0, err
+	}
 	where, args, err := s.taskWhere(scope, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	var total int
-	if err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM push_tasks t"+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count push tasks: %w", err)
+	if sc, _ := scope.NarrowOpt(f.Unit); len(sc.Code()) < 12 {
+		// A county's or township's list walks push_tasks_due (or
+		// push_tasks_deadline), earliest deadline first, and stops at the
+		// page: the unit is then a filter, not the index's range (which
+		// would read and sort every task of the scope).
+		where = strings.Replace(where, sc.Where("t.unit_code", 1), sc.Where("(t.unit_code || '')", 1), 1)
 	}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	q := "SELECT " + taskCols + taskFrom + where + " ORDER BY t.deadline_at, t.id LIMIT " + arg(PageSize) + " OFFSET " + arg(max(f.Page, 0)*PageSize)
 	rows, err := s.db.R().QueryContext(ctx, q, args...)
 	if err != nil {
@@ -185,14 +192,21 @@ func (s *Service) taskWhere(scope jurisdiction.Scope, f TaskFilter) (string, []a
 	return where, args, nil
 }
 
-// CountTasks counts the tasks Tasks lists (its total).
+// CountTasks counts the tasks Tasks lists (its total), from the counters
+// (taskCounts).
 func (s *Service) CountTasks(ctx context.Context, scope jurisdiction.Scope, f TaskFilter) (int, error) {
 	where, args, err := s.taskWhere(scope, f)
 	if err != nil {
 		return 0, err
 	}
+	sc, _ := scope.NarrowOpt(f.Unit) // taskWhere checked it
+	digits := 0
+	if f.Status == "queue" {
+		digits = 12 // LENGTH(t.unit_code) < 12
+	}
 	var n int
-	if err := s.db.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM push_tasks t"+where, args...).Scan(&n); err != nil {
+	if err := s.db.R().QueryRowContext(ctx, "SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM "+taskCounts(sc, digits)+" t"+where,
+		args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count push tasks: %w", err)
 	}
 	return n, nil
@@ -222,4 +236,23 @@ func (s *Service) ViewTask(ctx context.Context, who audit.Actor, scope jurisdict
 			"查看核查任务 "+t.Name+" "+personal.MaskID(t.IDNumber))
 	})
 	return t, err
+}
+
+// taskCounts is the source of task counts inside scope, with the columns
+// taskWhere filters on and n, when the unit codes matter to digits digits
+// (12 to tell a township's queue from its villages; 9 to group by
+// township): push_task_counts, kept by triggers per township and per
+// village (or queue), list, status, outcome and deadline (migration 0026)
+// when the scope is a village or wider — O(units × lists), not a pass over
+// the tasks; a narrower scope's few tasks counted from push_tasks. Its
+// scope placeholders are $1 and $2, as taskWhere's.
+func taskCounts(scope jurisdiction.Scope, digits int) string {
+	switch need := max(len(scope.Code()), digits); {
+	case need <= 9:
+		return "(SELECT unit_code, list_id, status, outcome, deadline_at, n FROM push_task_counts WHERE lvl = 9)"
+	case need <= 12:
+		return "(SELECT unit_code, list_id, status, outcome, deadline_at, n FROM push_task_counts WHERE lvl = 12)"
+	}
+	return `(SELECT unit_code, list_id, status, outcome, deadline_at, COUNT(*) AS n FROM push_tasks
+		WHERE ` + scope.Where("unit_code", 1) + ` GROUP BY unit_code, list_id, status, outcome, deadline_at)`
 }

@@ -99,6 +99,13 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 	}
 	lo, hi := scope.Args()
 	where := []string{scope.Where("r.unit_code", 1)}
+	if len(scope.Code()) < 12 && f.Q == "" && f.PersonID == 0 {
+		// A county's or township's page walks returnees_arrived, newest
+		// first, and stops at the page: most rows are in scope. The unit
+		// is then a filter, not the index's range (which would read and
+		// sort every returnee of the scope).
+		where[0] = scope.Where("(r.unit_code || '')", 1)
+	}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)

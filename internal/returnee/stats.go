@@ -101,42 +101,47 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 		st.Children = append(st.Children, Child{Unit: k})
 		idx[k.Code] = i
 	}
-	lo, hi := unitScope.Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT unit_code, arrived_on, origin_rank, status, origin_status, COUNT(*) FROM returnees
-		WHERE `+unitScope.Where("unit_code", 1)+` GROUP BY unit_code, arrived_on, origin_rank, status, origin_status`, lo, hi)
+	// The unit's tally and its weeks from the per-township day counters;
+	// its children's from the per-village counters (their own rows below a
+	// village).
+	byDay, err := s.tallyRows(ctx, unitScope, true, 0)
 	if err != nil {
-		return Stats{}, fmt.Errorf("returnee stats: %w", err)
+		return Stats{}, err
 	}
-	defer rows.Close()
 	weeks := map[string]*Week{}
-	for rows.Next() {
-		var unit, day, status, place string
-		var rank, n int
-		if err := rows.Scan(&unit, &day, &rank, &status, &place, &n); err != nil {
-			return Stats{}, err
-		}
-		st.Tally.add(rank, status, place, n)
-		m := monday(day)
+	for _, r := range byDay {
+		st.Tally.addRow(r)
+		m := monday(r.day)
 		w := weeks[m]
 		if w == nil {
 			w = &Week{Monday: m}
 			weeks[m] = w
 		}
-		w.add(rank, status, place, n)
-		for _, k := range kids {
-			if strings.HasPrefix(unit, k.Code) {
-				st.Children[idx[k.Code]].add(rank, status, place, n)
-				break
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return Stats{}, err
+		w.addRow(r)
 	}
 	for _, w := range weeks {
 		st.Weeks = append(st.Weeks, *w)
 	}
 	sort.Slice(st.Weeks, func(i, j int) bool { return st.Weeks[i].Monday < st.Weeks[j].Monday })
+	kidLen := 0
+	for _, k := range kids {
+		kidLen = max(kidLen, len(k.Code))
+	}
+	if kidLen == 0 {
+		return st, nil // no child unit: no rows to share out
+	}
+	byUnit, err := s.tallyRows(ctx, unitScope, false, kidLen)
+	if err != nil {
+		return Stats{}, err
+	}
+	for _, r := range byUnit {
+		for _, k := range kids {
+			if strings.HasPrefix(r.unit, k.Code) {
+				st.Children[idx[k.Code]].addRow(r)
+				break
+			}
+		}
+	}
 	return st, nil
 }
 
@@ -180,20 +185,12 @@ func (s *Service) Tally(ctx context.Context, scope jurisdiction.Scope, code stri
 	if err != nil {
 		return t, fmt.Errorf("returnees of %s: %w", code, err)
 	}
-	lo, hi := unitScope.Args()
-	rows, err := s.db.R().QueryContext(ctx, `SELECT origin_rank, status, origin_status, COUNT(*) FROM returnees
-		WHERE `+unitScope.Where("unit_code", 1)+` GROUP BY origin_rank, status, origin_status`, lo, hi)
+	rows, err := s.tallyRows(ctx, unitScope, false, 0)
 	if err != nil {
 		return t, fmt.Errorf("returnee summary: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var rank, n int
-		var status, place string
-		if err := rows.Scan(&rank, &status, &place, &n); err != nil {
-			return t, err
-		}
-		t.add(rank, status, place, n)
+	for _, r := range rows {
+		t.addRow(r)
 	}
-	return t, rows.Err()
+	return t, nil
 }

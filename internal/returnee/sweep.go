@@ -321,14 +321,15 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 		}
 		return c
 	}
-	// Households per village from the registry's counters (kept by
-	// triggers): O(units), not a pass over the households.
+	// Households per village from the registry's counters and visits from
+	// sweep_visit_counts (both kept by triggers): O(units), not a pass over
+	// the households or the visits.
 	if err := s.countBy(ctx, s.db.R(), `SELECT SUBSTR(unit_code, 1, 12), CAST(SUM(n) AS BIGINT), 0 FROM (`+registry.HouseholdCounts(part, 1)+`) c
 		GROUP BY SUBSTR(unit_code, 1, 12)`, []any{lo, hi},
 		func(code string, n, _ int) { get(code).Households += n }); err != nil {
 		return rep, err
 	}
-	if err := s.countBy(ctx, s.db.R(), `SELECT SUBSTR(unit_code, 1, 12), COUNT(*), CAST(COALESCE(SUM(returnees), 0) AS BIGINT) FROM sweep_visits
+	if err := s.countBy(ctx, s.db.R(), `SELECT SUBSTR(unit_code, 1, 12), CAST(SUM(n) AS BIGINT), CAST(COALESCE(SUM(returnees), 0) AS BIGINT) FROM sweep_visit_counts
 		WHERE sweep_id = $1 AND `+part.Where("unit_code", 2)+` GROUP BY SUBSTR(unit_code, 1, 12)`, []any{id, lo, hi},
 		func(code string, n, r int) { c := get(code); c.Visited += n; c.Returnees += r }); err != nil {
 		return rep, err

@@ -62,14 +62,16 @@ func (s *Service) SweepsLeft(ctx context.Context, scope jurisdiction.Scope, unit
 			return 0, 0, err
 		}
 		// The sweep report's figure: the households (the registry's
-		// counters) less those visited — O(units), not a pass over the
-		// county's households.
+		// counters) less those visited (sweep_visit_counts, kept by
+		// triggers) — O(units), not a pass over the county's households
+		// or visits.
 		lo, hi := part.Args()
 		var households, visited int
 		if err := s.db.R().QueryRowContext(ctx, registry.HouseholdTotal(part, 1), lo, hi).Scan(&households); err != nil {
 			return 0, 0, fmt.Errorf("households: %w", err)
 		}
-		if err := s.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM sweep_visits WHERE sweep_id = $3 AND `+part.Where("unit_code", 1),
+		if err := s.db.R().QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM sweep_visit_counts
+			WHERE sweep_id = $3 AND `+part.Where("unit_code", 1),
 			lo, hi, w.ID).Scan(&visited); err != nil {
 			return 0, 0, fmt.Errorf("households visited: %w", err)
 		}
