@@ -169,7 +169,7 @@ func TestTodayCountsEqualTheirLists(t *testing.T) {
 			"todo.sentinel.buyers": 0, // no pharmacy registered a buyer of the village
 		}
 		// The seed makes each of these one or more (push tasks aside).
-		for _, k := range []string{"todo.measure.checks", "todo.measure.alerts", "todo.returnee.selfreports", "todo.returnee.places", "todo.sweep.left"} {
+		for _, k := range []string{"todo.measure.checks", "todo.measure.tests", "todo.measure.alerts", "todo.returnee.selfreports", "todo.returnee.places", "todo.sweep.left"} {
 			if want[k] == 0 {
 				t.Errorf("%s: the list is empty; the seed should fill it", k)
 			}
