@@ -231,12 +231,50 @@ type Filter struct {
 	Limit    int
 }
 
+// recentWindow is how many of the newest ids List reads first, in id
+// order, before it asks an index: at a county's scope most entries are the
+// reader's, and the newest page lies in them.
+const recentWindow = 1000
+
 // List returns entries about records in the scope (or by users of the
-// scope), newest first.
+// scope), newest first. It reads the newest recentWindow ids first by the
+// primary key alone (a bounded scan, then the filters): for a county's
+// reader the page is there. Only when that window holds fewer entries than
+// the page does it ask the indexes for the older rest — a village's entries
+// through its unit's range, a kind or an action through theirs — so no
+// request sorts the whole scope's log.
 func (l *Log) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]Entry, error) {
 	if unit, err := scope.NarrowOpt(f.Unit); err == nil {
 		scope = unit // a unit outside the scope is ignored: the listing stays the caller's
 	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	top := f.BeforeID
+	if top <= 0 {
+		if err := l.db.R().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log`).Scan(&top); err != nil {
+			return nil, fmt.Errorf("list audit: %w", err)
+		}
+	}
+	floor := max(top-recentWindow, 0)
+	// The window as a subquery with a LIMIT: neither database merges it
+	// into the outer query, so the filters are applied to its rows and
+	// cannot pick an index over the whole log.
+	from := fmt.Sprintf(`(SELECT `+entryCols+` FROM audit_log WHERE id >= %d AND id < %d ORDER BY id DESC LIMIT %d) a`, floor, top, recentWindow)
+	out, err := l.list(ctx, scope, f, from, f.Limit)
+	if err != nil || len(out) == f.Limit || floor == 0 {
+		return out, err
+	}
+	f.BeforeID = floor
+	rest, err := l.list(ctx, scope, f, "audit_log", f.Limit-len(out))
+	return append(out, rest...), err
+}
+
+const entryCols = `id, at, user_id, username, role, actor_unit, action, entity, entity_id, subject_unit, summary, ip, request_id`
+
+// list reads up to limit entries of from (the log or a window of it) in
+// the scope and matching f, newest first.
+func (l *Log) list(ctx context.Context, scope jurisdiction.Scope, f Filter, from string, limit int) ([]Entry, error) {
 	lo, hi := scope.Args()
 	where := []string{"((" + scope.Where("subject_unit", 1) + ") OR (subject_unit = '' AND " + scope.Where("actor_unit", 1) + "))"}
 	args := []any{lo, hi}
@@ -265,11 +303,7 @@ func (l *Log) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]E
 	if f.BeforeID > 0 {
 		add("id < ?", f.BeforeID)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	q := `SELECT id, at, user_id, username, role, actor_unit, action, entity, entity_id, subject_unit, summary, ip, request_id
-		FROM audit_log WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(" ORDER BY id DESC LIMIT %d", f.Limit)
+	q := `SELECT ` + entryCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(" ORDER BY id DESC LIMIT %d", limit)
 	rows, err := l.db.R().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)

@@ -391,26 +391,31 @@ func (s *Service) Contacts(ctx context.Context, scope jurisdiction.Scope, f Cont
 	if f.Limit <= 0 || f.Limit > 5000 {
 		f.Limit = 1000
 	}
+	// The page's ids first, from the contacts alone (the unit index
+	// covers the scope, the status and the order), then their rows and
+	// joins: the sort is of ids, not of every contact's evidence and case.
 	lo, hi := scope.Args()
-	q := "SELECT " + contactCols + contactFrom + " WHERE " + scope.Where("t.unit_code", 1)
+	ids := "SELECT k.id FROM tracing_contacts k WHERE " + scope.Where("k.unit_code", 1)
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)
-		q += fmt.Sprintf(" AND "+cond, len(args))
+		ids += fmt.Sprintf(" AND "+cond, len(args))
 	}
 	if f.CaseID != 0 {
-		add("t.case_id = $%d", f.CaseID)
+		add("k.case_id = $%d", f.CaseID)
 	}
 	if f.Status != "" {
-		add("t.status = $%d", f.Status)
+		add("k.status = $%d", f.Status)
 	}
 	if f.Category != "" {
-		add("t.category = $%d", f.Category)
+		add("k.category = $%d", f.Category)
 	}
 	if f.Outside {
-		q += " AND t.outside = 1 AND t.category IN ('close', 'secondary')"
+		ids += " AND k.outside = 1 AND k.category IN ('close', 'secondary')"
 	}
-	q += fmt.Sprintf(" ORDER BY t.parent_id IS NOT NULL, t.last_exposure DESC, t.id LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	const order = " ORDER BY %[1]s.parent_id IS NOT NULL, %[1]s.last_exposure DESC, %[1]s.id"
+	ids += fmt.Sprintf(order+" LIMIT %d OFFSET %d", "k", f.Limit, max(f.Offset, 0))
+	q := "SELECT " + contactCols + contactFrom + " WHERE t.id IN (" + ids + ")" + fmt.Sprintf(order, "t")
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: %w", err)

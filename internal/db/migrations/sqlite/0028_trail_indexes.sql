@@ -1,0 +1,10 @@
+-- The audit log by action (the break-glass notice of the last 7 days, the
+-- retention purges, the page's action filter): a range of the action's
+-- entries, not a sort of the whole scope's log.
+CREATE INDEX audit_action ON audit_log (action, at);
+
+-- The contacts list takes a page of ids from this index alone (scope,
+-- status and the list's order), then reads those rows: it replaces the
+-- index on (unit_code, status), a prefix of it.
+DROP INDEX tracing_contacts_unit;
+CREATE INDEX tracing_contacts_scope ON tracing_contacts (unit_code, status, parent_id, last_exposure);
