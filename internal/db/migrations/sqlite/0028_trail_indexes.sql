@@ -8,3 +8,9 @@ CREATE INDEX audit_action ON audit_log (action, at);
 -- index on (unit_code, status), a prefix of it.
 DROP INDEX tracing_contacts_unit;
 CREATE INDEX tracing_contacts_scope ON tracing_contacts (unit_code, status, parent_id, last_exposure);
+
+-- The retention page counts the push-list rows the next purge would clear
+-- (pushlist.PurgeRows: rows not cleared yet and not open, of lists older
+-- than the cutoff): per old list a range of this index over the scope,
+-- not every row of the county's lists.
+CREATE INDEX push_tasks_due ON push_tasks (list_id, unit_code) WHERE purged_at = 0 AND status <> 'open';
