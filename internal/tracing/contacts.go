@@ -391,11 +391,35 @@ func (s *Service) Contacts(ctx context.Context, scope jurisdiction.Scope, f Cont
 	if f.Limit <= 0 || f.Limit > 5000 {
 		f.Limit = 1000
 	}
-	// The page's ids first, from the contacts alone (the unit index
-	// covers the scope, the status and the order), then their rows and
-	// joins: the sort is of ids, not of every contact's evidence and case.
+	// The page's ids first, from the contacts alone, then their rows and
+	// joins: what is sorted is ids, not every contact's evidence and case.
+	// A first page is looked for among the first contacts of the whole
+	// list's order (an index of that order, read for a few pages' worth):
+	// when a county or an outbreak's village holds most contacts, the page
+	// is there and nothing is sorted. Otherwise — a quiet village, a deep
+	// page, a narrow filter — the scope's contacts are read through the
+	// unit index (which covers the scope, the status and the order) and
+	// sorted.
+	offset := max(f.Offset, 0)
+	if n := offset + f.Limit; n <= 500 {
+		window := fmt.Sprintf("(SELECT id, unit_code, case_id, status, category, outside, parent_id, last_exposure FROM tracing_contacts"+
+			contactOrder+" LIMIT %d)", "tracing_contacts", 4*n)
+		out, err := s.contactPage(ctx, scope, f, window, offset)
+		if err != nil || len(out) == f.Limit {
+			return out, err
+		}
+	}
+	return s.contactPage(ctx, scope, f, "tracing_contacts", offset)
+}
+
+// contactOrder is the contacts list's order over a table or alias (%[1]s).
+const contactOrder = " ORDER BY %[1]s.parent_id IS NOT NULL, %[1]s.last_exposure DESC, %[1]s.id"
+
+// contactPage reads the page of f.Limit contacts from offset on, in scope
+// and matching f, taking their ids from from (the table or a window of it).
+func (s *Service) contactPage(ctx context.Context, scope jurisdiction.Scope, f ContactFilter, from string, offset int) ([]Contact, error) {
 	lo, hi := scope.Args()
-	ids := "SELECT k.id FROM tracing_contacts k WHERE " + scope.Where("k.unit_code", 1)
+	ids := "SELECT k.id FROM " + from + " k WHERE " + scope.Where("k.unit_code", 1)
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -413,9 +437,8 @@ func (s *Service) Contacts(ctx context.Context, scope jurisdiction.Scope, f Cont
 	if f.Outside {
 		ids += " AND k.outside = 1 AND k.category IN ('close', 'secondary')"
 	}
-	const order = " ORDER BY %[1]s.parent_id IS NOT NULL, %[1]s.last_exposure DESC, %[1]s.id"
-	ids += fmt.Sprintf(order+" LIMIT %d OFFSET %d", "k", f.Limit, max(f.Offset, 0))
-	q := "SELECT " + contactCols + contactFrom + " WHERE t.id IN (" + ids + ")" + fmt.Sprintf(order, "t")
+	ids += fmt.Sprintf(contactOrder+" LIMIT %d OFFSET %d", "k", f.Limit, offset)
+	q := "SELECT " + contactCols + contactFrom + " WHERE t.id IN (" + ids + ")" + fmt.Sprintf(contactOrder, "t")
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: %w", err)
