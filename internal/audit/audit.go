@@ -232,12 +232,13 @@ type Filter struct {
 }
 
 // recentWindow is how many of the newest ids List reads first, in id
-// order, before it asks an index: at a county's scope most entries are the
-// reader's, and the newest page lies in them.
-const recentWindow = 1000
+// order, before it asks an index, for a page of limit entries: at a
+// county's scope nearly every entry is the reader's, and the newest page
+// lies in them.
+func recentWindow(limit int) int64 { return int64(3 * limit) }
 
 // List returns entries about records in the scope (or by users of the
-// scope), newest first. It reads the newest recentWindow ids first by the
+// scope), newest first. It reads a window of the newest ids first by the
 // primary key alone (a bounded scan, then the filters): for a county's
 // reader the page is there. Only when that window holds fewer entries than
 // the page does it ask the indexes for the older rest — a village's entries
@@ -256,11 +257,12 @@ func (l *Log) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]E
 			return nil, fmt.Errorf("list audit: %w", err)
 		}
 	}
-	floor := max(top-recentWindow, 0)
+	window := recentWindow(f.Limit)
+	floor := max(top-window, 0)
 	// The window as a subquery with a LIMIT: neither database merges it
 	// into the outer query, so the filters are applied to its rows and
 	// cannot pick an index over the whole log.
-	from := fmt.Sprintf(`(SELECT `+entryCols+` FROM audit_log WHERE id >= %d AND id < %d ORDER BY id DESC LIMIT %d) a`, floor, top, recentWindow)
+	from := fmt.Sprintf(`(SELECT `+entryCols+` FROM audit_log WHERE id >= %d AND id < %d ORDER BY id DESC LIMIT %d) a`, floor, top, window)
 	out, err := l.list(ctx, scope, f, from, f.Limit)
 	if err != nil || len(out) == f.Limit || floor == 0 {
 		return out, err

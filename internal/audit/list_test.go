@@ -29,7 +29,7 @@ func TestListMatchesFullScan(t *testing.T) {
 		kinds := []string{"person", "measure", "retention"}
 		base := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		var all []Entry
-		n := recentWindow*2 + 300
+		n := 2300
 		err := d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			for i := range n {
 				unit := units[rng.IntN(len(units))]
@@ -39,7 +39,7 @@ func TestListMatchesFullScan(t *testing.T) {
 				actor := Actor{UserID: 1, Username: []string{"a", "b"}[rng.IntN(2)], Role: "village", Unit: []string{"610118001001", "610119"}[rng.IntN(2)]}
 				e := Entry{ID: int64(i + 1), At: base.Add(time.Duration(i) * time.Minute).UnixMilli(), Username: actor.Username, ActorUnit: actor.Unit,
 					Action: actions[rng.IntN(len(actions))], Entity: kinds[rng.IntN(len(kinds))], EntityID: fmt.Sprint(rng.IntN(20)), SubjectUnit: unit}
-				if id := int64(i + 1); id >= int64(n-recentWindow) && id <= int64(n-recentWindow+2) {
+				if id, w := int64(i+1), recentWindow(100); id >= int64(n)-w && id <= int64(n)-w+2 {
 					e.Entity, e.SubjectUnit = "edge", "610118001001" // about the first window's floor, and either side of it
 				}
 				if err := Record(ctx, tx, time.UnixMilli(e.At), actor, e.Action, e.Entity, e.EntityID, e.SubjectUnit, "s"); err != nil {
