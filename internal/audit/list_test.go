@@ -66,6 +66,7 @@ func TestListMatchesFullScan(t *testing.T) {
 			{"sparse village", village, Filter{}},
 			{"county narrowed to the sparse village", county, Filter{Unit: "610118003001", Limit: 2}},
 			{"break glass in a week", county, Filter{Action: ActionBreakGlass, From: base.Add(20 * time.Hour).UnixMilli(), Limit: 500}},
+			{"break glass in a week, through the index at once", county, Filter{Action: ActionBreakGlass, From: base.Add(20 * time.Hour).UnixMilli(), Limit: 500, Few: true}},
 			{"purges of retention", county, Filter{Action: ActionUpdate, Entity: "retention", Limit: 50}},
 			{"either side of the window's floor", county, Filter{Entity: "edge"}},
 			{"one record", county, Filter{Entity: "person", EntityID: "7"}},
