@@ -229,16 +229,67 @@ type Filter struct {
 	From, To int64  // Unix ms, inclusive From, exclusive To; 0 = open
 	BeforeID int64  // for paging: entries with a smaller id
 	Limit    int
+	// Few says the filters select few entries (the break-glass reads of a
+	// week): List asks the indexes at once, without first reading the
+	// newest entries for a page.
+	Few bool
 }
 
+// recentWindow is how many of the newest ids List reads first, in id
+// order, before it asks an index, for a page of limit entries: at a
+// county's scope nearly every entry is the reader's, and the newest page
+// lies in them.
+func recentWindow(limit int) int64 { return int64(3 * limit) }
+
 // List returns entries about records in the scope (or by users of the
-// scope), newest first.
+// scope), newest first. It reads a window of the newest ids first by the
+// primary key alone (a bounded scan, then the filters): for a county's
+// reader the page is there. Only when that window holds fewer entries than
+// the page does it ask the indexes for the older rest — a village's entries
+// through its unit's range, a kind or an action through theirs — so no
+// request sorts the whole scope's log.
 func (l *Log) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]Entry, error) {
 	if unit, err := scope.NarrowOpt(f.Unit); err == nil {
 		scope = unit // a unit outside the scope is ignored: the listing stays the caller's
 	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	if f.Few {
+		return l.list(ctx, scope, f, "", f.Limit)
+	}
+	top := f.BeforeID
+	if top <= 0 {
+		if err := l.db.R().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log`).Scan(&top); err != nil {
+			return nil, fmt.Errorf("list audit: %w", err)
+		}
+	}
+	window := recentWindow(f.Limit)
+	floor := max(top-window, 0)
+	// The window as a subquery with a LIMIT: neither database merges it
+	// into the outer query, so the filters are applied to its rows and
+	// cannot pick an index over the whole log.
+	from := fmt.Sprintf(`(SELECT `+entryCols+` FROM audit_log WHERE id >= %d AND id < %d ORDER BY id DESC LIMIT %d) a`, floor, top, window)
+	out, err := l.list(ctx, scope, f, from, f.Limit)
+	if err != nil || len(out) == f.Limit || floor == 0 {
+		return out, err
+	}
+	f.BeforeID = floor
+	rest, err := l.list(ctx, scope, f, "audit_log", f.Limit-len(out))
+	return append(out, rest...), err
+}
+
+const entryCols = `id, at, user_id, username, role, actor_unit, action, entity, entity_id, subject_unit, summary, ip, request_id`
+
+// list reads up to limit entries of from (the log or a window of it) in
+// the scope and matching f, newest first. With from "" the entries
+// matching f's filters are taken first, through their indexes, and the
+// scope applied to them (f.Few): left to itself the planner reads the
+// whole scope's log through the unit index instead.
+func (l *Log) list(ctx context.Context, scope jurisdiction.Scope, f Filter, from string, limit int) ([]Entry, error) {
 	lo, hi := scope.Args()
-	where := []string{"((" + scope.Where("subject_unit", 1) + ") OR (subject_unit = '' AND " + scope.Where("actor_unit", 1) + "))"}
+	inScope := "((" + scope.Where("subject_unit", 1) + ") OR (subject_unit = '' AND " + scope.Where("actor_unit", 1) + "))"
+	var where []string
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -265,11 +316,14 @@ func (l *Log) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]E
 	if f.BeforeID > 0 {
 		add("id < ?", f.BeforeID)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
+	q := `SELECT ` + entryCols + ` FROM ` + from + ` WHERE ` + strings.Join(append([]string{inScope}, where...), " AND ")
+	if from == "" && len(where) > 0 {
+		q = `WITH f AS MATERIALIZED (SELECT ` + entryCols + ` FROM audit_log WHERE ` + strings.Join(where, " AND ") + `)
+			SELECT ` + entryCols + ` FROM f WHERE ` + inScope
+	} else if from == "" {
+		q = `SELECT ` + entryCols + ` FROM audit_log WHERE ` + inScope
 	}
-	q := `SELECT id, at, user_id, username, role, actor_unit, action, entity, entity_id, subject_unit, summary, ip, request_id
-		FROM audit_log WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(" ORDER BY id DESC LIMIT %d", f.Limit)
+	q += fmt.Sprintf(" ORDER BY id DESC LIMIT %d", limit)
 	rows, err := l.db.R().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)

@@ -391,26 +391,54 @@ func (s *Service) Contacts(ctx context.Context, scope jurisdiction.Scope, f Cont
 	if f.Limit <= 0 || f.Limit > 5000 {
 		f.Limit = 1000
 	}
+	// The page's ids first, from the contacts alone, then their rows and
+	// joins: what is sorted is ids, not every contact's evidence and case.
+	// A first page is looked for among the first contacts of the whole
+	// list's order (an index of that order, read for a few pages' worth):
+	// when a county or an outbreak's village holds most contacts, the page
+	// is there and nothing is sorted. Otherwise — a quiet village, a deep
+	// page, a narrow filter — the scope's contacts are read through the
+	// unit index (which covers the scope, the status and the order) and
+	// sorted.
+	offset := max(f.Offset, 0)
+	if n := offset + f.Limit; n <= 500 {
+		window := fmt.Sprintf("(SELECT id, unit_code, case_id, status, category, outside, parent_id, last_exposure FROM tracing_contacts"+
+			contactOrder+" LIMIT %d)", "tracing_contacts", 4*n)
+		out, err := s.contactPage(ctx, scope, f, window, offset)
+		if err != nil || len(out) == f.Limit {
+			return out, err
+		}
+	}
+	return s.contactPage(ctx, scope, f, "tracing_contacts", offset)
+}
+
+// contactOrder is the contacts list's order over a table or alias (%[1]s).
+const contactOrder = " ORDER BY %[1]s.parent_id IS NOT NULL, %[1]s.last_exposure DESC, %[1]s.id"
+
+// contactPage reads the page of f.Limit contacts from offset on, in scope
+// and matching f, taking their ids from from (the table or a window of it).
+func (s *Service) contactPage(ctx context.Context, scope jurisdiction.Scope, f ContactFilter, from string, offset int) ([]Contact, error) {
 	lo, hi := scope.Args()
-	q := "SELECT " + contactCols + contactFrom + " WHERE " + scope.Where("t.unit_code", 1)
+	ids := "SELECT k.id FROM " + from + " k WHERE " + scope.Where("k.unit_code", 1)
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)
-		q += fmt.Sprintf(" AND "+cond, len(args))
+		ids += fmt.Sprintf(" AND "+cond, len(args))
 	}
 	if f.CaseID != 0 {
-		add("t.case_id = $%d", f.CaseID)
+		add("k.case_id = $%d", f.CaseID)
 	}
 	if f.Status != "" {
-		add("t.status = $%d", f.Status)
+		add("k.status = $%d", f.Status)
 	}
 	if f.Category != "" {
-		add("t.category = $%d", f.Category)
+		add("k.category = $%d", f.Category)
 	}
 	if f.Outside {
-		q += " AND t.outside = 1 AND t.category IN ('close', 'secondary')"
+		ids += " AND k.outside = 1 AND k.category IN ('close', 'secondary')"
 	}
-	q += fmt.Sprintf(" ORDER BY t.parent_id IS NOT NULL, t.last_exposure DESC, t.id LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	ids += fmt.Sprintf(contactOrder+" LIMIT %d OFFSET %d", "k", f.Limit, offset)
+	q := "SELECT " + contactCols + contactFrom + " WHERE t.id IN (" + ids + ")" + fmt.Sprintf(contactOrder, "t")
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: %w", err)

@@ -120,6 +120,11 @@ func (s *Service) Place(ctx context.Context, scope jurisdiction.Scope, id int64)
 
 // Places lists the places inside scope, narrowed to unit, matching q.
 func (s *Service) Places(ctx context.Context, scope jurisdiction.Scope, unit, q string, limit int) ([]Place, error) {
+	return s.PlacesPage(ctx, scope, unit, q, limit, 0)
+}
+
+// PlacesPage is Places from the offset-th place on (a page of the list).
+func (s *Service) PlacesPage(ctx context.Context, scope jurisdiction.Scope, unit, q string, limit, offset int) ([]Place, error) {
 	scope, err := scope.NarrowOpt(unit)
 	if err != nil {
 		return nil, fmt.Errorf("places of %s: %w", unit, err)
@@ -134,7 +139,7 @@ func (s *Service) Places(ctx context.Context, scope jurisdiction.Scope, unit, q 
 		args = append(args, "%"+q+"%", strings.ToUpper(q))
 		query += " AND (p.name LIKE $3 OR p.code = $4)"
 	}
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, query+fmt.Sprintf(" ORDER BY p.unit_code, p.name LIMIT %d", limit), args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, query+fmt.Sprintf(" ORDER BY p.unit_code, p.name, p.id LIMIT %d OFFSET %d", limit, max(offset, 0)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("places: %w", err)
 	}

@@ -44,7 +44,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	// Reads of the jurisdiction's people from outside it (跨辖区查看) in the
 	// last 7 days, called out above the log.
 	glass, err := h.audit.List(r.Context(), web.User(r).Scope(), audit.Filter{Action: audit.ActionBreakGlass,
-		From: h.srv.Now().Add(-7 * 24 * time.Hour).UnixMilli(), Limit: 500})
+		From: h.srv.Now().Add(-7 * 24 * time.Hour).UnixMilli(), Limit: 500, Few: true})
 	if err != nil {
 		return err
 	}

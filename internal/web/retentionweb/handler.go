@@ -51,7 +51,7 @@ func (h *Handler) report(r *http.Request) (view, error) {
 	if err != nil {
 		return view{}, err
 	}
-	done, err := h.audit.List(r.Context(), scope, audit.Filter{Action: audit.ActionPurge, Entity: "retention", Limit: 50})
+	done, err := h.audit.List(r.Context(), scope, audit.Filter{Action: audit.ActionPurge, Entity: "retention", Limit: 50, Few: true})
 	if err != nil {
 		return view{}, err
 	}

@@ -11,6 +11,7 @@ import (
 
 type placeListView struct {
 	Places []tracing.Place
+	Paging web.Paging
 	Kinds  []string
 	Q      string
 	Unit   string
@@ -18,9 +19,16 @@ type placeListView struct {
 }
 
 func (h *Handler) placeView(r *http.Request, in tracing.Place) (placeListView, error) {
+	// A page at a time: a county has hundreds of places, and drawing them
+	// all was most of the page's time.
 	q := r.URL.Query()
-	list, err := h.tracing.Places(r.Context(), web.User(r).Scope(), q.Get("unit"), q.Get("q"), 500)
-	return placeListView{Places: list, Kinds: tracing.PlaceKinds, Q: q.Get("q"), Unit: q.Get("unit"), In: in}, err
+	page := web.PageOf(r)
+	list, err := h.tracing.PlacesPage(r.Context(), web.User(r).Scope(), q.Get("unit"), q.Get("q"), web.PageSize+1, (page-1)*web.PageSize)
+	pg := web.PagingFor(r, page, len(list))
+	if len(list) > web.PageSize {
+		list = list[:web.PageSize]
+	}
+	return placeListView{Places: list, Paging: pg, Kinds: tracing.PlaceKinds, Q: q.Get("q"), Unit: q.Get("unit"), In: in}, err
 }
 
 func (h *Handler) placeList(w http.ResponseWriter, r *http.Request) error {
