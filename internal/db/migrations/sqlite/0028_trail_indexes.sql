@@ -17,4 +17,4 @@ CREATE INDEX tracing_contacts_order ON tracing_contacts ((parent_id IS NOT NULL)
 -- (pushlist.PurgeRows: rows not cleared yet and not open, of lists older
 -- than the cutoff): per old list a range of this index over the scope,
 -- not every row of the county's lists.
-CREATE INDEX push_tasks_due ON push_tasks (list_id, unit_code) WHERE purged_at = 0 AND status <> 'open';
+CREATE INDEX push_tasks_retention_due ON push_tasks (list_id, unit_code) WHERE purged_at = 0 AND status <> 'open';
