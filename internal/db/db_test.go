@@ -73,3 +73,20 @@ func TestMigrateTwiceAndBulk(t *testing.T) {
 		}
 	})
 }
+
+// TestPostgresPlansWithValues: every PostgreSQL connection plans each
+// execution with its values, so a prepared search is not stuck with a
+// generic plan that guesses a scope's size (openPostgres).
+func TestPostgresPlansWithValues(t *testing.T) {
+	d := dbtest.Postgres(t) // skips when no server
+	ctx := context.Background()
+	for i := 0; i < 8; i++ { // more than one connection of the pool
+		var mode string
+		if err := d.R().QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "force_custom_plan" {
+			t.Fatalf("plan_cache_mode = %q, want force_custom_plan", mode)
+		}
+	}
+}
