@@ -99,7 +99,8 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 	}
 	lo, hi := scope.Args()
 	where := []string{scope.Where("r.unit_code", 1)}
-	if len(scope.Code()) < 12 && f.Q == "" && f.PersonID == 0 {
+	walk := len(scope.Code()) < 12 && f.Q == "" && f.PersonID == 0
+	if walk {
 		// A county's or township's page walks returnees_arrived, newest
 		// first, and stops at the page: most rows are in scope. The unit
 		// is then a filter, not the index's range (which would read and
@@ -145,8 +146,15 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	q := "SELECT " + arrivalColumns + " FROM returnees r JOIN people p ON p.id = r.person_id WHERE " + strings.Join(where, " AND ") +
-		fmt.Sprintf(" ORDER BY r.arrived_on DESC, r.id DESC LIMIT %d OFFSET %d", limit, max(offset, 0))
+	order := fmt.Sprintf(" ORDER BY r.arrived_on DESC, r.id DESC LIMIT %d OFFSET %d", limit, max(offset, 0))
+	q := "SELECT " + arrivalColumns + " FROM returnees r JOIN people p ON p.id = r.person_id WHERE " + strings.Join(where, " AND ") + order
+	if walk {
+		// The page first, then its people: PostgreSQL cannot tell how many
+		// rows the unit filter keeps and joined every returnee of the
+		// county to people before sorting (0.1 s at a million people).
+		q = "SELECT " + arrivalColumns + " FROM (SELECT * FROM returnees r WHERE " + strings.Join(where, " AND ") + order +
+			") r JOIN people p ON p.id = r.person_id ORDER BY r.arrived_on DESC, r.id DESC"
+	}
 	rows, err := s.db.R().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list returnees: %w", err)
