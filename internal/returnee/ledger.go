@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
@@ -100,11 +101,12 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 	lo, hi := scope.Args()
 	where := []string{scope.Where("r.unit_code", 1)}
 	walk := len(scope.Code()) < 12 && f.Q == "" && f.PersonID == 0
-	if walk {
+	if walk && s.db.Dialect == db.SQLite {
 		// A county's or township's page walks returnees_arrived, newest
 		// first, and stops at the page: most rows are in scope. The unit
 		// is then a filter, not the index's range (which would read and
-		// sort every returnee of the scope).
+		// sort every returnee of the scope). PostgreSQL's statistics tell
+		// it so without the hint (which it cannot estimate).
 		where[0] = scope.Where("(r.unit_code || '')", 1)
 	}
 	args := []any{lo, hi}
