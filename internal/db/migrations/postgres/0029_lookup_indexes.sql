@@ -6,3 +6,8 @@ CREATE INDEX push_tasks_person ON push_tasks (person_id, created_at, id);
 -- Households): the unique index on no serves LIKE only under the C
 -- collation; SQLite searches a range on that index instead.
 CREATE INDEX households_no_pattern ON households (no text_pattern_ops);
+-- The place-code scans due for deletion (retention: 21 days) on an index:
+-- the retention page's count and the daily purge read every scan of the
+-- table otherwise (1,000,000 in the demo county: 16 ms alone, 67 ms with
+-- 16 users at once on PostgreSQL).
+CREATE INDEX tracing_scans_time ON tracing_scans (scanned_at);
