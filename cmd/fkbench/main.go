@@ -144,6 +144,7 @@ func main() {
 		fs.IntVar(&o.MaxInFlight, "max-in-flight", 0, "the server's MaxInFlight (default conns/4)")
 		fs.IntVar(&o.People, "people", 300_000, "demo population")
 		fs.StringVar(&o.Postgres, "postgres", "", "run on this PostgreSQL server URL instead of SQLite (a scratch database is created)")
+		fs.IntVar(&o.Rounds, "rounds", 48, "testing rounds of the whole county to scan (each scan samples a person once per round)")
 		fs.Parse(os.Args[2:])
 		err = benchSoak(ctx, o)
 	case "soak-server":

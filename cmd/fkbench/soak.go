@@ -35,6 +35,7 @@ type soakOptions struct {
 	MaxInFlight int           // the server's admission limit (< Conns)
 	People      int
 	Postgres    string
+	Rounds      int // testing rounds of the county (the scan codes the soak can send)
 }
 
 // benchSoak runs scans at twice the server's measured capacity for a long
@@ -60,7 +61,7 @@ func benchSoak(ctx context.Context, o soakOptions) error {
 	}
 	defer drop()
 	t0 := time.Now()
-	w, engine, err := soakSetup(ctx, dbURL, o.People)
+	w, engine, err := soakSetup(ctx, dbURL, o.People, o.Rounds)
 	if err != nil {
 		return err
 	}
@@ -99,6 +100,9 @@ func benchSoak(ctx context.Context, o soakOptions) error {
 		}
 	}
 	soak := d.run(ctx, o.Conns, o.Duration, rateWant, rep)
+	if used, total := d.next.Load(), int64(len(d.w.codes)/10*len(d.w.campaigns)); used >= total {
+		fmt.Printf("  WARNING: every scan code of the %d rounds was sent before the end: the open loop ran short of work (raise --rounds)\n", len(d.w.campaigns))
+	}
 	alive := srv.alive()
 	fmt.Printf("  answers: %d acknowledged (201, %.0f/s = %.0f%% of capacity), p50 %.1f ms p99 %.1f ms from the scheduled time\n",
 		len(soak.okLat), soak.rate(), 100*soak.rate()/capacity, ms(pctlUS(soak.okLat, 50)), ms(pctlUS(soak.okLat, 99)))
@@ -121,10 +125,11 @@ func benchSoak(ctx context.Context, o soakOptions) error {
 	return soakCheck(ctx, dbURL, d, soak)
 }
 
-// soakSetup loads the demo county and the scan world (20 campaigns of the
-// whole county, so a long soak never runs out of people to sample), then
+// soakSetup loads the demo county and the scan world (rounds campaigns of
+// the whole county: each scan samples a person once, and a soak of ten
+// minutes at 16,000 offered scans/s needs some 40 rounds of 261,116), then
 // closes the app: the server runs in its own process.
-func soakSetup(ctx context.Context, dbURL string, people int) (*scanWorld, string, error) {
+func soakSetup(ctx context.Context, dbURL string, people, rounds int) (*scanWorld, string, error) {
 	a, err := app.New(ctx, app.Config{DB: dbURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return nil, "", err
@@ -133,7 +138,7 @@ func soakSetup(ctx context.Context, dbURL string, people int) (*scanWorld, strin
 	if _, err := demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: people, SkipSampling: true}); err != nil {
 		return nil, "", err
 	}
-	w, err := newScanWorld(ctx, a, 20, 8)
+	w, err := newScanWorld(ctx, a, rounds, 8)
 	if err != nil {
 		return nil, "", err
 	}
