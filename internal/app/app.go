@@ -353,6 +353,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Inspect.Run(ctx, 10*time.Minute, a.Config.Logger)                      // rectifications past their deadline escalate
 	go a.Duty.Run(ctx, time.Minute, a.Config.Logger)                            // duty shifts nobody checked in to
 	go a.specialLoop(ctx, time.Minute)                                          // 特报 of new cases, missed acknowledgement clocks
+	go a.DB.HousekeepLoop(ctx, 15*time.Second, a.Config.Logger)                 // PostgreSQL without autovacuum: statistics and vacuum
 	if a.Config.MemoryFloor > 0 {
 		go keepMemoryLimit(ctx, a.Config.MemoryFloor, 10*time.Second, a.Config.Logger) // the heap bounded, not twice the live data
 	}

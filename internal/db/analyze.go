@@ -19,7 +19,7 @@ import (
 // applied since the last full run (new indexes); otherwise PRAGMA optimize
 // refreshes the tables that changed much. Run at start-up (after Migrate);
 // a bulk load calls AnalyzeAll. PostgreSQL's autovacuum keeps its
-// statistics: nothing to do there.
+// statistics (HousekeepLoop where autovacuum is off): nothing to do there.
 func (d *DB) Analyze(ctx context.Context) error {
 	if d.Dialect != SQLite {
 		return nil
@@ -72,10 +72,17 @@ func (d *DB) needsAnalyze(ctx context.Context) (bool, error) {
 }
 
 // AnalyzeAll gathers the planner's statistics of every table afresh
-// (ANALYZE on both engines: a bulk load is then planned well at once,
-// rather than after PostgreSQL's autovacuum comes round).
+// (ANALYZE: a bulk load is then planned well at once, rather than after
+// PostgreSQL's autovacuum comes round). On PostgreSQL it also vacuums
+// (VACUUM (ANALYZE)), which marks the loaded pages all-visible: counts are
+// then read from indexes alone, and the housekeeping round (housekeep.go)
+// does not vacuum a million loaded rows while the first users are served.
 func (d *DB) AnalyzeAll(ctx context.Context) error {
-	if _, err := d.write.ExecContext(ctx, "ANALYZE"); err != nil {
+	stmt := "ANALYZE"
+	if d.Dialect == Postgres {
+		stmt = "VACUUM (ANALYZE)"
+	}
+	if _, err := d.write.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("db.AnalyzeAll: %w", err)
 	}
 	if _, err := d.write.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('planner_stats_at', $1)
