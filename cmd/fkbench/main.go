@@ -110,7 +110,7 @@ func main() {
 		fs.IntVar(&o.Conns, "conns", 64, "keep-alive connections")
 		fs.IntVar(&o.People, "people", 300_000, "demo population")
 		fs.StringVar(&o.Postgres, "postgres", "", "also run on this PostgreSQL server URL (a scratch database is created)")
-		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the closed-loop phase to this file")
+		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the closed-loop phase to this file (PostgreSQL's to FILE.postgres)")
 		fs.DurationVar(&o.Linger, "linger", 0, "scan writer linger when the queue runs empty under load (experiment)")
 		fs.IntVar(&o.Writers, "writers", 0, "PostgreSQL: scan batches applied at once (0 = the service's default; experiment)")
 		fs.IntVar(&o.Instances, "instances", 1, "PostgreSQL: also run this many app servers on the same database, beside one")

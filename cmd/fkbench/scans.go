@@ -59,9 +59,10 @@ func benchScans(ctx context.Context, o scanOptions) error {
 	if o.Postgres != "" {
 		targets = append(targets, o.Postgres)
 	}
+	profile := o.CPUProfile
 	for i, t := range targets {
-		if i > 0 {
-			o.CPUProfile = "" // the first engine only (scansOn has its own copy of o)
+		if profile != "" && i > 0 {
+			o.CPUProfile = profile + ".postgres" // scansOn has its own copy of o
 		}
 		if err := scansOn(ctx, t, o, bare); err != nil {
 			return err
