@@ -15,8 +15,11 @@ package sampling
 //	6. their audit rows                             (one multi-row INSERT)
 //	7. the tube counts                              (one UPDATE … CASE id …)
 //
-// With BEGIN and COMMIT, seven round trips on PostgreSQL (six statements
-// and one fewer round trip on SQLite for a batch that opens no tube).
+// With BEGIN and COMMIT, and on PostgreSQL a SET LOCAL that plans them
+// once per connection (genericPlans), nine round trips on PostgreSQL and
+// eight statements on SQLite (nine for a batch that opens tubes). On
+// PostgreSQL the people's earlier samples are read by key in LATERAL
+// subqueries (scanload.go), so the plan does not depend on statistics.
 // Every scan is decided in Go between 3 and 4 (decide, scandecide.go) with
 // the same rules and answers as one scan at a time: refusals, replays,
 // people sampled earlier (in the database or earlier in the batch), pool
