@@ -7,7 +7,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math/rand"
 	"slices"
 	"strings"
 	"testing"
@@ -15,7 +14,6 @@ import (
 
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
-	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/pushlist"
 )
@@ -33,42 +31,23 @@ var countsSeed = flag.Int64("counts.seed", 0, "seed of TestTaskCountersMatchReco
 // to repeat a failure.
 func TestTaskCountersMatchRecount(t *testing.T) {
 	t.Parallel()
-	seed := *countsSeed
-	if seed == 0 {
-		seed = time.Now().UnixNano()
-	}
+	seed := dbtest.MixSeed(*countsSeed)
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
-		t.Logf("seed %d (repeat with -counts.seed=%d)", seed, seed)
 		s, clk := setup(t, d)
-		m := &taskMix{t: t, d: d, s: s, clk: clk, rng: rand.New(rand.NewSource(seed)), ctx: context.Background()}
+		m := &taskMix{Mix: dbtest.NewMix(t, d, seed), s: s, clk: clk}
 		m.people = []string{
 			dbtest.ID("61011819800101" + "123"),
 			dbtest.ID("61011819900202" + "456"),
 		}
 		seedPerson(t, d, dbtest.GroupA1, "张三", m.people[0], "1980-01-01", "13800000001")
 		seedPerson(t, d, dbtest.VillageB, "李四", m.people[1], "1990-02-02", "13900000002")
-		steps := []struct {
-			name string
-			fn   func()
-		}{
-			{"import", m.importList}, {"import", m.importList}, {"answer", m.answer}, {"answer", m.answer}, {"answer", m.answer},
-			{"route", m.route}, {"withdraw", m.withdraw}, {"raw bulk insert", m.bulkInsert}, {"raw multi-row update", m.bulkUpdate},
-			{"raw delete", m.rawDelete}, {"rolled back", m.rolledBack}, {"clock", m.tick},
+		steps := []dbtest.Step{
+			{Name: "import", Fn: m.importList}, {Name: "import", Fn: m.importList}, {Name: "answer", Fn: m.answer}, {Name: "answer", Fn: m.answer}, {Name: "answer", Fn: m.answer},
+			{Name: "route", Fn: m.route}, {Name: "withdraw", Fn: m.withdraw}, {Name: "raw bulk insert", Fn: m.bulkInsert}, {Name: "raw multi-row update", Fn: m.bulkUpdate},
+			{Name: "raw delete", Fn: m.rawDelete}, {Name: "rolled back", Fn: m.rolledBack}, {Name: "clock", Fn: m.tick},
 		}
-		done := map[string]int{}
-		for i := 0; i < 120; i++ {
-			st := steps[m.rng.Intn(len(steps))]
-			before := m.applied
-			st.fn()
-			if m.applied > before {
-				done[st.name]++
-			}
-			if diff := m.compare(); diff != "" {
-				t.Fatalf("seed %d, step %d (%s): push_task_counts differ from a recount:\n%s", seed, i, st.name, diff)
-			}
-		}
+		done := m.Run(120, steps, "push_task_counts", m.compare)
 		m.checkFigures()
-		t.Logf("steps that wrote: %v", done)
 		if done["import"] < 5 || done["answer"] < 5 {
 			t.Errorf("the mix did too little: %v", done)
 		}
@@ -76,59 +55,13 @@ func TestTaskCountersMatchRecount(t *testing.T) {
 }
 
 type taskMix struct {
-	t       *testing.T
-	d       *db.DB
-	s       *pushlist.Service
-	clk     *clockAt
-	rng     *rand.Rand
-	ctx     context.Context
-	people  []string
-	applied int
+	*dbtest.Mix
+	s      *pushlist.Service
+	clk    *clockAt
+	people []string
 }
 
 var taskUnits = []string{dbtest.County, dbtest.TownshipA, dbtest.TownshipB, dbtest.VillageA, dbtest.GroupA1, dbtest.VillageA2, dbtest.VillageB}
-
-func (m *taskMix) ok(err error) bool {
-	m.t.Helper()
-	if err == nil {
-		m.applied++
-		return true
-	}
-	if errs.IsInvalid(err) || errors.Is(err, errs.ErrConflict) || errors.Is(err, errs.ErrNotFound) {
-		return false
-	}
-	m.t.Fatal(err)
-	return false
-}
-
-func (m *taskMix) exec(q string, args ...any) {
-	m.t.Helper()
-	if _, err := m.d.W().ExecContext(m.ctx, q, args...); err != nil {
-		m.t.Fatalf("%s: %v", q, err)
-	}
-	m.applied++
-}
-
-func (m *taskMix) pick(query string, args ...any) int64 {
-	m.t.Helper()
-	rows, err := m.d.R().QueryContext(m.ctx, query, args...)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			m.t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		return 0
-	}
-	return ids[m.rng.Intn(len(ids))]
-}
 
 // importList imports a list of a few rows: known people (matched, or
 // duplicates on a repeat), new people by address (created), places only a
@@ -136,83 +69,83 @@ func (m *taskMix) pick(query string, args ...any) int64 {
 func (m *taskMix) importList() {
 	addresses := []string{"甘亭街道西街社区居委会5号", "东街社区居委会", "余下镇某地", "某省某地", ""}
 	var rows [][]string
-	for i := range 2 + m.rng.Intn(6) {
-		switch m.rng.Intn(4) {
+	for i := range 2 + m.Rng.Intn(6) {
+		switch m.Rng.Intn(4) {
 		case 0:
-			p := m.people[m.rng.Intn(len(m.people))]
+			p := m.people[m.Rng.Intn(len(m.people))]
 			rows = append(rows, []string{fmt.Sprint(i + 1), "某人", p, "", "北京", "2026-11-19", ""})
 		case 1:
 			rows = append(rows, []string{fmt.Sprint(i + 1), "", "", "", "武汉", "", ""})
 		default:
-			rows = append(rows, []string{fmt.Sprint(i + 1), fmt.Sprintf("新人%d", m.rng.Intn(1000)), "",
-				fmt.Sprintf("137%08d", m.rng.Intn(100000000)), "广州", "", addresses[m.rng.Intn(len(addresses))]})
+			rows = append(rows, []string{fmt.Sprint(i + 1), fmt.Sprintf("新人%d", m.Rng.Intn(1000)), "",
+				fmt.Sprintf("137%08d", m.Rng.Intn(100000000)), "广州", "", addresses[m.Rng.Intn(len(addresses))]})
 		}
 	}
-	b := xlsx(m.t, []string{"序号", "人员姓名", "证件号码", "联系电话", "出发地", "到达时间", "现住址"}, rows)
-	_, err := m.s.Import(m.ctx, centre, county, bytes.NewReader(b), int64(len(b)), pushlist.ImportOptions{Source: "公安",
-		DeadlineHours: 1 + m.rng.Intn(48)})
-	m.ok(err)
+	b := xlsx(m.T, []string{"序号", "人员姓名", "证件号码", "联系电话", "出发地", "到达时间", "现住址"}, rows)
+	_, err := m.s.Import(m.Ctx, centre, county, bytes.NewReader(b), int64(len(b)), pushlist.ImportOptions{Source: "公安",
+		DeadlineHours: 1 + m.Rng.Intn(48)})
+	m.OK(err)
 }
 
 func (m *taskMix) answer() {
-	id := m.pick("SELECT id FROM push_tasks WHERE status IN ('open', 'done') AND LENGTH(unit_code) >= 12")
+	id := m.Pick("SELECT id FROM push_tasks WHERE status IN ('open', 'done') AND LENGTH(unit_code) >= 12")
 	if id == 0 {
 		return
 	}
 	results := []string{pushlist.ResultReturned, pushlist.ResultLeft, pushlist.ResultNotFound}
-	_, err := m.s.AnswerTask(m.ctx, centre, county, id, pushlist.Answer{Result: results[m.rng.Intn(len(results))]})
-	m.ok(err)
+	_, err := m.s.AnswerTask(m.Ctx, centre, county, id, pushlist.Answer{Result: results[m.Rng.Intn(len(results))]})
+	m.OK(err)
 	// Answers come minutes to hours after the push: spread the times so
 	// the medians mean something.
-	m.exec("UPDATE push_tasks SET answered_at = created_at + $1 WHERE id = $2 AND status = 'done'", m.rng.Int63n(5*3600_000), id)
+	m.Exec("UPDATE push_tasks SET answered_at = created_at + $1 WHERE id = $2 AND status = 'done'", m.Rng.Int63n(5*3600_000), id)
 }
 
 func (m *taskMix) route() {
-	id := m.pick("SELECT id FROM push_tasks WHERE status = 'open' AND LENGTH(unit_code) < 12")
+	id := m.Pick("SELECT id FROM push_tasks WHERE status = 'open' AND LENGTH(unit_code) < 12")
 	if id == 0 {
 		return
 	}
 	villages := []string{dbtest.VillageA, dbtest.VillageA2, dbtest.VillageB, dbtest.GroupA1}
-	_, err := m.s.RouteTask(m.ctx, centre, county, id, villages[m.rng.Intn(len(villages))], 0)
-	m.ok(err)
+	_, err := m.s.RouteTask(m.Ctx, centre, county, id, villages[m.Rng.Intn(len(villages))], 0)
+	m.OK(err)
 }
 
 func (m *taskMix) withdraw() {
-	if m.rng.Intn(3) > 0 {
+	if m.Rng.Intn(3) > 0 {
 		return // seldom: it takes every open task of a list
 	}
-	id := m.pick("SELECT id FROM push_lists WHERE withdrawn_at = 0")
+	id := m.Pick("SELECT id FROM push_lists WHERE withdrawn_at = 0")
 	if id == 0 {
 		return
 	}
-	_, _, err := m.s.Withdraw(m.ctx, centre, county, id)
-	m.ok(err)
+	_, _, err := m.s.Withdraw(m.Ctx, centre, county, id)
+	m.OK(err)
 }
 
 // bulkInsert copies a share of the tasks, moved to one unit, in one
 // statement.
 func (m *taskMix) bulkInsert() {
-	m.exec(`INSERT INTO push_tasks (list_id, row_no, raw, unit_code, outcome, status, deadline_at, answered_at, created_at)
+	m.Exec(`INSERT INTO push_tasks (list_id, row_no, raw, unit_code, outcome, status, deadline_at, answered_at, created_at)
 		SELECT list_id, row_no + 1000, raw, $1, outcome, status, deadline_at + id % 2, answered_at, created_at
-		FROM push_tasks WHERE id % 3 = $2`, taskUnits[m.rng.Intn(len(taskUnits))], m.rng.Intn(3))
+		FROM push_tasks WHERE id % 3 = $2`, taskUnits[m.Rng.Intn(len(taskUnits))], m.Rng.Intn(3))
 }
 
 // bulkUpdate moves, re-statuses and re-dates a share of the tasks in one
 // statement (rows whose keys change and rows whose keys stay).
 func (m *taskMix) bulkUpdate() {
-	m.exec(`UPDATE push_tasks SET unit_code = CASE WHEN id % 2 = 0 THEN $1 ELSE unit_code END,
+	m.Exec(`UPDATE push_tasks SET unit_code = CASE WHEN id % 2 = 0 THEN $1 ELSE unit_code END,
 		status = CASE WHEN id % 5 = 0 THEN 'open' WHEN id % 5 = 1 THEN 'done' ELSE status END,
 		deadline_at = CASE WHEN id % 7 = 0 THEN deadline_at + 3600000 ELSE deadline_at END,
-		result_note = 'x' WHERE id % 3 = $2`, taskUnits[m.rng.Intn(len(taskUnits))], m.rng.Intn(3))
+		result_note = 'x' WHERE id % 3 = $2`, taskUnits[m.Rng.Intn(len(taskUnits))], m.Rng.Intn(3))
 }
 
 func (m *taskMix) rawDelete() {
-	m.exec("DELETE FROM push_tasks WHERE id % 9 = $1", m.rng.Intn(9))
+	m.Exec("DELETE FROM push_tasks WHERE id % 9 = $1", m.Rng.Intn(9))
 }
 
 func (m *taskMix) rolledBack() {
 	boom := errors.New("boom")
-	err := m.d.InTx(m.ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := m.D.InTx(m.Ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE push_tasks SET unit_code = $1, status = 'done'", dbtest.VillageB); err != nil {
 			return err
 		}
@@ -222,18 +155,18 @@ func (m *taskMix) rolledBack() {
 		return boom
 	})
 	if !errors.Is(err, boom) {
-		m.t.Fatalf("rolled back: %v", err)
+		m.T.Fatalf("rolled back: %v", err)
 	}
 }
 
 // tick moves the clock on, so some deadlines pass.
-func (m *taskMix) tick() { m.clk.t = m.clk.t.Add(time.Duration(m.rng.Intn(10)) * time.Hour) }
+func (m *taskMix) tick() { m.clk.t = m.clk.t.Add(time.Duration(m.Rng.Intn(10)) * time.Hour) }
 
 func (m *taskMix) rows(query string) []string {
-	m.t.Helper()
-	rows, err := m.d.R().QueryContext(m.ctx, query)
+	m.T.Helper()
+	rows, err := m.D.R().QueryContext(m.Ctx, query)
 	if err != nil {
-		m.t.Fatalf("%s: %v", query, err)
+		m.T.Fatalf("%s: %v", query, err)
 	}
 	defer rows.Close()
 	var out []string
@@ -241,12 +174,12 @@ func (m *taskMix) rows(query string) []string {
 		var lvl, list, deadline, n int64
 		var unit, status, outcome string
 		if err := rows.Scan(&lvl, &unit, &list, &status, &outcome, &deadline, &n); err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		out = append(out, fmt.Sprint(lvl, unit, list, status, outcome, deadline, n))
 	}
 	if err := rows.Err(); err != nil {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
 	slices.Sort(out)
 	return out
@@ -270,15 +203,15 @@ func (m *taskMix) checkFigures() {
 		unit, status, outcome string
 		list, deadline, took  int64
 	}
-	rows, err := m.d.R().QueryContext(m.ctx, "SELECT unit_code, status, outcome, list_id, deadline_at, answered_at - created_at FROM push_tasks")
+	rows, err := m.D.R().QueryContext(m.Ctx, "SELECT unit_code, status, outcome, list_id, deadline_at, answered_at - created_at FROM push_tasks")
 	if err != nil {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
 	var all []task
 	for rows.Next() {
 		var x task
 		if err := rows.Scan(&x.unit, &x.status, &x.outcome, &x.list, &x.deadline, &x.took); err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		all = append(all, x)
 	}
@@ -309,14 +242,14 @@ func (m *taskMix) checkFigures() {
 				}
 				want++
 			}
-			ts, n, err := m.s.Tasks(m.ctx, scope, f)
+			ts, n, err := m.s.Tasks(m.Ctx, scope, f)
 			if err != nil || n != want || len(ts) != min(want, pushlist.PageSize) {
-				m.t.Errorf("tasks of %s %+v: total %d, %d listed, %v; the rows give %d", u, f, n, len(ts), err, want)
+				m.T.Errorf("tasks of %s %+v: total %d, %d listed, %v; the rows give %d", u, f, n, len(ts), err, want)
 			}
 		}
-		st, err := m.s.Stats(m.ctx, scope)
+		st, err := m.s.Stats(m.Ctx, scope)
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		n := 12
 		if len(u) < 9 {
@@ -354,27 +287,27 @@ func (m *taskMix) checkFigures() {
 				median /= 60000
 			}
 			if g.Verified != len(took) || g.Open != open || g.Overdue != overdue || g.MedianMinutes != median || g.Queue != (len(g.Code) < n) {
-				m.t.Errorf("stats of %s, row %s: %+v; the rows give %d verified, %d open, %d overdue, median %v", u, g.Code, g, len(took), open, overdue, median)
+				m.T.Errorf("stats of %s, row %s: %+v; the rows give %d verified, %d open, %d overdue, median %v", u, g.Code, g, len(took), open, overdue, median)
 			}
 		}
-		card, err := m.s.Summary(m.ctx, county, u, "")
+		card, err := m.s.Summary(m.Ctx, county, u, "")
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		for _, fig := range card.Figures {
 			want := map[string]int{"push.pushed": total.Pushed, "push.verified": total.Verified, "push.open": total.Open, "push.overdue": total.Overdue}[fig.Key]
 			if fig.Value != want {
-				m.t.Errorf("card of %s: %s = %d, the statistics give %d", u, fig.Key, fig.Value, want)
+				m.T.Errorf("card of %s: %s = %d, the statistics give %d", u, fig.Key, fig.Value, want)
 			}
 		}
-		todo, err := m.s.Todo(m.ctx, county, u, "")
+		todo, err := m.s.Todo(m.Ctx, county, u, "")
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		for _, fig := range todo {
 			want := map[string]int{"todo.push.open": total.Open, "todo.push.overdue": total.Overdue}[fig.Key]
 			if fig.Value != want {
-				m.t.Errorf("今日待办 of %s: %s = %d, the statistics give %d", u, fig.Key, fig.Value, want)
+				m.T.Errorf("今日待办 of %s: %s = %d, the statistics give %d", u, fig.Key, fig.Value, want)
 			}
 		}
 	}

@@ -33,38 +33,18 @@ var countsSeed = flag.Int64("counts.seed", 0, "seed of TestCountersMatchRecount 
 // with -counts.seed=N to repeat a failure.
 func TestCountersMatchRecount(t *testing.T) {
 	t.Parallel()
-	seed := *countsSeed
-	if seed == 0 {
-		seed = time.Now().UnixNano()
-	}
+	seed := dbtest.MixSeed(*countsSeed)
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
-		t.Logf("seed %d (repeat with -counts.seed=%d)", seed, seed)
-		m := &mix{t: t, d: d, s: setup(t, d), rng: rand.New(rand.NewSource(seed)), ctx: context.Background(),
-			county: jurisdiction.Grant(dbtest.County), ids: map[string]bool{}}
-		steps := []struct {
-			name string
-			fn   func()
-		}{
-			{"create household", m.createHousehold}, {"create person", m.createPerson}, {"create person", m.createPerson},
-			{"edit person", m.editPerson}, {"edit person", m.editPerson}, {"move household", m.moveHousehold},
-			{"deregister", m.deregister}, {"reinstate", m.reinstate}, {"merge", m.merge}, {"ledger import", m.importLedger},
-			{"raw bulk insert", m.bulkInsert}, {"raw multi-row update", m.bulkUpdate}, {"raw delete", m.rawDelete},
-			{"rolled back", m.rolledBack},
+		m := &mix{Mix: dbtest.NewMix(t, d, seed), s: setup(t, d), county: jurisdiction.Grant(dbtest.County), ids: map[string]bool{}}
+		steps := []dbtest.Step{
+			{Name: "create household", Fn: m.createHousehold}, {Name: "create person", Fn: m.createPerson}, {Name: "create person", Fn: m.createPerson},
+			{Name: "edit person", Fn: m.editPerson}, {Name: "edit person", Fn: m.editPerson}, {Name: "move household", Fn: m.moveHousehold},
+			{Name: "deregister", Fn: m.deregister}, {Name: "reinstate", Fn: m.reinstate}, {Name: "merge", Fn: m.merge}, {Name: "ledger import", Fn: m.importLedger},
+			{Name: "raw bulk insert", Fn: m.bulkInsert}, {Name: "raw multi-row update", Fn: m.bulkUpdate}, {Name: "raw delete", Fn: m.rawDelete},
+			{Name: "rolled back", Fn: m.rolledBack},
 		}
-		done := map[string]int{}
-		for i := 0; i < 160; i++ {
-			st := steps[m.rng.Intn(len(steps))]
-			before := m.applied
-			st.fn()
-			if m.applied > before {
-				done[st.name]++
-			}
-			if diff := m.compare(); diff != "" {
-				t.Fatalf("seed %d, step %d (%s): counters differ from a recount: %s", seed, i, st.name, diff)
-			}
-		}
+		m.Run(160, steps, "counters", m.compare)
 		m.checkStats()
-		t.Logf("steps that wrote: %v", done)
 		if m.people < 50 {
 			t.Errorf("only %d people created: the mix did too little", m.people)
 		}
@@ -72,26 +52,22 @@ func TestCountersMatchRecount(t *testing.T) {
 }
 
 type mix struct {
-	t       *testing.T
-	d       *db.DB
-	s       *registry.Service
-	rng     *rand.Rand
-	ctx     context.Context
-	county  jurisdiction.Scope
-	ids     map[string]bool // ID numbers handed out
-	people  int
-	applied int // writes that went through
+	*dbtest.Mix
+	s      *registry.Service
+	county jurisdiction.Scope
+	ids    map[string]bool // ID numbers handed out
+	people int
 }
 
 var residentUnits = []string{dbtest.VillageA, dbtest.GroupA1, dbtest.VillageA2, dbtest.VillageB}
 
-func (m *mix) unit() string { return residentUnits[m.rng.Intn(len(residentUnits))] }
+func (m *mix) unit() string { return residentUnits[m.Rng.Intn(len(residentUnits))] }
 func (m *mix) residence() string {
-	return registry.ResidenceStatuses[m.rng.Intn(len(registry.ResidenceStatuses))]
+	return registry.ResidenceStatuses[m.Rng.Intn(len(registry.ResidenceStatuses))]
 }
 func (m *mix) groups() registry.SpecialGroup {
-	if m.rng.Intn(3) == 0 {
-		return registry.SpecialGroup(m.rng.Intn(64))
+	if m.Rng.Intn(3) == 0 {
+		return registry.SpecialGroup(m.Rng.Intn(64))
 	}
 	return 0
 }
@@ -99,8 +75,8 @@ func (m *mix) groups() registry.SpecialGroup {
 // idNumber hands out a new valid ID number.
 func (m *mix) idNumber() string {
 	for {
-		born := time.Date(1940+m.rng.Intn(80), time.Month(1+m.rng.Intn(12)), 1+m.rng.Intn(28), 0, 0, 0, 0, time.UTC)
-		id := dbtest.ID(fmt.Sprintf("610118%s%03d", born.Format("20060102"), m.rng.Intn(1000)))
+		born := time.Date(1940+m.Rng.Intn(80), time.Month(1+m.Rng.Intn(12)), 1+m.Rng.Intn(28), 0, 0, 0, 0, time.UTC)
+		id := dbtest.ID(fmt.Sprintf("610118%s%03d", born.Format("20060102"), m.Rng.Intn(1000)))
 		if !m.ids[id] {
 			m.ids[id] = true
 			return id
@@ -108,51 +84,14 @@ func (m *mix) idNumber() string {
 	}
 }
 
-// ok fails the test on an unexpected error; refusals (invalid input, a
-// conflict) are part of the mix.
-func (m *mix) ok(err error) bool {
-	m.t.Helper()
-	if err == nil {
-		m.applied++
-		return true
-	}
-	if errs.IsInvalid(err) || errors.Is(err, errs.ErrConflict) || errors.Is(err, errs.ErrNotFound) {
-		return false
-	}
-	m.t.Fatal(err)
-	return false
-}
-
-// pick returns a random id from the query's rows, or 0 when there are none.
-func (m *mix) pick(query string, args ...any) int64 {
-	m.t.Helper()
-	rows, err := m.d.R().QueryContext(m.ctx, query, args...)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			m.t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		return 0
-	}
-	return ids[m.rng.Intn(len(ids))]
-}
-
 // nextNo returns a free 户编号 of a village as CreateHousehold numbers them
 // (the highest number + 1), counting those handed out in next.
 func (m *mix) nextNo(village string, next map[string]int) string {
 	if next[village] == 0 {
 		var max string
-		if err := m.d.R().QueryRow("SELECT COALESCE(MAX(no), '') FROM households WHERE no >= $1 AND no < $2",
+		if err := m.D.R().QueryRow("SELECT COALESCE(MAX(no), '') FROM households WHERE no >= $1 AND no < $2",
 			village+"-", village+".").Scan(&max); err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		n := 0
 		if max != "" {
@@ -165,33 +104,33 @@ func (m *mix) nextNo(village string, next map[string]int) string {
 }
 
 func (m *mix) createHousehold() {
-	_, err := m.s.CreateHousehold(m.ctx, who, m.county, registry.Household{UnitCode: m.unit(), Address: fmt.Sprintf("新村%d号", m.rng.Intn(1000))})
-	m.ok(err)
+	_, err := m.s.CreateHousehold(m.Ctx, who, m.county, registry.Household{UnitCode: m.unit(), Address: fmt.Sprintf("新村%d号", m.Rng.Intn(1000))})
+	m.OK(err)
 }
 
 func (m *mix) createPerson() {
 	p := registry.Person{Name: "居民", UnitCode: m.unit(), Residence: m.residence(), Groups: m.groups(), Sex: "女", BirthDate: "1990-01-01"}
-	if m.rng.Intn(4) > 0 {
+	if m.Rng.Intn(4) > 0 {
 		p.IDNumber = m.idNumber()
 	}
-	if hh := m.pick("SELECT id FROM households"); hh != 0 && m.rng.Intn(2) == 0 {
+	if hh := m.Pick("SELECT id FROM households"); hh != 0 && m.Rng.Intn(2) == 0 {
 		p.HouseholdID, p.Relation = hh, "其他"
 	}
-	if _, err := m.s.CreatePerson(m.ctx, who, m.county, p); m.ok(err) {
+	if _, err := m.s.CreatePerson(m.Ctx, who, m.county, p); m.OK(err) {
 		m.people++
 	}
 }
 
 func (m *mix) editPerson() {
-	id := m.pick("SELECT id FROM people WHERE active = 1")
+	id := m.Pick("SELECT id FROM people WHERE active = 1")
 	if id == 0 {
 		return
 	}
-	p, err := m.s.ViewPerson(m.ctx, who, m.county, id)
-	if !m.ok(err) {
+	p, err := m.s.ViewPerson(m.Ctx, who, m.county, id)
+	if !m.OK(err) {
 		return
 	}
-	switch m.rng.Intn(3) {
+	switch m.Rng.Intn(3) {
 	case 0:
 		p.Residence = m.residence()
 	case 1:
@@ -199,44 +138,44 @@ func (m *mix) editPerson() {
 	default: // a move out of the household to another unit
 		p.HouseholdID, p.Relation, p.UnitCode = 0, "", m.unit()
 	}
-	_, err = m.s.UpdatePerson(m.ctx, who, m.county, p)
-	m.ok(err)
+	_, err = m.s.UpdatePerson(m.Ctx, who, m.county, p)
+	m.OK(err)
 }
 
 func (m *mix) moveHousehold() {
-	id := m.pick("SELECT id FROM households WHERE unit_code = $1 OR unit_code = $2", dbtest.VillageA, dbtest.GroupA1)
+	id := m.Pick("SELECT id FROM households WHERE unit_code = $1 OR unit_code = $2", dbtest.VillageA, dbtest.GroupA1)
 	if id == 0 {
 		return
 	}
-	h, err := m.s.Household(m.ctx, m.county, id)
-	if !m.ok(err) {
+	h, err := m.s.Household(m.Ctx, m.county, id)
+	if !m.OK(err) {
 		return
 	}
 	h.UnitCode = map[string]string{dbtest.VillageA: dbtest.GroupA1, dbtest.GroupA1: dbtest.VillageA}[h.UnitCode]
-	_, err = m.s.UpdateHousehold(m.ctx, who, m.county, h)
-	m.ok(err)
+	_, err = m.s.UpdateHousehold(m.Ctx, who, m.county, h)
+	m.OK(err)
 }
 
 func (m *mix) deregister() {
-	if id := m.pick("SELECT id FROM people WHERE active = 1"); id != 0 {
-		_, err := m.s.Deregister(m.ctx, who, m.county, id, "迁出", "2026-01-02")
-		m.ok(err)
+	if id := m.Pick("SELECT id FROM people WHERE active = 1"); id != 0 {
+		_, err := m.s.Deregister(m.Ctx, who, m.county, id, "迁出", "2026-01-02")
+		m.OK(err)
 	}
 }
 
 func (m *mix) reinstate() {
-	if id := m.pick("SELECT id FROM people WHERE active = 0 AND merged_into IS NULL"); id != 0 {
-		_, err := m.s.Reinstate(m.ctx, who, m.county, id)
-		m.ok(err)
+	if id := m.Pick("SELECT id FROM people WHERE active = 0 AND merged_into IS NULL"); id != 0 {
+		_, err := m.s.Reinstate(m.Ctx, who, m.county, id)
+		m.OK(err)
 	}
 }
 
 func (m *mix) merge() {
-	keep := m.pick("SELECT id FROM people WHERE active = 1")
-	drop := m.pick("SELECT id FROM people WHERE merged_into IS NULL AND id_number IS NULL")
+	keep := m.Pick("SELECT id FROM people WHERE active = 1")
+	drop := m.Pick("SELECT id FROM people WHERE merged_into IS NULL AND id_number IS NULL")
 	if keep != 0 && drop != 0 {
-		_, err := m.s.Merge(m.ctx, who, m.county, keep, drop)
-		m.ok(err)
+		_, err := m.s.Merge(m.Ctx, who, m.county, keep, drop)
+		m.OK(err)
 	}
 }
 
@@ -259,17 +198,17 @@ func (m *mix) importLedger() {
 		fmt.Fprintf(&b, "%s,%s,%s,%s,居民,%s,%s,%s,%s\n", village, group, hh, "台账路1号", id, rel, m.residence(), registry.GroupNames(m.groups()))
 	}
 	next := map[string]int{}
-	for i := 0; i < 1+m.rng.Intn(8); i++ {
+	for i := 0; i < 1+m.Rng.Intn(8); i++ {
 		hh := ""
 		unit := m.unit()
-		if m.rng.Intn(2) == 0 {
+		if m.Rng.Intn(2) == 0 {
 			hh = m.nextNo(unit[:12], next)
 		}
 		row(unit, hh, m.idNumber())
 	}
-	rows, err := m.d.R().QueryContext(m.ctx, "SELECT id_number FROM people WHERE id_number IS NOT NULL AND household_id IS NULL AND active = 1")
+	rows, err := m.D.R().QueryContext(m.Ctx, "SELECT id_number FROM people WHERE id_number IS NOT NULL AND household_id IS NULL AND active = 1")
 	if err != nil {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
 	var known []string
 	for rows.Next() {
@@ -278,21 +217,21 @@ func (m *mix) importLedger() {
 		known = append(known, id)
 	}
 	rows.Close()
-	for i, k := range m.rng.Perm(len(known)) {
+	for i, k := range m.Rng.Perm(len(known)) {
 		if i == 3 {
 			break
 		}
 		row(m.unit(), "", known[k])
 	}
-	if m.rng.Intn(3) == 0 {
+	if m.Rng.Intn(3) == 0 {
 		row(m.unit(), "", dbtest.BadID("61011819900101099")) // a bad row: all-or-nothing applies nothing
 	}
-	mode := []registry.ImportMode{registry.ImportAllOrNothing, registry.ImportGoodRows}[m.rng.Intn(2)]
+	mode := []registry.ImportMode{registry.ImportAllOrNothing, registry.ImportGoodRows}[m.Rng.Intn(2)]
 	csv := b.String()
-	rep, err := m.s.ImportLedger(m.ctx, who, m.county, strings.NewReader(csv), int64(len(csv)), mode)
-	if m.ok(err) {
+	rep, err := m.s.ImportLedger(m.Ctx, who, m.county, strings.NewReader(csv), int64(len(csv)), mode)
+	if m.OK(err) {
 		if !rep.Applied {
-			m.applied-- // refused as a whole: nothing written
+			m.Applied-- // refused as a whole: nothing written
 		}
 		m.people += rep.PeopleCreated
 	}
@@ -302,13 +241,13 @@ func (m *mix) importLedger() {
 // loader and benchmarks do (multi-row statements on PostgreSQL), some of
 // the people inactive.
 func (m *mix) bulkInsert() {
-	err := m.d.Tx(m.ctx, func(tx *sql.Tx) error {
-		n := 1 + m.rng.Intn(300)
-		hids, err := m.d.AllocIDs(m.ctx, tx, "households", 3)
+	err := m.D.Tx(m.Ctx, func(tx *sql.Tx) error {
+		n := 1 + m.Rng.Intn(300)
+		hids, err := m.D.AllocIDs(m.Ctx, tx, "households", 3)
 		if err != nil {
 			return err
 		}
-		hh, err := m.d.NewInserter(m.ctx, tx, "households", []string{"id", "no", "unit_code", "address", "created_at", "updated_at"}, "")
+		hh, err := m.D.NewInserter(m.Ctx, tx, "households", []string{"id", "no", "unit_code", "address", "created_at", "updated_at"}, "")
 		if err != nil {
 			return err
 		}
@@ -323,19 +262,19 @@ func (m *mix) bulkInsert() {
 		if err := hh.Close(); err != nil {
 			return err
 		}
-		pp, err := m.d.NewInserter(m.ctx, tx, "people", []string{"name", "household_id", "unit_code", "residence", "groups", "active", "created_at", "updated_at"}, "")
+		pp, err := m.D.NewInserter(m.Ctx, tx, "people", []string{"name", "household_id", "unit_code", "residence", "groups", "active", "created_at", "updated_at"}, "")
 		if err != nil {
 			return err
 		}
 		for i := 0; i < n; i++ {
-			k := m.rng.Intn(len(hids) + 1)
+			k := m.Rng.Intn(len(hids) + 1)
 			var hid any
 			unit := m.unit()
 			if k < len(hids) {
 				hid, unit = hids[k], units[k]
 			}
 			active := 1
-			if m.rng.Intn(5) == 0 {
+			if m.Rng.Intn(5) == 0 {
 				active = 0
 			}
 			if err := pp.Add("批量", hid, unit, m.residence(), int64(m.groups()), active, 0, 0); err != nil {
@@ -346,18 +285,18 @@ func (m *mix) bulkInsert() {
 		return pp.Close()
 	})
 	if err != nil {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
-	m.applied++
+	m.Applied++
 }
 
 // bulkUpdate changes many people in one statement: residence, unit, or
 // the active flag, over a random third of a unit.
 func (m *mix) bulkUpdate() {
-	from, to, k := m.unit(), m.unit(), m.rng.Intn(3)
+	from, to, k := m.unit(), m.unit(), m.Rng.Intn(3)
 	var q string
 	var args []any
-	switch m.rng.Intn(4) {
+	switch m.Rng.Intn(4) {
 	case 0:
 		q, args = "UPDATE people SET residence = $1 WHERE unit_code = $2 AND id % 3 = $3", []any{m.residence(), from, k}
 	case 1:
@@ -368,56 +307,44 @@ func (m *mix) bulkUpdate() {
 		q, args = "UPDATE people SET groups = groups + 1, residence = $1, unit_code = $2 WHERE id % 5 = $3 AND household_id IS NULL",
 			[]any{m.residence(), to, k}
 	}
-	m.exec(q, args...)
-}
-
-// exec runs a raw statement; one that changed rows counts as applied.
-func (m *mix) exec(q string, args ...any) {
-	m.t.Helper()
-	res, err := m.d.W().ExecContext(m.ctx, q, args...)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		m.applied++
-	}
+	m.Exec(q, args...)
 }
 
 // rawDelete deletes people nothing refers to, and empty households.
 func (m *mix) rawDelete() {
-	m.exec(`DELETE FROM people WHERE id % 7 = $1 AND unit_code = $2
+	m.Exec(`DELETE FROM people WHERE id % 7 = $1 AND unit_code = $2
 		AND NOT EXISTS (SELECT 1 FROM person_merges pm WHERE pm.kept_id = people.id OR pm.merged_id = people.id)
-		AND NOT EXISTS (SELECT 1 FROM people k WHERE k.merged_into = people.id)`, m.rng.Intn(7), m.unit())
-	m.exec(`DELETE FROM households WHERE id % 2 = $1
-		AND NOT EXISTS (SELECT 1 FROM people p WHERE p.household_id = households.id)`, m.rng.Intn(2))
+		AND NOT EXISTS (SELECT 1 FROM people k WHERE k.merged_into = people.id)`, m.Rng.Intn(7), m.unit())
+	m.Exec(`DELETE FROM households WHERE id % 2 = $1
+		AND NOT EXISTS (SELECT 1 FROM people p WHERE p.household_id = households.id)`, m.Rng.Intn(2))
 }
 
 // rolledBack writes and rolls back: the counters roll back with the rows.
 func (m *mix) rolledBack() {
 	errRollback := errors.New("rollback")
-	err := m.d.Tx(m.ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(m.ctx, "INSERT INTO people (name, unit_code, created_at, updated_at) VALUES ('过客', $1, 0, 0)", m.unit()); err != nil {
+	err := m.D.Tx(m.Ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(m.Ctx, "INSERT INTO people (name, unit_code, created_at, updated_at) VALUES ('过客', $1, 0, 0)", m.unit()); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(m.ctx, "UPDATE people SET residence = $1 WHERE unit_code = $2", m.residence(), m.unit()); err != nil {
+		if _, err := tx.ExecContext(m.Ctx, "UPDATE people SET residence = $1 WHERE unit_code = $2", m.residence(), m.unit()); err != nil {
 			return err
 		}
 		return errRollback
 	})
 	if !errors.Is(err, errRollback) {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
-	m.applied++
+	m.Applied++
 }
 
 // compare returns the first difference between the counters and a full
 // recount, or "".
 func (m *mix) compare() string {
-	m.t.Helper()
+	m.T.Helper()
 	read := func(q string) []string {
-		rows, err := m.d.R().QueryContext(m.ctx, q)
+		rows, err := m.D.R().QueryContext(m.Ctx, q)
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		defer rows.Close()
 		var out []string
@@ -425,7 +352,7 @@ func (m *mix) compare() string {
 			var key string
 			var n int64
 			if err := rows.Scan(&key, &n); err != nil {
-				m.t.Fatal(err)
+				m.T.Fatal(err)
 			}
 			out = append(out, fmt.Sprintf("%s=%d", key, n))
 		}
@@ -476,17 +403,17 @@ func (m *mix) checkStats() {
 		jurisdiction.Grant(dbtest.TownshipA), jurisdiction.Grant(dbtest.VillageA), jurisdiction.Grant(dbtest.GroupA1)}
 	for _, scope := range scopes {
 		code := scope.Code()
-		counts, sum, err := m.s.Stats(m.ctx, scope)
+		counts, sum, err := m.s.Stats(m.Ctx, scope)
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		lo, hi := scope.Args()
 		var people, households, working, chronic int
-		m.d.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND "+scope.Where("unit_code", 1), lo, hi).Scan(&people)
-		m.d.R().QueryRow("SELECT COUNT(*) FROM households WHERE "+scope.Where("unit_code", 1), lo, hi).Scan(&households)
-		m.d.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND residence = $3 AND "+scope.Where("unit_code", 1), lo, hi,
+		m.D.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND "+scope.Where("unit_code", 1), lo, hi).Scan(&people)
+		m.D.R().QueryRow("SELECT COUNT(*) FROM households WHERE "+scope.Where("unit_code", 1), lo, hi).Scan(&households)
+		m.D.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND residence = $3 AND "+scope.Where("unit_code", 1), lo, hi,
 			registry.ResidentWorking).Scan(&working)
-		m.d.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND (groups / $3) % 2 = 1 AND "+scope.Where("unit_code", 1), lo, hi,
+		m.D.R().QueryRow("SELECT COUNT(*) FROM people WHERE active = 1 AND (groups / $3) % 2 = 1 AND "+scope.Where("unit_code", 1), lo, hi,
 			int64(registry.GroupChronic)).Scan(&chronic)
 		var gotP, gotH int
 		for _, c := range counts {
@@ -494,20 +421,20 @@ func (m *mix) checkStats() {
 			gotH += c.Households
 		}
 		if gotP != people || gotH != households || sum.ByResidence[registry.ResidentWorking] != working || sum.ByGroup["慢病"] != chronic {
-			m.t.Errorf("Stats(%s): %d people, %d households, %d 外出务工, %d 慢病; a scan: %d, %d, %d, %d", scope,
+			m.T.Errorf("Stats(%s): %d people, %d households, %d 外出务工, %d 慢病; a scan: %d, %d, %d, %d", scope,
 				gotP, gotH, sum.ByResidence[registry.ResidentWorking], sum.ByGroup["慢病"], people, households, working, chronic)
 		}
 		var resTotal, hhTotal int
-		if err := m.d.R().QueryRow(registry.ResidentTotal(scope, 1), lo, hi).Scan(&resTotal); err != nil {
-			m.t.Fatal(err)
+		if err := m.D.R().QueryRow(registry.ResidentTotal(scope, 1), lo, hi).Scan(&resTotal); err != nil {
+			m.T.Fatal(err)
 		}
-		if err := m.d.R().QueryRow(registry.HouseholdTotal(scope, 1), lo, hi).Scan(&hhTotal); err != nil {
-			m.t.Fatal(err)
+		if err := m.D.R().QueryRow(registry.HouseholdTotal(scope, 1), lo, hi).Scan(&hhTotal); err != nil {
+			m.T.Fatal(err)
 		}
 		byCounty := map[string]int{}
-		rows, err := m.d.R().Query(registry.ResidentCounts(scope, 1), lo, hi)
+		rows, err := m.D.R().Query(registry.ResidentCounts(scope, 1), lo, hi)
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		for rows.Next() {
 			var c string
@@ -517,7 +444,7 @@ func (m *mix) checkStats() {
 		}
 		rows.Close()
 		if resTotal != people || hhTotal != households || (people > 0 || len(byCounty) > 0) && !reflect.DeepEqual(byCounty, map[string]int{dbtest.County: people}) {
-			m.t.Errorf("%s: ResidentTotal %d, HouseholdTotal %d, ResidentCounts %v; a scan: %d people, %d households", scope,
+			m.T.Errorf("%s: ResidentTotal %d, HouseholdTotal %d, ResidentCounts %v; a scan: %d people, %d households", scope,
 				resTotal, hhTotal, byCounty, people, households)
 		}
 		// Cut in the database (the unit pages pass their children's code
@@ -534,12 +461,12 @@ func (m *mix) checkStats() {
 				w.Households += n.Households
 				want[k] = w
 			}
-			got, bsum, err := m.s.StatsBy(m.ctx, scope, by)
+			got, bsum, err := m.s.StatsBy(m.Ctx, scope, by)
 			if err != nil {
-				m.t.Fatal(err)
+				m.T.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(bsum, sum) {
-				m.t.Errorf("StatsBy(%s, %d): %v %v; Stats cut: %v %v", scope, by, got, bsum, want, sum)
+				m.T.Errorf("StatsBy(%s, %d): %v %v; Stats cut: %v %v", scope, by, got, bsum, want, sum)
 			}
 		}
 		if code == "" {
@@ -547,9 +474,9 @@ func (m *mix) checkStats() {
 		}
 		// The roll-up into the children, as the unit page shows it.
 		kids := []jurisdiction.Unit{}
-		rows, err = m.d.R().Query(`SELECT code FROM units WHERE parent_code = $1`, code)
+		rows, err = m.D.R().Query(`SELECT code FROM units WHERE parent_code = $1`, code)
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		for rows.Next() {
 			var c string
@@ -560,12 +487,12 @@ func (m *mix) checkStats() {
 		if len(kids) == 0 {
 			continue
 		}
-		by, _, err := m.s.StatsBy(m.ctx, scope, len(kids[0].Code))
+		by, _, err := m.s.StatsBy(m.Ctx, scope, len(kids[0].Code))
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		if want, got := registry.RollUp(kids, counts), registry.RollUp(kids, by); !reflect.DeepEqual(want, got) || by[code] != counts[code] {
-			m.t.Errorf("StatsBy(%s, %d): %v own %v; Stats: %v own %v", code, len(kids[0].Code), got, by[code], want, counts[code])
+			m.T.Errorf("StatsBy(%s, %d): %v own %v; Stats: %v own %v", code, len(kids[0].Code), got, by[code], want, counts[code])
 		}
 	}
 }
@@ -618,7 +545,7 @@ func TestCountersConcurrentWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		m := &mix{t: t, d: d, s: s, ctx: ctx}
+		m := &mix{Mix: &dbtest.Mix{T: t, D: d, Ctx: ctx}, s: s}
 		if diff := m.compare(); diff != "" {
 			t.Fatalf("counters differ from a recount after concurrent writes: %s", diff)
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math/rand"
 	"slices"
 	"strings"
 	"testing"
@@ -35,39 +34,19 @@ var countsSeed = flag.Int64("counts.seed", 0, "seed of TestCountersMatchRecount 
 // -counts.seed=N to repeat a failure.
 func TestCountersMatchRecount(t *testing.T) {
 	t.Parallel()
-	seed := *countsSeed
-	if seed == 0 {
-		seed = time.Now().UnixNano()
-	}
+	seed := dbtest.MixSeed(*countsSeed)
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
-		t.Logf("seed %d (repeat with -counts.seed=%d)", seed, seed)
 		e := setup(t, d)
-		m := &mix{t: t, d: d, e: e, rng: rand.New(rand.NewSource(seed)), ctx: context.Background(),
-			county: jurisdiction.Grant(dbtest.County), ids: map[string]bool{}}
+		m := &mix{Mix: dbtest.NewMix(t, d, seed), e: e, county: jurisdiction.Grant(dbtest.County), ids: map[string]bool{}}
 		m.households()
-		steps := []struct {
-			name string
-			fn   func()
-		}{
-			{"record", m.record}, {"record", m.record}, {"record", m.record}, {"merged report", m.mergedReport},
-			{"correction", m.correct}, {"verification", m.verify}, {"re-level", m.relevel}, {"place pending", m.placePending},
-			{"visit", m.visit}, {"visit", m.visit}, {"raw bulk insert", m.bulkInsert}, {"raw multi-row update", m.bulkUpdate},
-			{"raw delete", m.rawDelete}, {"raw visit writes", m.rawVisits}, {"rolled back", m.rolledBack},
+		steps := []dbtest.Step{
+			{Name: "record", Fn: m.record}, {Name: "record", Fn: m.record}, {Name: "record", Fn: m.record}, {Name: "merged report", Fn: m.mergedReport},
+			{Name: "correction", Fn: m.correct}, {Name: "verification", Fn: m.verify}, {Name: "re-level", Fn: m.relevel}, {Name: "place pending", Fn: m.placePending},
+			{Name: "visit", Fn: m.visit}, {Name: "visit", Fn: m.visit}, {Name: "raw bulk insert", Fn: m.bulkInsert}, {Name: "raw multi-row update", Fn: m.bulkUpdate},
+			{Name: "raw delete", Fn: m.rawDelete}, {Name: "raw visit writes", Fn: m.rawVisits}, {Name: "rolled back", Fn: m.rolledBack},
 		}
-		done := map[string]int{}
-		for i := 0; i < 150; i++ {
-			st := steps[m.rng.Intn(len(steps))]
-			before := m.applied
-			st.fn()
-			if m.applied > before {
-				done[st.name]++
-			}
-			if diff := m.compare(); diff != "" {
-				t.Fatalf("seed %d, step %d (%s): counters differ from a recount: %s", seed, i, st.name, diff)
-			}
-		}
+		done := m.Run(150, steps, "counters", m.compare)
 		m.checkFigures()
-		t.Logf("steps that wrote: %v", done)
 		if done["record"] < 10 || done["visit"] < 5 {
 			t.Errorf("the mix did too little: %v", done)
 		}
@@ -75,30 +54,26 @@ func TestCountersMatchRecount(t *testing.T) {
 }
 
 type mix struct {
-	t       *testing.T
-	d       *db.DB
-	e       *env
-	rng     *rand.Rand
-	ctx     context.Context
-	county  jurisdiction.Scope
-	ids     map[string]bool
-	homes   []registry.Household
-	sweeps  []int64
-	applied int
+	*dbtest.Mix
+	e      *env
+	county jurisdiction.Scope
+	ids    map[string]bool
+	homes  []registry.Household
+	sweeps []int64
 }
 
 var arrivalUnits = []string{dbtest.VillageA, dbtest.GroupA1, dbtest.VillageA2, dbtest.VillageB}
 
-func (m *mix) unit() string { return arrivalUnits[m.rng.Intn(len(arrivalUnits))] }
+func (m *mix) unit() string { return arrivalUnits[m.Rng.Intn(len(arrivalUnits))] }
 
 // day is an arrival day of December 2021 or January 2022 up to the
 // clock's day (2022-01-10).
 func (m *mix) day() string {
-	return time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, m.rng.Intn(41)).Format("2006-01-02")
+	return time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, m.Rng.Intn(41)).Format("2006-01-02")
 }
 
 func (m *mix) origin() (code, detail string) {
-	switch m.rng.Intn(4) {
+	switch m.Rng.Intn(4) {
 	case 0:
 		return "610113", "明德门小区"
 	case 1:
@@ -111,8 +86,8 @@ func (m *mix) origin() (code, detail string) {
 
 func (m *mix) idNumber() string {
 	for {
-		born := time.Date(1950+m.rng.Intn(60), time.Month(1+m.rng.Intn(12)), 1+m.rng.Intn(28), 0, 0, 0, 0, time.UTC)
-		id := dbtest.ID(fmt.Sprintf("610118%s%03d", born.Format("20060102"), m.rng.Intn(1000)))
+		born := time.Date(1950+m.Rng.Intn(60), time.Month(1+m.Rng.Intn(12)), 1+m.Rng.Intn(28), 0, 0, 0, 0, time.UTC)
+		id := dbtest.ID(fmt.Sprintf("610118%s%03d", born.Format("20060102"), m.Rng.Intn(1000)))
 		if !m.ids[id] {
 			m.ids[id] = true
 			return id
@@ -120,65 +95,22 @@ func (m *mix) idNumber() string {
 	}
 }
 
-func (m *mix) ok(err error) bool {
-	m.t.Helper()
-	if err == nil {
-		m.applied++
-		return true
-	}
-	if errs.IsInvalid(err) || errors.Is(err, errs.ErrConflict) || errors.Is(err, errs.ErrNotFound) {
-		return false
-	}
-	m.t.Fatal(err)
-	return false
-}
-
-func (m *mix) exec(q string, args ...any) {
-	m.t.Helper()
-	if _, err := m.d.W().ExecContext(m.ctx, q, args...); err != nil {
-		m.t.Fatalf("%s: %v", q, err)
-	}
-	m.applied++
-}
-
-// pick returns a random id from the query's rows, or 0 when there are none.
-func (m *mix) pick(query string, args ...any) int64 {
-	m.t.Helper()
-	rows, err := m.d.R().QueryContext(m.ctx, query, args...)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			m.t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		return 0
-	}
-	return ids[m.rng.Intn(len(ids))]
-}
-
 // households creates a few households in every unit and two sweeps: the
 // county's and township A's.
 func (m *mix) households() {
 	for _, u := range arrivalUnits {
 		for i := range 4 {
-			h, err := m.e.reg.CreateHousehold(m.ctx, who, m.county, registry.Household{UnitCode: u, Address: fmt.Sprintf("%s-%d号", u, i)})
+			h, err := m.e.reg.CreateHousehold(m.Ctx, who, m.county, registry.Household{UnitCode: u, Address: fmt.Sprintf("%s-%d号", u, i)})
 			if err != nil {
-				m.t.Fatal(err)
+				m.T.Fatal(err)
 			}
 			m.homes = append(m.homes, h)
 		}
 	}
 	for _, w := range []returnee.Sweep{{Name: "全县排查", StartsOn: "2022-01-01"}, {Name: "甘亭排查", StartsOn: "2022-01-02", UnitCode: dbtest.TownshipA}} {
-		s, err := m.e.svc.OpenSweep(m.ctx, who, m.county, w)
+		s, err := m.e.svc.OpenSweep(m.Ctx, who, m.county, w)
 		if err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		m.sweeps = append(m.sweeps, s.ID)
 	}
@@ -188,55 +120,55 @@ func (m *mix) record() {
 	code, detail := m.origin()
 	arrived := m.day()
 	departed := ""
-	if m.rng.Intn(2) == 0 {
+	if m.Rng.Intn(2) == 0 {
 		departed = arrived
 	}
-	_, _, err := m.e.svc.Record(m.ctx, who, m.county, returnee.Arrival{Name: "返乡" + fmt.Sprint(m.rng.Intn(1000)), IDNumber: m.idNumber(),
+	_, _, err := m.e.svc.Record(m.Ctx, who, m.county, returnee.Arrival{Name: "返乡" + fmt.Sprint(m.Rng.Intn(1000)), IDNumber: m.idNumber(),
 		VillageCode: m.unit(), OriginCode: code, OriginDetail: detail, DepartedOn: departed, ArrivedOn: arrived,
-		Source: returnee.Sources[m.rng.Intn(len(returnee.Sources))]})
-	m.ok(err)
+		Source: returnee.Sources[m.Rng.Intn(len(returnee.Sources))]})
+	m.OK(err)
 }
 
 // mergedReport reports a recorded person's arrival again, within days of
 // it: merged into that arrival (its origin level may rise).
 func (m *mix) mergedReport() {
-	id := m.pick("SELECT id FROM returnees")
+	id := m.Pick("SELECT id FROM returnees")
 	if id == 0 {
 		return
 	}
-	a, err := m.e.svc.Get(m.ctx, m.county, id)
+	a, err := m.e.svc.Get(m.Ctx, m.county, id)
 	if err != nil {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
 	code, detail := m.origin()
-	_, _, err = m.e.svc.Record(m.ctx, who, m.county, returnee.Arrival{PersonID: a.PersonID, OriginCode: code, OriginDetail: detail,
+	_, _, err = m.e.svc.Record(m.Ctx, who, m.county, returnee.Arrival{PersonID: a.PersonID, OriginCode: code, OriginDetail: detail,
 		ArrivedOn: a.ArrivedOn, Source: returnee.SourcePush})
-	m.ok(err)
+	m.OK(err)
 }
 
 // correct edits an arrival's origin and day.
 func (m *mix) correct() {
-	id := m.pick("SELECT id FROM returnees")
+	id := m.Pick("SELECT id FROM returnees")
 	if id == 0 {
 		return
 	}
-	a, err := m.e.svc.Get(m.ctx, m.county, id)
+	a, err := m.e.svc.Get(m.Ctx, m.county, id)
 	if err != nil {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
 	code, detail := m.origin()
-	_, err = m.e.svc.Update(m.ctx, who, m.county, returnee.Arrival{ID: id, OriginCode: code, OriginDetail: detail,
+	_, err = m.e.svc.Update(m.Ctx, who, m.county, returnee.Arrival{ID: id, OriginCode: code, OriginDetail: detail,
 		ArrivedOn: m.day(), Version: a.Version})
-	m.ok(err)
+	m.OK(err)
 }
 
 func (m *mix) verify() {
-	id := m.pick("SELECT id FROM returnees")
+	id := m.Pick("SELECT id FROM returnees")
 	if id == 0 {
 		return
 	}
-	_, err := m.e.svc.SetStatus(m.ctx, who, m.county, id, returnee.Statuses[m.rng.Intn(len(returnee.Statuses))], "", 0)
-	m.ok(err)
+	_, err := m.e.svc.SetStatus(m.Ctx, who, m.county, id, returnee.Statuses[m.Rng.Intn(len(returnee.Statuses))], "", 0)
+	m.OK(err)
 }
 
 // relevel lists an origin as a risk area (or changes its level): the
@@ -244,68 +176,68 @@ func (m *mix) verify() {
 func (m *mix) relevel() {
 	code, _ := m.origin()
 	levels := []string{"低", "中", "高"}
-	_, err := m.e.risk.Add(m.ctx, who, riskarea.Entry{Code: code, Level: levels[m.rng.Intn(3)], EffectiveFrom: m.day()})
-	m.ok(err)
+	_, err := m.e.risk.Add(m.Ctx, who, riskarea.Entry{Code: code, Level: levels[m.Rng.Intn(3)], EffectiveFrom: m.day()})
+	m.OK(err)
 }
 
 func (m *mix) placePending() {
-	id := m.pick("SELECT id FROM returnees")
+	id := m.Pick("SELECT id FROM returnees")
 	if id == 0 {
 		return
 	}
 	place := ""
-	if m.rng.Intn(2) == 0 {
+	if m.Rng.Intn(2) == 0 {
 		place = returnee.PlacePending
 	}
-	m.exec("UPDATE returnees SET origin_status = $1, version = version + 1 WHERE id = $2", place, id)
+	m.Exec("UPDATE returnees SET origin_status = $1, version = version + 1 WHERE id = $2", place, id)
 }
 
 // visit marks (or corrects) a household's visit in one of the sweeps.
 func (m *mix) visit() {
-	h := m.homes[m.rng.Intn(len(m.homes))]
-	_, err := m.e.svc.MarkVisit(m.ctx, who, m.county, returnee.Visit{SweepID: m.sweeps[m.rng.Intn(len(m.sweeps))], HouseholdID: h.ID,
-		Present: "户主", Returnees: m.rng.Intn(4)})
-	m.ok(err)
+	h := m.homes[m.Rng.Intn(len(m.homes))]
+	_, err := m.e.svc.MarkVisit(m.Ctx, who, m.county, returnee.Visit{SweepID: m.sweeps[m.Rng.Intn(len(m.sweeps))], HouseholdID: h.ID,
+		Present: "户主", Returnees: m.Rng.Intn(4)})
+	m.OK(err)
 }
 
 // bulkInsert copies a share of the ledger as new arrivals, moved and
 // re-ranked, in one statement.
 func (m *mix) bulkInsert() {
-	m.exec(`INSERT INTO returnees (person_id, unit_code, name, origin_rank, status, origin_status, arrived_on, created_at, updated_at)
+	m.Exec(`INSERT INTO returnees (person_id, unit_code, name, origin_rank, status, origin_status, arrived_on, created_at, updated_at)
 		SELECT person_id, $1, name, (origin_rank + 1) % 4, status, origin_status, arrived_on, created_at, updated_at
-		FROM returnees WHERE id % 3 = $2`, m.unit(), m.rng.Intn(3))
+		FROM returnees WHERE id % 3 = $2`, m.unit(), m.Rng.Intn(3))
 }
 
 // bulkUpdate moves, re-statuses and re-dates a share of the ledger in one
 // statement (rows whose keys change and rows whose keys stay).
 func (m *mix) bulkUpdate() {
-	m.exec(`UPDATE returnees SET unit_code = CASE WHEN id % 2 = 0 THEN $1 ELSE unit_code END,
+	m.Exec(`UPDATE returnees SET unit_code = CASE WHEN id % 2 = 0 THEN $1 ELSE unit_code END,
 		status = CASE WHEN id % 5 = 0 THEN $2 ELSE status END, arrived_on = CASE WHEN id % 7 = 0 THEN $3 ELSE arrived_on END,
 		origin_rank = CASE WHEN id % 4 = 1 THEN 3 - origin_rank ELSE origin_rank END
-		WHERE id % 3 = $4`, m.unit(), returnee.Statuses[m.rng.Intn(len(returnee.Statuses))], m.day(), m.rng.Intn(3))
+		WHERE id % 3 = $4`, m.unit(), returnee.Statuses[m.Rng.Intn(len(returnee.Statuses))], m.day(), m.Rng.Intn(3))
 }
 
 func (m *mix) rawDelete() {
-	m.exec(`DELETE FROM returnees WHERE id % 11 = $1
-		AND id NOT IN (SELECT returnee_id FROM self_reports WHERE returnee_id IS NOT NULL)`, m.rng.Intn(11))
+	m.Exec(`DELETE FROM returnees WHERE id % 11 = $1
+		AND id NOT IN (SELECT returnee_id FROM self_reports WHERE returnee_id IS NOT NULL)`, m.Rng.Intn(11))
 }
 
 // rawVisits deletes, moves or re-counts a share of the visits, or copies
 // one sweep's visits into the other, in one statement.
 func (m *mix) rawVisits() {
-	switch m.rng.Intn(4) {
+	switch m.Rng.Intn(4) {
 	case 0:
-		m.exec("DELETE FROM sweep_visits WHERE id % 4 = $1", m.rng.Intn(4))
+		m.Exec("DELETE FROM sweep_visits WHERE id % 4 = $1", m.Rng.Intn(4))
 	case 1:
-		m.exec("UPDATE sweep_visits SET unit_code = $1 WHERE id % 3 = $2", m.unit(), m.rng.Intn(3))
+		m.Exec("UPDATE sweep_visits SET unit_code = $1 WHERE id % 3 = $2", m.unit(), m.Rng.Intn(3))
 	case 2:
-		m.exec("UPDATE sweep_visits SET returnees = returnees + id % 3 WHERE id % 2 = $1", m.rng.Intn(2))
+		m.Exec("UPDATE sweep_visits SET returnees = returnees + id % 3 WHERE id % 2 = $1", m.Rng.Intn(2))
 	default:
 		from, to := m.sweeps[0], m.sweeps[1]
-		if m.rng.Intn(2) == 0 {
+		if m.Rng.Intn(2) == 0 {
 			from, to = to, from
 		}
-		m.exec(`INSERT INTO sweep_visits (sweep_id, household_id, unit_code, visited_on, visited_by, returnees, created_at, updated_at)
+		m.Exec(`INSERT INTO sweep_visits (sweep_id, household_id, unit_code, visited_on, visited_by, returnees, created_at, updated_at)
 			SELECT $1, household_id, unit_code, visited_on, visited_by, returnees, created_at, updated_at FROM sweep_visits v
 			WHERE sweep_id = $2 AND NOT EXISTS (SELECT 1 FROM sweep_visits x WHERE x.sweep_id = $1 AND x.household_id = v.household_id)`,
 			to, from)
@@ -315,7 +247,7 @@ func (m *mix) rawVisits() {
 // rolledBack writes inside a transaction that fails: nothing may remain.
 func (m *mix) rolledBack() {
 	boom := errors.New("boom")
-	err := m.d.InTx(m.ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := m.D.InTx(m.Ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE returnees SET unit_code = $1, status = $2", dbtest.VillageB, returnee.StatusLeft); err != nil {
 			return err
 		}
@@ -325,16 +257,16 @@ func (m *mix) rolledBack() {
 		return boom
 	})
 	if !errors.Is(err, boom) {
-		m.t.Fatalf("rolled back: %v", err)
+		m.T.Fatalf("rolled back: %v", err)
 	}
 }
 
 // rowsOf returns the query's rows, each as one line, sorted.
 func (m *mix) rowsOf(query string) []string {
-	m.t.Helper()
-	rows, err := m.d.R().QueryContext(m.ctx, query)
+	m.T.Helper()
+	rows, err := m.D.R().QueryContext(m.Ctx, query)
 	if err != nil {
-		m.t.Fatalf("%s: %v", query, err)
+		m.T.Fatalf("%s: %v", query, err)
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
@@ -346,7 +278,7 @@ func (m *mix) rowsOf(query string) []string {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			m.t.Fatal(err)
+			m.T.Fatal(err)
 		}
 		var b strings.Builder
 		for _, v := range vals {
@@ -358,7 +290,7 @@ func (m *mix) rowsOf(query string) []string {
 		out = append(out, b.String())
 	}
 	if err := rows.Err(); err != nil {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
 	slices.Sort(out)
 	return out
@@ -389,9 +321,9 @@ func (m *mix) compare() string {
 // checkFigures compares every unit's Tally and 底数 and the sweeps' figures
 // with the same figures counted from the rows.
 func (m *mix) checkFigures() {
-	rows, err := m.e.svc.CountsByUnit(m.ctx, m.county) // per unit code, from the rows
+	rows, err := m.e.svc.CountsByUnit(m.Ctx, m.county) // per unit code, from the rows
 	if err != nil {
-		m.t.Fatal(err)
+		m.T.Fatal(err)
 	}
 	for _, u := range []string{dbtest.County, dbtest.TownshipA, dbtest.TownshipB, dbtest.VillageA, dbtest.VillageA2, dbtest.VillageB, dbtest.GroupA1} {
 		var want returnee.Tally
@@ -405,13 +337,13 @@ func (m *mix) checkFigures() {
 				}
 			}
 		}
-		got, err := m.e.svc.Tally(m.ctx, m.county, u)
+		got, err := m.e.svc.Tally(m.Ctx, m.county, u)
 		if err != nil || got != want {
-			m.t.Errorf("Tally of %s: %+v, %v; the rows give %+v", u, got, err, want)
+			m.T.Errorf("Tally of %s: %+v, %v; the rows give %+v", u, got, err, want)
 		}
-		st, err := m.e.svc.StatsOf(m.ctx, m.county, u)
+		st, err := m.e.svc.StatsOf(m.Ctx, m.county, u)
 		if err != nil || st.Tally != want {
-			m.t.Errorf("StatsOf %s: %+v, %v; the rows give %+v", u, st.Tally, err, want)
+			m.T.Errorf("StatsOf %s: %+v, %v; the rows give %+v", u, st.Tally, err, want)
 			continue
 		}
 		var weeks returnee.Tally
@@ -420,7 +352,7 @@ func (m *mix) checkFigures() {
 			weeks.PlacePending += w.PlacePending
 		}
 		if weeks.Total != want.Total || weeks.PlacePending != want.PlacePending {
-			m.t.Errorf("StatsOf %s: weeks add up to %+v, the unit has %+v", u, weeks, want)
+			m.T.Errorf("StatsOf %s: weeks add up to %+v, the unit has %+v", u, weeks, want)
 		}
 		for _, c := range st.Children {
 			var n int
@@ -430,19 +362,19 @@ func (m *mix) checkFigures() {
 				}
 			}
 			if c.Total != n {
-				m.t.Errorf("StatsOf %s: child %s has %d, the rows give %d", u, c.Unit.Code, c.Total, n)
+				m.T.Errorf("StatsOf %s: child %s has %d, the rows give %d", u, c.Unit.Code, c.Total, n)
 			}
 		}
 	}
 	for _, id := range m.sweeps {
 		for _, u := range []string{dbtest.County, dbtest.TownshipA, dbtest.VillageA, dbtest.GroupA1} {
 			scope, _ := m.county.Narrow(u)
-			rep, err := m.e.svc.Report(m.ctx, scope, id, "")
+			rep, err := m.e.svc.Report(m.Ctx, scope, id, "")
 			if errors.Is(err, errs.ErrNotFound) {
 				continue
 			}
 			if err != nil {
-				m.t.Fatal(err)
+				m.T.Fatal(err)
 			}
 			part := scope // the sweep's unit inside the scope
 			if len(rep.Sweep.UnitCode) > len(u) {
@@ -450,12 +382,12 @@ func (m *mix) checkFigures() {
 			}
 			lo, hi := part.Args()
 			var visited, found int
-			if err := m.d.R().QueryRowContext(m.ctx, `SELECT COUNT(*), COALESCE(SUM(returnees), 0) FROM sweep_visits
+			if err := m.D.R().QueryRowContext(m.Ctx, `SELECT COUNT(*), COALESCE(SUM(returnees), 0) FROM sweep_visits
 				WHERE sweep_id = $3 AND `+scope.Where("unit_code", 1), lo, hi, id).Scan(&visited, &found); err != nil {
-				m.t.Fatal(err)
+				m.T.Fatal(err)
 			}
 			if rep.Total.Visited != visited || rep.Total.Returnees != found {
-				m.t.Errorf("sweep %d in %s: %d visited, %d found; the rows give %d, %d", id, u, rep.Total.Visited, rep.Total.Returnees, visited, found)
+				m.T.Errorf("sweep %d in %s: %d visited, %d found; the rows give %d, %d", id, u, rep.Total.Visited, rep.Total.Returnees, visited, found)
 			}
 		}
 	}
