@@ -52,10 +52,13 @@ type Config struct {
 	// HeavySlots bounds the requests of heavy routes served at once (0:
 	// half the cores, at least one); a heavy request waits at most HeavyWait for a
 	// place, else it is shed; a route is heavy once its mean latency
-	// reaches HeavyAfter (shed.go).
+	// reaches HeavyAfter, and stays heavy until HeavyHold has passed
+	// without its mean at HeavyAfter or a heavy request kept waiting
+	// (shed.go).
 	HeavySlots int
 	HeavyWait  time.Duration
 	HeavyAfter time.Duration
+	HeavyHold  time.Duration
 }
 
 // Server is the web core: the mux, the mounted routes, the core's pages.
@@ -85,7 +88,7 @@ func New(c Config) (*Server, error) {
 		c.Logger = slog.Default()
 	}
 	s := &Server{Config: c, metrics: newMetrics(), mux: http.NewServeMux(), slots: make(chan struct{}, c.MaxInFlight),
-		unlimited: map[string]bool{}, costs: newCostGate(c.HeavySlots, c.HeavyWait, c.HeavyAfter)}
+		unlimited: map[string]bool{}, costs: newCostGate(c.HeavySlots, c.HeavyWait, c.HeavyAfter, c.HeavyHold)}
 	s.db = &pinger{ping: c.Ping, failed: func(err error) { c.Logger.Warn("database ping failed", "err", err) }}
 	s.metrics.more = c.MoreMetrics
 	s.metrics.shed = &s.costs.shed

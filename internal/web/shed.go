@@ -24,11 +24,20 @@ import (
 // but 64 of them at once on 2 cores take 2 s each (measured: the county
 // page with the roll-up counters, fkbench shed), so the threshold sits
 // well below what one request may cost.
+//
+// A route stays heavy for HeavyHold (10 s) after its mean last reached
+// HeavyAfter or one of its requests last had to wait for a place. Without
+// that hold, a page that costs 15 ms alone but is hammered by 64 clients
+// went back and forth: judged heavy on latencies inflated by its own
+// crowd, served fast one at a time, judged light again on those fast
+// answers, and let the whole crowd in at once (fkbench shed: served p99
+// 980 ms on the county page of 550,000 people, on a machine at half speed).
 
 // Shedding defaults.
 const (
 	DefaultHeavyAfter = 40 * time.Millisecond
 	DefaultHeavyWait  = 50 * time.Millisecond
+	DefaultHeavyHold  = 10 * time.Second
 )
 
 // costGate is the shared state of the heavy class.
@@ -36,10 +45,11 @@ type costGate struct {
 	slots      chan struct{}
 	wait       time.Duration
 	heavyAfter int64 // ns
+	hold       int64 // ns
 	shed       atomic.Int64
 }
 
-func newCostGate(slots int, wait, heavyAfter time.Duration) *costGate {
+func newCostGate(slots int, wait, heavyAfter, hold time.Duration) *costGate {
 	if slots <= 0 {
 		// Half the cores: the other half stays with the light pages.
 		slots = max(1, runtime.GOMAXPROCS(0)/2)
@@ -50,12 +60,26 @@ func newCostGate(slots int, wait, heavyAfter time.Duration) *costGate {
 	if heavyAfter <= 0 {
 		heavyAfter = DefaultHeavyAfter
 	}
-	return &costGate{slots: make(chan struct{}, slots), wait: wait, heavyAfter: int64(heavyAfter)}
+	if hold <= 0 {
+		hold = DefaultHeavyHold
+	}
+	return &costGate{slots: make(chan struct{}, slots), wait: wait, heavyAfter: int64(heavyAfter), hold: int64(hold)}
 }
 
 // routeCost is one route's latency history.
 type routeCost struct {
-	ewma atomic.Int64 // ns, weight 1/8
+	ewma       atomic.Int64 // ns, weight 1/8
+	heavyUntil atomic.Int64 // unix ns: heavy until then whatever its mean
+}
+
+// heavy says whether the route's requests take a heavy place now, and
+// holds it heavy for g.hold from the last time its mean was heavy.
+func (c *routeCost) heavy(g *costGate, now int64) bool {
+	if c.ewma.Load() >= g.heavyAfter {
+		c.heavyUntil.Store(now + g.hold)
+		return true
+	}
+	return now < c.heavyUntil.Load()
 }
 
 func (c *routeCost) observe(d time.Duration) {
@@ -79,8 +103,12 @@ func (s *Server) gate(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A refused form's page rendered again inside its request (refill)
 		// rides on the place the request already holds.
-		if cost.ewma.Load() >= g.heavyAfter && !info(r).refilling {
-			if !g.enter(r.Context()) {
+		if !info(r).refilling && cost.heavy(g, time.Now().UnixNano()) {
+			waited, ok := g.enter(r.Context())
+			if waited {
+				cost.heavyUntil.Store(time.Now().UnixNano() + g.hold) // still crowded
+			}
+			if !ok {
 				if r.Context().Err() != nil {
 					return // the client left while waiting: nothing to answer
 				}
@@ -96,21 +124,22 @@ func (s *Server) gate(h http.Handler) http.Handler {
 	})
 }
 
-// enter takes a heavy place, waiting at most g.wait.
-func (g *costGate) enter(ctx context.Context) bool {
+// enter takes a heavy place, waiting at most g.wait; waited says it found
+// none free at once.
+func (g *costGate) enter(ctx context.Context) (waited, ok bool) {
 	select {
 	case g.slots <- struct{}{}:
-		return true
+		return false, true
 	default:
 	}
 	t := time.NewTimer(g.wait)
 	defer t.Stop()
 	select {
 	case g.slots <- struct{}{}:
-		return true
+		return true, true
 	case <-t.C:
-		return false
+		return true, false
 	case <-ctx.Done():
-		return false
+		return true, false
 	}
 }

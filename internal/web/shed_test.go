@@ -139,3 +139,92 @@ func TestCancelledRequestIsNotAServerError(t *testing.T) {
 		t.Errorf("metrics count a 500:\n%s", rec.Body.String())
 	}
 }
+
+// A route stays heavy for HeavyHold after it last proved slow or crowded,
+// even when its answers, served one at a time, have become fast: otherwise
+// a crowd on a page cheap alone is let in all at once again as soon as the
+// page's mean falls. Once the hold has passed uncrowded, it is light again.
+func TestHeavyRouteHeldWhileCrowded(t *testing.T) {
+	s, err := New(Config{HeavySlots: 1, HeavyWait: 30 * time.Millisecond, HeavyAfter: 20 * time.Millisecond,
+		HeavyHold: time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	entered := make(chan struct{}, 8)
+	var mu sync.Mutex
+	mode := "slow"
+	s.Mount(routeList{
+		Public("GET /county", nil, func(w http.ResponseWriter, r *http.Request) error {
+			mu.Lock()
+			m := mode
+			mu.Unlock()
+			switch m {
+			case "slow":
+				time.Sleep(60 * time.Millisecond)
+			case "hold":
+				entered <- struct{}{}
+				<-release
+			}
+			_, err := io.WriteString(w, "county")
+			return err
+		}),
+	})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	setMode := func(m string) { mu.Lock(); mode = m; mu.Unlock() }
+	get := func() int {
+		resp, err := http.Get(srv.URL + "/county")
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for range 2 { // slow: heavy
+		get()
+	}
+	setMode("fast")
+	for range 30 { // the mean falls to about a millisecond
+		get()
+	}
+	setMode("hold")
+	first := make(chan int, 1)
+	go func() { first <- get() }()
+	<-entered // the one heavy place is taken
+	second := make(chan int, 1)
+	go func() { second <- get() }()
+	select {
+	case st := <-second:
+		if st != http.StatusServiceUnavailable {
+			t.Errorf("second request to a held heavy route: %d, want 503", st)
+		}
+	case <-entered:
+		release <- struct{}{}
+		release <- struct{}{}
+		<-first
+		<-second
+		t.Fatal("the route was let in as light while crowded within its hold")
+	case <-time.After(5 * time.Second):
+		t.Fatal("no answer to the second request")
+	}
+	release <- struct{}{}
+	<-first
+	time.Sleep(1200 * time.Millisecond) // the hold passes uncrowded
+	go func() { first <- get() }()
+	go func() { second <- get() }()
+	for i := range 2 {
+		select {
+		case <-entered:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("after the hold only %d of two requests entered: the route stayed heavy", i)
+		}
+	}
+	release <- struct{}{}
+	release <- struct{}{}
+	if a, b := <-first, <-second; a != 200 || b != 200 {
+		t.Errorf("light again: %d, %d", a, b)
+	}
+}
