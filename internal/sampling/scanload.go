@@ -167,19 +167,17 @@ func loadPeople(ctx context.Context, q countQ, codes, ids, scanIDs, campaigns []
 }
 
 // personSamples joins a person p to their samples s in the campaigns of
-// the IN list, and each sample to its tube t. On PostgreSQL each is a
-// LATERAL subquery that OFFSET 0 keeps from being flattened into the join:
-// it runs once per person (per sample) on the person's index (the tube's
-// key) whatever the statistics say; "campaign_id + 0" keeps the campaign
-// filter off the indexes, as on statistics of an empty table the planner
-// also read each person's samples through test_samples_unit (every sample
-// of the campaign, filtered on the person). The plain
-// join was planned, while test_samples still had the statistics of an
-// empty table (as it has at the start of a testing round, and for good
-// where autovacuum is off), as one scan of the campaign's samples kept in
-// memory and compared with every person of the batch: 40 ms a batch at
-// 40,000 samples, growing with them. SQLite plans the plain join as nested
-// lookups.
+// the IN list, and each sample to its tube t.
+//
+// On PostgreSQL each is a LATERAL subquery, and OFFSET 0 keeps the planner
+// from flattening it into the join: it runs once per person (per sample),
+// whatever the statistics say. "campaign_id + 0" keeps the campaign filter
+// off the indexes, so the person's index is the one used. Without these, on
+// the statistics of an empty test_samples (as at the start of a testing
+// round, and for good where autovacuum is off), the plain join was planned
+// as one scan of the campaign's samples, kept in memory and compared with
+// every person of the batch: 40 ms a batch at 40,000 samples, growing with
+// them. SQLite plans the plain join as nested lookups.
 func personSamples(sqlite bool, campaigns string) string {
 	if sqlite {
 		return `LEFT JOIN test_samples s ON s.person_id = p.id AND s.campaign_id IN (` + campaigns + `)
