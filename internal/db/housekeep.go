@@ -86,6 +86,9 @@ func (d *DB) Housekeep(ctx context.Context) (Housekept, error) {
 	if _, err := conn.ExecContext(ctx, "SET vacuum_cost_delay = 2"); err != nil {
 		return done, fmt.Errorf("housekeep: %w", err)
 	}
+	// The connection goes back to the pool: a bulk load's VACUUM on it
+	// later must not be throttled.
+	defer conn.ExecContext(context.WithoutCancel(ctx), "RESET vacuum_cost_delay")
 	run := func(stmt, table string, list *[]string) error {
 		if _, err := conn.ExecContext(ctx, stmt+" "+table); err != nil {
 			return fmt.Errorf("housekeep: %s %s: %w", stmt, table, err)
