@@ -39,6 +39,7 @@ type DB struct {
 	URL     string
 	read    *sql.DB
 	write   *sql.DB
+	ckpt    *checkpointer // SQLite: checkpoints off the writer (checkpoint.go)
 }
 
 // Open connects to url: "sqlite:PATH" (also a bare path or "file:PATH") or
@@ -70,7 +71,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// the scan benchmark; pages it drops are still in the OS cache, and the
 	// million-row ledger and push-list imports measured faster with 8 MiB
 	// than with 256 MiB (README, benchmarks). Each reader has 16 MiB.
-	write, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-8192)&_txlock=immediate")
+	write, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-8192)&_txlock=immediate"+
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", writerCheckpointPages))
 	if err != nil {
 		return nil, fmt.Errorf("db.Open(%q): %w", path, err)
 	}
@@ -90,6 +92,15 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		d.Close()
 		return nil, fmt.Errorf("db.Open(%q): %w", path, err)
 	}
+	ckpt, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-1024)")
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("db.Open(%q): %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	ckpt.SetMaxIdleConns(1)
+	ckpt.SetConnMaxLifetime(0)
+	d.ckpt = startCheckpointer(ckpt)
 	return d, nil
 }
 
@@ -119,8 +130,11 @@ func openPostgres(ctx context.Context, u string) (*DB, error) {
 	return &DB{Dialect: Postgres, URL: u, read: pool, write: pool}, nil
 }
 
-// Close closes both pools.
+// Close closes both pools (and SQLite's checkpointer first).
 func (d *DB) Close() error {
+	if d.ckpt != nil {
+		d.ckpt.close()
+	}
 	err := d.read.Close()
 	if d.write != d.read {
 		if werr := d.write.Close(); err == nil {
