@@ -40,7 +40,8 @@ func (e *Busy) Unwrap() error { return errs.ErrTooMany }
 func (e *Busy) RetryAfter() time.Duration { return e.After }
 
 // BatchApply writes a batch inside tx and returns one result per item, in
-// order. It must be repeatable: InTx may run it again after a conflict, and
+// order. It runs in InBatchTx: on PostgreSQL its statements are planned once
+// per connection (generic plans), so they should be key lookups and inserts. It must be repeatable: InTx may run it again after a conflict, and
 // a failed batch is applied again item by item. On PostgreSQL several
 // batches run at once: an apply that locks rows should lock them in one
 // order (the scans sort by tube), or concurrent batches deadlock and wait
@@ -258,7 +259,7 @@ func (b *Batcher[T, R]) run(batch []*waiter[T, R]) {
 
 func (b *Batcher[T, R]) tx(ctx context.Context, items []T) ([]R, error) {
 	var res []R
-	err := b.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := b.db.InBatchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		res, err = b.apply(ctx, tx, items)
 		return err

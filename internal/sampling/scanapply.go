@@ -22,22 +22,12 @@ import (
 // tube's scans take their places in the order given. Unique indexes on
 // scan_id and (campaign_id, person_id) are the backstop against duplicates
 // from concurrent transactions.
-// genericPlans makes PostgreSQL plan the batch's statements once per
-// connection and text (pgx prepares them) instead of at every execution:
-// db.Open asks for custom plans, which the lists need, but a batch's
-// statements are key lookups and inserts whose best plan does not depend
-// on the values, and planning them anew was a quarter of the machine's CPU
-// at 2,000 scans/s. SET LOCAL ends with the transaction.
-const genericPlans = "SET LOCAL plan_cache_mode = force_generic_plan"
-
 func (s *Service) applyScans(ctx context.Context, tx *sql.Tx, reqs []ScanRequest) ([]ScanResult, error) {
 	s.scanBatches.Add(1)
 	s.scanStmts.Add(2) // BEGIN and COMMIT
 	q := countQ{q: tx, n: &s.scanStmts}
 	if s.db.Dialect == db.SQLite {
 		q.sqlite, q.cached = true, s.stmts.In(tx)
-	} else if _, err := q.ExecContext(ctx, genericPlans); err != nil {
-		return nil, err
 	}
 	sc := &scanCtx{campaigns: map[int64]*Campaign{}, points: map[int64]*Point{}, now: s.now().UnixMilli()}
 	all := make([]*batchScan, len(reqs))
@@ -243,7 +233,7 @@ func (r *scanRun) apply(ctx context.Context, q db.Querier) error {
 				fresh = append(fresh, b)
 			}
 		}
-		conflicts, err := insertSamples(ctx, q, r.now, fresh)
+		conflicts, err := insertSamples(ctx, q, r.now, fresh, r.dialect == db.Postgres)
 		if err != nil {
 			return err
 		}
@@ -279,8 +269,10 @@ func (r *scanRun) apply(ctx context.Context, q db.Querier) error {
 		if err := r.settleSpeculative(ctx, q, work); err != nil {
 			return err
 		}
-		if err := auditSamples(ctx, q, r.now, added); err != nil {
-			return err
+		if r.dialect != db.Postgres { // PostgreSQL audited them with the insert
+			if err := auditSamples(ctx, q, r.now, added); err != nil {
+				return err
+			}
 		}
 		var changed []*tubeState
 		for _, t := range work {

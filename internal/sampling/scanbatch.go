@@ -12,14 +12,16 @@ package sampling
 //	   waited for is seen
 //	4. SQLite: the new tubes                        (one multi-row INSERT, only when there are any)
 //	5. the samples                                  (one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING)
-//	6. their audit rows                             (one multi-row INSERT)
+//	6. their audit rows                             (one multi-row INSERT; on PostgreSQL part of 5)
 //	7. the tube counts                              (one UPDATE … CASE id …)
 //
-// With BEGIN and COMMIT, and on PostgreSQL a SET LOCAL that plans them
-// once per connection (genericPlans), nine round trips on PostgreSQL and
-// eight statements on SQLite (nine for a batch that opens tubes). On
-// PostgreSQL the people's earlier samples are read by key in LATERAL
-// subqueries (scanload.go), so the plan does not depend on statistics.
+// With BEGIN and COMMIT, seven round trips on PostgreSQL and eight
+// statements on SQLite (nine for a batch that opens tubes). On PostgreSQL
+// the batches run on connections of their own that plan each statement
+// once (db.InBatchTx), and the samples' INSERT writes their audit rows in a
+// data-modifying WITH (scanwrite.go); the people's earlier samples are
+// read by key in LATERAL subqueries (scanload.go), so the plan does not
+// depend on statistics.
 // Every scan is decided in Go between 3 and 4 (decide, scandecide.go) with
 // the same rules and answers as one scan at a time: refusals, replays,
 // people sampled earlier (in the database or earlier in the batch), pool
