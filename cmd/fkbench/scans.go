@@ -54,7 +54,8 @@ func benchScans(ctx context.Context, o scanOptions) error {
 	fmt.Printf("fkbench scans: %d people, %d connections, %s per phase, GOMAXPROCS=%d, load average %s\n",
 		o.People, o.Conns, o.Duration, runtime.GOMAXPROCS(0), loadAvg())
 	bare := bareHandlerRate(o)
-	fmt.Printf("  bare net/http handler (parse JSON, answer JSON), same client: %.0f req/s, p99 %s\n", bare.rate, bare.p(99))
+	fmt.Printf("  bare net/http handler (parse JSON, answer JSON), same client: %.0f req/s, p99 %s; machine CPU %.0f µs a request, %.0f%% busy\n",
+		bare.rate, bare.p(99), bare.cpu.per(float64(bare.ok)), 100*bare.cpu.share)
 	targets := []string{"sqlite"}
 	if o.Postgres != "" {
 		targets = append(targets, o.Postgres)
@@ -135,6 +136,11 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 	fmt.Printf("    scans over HTTP, closed loop (max): %.0f scans/s, p50 %s p95 %s p99 %s, %d×429, %d errors%s\n",
 		max.rate, max.p(50), max.p(95), max.p(99), max.tooMany, max.errors, max.firstErr)
 	fmt.Printf("      = %.0f%% of the bare handler, %.0f%% of raw inserts; %s\n", 100*max.rate/bare.rate, 100*max.rate/raw, w.batchCounters().since(st))
+	perScan, perBare := max.cpu.per(float64(max.ok)), bare.cpu.per(float64(bare.ok))
+	if perScan > 0 && perBare > 0 {
+		fmt.Printf("      machine CPU %.0f µs a scan (client, server and database together; %.0f%% busy): with the machine fully busy, %.2f of the bare handler's rate\n",
+			perScan, 100*max.cpu.share, perBare/perScan)
+	}
 	if multi {
 		if err := w.instances(sctx, url, o, base, max, bare); err != nil {
 			return err
@@ -243,7 +249,8 @@ type loadResult struct {
 	tooMany, errors int
 	firstErr        string
 	elapsed         time.Duration
-	unsent          int // open loop: scheduled but not sent within 5 s after the end
+	unsent          int    // open loop: scheduled but not sent within 5 s after the end
+	cpu             cpuUse // the machine's busy CPU over the run
 }
 
 func (r loadResult) p(q float64) time.Duration {
@@ -269,6 +276,7 @@ func (w *scanWorld) run(urls []string, campaign int64, conns int, d time.Duratio
 	client := newClient(conns)
 	defer client.CloseIdleConnections()
 	var sched chan time.Time
+	c0 := readCPU()
 	start := time.Now()
 	deadline := start.Add(d)
 	if rate > 0 {
@@ -340,6 +348,7 @@ func (w *scanWorld) run(urls []string, campaign int64, conns int, d time.Duratio
 	}
 	wg.Wait()
 	out := merge(results, time.Since(start))
+	out.cpu = readCPU().since(c0)
 	if sched != nil {
 		for range sched {
 			out.unsent++
