@@ -73,14 +73,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// the scan benchmark; pages it drops are still in the OS cache, and the
 	// million-row ledger and push-list imports measured faster with 8 MiB
 	// than with 256 MiB (README, benchmarks). Each reader has 16 MiB.
-	write, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-8192)&_txlock=immediate"+
+	write, err := openOne(dsn + "&_pragma=cache_size(-8192)&_txlock=immediate" +
 		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", writerCheckpointPages))
 	if err != nil {
 		return nil, fmt.Errorf("db.Open(%q): %w", path, err)
 	}
-	write.SetMaxOpenConns(1)
-	write.SetMaxIdleConns(1)
-	write.SetConnMaxLifetime(0)
 	read, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-16384)&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
@@ -94,16 +91,25 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		d.Close()
 		return nil, fmt.Errorf("db.Open(%q): %w", path, err)
 	}
-	ckpt, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-1024)")
+	ckpt, err := openOne(dsn + "&_pragma=cache_size(-1024)")
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("db.Open(%q): %w", path, err)
 	}
-	ckpt.SetMaxOpenConns(1)
-	ckpt.SetMaxIdleConns(1)
-	ckpt.SetConnMaxLifetime(0)
 	d.ckpt = startCheckpointer(ckpt)
 	return d, nil
+}
+
+// openOne opens a pool of exactly one SQLite connection, kept for good.
+func openOne(dsn string) (*sql.DB, error) {
+	c, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	c.SetMaxOpenConns(1)
+	c.SetMaxIdleConns(1)
+	c.SetConnMaxLifetime(0)
+	return c, nil
 }
 
 func openPostgres(ctx context.Context, u string) (*DB, error) {
