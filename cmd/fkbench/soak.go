@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,13 +91,19 @@ func benchSoak(ctx context.Context, o soakOptions) error {
 	// The soak: open loop at twice the capacity.
 	rateWant := int(2 * capacity)
 	fmt.Printf("  soak: open loop at %d scans/s (2× capacity) for %s on %d connections; RSS every 5 s\n", rateWant, o.Duration, o.Conns)
-	var rss []int64
+	var rss, heap, goSys []int64
 	rep := func(el time.Duration, r *soakResult) {
 		kb := srv.rssKB()
 		rss = append(rss, kb)
+		m := srv.mem.Load()
+		if m == nil {
+			m = &goMem{}
+		}
+		heap, goSys = append(heap, int64(m.HeapInuse/1024)), append(goSys, int64(m.Sys/1024))
 		if int(el.Seconds())%60 < 5 || el < time.Minute {
-			fmt.Printf("    %4.0fs: %d acknowledged (%.0f/s), %d×429/503, %d other, %d not sent on time; server RSS %.1f MB; load %s\n",
-				el.Seconds(), r.ok.Load(), float64(r.ok.Load())/el.Seconds(), r.shed.Load(), r.otherN.Load(), r.unsent.Load(), float64(kb)/1024, loadAvg())
+			fmt.Printf("    %4.0fs: %d acknowledged (%.0f/s), %d×429/503, %d other, %d not sent on time; server RSS %.1f MB (Go heap in use %.1f, Go total %.1f, %d goroutines); load %s\n",
+				el.Seconds(), r.ok.Load(), float64(r.ok.Load())/el.Seconds(), r.shed.Load(), r.otherN.Load(), r.unsent.Load(), float64(kb)/1024,
+				float64(m.HeapInuse)/(1<<20), float64(m.Sys)/(1<<20), m.Goroutines, loadAvg())
 		}
 	}
 	soak := d.run(ctx, o.Conns, o.Duration, rateWant, rep)
@@ -120,6 +127,9 @@ func benchSoak(ctx context.Context, o soakOptions) error {
 	}
 	fmt.Printf("  memory: server RSS max %.1f MB; mean of the first third %.1f MB, the last third %.1f MB (%d samples)\n",
 		float64(slices.Max(append(rss, 0)))/1024, avg(rss[:third]), avg(rss[len(rss)-third:]), len(rss))
+	fmt.Printf("          of it the Go runtime's (heap in use / all it holds): max %.1f / %.1f MB; first third %.1f / %.1f, last third %.1f / %.1f; the rest is not Go's (SQLite's page caches, the binary, thread stacks)\n",
+		float64(slices.Max(append(heap, 0)))/1024, float64(slices.Max(append(goSys, 0)))/1024, avg(heap[:third]), avg(goSys[:third]),
+		avg(heap[len(heap)-third:]), avg(goSys[len(goSys)-third:]))
 	fmt.Printf("  server process: %s\n", map[bool]string{true: "running at the end (no crash)", false: "NOT RUNNING: it crashed"}[alive])
 	srv.stop()
 	return soakCheck(ctx, dbURL, d, soak)
@@ -358,6 +368,17 @@ type soakProc struct {
 	addr   string
 	exited chan struct{}
 	once   sync.Once
+	mem    atomic.Pointer[goMem] // the server's last report
+}
+
+// goMem is what the soak server reports of its Go runtime every 5 s (its
+// stdout, one JSON line each): the heap in use and all the memory the Go
+// runtime holds from the OS, in bytes. The resident memory beyond Sys is
+// not Go's: SQLite's page caches (modernc allocates them outside the Go
+// heap), the binary and the thread stacks.
+type goMem struct {
+	HeapInuse, Sys uint64
+	Goroutines     int
 }
 
 // startSoakServer starts `fkbench soak-server` on the database and reads
@@ -377,7 +398,8 @@ func startSoakServer(dbURL string, maxInFlight int) (*soakProc, error) {
 		return nil, err
 	}
 	p := &soakProc{cmd: cmd, exited: make(chan struct{})}
-	line, err := bufio.NewReader(out).ReadString('\n')
+	rd := bufio.NewReader(out)
+	line, err := rd.ReadString('\n')
 	if err != nil {
 		cmd.Process.Kill()
 		return nil, fmt.Errorf("soak server: %w", err)
@@ -387,6 +409,15 @@ func startSoakServer(dbURL string, maxInFlight int) (*soakProc, error) {
 		return nil, fmt.Errorf("soak server said %q", line)
 	}
 	p.addr = hello.Addr
+	go func() {
+		sc := bufio.NewScanner(rd)
+		for sc.Scan() {
+			m := &goMem{}
+			if json.Unmarshal(sc.Bytes(), m) == nil {
+				p.mem.Store(m)
+			}
+		}
+	}()
 	go func() { cmd.Wait(); close(p.exited) }()
 	return p, nil
 }
@@ -445,6 +476,21 @@ func soakServer(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	json.NewEncoder(os.Stdout).Encode(struct{ Addr string }{ln.Addr().String()})
+	enc := json.NewEncoder(os.Stdout)
+	enc.Encode(struct{ Addr string }{ln.Addr().String()})
+	go func() {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				enc.Encode(goMem{HeapInuse: ms.HeapInuse, Sys: ms.Sys, Goroutines: runtime.NumGoroutine()})
+			}
+		}
+	}()
 	return a.Serve(ctx, ln)
 }
