@@ -5,17 +5,17 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"fangkong/internal/app"
 	"fangkong/internal/apptest"
 	"fangkong/internal/auth"
+	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 )
-
-// missingTwoRE matches the missing count of 2, marked late or not (the
-// deadline may have passed when the test runs).
-var missingTwoRE = regexp.MustCompile(`id="missing"( class="late")?>2<`)
 
 var reportFieldRE = regexp.MustCompile(`name="(v_[a-z0-9_.]+)" value="(\d+)"`)
 
@@ -34,11 +34,24 @@ func reportForm(page, skip string) url.Values {
 
 // A village cadre reviews the compiled report, is stopped beside an
 // unconfirmed zero with what they typed kept, submits, resubmits (two
-// versions), exports and prints; the township sees who reported.
+// versions), exports and prints; the township sees who reported, on time
+// before the villages' 16:30 deadline and marked late after it. The app's
+// clock is set (today, Shanghai time), so the test sees the same at
+// whatever hour it runs.
 func TestDailyReportWeb(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		dbtest.Tree(t, d)
-		e := apptest.Start(t, d)
+		var now atomic.Int64
+		today := clock.Day(time.Now())
+		setClock := func(hhmm string) {
+			at, err := time.ParseInLocation("2006-01-02 15:04", today+" "+hhmm, clock.Shanghai)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now.Store(at.UnixMilli())
+		}
+		setClock("15:00")
+		e := apptest.StartWith(t, d, func(c *app.Config) { c.Now = func() time.Time { return time.UnixMilli(now.Load()) } })
 		e.AddUser(t, "cun", auth.RoleVillage, dbtest.VillageA)
 		e.AddUser(t, "zhen", auth.RoleTownship, dbtest.TownshipA)
 		c := e.Login(t, "cun", apptest.Password)
@@ -70,6 +83,7 @@ func TestDailyReportWeb(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" || len(body) < 100 {
 			t.Fatalf("export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
+		setClock("15:10")
 		_, page = c.Get("/reports/new")
 		f = reportForm(page, "")
 		f.Set("confirmer", "李村长")
@@ -80,11 +94,24 @@ func TestDailyReportWeb(t *testing.T) {
 		if st, page = c.Get(c.Location); st != http.StatusOK || !strings.Contains(page, "第2版") || !strings.Contains(page, `href="`+first+`">第1版`) {
 			t.Fatalf("second version: %d", st)
 		}
+		setClock("15:20")
 		z := e.Login(t, "zhen", apptest.Password)
 		st, page = z.Get("/reports?unit=" + dbtest.TownshipA)
-		if st != http.StatusOK || !strings.Contains(rowOf(page, `id="child-`+dbtest.VillageA+`"`), "已报第2版") ||
-			!strings.Contains(rowOf(page, `id="child-`+dbtest.VillageA2+`"`), "未报") || !missingTwoRE.MatchString(page) {
-			t.Fatalf("township status: %d %s", st, page[strings.Index(page, "<main>"):])
+		a := rowOf(page, `id="child-`+dbtest.VillageA+`"`)
+		if st != http.StatusOK || !strings.Contains(a, "已报第2版") || strings.Contains(a, "逾期") ||
+			!strings.Contains(rowOf(page, `id="child-`+dbtest.VillageA2+`"`), "未报") || !strings.Contains(page, `id="missing">2<`) ||
+			!strings.Contains(rowOf(page, `id="rate-5"`), `data-l="按时">1<`) {
+			t.Fatalf("township status before the deadline: %d %s", st, page[strings.Index(page, "<main>"):])
+		}
+		// After the villages' deadline the missing count is marked late; the
+		// report sent at 15:10 stays on time.
+		setClock("16:45")
+		st, page = z.Get("/reports?unit=" + dbtest.TownshipA)
+		a = rowOf(page, `id="child-`+dbtest.VillageA+`"`)
+		if st != http.StatusOK || !strings.Contains(a, "已报第2版") || strings.Contains(a, "逾期") ||
+			!strings.Contains(page, `id="missing" class="late">2<`) || !strings.Contains(page, "已过报送时限") ||
+			!strings.Contains(rowOf(page, `id="rate-5"`), `data-l="按时">1<`) {
+			t.Fatalf("township status after the deadline: %d %s", st, page[strings.Index(page, "<main>"):])
 		}
 		if st, _ = z.Get("/reports?unit=" + dbtest.VillageB); st != http.StatusNotFound {
 			t.Errorf("another township's village: %d", st)
