@@ -144,6 +144,7 @@ func scansOn(ctx context.Context, target string, o scanOptions, bare loadResult)
 		max.rate, max.p(50), max.p(95), max.p(99), max.tooMany, max.errors, max.firstErr)
 	fmt.Printf("      = %.0f%% of the bare handler (%.0f%% of the run's first), %.0f%% of raw inserts; %s\n", 100*max.rate/bare.rate, 100*max.rate/first.rate,
 		100*max.rate/raw, w.batchCounters().since(st))
+	fmt.Printf("      %s\n", w.batchCounters().writersBusy(st, max.elapsed))
 	perScan, perBare := max.cpu.per(float64(max.ok)), bare.cpu.per(float64(bare.ok))
 	if perScan > 0 && perBare > 0 {
 		fmt.Printf("      machine CPU %.0f µs a scan (client, server and database together; %.0f%% busy): with the machine fully busy, %.2f of the bare handler's rate\n",
@@ -513,14 +514,20 @@ func (w *scanWorld) batchStats() string {
 
 // batchCounters are the scan batcher's counters of every instance: group
 // commits, their scans, the batches applied (tries) and their statements.
-type batchCounters struct{ commits, scans, applied, stmts int64 }
+type batchCounters struct {
+	commits, scans, applied, stmts int64
+	busy, applying                 time.Duration // the writers' time in transactions, and applying
+	writers                        int
+}
 
 func (w *scanWorld) batchCounters() batchCounters {
 	var c batchCounters
 	for _, a := range append([]*app.App{w.a}, w.more...) {
 		b, items, _ := a.Sampling.IngestStats()
 		applied, stmts := a.Sampling.ScanStatements()
+		busy, applying, writers := a.Sampling.IngestTimes()
 		c.commits, c.scans, c.applied, c.stmts = c.commits+b, c.scans+items, c.applied+applied, c.stmts+stmts
+		c.busy, c.applying, c.writers = c.busy+busy, c.applying+applying, c.writers+writers
 	}
 	return c
 }
@@ -535,6 +542,20 @@ func (c batchCounters) since(start batchCounters) string {
 	}
 	return fmt.Sprintf("%d batches, %.1f scans per batch, %.1f statements (round trips) per batch, %.2f per scan",
 		b, float64(n)/float64(b), float64(st)/float64(a), float64(st)/float64(n))
+}
+
+// writers describes how busy the scan writers were between start and c,
+// over elapsed: the share of their time (elapsed × writers) spent in
+// transactions, and of it applying the batches; the rest is taking the
+// connection, BEGIN and COMMIT. Near 100 % the writers are the bound.
+func (c batchCounters) writersBusy(start batchCounters, elapsed time.Duration) string {
+	wall := float64(elapsed) * float64(c.writers)
+	if wall <= 0 {
+		return "no writers"
+	}
+	busy, applying := float64(c.busy-start.busy), float64(c.applying-start.applying)
+	return fmt.Sprintf("scan writers (%d) busy %.0f%% of the wall time: applying the batches %.0f%%, the connection, BEGIN and COMMIT %.0f%%",
+		c.writers, 100*busy/wall, 100*applying/wall, 100*(busy-applying)/wall)
 }
 
 // instances starts o.Instances-1 more app servers on the same database
@@ -565,6 +586,7 @@ func (w *scanWorld) instances(ctx context.Context, url string, o scanOptions, ba
 		o.Instances, o.Conns, all.rate, all.p(50), all.p(95), all.p(99), all.tooMany, all.errors, all.firstErr)
 	fmt.Printf("      = %.2f× one instance (%.0f scans/s), %.0f%% of the bare handler; %s\n", all.rate/one.rate, one.rate, 100*all.rate/bare.rate,
 		w.batchCounters().since(st))
+	fmt.Printf("      %s\n", w.batchCounters().writersBusy(st, all.elapsed))
 	w.more = nil
 	return nil
 }

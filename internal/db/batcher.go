@@ -50,9 +50,14 @@ type BatchApply[T, R any] func(ctx context.Context, tx *sql.Tx, items []T) ([]R,
 
 // BatchStats counts what a Batcher did: batches committed (or failed as a
 // whole), the items in them, and the items refused because the queue was
-// full.
+// full; and how long its writers spent in transactions (Busy: from asking
+// for the connection to the commit, retries included) and, of that, in
+// the apply (Applying), summed over its Writers. Busy against the wall
+// time times Writers says whether the writers are the bound.
 type BatchStats struct {
 	Batches, Items, Rejected int64
+	Busy, Applying           time.Duration
+	Writers                  int
 }
 
 // Batcher is a group-commit queue in front of one BatchApply.
@@ -77,6 +82,7 @@ type Batcher[T, R any] struct {
 	writers int
 
 	batches, items, rejected atomic.Int64
+	busy, applying           atomic.Int64 // nanoseconds
 }
 
 type waiter[T, R any] struct {
@@ -121,7 +127,11 @@ func (b *Batcher[T, R]) SetWriters(n int) {
 
 // Stats reports the counters (for /metrics and benchmarks).
 func (b *Batcher[T, R]) Stats() BatchStats {
-	return BatchStats{Batches: b.batches.Load(), Items: b.items.Load(), Rejected: b.rejected.Load()}
+	b.mu.Lock()
+	writers := b.writers
+	b.mu.Unlock()
+	return BatchStats{Batches: b.batches.Load(), Items: b.items.Load(), Rejected: b.rejected.Load(),
+		Busy: time.Duration(b.busy.Load()), Applying: time.Duration(b.applying.Load()), Writers: writers}
 }
 
 // Queue reports the items waiting in the queue (not yet taken into a batch)
@@ -259,9 +269,13 @@ func (b *Batcher[T, R]) run(batch []*waiter[T, R]) {
 
 func (b *Batcher[T, R]) tx(ctx context.Context, items []T) ([]R, error) {
 	var res []R
+	start := time.Now()
+	defer func() { b.busy.Add(int64(time.Since(start))) }()
 	err := b.db.InBatchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
+		t0 := time.Now()
 		res, err = b.apply(ctx, tx, items)
+		b.applying.Add(int64(time.Since(t0)))
 		return err
 	})
 	if err != nil {

@@ -84,8 +84,13 @@ func TestBatcherCommitsBeforeAnswering(t *testing.T) {
 		if count != n-4 {
 			t.Errorf("rows: %d, want %d", count, n-4)
 		}
-		if st := b.Stats(); st.Batches >= st.Items || st.Items != n {
+		st := b.Stats()
+		if st.Batches >= st.Items || st.Items != n {
 			t.Errorf("no batching: %+v for %d items", st, n)
+		}
+		// The writers' time: in transactions, and of it applying.
+		if st.Applying <= 0 || st.Busy < st.Applying || st.Writers < 1 {
+			t.Errorf("writer times: busy %s, applying %s, %d writers", st.Busy, st.Applying, st.Writers)
 		}
 		// A duplicate (as from another instance) fails only its own item.
 		if _, err := b.Submit(context.Background(), "k1"); !db.IsUniqueViolation(err) {

@@ -36,6 +36,13 @@ func (s *Service) IngestStats() (batches, scans, rejected int64) {
 	return st.Batches, st.Items, st.Rejected
 }
 
+// IngestTimes reports how long the scan writers spent in transactions and,
+// of that, applying the batches, summed over writers (db.BatchStats).
+func (s *Service) IngestTimes() (busy, applying time.Duration, writers int) {
+	st := s.ingest.Stats()
+	return st.Busy, st.Applying, st.Writers
+}
+
 // ScanStatements reports the scan batches applied (each try of a batch and
 // each item of a failed batch applied alone counts) and the statements
 // they sent, BEGIN and COMMIT included: on PostgreSQL, round trips.
