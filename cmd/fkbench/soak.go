@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"fangkong/internal/app"
+	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/demo"
 )
@@ -478,19 +479,10 @@ func soakServer(ctx context.Context, args []string) error {
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.Encode(struct{ Addr string }{ln.Addr().String()})
-	go func() {
-		t := time.NewTicker(5 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				enc.Encode(goMem{HeapInuse: ms.HeapInuse, Sys: ms.Sys, Goroutines: runtime.NumGoroutine()})
-			}
-		}
-	}()
+	go clock.Every(ctx, 5*time.Second, false, func(context.Context) {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		enc.Encode(goMem{HeapInuse: ms.HeapInuse, Sys: ms.Sys, Goroutines: runtime.NumGoroutine()})
+	})
 	return a.Serve(ctx, ln)
 }
