@@ -85,11 +85,32 @@ func (im *importer) normalise(cells []string) pushed {
 			p.originCode = c.Code
 		}
 	}
-	p.arrival = sheet.ParseDate(im.cell(cells, FieldArrival), im.year)
+	p.arrival = im.arrivalDate(im.cell(cells, FieldArrival))
 	p.address = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldAddress)))
 	p.dest = personal.Scrub(personal.Halfwidth(im.cell(cells, FieldDest)))
 	p.note = personal.Scrub(im.cell(cells, FieldNote))
 	return p
+}
+
+// arrivalDate reads an arrival date. One written without its year
+// (12月10日) is in the import's year, unless that puts it more than half a
+// year after the import: a list read on 3 January that says 12月30日 means
+// last December.
+func (im *importer) arrivalDate(v string) string {
+	d := sheet.ParseDate(v, im.year)
+	if d == "" || sheet.ParseDate(v, 0) != "" {
+		return d // no date, or one with its year
+	}
+	if t, err := time.Parse("2006-01-02", d); err == nil && t.After(im.day().AddDate(0, 6, 0)) {
+		return t.AddDate(-1, 0, 0).Format("2006-01-02")
+	}
+	return d
+}
+
+// day is the import's date.
+func (im *importer) day() time.Time {
+	t, _ := time.Parse("2006-01-02", im.today)
+	return t
 }
 
 // cleanID is an ID number as typed, folded but not validated.

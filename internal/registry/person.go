@@ -14,6 +14,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/sheet"
 )
 
 const personColumns = `p.id, COALESCE(p.id_number, ''), p.name, p.sex, p.birth_date, p.phone, COALESCE(p.household_id, 0),
@@ -213,8 +214,12 @@ func (s *Service) validatePerson(ctx context.Context, scope jurisdiction.Scope, 
 		if p.Sex != "男" && p.Sex != "女" {
 			return errs.Invalidf("性别", "无身份证号时请选择性别")
 		}
-		if !validDate(p.BirthDate) {
+		p.BirthDate = sheet.NormDate(p.BirthDate) // 1990年1月1日, 1990/1/1
+		if p.BirthDate == "" {
 			return errs.Invalidf("出生日期", "无身份证号时请填写出生日期（如1980-05-01）")
+		}
+		if !validDate(p.BirthDate) {
+			return errs.Invalidf("出生日期", "出生日期“%s”无效，请按1980-05-01填写", p.BirthDate)
 		}
 		if err := personal.CheckBirthDate(p.BirthDate, s.today()); err != nil {
 			return errs.Invalidf("出生日期", "%s", err.Error())

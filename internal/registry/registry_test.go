@@ -167,3 +167,25 @@ func TestHouseholdsAndPeople(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// A birth date is taken as people type it (1990年1月2日, 1990/1/2); one
+// that is no date is refused with a message saying so, not "请填写".
+func TestBirthDateAsTyped(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := setup(t, d)
+		villageA := jurisdiction.Grant(dbtest.VillageA)
+		for in, want := range map[string]string{"1990年1月2日": "1990-01-02", "1991/2/3": "1991-02-03", "1992.3.4": "1992-03-04"} {
+			p, err := s.CreatePerson(ctx, who, villageA, registry.Person{Name: "无证" + want[:4], Sex: "女", BirthDate: in, UnitCode: dbtest.VillageA})
+			if err != nil || p.BirthDate != want {
+				t.Errorf("birth date %q: stored %q, %v", in, p.BirthDate, err)
+			}
+		}
+		_, err := s.CreatePerson(ctx, who, villageA, registry.Person{Name: "无证乙", Sex: "女", BirthDate: "1990年13月1日", UnitCode: dbtest.VillageA})
+		var iv *errs.Invalid
+		if !errors.As(err, &iv) || iv.Field != "出生日期" || !strings.Contains(iv.Message, "无效") {
+			t.Errorf("birth date 1990年13月1日: %v", err)
+		}
+	})
+}

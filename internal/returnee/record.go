@@ -16,6 +16,7 @@ import (
 	"fangkong/internal/personal"
 	"fangkong/internal/registry"
 	"fangkong/internal/riskarea"
+	"fangkong/internal/sheet"
 )
 
 func validDay(d string) bool {
@@ -57,6 +58,9 @@ func validate(a *Arrival, today string) error {
 		}
 		*f.v = clean
 	}
+	// Dates as people type them (2021年12月10日5时34分, 2021/12/10 5:34).
+	a.ArrivedOn, a.DepartedOn, a.BirthDate = sheet.NormDate(a.ArrivedOn), sheet.NormDate(a.DepartedOn), sheet.NormDate(a.BirthDate)
+	a.TestSampledAt = sheet.NormDateTime(a.TestSampledAt)
 	if a.IDNumber != "" {
 		id, err := personal.NormalizeIDNumber(a.IDNumber)
 		if err != nil {

@@ -214,6 +214,31 @@ func TestRecordAndMerge(t *testing.T) {
 	})
 }
 
+// Dates are taken as people type them: 2021年12月23日, 2021/12/21,
+// 2021年12月22日5时34分 are stored as 2021-12-23, 2021-12-21 and
+// 2021-12-22 05:34; a date that is none is refused.
+func TestRecordTakesDatesAsTyped(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		villageA := jurisdiction.Grant(dbtest.VillageA)
+		a, _, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{Name: "返乡乙", Sex: "女", BirthDate: "1990年1月2日",
+			VillageCode: dbtest.VillageA, OriginCode: "610113", DepartedOn: "2021/12/21", ArrivedOn: "2021年12月23日",
+			TestSampledAt: "2021年12月22日5时34分", Source: returnee.SourceSweep})
+		if err != nil {
+			t.Fatalf("record: %v", err)
+		}
+		if a.ArrivedOn != "2021-12-23" || a.DepartedOn != "2021-12-21" || a.TestSampledAt != "2021-12-22 05:34" {
+			t.Errorf("stored arrived %q, departed %q, tested %q", a.ArrivedOn, a.DepartedOn, a.TestSampledAt)
+		}
+		if _, _, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{Name: "返乡丙", Sex: "女", BirthDate: "1990-01-03",
+			VillageCode: dbtest.VillageA, OriginCode: "610113", ArrivedOn: "上周", Source: returnee.SourceSweep}); !errs.IsInvalid(err) {
+			t.Errorf("arrived 上周: %v", err)
+		}
+	})
+}
+
 func TestSweepCoverage(t *testing.T) {
 	t.Parallel()
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {

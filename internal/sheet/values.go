@@ -118,6 +118,30 @@ func ParseDate(s string, year int) string {
 	return t.Format("2006-01-02")
 }
 
+// NormDate is a date as typed in a form (2021年12月10日, 2021/12/10,
+// 2021.12.10, with its year) as YYYY-MM-DD; anything else is returned
+// as it is, for the validator to refuse with its own message.
+func NormDate(s string) string {
+	t, _, ok := ParseDateTime(s, 0)
+	if !ok {
+		return s
+	}
+	return t.Format("2006-01-02")
+}
+
+// NormDateTime is NormDate with the time of day when one was given
+// (2021年12月10日5时34分 is 2021-12-10 05:34).
+func NormDateTime(s string) string {
+	t, hasTime, ok := ParseDateTime(s, 0)
+	switch {
+	case !ok:
+		return s
+	case hasTime:
+		return t.Format("2006-01-02 15:04")
+	}
+	return t.Format("2006-01-02")
+}
+
 func isDigitString(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {

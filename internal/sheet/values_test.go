@@ -89,3 +89,22 @@ func FuzzValues(f *testing.F) {
 		IsFooter([]string{s, s}, 3, false)
 	})
 }
+
+func TestNormDate(t *testing.T) {
+	for in, want := range map[string][2]string{ // NormDate, NormDateTime
+		"2021年12月10日5时34分": {"2021-12-10", "2021-12-10 05:34"},
+		"2021/12/10 5:34":  {"2021-12-10", "2021-12-10 05:34"},
+		"1990年1月1日":        {"1990-01-01", "1990-01-01"},
+		"2026-12-06":       {"2026-12-06", "2026-12-06"},
+		"12月10日":           {"12月10日", "12月10日"}, // no year: left for the validator
+		"昨天":               {"昨天", "昨天"},
+		"":                 {"", ""},
+	} {
+		if got := NormDate(in); got != want[0] {
+			t.Errorf("NormDate(%q) = %q, want %q", in, got, want[0])
+		}
+		if got := NormDateTime(in); got != want[1] {
+			t.Errorf("NormDateTime(%q) = %q, want %q", in, got, want[1])
+		}
+	}
+}

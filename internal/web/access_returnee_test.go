@@ -412,6 +412,9 @@ func TestSelfReportPublic(t *testing.T) {
 		check("form", st, body, 200, "西街社区居委会", "自主报备")
 		st, body, _ = send("GET", "/r/not-a-token-at-all-00000", "198.51.100.1", nil)
 		check("unknown token", st, body, 404, "二维码无效")
+		if strings.Contains(body, `href="/"`) { // / sends a villager to the login
+			t.Error("the public error page links to /")
+		}
 		st, body, _ = send("GET", "/r/"+a.extra["token"]+"x", "198.51.100.1", nil)
 		check("altered token", st, body, 404)
 

@@ -149,6 +149,14 @@ func specs() []spec {
 			home = `href="/sentinel"`
 		case u.Can(auth.CapCheckpointLog):
 			home = `href="/checks"`
+		case u.Role == auth.RoleTracing:
+			home = `href="/tracing/cases"`
+		case u.Role == auth.RoleSampling:
+			home = `href="/sampling"`
+		case u.Role == auth.RoleSite:
+			home = `href="/sites"`
+		case u.Role == auth.RoleInspector:
+			home = `href="/inspections"`
 		case !u.Can(R) && u.Can(auth.CapPeopleLookup):
 			home = `href="/lookup"`
 		}

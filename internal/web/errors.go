@@ -21,7 +21,7 @@ func StatusOf(err error) (status int, msg, field string) {
 	case errors.Is(err, context.Canceled):
 		return StatusClientClosed, "请求已取消", ""
 	case errors.As(err, &iv):
-		return http.StatusBadRequest, iv.Error(), iv.Field
+		return http.StatusBadRequest, invalidMessage(iv), iv.Field
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, "提交的内容过大", ""
 	case errors.Is(err, errs.ErrNotFound):
@@ -44,6 +44,19 @@ func StatusOf(err error) (status int, msg, field string) {
 		return http.StatusConflict, errs.ErrConflict.Error(), ""
 	}
 	return http.StatusInternalServerError, "服务器内部错误，请稍后重试", ""
+}
+
+// invalidMessage is what the user reads of an invalid input: the field's
+// Chinese name before the message ("核酸采样时间：…"), but not a form
+// field's code name (temp, returnees, test_ids): the form shows the message
+// beside that field, and the message names what it is about.
+func invalidMessage(iv *errs.Invalid) string {
+	for _, c := range iv.Field {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return iv.Error()
+		}
+	}
+	return iv.Message
 }
 
 // Message is the user's message for an error (the Chinese text of an

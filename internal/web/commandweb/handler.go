@@ -68,6 +68,11 @@ type pictureView struct {
 	Crumbs  []web.Crumb
 	Columns []summary.Figure // the figures shown per child: those that can be late
 	Drill   bool             // children open their own picture
+	// Rest is, per column, what the unit counts beyond its children's sum
+	// (a push task still in the county's queue, not routed to a township):
+	// shown as a row of its own, so the rows add up to the unit's figure.
+	// Nil when every column adds up.
+	Rest []summary.Figure
 }
 
 // Cell is the child's value of a column's figure.
@@ -110,5 +115,28 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	v.Rest = rest(v.Columns, p.Children)
 	return h.pages.Render(w, r, http.StatusOK, "command", "指挥部态势 · "+p.Unit.Name, v)
+}
+
+// rest is, per column, the unit's value less its children's (0 where
+// they add up, or exceed it), or nil when no column has a remainder.
+func rest(columns []summary.Figure, children []command.Child) []summary.Figure {
+	var out []summary.Figure
+	some := false
+	for _, col := range columns {
+		sum := 0
+		for _, c := range children {
+			if f, ok := c.Figure(col.Key); ok {
+				sum += f.Value
+			}
+		}
+		r := summary.Figure{Key: col.Key, Label: col.Label, Value: max(col.Value-sum, 0)}
+		some = some || r.Value > 0
+		out = append(out, r)
+	}
+	if !some {
+		return nil
+	}
+	return out
 }

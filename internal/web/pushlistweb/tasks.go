@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"fangkong/internal/auth"
+	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
@@ -180,6 +182,7 @@ type taskView struct {
 	Targets []jurisdiction.Unit
 	Headers []string
 	Now     int64
+	Today   string // YYYY-MM-DD: an arrival date after it is not offered as the answer's
 }
 
 func (h *Handler) taskPage(w http.ResponseWriter, r *http.Request) error {
@@ -189,7 +192,7 @@ func (h *Handler) taskPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := web.User(r)
 	now := h.now()
-	v := taskView{T: rowOf(t, now), Results: pushlist.Results, Now: now}
+	v := taskView{T: rowOf(t, now), Results: pushlist.Results, Now: now, Today: clock.Day(time.UnixMilli(now))}
 	if t.Queued() && t.Status == pushlist.StatusOpen && u.Can(auth.CapPeopleWrite) {
 		taskScope, err := u.Scope().Narrow(t.UnitCode)
 		if err != nil {

@@ -36,8 +36,9 @@ type unitView struct {
 }
 
 // home sends a user to their day's work: a village or township cadre to
-// 今日待办 (/today), the command centre to its picture (/command), a look-up role (卡口, 哨点, …) to 查找, everyone else
-// to their own unit.
+// 今日待办 (/today), the command centre to its picture (/command), 卡口,
+// 哨点, 流调, 核酸, 隔离点 and 督查 to their own work's pages, another
+// look-up role to 查找, everyone else to their own unit.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
 	to := "/units/" + u.UnitCode
@@ -50,6 +51,14 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 		to = "/sentinel"
 	case u.Can(auth.CapCheckpointLog): // a checkpoint's home is its check log
 		to = "/checks"
+	case u.Role == auth.RoleTracing: // the cases and contacts to trace
+		to = "/tracing/cases"
+	case u.Role == auth.RoleSampling: // the testing rounds and their points
+		to = "/sampling"
+	case u.Role == auth.RoleSite: // the quarantine sites and their stays
+		to = "/sites"
+	case u.Role == auth.RoleInspector: // inspections and their findings
+		to = "/inspections"
 	case !u.Can(auth.CapPeopleRead) && u.Can(auth.CapPeopleLookup):
 		to = "/lookup"
 	}

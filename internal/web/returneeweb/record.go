@@ -144,7 +144,8 @@ func (h *Handler) returneeForm(r *http.Request, in arrivalIn, ask *web.PlaceAsk)
 	if err != nil {
 		return f, err
 	}
-	if u, err := h.srv.Units.Get(ctx, scope, scope.Code()); err == nil && u.Level >= jurisdiction.LevelVillage {
+	// A group's (小区) cadre: their own unit first; a village's is in vs.
+	if u, err := h.srv.Units.Get(ctx, scope, scope.Code()); err == nil && u.Level > jurisdiction.LevelVillage {
 		vs = append([]jurisdiction.Unit{u}, vs...)
 	}
 	f.Villages = vs[:min(len(vs), 400)]
