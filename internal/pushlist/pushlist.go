@@ -230,6 +230,15 @@ type Task struct {
 	Version     int64
 	CreatedAt   int64
 	Source      string // the list's source
+	// PersonName is the matched person's name in the ledger (ViewTask
+	// only): the page flags a pushed name that differs from it.
+	PersonName string
+}
+
+// NameDiffers reports whether the task was matched (by ID number or
+// phone) to a person the ledger knows by another name than the pushed one.
+func (t Task) NameDiffers() bool {
+	return t.PersonName != "" && t.Name != "" && t.Name != t.PersonName
 }
 
 // Queued reports whether the task waits in a township or county queue.

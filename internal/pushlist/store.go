@@ -235,6 +235,11 @@ func (s *Service) ViewTask(ctx context.Context, who audit.Actor, scope jurisdict
 		if t, err = s.task(ctx, tx, scope, id); err != nil {
 			return err
 		}
+		if t.PersonID != 0 {
+			if err := tx.QueryRowContext(ctx, "SELECT name FROM people WHERE id = $1", t.PersonID).Scan(&t.PersonName); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("push task %d: its person: %w", id, err)
+			}
+		}
 		return audit.Record(ctx, tx, s.now(), who, audit.ActionView, "pushtask", fmt.Sprint(id), t.UnitCode,
 			"查看核查任务 "+t.Name+" "+personal.MaskID(t.IDNumber))
 	})

@@ -362,7 +362,8 @@ func levelText(l string) string {
 }
 
 // merge folds a new report into an existing arrival: sources and refs
-// accumulate, blank fields are filled, the higher risk level wins.
+// accumulate, blank fields are filled, the higher risk level and the
+// later test win.
 func (s *Service) merge(ctx context.Context, tx *sql.Tx, actor audit.Actor, old, in Arrival) (Arrival, error) {
 	out := old
 	fill := func(dst *string, v string) {
@@ -388,7 +389,11 @@ func (s *Service) merge(ctx context.Context, tx *sql.Tx, actor audit.Actor, old,
 	fill(&out.DepartedOn, in.DepartedOn)
 	fill(&out.Transport, in.Transport)
 	fill(&out.TransportNo, in.TransportNo)
-	fill(&out.TestSampledAt, in.TestSampledAt)
+	// A later negative test replaces an earlier one: the latest is the one
+	// the rules ask about (e.g. within 48 hours of arriving).
+	if in.TestSampledAt > out.TestSampledAt {
+		out.TestSampledAt = in.TestSampledAt
+	}
 	fill(&out.Symptoms, in.Symptoms)
 	fill(&out.Gatherings, in.Gatherings)
 	fill(&out.Companions, in.Companions)

@@ -232,6 +232,15 @@ func TestRecordTakesDatesAsTyped(t *testing.T) {
 		if a.ArrivedOn != "2021-12-23" || a.DepartedOn != "2021-12-21" || a.TestSampledAt != "2021-12-22 05:34" {
 			t.Errorf("stored arrived %q, departed %q, tested %q", a.ArrivedOn, a.DepartedOn, a.TestSampledAt)
 		}
+		// Reported again with a later test: merged, the later test kept;
+		// then with an earlier one: the later still kept.
+		for _, tested := range []string{"2021-12-23 08:00", "2021-12-20"} {
+			b, merged, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{PersonID: a.PersonID, VillageCode: dbtest.VillageA,
+				OriginCode: "610113", ArrivedOn: "2021-12-23", TestSampledAt: tested, Source: returnee.SourcePush})
+			if err != nil || !merged || b.TestSampledAt != "2021-12-23 08:00" {
+				t.Errorf("reported again, tested %s: merged %v, test %q, %v", tested, merged, b.TestSampledAt, err)
+			}
+		}
 		if _, _, err := e.svc.Record(ctx, who, villageA, returnee.Arrival{Name: "返乡丙", Sex: "女", BirthDate: "1990-01-03",
 			VillageCode: dbtest.VillageA, OriginCode: "610113", ArrivedOn: "上周", Source: returnee.SourceSweep}); !errs.IsInvalid(err) {
 			t.Errorf("arrived 上周: %v", err)
