@@ -11,6 +11,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/personal"
+	"fangkong/internal/sheet"
 )
 
 // Outcomes of a check (查验结果).
@@ -223,6 +224,10 @@ func ParseSampled(s string) (time.Time, bool) {
 		if t, err := time.ParseInLocation(layout, s, clock.Shanghai); err == nil {
 			return t, true
 		}
+	}
+	// As typed: 2021年12月10日5时34分, 2021/12/10 5:34.
+	if t, _, ok := sheet.ParseDateTime(s, 0); ok {
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, clock.Shanghai), true
 	}
 	return time.Time{}, false
 }

@@ -109,3 +109,16 @@ func TestInForce(t *testing.T) {
 		t.Error("a day before every version has rules")
 	}
 }
+
+// A test time as a checkpoint's phone sends it or as people type it.
+func TestParseSampledAsTyped(t *testing.T) {
+	for _, v := range []string{"2021-12-10T05:34", "2021-12-10 05:34", "2021年12月10日5时34分", "2021/12/10 5:34"} {
+		got, ok := checkpoint.ParseSampled(v)
+		if !ok || got.Format("2006-01-02 15:04") != "2021-12-10 05:34" || got.Location().String() != "Asia/Shanghai" {
+			t.Errorf("%q: %v %v", v, got, ok)
+		}
+	}
+	if _, ok := checkpoint.ParseSampled("昨天"); ok {
+		t.Error("昨天 read as a time")
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
+	"fangkong/internal/sheet"
 )
 
 // WriteJSON answers with v as JSON (HTML characters not escaped).
@@ -107,8 +108,11 @@ func Bind(r *http.Request, v any) error {
 }
 
 // ParseLocalTime reads a datetime-local value (2022-03-01T08:30) in
-// Shanghai as Unix milliseconds; "" is 0.
+// Shanghai as Unix milliseconds; "" is 0. A phone without a date picker
+// sends what was typed: 2022年3月1日8时30分, 2022/3/1 8:30 are read too
+// (a date alone is its midnight).
 func ParseLocalTime(field, v string) (int64, error) {
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, nil
 	}
@@ -117,7 +121,10 @@ func ParseLocalTime(field, v string) (int64, error) {
 			return t.UnixMilli(), nil
 		}
 	}
-	return 0, errs.Invalidf(field, "时间格式应为 2022-03-01T08:30")
+	if t, _, ok := sheet.ParseDateTime(v, 0); ok {
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, clock.Shanghai).UnixMilli(), nil
+	}
+	return 0, errs.Invalidf(field, "时间“%s”无法识别，请按 2022-03-01 08:30 填写", v)
 }
 
 // ValidDate reports whether d looks like YYYY-MM-DD.
