@@ -141,8 +141,26 @@ func (s *Service) destination(ctx context.Context, county jurisdiction.Scope, te
 	if err != nil {
 		return "", false, err
 	}
-	if u, ok := matchVillage(villages, text); ok {
-		return u.Code, true, nil
+	hits := matchVillage(villages, text)
+	if len(hits) == 1 {
+		return hits[0].Code, true, nil
+	}
+	if len(hits) > 1 {
+		// Two villages of the county go by that name: ask which, rather
+		// than take the person for an outsider.
+		towns, err := s.units.Units(ctx, county, jurisdiction.LevelTownship)
+		if err != nil {
+			return "", false, err
+		}
+		townName := map[string]string{}
+		for _, t := range towns {
+			townName[t.Code] = t.Name
+		}
+		var names []string
+		for _, h := range hits {
+			names = append(names, townName[h.Code[:min(len(h.Code), 9)]]+h.Name)
+		}
+		return "", false, errs.Invalidf("", "“%s”有多处（%s），请写明哪个村(社区)", text, strings.Join(names, "、"))
 	}
 	if c, ok := s.places.Resolve(text).Resolved(); ok {
 		if county.Contains(c.Code) && len(c.Code) >= 12 {
@@ -167,20 +185,27 @@ func shortName(n string) string {
 	return n
 }
 
-// matchVillage finds the one village named by text (its full or short
-// name, with or without 村/社区).
-func matchVillage(vs []jurisdiction.Unit, text string) (jurisdiction.Unit, bool) {
-	var hit []jurisdiction.Unit
+// matchVillage finds the villages named by text (their full or short
+// name, with or without 村/社区); a full name typed whole wins over
+// short ones.
+func matchVillage(vs []jurisdiction.Unit, text string) []jurisdiction.Unit {
+	var hit, exact []jurisdiction.Unit
 	for _, v := range vs {
 		sn := shortName(v.Name)
-		if v.Name == text || sn == text || strings.TrimSuffix(sn, "村") == text || strings.TrimSuffix(sn, "社区") == text {
+		if v.Name == text {
+			exact = append(exact, v)
+		}
+		// 西街村 for 西街村委会 (村民委员会) too.
+		cun := strings.TrimSuffix(strings.TrimSuffix(v.Name, "民委员会"), "委会")
+		if v.Name == text || sn == text || strings.TrimSuffix(sn, "村") == text || strings.TrimSuffix(sn, "社区") == text ||
+			strings.HasSuffix(cun, "村") && cun == text {
 			hit = append(hit, v)
 		}
 	}
-	if len(hit) == 1 {
-		return hit[0], true
+	if len(exact) == 1 {
+		return exact
 	}
-	return jurisdiction.Unit{}, false
+	return hit
 }
 
 // Assess computes one person's check without storing it: the facts, the
@@ -255,7 +280,7 @@ func (s *Service) assess(ctx context.Context, county jurisdiction.Scope, rules R
 	}
 	code, resident, err := s.destination(ctx, county, c.ToText)
 	if err != nil {
-		return err
+		return personErr(i, "to", err)
 	}
 	c.Resident = resident
 	if resident {

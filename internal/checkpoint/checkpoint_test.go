@@ -207,6 +207,22 @@ func TestOverrideAndOutgoing(t *testing.T) {
 		if _, err := x.s.Log(ctx, who, x.scope, checkpoint.VehicleIn{CheckpointID: x.cp.ID, ClientID: "o-4", Plate: "陕A3", People: []checkpoint.PersonIn{tw}}); field(err) != "people.0.to" {
 			t.Errorf("hand-over to a township: %v", err)
 		}
+		// Two villages of the county go by 西街: the officer is asked which,
+		// and the person is not taken for an outsider; 西街村 is the one.
+		if _, err := d.W().Exec("INSERT INTO units (code, parent_code, level, name, kind, created_at) VALUES ('610118100002', $1, 5, '西街村委会', '村', 0)",
+			dbtest.TownshipB); err != nil {
+			t.Fatal(err)
+		}
+		amb := person("卫", "西安雁塔", "西街", "green", false, "")
+		if _, err := x.s.Log(ctx, who, x.scope, checkpoint.VehicleIn{CheckpointID: x.cp.ID, ClientID: "o-5", Plate: "陕A5", People: []checkpoint.PersonIn{amb}}); field(err) != "people.0.to" ||
+			!strings.Contains(err.Error(), "有多处") || !strings.Contains(err.Error(), "余下镇西街村委会") {
+			t.Errorf("an ambiguous village: %v", err)
+		}
+		amb.To = "西街村"
+		if res, err := x.s.Log(ctx, who, x.scope, checkpoint.VehicleIn{CheckpointID: x.cp.ID, ClientID: "o-5", Plate: "陕A5", People: []checkpoint.PersonIn{amb}}); err != nil ||
+			len(res.Checks) != 1 || res.Checks[0].ToCode != "610118100002" || !res.Checks[0].Resident {
+			t.Errorf("西街村: %+v %v", res, err)
+		}
 		// A blocked checkpoint logs nothing.
 		if _, err := x.s.SetStatus(ctx, who, x.scope, x.cp.ID, checkpoint.Blocked, "", "夜间封堵"); err != nil {
 			t.Fatal(err)

@@ -104,11 +104,16 @@ func TestScan(t *testing.T) {
 		if err != nil || r3.Result != sampling.ResultAlreadySampled || r3.Tube != "T0001" {
 			t.Fatalf("already sampled: %+v %v", r3, err)
 		}
-		// By ID number; fill the tube to 5; the 6th is refused.
+		// By ID number (the second typed with spaces, into the tube typed
+		// with spaces); fill the tube to 5; the 6th is refused.
 		for i := 1; i < 6; i++ {
 			p := f.people[dbtest.VillageA2][i]
+			code, tube := p.IDNumber, "t0001"
+			if i == 2 {
+				code, tube = code[:4]+" "+code[4:10]+"\u3000"+code[10:], " t 00 01"
+			}
 			r, err := f.svc.Scan(ctx, sampler, townA, sampling.ScanRequest{ScanID: fmt.Sprint("id", i), CampaignID: f.campaign.ID,
-				PointID: f.point.ID, Tube: "t0001", Code: p.IDNumber})
+				PointID: f.point.ID, Tube: tube, Code: code})
 			if i < 5 {
 				if err != nil || r.Result != sampling.ResultAdded || r.PoolCount != i+1 || r.PoolFull != (i == 4) {
 					t.Fatalf("scan %d: %+v %v", i, r, err)

@@ -116,8 +116,20 @@ func refuse(format string, args ...any) ScanResult {
 	return ScanResult{Refusal: errs.Invalidf("", format, args...)}
 }
 
-// normTube trims and upper-cases a tube barcode.
-func normTube(t string) string { return strings.ToUpper(strings.TrimSpace(t)) }
+// normTube upper-cases a tube barcode and drops the spaces a hand typed
+// into it (full-width forms folded).
+func normTube(t string) string { return normCode(t) }
+
+// normCode is a scanned or typed code (sampling code, ID number, tube)
+// upper-cased, full-width forms folded and spaces dropped: "6101 1819 …"
+// as typed from a card finds the person the scanner would.
+func normCode(s string) string {
+	s = personal.Halfwidth(s)
+	if strings.ContainsAny(s, " \t") {
+		s = strings.Join(strings.Fields(s), "")
+	}
+	return strings.ToUpper(s)
+}
 
 func validTube(t string) bool {
 	if len(t) < 4 || len(t) > 40 {
@@ -146,7 +158,7 @@ func lookupPerson(ctx context.Context, q db.Querier, code string) (scanPerson, b
 	var p scanPerson
 	var active int64
 	var row *sql.Row
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code = normCode(code)
 	if len(code) == 18 && code[0] >= '0' && code[0] <= '9' {
 		id, err := personal.NormalizeIDNumber(code)
 		if err != nil {

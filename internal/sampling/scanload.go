@@ -69,7 +69,7 @@ func (e extraScan) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.e
 // a sampling code, or not at all (an 18-digit code that is no valid ID
 // number is nobody).
 func personKey(code string) (idNumber, sampling string) {
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code = normCode(code)
 	if len(code) == 18 && code[0] >= '0' && code[0] <= '9' {
 		id, err := personal.NormalizeIDNumber(code)
 		if err != nil {

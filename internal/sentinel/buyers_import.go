@@ -134,7 +134,7 @@ func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope juris
 		if err := s.validateBuyer(ctx, scope, x, &in); err != nil {
 			var iv *errs.Invalid
 			if errors.As(err, &iv) {
-				fail(iv.Field, iv.Message)
+				fail(buyerColumn(iv.Field), iv.Message)
 				continue
 			}
 			return rep, err
@@ -195,4 +195,14 @@ func trimSuffix(s, suf string) string {
 		return s[:len(s)-len(suf)]
 	}
 	return s
+}
+
+// buyerColumn is the file's column a buyer's field comes from, for the
+// error list (its header, not the form field's code name).
+func buyerColumn(field string) string {
+	if c, ok := map[string]string{"name": "姓名", "id_number": "身份证号", "phone": "手机号", "drug_class": "药品类别",
+		"drug_name": "药品名称", "bought_at": "购药时间", "village_code": "所在村"}[field]; ok {
+		return c
+	}
+	return field
 }

@@ -45,12 +45,14 @@ func TestBuyersBecomeVillageTasks(t *testing.T) {
 			"张二,6.10118E+17,13800000002,止咳,,2026-03-10,\n" +
 			"张三,,13800000003,抗生素,阿莫西林,2026/3/9 15:00,东街社区\n" +
 			"张四,,13800000004,抗菌,,2026-03-10,月球村\n" +
+			"张五,,12345,退烧,,2026-03-10,西街社区\n" +
 			"合计,,,,,,4人\n"
 		rep, err := e.s.ImportBuyers(ctx, who, e.townA, ph, strings.NewReader(file), int64(len(file)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Rows != 4 || rep.Added != 2 || len(rep.Errors) != 2 || rep.Errors[0].Column != "身份证号" || rep.Errors[1].Column != "所在村" {
+		if rep.Rows != 5 || rep.Added != 2 || len(rep.Errors) != 3 || rep.Errors[0].Column != "身份证号" || rep.Errors[1].Column != "所在村" ||
+			rep.Errors[2].Column != "手机号" {
 			t.Fatalf("import: %+v", rep)
 		}
 		again, err := e.s.ImportBuyers(ctx, who, e.townA, ph, strings.NewReader(file), int64(len(file)))

@@ -78,7 +78,13 @@ func (s *Service) SubmitCheck(ctx context.Context, who audit.Actor, scope jurisd
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(SUM(fevers), 0) FROM sentinel_checks WHERE sentinel_id = $1 AND day = $2", x.ID, day).Scan(&fevers); err != nil {
 			return err
 		}
-		if _, err := s.SubmitReturn(ctx, who, scope, x, day, fevers, "晨午检"); err != nil {
+		// The day's return from the checks counts at least the patients
+		// reported one by one (SubmitReturn refuses fewer).
+		reported, err := reportedOn(ctx, tx, x.ID, day)
+		if err != nil {
+			return err
+		}
+		if _, err := s.SubmitReturn(ctx, who, scope, x, day, max(fevers, reported), "晨午检"); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, who, audit.ActionUpdate, "sentinel_check", x.ID, x.UnitCode,

@@ -9,6 +9,7 @@ import (
 
 	"fangkong/internal/audit"
 	"fangkong/internal/clock"
+	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 )
@@ -56,7 +57,16 @@ func (s *Service) SubmitReturn(ctx context.Context, who audit.Actor, scope juris
 	now := s.now().UnixMilli()
 	var rt Return
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO sentinel_returns (sentinel_id, day, unit_code, fevers, note, first_at, submitted_at, submitted_by, revisions)
+		// The return counts at least the patients reported one by one
+		// that day: a zero report beside two case reports contradicts them.
+		reported, err := reportedOn(ctx, tx, x.ID, day)
+		if err != nil {
+			return err
+		}
+		if fevers < reported {
+			return errs.Invalidf("fevers", "%s已逐例报告发热病人 %d 人，日报发热人数不能少于 %d", dayWord(day, today), reported, reported)
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO sentinel_returns (sentinel_id, day, unit_code, fevers, note, first_at, submitted_at, submitted_by, revisions)
 			VALUES ($1, $2, $3, $4, $5, $6, $6, $7, 1)
 			ON CONFLICT (sentinel_id, day) DO UPDATE SET fevers = excluded.fevers, note = excluded.note,
 				submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by, revisions = sentinel_returns.revisions + 1
@@ -279,4 +289,20 @@ func median(xs []int) int {
 		return xs[n/2]
 	}
 	return (xs[n/2-1] + xs[n/2]) / 2
+}
+
+// dayWord names day for a message: 今日, or the date.
+func dayWord(day, today string) string {
+	if day == today {
+		return "今日"
+	}
+	return day
+}
+
+// reportedOn counts the fever patients a sentinel reported one by one on
+// day.
+func reportedOn(ctx context.Context, q db.Querier, sentinelID int64, day string) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM sentinel_reports WHERE sentinel_id = $1 AND day = $2", sentinelID, day).Scan(&n)
+	return n, err
 }

@@ -3,6 +3,7 @@ package sentinel_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -263,6 +264,20 @@ func TestReturnsMissingResubmissionAndClocks(t *testing.T) {
 		}
 		if _, err := e.s.SubmitReturn(ctx, who, e.townA, e.clinic, "2026-03-11", 0, ""); !errs.IsInvalid(err) {
 			t.Errorf("tomorrow's return: %v", err)
+		}
+		// Once a fever patient is reported one by one, that day's return
+		// cannot say fewer: a zero report is refused, one is taken (the
+		// day before, so the figures of day below stay as they are).
+		if _, err := e.s.ReportFever(ctx, who, e.townA, e.clinic, sentinel.ReportInput{Name: "逐例甲", Phone: "13912345671", Temp: "38.2",
+			Action: sentinel.ActionHome, FoundAt: start.Add(-24 * time.Hour).UnixMilli()}); err != nil {
+			t.Fatal(err)
+		}
+		var iv *errs.Invalid
+		if _, err := e.s.SubmitReturn(ctx, who, e.townA, e.clinic, "2026-03-09", 0, ""); !errors.As(err, &iv) || iv.Field != "fevers" || !strings.Contains(iv.Message, "已逐例报告发热病人 1 人") {
+			t.Errorf("a zero report beside a case report: %v", err)
+		}
+		if rt, err := e.s.SubmitReturn(ctx, who, e.townA, e.clinic, "2026-03-09", 1, ""); err != nil || rt.Fevers != 1 {
+			t.Errorf("a return counting the case report: %+v %v", rt, err)
 		}
 		// The pharmacy reports after the 16:00 cut-off; VillageB's clinic never.
 		e.clk.add(8 * time.Hour) // 17:00

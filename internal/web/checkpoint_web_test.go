@@ -51,6 +51,14 @@ func TestCheckpointPages(t *testing.T) {
 		if _, body := c.Get(c.Location); !strings.Contains(body, "钱一 放行") || !strings.Contains(body, "孙二 移交属地") {
 			t.Errorf("flash after logging: %s", body)
 		}
+		// The record says which rule decided, in words, not its key.
+		var checkID int64
+		var key string
+		d.R().QueryRow("SELECT id, rule_key FROM checkpoint_checks WHERE name = '孙二'").Scan(&checkID, &key)
+		if st, body := c.Get(fmt.Sprintf("/checks/%d", checkID)); st != 200 || !strings.Contains(body, "移交属地") || key == "" ||
+			strings.Contains(body, " · "+key+" ") {
+			t.Errorf("check detail (rule %q): %d %s", key, st, body)
+		}
 		rec := map[string]any{"checkpoint_id": cp.ID, "client_id": "api1", "plate": "陕A6",
 			"people": []map[string]any{{"name": "李三", "health_code": "red"}}}
 		if status, body := c.API("POST", "/api/v1/checks", rec); status != http.StatusCreated || !strings.Contains(body, `"outcome":"就地管控"`) {

@@ -270,5 +270,15 @@ func (h *Handler) checkPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The deciding rule in words, from the version that decided it.
+	if vs, err := h.cps.RuleVersions(r.Context()); err == nil {
+		for _, v := range vs {
+			for _, rule := range v.Rules {
+				if v.Name == c.RuleVersion && rule.Key == c.RuleKey {
+					c.Explanation = rule.Description
+				}
+			}
+		}
+	}
 	return h.render(w, r, "check_detail", "查验记录 "+c.Name, c)
 }
