@@ -2,6 +2,8 @@ package inspect_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +121,31 @@ func TestFindingLifecycle(t *testing.T) {
 		_, groups, err := s.Bulletin(ctx, county, dbtest.County)
 		if err != nil || len(groups) != 1 || groups[0].Unit.Code != dbtest.TownshipA || len(groups[0].Findings) != 2 {
 			t.Errorf("bulletin: %+v %v", groups, err)
+		}
+	})
+}
+
+// The visit date is taken as typed (2026年12月7日); a date it cannot read
+// or a day after today says which.
+func TestVisitDateAsTyped(t *testing.T) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		dbtest.Tree(t, d)
+		units := jurisdiction.NewStore(d, time.Now)
+		s := inspect.NewService(d, units, time.Now)
+		ctx, county := t.Context(), jurisdiction.Grant(dbtest.County)
+		y := time.Now().In(clock.Shanghai).AddDate(0, 0, -1)
+		typed := fmt.Sprintf("%d年%d月%d日", y.Year(), int(y.Month()), y.Day())
+		in := inspect.Inspection{UnitCode: dbtest.VillageA, ObjectType: "village", ObjectName: "西街社区", Team: "县督查一组", VisitedOn: typed}
+		insp, err := s.CreateInspection(ctx, inspector, county, in, nil)
+		if err != nil || insp.VisitedOn != day(-1) {
+			t.Fatalf("visited %q: stored %q, %v", typed, insp.VisitedOn, err)
+		}
+		for v, want := range map[string]string{"": "请填写检查日期", "上周三": "无法识别", day(1): "不能晚于今天"} {
+			in.VisitedOn = v
+			var iv *errs.Invalid
+			if _, err := s.CreateInspection(ctx, inspector, county, in, nil); !errors.As(err, &iv) || !strings.Contains(iv.Message, want) {
+				t.Errorf("visited %q: %v, want %q", v, err, want)
+			}
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/sheet"
 	"fangkong/internal/wire"
 )
 
@@ -99,8 +100,14 @@ func (s *Service) CreateInspection(ctx context.Context, who audit.Actor, scope j
 	if in.Team, err = text("team", in.Team, 100, true); err != nil {
 		return in, err
 	}
-	if !validDay(in.VisitedOn) || in.VisitedOn > s.today() || in.VisitedOn < "2019-12-01" {
-		return in, errs.Invalidf("visited_on", "请填写检查日期（不晚于今天）")
+	in.VisitedOn = sheet.NormDate(in.VisitedOn) // 2026年12月7日 as typed
+	switch {
+	case in.VisitedOn == "":
+		return in, errs.Invalidf("visited_on", "请填写检查日期")
+	case !validDay(in.VisitedOn) || in.VisitedOn < "2019-12-01":
+		return in, errs.Invalidf("visited_on", "检查日期“%s”无法识别，请按 2022-03-01 填写", in.VisitedOn)
+	case in.VisitedOn > s.today():
+		return in, errs.Invalidf("visited_on", "检查日期不能晚于今天")
 	}
 	in.Checklist = nil
 	for _, item := range t.Items {

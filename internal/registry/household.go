@@ -147,9 +147,11 @@ func (s *Service) validateHousehold(ctx context.Context, scope jurisdiction.Scop
 	if h.Address == "" || len([]rune(h.Address)) > 100 {
 		return errs.Invalidf("住址", "请填写住址（100字以内）")
 	}
-	if _, err := s.residentUnit(ctx, scope, h.UnitCode); err != nil {
+	u, err := s.residentUnit(ctx, scope, h.UnitCode)
+	if err != nil {
 		return err
 	}
+	h.UnitCode = u.Code
 	if h.Phone != "" {
 		p, err := personal.NormalizePhone(h.Phone)
 		if err != nil {

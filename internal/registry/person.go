@@ -257,8 +257,12 @@ func (s *Service) validatePerson(ctx context.Context, scope jurisdiction.Scope, 
 			return errs.Invalidf("与户主关系", "请选择与户主关系")
 		}
 	}
-	_, err := s.residentUnit(ctx, scope, p.UnitCode)
-	return err
+	u, err := s.residentUnit(ctx, scope, p.UnitCode)
+	if err != nil {
+		return err
+	}
+	p.UnitCode = u.Code
+	return nil
 }
 
 // cleanPersonText normalises the name and the note as typed or imported

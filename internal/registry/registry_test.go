@@ -189,3 +189,26 @@ func TestBirthDateAsTyped(t *testing.T) {
 		}
 	})
 }
+
+// A village is taken by its name as people type it, inside the scope.
+func TestPersonUnitByName(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := setup(t, d)
+		county := jurisdiction.Grant(dbtest.County)
+		for _, name := range []string{"西街社区", "西街社区居委会", "西街"} {
+			p, err := s.CreatePerson(ctx, who, county, registry.Person{Name: "按名" + name, Sex: "男", BirthDate: "1990-01-01", UnitCode: name})
+			if err != nil || p.UnitCode != dbtest.VillageA {
+				t.Errorf("unit %q: %q %v", name, p.UnitCode, err)
+			}
+		}
+		if _, err := s.CreatePerson(ctx, who, jurisdiction.Grant(dbtest.VillageB), registry.Person{Name: "越界", Sex: "男", BirthDate: "1990-01-01",
+			UnitCode: "西街社区"}); !errs.IsInvalid(err) {
+			t.Errorf("another village's name from VillageB: %v", err)
+		}
+		if _, err := s.CreatePerson(ctx, who, county, registry.Person{Name: "无此村", Sex: "男", BirthDate: "1990-01-01", UnitCode: "月球村"}); !errs.IsInvalid(err) {
+			t.Errorf("an unknown village: %v", err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fangkong/internal/audit"
@@ -35,11 +36,17 @@ func (s *Service) residentUnit(ctx context.Context, scope jurisdiction.Scope, co
 	if code == "" {
 		return jurisdiction.Unit{}, errs.Invalidf("所属村(社区)/组", "请选择所属村(社区)或组/小区")
 	}
-	u, err := s.units.Get(ctx, scope, code)
-	if errors.Is(err, errs.ErrNotFound) {
+	var u jurisdiction.Unit
+	var err error
+	if strings.Trim(code, "0123456789") != "" {
+		// A name as people type it (西街社区, 南涝村): the one unit of
+		// the scope it names, or a question which one.
+		if u, err = s.units.Find(ctx, scope, "所属村(社区)/组", code); err != nil {
+			return u, err
+		}
+	} else if u, err = s.units.Get(ctx, scope, code); errors.Is(err, errs.ErrNotFound) {
 		return u, errs.Invalidf("所属村(社区)/组", "%s 不存在或不在您的辖区内", code)
-	}
-	if err != nil {
+	} else if err != nil {
 		return u, err
 	}
 	if u.Level != jurisdiction.LevelVillage && u.Level != jurisdiction.LevelGroup {

@@ -15,6 +15,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
 	"fangkong/internal/registry"
+	"fangkong/internal/sheet"
 )
 
 // Classifications (病例分类).
@@ -182,9 +183,9 @@ func (s *Service) validateCase(in *CaseInput) error {
 	if in.SampledAt > in.FoundAt {
 		return errs.Invalidf("采样时间", "不能晚于发现时间")
 	}
-	if in.OnsetDate != "" {
+	if in.OnsetDate = sheet.NormDate(in.OnsetDate); in.OnsetDate != "" {
 		if _, err := time.Parse("2006-01-02", in.OnsetDate); err != nil {
-			return errs.Invalidf("发病日期", "日期格式应为 YYYY-MM-DD")
+			return errs.Invalidf("发病日期", "“%s”无法识别，请按 2022-03-01 填写", in.OnsetDate)
 		}
 		if in.OnsetDate > dayOf(in.FoundAt) {
 			return errs.Invalidf("发病日期", "不能晚于发现日期")

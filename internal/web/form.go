@@ -54,7 +54,8 @@ func DecodeJSON(r *http.Request, v any) error {
 // Bind is the one input decoder of a page and its API twin: it fills v (a
 // pointer to a struct with json tags) from the JSON body of an API request
 // (an empty body leaves every field blank), or from a page's form by the
-// same names. Strings are trimmed; a number that does not parse (or is NaN
+// same names. Strings are trimmed, and a date field's value (named
+// …_on or …_date) typed the Chinese way is read as YYYY-MM-DD; a number that does not parse (or is NaN
 // or infinite) is a 400 on its field; a checkbox is true when "1", "on" or "true".
 func Bind(r *http.Request, v any) error {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
@@ -81,6 +82,9 @@ func Bind(r *http.Request, v any) error {
 		f := rv.Field(i)
 		switch f.Kind() {
 		case reflect.String:
+			if isDateField(name) {
+				raw = sheet.NormDate(raw) // 2021年12月10日, 2021/12/10 as typed
+			}
 			f.SetString(raw)
 		case reflect.Int, reflect.Int64:
 			if raw == "" {
@@ -105,6 +109,12 @@ func Bind(r *http.Request, v any) error {
 		}
 	}
 	return nil
+}
+
+// isDateField reports whether a form field holds a date (YYYY-MM-DD) by
+// its name: arrived_on, birth_date, … (based_on names a version).
+func isDateField(name string) bool {
+	return (strings.HasSuffix(name, "_on") || strings.HasSuffix(name, "_date")) && name != "based_on"
 }
 
 // ParseLocalTime reads a datetime-local value (2022-03-01T08:30) in

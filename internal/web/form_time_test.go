@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,5 +29,26 @@ func TestParseLocalTime(t *testing.T) {
 		if _, err := ParseLocalTime("t", v); !errs.IsInvalid(err) {
 			t.Errorf("%q: %v, want invalid", v, err)
 		}
+	}
+}
+
+// A form's date fields (…_on, …_date) are read as typed; other fields are
+// left as they are.
+func TestBindReadsDatesAsTyped(t *testing.T) {
+	var in struct {
+		ArrivedOn string `json:"arrived_on"`
+		BirthDate string `json:"birth_date"`
+		BasedOn   string `json:"based_on"`
+		Note      string `json:"note"`
+		Bad       string `json:"checked_on"`
+	}
+	r := httptest.NewRequest("POST", "/x", strings.NewReader(url.Values{"arrived_on": {"2021年12月10日"}, "birth_date": {"1990/1/2"},
+		"based_on": {"20211210"}, "note": {"2021年12月10日"}, "checked_on": {"上周"}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := Bind(r, &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.ArrivedOn != "2021-12-10" || in.BirthDate != "1990-01-02" || in.BasedOn != "20211210" || in.Note != "2021年12月10日" || in.Bad != "上周" {
+		t.Errorf("bound %+v", in)
 	}
 }
