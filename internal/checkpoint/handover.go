@@ -41,6 +41,8 @@ type Handover struct {
 	DueAt          int64  `json:"due_at"`
 	ReceivedAt     int64  `json:"received_at"`
 	ReceivedBy     string `json:"received_by"`
+	// ReceivedByName is the receiving cadre's name (their account's).
+	ReceivedByName string `json:"received_by_name,omitempty"`
 	ReceiptNote    string `json:"receipt_note"`
 	EscalatedAt    int64  `json:"escalated_at"`
 	CreatedAt      int64  `json:"created_at"`
@@ -119,17 +121,18 @@ func transportOf(vehicleType string) string {
 const handoverCols = `h.id, h.check_id, h.checkpoint_id, COALESCE(c.name, ''), h.from_unit, h.village_code, COALESCE(u.name, ''),
 	h.dest_code, h.dest_text, h.outgoing, h.person_id, h.arrival_id, h.status, h.due_at, h.received_at, h.received_by,
 	h.receipt_note, h.escalated_at, h.created_at, k.name, k.id_number, k.phone, k.plate, k.from_name, k.from_level,
-	CASE WHEN k.override_reason <> '' THEN k.override_reason ELSE k.rule_key END`
+	CASE WHEN k.override_reason <> '' THEN k.override_reason ELSE k.rule_key END, COALESCE(us.display_name, '')`
 
 const handoverFrom = ` FROM checkpoint_handovers h JOIN checkpoint_checks k ON k.id = h.check_id
-	LEFT JOIN checkpoints c ON c.id = h.checkpoint_id LEFT JOIN units u ON u.code = h.village_code`
+	LEFT JOIN checkpoints c ON c.id = h.checkpoint_id LEFT JOIN units u ON u.code = h.village_code
+	LEFT JOIN users us ON us.username = h.received_by AND h.received_by <> ''`
 
 func (s *Service) scanHandover(row interface{ Scan(...any) error }) (Handover, error) {
 	var h Handover
 	var outgoing int
 	err := row.Scan(&h.ID, &h.CheckID, &h.CheckpointID, &h.CheckpointName, &h.FromUnit, &h.VillageCode, &h.VillageName,
 		&h.DestCode, &h.DestText, &outgoing, &h.PersonID, &h.ArrivalID, &h.Status, &h.DueAt, &h.ReceivedAt, &h.ReceivedBy,
-		&h.ReceiptNote, &h.EscalatedAt, &h.CreatedAt, &h.Name, &h.IDNumber, &h.Phone, &h.Plate, &h.FromName, &h.FromLevel, &h.RuleReason)
+		&h.ReceiptNote, &h.EscalatedAt, &h.CreatedAt, &h.Name, &h.IDNumber, &h.Phone, &h.Plate, &h.FromName, &h.FromLevel, &h.RuleReason, &h.ReceivedByName)
 	h.Outgoing = outgoing == 1
 	h.Overdue = h.Status == AwaitReceipt && h.DueAt < s.now().UnixMilli()
 	return h, err

@@ -126,8 +126,21 @@ func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope juris
 		if v := cell("所在村"); v != "" {
 			code, ok := villages[v]
 			if !ok {
-				fail("所在村", "辖区内没有名为“"+v+"”的村(社区)")
-				continue
+				// The name as people shorten it (东街 for 东街社区居委会), or
+				// a question which one.
+				u, err := s.units.Find(ctx, scope, "所在村", v)
+				var iv *errs.Invalid
+				switch {
+				case errors.As(err, &iv):
+					fail("所在村", iv.Message)
+					continue
+				case err != nil:
+					return rep, err
+				case u.Level != jurisdiction.LevelVillage:
+					fail("所在村", "“"+v+"”是"+u.LevelName()+"，请写明村(社区)")
+					continue
+				}
+				code = u.Code
 			}
 			in.VillageCode = code
 		}

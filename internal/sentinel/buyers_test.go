@@ -37,13 +37,13 @@ func TestBuyersBecomeVillageTasks(t *testing.T) {
 			VillageCode: dbtest.VillageB}); !errs.IsInvalid(err) {
 			t.Errorf("a village outside the scope: %v", err)
 		}
-		// A pharmacy system's export: a title row, a Chinese date, an ID
+		// A pharmacy system's export: a title row, a Chinese date, a village as people shorten it (东街), an ID
 		// number Excel rewrote, a 合计 row; sent twice.
 		file := "西街大药房四类药品销售登记\n" +
 			"购买人,身份证号码,联系电话,药品分类,通用名,销售时间,所在村\n" +
 			"张一," + dbtest.ID("61011819800101001") + ",13800000001,抗病毒,奥司他韦,2026年3月10日8时30分,西街社区\n" +
 			"张二,6.10118E+17,13800000002,止咳,,2026-03-10,\n" +
-			"张三,,13800000003,抗生素,阿莫西林,2026/3/9 15:00,东街社区\n" +
+			"张三,,13800000003,抗生素,阿莫西林,2026/3/9 15:00,东街\n" +
 			"张四,,13800000004,抗菌,,2026-03-10,月球村\n" +
 			"张五,,12345,退烧,,2026-03-10,西街社区\n" +
 			"合计,,,,,,4人\n"

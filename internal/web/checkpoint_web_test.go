@@ -33,12 +33,12 @@ func TestCheckpointPages(t *testing.T) {
 		}
 		e.AddUser(t, "kakou9", auth.RoleCheckpoint, dbtest.TownshipA)
 		c := e.Login(t, "kakou9", apptest.Password)
-		form := url.Values{"checkpoint_id": {fmt.Sprint(cp.ID)}, "client_id": {"form1"}, "plate": {"陕A55555"}, "vehicle_type": {"小客车"},
+		form := url.Values{"checkpoint_id": {fmt.Sprint(cp.ID)}, "client_id": {"form1"}, "plate": {"陕a 55555"}, "vehicle_type": {"小客车"},
 			"people.0.name": {"钱一"}, "people.0.health_code": {"green"},
 			"people.1.name": {"孙二"}, "people.1.from": {"西安雁塔"}, "people.1.temp": {"45"}, "people.1.health_code": {"green"}}
 		status, body := c.Post("/checks", form)
 		if status != http.StatusBadRequest || !strings.Contains(body, "第2人") || !strings.Contains(body, `value="孙二"`) ||
-			!strings.Contains(body, `value="陕A55555"`) || strings.Count(body, "体温“45”无效") != 2 {
+			!strings.Contains(body, `value="陕a 55555"`) || strings.Count(body, "体温“45”无效") != 2 {
 			t.Fatalf("bad temperature: %d %s", status, body)
 		}
 		form.Set("people.1.temp", "36.8")
@@ -48,7 +48,7 @@ func TestCheckpointPages(t *testing.T) {
 		if status, _ := c.Post("/checks", form); status != http.StatusSeeOther || c.Location != fmt.Sprintf("/checks?checkpoint_id=%d", cp.ID) {
 			t.Fatalf("post: %d → %s", status, c.Location)
 		}
-		if _, body := c.Get(c.Location); !strings.Contains(body, "钱一 放行") || !strings.Contains(body, "孙二 移交属地") {
+		if _, body := c.Get(c.Location); !strings.Contains(body, "已登记 陕A55555：钱一 放行") || !strings.Contains(body, "孙二 移交属地") {
 			t.Errorf("flash after logging: %s", body)
 		}
 		// The record says which rule decided, in words, not its key.
@@ -88,6 +88,13 @@ func TestCheckpointPages(t *testing.T) {
 		}
 		if status, body := v.Post(fmt.Sprintf("/handovers/%d/receive", hs[0].ID), url.Values{}); status != http.StatusConflict || !strings.Contains(body, "已接收") {
 			t.Errorf("second receipt: %d", status)
+		}
+		// The receipt carries the cadre's name, not the login.
+		if _, err := d.W().Exec("UPDATE users SET display_name = '村干部九' WHERE username = 'cunwei9'"); err != nil {
+			t.Fatal(err)
+		}
+		if _, body := v.Get("/handovers?status=" + url.QueryEscape("已接收")); !strings.Contains(body, "村干部九 已签接收承诺书") {
+			t.Errorf("the receipt does not name the cadre: %s", body)
 		}
 		if _, body := v.Get("/returnees?source=" + url.QueryEscape("卡口移交")); !strings.Contains(body, "孙二") {
 			t.Errorf("the ledger lacks the arrival")

@@ -142,7 +142,11 @@ func (h *Handler) logPost(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range res.Checks {
 		parts = append(parts, fmt.Sprintf("%s %s", web.FirstOf(c.Name, "无名"), c.Outcome))
 	}
-	msg := fmt.Sprintf("已登记 %s：%s", web.FirstOf(in.Plate, "步行"), strings.Join(parts, "；"))
+	plate := in.Plate
+	if len(res.Checks) > 0 {
+		plate = res.Checks[0].Plate // as stored: 陕A12345 for "陕a 12345"
+	}
+	msg := fmt.Sprintf("已登记 %s：%s", web.FirstOf(plate, "步行"), strings.Join(parts, "；"))
 	if res.Replayed {
 		msg = "此车已登记过，未重复登记：" + strings.Join(parts, "；")
 	}
