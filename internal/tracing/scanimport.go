@@ -10,9 +10,9 @@ import (
 
 	"fangkong/internal/audit"
 	"fangkong/internal/clock"
+	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
-	"fangkong/internal/registry"
 	"fangkong/internal/sheet"
 )
 
@@ -59,10 +59,6 @@ func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisd
 	if err != nil {
 		return res, err
 	}
-	byID, byPhone, err := s.peopleMaps(ctx, scope)
-	if err != nil {
-		return res, err
-	}
 	if year == 0 {
 		year = s.now().In(clock.Shanghai).Year()
 	}
@@ -75,7 +71,32 @@ func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisd
 		if len(batch) == 0 {
 			return nil
 		}
-		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// The batch's people, by ID number, else by a phone only one
+		// person of the county has.
+		var ids, phones []string
+		for _, x := range batch {
+			if x.idn != "" {
+				ids = append(ids, x.idn)
+			} else {
+				phones = append(phones, x.ph)
+			}
+		}
+		byID, byPhone, err := s.peopleOf(ctx, scope, ids, phones)
+		if err != nil {
+			return err
+		}
+		for i := range batch {
+			x := &batch[i]
+			if x.idn != "" {
+				x.pid = byID[x.idn]
+			} else {
+				x.pid = byPhone[x.ph]
+			}
+			if x.pid != 0 {
+				res.Matched++
+			}
+		}
+		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 			ins, err := s.db.NewInserter(ctx, tx, "tracing_scans", []string{"place_id", "scanned_at", "person_id", "name", "id_number", "phone", "source"}, "")
 			if err != nil {
 				return err
@@ -159,14 +180,7 @@ func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisd
 			continue
 		}
 		name := sheet.Clip(personal.Scrub(cell(cells, iName)), 30)
-		pid := byID[idn]
-		if pid == 0 && idn == "" {
-			pid = byPhone[ph]
-		}
-		if pid != 0 {
-			res.Matched++
-		}
-		batch = append(batch, row{place: place, at: at, pid: pid, name: name, idn: idn, ph: ph})
+		batch = append(batch, row{place: place, at: at, name: name, idn: idn, ph: ph})
 		if len(batch) == ImportBatch {
 			if err := flush(); err != nil {
 				return res, err
@@ -214,40 +228,58 @@ func (s *Service) placeMaps(ctx context.Context, scope jurisdiction.Scope) (map[
 	return byCode, byName, rows.Err()
 }
 
-// peopleMaps maps the ID numbers and (unshared) phones of the people of the
-// scope's county to their ids: scans resolve to registry people at import.
-func (s *Service) peopleMaps(ctx context.Context, scope jurisdiction.Scope) (map[string]int64, map[string]int64, error) {
+// peopleOf finds, among the people of the scope's county, those with the
+// ID numbers ids and those with the phones (a phone two people share
+// names neither): key look-ups for a batch of rows, not a read of the
+// county's people for every file.
+func (s *Service) peopleOf(ctx context.Context, scope jurisdiction.Scope, ids, phones []string) (byID, byPhone map[string]int64, err error) {
 	county := scope
 	if c := scope.Code(); len(c) > 6 {
-		var err error
 		if county, err = jurisdiction.System("scan import county").Narrow(c[:6]); err != nil {
 			return nil, nil, err
 		}
 	}
-	lo, hi := county.Args()
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT id, COALESCE(id_number, ''), phone FROM people WHERE `+
-		registry.PeopleInScope("", county, 1), lo, hi)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	byID, byPhone := map[string]int64{}, map[string]int64{}
-	for rows.Next() {
-		var id int64
-		var idn, ph string
-		if err := rows.Scan(&id, &idn, &ph); err != nil {
-			return nil, nil, err
-		}
-		if idn != "" {
-			byID[idn] = id
-		}
-		if ph != "" {
-			if _, dup := byPhone[ph]; dup {
-				byPhone[ph] = 0
-			} else {
-				byPhone[ph] = id
+	byID, byPhone = map[string]int64{}, map[string]int64{}
+	for _, part := range []struct {
+		col  string
+		keys []string
+		into map[string]int64
+	}{{"id_number", ids, byID}, {"phone", phones, byPhone}} {
+		for keys := part.keys; len(keys) > 0; {
+			n := min(len(keys), 500)
+			args := make([]any, 0, n)
+			for _, k := range keys[:n] {
+				args = append(args, k)
+			}
+			keys = keys[n:]
+			// By the key's index alone; the county and active are checked
+			// here (in SQL, the planner may prefer scanning the county).
+			rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT id, `+part.col+`, unit_code, active FROM people WHERE `+part.col+
+				` IN (`+db.In(n, 1)+`)`, args...)
+			if err != nil {
+				return nil, nil, err
+			}
+			for rows.Next() {
+				var id, active int64
+				var key, unit string
+				if err := rows.Scan(&id, &key, &unit, &active); err != nil {
+					rows.Close()
+					return nil, nil, err
+				}
+				if active != 1 || !county.Contains(unit) {
+					continue
+				}
+				if prev, dup := part.into[key]; dup && prev != id {
+					part.into[key] = 0
+				} else {
+					part.into[key] = id
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, nil, err
 			}
 		}
 	}
-	return byID, byPhone, rows.Err()
+	return byID, byPhone, nil
 }

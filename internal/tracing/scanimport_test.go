@@ -29,13 +29,14 @@ func TestImportMessyScanLog(t *testing.T) {
 			"某乙,,13900001111,,西街农贸市场,2026-03-06 12:10",
 			"损坏,6.10118E+17,,," + "西街农贸市场,2026/3/6 12:20",
 			"无场所,," + "13900002222,ZZZ,不存在的店,2026-03-06 12:30",
+			"扫码甲手机,," + p.Phone + ",,西街农贸市场,2026-03-06 12:40", // matched by the phone only 扫码甲 has
 			"合计,4,,,,",
 		}, "\n")
 		res, err := e.svc.ImportScans(ctx, who, e.county, bytes.NewReader([]byte(csv)), int64(len(csv)), 2026)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Inserted != 2 || res.Matched != 1 || res.Failed != 2 || len(res.Footers) != 1 {
+		if res.Inserted != 3 || res.Matched != 2 || res.Failed != 2 || len(res.Footers) != 1 {
 			t.Fatalf("import %+v", res)
 		}
 		var n int
