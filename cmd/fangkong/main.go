@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata"
 
 	"fangkong/internal/app"
+	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/notify"
 	"fangkong/internal/place"
@@ -59,6 +60,10 @@ roles: command township village checkpoint sentinel sampling site tracing inspec
 `
 
 func main() {
+	// Every time the system shows is Beijing time, whatever the server's
+	// zone (a container's is UTC): pages format times they read back with
+	// time.UnixMilli, which is in time.Local.
+	time.Local = clock.Shanghai
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:])
 	stop()

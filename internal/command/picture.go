@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/summary"
@@ -101,7 +102,7 @@ func (s *Service) Compute(ctx context.Context, scope jurisdiction.Scope, unit, d
 const parallel = 4
 
 func (s *Service) compute(ctx context.Context, scope jurisdiction.Scope, u jurisdiction.Unit, day string, sources []summary.Source) (Picture, error) {
-	p := Picture{Unit: u, Day: day, At: s.now()}
+	p := Picture{Unit: u, Day: day, At: s.now().In(clock.Shanghai)}
 	var children []jurisdiction.Unit
 	if u.Level < jurisdiction.LevelVillage {
 		var err error

@@ -107,7 +107,7 @@ func (s *Service) Alerts(ctx context.Context, scope jurisdiction.Scope, unit, da
 		if err := rows.Scan(&a.Unit.Code, &a.Unit.Name, &a.Unit.Level, &raised, &a.Resolved); err != nil {
 			return nil, err
 		}
-		a.Day, a.RaisedAt = day, time.UnixMilli(raised)
+		a.Day, a.RaisedAt = day, time.UnixMilli(raised).In(clock.Shanghai)
 		out = append(out, a)
 	}
 	return out, rows.Err()

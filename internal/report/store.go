@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"fangkong/internal/clock"
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
@@ -50,7 +51,7 @@ func scanReport(row interface{ Scan(...any) error }) (Report, error) {
 		&r.Confirmer, &r.UserID, &sub, &onTime); err != nil {
 		return r, err
 	}
-	r.AsOf, r.SubmittedAt, r.OnTime = time.UnixMilli(asOf), time.UnixMilli(sub), onTime == 1
+	r.AsOf, r.SubmittedAt, r.OnTime = time.UnixMilli(asOf).In(clock.Shanghai), time.UnixMilli(sub).In(clock.Shanghai), onTime == 1
 	return r, json.Unmarshal([]byte(figs), &r.Lines)
 }
 

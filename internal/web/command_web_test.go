@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fangkong/internal/apptest"
 	"fangkong/internal/auth"
@@ -36,6 +38,12 @@ func TestCommandPictureTiles(t *testing.T) {
 		status, page := c.Get("/command")
 		if status != http.StatusOK {
 			t.Fatalf("picture: %d %s", status, page)
+		}
+		// "截至" is Beijing time, whatever the server's zone (it showed UTC).
+		if m := regexp.MustCompile(`截至 (\d{4}-\d\d-\d\d \d\d:\d\d):\d\d`).FindStringSubmatch(page); m == nil {
+			t.Errorf("no 截至 time on the picture")
+		} else if at, err := time.ParseInLocation("2006-01-02 15:04", m[1], clock.Shanghai); err != nil || time.Since(at).Abs() > 5*time.Minute {
+			t.Errorf("截至 %s is not Beijing time now (%s)", m[1], time.Now().In(clock.Shanghai).Format("15:04"))
 		}
 		ctx, day := t.Context(), clock.Day(e.App.Config.Now())
 		scope := jurisdiction.Grant(dbtest.County)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"html"
 	"regexp"
 	"strconv"
 	"strings"
@@ -60,6 +61,18 @@ func TestMeasureListsPaged(t *testing.T) {
 			}
 			if strings.Contains(body, "下一页") != p.next {
 				t.Errorf("GET %s: next page link %v, want %v", p.path, !p.next, p.next)
+			}
+			if p.next {
+				// The link leads to page 2 (it was escaped to ?page%3d2,
+				// which showed page 1 again).
+				m := regexp.MustCompile(`<a href="(\?[^"]*)">下一页</a>`).FindStringSubmatch(body)
+				if m == nil || !strings.Contains(html.UnescapeString(m[1]), "page=2") {
+					t.Fatalf("GET %s: next link %v", p.path, m)
+				}
+				base, _, _ := strings.Cut(p.path, "?")
+				if _, next := c.Get(base + html.UnescapeString(m[1])); len(p.re.FindAllString(next, -1)) != 5 {
+					t.Errorf("GET %s: following 下一页 does not give page 2", p.path)
+				}
 			}
 			if p.wantTotal {
 				// n people with the same checks a day: a multiple of n

@@ -1,6 +1,7 @@
 package accountweb
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,11 +34,11 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	next := ""
+	var next template.URL
 	if len(entries) == f.Limit {
 		q := r.URL.Query()
 		q.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
-		next = q.Encode()
+		next = web.PageLink(q.Encode())
 	}
 	actions := []string{audit.ActionView, audit.ActionExport, audit.ActionCreate, audit.ActionUpdate, audit.ActionMerge, audit.ActionImport,
 		audit.ActionLogin, audit.ActionLookup, audit.ActionBreakGlass, audit.ActionPurge, audit.ActionDelete}

@@ -1,6 +1,7 @@
 package accountweb
 
 import (
+	"html/template"
 	"net/url"
 
 	"fangkong/internal/audit"
@@ -24,7 +25,7 @@ type accountView struct {
 type auditView struct {
 	Entries []audit.Entry
 	Q       url.Values
-	Next    string // query of the next (older) page, "" on the last
+	Next    template.URL // link to the next (older) page, "" on the last
 	Actions []string
 	// BreakGlass counts the break-the-glass requests about the
 	// jurisdiction's people in the last 7 days.

@@ -128,10 +128,10 @@ func (h *Handler) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	now := h.now()
 	v := tasksView{Total: total, Q: q, Statuses: taskStatuses, Now: now, Paging: web.Paging{Page: f.Page + 1}}
 	if f.Page > 0 {
-		v.Paging.Prev = pageQuery(q, f.Page)
+		v.Paging.Prev = web.PageLink(pageQuery(q, f.Page))
 	}
 	if (f.Page+1)*pushlist.PageSize < total {
-		v.Paging.Next = pageQuery(q, f.Page+2)
+		v.Paging.Next = web.PageLink(pageQuery(q, f.Page+2))
 	}
 	for _, t := range tasks {
 		v.Tasks = append(v.Tasks, rowOf(t, now))

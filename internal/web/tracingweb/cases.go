@@ -3,6 +3,7 @@ package tracingweb
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,16 @@ func (h *Handler) caseList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A case past one of its clocks first: the team's work of the moment.
+	slices.SortStableFunc(cases, func(a, b tracing.Case) int {
+		switch {
+		case a.Late() && !b.Late():
+			return -1
+		case b.Late() && !a.Late():
+			return 1
+		}
+		return 0
+	})
 	v := caseListView{Cases: cases, Unit: f.Unit, Late: f.Late, Cluster: cluster, Now: h.now().UnixMilli()}
 	if web.User(r).Can("tracing.write") {
 		if v.Retests, err = h.tracing.PositiveRetests(r.Context(), scope); err != nil {
