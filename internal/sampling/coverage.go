@@ -52,9 +52,12 @@ type Coverage struct {
 	PerHour   float64 // the rate used for the projection
 	FirstAt   int64   // first sample here
 	Projected int64   // Unix ms of the projected finish; 0 when unknown
-	Tubes     int
-	Resulted  int // tubes with a result
-	PosTubes  int // positive or invalid pools
+	// SlowDays is set, instead of Projected, when the rate would take more
+	// than three days to finish (a date in 2028 helps nobody): the days.
+	SlowDays int
+	Tubes    int
+	Resulted int // tubes with a result
+	PosTubes int // positive or invalid pools
 }
 
 // ProjectedText renders the projected finish.
@@ -62,6 +65,8 @@ func (c Coverage) ProjectedText() string {
 	switch {
 	case c.Total.Target > 0 && c.Total.Untested() == 0:
 		return "已全部完成"
+	case c.SlowDays > 0:
+		return fmt.Sprintf("按当前速度（每小时%.0f人）还需约%d天，请加开采样点或采样台", c.PerHour, c.SlowDays)
 	case c.Projected == 0:
 		return "尚无采样速度，无法预计"
 	}
@@ -194,7 +199,12 @@ func (s *Service) Coverage(ctx context.Context, scope jurisdiction.Scope, campai
 		out.PerHour = float64(out.Total.Sampled) / (float64(now-out.FirstAt) / 3_600_000)
 	}
 	if left := out.Total.Untested(); left > 0 && out.PerHour > 0 && c.Status == StatusActive {
-		out.Projected = now + int64(float64(left)/out.PerHour*3_600_000)
+		hours := float64(left) / out.PerHour
+		if hours > 72 {
+			out.SlowDays = int(math.Ceil(hours / 24))
+		} else {
+			out.Projected = now + int64(hours*3_600_000)
+		}
 	}
 	return out, nil
 }

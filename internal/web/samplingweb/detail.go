@@ -66,6 +66,7 @@ type campaignDetailJSON struct {
 	LastHour   int                `json:"last_hour"`
 	PerHour    float64            `json:"per_hour"`
 	Projected  int64              `json:"projected_finish"`
+	SlowDays   int                `json:"slow_days,omitempty"` // instead of a finish more than 3 days out
 	Tubes      int                `json:"tubes"`
 	Resulted   int                `json:"tubes_resulted"`
 	PosTubes   int                `json:"tubes_positive_or_invalid"`
@@ -82,7 +83,7 @@ func (h *Handler) apiCampaign(w http.ResponseWriter, r *http.Request) error {
 	cov := d.Cov
 	out := campaignDetailJSON{Campaign: campaignOut(d.C), Unit: cov.Unit.Code, Coverage: unitCoverageOut(cov.Total),
 		Children: make([]unitCoverageJSON, 0, len(cov.Children)), LastHour: cov.LastHour, PerHour: cov.PerHour,
-		Projected: cov.Projected, Tubes: cov.Tubes, Resulted: cov.Resulted, PosTubes: cov.PosTubes,
+		Projected: cov.Projected, SlowDays: cov.SlowDays, Tubes: cov.Tubes, Resulted: cov.Resulted, PosTubes: cov.PosTubes,
 		Points: make([]pointJSON, 0, len(d.Points)), Labs: make([]labJSON, 0, len(d.Labs)),
 		Turnaround: make([]turnaroundJSON, 0, len(d.Turnaround))}
 	for _, k := range cov.Children {
