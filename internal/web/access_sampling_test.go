@@ -236,7 +236,7 @@ func samplingSpecs(add adder, twin twinner) {
 			return get("/api/v1/sampling/campaigns", ok(200, fmt.Sprintf(`"id":%s,`, id)).checked(targetCount(id, n)), want{})
 		}
 		return get("/sampling", ok(200, fmt.Sprintf(`/sampling/campaigns/%s">全区第一轮</a>`, id)).checked(func(body string) error {
-			m := regexp.MustCompile(`全区第一轮</a>.*?10合1</td><td class="num">([0-9,]+)</td>`).FindStringSubmatch(strings.ReplaceAll(body, "\n", ""))
+			m := regexp.MustCompile(`全区第一轮</a>.*?10合1</td><td class="num"[^>]*>([0-9,]+)</td>`).FindStringSubmatch(strings.ReplaceAll(body, "\n", ""))
 			if m == nil || m[1] != fmt.Sprint(n) {
 				return fmt.Errorf("the county round shows %v targets, want %d", m, n)
 			}

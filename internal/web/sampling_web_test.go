@@ -104,6 +104,11 @@ func TestSamplingOverHTTP(t *testing.T) {
 		if st, _ := samp.Post(page, url.Values{"scan_id": {"hh1"}, "point_id": {fmt.Sprint(pt.ID)}, "tube": {"TB01"}, "member": {code1}}); st != 303 {
 			t.Fatalf("household post: %d", st)
 		}
+		// The tester's home starts with the round under way and its work.
+		if st, body := samp.Get("/sampling"); st != 200 || !strings.Contains(body, fmt.Sprintf(`id="round-%d"`, c.ID)) ||
+			!strings.Contains(body, fmt.Sprintf(`href="/sampling/campaigns/%d/scan"`, c.ID)) {
+			t.Errorf("the tester's home: %d %s", st, body)
+		}
 		// Close TB01 by hand; results: a bad row refuses the whole file, then TB01 positive.
 		if st, body := samp.API("POST", base+"/tubes/TB01/close", nil); st != 200 {
 			t.Fatalf("close: %d %s", st, body)

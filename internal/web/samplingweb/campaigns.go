@@ -28,6 +28,10 @@ func campaignPath(id int64, sub string) string {
 
 type homeView struct {
 	Campaigns []sampling.Campaign
+	// Active are the rounds under way, first: the tester's way to the
+	// day's work (scan, progress and untested list, results). Their
+	// figures stay on the round's page: coverage reads every target.
+	Active    []sampling.Campaign
 	Unit      string
 	Today     string
 	PoolSizes []int
@@ -40,8 +44,13 @@ func (h *Handler) samplingHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "sampling_campaigns", "全员核酸", homeView{Campaigns: list, Unit: u.UnitCode,
-		Today: clock.Day(h.now()), PoolSizes: sampling.PoolSizes, Sources: h.sampling.TargetSources()})
+	v := homeView{Campaigns: list, Unit: u.UnitCode, Today: clock.Day(h.now()), PoolSizes: sampling.PoolSizes, Sources: h.sampling.TargetSources()}
+	for _, c := range list {
+		if c.Status == sampling.StatusActive {
+			v.Active = append(v.Active, c)
+		}
+	}
+	return h.render(w, r, "sampling_campaigns", "全员核酸", v)
 }
 
 type campaignsJSON struct {
