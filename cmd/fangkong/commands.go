@@ -28,7 +28,8 @@ func demoCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
-	a, err := app.New(ctx, c.serving())
+	cfg := c.serving()
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func demoCmd(ctx context.Context, args []string) error {
 	} else {
 		fmt.Printf("正在生成演示县 西安市鄠邑区（%d人）… / generating the demo county…\n", *people)
 		var parts []string
-		logins, err = demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: *people, Summaries: a.SummarySources(),
+		logins, err = demo.Load(ctx, a.DB, a.Units, a.Auth, demo.Options{People: *people, Summaries: a.SummarySources(), Places: cfg.Places,
 			Phase: func(name string, took time.Duration) {
 				parts = append(parts, fmt.Sprintf("%s %.1fs", name, took.Seconds()))
 			}})

@@ -14,6 +14,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
 	"fangkong/internal/sheet"
 )
 
@@ -130,7 +131,19 @@ func (s *Service) ImportUsers(ctx context.Context, who audit.Actor, scope jurisd
 			}
 			return rep, err
 		}
-		phone, _ := sheet.PhoneCell(cell(row, iPhone))
+		phone, damaged := sheet.PhoneCell(cell(row, iPhone))
+		if damaged {
+			fail(n, "手机号", "手机号被表格软件改写（科学计数丢失位数），请把该列设为文本后重填")
+			continue
+		}
+		if phone != "" {
+			norm, err := personal.NormalizePhone(phone)
+			if err != nil {
+				fail(n, "手机号", fmt.Sprintf("手机号“%s”不是11位手机号码", sheet.Clip(phone, 20)))
+				continue
+			}
+			phone = norm
+		}
 		username := cell(row, iUser)
 		if username == "" {
 			username = phone

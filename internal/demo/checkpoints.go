@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/notify"
+	"fangkong/internal/place"
 	"fangkong/internal/registry"
 	"fangkong/internal/returnee"
 	"fangkong/internal/riskarea"
@@ -23,8 +24,8 @@ import (
 // blocked with boards; today's rosters (the night shift of one entrance left
 // empty), the day's check log of some forty cars, and two people handed
 // over to the grid worker's village waiting to be received.
-func loadCheckpoints(ctx context.Context, d *db.DB, units *jurisdiction.Store, now func() time.Time) error {
-	levels := riskarea.NewLookup(d, riskarea.NoNames)
+func loadCheckpoints(ctx context.Context, d *db.DB, units *jurisdiction.Store, places *place.Resolver, now func() time.Time) error {
+	levels := riskarea.NewLookup(d, places)
 	reg := registry.NewService(d, units, now)
 	ledger := returnee.NewService(d, reg, units, levels, returnee.NoAssign, now)
 	svc := checkpoint.NewService(d, units, levels, ledger, notify.Discard, now)

@@ -17,6 +17,7 @@ import (
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
 	"fangkong/internal/registry"
+	"fangkong/internal/place"
 	"fangkong/internal/summary"
 )
 
@@ -62,6 +63,18 @@ type Options struct {
 	// Summaries are the domains' summaries the demo's daily reports are
 	// compiled from (App.SummarySources); nil: quarantine sites only.
 	Summaries []summary.Source
+	// Places resolves place names and division codes (地名解析), so that
+	// the demo's check log and lists carry names (北京市朝阳区, not
+	// 110105); nil: codes only, as without the data files.
+	Places *place.Resolver
+}
+
+// places is opt.Places, or a resolver that knows codes only.
+func (o Options) places() *place.Resolver {
+	if o.Places != nil {
+		return o.Places
+	}
+	return place.CodesOnly()
 }
 
 // Loaded reports whether the demo county is already in the database.
@@ -111,18 +124,18 @@ func Load(ctx context.Context, d *db.DB, units *jurisdiction.Store, users *auth.
 		}},
 		{"returnees", func() error { return loadReturnees(ctx, d, opt.Seed, opt.Now) }},
 		{"logins", func() (err error) { logins, err = createLogins(ctx, d, units, users); return err }},
-		{"push lists", func() error { return loadPushLists(ctx, d, units, opt.Now(), opt.Seed) }},
+		{"push lists", func() error { return loadPushLists(ctx, d, units, opt.places(), opt.Now(), opt.Seed) }},
 		{"sites", func() error { return loadSites(ctx, d, units, opt.Now) }},
 		{"measures", func() error { return loadMeasures(ctx, d, opt.Now) }},
 		{"sentinels", func() error { return loadSentinels(ctx, d, units, users, opt.Now) }},
-		{"checkpoints", func() error { return loadCheckpoints(ctx, d, units, opt.Now) }},
+		{"checkpoints", func() error { return loadCheckpoints(ctx, d, units, opt.places(), opt.Now) }},
 		{"testing round", func() error {
 			if opt.SkipSampling {
 				return nil
 			}
 			return loadSampling(ctx, d, units, opt.Now())
 		}},
-		{"outbreak", func() error { return loadTracing(ctx, d, units, opt.Now, opt.Seed, opt.People) }},
+		{"outbreak", func() error { return loadTracing(ctx, d, units, opt.places(), opt.Now, opt.Seed, opt.People) }},
 		{"command centre", func() error { return loadCommand(ctx, d, units, opt.Now, opt.Summaries, opt.Seed) }},
 		{"statistics", func() error { return d.AnalyzeAll(ctx) }}, // for the planner: searches of a million people
 	}

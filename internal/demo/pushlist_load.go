@@ -18,7 +18,7 @@ import (
 // loadPushLists gives the command centre live push-list numbers: a list
 // pushed by public security 30 hours ago, mostly verified, the rest
 // overdue; and a telecom list pushed 2 hours ago, just started.
-func loadPushLists(ctx context.Context, d *db.DB, units *jurisdiction.Store, now time.Time, seed int64) error {
+func loadPushLists(ctx context.Context, d *db.DB, units *jurisdiction.Store, places *place.Resolver, now time.Time, seed int64) error {
 	cfg := PushListConfig{Seed: seed, Today: now}
 	rows, err := d.R().QueryContext(ctx, `SELECT p.name, p.id_number, p.birth_date, p.phone, u.name FROM people p
 		JOIN units u ON u.code = SUBSTR(p.unit_code, 1, 12) WHERE p.id % 97 = 0 AND p.id_number IS NOT NULL`)
@@ -61,7 +61,7 @@ func loadPushLists(ctx context.Context, d *db.DB, units *jurisdiction.Store, now
 		if err := WritePushList(&b, cfg); err != nil {
 			return err
 		}
-		svc := pushlist.NewService(d, units, pushlist.NoArrivals, place.CodesOnly(), func() time.Time { return at })
+		svc := pushlist.NewService(d, units, pushlist.NoArrivals, places, func() time.Time { return at })
 		list, err := svc.Import(ctx, who, demoCounty(), bytes.NewReader(b.Bytes()), int64(b.Len()),
 			pushlist.ImportOptions{Source: l.source, Name: fmt.Sprintf("%s推送名单（演示）", l.source)})
 		if err != nil {

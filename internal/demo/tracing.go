@@ -31,11 +31,11 @@ func DemoScans(people int) int { return min(2_000_000, people) }
 // single-tube retests of a positive pool, their candidates computed, some
 // judged and handed over to a quarantine site, a contact who became a case
 // (the chain), and one cluster.
-func loadTracing(ctx context.Context, d *db.DB, units *jurisdiction.Store, now func() time.Time, seed int64, people int) error {
+func loadTracing(ctx context.Context, d *db.DB, units *jurisdiction.Store, places *place.Resolver, now func() time.Time, seed int64, people int) error {
 	all := demoCounty()
 	ps := policy.NewStore(d, now)
 	ms := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, now)
-	svc := tracing.NewService(d, registry.NewService(d, units, now), ms, site.NewService(d, units, ms, now), place.CodesOnly(), nil, notify.Discard, now)
+	svc := tracing.NewService(d, registry.NewService(d, units, now), ms, site.NewService(d, units, ms, now), places, nil, notify.Discard, now)
 	if err := svc.EnsureRules(ctx); err != nil {
 		return err
 	}

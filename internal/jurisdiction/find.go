@@ -51,6 +51,24 @@ func (s *Store) Find(ctx context.Context, scope Scope, field, text string) (Unit
 	if len(exact) == 0 && len(fits) == 1 {
 		return fits[0], nil
 	}
+	if len(exact) == 0 {
+		// "西街社区" means 西街社区居委会 rather than 西街村委会: the one
+		// whose name goes on from what was typed.
+		var longer []Unit
+		for _, u := range fits {
+			if strings.HasPrefix(u.Name, text) && text != stem {
+				longer = append(longer, u)
+			}
+		}
+		if len(longer) == 1 {
+			return longer[0], nil
+		}
+	}
+	// A name given with its county or township in front ("鄠邑区甘亭街道西街
+	// 社区", "甘亭西街社区") is looked for under them.
+	if u, ok := s.findQualified(ctx, scope, field, text); ok {
+		return u, nil
+	}
 	many := append(exact, fits...)
 	if len(many) == 0 {
 		return Unit{}, errs.Invalidf(field, "辖区内没有名为“%s”的单位，请核对名称或填写区划代码", text)
@@ -64,6 +82,51 @@ func (s *Store) Find(ctx context.Context, scope Scope, field, text string) (Unit
 		names = append(names, fmt.Sprintf("%s%s %s", u.Name, parent, u.Code))
 	}
 	return Unit{}, errs.Invalidf(field, "“%s”有%d个同名单位，请填写其中一个的代码：%s", text, len(many), strings.Join(names, "；"))
+}
+
+// findQualified strips from the front of text the names (or short names)
+// of the scope's ancestors and of the townships in it, narrowing the scope
+// to each township named, and finds what is left there. ok is false when
+// nothing was stripped or what is left is not one unit.
+func (s *Store) findQualified(ctx context.Context, scope Scope, field, text string) (Unit, bool) {
+	lo, hi := scope.Args()
+	prefixes, err := s.query(ctx, "SELECT "+unitColumns+" FROM units WHERE "+scope.Where("code", 1)+" AND level <= $3 ORDER BY code LIMIT 200",
+		lo, hi, LevelTownship)
+	if err != nil {
+		return Unit{}, false
+	}
+	if up, err := s.Path(ctx, scope.Code()); err == nil {
+		for _, u := range up {
+			if u.Level <= LevelTownship {
+				prefixes = append(prefixes, u)
+			}
+		}
+	}
+	rest, narrowed := text, scope
+	for stripped := true; stripped; {
+		stripped = false
+		for _, p := range prefixes {
+			for _, name := range []string{p.Name, stripUnitSuffix(p.Name)} {
+				r, ok := strings.CutPrefix(rest, name)
+				if !ok || r == "" || name == "" {
+					continue
+				}
+				rest, stripped = r, true
+				if n, err := narrowed.Narrow(p.Code); err == nil {
+					narrowed = n
+				}
+				break
+			}
+			if stripped {
+				break
+			}
+		}
+	}
+	if rest == text {
+		return Unit{}, false
+	}
+	u, err := s.Find(ctx, narrowed, field, rest)
+	return u, err == nil
 }
 
 func stripUnitSuffix(name string) string {

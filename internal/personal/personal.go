@@ -123,6 +123,9 @@ func NormalizePhone(s string) (string, error) {
 		return r
 	}, s)
 	s = strings.TrimPrefix(s, "+86")
+	if len(s) == 15 && strings.HasPrefix(s, "0086") {
+		s = s[4:]
+	}
 	if len(s) == 13 && strings.HasPrefix(s, "86") {
 		s = s[2:]
 	}

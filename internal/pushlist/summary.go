@@ -30,7 +30,7 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	q := url.Values{"unit": {unit}}
 	link := func(status string) string { q.Set("status", status); return "/pushtasks?" + q.Encode() }
 	return summary.Card{Domain: "pushlist", Title: "大数据推送核查", Figures: []summary.Figure{
-		{Key: "push.pushed", Label: "推送待核查任务", Value: t.Pushed, Link: link("all"), Note: "未核查与已核查之和（重复推送、退回不计）"},
+		{Key: "push.pushed", Label: "推送核查任务", Value: t.Pushed, Link: link("all"), Note: "未核查与已核查之和（重复推送、退回不计）"},
 		{Key: "push.verified", Label: "已核查", Value: t.Verified, Link: link("done")},
 		{Key: "push.open", Label: "未核查", Value: t.Open, Link: link("open")},
 		{Key: "push.overdue", Label: "已逾期", Value: t.Overdue, Link: link("overdue"), Late: t.Overdue > 0,

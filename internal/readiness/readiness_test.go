@@ -114,7 +114,7 @@ func TestScoreAndGapsByHand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"房间缺口 15 间", "公安流调队员缺口 1 人", "采样人员缺口 2 人（3 天完成全员核酸）", "卡口未值守 1 个", "今日未排班 1 个单位"}
+		want := []string{"房间缺口 15 间", "公安流调队员缺口 1 人", "采样人员缺口 2 人（3 天完成全员核酸）", "卡口未值守 1 个（含封堵）", "今日未排班 1 个单位"}
 		if r.Met != 3 || r.Score() != 37 || !slices.Equal(r.Gaps(), want) {
 			t.Errorf("county: met %d score %d gaps %q, want 3 37 %q (figures %+v)", r.Met, r.Score(), r.Gaps(), want, r.Figures)
 		}
@@ -136,7 +136,7 @@ func TestScoreAndGapsByHand(t *testing.T) {
 		// 6; samplers 10 ≥ ⌈10,000 / 1,080⌉ = 10; entrances 3, 值守 2; duty 1
 		// of 3 (the township, two villages); plan and drill. Met 5 of 8.
 		a := r.Children[0]
-		wantA := []string{"房间缺口 8 间", "卡口未值守 1 个", "今日未排班 2 个单位"}
+		wantA := []string{"房间缺口 8 间", "卡口未值守 1 个（含封堵）", "今日未排班 2 个单位"}
 		if a.Unit.Code != dbtest.TownshipA || a.Score != 62 || !slices.Equal(a.Gaps, wantA) {
 			t.Errorf("township A: %d %q, want 62 %q", a.Score, a.Gaps, wantA)
 		}

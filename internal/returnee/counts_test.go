@@ -354,7 +354,17 @@ func (m *mix) checkFigures() {
 		if weeks.Total != want.Total || weeks.PlacePending != want.PlacePending {
 			m.T.Errorf("StatsOf %s: weeks add up to %+v, the unit has %+v", u, weeks, want)
 		}
+		sum := 0
 		for _, c := range st.Children {
+			sum += c.Total
+		}
+		if len(st.Children) > 0 && sum != want.Total {
+			m.T.Errorf("StatsOf %s: the rows by child unit add up to %d, the unit has %d", u, sum, want.Total)
+		}
+		for _, c := range st.Children {
+			if c.Unit.Code == u { // the returnees registered at u itself
+				continue
+			}
 			var n int
 			for code, t := range rows {
 				if strings.HasPrefix(code, c.Unit.Code) {

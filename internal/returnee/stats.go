@@ -134,13 +134,25 @@ func (s *Service) StatsOf(ctx context.Context, scope jurisdiction.Scope, code st
 	if err != nil {
 		return Stats{}, err
 	}
+	// Returnees registered at the unit itself (a checkpoint's hand-over to a
+	// village before it is placed in a group) get a row of their own, so
+	// that the rows add up to the unit's total.
+	direct := Child{Unit: jurisdiction.Unit{Code: u.Code, ParentCode: u.ParentCode, Level: u.Level, Name: "（直属）"}}
 	for _, r := range byUnit {
+		placed := false
 		for _, k := range kids {
 			if strings.HasPrefix(r.unit, k.Code) {
 				st.Children[idx[k.Code]].addRow(r)
+				placed = true
 				break
 			}
 		}
+		if !placed {
+			direct.addRow(r)
+		}
+	}
+	if direct.Total > 0 {
+		st.Children = append(st.Children, direct)
 	}
 	return st, nil
 }

@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
 	"fangkong/internal/sheet"
 )
 
@@ -38,14 +39,23 @@ func ResultName(r string) string {
 	return r
 }
 
-// ParseResult accepts 阴性/阳性/无效 and negative/positive/invalid (also -, +).
+// ParseResult accepts 阴性/阳性/无效 and negative/positive/invalid (also -,
+// +), as labs write them: with the sign in brackets (阴性（-）), spaced
+// (阴 性), full-width, or 未检出 for negative.
 func ParseResult(s string) (string, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "阴性", "negative", "neg", "-", "阴":
+	s = strings.ToLower(strings.Join(strings.Fields(personal.Halfwidth(s)), ""))
+	for _, sign := range []string{"(-)", "(+)", "(-", "(+"} {
+		if t := strings.TrimSuffix(s, sign); t != s && t != "" {
+			s = t
+			break
+		}
+	}
+	switch s {
+	case "阴性", "negative", "neg", "-", "阴", "未检出", "阴性未检出", "未检出阴性":
 		return ResultNegative, true
-	case "阳性", "positive", "pos", "+", "阳":
+	case "阳性", "positive", "pos", "+", "阳", "检出阳性", "阳性检出":
 		return ResultPositive, true
-	case "无效", "invalid", "inv":
+	case "无效", "invalid", "inv", "无效样本":
 		return ResultInvalid, true
 	}
 	return "", false

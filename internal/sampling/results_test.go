@@ -202,3 +202,19 @@ func TestResultReaderNegativeOn(t *testing.T) {
 		}
 	})
 }
+
+// Labs write results their own way; each of these is read, and nothing
+// else is guessed.
+func TestParseResultWordings(t *testing.T) {
+	for in, want := range map[string]string{
+		"阴性": sampling.ResultNegative, "阴性（-）": sampling.ResultNegative, "阴性(-)": sampling.ResultNegative, "未检出": sampling.ResultNegative,
+		"阴 性": sampling.ResultNegative, "－": sampling.ResultNegative, "Negative": sampling.ResultNegative,
+		"阳性（+）": sampling.ResultPositive, "＋": sampling.ResultPositive, "无效": sampling.ResultInvalid,
+		"可疑": "", "阴性阳性": "", "(-)": "",
+	} {
+		got, ok := sampling.ParseResult(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("ParseResult(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

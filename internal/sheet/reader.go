@@ -150,6 +150,9 @@ func (r *Reader) setRow(cells []string) bool {
 	empty := true
 	for i, c := range cells {
 		c = trimSpace(c)
+		if c != "" && (c[0] == '=' || c[0] == '\'') {
+			c = unforce(c)
+		}
 		row[i] = c
 		empty = empty && c == ""
 	}
@@ -200,6 +203,24 @@ func trimSpace(s string) string {
 	}
 	if unicode.IsSpace(first) || unicode.IsSpace(last) {
 		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+// unforce undoes the marks that keep a long number as text when a platform
+// exports CSV for Excel: ="610118199001011234" and a leading apostrophe
+// ('13800138000). Other text starting with = or ' is kept as it is.
+func unforce(s string) string {
+	if len(s) >= 3 && s[0] == '=' && s[1] == '"' && s[len(s)-1] == '"' {
+		return strings.TrimSpace(strings.ReplaceAll(s[2:len(s)-1], `""`, `"`))
+	}
+	if s[0] == '\'' && len(s) > 1 {
+		for _, r := range s[1:] {
+			if !(r >= '0' && r <= '9' || r == 'x' || r == 'X' || r == '+' || r == '-' || r == ' ' || r == '.') {
+				return s
+			}
+		}
+		return strings.TrimSpace(s[1:])
 	}
 	return s
 }

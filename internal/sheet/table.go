@@ -123,7 +123,7 @@ func (r *Reader) Footers() []Skipped { return r.footers }
 // footerWords start the first cell of a summary, signature or remarks row.
 var footerWords = []string{"合计", "总计", "小计", "共计", "总数", "制表", "填表", "填报", "审核", "审批", "复核", "核对",
 	"负责人", "经办人", "统计人", "联系人", "联系电话", "备注", "说明", "注：", "注:", "签字", "签名", "盖章", "报送", "单位（盖章）",
-	"以下空白", "以下无数据", "领导签字"}
+	"以下空白", "以下无数据", "领导签字", "检验者", "检验人", "检测者", "检测人", "审核者", "报告日期", "报告时间", "打印", "批准"}
 
 // IsFooter reports whether a row (below the data) is a summary, signature
 // or remarks row: its first non-empty cell starts with a footer word, and
@@ -147,11 +147,23 @@ func IsFooter(cells []string, width int, after bool) bool {
 		return true
 	}
 	if n*2 > max(width, 2) {
-		return false
+		// A signature line (检验者： | 审核者： | 报告日期：…) fills more
+		// cells, each a footer word.
+		for _, c := range cells {
+			if c = strings.TrimSpace(c); c != "" && !footerWord(c) {
+				return false
+			}
+		}
+		return true
 	}
-	first = strings.TrimLeft(first, "※*#·、 \u3000")
+	return footerWord(first)
+}
+
+// footerWord reports whether a cell starts with a footer word.
+func footerWord(c string) bool {
+	c = strings.TrimLeft(c, "※*#·、 \u3000")
 	for _, w := range footerWords {
-		if strings.HasPrefix(first, w) {
+		if strings.HasPrefix(c, w) {
 			return true
 		}
 	}

@@ -96,6 +96,8 @@ func TestIsFooter(t *testing.T) {
 		{[]string{"备注：以上人员请核实", "", "", ""}, false, true},
 		{[]string{"1", "张三", "610118199001011234", "13800138000"}, false, false},
 		{[]string{"合计", "a", "b", "c"}, false, false}, // a full row is data
+		{[]string{"检验者：", "审核者：", "报告日期：2026年12月7日"}, false, true},
+		{[]string{"检验者：", "T001", "阴性"}, false, false},
 		{[]string{"张三", "", "", ""}, false, false},
 		{[]string{"张三", "", "", ""}, true, true}, // under 制表人
 		{[]string{"", "", "", ""}, true, false},

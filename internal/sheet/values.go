@@ -26,14 +26,27 @@ func halfwidth(s string) string {
 }
 
 // dateFolder turns the Chinese and dotted forms into "y-m-d h:m:s".
-var dateFolder = strings.NewReplacer("年", "-", "月", "-", "日", " ", "号", " ", "/", "-", ".", "-", "时", ":", "点", ":",
-	"分", ":", "秒", "", "T", " ", "上午", " ", "下午", " ")
+var dateFolder = strings.NewReplacer("年", "-", "月", "-", "日", " ", "号", " ", "/", "-", ".", "-", "点半", ":30", "时半", ":30",
+	"时", ":", "点", ":", "分", ":", "秒", "", "T", " ", "上午", " ", "下午", " ", "中午", " ", "晚上", " ", "傍晚", " ", "夜间", " ",
+	"凌晨", " ", "早上", " ", "早晨", " ", "AM", " ", "PM", " ", "am", " ", "pm", " ")
+
+// afternoon reports whether s says the time is after noon (下午3点20分,
+// 晚上8点, 3:20 PM): its hour then counts from 12.
+func afternoon(s string) bool {
+	for _, w := range []string{"下午", "晚上", "傍晚", "夜间", "中午", "PM", "pm"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // ParseDateTime reads a date, with or without a time of day, in the forms
 // people and spreadsheets write: 2021-12-10, 2021/12/10 5:34, 2021.12.10,
 // 20211210, 2021年12月10日, 2021年12月10日5时34分, 2021年12月10日 05:34,
-// 12月10日 (in year, the list's year), and Excel serial numbers (44540,
-// 44540.23). It reports whether a time of day was given.
+// 下午3点20分 and 3:20 PM (15:20), 12月10日 (in year, the list's year), and
+// Excel serial numbers (44540, 44540.23). It reports whether a time of day
+// was given.
 func ParseDateTime(s string, year int) (t time.Time, hasTime, ok bool) {
 	s = strings.TrimSpace(halfwidth(s))
 	if s == "" {
@@ -102,6 +115,9 @@ func ParseDateTime(s string, year int) (t time.Time, hasTime, ok bool) {
 				return time.Time{}, false, false
 			}
 			hms[i] = n
+		}
+		if hms[0] < 12 && afternoon(s) && !(strings.Contains(s, "中午") && hms[0] >= 11) {
+			hms[0] += 12 // 中午11点 and 中午12点 are before and at noon
 		}
 		t = t.Add(time.Duration(hms[0])*time.Hour + time.Duration(hms[1])*time.Minute + time.Duration(hms[2])*time.Second)
 		hasTime = true

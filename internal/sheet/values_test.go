@@ -12,6 +12,13 @@ func TestParseDateTime(t *testing.T) {
 		"20211210":            "2021-12-10",
 		"12月10日":              "2021-12-10",
 		"12月10日8点":            "2021-12-10 08:00",
+		"2021年12月10日下午3点20分":  "2021-12-10 15:20",
+		"2021年12月10日上午9点半":    "2021-12-10 09:30",
+		"2021年12月10日晚上8点":     "2021-12-10 20:00",
+		"2021年12月10日中午12点":    "2021-12-10 12:00",
+		"2021年12月10日中午1点":     "2021-12-10 13:00",
+		"2021/12/10 3:20 PM":  "2021-12-10 15:20",
+		"2021/12/10 12:05 PM": "2021-12-10 12:05",
 		"44540":               "2021-12-10",
 		"44540.25":            "2021-12-10 06:00",
 		"2021-12-10 05:34:00": "2021-12-10 05:34",
@@ -105,6 +112,22 @@ func TestNormDate(t *testing.T) {
 		}
 		if got := NormDateTime(in); got != want[1] {
 			t.Errorf("NormDateTime(%q) = %q, want %q", in, got, want[1])
+		}
+	}
+}
+
+// A platform's CSV keeps long numbers as text for Excel with ="…" or a
+// leading apostrophe; the reader drops the marks, and keeps other text.
+func TestForcedText(t *testing.T) {
+	for in, want := range map[string]string{
+		`="610118199001011234"`: "610118199001011234",
+		`'13800138000`:          "13800138000",
+		`'61011819900101123X`:   "61011819900101123X",
+		`'张三'`:                  `'张三'`,
+		`=SUM(A1:A3)`:           `=SUM(A1:A3)`,
+	} {
+		if got := unforce(in); got != want {
+			t.Errorf("unforce(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 
+	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/summary"
 )
@@ -147,8 +148,17 @@ func (s *Service) IndicatorsFor(ctx context.Context, scope jurisdiction.Scope) (
 	if err := crow.Err(); err != nil {
 		return nil, err
 	}
+	// The townships' names, also for a village user outside whose scope
+	// its township lies (a unit's name is no personal data).
 	names := map[string]string{}
-	nrows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT code, name FROM units WHERE level = 4 AND `+scope.Where("code", 1), lo, hi)
+	var codes []any
+	for _, g := range groups {
+		codes = append(codes, g.Township)
+	}
+	if len(codes) == 0 {
+		codes = append(codes, "")
+	}
+	nrows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT code, name FROM units WHERE code IN (`+db.In(len(codes), 1)+`)`, codes...)
 	if err == nil {
 		for nrows.Next() {
 			var c, n string
@@ -212,8 +222,8 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	lo, hi := sc.Args()
 	var pending, waiting int
 	if err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN status = '待判定' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status = '已判定' AND category IN ('close', 'secondary') THEN 1 ELSE 0 END), 0)
+		COUNT(DISTINCT CASE WHEN status = '待判定' THEN person_key END),
+		COUNT(DISTINCT CASE WHEN status = '已判定' AND category IN ('close', 'secondary') THEN person_key END)
 		FROM tracing_contacts WHERE `+sc.Where("unit_code", 1), lo, hi).Scan(&pending, &waiting); err != nil {
 		return summary.Card{}, err
 	}
@@ -222,7 +232,9 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 		{Key: "tracing.cases", Label: "病例", Value: len(cases), Link: "/tracing/cases?" + q},
 		{Key: "tracing.new", Label: "当日新增病例", Value: today, Link: "/tracing/cases?" + q},
 		{Key: "tracing.late", Label: "时限超时病例", Value: late, Late: late > 0, Link: "/tracing/cases?late=1&" + q, Note: "网络直报2小时、轨迹4小时、初步报告24小时"},
-		{Key: "tracing.pending", Label: "待判定接触者", Value: pending, Link: "/tracing/contacts?status=待判定&" + q},
-		{Key: "tracing.waiting", Label: "待移交密接/次密接", Value: waiting, Late: waiting > 0, Link: "/tracing/contacts?status=已判定&" + q},
+		{Key: "tracing.pending", Label: "待判定接触者", Value: pending, Link: "/tracing/contacts?status=待判定&" + q,
+			Note: "按人计：与几个病例有接触的人计一次（接触者清单按病例逐条列出）"},
+		{Key: "tracing.waiting", Label: "待移交密接/次密接", Value: waiting, Late: waiting > 0, Link: "/tracing/contacts?status=已判定&" + q,
+			Note: "按人计"},
 	}}, nil
 }

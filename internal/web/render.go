@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -104,7 +105,9 @@ type View struct {
 	Error   string
 	Field   string
 	Version string
-	D       any
+	// UnitName is the signed-in user's unit, for the header.
+	UnitName string
+	D        any
 }
 
 // Can lets templates show only the links a user may follow.
@@ -124,6 +127,7 @@ func (p *Pages) RenderView(w http.ResponseWriter, r *http.Request, status int, n
 	}
 	ri := info(r)
 	v.User, v.CSRF, v.Path, v.Version = ri.user, ri.session.CSRF, r.URL.Path, p.s.Version
+	v.UnitName = p.s.unitName(r.Context(), ri.user)
 	if flash := takeFlash(w, r); v.Flash == "" {
 		v.Flash = flash
 	}
@@ -169,4 +173,21 @@ func Thousands(n int) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// unitName is the name of u's unit ("" signed out, or when it cannot be
+// read): units are not renamed while the server runs, so it is cached.
+func (s *Server) unitName(ctx context.Context, u auth.User) string {
+	if u.ID == 0 || u.UnitCode == "" || s.Units == nil {
+		return ""
+	}
+	if n, ok := s.unitNames.Load(u.UnitCode); ok {
+		return n.(string)
+	}
+	unit, err := s.Units.Get(ctx, u.Scope(), u.UnitCode)
+	if err != nil {
+		return ""
+	}
+	s.unitNames.Store(u.UnitCode, unit.Name)
+	return unit.Name
 }

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -73,6 +74,8 @@ type Server struct {
 	unlimited map[string]bool
 	db        *pinger
 	costs     *costGate
+	// unitNames caches unit code → name for the header's who line.
+	unitNames sync.Map
 }
 
 // New builds the core and mounts its own routes (static files, the health

@@ -24,6 +24,9 @@ type resultsView struct {
 	R     *sampling.ResultReport
 	Shown []sampling.RowError
 	Note  web.ErrorNote
+	// LabID and Mode are what the user chose, kept for the next upload.
+	LabID int64
+	Mode  string
 }
 
 func (h *Handler) samplingResultsPage(w http.ResponseWriter, r *http.Request) error {
@@ -43,27 +46,33 @@ func (h *Handler) samplingResultsUpload(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	f, size, err := web.SaveUpload(r, "file")
+	labs, err := h.sampling.Labs(r.Context(), web.User(r).Scope(), c.ID)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	f, size, err := web.SaveUpload(r, "file")
+	if f != nil {
+		defer f.Close()
+	}
 	var in resultsIn
-	if err := web.Bind(r, &in); err != nil {
-		return err
+	if bindErr := web.Bind(r, &in); err == nil {
+		err = bindErr // the file's error first; the lab and mode are kept either way
+	}
+	v := resultsView{C: c, Labs: labs, LabID: in.LabID, Mode: in.Mode}
+	if err != nil {
+		return h.pages.FormError(w, r, err, "sampling_results", "上传检测结果 · "+c.Name, v)
 	}
 	rep, err := h.sampling.ImportResults(r.Context(), web.Actor(r), web.User(r).Scope(), c.ID, in.LabID, f, size, in.Mode == "good")
 	if err != nil {
-		return err
+		return h.pages.FormError(w, r, err, "sampling_results", "上传检测结果 · "+c.Name, v)
 	}
-	labs, _ := h.sampling.Labs(r.Context(), web.User(r).Scope(), c.ID)
 	status := http.StatusOK
 	if rep.BadRows > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	shown := web.FirstErrors(rep.Errors)
-	return h.pages.Render(w, r, status, "sampling_results", "上传检测结果 · "+c.Name, resultsView{C: c, Labs: labs, R: &rep, Shown: shown,
-		Note: h.srv.NoteErrors(r, rep.BadRows, len(shown), "检测结果上传错误报告.xlsx", rep.ErrorFile)})
+	v.R, v.Shown = &rep, web.FirstErrors(rep.Errors)
+	v.Note = h.srv.NoteErrors(r, rep.BadRows, len(v.Shown), "检测结果上传错误报告.xlsx", rep.ErrorFile)
+	return h.pages.Render(w, r, status, "sampling_results", "上传检测结果 · "+c.Name, v)
 }
 
 // apiResults records results as JSON: {"lab_id", "mode": "all"|"good",
