@@ -16,8 +16,8 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
-	"fangkong/internal/registry"
 	"fangkong/internal/place"
+	"fangkong/internal/registry"
 	"fangkong/internal/summary"
 )
 
