@@ -121,8 +121,8 @@ type RoleInfo struct {
 	Caps   []Capability
 }
 
-// The roles' capabilities. Those who keep the ledger, the inspectors and
-// the administrators browse it (people.read); the look-up roles — 卡口,
+// The roles' capabilities. Those who keep the ledger and the inspectors
+// browse it (people.read); the look-up roles — 卡口,
 // 哨点, 流调, 核酸, 隔离点 — do not: they look one person up by an exact key
 // (people.lookup) and see full values only for the people of their own
 // workflow, and each gets the pages of its own work.
@@ -153,7 +153,10 @@ var Roles = []RoleInfo{
 	{RoleTracing, "流调", anyLevel, []Capability{CapPeopleLookup, CapMeasuresAssign, CapPeopleBreakGlass, CapTracingRead, CapTracingWrite}},
 	{RoleInspector, "督查", anyLevel, append(append([]Capability(nil), reader...), CapAuditRead, CapTracingRead, CapPictureView, CapReportsRead,
 		CapInspectRead, CapInspectWrite, CapDutyRead, CapDutyCheck, CapSpecialRead, CapReadinessRead)},
-	{RoleAdmin, "系统管理员", anyLevel, append(append([]Capability(nil), reader...), CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport)},
+	// The administrator keeps accounts, units and the audit log, and reads no
+	// one's personal data (least privilege): a person's record is opened by
+	// those whose work it is.
+	{RoleAdmin, "系统管理员", anyLevel, []Capability{CapUnitsWrite, CapUsersManage, CapAuditRead, CapRegionsImport}},
 }
 
 // Info returns the description of a role, and false for an unknown role.

@@ -198,3 +198,16 @@ func ymd(d string) (y, m, day int) {
 
 // ParseDate parses a calendar date YYYY-MM-DD.
 func ParseDate(d string) (time.Time, error) { return time.Parse("2006-01-02", d) }
+
+// NormSex reads 性别 as registers write it: 男/女, 男性/女性, the national
+// standard's codes 1 and 2, M/F. Anything else is returned as it is, for
+// the validator to refuse.
+func NormSex(s string) string {
+	switch strings.ToUpper(strings.TrimSpace(Halfwidth(s))) {
+	case "男", "男性", "1", "M", "MALE":
+		return "男"
+	case "女", "女性", "2", "F", "FEMALE":
+		return "女"
+	}
+	return s
+}

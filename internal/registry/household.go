@@ -42,6 +42,21 @@ func (s *Service) Household(ctx context.Context, scope jurisdiction.Scope, id in
 	return h, nil
 }
 
+// ViewHousehold is Household for a page that shows the household with its
+// members (names, relations, the household's phone): the view is written
+// to the audit log, as ViewPerson's is.
+func (s *Service) ViewHousehold(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) (Household, error) {
+	h, err := s.Household(ctx, scope, id)
+	if err != nil {
+		return Household{}, err
+	}
+	if err := s.record(ctx, s.db.W(), who, audit.ActionView, "household", h.ID, h.UnitCode,
+		fmt.Sprintf("查看户 %s（户主%s，%d人）", h.No, h.HeadName, h.Members)); err != nil {
+		return Household{}, err
+	}
+	return h, nil
+}
+
 // HouseholdByNo finds a household by its 户编号 inside the scope.
 func (s *Service) HouseholdByNo(ctx context.Context, scope jurisdiction.Scope, no string) (Household, error) {
 	lo, hi := scope.Args()

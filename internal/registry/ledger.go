@@ -193,8 +193,10 @@ type ImportReport struct {
 	GroupsCreated     int        `json:"groups_created"`
 	PeopleCreated     int        `json:"people_created"`
 	PeopleUpdated     int        `json:"people_updated"`
-	Errors            []RowError `json:"errors"`
-	ErrorsTruncated   bool       `json:"errors_truncated"`
+	// IgnoredColumns are the file's headers the ledger does not read.
+	IgnoredColumns  []string   `json:"ignored_columns,omitempty"`
+	Errors          []RowError `json:"errors"`
+	ErrorsTruncated bool       `json:"errors_truncated"`
 	// ErrorFile lists every row error (行号, 列, 原因) as XLSX; nil when
 	// there is none.
 	ErrorFile []byte `json:"-"`

@@ -56,10 +56,15 @@ type importer struct {
 	pIns    *db.Inserter
 	now     int64
 	who     audit.Actor
+	// villages are the village names rows gave instead of codes, resolved.
+	villages map[string]villageName
 	// elsewhere are the rows answered "registered elsewhere": look-ups,
 	// audited after the transaction whether or not it applied.
 	elsewhere []existingPerson
 }
+
+// villageName is a village typed by name: its code, or why not.
+type villageName struct{ code, err string }
 
 type hhInfo struct {
 	id   int64
@@ -74,22 +79,29 @@ func (s *Service) ImportLedger(ctx context.Context, who audit.Actor, scope juris
 	rep := ImportReport{Mode: mode}
 	// The header may sit below a title row, and 合计/制表人 rows below the
 	// data are not people.
-	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: LedgerHeaders})
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: ledgerKnown()})
 	if err != nil {
 		return rep, errs.Invalidf("文件", "%s", err.Error())
 	}
 	defer rd.Close()
-	cols := rd.Columns()
-	if missing := cols.Missing(ColName); len(missing) > 0 || (cols.Index(ColVillageCode) < 0 && cols.Index(ColGroupCode) < 0) {
-		return rep, errs.Invalidf("表头", "缺少必需的列：%s，以及“%s”或“%s”之一（请使用导出的台账模板）",
-			strings.Join(missing, "、"), ColVillageCode, ColGroupCode)
+	cols, ignored := ledgerColumns(rd.Columns(), rd.Header())
+	var missing []string
+	if !cols.has(ColName) {
+		missing = append(missing, "“"+ColName+"”")
+	}
+	if !cols.has(ColVillageCode) && !cols.has(ColGroupCode) && !cols.has(ColVillage) {
+		missing = append(missing, fmt.Sprintf("“%s”“%s”或“%s”之一", ColVillageCode, ColVillage, ColGroupCode))
+	}
+	if len(missing) > 0 {
+		return rep, errs.Invalidf("表头", "缺少必需的列：%s（表头在第%d行：%s；可参照导出的台账模板）",
+			strings.Join(missing, "，"), rd.HeaderRow(), sheet.Clip(strings.Join(rd.Header(), "、"), 120))
 	}
 	errApplyNothing := errors.New("rollback")
 	var im *importer
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		rep.finishErrors(false)
-		rep = ImportReport{Mode: mode}
-		im = &importer{s: s, tx: tx, ctx: ctx, scope: scope, rep: &rep, hh: map[string]hhInfo{}, seenIDs: map[string]int{},
+		rep = ImportReport{Mode: mode, IgnoredColumns: ignored}
+		im = &importer{villages: map[string]villageName{}, s: s, tx: tx, ctx: ctx, scope: scope, rep: &rep, hh: map[string]hhInfo{}, seenIDs: map[string]int{},
 			grids: map[string]int64{}, now: s.now().UnixMilli(), who: who}
 		if err := im.load(); err != nil {
 			return err
@@ -191,16 +203,36 @@ func (im *importer) close() error {
 }
 
 // parse validates the parts of a row that need no database.
-func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledgerRow, bool) {
-	get := func(name string) string {
-		if i := cols.Index(name); i >= 0 && i < len(cells) {
-			return strings.TrimSpace(cells[i])
-		}
-		return ""
-	}
+func (im *importer) parse(rowNum int, cells []string, cols ledgerCols) (ledgerRow, bool) {
+	get := func(name string) string { return cols.get(cells, name) }
 	lr := ledgerRow{row: rowNum, groupName: get(ColGroup), hhNo: get(ColHouseholdNo), address: get(ColAddress), hhPhone: get(ColHHPhone),
 		grid: get(ColGrid), cadre: get(ColCadre), cadreTel: get(ColCadrePhone)}
 	village, group := get(ColVillageCode), get(ColGroupCode)
+	for _, c := range []struct {
+		col string
+		v   *string
+	}{{ColVillageCode, &village}, {ColGroupCode, &group}} {
+		code, damaged := codeCell(*c.v)
+		if damaged {
+			im.rep.fail(rowNum, c.col, c.col+"被表格软件改写（科学计数丢失位数），请把该列设为文本后重填")
+			return lr, false
+		}
+		*c.v = code
+	}
+	if village == "" && group == "" {
+		if name := get(ColVillage); name != "" {
+			v := im.villageByName(name)
+			if v.err != "" {
+				im.rep.fail(rowNum, ColVillage, v.err)
+				return lr, false
+			}
+			if len(v.code) > 12 {
+				group = v.code
+			} else {
+				village = v.code
+			}
+		}
+	}
 	switch {
 	case group != "":
 		if len(group) != 15 || (village != "" && !strings.HasPrefix(group, village)) {
@@ -226,8 +258,10 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 		im.rep.fail(rowNum, ColGroup, "组/小区代码 "+lr.unit+" 尚未建立，请同时填写组/小区名称")
 		return lr, false
 	}
-	if lr.hhNo != "" && !strings.HasPrefix(lr.hhNo, jurisdiction.VillageOf(lr.unit)) {
-		im.rep.fail(rowNum, ColHouseholdNo, "户编号应以所属村(社区)代码开头")
+	if no, ok := householdKey(lr.hhNo, jurisdiction.VillageOf(lr.unit)); ok {
+		lr.hhNo = no
+	} else {
+		im.rep.fail(rowNum, ColHouseholdNo, "户编号只能含数字、字母和“-”，不超过30位")
 		return lr, false
 	}
 	for _, f := range []struct {
@@ -307,6 +341,7 @@ func (im *importer) parse(rowNum int, cells []string, cols sheet.Columns) (ledge
 // checkPerson normalises a person's own fields; it returns the column and
 // reason of the first problem.
 func checkPerson(p *Person, inHousehold bool, today string) (string, string) {
+	p.Sex, p.Relation = personal.NormSex(p.Sex), NormRelation(p.Relation)
 	if field, err := cleanPersonText(p); err != nil {
 		return map[string]string{"姓名": ColName, "备注": ColNote}[field], err.Error()
 	}
@@ -359,4 +394,26 @@ func checkPerson(p *Person, inHousehold bool, today string) (string, string) {
 		return ColNote, "备注超过200字"
 	}
 	return "", ""
+}
+
+// villageByName resolves a village (or group) typed by name, once per name.
+func (im *importer) villageByName(name string) villageName {
+	if v, ok := im.villages[name]; ok {
+		return v
+	}
+	var v villageName
+	u, err := im.s.units.Find(im.ctx, im.scope, ColVillage, name)
+	var iv *errs.Invalid
+	switch {
+	case errors.As(err, &iv):
+		v.err = iv.Message
+	case err != nil:
+		v.err = "无法识别村(社区)名称"
+	case u.Level < jurisdiction.LevelVillage:
+		v.err = fmt.Sprintf("“%s”是%s，请填写村(社区)", name, jurisdiction.LevelName(u.Level))
+	default:
+		v.code = u.Code
+	}
+	im.villages[strings.Clone(name)] = v
+	return v
 }

@@ -232,6 +232,7 @@ func (s *Service) validatePerson(ctx context.Context, scope jurisdiction.Scope, 
 		}
 		p.Phone = ph
 	}
+	p.Relation = NormRelation(p.Relation)
 	if p.Relation != "" && !slices.Contains(Relations, p.Relation) {
 		return errs.Invalidf("与户主关系", "请选择：%s", strings.Join(Relations, "、"))
 	}

@@ -5,7 +5,10 @@
 // Every method that reads or writes people takes a jurisdiction.Scope.
 package registry
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Residence statuses (居住状态).
 const (
@@ -23,6 +26,34 @@ var LeaveReasons = []string{"迁出", "死亡", "其他"}
 
 // Relations to the head of household (与户主关系).
 var Relations = []string{"户主", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "儿媳", "女婿", "其他"}
+
+// relationWords are the finer relations 户籍 registers write (长子, 妻,
+// 外孙女…), by the ledger's relation they fall under.
+var relationWords = map[string][]string{
+	"户主":   {"本人", "户主本人"},
+	"配偶":   {"妻", "妻子", "夫", "丈夫", "爱人"},
+	"子女":   {"子", "女", "儿子", "女儿", "长子", "次子", "三子", "四子", "长女", "次女", "三女", "四女", "独生子", "独生女", "养子", "养女", "继子", "继女"},
+	"父母":   {"父亲", "母亲", "父", "母", "继父", "继母", "养父", "养母"},
+	"祖父母":  {"祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶", "外公", "外婆"},
+	"孙子女":  {"孙子", "孙女", "外孙", "外孙子", "外孙女"},
+	"兄弟姐妹": {"兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹"},
+	"儿媳":   {"媳妇"},
+	"女婿":   {},
+	"其他":   {"侄子", "侄女", "外甥", "外甥女", "孙媳妇", "公公", "婆婆", "岳父", "岳母", "保姆", "其他亲属", "非亲属"},
+}
+
+// NormRelation is a relation as the ledger keeps it: one of Relations
+// itself, or the relation a register's finer word falls under (长子 is
+// 子女); anything else is returned as it is, for the validator to refuse.
+func NormRelation(s string) string {
+	s = strings.TrimSpace(s)
+	for rel, words := range relationWords {
+		if slices.Contains(words, s) {
+			return rel
+		}
+	}
+	return s
+}
 
 // SpecialGroup is a bit in Person.Groups (特殊群体).
 type SpecialGroup int64

@@ -70,7 +70,7 @@ func (h *Handler) household(r *http.Request) (registry.Household, []registry.Per
 		return registry.Household{}, nil, err
 	}
 	scope := web.User(r).Scope()
-	hh, err := h.registry.Household(r.Context(), scope, id)
+	hh, err := h.registry.ViewHousehold(r.Context(), web.Actor(r), scope, id)
 	if err != nil {
 		return hh, nil, err
 	}

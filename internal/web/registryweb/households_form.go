@@ -96,7 +96,7 @@ func (h *Handler) householdEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hh, err := h.registry.Household(r.Context(), web.User(r).Scope(), id)
+	hh, err := h.registry.ViewHousehold(r.Context(), web.Actor(r), web.User(r).Scope(), id)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 type ledgerView struct {
 	Unit    string
 	Headers []string
+	Mode    string // the import mode chosen, kept after an error
 }
 
 // ledgerReportView is an import's result page: the report, the first row
@@ -94,7 +95,7 @@ func (h *Handler) ledgerImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		if errs.IsInvalid(err) {
 			return h.pages.RenderView(w, r, http.StatusBadRequest, "ledger", web.View{Title: "台账导入导出", Error: web.Message(err),
-				D: ledgerView{Unit: web.User(r).UnitCode, Headers: registry.LedgerHeaders}})
+				D: ledgerView{Unit: web.User(r).UnitCode, Headers: registry.LedgerHeaders, Mode: r.FormValue("mode")}})
 		}
 		return err
 	}
