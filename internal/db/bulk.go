@@ -22,6 +22,7 @@ type Inserter struct {
 	buf     []any     // PostgreSQL
 	perStmt int
 	n       int
+	written int64 // rows the database reports inserted (a conflict suffix may skip some)
 }
 
 // NewInserter prepares an insert of cols into table. suffix is appended to
@@ -81,9 +82,12 @@ func (in *Inserter) Add(values ...any) error {
 	}
 	in.n++
 	if in.stmt != nil {
-		if _, err := in.stmt.ExecContext(in.ctx, values...); err != nil {
+		res, err := in.stmt.ExecContext(in.ctx, values...)
+		if err != nil {
 			return fmt.Errorf("insert into %s: %w", in.table, err)
 		}
+		k, _ := res.RowsAffected()
+		in.written += k
 		return nil
 	}
 	in.buf = append(in.buf, values...)
@@ -98,9 +102,12 @@ func (in *Inserter) flush() error {
 		return nil
 	}
 	rows := len(in.buf) / len(in.cols)
-	if _, err := in.tx.ExecContext(in.ctx, in.statement(rows), in.buf...); err != nil {
+	res, err := in.tx.ExecContext(in.ctx, in.statement(rows), in.buf...)
+	if err != nil {
 		return fmt.Errorf("insert into %s: %w", in.table, err)
 	}
+	k, _ := res.RowsAffected()
+	in.written += k
 	in.buf = in.buf[:0]
 	return nil
 }
@@ -111,6 +118,11 @@ func (in *Inserter) Flush() error { return in.flush() }
 
 // Count is the number of rows added so far.
 func (in *Inserter) Count() int { return in.n }
+
+// Written is the number of rows the database inserted so far (after Flush
+// or Close on PostgreSQL): fewer than Count when an ON CONFLICT DO NOTHING
+// suffix skipped some.
+func (in *Inserter) Written() int { return int(in.written) }
 
 // Close flushes what is queued and releases the statement.
 func (in *Inserter) Close() error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"fangkong/internal/audit"
@@ -74,7 +75,7 @@ func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope juris
 	cols := rd.Columns()
 	col := func(name string) int { return cols.Index(name, buyerAliases[name]...) }
 	if col("姓名") < 0 || col("药品类别") < 0 {
-		return rep, errs.Invalidf("file", "缺少“姓名”或“药品类别”列（模板列：%v）", BuyerHeaders)
+		return rep, errs.Invalidf("file", "缺少“姓名”或“药品类别”列（模板列：%s）", strings.Join(BuyerHeaders, "、"))
 	}
 	villages, err := s.villagesByName(ctx, scope)
 	if err != nil {
@@ -122,6 +123,11 @@ func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope juris
 				continue
 			}
 			in.BoughtAt = time.Date(at.Year(), at.Month(), at.Day(), at.Hour(), at.Minute(), 0, 0, clock.Shanghai).UnixMilli()
+		} else {
+			// No time: the day of the import, from its start, so that the
+			// same list imported again that day is recognised as the same.
+			d := s.now().In(clock.Shanghai)
+			in.BoughtAt = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, clock.Shanghai).UnixMilli()
 		}
 		if v := cell("所在村"); v != "" {
 			code, ok := villages[v]
@@ -141,6 +147,7 @@ func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope juris
 					continue
 				}
 				code = u.Code
+				villages[v] = code
 			}
 			in.VillageCode = code
 		}
@@ -184,8 +191,9 @@ func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope juris
 	return rep, nil
 }
 
-// villagesByName maps the names (full and without 委会/村委会) of the
-// villages inside scope to their codes.
+// villagesByName maps the full names of the villages inside scope to their
+// codes; other names (西街, 西街社区) are found as units.Find reads them,
+// which asks when a short name fits two villages.
 func (s *Service) villagesByName(ctx context.Context, scope jurisdiction.Scope) (map[string]string, error) {
 	us, err := s.units.Units(ctx, scope, jurisdiction.LevelVillage)
 	if err != nil {
@@ -194,20 +202,8 @@ func (s *Service) villagesByName(ctx context.Context, scope jurisdiction.Scope) 
 	out := map[string]string{}
 	for _, u := range us {
 		out[u.Name] = u.Code
-		for _, suf := range []string{"村民委员会", "居民委员会", "村委会", "居委会", "委会"} {
-			if n := trimSuffix(u.Name, suf); n != u.Name {
-				out[n] = u.Code
-			}
-		}
 	}
 	return out, nil
-}
-
-func trimSuffix(s, suf string) string {
-	if len(s) > len(suf) && s[len(s)-len(suf):] == suf {
-		return s[:len(s)-len(suf)]
-	}
-	return s
 }
 
 // buyerColumn is the file's column a buyer's field comes from, for the

@@ -201,7 +201,7 @@ func (s *Service) PublicScan(ctx context.Context, token string, in ScanInput) (P
 		pidArg = pid
 	}
 	if _, err := s.db.Writer(ctx).ExecContext(ctx, `INSERT INTO tracing_scans (place_id, scanned_at, person_id, name, id_number, phone, source)
-		VALUES ($1, $2, $3, $4, $5, $6, 'page')`, p.ID, s.now().UnixMilli(), pidArg, name, idn, phone); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, 'page') ON CONFLICT DO NOTHING`, p.ID, s.now().UnixMilli(), pidArg, name, idn, phone); err != nil {
 		return Place{}, fmt.Errorf("public scan: %w", err)
 	}
 	return p, nil

@@ -29,6 +29,9 @@ type RowError struct {
 type ImportResult struct {
 	Rows     int // data rows read
 	Inserted int
+	// Repeated are rows already imported (the same person at the same
+	// place and time): the same log imported twice adds nothing.
+	Repeated int
 	Matched  int // rows matched to a person of the registry
 	Errors   []RowError
 	Failed   int // rows not taken (Errors holds the first 200)
@@ -96,8 +99,10 @@ func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisd
 				res.Matched++
 			}
 		}
+		written := 0
 		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-			ins, err := s.db.NewInserter(ctx, tx, "tracing_scans", []string{"place_id", "scanned_at", "person_id", "name", "id_number", "phone", "source"}, "")
+			ins, err := s.db.NewInserter(ctx, tx, "tracing_scans", []string{"place_id", "scanned_at", "person_id", "name", "id_number", "phone", "source"},
+				"ON CONFLICT DO NOTHING")
 			if err != nil {
 				return err
 			}
@@ -111,12 +116,15 @@ func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisd
 					return err
 				}
 			}
-			return ins.Flush()
+			err = ins.Flush()
+			written = ins.Written()
+			return err
 		})
 		if err != nil {
 			return fmt.Errorf("import scans: %w", err)
 		}
-		res.Inserted += len(batch)
+		res.Inserted += written
+		res.Repeated += len(batch) - written
 		batch = batch[:0]
 		return nil
 	}

@@ -43,6 +43,14 @@ func TestImportMessyScanLog(t *testing.T) {
 		if err := d.R().QueryRow(`SELECT COUNT(*) FROM tracing_scans WHERE person_id = $1 AND scanned_at = $2`, p.ID, at("2026-03-06 12:05")).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("matched scan at 12:05: %d %v", n, err)
 		}
+		// The same log again adds nothing: each of its scans is there.
+		if res, err := e.svc.ImportScans(ctx, who, e.county, bytes.NewReader([]byte(csv)), int64(len(csv)), 2026); err != nil ||
+			res.Inserted != 0 || res.Repeated != 3 {
+			t.Fatalf("the same log again: %+v %v", res, err)
+		}
+		if err := d.R().QueryRow(`SELECT COUNT(*) FROM tracing_scans`).Scan(&n); err != nil || n != 3 {
+			t.Fatalf("%d scans stored after importing the log twice, want 3 (%v)", n, err)
+		}
 		// A village importer cannot name another village's place.
 		res, err = e.svc.ImportScans(ctx, who, dbtestScope(dbtest.VillageB), bytes.NewReader([]byte(csv)), int64(len(csv)), 2026)
 		if err != nil || res.Inserted != 0 {

@@ -127,6 +127,7 @@ func (h *Handler) scanSubmit(w http.ResponseWriter, r *http.Request) error {
 type importView struct {
 	R     *tracing.ImportResult
 	Shown []tracing.RowError
+	Year  string // as typed, kept for the next upload
 }
 
 func (h *Handler) importForm(w http.ResponseWriter, r *http.Request) error {
@@ -142,11 +143,11 @@ func (h *Handler) importScans(w http.ResponseWriter, r *http.Request) error {
 	year, _ := strconv.Atoi(r.FormValue("year"))
 	res, err := h.tracing.ImportScans(r.Context(), web.Actor(r), web.User(r).Scope(), f, size, year)
 	if err != nil {
-		return h.pages.FormError(w, r, err, "tracing_import", "导入扫码记录", importView{})
+		return h.pages.FormError(w, r, err, "tracing_import", "导入扫码记录", importView{Year: r.FormValue("year")})
 	}
 	status := http.StatusOK
 	if res.Failed > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return h.pages.Render(w, r, status, "tracing_import", "导入扫码记录", importView{R: &res, Shown: res.Errors})
+	return h.pages.Render(w, r, status, "tracing_import", "导入扫码记录", importView{R: &res, Shown: res.Errors, Year: r.FormValue("year")})
 }
