@@ -69,9 +69,10 @@ func (s *Service) Import(ctx context.Context, who audit.Actor, r io.ReaderAt, si
 	}
 	defer rd.Close()
 	cols := rd.Columns()
-	for _, h := range []string{"区划代码", "风险等级", "生效日期"} {
-		if _, ok := cols[h]; !ok {
-			return rep, errs.Invalidf("文件", "缺少“%s”列（模板列：区划代码、地名、具体地点、风险等级、生效日期、截止日期、备注）", h)
+	for _, h := range [][]string{{"区划代码", "地名"}, {"风险等级"}, {"生效日期"}} {
+		if cols.Index(h[0], h[1:]...) < 0 {
+			return rep, errs.Invalidf("文件", "缺少“%s”列（表头在第%d行；模板列：区划代码、地名、具体地点、风险等级、生效日期、截止日期、备注）",
+				strings.Join(h, "”或“"), rd.HeaderRow())
 		}
 	}
 	var good []Entry
@@ -149,7 +150,11 @@ func (s *Service) parseRow(cols sheet.Columns, row []string) (Entry, error) {
 		}
 		return v
 	}
-	e := Entry{Code: cell("区划代码"), PlaceName: cell("地名"), Detail: cell("具体地点"), Level: cell("风险等级"),
+	code := cell("区划代码")
+	if d, num, _ := sheet.NumberDigits(code); num {
+		code = d // 610113.0: a code the spreadsheet kept as a number
+	}
+	e := Entry{Code: code, PlaceName: cell("地名"), Detail: cell("具体地点"), Level: cell("风险等级"),
 		EffectiveFrom: day(cell("生效日期")), EffectiveTo: day(cell("截止日期")), Note: cell("备注")}
 	if err := s.normalize(&e); err != nil {
 		return Entry{}, err

@@ -12,6 +12,10 @@ import (
 // with the candidates named, so that a list never holds a guessed place.
 func (s *Service) resolve(e *Entry) error {
 	text := e.Code
+	if text == "" {
+		// No code: the place's name is what was given (西安市雁塔区).
+		text, e.PlaceName = strings.TrimSpace(e.PlaceName), ""
+	}
 	if text == "" || utf8.RuneCountInString(text) > 100 {
 		return errs.Invalidf("区划代码", "请填写区划代码（2、4、6、9或12位）或地名，如 610113 或 西安市雁塔区")
 	}

@@ -143,18 +143,25 @@ func TestImport(t *testing.T) {
 			"610112,,,低,2021-12-25,2021-12-24,\n" + // ends before it starts
 			"朝阳区,,,高,2021-12-25,,\n" + // two places of that name
 			"西安长安,,,低,2021-12-25,,\n" + // a name: 610116
+			",西安市碑林区,,低,2021-12-25,,\n" + // no code, the name under 地名: 610103
+			"610104.0,,,低,2021-12-25,,\n" + // a code the spreadsheet kept as a number
 			"制表人：某某,,,,,,\n"
 		rep, err := s.Import(ctx, who, bytes.NewReader([]byte(csv)), int64(len(csv)), registry.ImportAllOrNothing)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Applied || rep.Rows != 7 || rep.BadRows != 4 || len(rep.Errors) != 4 || rep.Errors[0].Row != 5 ||
+		if rep.Applied || rep.Rows != 9 || rep.BadRows != 4 || len(rep.Errors) != 4 || rep.Errors[0].Row != 5 ||
 			!strings.Contains(rep.Errors[3].Reason, "220104") {
 			t.Fatalf("all-or-nothing report %+v", rep)
 		}
 		rep, err = s.Import(ctx, who, bytes.NewReader([]byte(csv)), int64(len(csv)), registry.ImportGoodRows)
-		if err != nil || !rep.Applied || rep.Added != 3 {
+		if err != nil || !rep.Applied || rep.Added != 5 {
 			t.Fatalf("good rows: %+v %v", rep, err)
+		}
+		for _, code := range []string{"610103", "610104"} {
+			if l, _ := s.List(ctx, riskarea.Filter{Code: code}); len(l) != 1 {
+				t.Errorf("%s: %+v", code, l)
+			}
 		}
 		list, _ := s.List(ctx, riskarea.Filter{Code: "610113"})
 		if len(list) != 2 || list[0].PlaceName != "陕西省西安市雁塔区" || list[0].EffectiveFrom+list[1].EffectiveFrom != "2021-12-222021-12-20" &&

@@ -285,6 +285,14 @@ type riskAreaReportView struct {
 
 func (h *Handler) riskAreaImportPage(w http.ResponseWriter, r *http.Request) error {
 	rep, status, err := h.importRiskAreas(r)
+	if errs.IsInvalid(err) {
+		// The list page again, with why the file was not read.
+		v, verr := h.riskAreasView(r, riskAreaIn{}, nil)
+		if verr != nil {
+			return verr
+		}
+		return h.renderView(w, r, http.StatusBadRequest, "returnee_riskareas", web.View{Title: "风险地区", Error: web.Message(err), Field: "file", D: v})
+	}
 	if err != nil {
 		return err
 	}
