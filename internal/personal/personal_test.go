@@ -86,3 +86,11 @@ func TestAgeOnAsSscanf(t *testing.T) {
 		}
 	}
 }
+
+func TestPersonName(t *testing.T) {
+	for in, want := range map[string]string{"王　五": "王五", " 王 五 ": "王五", "测　甲六": "测甲六", "Mary Wang": "Mary Wang", "买买提·艾力": "买买提·艾力"} {
+		if got, err := PersonName(in); err != nil || got != want {
+			t.Errorf("PersonName(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}

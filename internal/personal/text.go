@@ -79,6 +79,26 @@ func Name(s string) (string, error) {
 	return strings.Join(strings.Fields(t), " "), nil
 }
 
+// PersonName is Name for a person's name: the spaces forms put between the
+// characters of a two-character name to line it up with three-character
+// ones (王　五) are dropped, so 王五 typed either way is one name; a space
+// beside a Latin letter (Mary Wang) is kept.
+func PersonName(s string) (string, error) {
+	t, err := Name(s)
+	if err != nil || !strings.Contains(t, " ") {
+		return t, err
+	}
+	rs := []rune(t)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if r == ' ' && i > 0 && i+1 < len(rs) && unicode.Is(unicode.Han, rs[i-1]) && unicode.Is(unicode.Han, rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out), nil
+}
+
 // Scrub is Name for imported data that must not be refused (a row of a
 // pushed list): what Name would refuse is dropped instead.
 func Scrub(s string) string {

@@ -271,7 +271,7 @@ func (s *Service) validatePerson(ctx context.Context, scope jurisdiction.Scope, 
 // text that is refused (control characters, direction overrides).
 func cleanPersonText(p *Person) (string, error) {
 	var err error
-	if p.Name, err = personal.Name(personal.Halfwidth(p.Name)); err != nil {
+	if p.Name, err = personal.PersonName(personal.Halfwidth(p.Name)); err != nil {
 		return "姓名", err
 	}
 	if p.Note, err = personal.Text(p.Note); err != nil {
