@@ -32,6 +32,9 @@ type listsView struct {
 	Lists   []pushlist.List
 	Sources []string
 	Default int // deadline in hours
+	// Source, Name and Deadline are what the upload form was sent with,
+	// kept when it comes back with an error.
+	Source, Name, Deadline string
 }
 
 // mapView is the mapping screen: the file's headers and first rows, and
@@ -159,6 +162,7 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, err error) e
 	if lerr != nil {
 		return lerr
 	}
+	v.Source, v.Name, v.Deadline = r.FormValue("source"), r.FormValue("name"), r.FormValue("deadline_hours")
 	return h.pages.RenderView(w, r, http.StatusBadRequest, "pushlist_lists", web.View{Title: "大数据推送名单",
 		Error: web.Message(err), D: v})
 }
@@ -223,7 +227,6 @@ func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) error {
 		defer f.Close()
 		return h.reheaderPage(w, r, f, st.Size(), token)
 	}
-	defer func() { f.Close(); os.Remove(path) }()
 	opt, err := importOptions(r)
 	if err == nil && opt.Mapping == nil {
 		opt.Mapping = map[string]string{}
@@ -232,8 +235,25 @@ func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		l, err = h.lists.Import(r.Context(), web.Actor(r), u.Scope(), f, st.Size(), opt)
 	}
+	if errs.IsInvalid(err) {
+		// The mapping screen again with the message, the staged file kept
+		// and the columns as the centre mapped them.
+		defer f.Close()
+		v := mapView{Fields: pushlist.Fields, Source: strings.TrimSpace(r.FormValue("source")), Deadline: r.FormValue("deadline_hours"),
+			Name: strings.TrimSpace(r.FormValue("name")), Token: token}
+		if rerr := h.readMapView(r, f, st.Size(), opt.HeaderRow, &v); rerr != nil {
+			os.Remove(path)
+			return h.formError(w, r, rerr)
+		}
+		if len(opt.Mapping) > 0 {
+			v.Mapping = opt.Mapping
+		}
+		return h.pages.RenderView(w, r, http.StatusBadRequest, "pushlist_map", web.View{Title: "对应表头", Error: web.Message(err), D: v})
+	}
+	f.Close()
+	os.Remove(path)
 	if err != nil {
-		return h.formError(w, r, err)
+		return err
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/pushlists/%d", l.ID), fmt.Sprintf("已导入%d行，全部已处理", l.Rows))
 }
