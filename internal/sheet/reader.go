@@ -51,7 +51,11 @@ type Reader struct {
 // GB18030/GBK). The first non-empty row becomes the header; when there is none
 // Open returns ErrEmpty. r must be an io.ReaderAt of the given size, such as
 // an *os.File or a *bytes.Reader. Close the Reader when done.
-func Open(r io.ReaderAt, size int64) (*Reader, error) {
+func Open(r io.ReaderAt, size int64) (*Reader, error) { return openSheet(r, size, 0) }
+
+// openSheet is Open of the workbook's sheet number idx (errNoSheet past the
+// last, and for a CSV file past the first).
+func openSheet(r io.ReaderAt, size int64, idx int) (*Reader, error) {
 	head := make([]byte, len(oleMagic))
 	n, err := r.ReadAt(head, 0)
 	if err != nil && err != io.EOF {
@@ -61,7 +65,9 @@ func Open(r io.ReaderAt, size int64) (*Reader, error) {
 	var src source
 	switch {
 	case bytes.HasPrefix(head, zipMagic):
-		src, err = openXLSX(r, size)
+		src, err = openXLSX(r, size, idx)
+	case idx > 0:
+		err = errNoSheet
 	case bytes.HasPrefix(head, oleMagic):
 		err = errors.New("无法读取表格文件：不支持旧版 Excel（.xls）或加密的文件，请另存为 .xlsx 或 .csv 后再导入")
 	default:

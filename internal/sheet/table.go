@@ -49,18 +49,25 @@ const FooterReason = "表尾合计/签字/备注行，不计入数据行"
 // the rows above it are skipped, and footer rows are skipped by Next and
 // listed by Footers.
 func OpenTable(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
-	rd, err := Open(r, size)
+	rd, top, err := openTop(r, size, 0)
 	if err != nil {
 		return nil, err
 	}
-	top := []Line{{rd.rowNum, rd.header}}
-	for len(top) < HeaderScan && rd.Next() {
-		top = append(top, Line{rd.rowNum, append([]string(nil), rd.row...)})
-	}
-	if rd.err != nil {
-		err := rd.err
-		rd.Close()
-		return nil, err
+	// A workbook whose first sheet is 填报说明 (instructions) has the table
+	// on a later sheet: the first sheet with two known headers at its top.
+	if len(opt.Known) > 0 && knownCells(top, opt.Known) < 2 {
+		for idx := 1; idx < maxSheets; idx++ {
+			rd2, top2, err := openTop(r, size, idx)
+			if err != nil {
+				break // no more sheets, or one that cannot be read
+			}
+			if knownCells(top2, opt.Known) >= 2 {
+				rd.Close()
+				rd, top = rd2, top2
+				break
+			}
+			rd2.Close()
+		}
 	}
 	h := -1
 	if opt.HeaderRow > 0 {
@@ -83,9 +90,43 @@ func OpenTable(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 	return rd, nil
 }
 
+// maxSheets is how many sheets of a workbook OpenTable looks at.
+const maxSheets = 8
+
+// openTop opens sheet idx and reads its first HeaderScan non-empty rows.
+func openTop(r io.ReaderAt, size int64, idx int) (*Reader, []Line, error) {
+	rd, err := openSheet(r, size, idx)
+	if err != nil {
+		return nil, nil, err
+	}
+	top := []Line{{rd.rowNum, rd.header}}
+	for len(top) < HeaderScan && rd.Next() {
+		top = append(top, Line{rd.rowNum, append([]string(nil), rd.row...)})
+	}
+	if rd.err != nil {
+		err := rd.err
+		rd.Close()
+		return nil, nil, err
+	}
+	return rd, top, nil
+}
+
+// knownCells is the most known header names one of the rows holds.
+func knownCells(rows []Line, known []string) int {
+	_, n := detectHeader(rows, known)
+	return n
+}
+
 // DetectHeader returns the index of the header among rows: the first row
 // with the most cells that are known header names, or 0 when none has any.
 func DetectHeader(rows []Line, known []string) int {
+	h, _ := detectHeader(rows, known)
+	return h
+}
+
+// detectHeader is DetectHeader with the number of known names the header
+// row holds.
+func detectHeader(rows []Line, known []string) (int, int) {
 	names := make(map[string]bool, len(known))
 	for _, k := range known {
 		names[normalizeName(k)] = true
@@ -102,7 +143,7 @@ func DetectHeader(rows []Line, known []string) int {
 			best, bestN = i, n
 		}
 	}
-	return best
+	return best, bestN
 }
 
 // Top returns the first non-empty rows of the sheet (up to HeaderScan), for

@@ -143,3 +143,36 @@ func FuzzTable(f *testing.F) {
 		}
 	})
 }
+
+// A workbook whose first sheet holds instructions (填报说明) has its table
+// read from the sheet where the known headers are.
+func TestOpenTableFindsTheDataSheet(t *testing.T) {
+	cell := func(ref, v string) string { return `<c r="` + ref + `" t="inlineStr"><is><t>` + v + `</t></is></c>` }
+	data := zipParts(t, map[string]string{
+		"_rels/.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml" Id="R0"/></Relationships>`,
+		"xl/workbook.xml": `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>` +
+			`<sheet name="填报说明" sheetId="1" r:id="R1"/><sheet name="名单" sheetId="2" r:id="R2"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml" Id="R1"/>` +
+			`<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml" Id="R2"/></Relationships>`,
+		"xl/worksheets/sheet1.xml": `<worksheet><sheetData><row r="1">` + cell("A1", "填报说明：身份证号请设为文本格式") + `</row>` +
+			`<row r="2">` + cell("A2", "姓名必填") + `</row></sheetData></worksheet>`,
+		"xl/worksheets/sheet2.xml": `<worksheet><sheetData><row r="1">` + cell("A1", "姓名") + cell("B1", "身份证号") + `</row>` +
+			`<row r="2">` + cell("A2", "张三") + cell("B2", "11010519491231002X") + `</row></sheetData></worksheet>`,
+	})
+	rd, err := OpenTable(bytes.NewReader(data), int64(len(data)), Options{Known: []string{"姓名", "身份证号"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	if !reflect.DeepEqual(rd.Header(), []string{"姓名", "身份证号"}) || !rd.Next() || rd.Row()[0] != "张三" {
+		t.Errorf("header %q, row %q: the data sheet was not found", rd.Header(), rd.Row())
+	}
+	// Without known headers the first sheet is the table, as before.
+	rd2, err := OpenTable(bytes.NewReader(data), int64(len(data)), Options{})
+	if err != nil || !strings.HasPrefix(rd2.Header()[0], "填报说明") {
+		t.Errorf("no known headers: %v %q", err, rd2.Header())
+	}
+	rd2.Close()
+}

@@ -112,7 +112,7 @@ func (wb *workbook) readRels(name string) ([]relationship, error) {
 // workbook part, through its relationship), the shared string table and the
 // styles. Files that lack the workbook part or its relationships fall back
 // to the usual part names.
-func (wb *workbook) locate() error {
+func (wb *workbook) locate(idx int) error {
 	wb.strings, wb.styles = "xl/sharedStrings.xml", "xl/styles.xml"
 	fallback := "xl/worksheets/sheet1.xml"
 	main := "xl/workbook.xml"
@@ -130,6 +130,9 @@ func (wb *workbook) locate() error {
 		return badXLSX(err)
 	}
 	if data == nil {
+		if idx > 0 {
+			return errNoSheet
+		}
 		if wb.part(fallback) == nil {
 			return errors.New(errBadXLSX + "（找不到工作表）")
 		}
@@ -151,7 +154,10 @@ func (wb *workbook) locate() error {
 	if len(book.Sheets) == 0 {
 		return errors.New("无法读取表格文件：工作簿中没有工作表")
 	}
-	wb.sheetName = book.Sheets[0].Name
+	if idx >= len(book.Sheets) {
+		return errNoSheet
+	}
+	wb.sheetName = book.Sheets[idx].Name
 	wb.date1904 = book.Pr.Date1904 == "1" || book.Pr.Date1904 == "true"
 	rels, err := wb.readRels(main)
 	if err != nil {
@@ -159,7 +165,7 @@ func (wb *workbook) locate() error {
 	}
 	for _, r := range rels {
 		switch {
-		case r.ID == book.Sheets[0].RID:
+		case r.ID == book.Sheets[idx].RID:
 			wb.sheet = r.Target
 		case strings.HasSuffix(r.Type, "/sharedStrings"):
 			wb.strings = r.Target
@@ -168,6 +174,9 @@ func (wb *workbook) locate() error {
 		}
 	}
 	if wb.part(wb.sheet) == nil {
+		if idx > 0 {
+			return errNoSheet
+		}
 		if wb.part(fallback) == nil {
 			return fmt.Errorf("无法读取表格文件：无法读取工作表“%s”（找不到工作表内容）", wb.sheetName)
 		}
@@ -183,7 +192,11 @@ func badXLSX(err error) error {
 	return fmt.Errorf(errBadXLSX+"（%w）", err)
 }
 
-func openXLSX(r io.ReaderAt, size int64) (source, error) {
+// errNoSheet: the workbook has no sheet at the index asked for.
+var errNoSheet = errors.New("no such sheet")
+
+// openXLSX opens the workbook's sheet number idx (0 the first).
+func openXLSX(r io.ReaderAt, size int64, idx int) (source, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, badXLSX(err)
@@ -193,7 +206,7 @@ func openXLSX(r io.ReaderAt, size int64) (source, error) {
 	for _, f := range zr.File {
 		wb.parts[partKey(f.Name)] = f
 	}
-	if err := wb.locate(); err != nil {
+	if err := wb.locate(idx); err != nil {
 		return nil, err
 	}
 	src := &xlsxSource{date1904: wb.date1904}

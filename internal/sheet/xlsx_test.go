@@ -37,7 +37,7 @@ func zipParts(t testing.TB, parts map[string]string) []byte {
 // have cells, by row number.
 func sourceRows(t *testing.T, data []byte) map[int][]string {
 	t.Helper()
-	src, err := openXLSX(bytes.NewReader(data), int64(len(data)))
+	src, err := openXLSX(bytes.NewReader(data), int64(len(data)), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func TestXMLScannerSmallReads(t *testing.T) {
 
 func TestSheetSmallReads(t *testing.T) {
 	data := zipParts(t, namespacedParts)
-	src, err := openXLSX(bytes.NewReader(data), int64(len(data)))
+	src, err := openXLSX(bytes.NewReader(data), int64(len(data)), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
