@@ -305,7 +305,7 @@ func checks(level int, f Figures, std map[string]int, label map[string]string, t
 		out = append(out, Check{Key: key, Label: label[key], Target: target, Actual: actual, Met: ok, Gap: gap})
 	}
 	needRooms := ceilDiv(f.Residents*std["rooms_per_10k"], 10000)
-	add("rooms_per_10k", std["rooms_per_10k"], fmt.Sprintf("%d 间 / 常住 %d 人（需 %d 间）", f.Rooms, f.Residents, needRooms),
+	add("rooms_per_10k", std["rooms_per_10k"], fmt.Sprintf("%d 间 / 在册 %d 人（需 %d 间）", f.Rooms, f.Residents, needRooms),
 		f.Rooms >= needRooms, fmt.Sprintf("房间缺口 %d 间", needRooms-f.Rooms))
 	teamKey := "tracers_township"
 	if level <= 3 {

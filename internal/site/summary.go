@@ -22,6 +22,6 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 		{Key: "site.in", Label: "在住人员", Value: t.In, Link: link, Note: "已入住隔离点的人（转运途中的不计）"},
 		{Key: "site.free", Label: "空闲房间", Value: t.Free, Link: link},
 		{Key: "site.usable", Label: "可用房间", Value: t.Usable, Link: link, Note: "未停用隔离点中未停用的房间"},
-		{Key: "site.gap", Label: "房间缺口", Value: t.Gap, Link: link, Late: t.Gap > 0, Note: "按每万名常住人口20间计"},
+		{Key: "site.gap", Label: "房间缺口", Value: t.Gap, Link: link, Late: t.Gap > 0, Note: "按每万名在册人口20间计（含不在住的人）"},
 	}}, nil
 }

@@ -34,7 +34,7 @@ type Handler struct {
 // (internal/app's list).
 func New(srv *web.Server, svc *command.Service, sources []web.SummarySource) *Handler {
 	h := &Handler{srv: srv, svc: svc, sources: sources}
-	h.pages = srv.MustPages(templates, "templates", template.FuncMap{"spark": command.Spark})
+	h.pages = srv.MustPages(templates, "templates", template.FuncMap{"spark": command.Spark, "neg": func(n int) int { return -n }})
 	return h
 }
 
@@ -119,8 +119,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) error {
 	return h.pages.Render(w, r, http.StatusOK, "command", "指挥部态势 · "+p.Unit.Name, v)
 }
 
-// rest is, per column, the unit's value less its children's (0 where
-// they add up, or exceed it), or nil when no column has a remainder.
+// rest is, per column, the unit's value less its children's, or nil when
+// every column adds up. A remainder below zero is shown too: a gap the
+// unit's own resources close (the county's quarantine hotel's rooms make
+// the county's 房间缺口 smaller than its townships' together).
 func rest(columns []summary.Figure, children []command.Child) []summary.Figure {
 	var out []summary.Figure
 	some := false
@@ -131,8 +133,8 @@ func rest(columns []summary.Figure, children []command.Child) []summary.Figure {
 				sum += f.Value
 			}
 		}
-		r := summary.Figure{Key: col.Key, Label: col.Label, Value: max(col.Value-sum, 0)}
-		some = some || r.Value > 0
+		r := summary.Figure{Key: col.Key, Label: col.Label, Value: col.Value - sum}
+		some = some || r.Value != 0
 		out = append(out, r)
 	}
 	if !some {
