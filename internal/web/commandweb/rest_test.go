@@ -24,7 +24,9 @@ func TestRest(t *testing.T) {
 	// Rooms the county itself holds: its gap is smaller than its
 	// townships' together, and the rest row says by how much.
 	gap := []summary.Figure{{Key: "site.gap", Value: 840}}
-	rooms := func(n int) command.Child { return command.Child{Figures: []summary.Figure{{Key: "site.gap", Value: n}}} }
+	rooms := func(n int) command.Child {
+		return command.Child{Figures: []summary.Figure{{Key: "site.gap", Value: n}}}
+	}
 	if got := rest(gap, []command.Child{rooms(500), rooms(425)}); len(got) != 1 || got[0].Value != -85 {
 		t.Errorf("rest of a gap the county closes: %+v, want -85", got)
 	}
