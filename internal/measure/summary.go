@@ -19,7 +19,7 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	q := url.Values{"unit": {unit}}
 	return summary.Card{Domain: "measure", Title: "管控措施", Figures: []summary.Figure{
 		{Key: "measure.active", Label: "管控中", Value: ov.Total.Active, Link: "/measures?" + q.Encode(),
-			Note: "处于有效管控措施中的人（含待解除）"},
+			Note: "尚未解除管控措施的人（含当日不处于任何阶段的：期满待解除、首阶段尚未开始等）"},
 		{Key: "measure.alerts", Label: "未处理预警", Value: ov.Total.OpenAlerts, Link: "/measures/alerts?" + q.Encode(),
 			Late: ov.Total.OpenAlerts > 0, Note: "体温异常、症状和脱管预警中尚未处理的"},
 	}}, nil
