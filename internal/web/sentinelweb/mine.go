@@ -121,11 +121,18 @@ type reportFormView struct {
 	In      reportIn
 	Actions []string
 	Clinics []sentinel.Sentinel
+	// AckHours is the time the township has to receive the report, as
+	// today's clocks set it (/sentinel-clocks).
+	AckHours int
 }
 
 func (h *Handler) reportFormOf(r *http.Request, x sentinel.Sentinel, in reportIn) reportFormView {
 	clinics, _ := h.svc.FeverClinics(r.Context(), x.UnitCode)
-	return reportFormView{S: x, In: in, Actions: sentinel.Actions, Clinics: clinics}
+	v := reportFormView{S: x, In: in, Actions: sentinel.Actions, Clinics: clinics, AckHours: 2}
+	if c, err := h.svc.ClocksOn(r.Context(), clock.Day(h.now())); err == nil && c.AckHours > 0 {
+		v.AckHours = c.AckHours
+	}
+	return v
 }
 
 func (h *Handler) reportForm(w http.ResponseWriter, r *http.Request) error {
