@@ -734,3 +734,42 @@ func TestMeasureWorkflowByRole(t *testing.T) {
 		}
 	})
 }
+
+// A version without rules for arrivals from risk areas (a new disease's):
+// the returnee hook assigns nothing and does not fail the registration; a
+// person choosing the category is told the version has no rule for it.
+func TestHookWithoutRule(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2026-12-07", "10:00")}
+		s := setup(t, d, c)
+		base, err := s.Policy().ByName(ctx, policy.Ninth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := *base
+		v.Name, v.BasedOn, v.EffectiveFrom = "猴痘2026", base.Name, "2026-12-01"
+		v.Rules = nil
+		for _, r := range base.Rules {
+			if r.Category == "close_contact" {
+				v.Rules = append(v.Rules, r)
+			}
+		}
+		if _, err := s.Policy().CreateVersion(ctx, cmd, v); err != nil {
+			t.Fatal(err)
+		}
+		p := addPerson(t, d, dbtest.VillageA, "返乡甲")
+		if err := s.AssignArrival(ctx, cmd, p, "high_risk_area", "2026-12-05", "2026-12-06", "returnee:1", "test"); err != nil {
+			t.Fatalf("the hook under a version without the category: %v", err)
+		}
+		var n int
+		d.R().QueryRow("SELECT COUNT(*) FROM measures WHERE person_id = $1", p).Scan(&n)
+		if n != 0 {
+			t.Errorf("%d measures made up for a category the version has no rule for", n)
+		}
+		_, err = s.Assign(ctx, cmd, jurisdiction.System("test"), measure.AssignInput{PersonID: p, Category: "high_risk_area", DayZero: "2026-12-05"})
+		if !errs.IsInvalid(err) || !strings.Contains(err.Error(), "没有") {
+			t.Errorf("a person choosing the category: %v", err)
+		}
+	})
+}

@@ -281,6 +281,9 @@ func (s *Service) AssignCategory(ctx context.Context, actor audit.Actor, personI
 	}
 	_, err = s.Assign(ctx, actor, scope, AssignInput{
 		PersonID: personID, Category: category, DayZero: dayZero, Source: source, Note: note})
+	if policy.IsNoRule(err) {
+		return nil // the policy in force asks nothing of the category (不层层加码)
+	}
 	return err
 }
 
@@ -313,6 +316,11 @@ func (s *Service) AssignArrival(ctx context.Context, actor audit.Actor, personID
 	_, err = s.Assign(ctx, actor, scope, AssignInput{
 		PersonID: personID, Category: category, DayZero: day0, Source: source, Note: note,
 		Dates: map[string]string{"leaving": departedOn, "arrival": arrivedOn}})
+	if policy.IsNoRule(err) {
+		// A version without a rule for arrivals from risk areas (a new
+		// disease's): the returnee is registered, and no measure is made up.
+		return nil
+	}
 	return err
 }
 

@@ -20,6 +20,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -216,6 +217,22 @@ type Version struct {
 	Rules         []Rule `json:"rules"`
 }
 
+// noRule is the error of a version without a rule for a category: an
+// *errs.Invalid to a person choosing the category, and to a hook (a
+// returnee from a risk area under a new disease's version) the sign that
+// the policy in force asks nothing of the category (IsNoRule).
+type noRule struct{ inv error }
+
+func (e noRule) Error() string { return e.inv.Error() }
+func (e noRule) Unwrap() error { return e.inv }
+
+// IsNoRule reports whether err says the version in force has no rule for
+// the category.
+func IsNoRule(err error) bool {
+	var n noRule
+	return errors.As(err, &n)
+}
+
 // Rule finds the rule for a category and choice in v. With an empty choice
 // it takes the rule marked default (or the only one).
 func (v *Version) Rule(category, choice string) (Rule, error) {
@@ -226,7 +243,7 @@ func (v *Version) Rule(category, choice string) (Rule, error) {
 		}
 	}
 	if len(cands) == 0 {
-		return Rule{}, errs.Invalidf("category", "政策版本“%s”没有“%s”的规则", v.Name, CategoryName(category))
+		return Rule{}, noRule{errs.Invalidf("category", "政策版本“%s”没有“%s”的规则", v.Name, CategoryName(category))}
 	}
 	for _, r := range cands {
 		if r.Choice == choice {
