@@ -773,3 +773,51 @@ func TestHookWithoutRule(t *testing.T) {
 		}
 	})
 }
+
+// A new disease's version defines its own category (高风险暴露者: 21 days
+// of home monitoring, tests on days 1, 7 and 21); people are put under it
+// by its code or name, and it is shown by its name. A category without a
+// name, with a malformed code, or named as a shipped one is refused.
+func TestCategoryDefinedByAVersion(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &fakeClock{at("2026-12-07", "10:00")}
+		s := setup(t, d, c)
+		base, err := s.Policy().ByName(ctx, policy.Ninth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rule := policy.Rule{Category: "high_risk_exposure", CategoryName: "高风险暴露者", DayZero: policy.ZeroExposure,
+			Phases:      []policy.PhaseRule{{Type: policy.HomeMonitoring, Days: 21, TestDays: []int{1, 7, 21}, ChecksDaily: 1}},
+			Description: "高风险暴露者：居家健康监测21天，第1、7、21天各检测一次"}
+		v := *base
+		v.Name, v.BasedOn, v.EffectiveFrom = "猴痘2026", base.Name, "2026-12-01"
+		v.Rules = append(append([]policy.Rule(nil), base.Rules...), rule)
+		for what, bad := range map[string]policy.Rule{
+			"no name":        {Category: "rash_contact", DayZero: policy.ZeroExposure, Description: "x"},
+			"bad code":       {Category: "皮疹接触", CategoryName: "皮疹接触者", DayZero: policy.ZeroExposure, Description: "x"},
+			"a shipped name": {Category: "close2", CategoryName: "密切接触者", DayZero: policy.ZeroExposure, Description: "x"},
+		} {
+			w := v
+			w.Name = "坏版本" + what
+			w.Rules = append(append([]policy.Rule(nil), base.Rules...), bad)
+			if _, err := s.Policy().CreateVersion(ctx, cmd, w); !errs.IsInvalid(err) {
+				t.Errorf("%s: %v", what, err)
+			}
+		}
+		if _, err := s.Policy().CreateVersion(ctx, cmd, v); err != nil {
+			t.Fatal(err)
+		}
+		if policy.CategoryName("high_risk_exposure") != "高风险暴露者" {
+			t.Errorf("the defined category is shown as %q", policy.CategoryName("high_risk_exposure"))
+		}
+		p := addPerson(t, d, dbtest.VillageA, "暴露甲")
+		m, err := s.Assign(ctx, cmd, jurisdiction.System("test"), measure.AssignInput{PersonID: p, Category: "高风险暴露者", DayZero: "2026-12-06"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Category != "high_risk_exposure" || m.PolicyVersion != "猴痘2026" || len(m.Phases) != 1 || m.Phases[0].Days() != 21 {
+			t.Errorf("measure %+v", m)
+		}
+	})
+}

@@ -111,17 +111,10 @@ func CategoryByCode(s string) (Category, bool) {
 			return c, true
 		}
 	}
-	for _, c := range Categories {
-		if c.Code == s || c.Name == s {
-			return c, true
-		}
-		for _, a := range c.Aliases {
-			if a == s {
-				return c, true
-			}
-		}
+	if c, ok := builtin(s); ok {
+		return c, true
 	}
-	return Category{}, false
+	return definedCategory(s)
 }
 
 // CategoryName is the Chinese name of a category code.
@@ -174,11 +167,14 @@ type PhaseRule struct {
 
 // Rule maps a category (and, where the county chooses, a choice) to a plan.
 type Rule struct {
-	Category string      `json:"category"`
-	Choice   string      `json:"choice,omitempty"`  // "", central, home
-	Default  bool        `json:"default,omitempty"` // the rule used when no choice is given
-	DayZero  string      `json:"day_zero"`          // last_exposure, arrival, leaving, report
-	Phases   []PhaseRule `json:"phases,omitempty"`
+	Category string `json:"category"`
+	// CategoryName names a category the shipped list does not have (a new
+	// disease's), which the version thereby defines (categories.go).
+	CategoryName string      `json:"category_name,omitempty"`
+	Choice       string      `json:"choice,omitempty"`  // "", central, home
+	Default      bool        `json:"default,omitempty"` // the rule used when no choice is given
+	DayZero      string      `json:"day_zero"`          // last_exposure, arrival, leaving, report
+	Phases       []PhaseRule `json:"phases,omitempty"`
 	// Tests are extra test days counted from day zero (0 = day zero itself),
 	// for rules without phases (3天2检, 发热 test at once).
 	Tests []int `json:"tests,omitempty"`
@@ -558,8 +554,10 @@ func (v *Version) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, r := range v.Rules {
-		if _, ok := CategoryByCode(r.Category); !ok {
-			return errs.Invalidf("category", "未知人员类别“%s”", r.Category)
+		if _, ok := builtin(r.Category); !ok {
+			if err := checkDefined(r); err != nil {
+				return err
+			}
 		}
 		if seen[r.Key()] {
 			return errs.Invalidf("rules", "类别“%s”的规则重复", CategoryName(r.Category))

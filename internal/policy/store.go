@@ -30,9 +30,10 @@ func NewStore(d *db.DB, now func() time.Time) *Store {
 }
 
 // EnsureDefaults inserts the shipped versions that are not there yet (by
-// name). It never changes a stored version.
+// name), and learns the categories the stored versions define. It never
+// changes a stored version.
 func (s *Store) EnsureDefaults(ctx context.Context) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, v := range Defaults() {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM policy_versions WHERE name = $1", v.Name).Scan(&n); err != nil {
@@ -49,6 +50,11 @@ func (s *Store) EnsureDefaults(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	_, err = s.Versions(ctx) // reading them learns their categories
+	return err
 }
 
 func insertVersion(ctx context.Context, tx *sql.Tx, v *Version, now time.Time) (int64, error) {
@@ -92,6 +98,7 @@ func scanVersion(sc interface{ Scan(...any) error }) (Version, error) {
 	if err := json.Unmarshal([]byte(rules), &v.Rules); err != nil {
 		return v, fmt.Errorf("policy version %s: rules: %w", v.Name, err)
 	}
+	learnCategories(v.Rules)
 	return v, nil
 }
 
@@ -165,6 +172,7 @@ func (s *Store) CreateVersion(ctx context.Context, a audit.Actor, v Version) (*V
 	if err != nil {
 		return nil, err
 	}
+	learnCategories(v.Rules)
 	return &v, nil
 }
 

@@ -46,7 +46,7 @@ func (h *Handler) measureAssignForm(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "measure_assign", "列为管控对象", assignView{P: p, Categories: policy.Categories,
+	return h.render(w, r, "measure_assign", "列为管控对象", assignView{P: p, Categories: policy.AllCategories(),
 		Today: h.today(), History: history})
 }
 

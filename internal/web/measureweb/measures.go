@@ -98,7 +98,7 @@ func (h *Handler) measuresList(w http.ResponseWriter, r *http.Request) error {
 		list = list[:web.PageSize]
 	}
 	return h.render(w, r, "measure_list", "管控人员", listView{List: list, Paging: pg, Q: q, Today: h.today(), Types: typeCols(),
-		Categories: policy.Categories})
+		Categories: policy.AllCategories()})
 }
 
 // measureOf loads the measure named by the {id} path value (audited: it

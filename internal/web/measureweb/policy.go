@@ -69,7 +69,7 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := policyView{Versions: vs, Categories: policy.Categories, InForce: h.inForce(vs), Q: map[string]string{}}
+	d := policyView{Versions: vs, Categories: policy.AllCategories(), InForce: h.inForce(vs), Q: map[string]string{}}
 	q := r.URL.Query()
 	for _, k := range []string{"category", "day_zero", "version", "choice"} {
 		d.Q[k] = q.Get(k)

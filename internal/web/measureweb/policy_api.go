@@ -44,7 +44,7 @@ func (h *Handler) apiPolicyVersions(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	inForce := h.inForce(vs)
-	out := versionsJSON{Versions: make([]versionJSON, 0, len(vs)), Categories: policy.Categories}
+	out := versionsJSON{Versions: make([]versionJSON, 0, len(vs)), Categories: policy.AllCategories()}
 	for _, v := range vs {
 		out.Versions = append(out.Versions, versionOut(v, inForce, false))
 	}
