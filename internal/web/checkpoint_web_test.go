@@ -109,8 +109,18 @@ func TestCheckpointPages(t *testing.T) {
 		}
 		newRules.Set("effective_from", "2099-01-01")
 		newRules.Set("name", "2099 黄码劝返")
+		newRules.Set("fever", "41")
+		if status, body := z.Post("/checkpoint-rules", newRules); status != http.StatusBadRequest || !strings.Contains(body, "发热标准") {
+			t.Errorf("a fever line of 41 ℃: %d", status)
+		}
+		newRules.Set("fever", "37.5")
 		if status, _ := z.Post("/checkpoint-rules", newRules); status != http.StatusSeeOther {
 			t.Errorf("new version: %d", status)
+		}
+		var fever string
+		d.R().QueryRow("SELECT rules FROM checkpoint_rule_versions WHERE name = '2099 黄码劝返'").Scan(&fever)
+		if !strings.Contains(fever, `"fever_tenths":375`) {
+			t.Errorf("the fever line typed was not kept: %s", fever)
 		}
 		if _, body := z.Get("/checkpoint-rules"); !strings.Contains(body, "黄码：劝返") || !strings.Contains(body, "2099-01-01起施行") {
 			t.Errorf("rules page lacks the new version")

@@ -8,6 +8,8 @@ package checkpointweb
 
 import (
 	"embed"
+	"fmt"
+	"html/template"
 	"net/http"
 	"time"
 
@@ -29,7 +31,8 @@ type Handler struct {
 
 // New parses the templates (a broken one panics: they are embedded).
 func New(srv *web.Server, cps *checkpoint.Service, units *jurisdiction.Store) *Handler {
-	return &Handler{cps: cps, units: units, pages: srv.MustPages(templates, "templates", nil), now: srv.Now}
+	return &Handler{cps: cps, units: units, pages: srv.MustPages(templates, "templates", template.FuncMap{
+		"fever": func(tenths int) string { return fmt.Sprintf("%.1f", float64(tenths)/10) }}), now: srv.Now}
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name, title string, d any) error {

@@ -3,6 +3,7 @@ package checkpointweb
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -369,6 +370,13 @@ func (h *Handler) rulesCreate(w http.ResponseWriter, r *http.Request) error {
 				n = -1
 			}
 			*f.p = n
+		}
+	}
+	if s := strings.TrimSpace(r.PostFormValue("fever")); s != "" {
+		// The fever line typed in ℃ (37.5), kept in tenths.
+		v.FeverTenths = -1
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			v.FeverTenths = int(math.Round(f * 10))
 		}
 	}
 	created, err := h.cps.CreateRules(r.Context(), web.Actor(r), v)
