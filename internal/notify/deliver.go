@@ -46,6 +46,13 @@ func (s *Service) recipients(ctx context.Context, q *sql.Tx, t EventType, unit s
 			out = append(out, x)
 		}
 	}
+	// A 村民小组's or 小区's events are its village's work: its cadres and
+	// 网格员 sit at the village, and the levels above count from there;
+	// the group's own responsible people are told as well.
+	var group string
+	if jurisdiction.LevelOfCode(unit) == jurisdiction.LevelGroup {
+		group, unit = unit, jurisdiction.VillageOf(unit)
+	}
 	to := t.To
 	if extra > 0 {
 		// Escalation: the responsible people and the cadres of the level
@@ -65,10 +72,17 @@ func (s *Service) recipients(ctx context.Context, q *sql.Tx, t EventType, unit s
 		if code == "" {
 			continue
 		}
+		role := r.Role
+		if lv, ok := cadreLevel[role]; ok && lv != jurisdiction.LevelOfCode(code) {
+			// The cadres of the unit the event reached: a task at a
+			// township's own level goes to its township cadres, one at the
+			// county's to the command centre.
+			role = levelRole[jurisdiction.LevelOfCode(code)]
+		}
 		switch {
 		case r.Duty != "":
 			rows, err := q.QueryContext(ctx, `SELECT name, phone FROM responsibles
-				WHERE unit_code = $1 AND ($2 = '*' OR duty = $2) ORDER BY id`, code, r.Duty)
+				WHERE unit_code IN ($1, $3) AND ($2 = '*' OR duty = $2) ORDER BY id`, code, r.Duty, groupAt(group, up))
 			if err != nil {
 				return nil, fmt.Errorf("recipients %s: %w", t.Kind, err)
 			}
@@ -84,9 +98,9 @@ func (s *Service) recipients(ctx context.Context, q *sql.Tx, t EventType, unit s
 			if err := rows.Err(); err != nil {
 				return nil, err
 			}
-		case r.Role != "":
+		case role != "":
 			rows, err := q.QueryContext(ctx, `SELECT id, display_name, phone FROM users
-				WHERE unit_code = $1 AND role = $2 AND disabled = 0 ORDER BY id`, code, r.Role)
+				WHERE unit_code IN ($1, $3) AND role = $2 AND disabled = 0 ORDER BY id`, code, role, groupAt(group, up))
 			if err != nil {
 				return nil, fmt.Errorf("recipients %s: %w", t.Kind, err)
 			}
@@ -114,6 +128,18 @@ func (s *Service) recipients(ctx context.Context, q *sql.Tx, t EventType, unit s
 	}
 	return out, nil
 }
+
+// groupAt is the group an event came from when a recipient is at its
+// village (up 0), else "" (no unit): the group's own people are told too.
+func groupAt(group string, up int) string {
+	if up == 0 {
+		return group
+	}
+	return ""
+}
+
+// cadreLevel is the level of each cadre role's units.
+var cadreLevel = map[string]int{"command": jurisdiction.LevelCounty, "township": jurisdiction.LevelTownship, "village": jurisdiction.LevelVillage}
 
 // levelRole is the role of a level's cadres, whom escalations reach.
 var levelRole = map[int]string{

@@ -297,3 +297,35 @@ func TestEscalation(t *testing.T) {
 		}
 	})
 }
+
+// An event of a 村民小组 reaches its village's cadres and grid workers (and
+// the group's own), and one at a township's own level reaches the
+// township's cadres: the cadres of the unit the event is at.
+func TestRecipientsOfGroupAndTownshipEvents(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		c := newClock()
+		vu, tu := seed(t, d)
+		if _, err := d.W().Exec(`INSERT INTO responsibles (unit_code, duty, name, phone, created_at) VALUES ($1, '网格员', '王组长', '13900000010', 0)`, dbtest.GroupA1); err != nil {
+			t.Fatal(err)
+		}
+		s := newService(t, d, c, newSMSServer(t, "secret"), nil, notify.Options{})
+		ctx := context.Background()
+		if err := s.Emit(ctx, notify.Event{Kind: "test.alert", Unit: dbtest.GroupA1, Vars: alertVars, Key: "g1"}); err != nil {
+			t.Fatal(err)
+		}
+		if items, _, err := s.Inbox(ctx, vu, 10, 0); err != nil || len(items) != 1 {
+			t.Errorf("the village cadre's inbox for a group's event: %d items, %v", len(items), err)
+		}
+		for _, phone := range []string{"13900000009", "13900000010"} {
+			if n := count(t, d, `SELECT COUNT(*) FROM notify_outbox WHERE channel = 'sms' AND target = '`+phone+`'`); n != 1 {
+				t.Errorf("SMS to the grid worker %s: %d", phone, n)
+			}
+		}
+		if err := s.Emit(ctx, notify.Event{Kind: "test.quiet", Unit: dbtest.TownshipA, Vars: alertVars, Key: "t1"}); err != nil {
+			t.Fatal(err)
+		}
+		if items, _, err := s.Inbox(ctx, tu, 10, 0); err != nil || len(items) != 1 {
+			t.Errorf("the township cadre's inbox for a township-level event: %d items, %v", len(items), err)
+		}
+	})
+}
