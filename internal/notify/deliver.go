@@ -206,7 +206,7 @@ func (s *Service) deliver(ctx context.Context, tx *sql.Tx, t EventType, e Event,
 			if r.Unit != "" && !strings.HasPrefix(e.Unit, r.Unit) {
 				continue
 			}
-			if err := s.queue(ctx, tx, t.Kind, e.Unit, ChannelRobot, r.Name, r.Kind, body, "", string(vars), ms, by); err != nil {
+			if err := s.queue(ctx, tx, t.Kind, e.Unit, ChannelRobot, r.Name, RobotKindName(r.Kind), body, "", string(vars), ms, by); err != nil {
 				return err
 			}
 		}

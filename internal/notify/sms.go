@@ -67,7 +67,7 @@ func (a *AliyunSMS) Send(ctx context.Context, m Message) (string, error) {
 		if a.cfg.Template == "" {
 			return "", permanent("未设置短信模板编号（消息模板或 FANGKONG_SMS_TEMPLATE）")
 		}
-		code, vars = a.cfg.Template, map[string]string{"content": m.Body}
+		code, vars = a.cfg.Template, map[string]string{"content": unsigned(m.Body)}
 	}
 	if vars == nil {
 		vars = map[string]string{}
@@ -168,4 +168,24 @@ type AliyunReceipt struct {
 	ErrCode     string `json:"err_code"`
 	ErrMsg      string `json:"err_msg"`
 	ReportTime  string `json:"report_time"`
+}
+
+// unsigned is a message as an SMS template's variable: the gateway puts
+// the signature (SignName) in front itself and carriers refuse 【】 inside a
+// variable, so a leading signature (【防控】) is dropped and other brackets
+// (【升级提醒·1级】) become plain ones.
+func unsigned(body string) string {
+	rest := body
+	var lead string
+	if r, ok := strings.CutPrefix(rest, "【升级"); ok {
+		if i := strings.Index(r, "】"); i >= 0 {
+			lead, rest = "[升级"+r[:i]+"]", r[i+len("】"):]
+		}
+	}
+	if r, ok := strings.CutPrefix(rest, "【"); ok {
+		if i := strings.Index(r, "】"); i >= 0 && i <= 30 {
+			rest = r[i+len("】"):]
+		}
+	}
+	return strings.NewReplacer("【", "[", "】", "]").Replace(lead + strings.TrimSpace(rest))
 }
