@@ -78,7 +78,7 @@ func inspectSpecs(add adder, twin twinner) {
 	add("POST /inspections", W, kRecord, func(x *tc) []variant {
 		n := x.w.uniq("新督查对象")
 		return []variant{{path: "/inspections", body: m{"unit_code": x.r.unit, "object_type": "checkpoint", "object_name": n, "team": "组",
-			"visited_on": clock.Day(time.Now())}, in: ok(303), out: x.invalid(400, "单位不在您的辖区内"), after: func() error {
+			"visited_on": clock.Day(time.Now())}, in: ok(303), out: x.invalid(400, "不在您的辖区内"), after: func() error {
 			if got := x.w.count("SELECT COUNT(*) FROM inspections WHERE object_name = $1 AND unit_code = $2", n, x.r.unit); got != 1 {
 				return fmt.Errorf("inspection %s not created under %s", n, x.r.unit)
 			}

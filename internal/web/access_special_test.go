@@ -45,7 +45,7 @@ func specialSpecs(add adder, twin twinner) {
 	add("GET /special/new", W, kGlobal, func(x *tc) []variant { return get("/special/new", ok(200, "新增特报"), want{}) })
 	add("POST /special", W, kRecord, func(x *tc) []variant {
 		return []variant{{path: "/special", body: m{"unit_code": x.r.unit, "kind": "positive", "title": ""},
-			in: ok(400, "请填写"), out: x.invalid(400, "单位不在您的辖区内")}}
+			in: ok(400, "请填写"), out: x.invalid(400, "不在您的辖区内")}}
 	})
 	twin("GET /special/{id}", "GET /api/v1/special/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		return get(pre+"/special/"+x.r.extra["special"], ok(200, specialTitle(x.r)...), x.notFound())

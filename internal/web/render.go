@@ -191,3 +191,19 @@ func (s *Server) unitName(ctx context.Context, u auth.User) string {
 	s.unitNames.Store(u.UnitCode, unit.Name)
 	return unit.Name
 }
+
+// UnitCode reads a unit typed in a form field by name or code (西街社区,
+// 甘亭街道西街社区, 610118001001) inside scope, as units.Find reads it; ""
+// stays "" (the service decides whether the field may be empty). The error
+// names the field and, for a name that fits several units, asks which.
+func (s *Server) UnitCode(ctx context.Context, scope jurisdiction.Scope, field, text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if text == "" || s.Units == nil {
+		return text, nil
+	}
+	u, err := s.Units.Find(ctx, scope, field, text)
+	if err != nil {
+		return text, err
+	}
+	return u.Code, nil
+}

@@ -60,8 +60,15 @@ func (h *Handler) createInspection(w http.ResponseWriter, r *http.Request) error
 	for _, item := range r.PostForm["failed"] {
 		failed[item] = true
 	}
-	got, err := h.svc.CreateInspection(r.Context(), web.Actor(r), web.User(r).Scope(), in, failed)
+	typed := in.UnitCode
+	code, err := h.srv.UnitCode(r.Context(), web.User(r).Scope(), "unit_code", in.UnitCode)
+	var got inspect.Inspection
+	if err == nil {
+		in.UnitCode = code
+		got, err = h.svc.CreateInspection(r.Context(), web.Actor(r), web.User(r).Scope(), in, failed)
+	}
 	if err != nil {
+		in.UnitCode = typed
 		t, ok := inspect.Type(in.ObjectType)
 		if !ok {
 			t = inspect.ObjectTypes[0]
@@ -126,8 +133,15 @@ func (h *Handler) addFinding(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := inspect.Finding{UnitCode: r.FormValue("unit_code"), Problem: r.FormValue("problem"), Severity: r.FormValue("severity"),
 		Leader: r.FormValue("leader"), Person: r.FormValue("person"), Measure: r.FormValue("measure"), Deadline: r.FormValue("deadline")}
-	f, err := h.svc.AddFinding(r.Context(), web.Actor(r), web.User(r).Scope(), id, in, photo)
+	typed := in.UnitCode
+	code, err := h.srv.UnitCode(r.Context(), web.User(r).Scope(), "unit_code", in.UnitCode)
+	var f inspect.Finding
+	if err == nil {
+		in.UnitCode = code
+		f, err = h.svc.AddFinding(r.Context(), web.Actor(r), web.User(r).Scope(), id, in, photo)
+	}
 	if err != nil {
+		in.UnitCode = typed
 		return h.inspectionPage(w, r, http.StatusBadRequest, in, err)
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/inspections/%d", id), fmt.Sprintf("已登记问题，整改时限 %s", f.Deadline))

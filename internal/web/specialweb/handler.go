@@ -80,8 +80,15 @@ func (h *Handler) newForm(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) open(w http.ResponseWriter, r *http.Request) error {
 	tr := special.Trigger{Kind: r.FormValue("kind"), Unit: r.FormValue("unit_code"), Title: r.FormValue("title"), Content: r.FormValue("content")}
-	rep, err := h.svc.Open(r.Context(), web.Actor(r), web.User(r).Scope(), tr)
+	typed := tr.Unit
+	code, err := h.srv.UnitCode(r.Context(), web.User(r).Scope(), "unit_code", tr.Unit)
+	var rep special.Report
+	if err == nil {
+		tr.Unit = code
+		rep, err = h.svc.Open(r.Context(), web.Actor(r), web.User(r).Scope(), tr)
+	}
 	if err != nil {
+		tr.Unit = typed
 		return h.pages.FormError(w, r, err, "form", "新增特报", formView{Form: tr, Kinds: special.Kinds})
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/special/%d", rep.ID), "已发出特报："+rep.Title)
