@@ -252,6 +252,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	}, cfg.Now)
 	a.Command = command.NewService(d, a.Units, cfg.Now)
 	a.Inspect = inspect.NewService(d, a.Units, cfg.Now)
+	a.Inspect.SetNotifier(a.Notify)
 	a.Duty = duty.NewService(d, a.Units, cfg.Now)
 	a.Special = special.NewService(d, a.Units, a.Notify, cfg.Now)
 	a.Readiness = readiness.NewService(d, a.Units, cfg.Now)
@@ -307,7 +308,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		checkpointweb.New(a.Web, a.Checkpoints, a.Units),
 		tracingweb.New(a.Web, a.Tracing, a.Sites),
 		// 今日待办: each domain's part of a village's day, in the page's order.
-		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels, a.Checkpoints),
+		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels, a.Checkpoints, a.Inspect),
 	)
 	return a, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"fangkong/internal/checkpoint"
 	"fangkong/internal/clock"
+	"fangkong/internal/inspect"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/measure"
 	"fangkong/internal/notify"
@@ -28,6 +29,7 @@ func notifyEvents() []notify.EventType {
 	out = append(out, checkpoint.Events...)
 	out = append(out, tracing.Events...)
 	out = append(out, special.Events...)
+	out = append(out, inspect.Events...)
 	return out
 }
 

@@ -91,7 +91,7 @@ func (s *Service) AddFinding(ctx context.Context, who audit.Actor, scope jurisdi
 	}
 	now := s.now()
 	in.InspectionID, in.Status, in.Version, in.CreatedAt = id, StatusOpen, 1, now
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO findings (inspection_id, unit_code, problem, severity, leader, person, measure, deadline,
 				status, photo_type, photo, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
@@ -99,7 +99,12 @@ func (s *Service) AddFinding(ctx context.Context, who audit.Actor, scope jurisdi
 			now.UnixMilli()).Scan(&in.ID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, who, "create", "finding", fmt.Sprint(in.ID), in.UnitCode, "督查问题："+in.Problem)
+		if err := audit.Record(ctx, tx, now, who, "create", "finding", fmt.Sprint(in.ID), in.UnitCode, "督查问题："+in.Problem); err != nil {
+			return err
+		}
+		f := in
+		f.ObjectName = insp.ObjectName
+		return s.emit(ctx, EventFinding, f, "")
 	})
 	if err != nil {
 		return in, err
@@ -169,6 +174,9 @@ func (s *Service) where(f Filter, sub jurisdiction.Scope) (string, []any) {
 	switch {
 	case f.Status == "open":
 		add("f.status <> $%d", StatusClosed)
+	case f.Status == "rectify": // the unit's to do: neither closed nor waiting for review
+		add("f.status <> $%d", StatusClosed)
+		add("f.status <> $%d", StatusReview)
 	case f.Status != "":
 		add("f.status = $%d", f.Status)
 	}
@@ -252,7 +260,7 @@ func (s *Service) move(ctx context.Context, who audit.Actor, scope jurisdiction.
 	if to == StatusClosed {
 		closed = now
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE findings SET status = $1, `+col+` = $2, closed_at = $3, version = version + 1, updated_at = $4
 			WHERE id = $5 AND version = $6`, to, note, closed, now, id, version)
 		if err != nil {
@@ -261,7 +269,18 @@ func (s *Service) move(ctx context.Context, who audit.Actor, scope jurisdiction.
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.ErrConflict
 		}
-		return audit.Record(ctx, tx, s.now(), who, "update", "finding", fmt.Sprint(id), f.UnitCode, "整改："+f.Status+"→"+to)
+		if err := audit.Record(ctx, tx, s.now(), who, "update", "finding", fmt.Sprint(id), f.UnitCode, "整改："+f.Status+"→"+to); err != nil {
+			return err
+		}
+		g := f
+		g.Version = version + 1
+		switch {
+		case to == StatusReview:
+			return s.emit(ctx, EventReview, g, note)
+		case to == StatusProgress && f.Status == StatusReview: // 退回
+			return s.emit(ctx, EventReturned, g, note)
+		}
+		return nil
 	})
 	if err != nil {
 		return f, err
@@ -297,11 +316,30 @@ func (s *Service) Review(ctx context.Context, who audit.Actor, scope jurisdictio
 // Escalate marks every finding past its deadline and not closed as
 // escalated (挂牌督办), once; it returns how many it marked.
 func (s *Service) Escalate(ctx context.Context) (int, error) {
-	res, err := s.db.Writer(ctx).ExecContext(ctx, `UPDATE findings SET escalated_at = $1
-		WHERE escalated_at = 0 AND status <> $2 AND deadline < $3`, s.now().UnixMilli(), StatusClosed, s.today())
+	all := jurisdiction.System("inspect escalation")
+	due, err := s.Findings(ctx, all, Filter{Overdue: true})
 	if err != nil {
 		return 0, err
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	n := 0
+	for _, f := range due {
+		if f.Escalated {
+			continue
+		}
+		err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE findings SET escalated_at = $1 WHERE id = $2 AND escalated_at = 0`, s.now().UnixMilli(), f.ID)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				return nil // another instance marked it
+			}
+			n++
+			return s.emit(ctx, EventEscalated, f, "")
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

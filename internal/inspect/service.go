@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/personal"
 	"fangkong/internal/sheet"
 	"fangkong/internal/wire"
@@ -21,9 +22,10 @@ import (
 // Service keeps inspections and findings. Every method takes the caller's
 // Scope; records outside it are not found.
 type Service struct {
-	db    *db.DB
-	units *jurisdiction.Store
-	now   func() time.Time
+	db       *db.DB
+	units    *jurisdiction.Store
+	now      func() time.Time
+	notifier notify.Emitter
 }
 
 // NewService returns a Service; every argument is required.
@@ -31,8 +33,12 @@ func NewService(d *db.DB, units *jurisdiction.Store, now func() time.Time) *Serv
 	wire.Need("inspect.NewService", "db", d)
 	wire.Need("inspect.NewService", "units", units)
 	wire.Need("inspect.NewService", "now", now)
-	return &Service{db: d, units: units, now: now}
+	return &Service{db: d, units: units, now: now, notifier: notify.Discard}
 }
+
+// SetNotifier tells findings and their rectification to the people
+// concerned (Events); without one nothing is sent.
+func (s *Service) SetNotifier(n notify.Emitter) { s.notifier = n }
 
 func (s *Service) today() string { return clock.Day(s.now()) }
 

@@ -34,6 +34,27 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	}}, nil
 }
 
+// Todo is a unit's rectification work for the day (今日待办): findings to
+// rectify (待整改 and 整改中, a 退回 one included) and, of the unit's
+// findings not closed, those past their deadline.
+func (s *Service) Todo(ctx context.Context, scope jurisdiction.Scope, unit, day string) ([]summary.Figure, error) {
+	rectify, err := s.Count(ctx, scope, Filter{Unit: unit, Status: "rectify"})
+	if err != nil {
+		return nil, err
+	}
+	overdue, err := s.Count(ctx, scope, Filter{Unit: unit, Overdue: true})
+	if err != nil {
+		return nil, err
+	}
+	link := func(k, v string) string { return "/findings?" + url.Values{"unit": {unit}, k: {v}}.Encode() }
+	return []summary.Figure{
+		{Key: "todo.inspect.rectify", Label: "督查问题待整改", Value: rectify, Link: link("status", "rectify"),
+			Note: "督查发现的问题中尚未报告整改完成的（含被退回的）"},
+		{Key: "todo.inspect.overdue", Label: "整改逾期", Value: overdue, Link: link("overdue", "1"), Late: overdue > 0,
+			Note: "已过整改时限仍未销号（挂牌督办）"},
+	}, nil
+}
+
 // Group is the findings of one township (or unit) in the 通报.
 type Group struct {
 	Unit     jurisdiction.Unit

@@ -15,6 +15,7 @@ type listView struct {
 	Unit        string
 	Inspections []inspect.Inspection
 	Paging      web.Paging
+	Review      int // findings waiting for the inspector's review
 }
 
 func (h *Handler) inspections(w http.ResponseWriter, r *http.Request) error {
@@ -28,6 +29,10 @@ func (h *Handler) inspections(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := listView{Unit: unit, Paging: web.PagingFor(r, page, len(list))}
 	v.Inspections = list[:min(len(list), per)]
+	// The inspector's work first: rectifications waiting for review.
+	if v.Review, err = h.svc.Count(r.Context(), u.Scope(), inspect.Filter{Unit: unit, Status: inspect.StatusReview}); err != nil {
+		return err
+	}
 	return h.pages.Render(w, r, http.StatusOK, "inspections", "督查检查", v)
 }
 
