@@ -163,6 +163,7 @@ func (s *Service) SendResidents(ctx context.Context, who audit.Actor, scope juri
 	if !scope.Contains(unit) {
 		return 0, errs.ErrNotFound
 	}
+	body = s.SignResidents(ctx, who, unit, body)
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ms := s.now().UnixMilli()
 		for _, p := range list.Phones {
@@ -193,4 +194,21 @@ func (s *Service) OptOut(ctx context.Context, who audit.Actor, phone string) err
 		return fmt.Errorf("opt out: %w", err)
 	}
 	return nil
+}
+
+// SignResidents is a message to residents as they receive it: the text,
+// then who speaks — the unit (the village committee) and the sender's name
+// ("——西街社区居委会 张三"), so a villager knows whom to answer.
+func (s *Service) SignResidents(ctx context.Context, who audit.Actor, unit, body string) string {
+	if unit == "" {
+		unit = who.Unit
+	}
+	var uname, sender string
+	_ = s.db.R().QueryRowContext(ctx, `SELECT name FROM units WHERE code = $1`, unit).Scan(&uname)
+	_ = s.db.R().QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = $1`, who.UserID).Scan(&sender)
+	sign := strings.TrimSpace(uname + " " + sender)
+	if sign == "" || strings.Contains(body, sign) {
+		return body
+	}
+	return body + "——" + sign
 }

@@ -55,7 +55,8 @@ func TestResidents(t *testing.T) {
 		for _, v := range sms.sent() {
 			got[v.Get("PhoneNumbers")] = v.Get("TemplateParam")
 		}
-		if len(got) != 3 || got["13600000002"] != "" || got["13700000004"] != `{"content":"请于今日18时前到西街社区采样点采样"}` {
+		if len(got) != 3 || got["13600000002"] != "" || got["13700000004"] != `{"content":"请于今日18时前到西街社区采样点采样——西街社区居委会"}` {
+			// signed by the unit that speaks (and the sender's name, when the actor has one)
 			t.Fatalf("sent %v", got)
 		}
 		if k := count(t, d, `SELECT COUNT(*) FROM audit_log WHERE entity = 'notify_residents' AND summary LIKE '向 3 名群众%'`); k != 1 {

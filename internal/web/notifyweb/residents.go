@@ -15,6 +15,7 @@ type residentsView struct {
 	Max     int
 	SMSOn   bool
 	OptedIn string
+	Signed  string // the text as residents receive it (signed by the unit and sender)
 }
 
 type residentsIn struct {
@@ -63,6 +64,7 @@ func (h *Handler) sendResidents(w http.ResponseWriter, r *http.Request) error {
 			return h.pages.FormError(w, r, err, "notify_residents", title, v)
 		}
 		v.List = &list
+		v.Signed = h.svc.SignResidents(r.Context(), web.Actor(r), in.Unit, in.Body)
 		for _, p := range list.Phones[:min(5, len(list.Phones))] {
 			v.Sample = append(v.Sample, p)
 		}
