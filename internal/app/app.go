@@ -282,6 +282,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	// figures as the picture), and report their own (who has not
 	// reported) after them.
 	a.Reports = report.NewService(d, a.Units, sourcesOf(a.Summaries), cfg.Now)
+	a.Reports.SetNotifier(a.Notify)
 	a.Summaries = append(a.Summaries, web.SummarySource{Cap: auth.CapReportsRead, Source: a.Reports})
 	// One web package per domain; adding a domain adds one line here.
 	a.Web.Mount(

@@ -13,6 +13,7 @@ import (
 	"fangkong/internal/measure"
 	"fangkong/internal/notify"
 	"fangkong/internal/pushlist"
+	"fangkong/internal/report"
 	"fangkong/internal/sentinel"
 	"fangkong/internal/special"
 	"fangkong/internal/tracing"
@@ -30,6 +31,7 @@ func notifyEvents() []notify.EventType {
 	out = append(out, tracing.Events...)
 	out = append(out, special.Events...)
 	out = append(out, inspect.Events...)
+	out = append(out, report.Events...)
 	return out
 }
 

@@ -2,12 +2,27 @@ package report
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"time"
 
 	"fangkong/internal/clock"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 )
+
+// EventMissing is the notice of a unit's daily report missing at its
+// level's deadline (日报告未报), to its cadres and the level above.
+const EventMissing = "report.missing"
+
+// Events are the daily reports' notification events, as the app lists them.
+var Events = []notify.EventType{
+	{Kind: EventMissing, Name: "日报告未按时报送", Vars: []string{"unit", "day", "deadline"},
+		Sample:   map[string]string{"unit": "西街社区居委会", "day": "2026-12-07", "deadline": "16:30"},
+		Template: "【防控】${unit}${day}的日报告已过报送时限（${deadline}）仍未报送，请立即报送。", Link: "/reports/new",
+		Channels: []string{notify.ChannelSMS}, Dedup: 20 * time.Hour,
+		To: []notify.Recipient{{Role: "village"}, {Role: "township", Up: 1}}},
+}
 
 // Alert is a unit whose report was missing at its level's deadline.
 type Alert struct {
@@ -59,16 +74,47 @@ func (s *Service) CheckMissing(ctx context.Context) (int, error) {
 			if !now.After(at(day, t.Deadline)) {
 				continue
 			}
-			res, err := s.db.Writer(ctx).ExecContext(ctx, `INSERT INTO report_alerts (unit_code, day, level, raised_at)
-				SELECT u.code, $3, u.level, $4 FROM units u
-				WHERE `+scope.Where("u.code", 1)+` AND u.level = $5
+			missing, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT u.code, u.name FROM units u
+				WHERE `+scope.Where("u.code", 1)+` AND u.level = $4
 					AND NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.unit_code = u.code AND r.day = $3)
-				ON CONFLICT (unit_code, day) DO NOTHING`, lo, hi, day, now.UnixMilli(), level)
+					AND NOT EXISTS (SELECT 1 FROM report_alerts a WHERE a.unit_code = u.code AND a.day = $3)
+				ORDER BY u.code`, lo, hi, day, level)
 			if err != nil {
 				return raised, err
 			}
-			n, _ := res.RowsAffected()
-			raised += int(n)
+			var units []jurisdiction.Unit
+			for missing.Next() {
+				var u jurisdiction.Unit
+				if err := missing.Scan(&u.Code, &u.Name); err != nil {
+					missing.Close()
+					return raised, err
+				}
+				units = append(units, u)
+			}
+			missing.Close()
+			if err := missing.Err(); err != nil {
+				return raised, err
+			}
+			// Each alert and its notice commit together, once per unit and
+			// day (another instance's alert wins the conflict).
+			for _, u := range units {
+				err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+					res, err := tx.ExecContext(ctx, `INSERT INTO report_alerts (unit_code, day, level, raised_at) VALUES ($1, $2, $3, $4)
+						ON CONFLICT (unit_code, day) DO NOTHING`, u.Code, day, level, now.UnixMilli())
+					if err != nil {
+						return err
+					}
+					if n, _ := res.RowsAffected(); n == 0 {
+						return nil
+					}
+					raised++
+					return s.notifier.Emit(ctx, notify.Event{Kind: EventMissing, Unit: u.Code, Key: EventMissing + ":" + u.Code + ":" + day,
+						Vars: map[string]string{"unit": u.Name, "day": day, "deadline": t.Deadline}})
+				})
+				if err != nil {
+					return raised, err
+				}
+			}
 		}
 	}
 	return raised, nil

@@ -9,6 +9,7 @@ import (
 	"fangkong/internal/db"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/notify"
 	"fangkong/internal/personal"
 	"fangkong/internal/summary"
 	"fangkong/internal/wire"
@@ -17,11 +18,16 @@ import (
 // Service compiles, stores and reads daily reports. Every method takes the
 // caller's Scope; units outside it are not found.
 type Service struct {
-	db      *db.DB
-	units   *jurisdiction.Store
-	sources []summary.Source
-	now     func() time.Time
+	db       *db.DB
+	units    *jurisdiction.Store
+	sources  []summary.Source
+	now      func() time.Time
+	notifier notify.Emitter
 }
+
+// SetNotifier tells units whose report is missing at the deadline (Events);
+// without one nothing is sent.
+func (s *Service) SetNotifier(n notify.Emitter) { s.notifier = n }
 
 // NewService returns a Service; sources are the domains' summaries a
 // report is compiled from (internal/app's list). Every argument is required.
@@ -30,7 +36,7 @@ func NewService(d *db.DB, units *jurisdiction.Store, sources []summary.Source, n
 	wire.Need("report.NewService", "units", units)
 	wire.Need("report.NewService", "sources", sources)
 	wire.Need("report.NewService", "now", now)
-	return &Service{db: d, units: units, sources: sources, now: now}
+	return &Service{db: d, units: units, sources: sources, now: now, notifier: notify.Discard}
 }
 
 // cleanText is personal.Text with a length limit, as a field's error.

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -115,6 +116,17 @@ func TestDailyReportWeb(t *testing.T) {
 		}
 		if st, _ = z.Get("/reports?unit=" + dbtest.VillageB); st != http.StatusNotFound {
 			t.Errorf("another township's village: %d", st)
+		}
+		// The deadline check tells the township of the village that did not
+		// report (东街), by name; the village that reported is not told.
+		if _, err := e.App.Reports.CheckMissing(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, inbox := z.Get("/inbox"); !strings.Contains(inbox, "东街社区居委会") || !strings.Contains(inbox, "日报告已过报送时限") {
+			t.Errorf("the township was not told of the missing report")
+		}
+		if _, inbox := c.Get("/inbox"); strings.Contains(inbox, "日报告已过报送时限") {
+			t.Errorf("the village that reported was told it had not")
 		}
 	})
 }
