@@ -58,7 +58,7 @@ func (s *Service) emit(ctx context.Context, kind string, r Report, stage string,
 func firstStage(ctx context.Context, tx *sql.Tx, id int64) (label string, due time.Time, err error) {
 	var ms int64
 	err = tx.QueryRowContext(ctx, `SELECT COALESCE(c.label, ''), a.due_at FROM special_acks a LEFT JOIN special_clocks c ON c.level = a.level
-		WHERE a.report_id = $1 ORDER BY a.due_at, a.level DESC LIMIT 1`, id).Scan(&label, &ms)
+		WHERE a.report_id = $1 AND a.acked_at = 0 ORDER BY a.due_at, a.level DESC LIMIT 1`, id).Scan(&label, &ms)
 	if err == sql.ErrNoRows {
 		return "", time.Time{}, nil
 	}

@@ -174,6 +174,16 @@ func (s *Service) Open(ctx context.Context, who audit.Actor, scope jurisdiction.
 			r.ID, r.OpenedAt.UnixMilli(), u.Level); err != nil {
 			return err
 		}
+		// The opener's own level has received it: a township cadre opening
+		// a village's 特报 is not asked to confirm it to themself.
+		if lv := jurisdiction.LevelOfCode(who.Unit); who.Unit != "" && lv < u.Level {
+			cadre := who.Username
+			_ = tx.QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = $1`, who.UserID).Scan(&cadre)
+			if _, err := tx.ExecContext(ctx, `UPDATE special_acks SET acked_at = $1, acked_by = $2, cadre = $3 WHERE report_id = $4 AND level = $5`,
+				r.OpenedAt.UnixMilli(), who.Username, cadre, r.ID, lv); err != nil {
+				return err
+			}
+		}
 		stage, due, err := firstStage(ctx, tx, r.ID)
 		if err != nil {
 			return err

@@ -128,3 +128,23 @@ func TestTriggerClockEscalatesOnce(t *testing.T) {
 		}
 	})
 }
+
+// A township cadre who opens a village's 特报 has received it: the
+// township's stage is confirmed by them at once, and only the county's
+// remains.
+func TestOpenerConfirmsOwnLevel(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		dbtest.Tree(t, d)
+		now := time.Date(2026, 12, 6, 8, 0, 0, 0, clock.Shanghai)
+		clk := func() time.Time { return now }
+		s := special.NewService(d, jurisdiction.NewStore(d, clk), notify.Discard, clk)
+		opener := audit.Actor{UserID: 99, Username: "zhen-a", Role: "township", Unit: dbtest.TownshipA}
+		r, err := s.Open(t.Context(), opener, jurisdiction.Grant(dbtest.TownshipA), special.Trigger{Kind: "positive", Unit: dbtest.VillageA, Title: "发现1例阳性"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Acks) != 2 || r.Acks[0].Level != 4 || r.Acks[0].AckedAt.IsZero() || r.Acks[0].AckedBy != "zhen-a" || !r.Acks[1].AckedAt.IsZero() {
+			t.Errorf("stages after a township cadre opened it: %+v", r.Acks)
+		}
+	})
+}
