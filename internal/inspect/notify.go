@@ -53,15 +53,9 @@ func init() {
 
 // emit tells of finding f (kind); note is the review's or "".
 func (s *Service) emit(ctx context.Context, kind string, f Finding, note string) error {
-	name := f.UnitName
-	if p, err := s.units.Path(ctx, f.UnitCode); err == nil && len(p) > 0 {
-		// The township and the village (and group) by name: 甘亭街道西街社区居委会.
-		name = ""
-		for _, u := range p {
-			if u.Level >= jurisdiction.LevelTownship {
-				name += u.Name
-			}
-		}
+	name := s.units.LocalName(ctx, f.UnitCode) // 甘亭街道西街社区居委会
+	if name == "" {
+		name = f.UnitName
 	}
 	id := fmt.Sprint(f.ID)
 	return s.notifier.Emit(ctx, notify.Event{Kind: kind, Unit: f.UnitCode, Key: kind + ":" + id + ":" + fmt.Sprint(f.Version), Vars: map[string]string{

@@ -112,6 +112,22 @@ func (s *Store) Path(ctx context.Context, code string) ([]Unit, error) {
 	return s.query(ctx, "SELECT "+unitColumns+" FROM units WHERE code IN ("+strings.Join(ph, ", ")+") ORDER BY code", args...)
 }
 
+// LocalName is a unit's name with the township and village above it, for
+// a notice (甘亭街道西街社区居委会怡景家园), "" when the code is unknown.
+func (s *Store) LocalName(ctx context.Context, code string) string {
+	path, err := s.Path(ctx, code)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, u := range path {
+		if u.Level >= LevelTownship {
+			b.WriteString(u.Name)
+		}
+	}
+	return b.String()
+}
+
 func (s *Store) query(ctx context.Context, q string, args ...any) ([]Unit, error) {
 	rows, err := s.db.R().QueryContext(ctx, q, args...)
 	if err != nil {

@@ -27,7 +27,7 @@ var reportSample = map[string]string{"unit": "西街村", "kind": "阳性病例"
 // Events are the special reports' notification events, as the app lists them.
 var Events = []notify.EventType{
 	{Kind: EventOpened, Name: "特报待确认", Vars: reportVars, Sample: reportSample, Link: "/special/${id}",
-		Template: "【防控】特报（${kind}）：${unit}${title}。请${stage}于${due}前在系统中确认接收。",
+		Template: "【防控】特报（${kind}，${unit}）：${title}。请${stage}于${due}前在系统中确认接收。",
 		Channels: []string{notify.ChannelSMS, notify.ChannelRobot},
 		To: []notify.Recipient{{Role: "township", Level: jurisdiction.LevelTownship},
 			{Role: "command", Level: jurisdiction.LevelCounty}}},
@@ -47,9 +47,13 @@ func init() {
 // transaction ctx carries; the key is the report's, the stage's and the
 // event's, so each is told once.
 func (s *Service) emit(ctx context.Context, kind string, r Report, stage string, due time.Time) error {
+	unit := s.units.LocalName(ctx, r.UnitCode) // with its township and village: a 小区's name alone says little
+	if unit == "" {
+		unit = r.UnitName
+	}
 	return s.notifier.Emit(ctx, notify.Event{Kind: kind, Unit: r.UnitCode, Key: fmt.Sprintf("%d/%s", r.ID, stage),
 		Link: fmt.Sprintf("/special/%d", r.ID),
-		Vars: map[string]string{"unit": r.UnitName, "kind": KindLabel(r.Kind), "title": r.Title, "stage": stage,
+		Vars: map[string]string{"unit": unit, "kind": KindLabel(r.Kind), "title": r.Title, "stage": stage,
 			"due": clock.Format(due.UnixMilli()), "id": fmt.Sprint(r.ID)}})
 }
 
