@@ -65,7 +65,16 @@ func (s *Service) emitReport(ctx context.Context, kind string, r Report) error {
 	if kind != EventReported {
 		key += ":" + kind
 	}
-	return s.notifier.Emit(ctx, notify.Event{Kind: kind, Unit: r.UnitCode, Key: key, Vars: map[string]string{
+	var phones []string
+	if kind == EventReported && r.ReferredTo != 0 {
+		// The fever clinic the patient was referred to (转诊) must receive
+		// them: its contact is told too.
+		var phone string
+		if err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT contact_phone FROM sentinels WHERE id = $1`, r.ReferredTo).Scan(&phone); err == nil && phone != "" {
+			phones = append(phones, phone)
+		}
+	}
+	return s.notifier.Emit(ctx, notify.Event{Kind: kind, Unit: r.UnitCode, Key: key, Phones: phones, Vars: map[string]string{
 		"unit": r.UnitName, "sentinel": r.SentinelName, "name": r.Name, "temp": r.Temp(), "symptoms": sym,
 		"hours": fmt.Sprint(hours), "due": clock.Format(r.AckDueAt), "id": fmt.Sprint(r.ID)}})
 }

@@ -104,3 +104,28 @@ func TestSentinelAlertsAreNotified(t *testing.T) {
 		}
 	})
 }
+
+// A report referred to a fever clinic (转诊) tells the clinic's contact too:
+// it must receive the patient.
+func TestReferralTellsTheClinic(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		ctx := context.Background()
+		n := notify.NewService(d, sentinel.Events, []notify.Channel{notifytest.SMS{}}, nil, notify.NoRoster, notify.Options{}, e.clk.now)
+		s := sentinel.NewService(d, jurisdiction.NewStore(d, e.clk.now), e.reg, e.cases, n, e.clk.now)
+		fc, err := s.CreateSentinel(ctx, town, e.all, sentinel.Sentinel{UnitCode: dbtest.TownshipA, Name: "甘亭卫生院发热门诊",
+			Kind: sentinel.KindFeverClinic, ContactName: "赵医生", ContactPhone: "13700000077"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReportFever(ctx, who, e.townA, e.clinic, sentinel.ReportInput{Name: "发热赵六", Phone: "13912345671", Temp: "38.2",
+			Action: sentinel.ActionRefer, ReferTo: fc.ID}); err != nil {
+			t.Fatal(err)
+		}
+		var k int
+		d.R().QueryRow(`SELECT COUNT(*) FROM notify_outbox WHERE kind = $1 AND channel = 'sms' AND target = '13700000077'`, sentinel.EventReported).Scan(&k)
+		if k != 1 {
+			t.Errorf("the fever clinic referred to was sent %d messages, want 1", k)
+		}
+	})
+}
