@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fangkong/internal/audit"
+	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 )
@@ -100,6 +101,9 @@ func (s *Service) AddFinding(ctx context.Context, who audit.Actor, scope jurisdi
 			return err
 		}
 		if err := audit.Record(ctx, tx, now, who, "create", "finding", fmt.Sprint(in.ID), in.UnitCode, "督查问题："+in.Problem); err != nil {
+			return err
+		}
+		if err := addStep(ctx, tx, in.ID, now.UnixMilli(), who, "发现问题", in.Measure); err != nil {
 			return err
 		}
 		f := in
@@ -272,6 +276,13 @@ func (s *Service) move(ctx context.Context, who audit.Actor, scope jurisdiction.
 		if err := audit.Record(ctx, tx, s.now(), who, "update", "finding", fmt.Sprint(id), f.UnitCode, "整改："+f.Status+"→"+to); err != nil {
 			return err
 		}
+		step := to
+		if to == StatusProgress && f.Status == StatusReview {
+			step = "退回"
+		}
+		if err := addStep(ctx, tx, id, now, who, step, note); err != nil {
+			return err
+		}
 		g := f
 		g.Version = version + 1
 		switch {
@@ -342,4 +353,44 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// Step is one step of a finding's rectification (整改记录).
+type Step struct {
+	At     time.Time
+	Actor  string // the user's name
+	Status string // 发现问题, 整改中, 待复核, 退回, 已销号
+	Note   string
+}
+
+// addStep records a step inside the transaction of the change.
+func addStep(ctx context.Context, tx *sql.Tx, id, at int64, who audit.Actor, status, note string) error {
+	actor := who.Username
+	_ = tx.QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = $1`, who.UserID).Scan(&actor)
+	_, err := tx.ExecContext(ctx, `INSERT INTO finding_steps (finding_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5)`,
+		id, at, actor, status, note)
+	return err
+}
+
+// Steps lists the rectification of finding id inside scope, oldest first.
+func (s *Service) Steps(ctx context.Context, scope jurisdiction.Scope, id int64) ([]Step, error) {
+	if _, err := s.Finding(ctx, scope, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT at, actor, status, note FROM finding_steps WHERE finding_id = $1 ORDER BY at, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Step
+	for rows.Next() {
+		var st Step
+		var at int64
+		if err := rows.Scan(&at, &st.Actor, &st.Status, &st.Note); err != nil {
+			return nil, err
+		}
+		st.At = time.UnixMilli(at).In(clock.Shanghai)
+		out = append(out, st)
+	}
+	return out, rows.Err()
 }

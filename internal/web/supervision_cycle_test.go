@@ -62,5 +62,11 @@ func TestSupervisionCycleTellsEachSide(t *testing.T) {
 		if !inbox(cun, "登记簿照片未上传") {
 			t.Errorf("the village was not told of the 退回 and its reason")
 		}
+		// The record keeps every step: the report of the work done and the
+		// 退回 with its reason, with who acted.
+		if _, page := cun.Get(fmt.Sprintf("/findings/%d", finding)); !strings.Contains(page, "已排班到人") || !strings.Contains(page, "<b>退回</b>") ||
+			!strings.Contains(page, "登记簿照片未上传") {
+			t.Errorf("the finding's record lost a step")
+		}
 	})
 }

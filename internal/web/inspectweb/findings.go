@@ -42,6 +42,7 @@ func (h *Handler) findings(w http.ResponseWriter, r *http.Request) error {
 
 type findingView struct {
 	inspect.Finding
+	Steps []inspect.Step // the rectification's record, oldest first
 }
 
 func (h *Handler) finding(w http.ResponseWriter, r *http.Request) error {
@@ -53,7 +54,11 @@ func (h *Handler) finding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.pages.Render(w, r, http.StatusOK, "finding", "督查问题", findingView{f})
+	steps, err := h.svc.Steps(r.Context(), web.User(r).Scope(), id)
+	if err != nil {
+		return err
+	}
+	return h.pages.Render(w, r, http.StatusOK, "finding", "督查问题", findingView{f, steps})
 }
 
 func (h *Handler) photo(w http.ResponseWriter, r *http.Request) error {
@@ -83,7 +88,8 @@ func (h *Handler) step(w http.ResponseWriter, r *http.Request, do func(id, versi
 		if gerr != nil {
 			return gerr
 		}
-		return h.pages.FormError(w, r, err, "finding", "督查问题", findingView{cur})
+		steps, _ := h.svc.Steps(r.Context(), web.User(r).Scope(), cur.ID)
+		return h.pages.FormError(w, r, err, "finding", "督查问题", findingView{cur, steps})
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/findings/%d", f.ID), done+f.Status)
 }
