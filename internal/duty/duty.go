@@ -43,6 +43,10 @@ type Shift struct {
 	Alerted     bool
 	Checks      int // spot checks
 	Unanswered  int // spot checks nobody answered
+	// LastCheck is the latest spot check: when, and who answered ("" for
+	// nobody), zero when none.
+	LastCheckAt time.Time
+	LastAnswer  string
 }
 
 // Gap reports whether the shift is under way at t with nobody checked in
@@ -127,13 +131,18 @@ func (s *Service) AddShift(ctx context.Context, who audit.Actor, scope jurisdict
 
 const shiftColumns = `d.id, d.unit_code, COALESCE(u.name, ''), d.starts_at, d.ends_at, d.leader, d.person, d.phone, d.checked_in_at,
 	d.checked_in_by, d.alerted_at, (SELECT COUNT(*) FROM duty_checks c WHERE c.shift_id = d.id),
-	(SELECT COUNT(*) FROM duty_checks c WHERE c.shift_id = d.id AND c.answered = 0)`
+	(SELECT COUNT(*) FROM duty_checks c WHERE c.shift_id = d.id AND c.answered = 0),
+	COALESCE((SELECT MAX(c.checked_at) FROM duty_checks c WHERE c.shift_id = d.id), 0),
+	COALESCE((SELECT c.answerer FROM duty_checks c WHERE c.shift_id = d.id ORDER BY c.checked_at DESC, c.id DESC LIMIT 1), '')`
 
 func scanShift(row interface{ Scan(...any) error }) (Shift, error) {
 	var sh Shift
-	var start, end, in, alerted int64
+	var start, end, in, alerted, last int64
 	err := row.Scan(&sh.ID, &sh.UnitCode, &sh.UnitName, &start, &end, &sh.Leader, &sh.Person, &sh.Phone, &in, &sh.CheckedInBy,
-		&alerted, &sh.Checks, &sh.Unanswered)
+		&alerted, &sh.Checks, &sh.Unanswered, &last, &sh.LastAnswer)
+	if last > 0 {
+		sh.LastCheckAt = time.UnixMilli(last)
+	}
 	sh.Start, sh.End, sh.Alerted = time.UnixMilli(start), time.UnixMilli(end), alerted > 0
 	if in > 0 {
 		sh.CheckedInAt = time.UnixMilli(in)

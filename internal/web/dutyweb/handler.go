@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -101,6 +102,11 @@ func (h *Handler) add(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) after(w http.ResponseWriter, r *http.Request, sh duty.Shift, err error, done string) error {
 	if err != nil {
 		return err
+	}
+	// Back to the list the check was made from (the county's, calling one
+	// unit after another), else the shift's unit and day.
+	if ref, perr := url.Parse(r.Referer()); perr == nil && ref.Path == "/duty" && (ref.Host == "" || ref.Host == r.Host) {
+		return web.Redirect(w, r, (&url.URL{Path: ref.Path, RawQuery: ref.RawQuery}).String(), done)
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/duty?unit=%s&day=%s", sh.UnitCode, clock.Day(sh.Start)), done)
 }
