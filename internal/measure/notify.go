@@ -53,13 +53,17 @@ var Events = []notify.EventType{
 
 // emitAlert tells of the alert id inside the transaction ctx carries.
 func (s *Service) emitAlert(ctx context.Context, q db.Querier, id int64) error {
-	var unit, kind, day, detail, name, unitName string
+	var unit, kind, day, detail, name, unitName, village string
 	var level int
-	err := q.QueryRowContext(ctx, `SELECT a.unit_code, a.kind, a.day, a.detail, a.level, COALESCE(p.name, ''), COALESCE(u.name, '')
+	err := q.QueryRowContext(ctx, `SELECT a.unit_code, a.kind, a.day, a.detail, a.level, COALESCE(p.name, ''), COALESCE(u.name, ''), COALESCE(v.name, '')
 		FROM measure_alerts a LEFT JOIN people p ON p.id = a.person_id LEFT JOIN units u ON u.code = a.unit_code
-		WHERE a.id = $1`, id).Scan(&unit, &kind, &day, &detail, &level, &name, &unitName)
+		LEFT JOIN units v ON v.code = SUBSTR(a.unit_code, 1, 12)
+		WHERE a.id = $1`, id).Scan(&unit, &kind, &day, &detail, &level, &name, &unitName, &village)
 	if err != nil {
 		return fmt.Errorf("alert %d: %w", id, err)
+	}
+	if jurisdiction.LevelOfCode(unit) == jurisdiction.LevelGroup {
+		unitName = village + unitName // 西街社区居委会怡景家园: a 小区's name alone says little
 	}
 	a := Alert{Kind: kind, Level: level}
 	ev := map[string]string{AlertAbnormal: EventAbnormal, AlertPositive: EventPositive, AlertMissedCheck: EventMissed, AlertMissedTest: EventMissed}[kind]
