@@ -35,22 +35,61 @@ func notifyEvents() []notify.EventType {
 	return out
 }
 
-// NotifyOverdueTasks tells each unit with push tasks past their deadline
-// (核查任务逾期); the event's de-duplication repeats it at most every four
-// hours per unit.
+// NotifyOverdueTasks tells each village with push tasks past their deadline
+// (核查任务逾期), each township once for all its units, and the command
+// centre of the county's own; the events' de-duplication repeats each at
+// most every four hours. It returns the number of events emitted.
 func (a *App) NotifyOverdueTasks(ctx context.Context) (int, error) {
 	units, err := a.PushLists.OverdueUnits(ctx, jurisdiction.System("notify-overdue"), a.Config.Now())
 	if err != nil {
 		return 0, err
 	}
+	// One message per village (its groups' tasks with its own) to the
+	// village, one per township (all its units' tasks) to the township's
+	// cadres, and the county's own unassigned tasks to the command centre.
+	type tally struct {
+		code, name  string
+		count, from int
+	}
+	var villages, townships []*tally
+	byCode := map[string]*tally{}
+	add := func(list *[]*tally, code string, n int) {
+		t := byCode[code]
+		if t == nil {
+			t = &tally{code: code}
+			byCode[code] = t
+			*list = append(*list, t)
+		}
+		t.count += n
+		t.from++
+	}
 	for _, u := range units {
-		err := a.Notify.Emit(ctx, notify.Event{Kind: pushlist.EventOverdue, Unit: u.Code, Key: u.Code,
-			Vars: map[string]string{"unit": u.Name, "count": strconv.Itoa(u.Count)}})
-		if err != nil {
-			return 0, err
+		lv := jurisdiction.LevelOfCode(u.Code)
+		switch {
+		case lv >= jurisdiction.LevelVillage:
+			add(&villages, jurisdiction.VillageOf(u.Code), u.Count)
+			add(&townships, u.Code[:9], u.Count)
+		case lv == jurisdiction.LevelTownship:
+			add(&townships, u.Code, u.Count)
+		default:
+			add(&villages, u.Code, u.Count) // the county's own: its cadres, the command centre
 		}
 	}
-	return len(units), nil
+	sent := 0
+	for _, list := range [][]*tally{villages, townships} {
+		for _, t := range list {
+			kind, vars := pushlist.EventOverdue, map[string]string{"count": strconv.Itoa(t.count)}
+			if jurisdiction.LevelOfCode(t.code) == jurisdiction.LevelTownship {
+				kind, vars["units"] = pushlist.EventOverdueTownship, strconv.Itoa(t.from)
+			}
+			vars["unit"] = a.Units.LocalName(ctx, t.code)
+			if err := a.Notify.Emit(ctx, notify.Event{Kind: kind, Unit: t.code, Key: t.code, Vars: vars}); err != nil {
+				return sent, err
+			}
+			sent++
+		}
+	}
+	return sent, nil
 }
 
 // overdueLoop runs NotifyOverdueTasks every interval until ctx ends.

@@ -66,11 +66,19 @@ func TestOverduePushTasksNotified(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		e.AddUser(t, "zhen", auth.RoleTownship, dbtest.TownshipA)
 		ctx := context.Background()
 		for i := 0; i < 2; i++ {
-			if n, err := e.App.NotifyOverdueTasks(ctx); err != nil || n != 1 {
-				t.Fatalf("overdue units = %d %v", n, err)
+			// The village's message and its township's summary.
+			if n, err := e.App.NotifyOverdueTasks(ctx); err != nil || n != 2 {
+				t.Fatalf("overdue events = %d %v, want 2", n, err)
 			}
+		}
+		// The township's cadre gets the township's summary once, not the
+		// village's message.
+		z := e.Login(t, "zhen", apptest.Password)
+		if _, body := z.Get("/inbox"); strings.Count(body, "涉及1个单位") != 1 || strings.Contains(body, "西街社区居委会有2条") {
+			t.Fatalf("township inbox: %s", body)
 		}
 		c := e.Login(t, "cun", apptest.Password)
 		st, body := c.Get("/inbox")

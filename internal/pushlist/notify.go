@@ -9,8 +9,13 @@ import (
 	"fangkong/internal/notify"
 )
 
-// EventOverdue: a unit has verification tasks past their deadline (核查任务逾期).
-const EventOverdue = "pushlist.overdue"
+// EventOverdue: a village (or the county itself) has verification tasks
+// past their deadline (核查任务逾期); EventOverdueTownship: the same summed
+// over a township, one message to its cadres instead of one per village.
+const (
+	EventOverdue         = "pushlist.overdue"
+	EventOverdueTownship = "pushlist.overdue_township"
+)
 
 // Events are the push lists' notification events, as the app lists them.
 var Events = []notify.EventType{
@@ -20,7 +25,13 @@ var Events = []notify.EventType{
 		Channels: []string{notify.ChannelSMS}, Link: "/pushtasks?status=overdue",
 		// Told again every four hours while tasks stay overdue.
 		Dedup: 4 * time.Hour,
-		To:    []notify.Recipient{{Duty: "*"}, {Role: "village"}, {Role: "township", Up: 1}}},
+		To:    []notify.Recipient{{Duty: "*"}, {Role: "village"}}},
+	{Kind: EventOverdueTownship, Name: "核查任务逾期（镇街汇总）", Vars: []string{"unit", "units", "count"},
+		Sample:   map[string]string{"unit": "甘亭街道", "units": "26", "count": "73"},
+		Template: "【防控】${unit}有${count}条大数据推送核查任务已超过时限未反馈（涉及${units}个单位），请督促核查反馈。",
+		Channels: []string{notify.ChannelSMS}, Link: "/pushtasks/stats",
+		Dedup: 4 * time.Hour,
+		To:    []notify.Recipient{{Role: "township"}}},
 }
 
 // UnitCount is a count of tasks in one unit.
