@@ -96,6 +96,9 @@ func TestNotifyPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		post("/notify/residents", url.Values{"unit": {dbtest.VillageA}, "body": {"请于今日18时前到采样点采样"}}, 200, `<b id="count">1</b>`, "136****2222")
+		// The village by name; the confirm page shows the text as residents receive it, signed.
+		post("/notify/residents", url.Values{"unit": {"西街社区"}, "body": {"请于今日18时前到采样点采样"}}, 200, `<b id="count">1</b>`,
+			"请于今日18时前到采样点采样——西街社区居委会")
 		post("/notify/residents", url.Values{"unit": {dbtest.VillageA}, "body": {"请于今日18时前到采样点采样"}, "confirm": {"1"}}, 400, "短信渠道未配置")
 		post("/notify/residents", url.Values{"unit": {"610124100001"}, "body": {"x"}}, 400, "不在您的辖区内")
 		var queued int

@@ -21,6 +21,7 @@ var templates embed.FS
 
 // Handler serves the notification pages.
 type Handler struct {
+	srv          *web.Server
 	svc          *notify.Service
 	pages        *web.Pages
 	receiptToken string
@@ -30,7 +31,7 @@ type Handler struct {
 // receiptToken is the secret path element of the SMS receipt callback
 // ("" : the callback answers 404).
 func New(srv *web.Server, svc *notify.Service, receiptToken string) *Handler {
-	return &Handler{svc: svc, pages: srv.MustPages(templates, "templates", template.FuncMap{
+	return &Handler{srv: srv, svc: svc, pages: srv.MustPages(templates, "templates", template.FuncMap{
 		"statusName": notify.StatusName,
 		"robotKind":  notify.RobotKindName,
 		"has":        slices.Contains[[]string],

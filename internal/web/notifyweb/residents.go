@@ -55,6 +55,13 @@ func (h *Handler) sendResidents(w http.ResponseWriter, r *http.Request) error {
 		return h.pages.FormError(w, r, err, "notify_residents", title, v)
 	}
 	scope := web.User(r).Scope()
+	// The village or group by name (西街社区) or code; the form keeps what
+	// was typed when it is refused.
+	code, err := h.srv.UnitCode(r.Context(), scope, "unit", in.Unit)
+	if err != nil {
+		return h.pages.FormError(w, r, err, "notify_residents", title, v)
+	}
+	in.Unit = code
 	if in.Confirm == "" {
 		if _, err := notify.CheckResidentBody(in.Body); err != nil {
 			return h.pages.FormError(w, r, err, "notify_residents", title, v)
