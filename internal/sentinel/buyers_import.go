@@ -45,6 +45,9 @@ type BuyerImport struct {
 	Duplicates int // already registered (the same buyer at the same minute)
 	Errors     []RowError
 	Skipped    []sheet.Skipped
+	// Applied is false when the pharmacy chose all-or-nothing and a row was
+	// bad: nothing was registered.
+	Applied bool
 }
 
 const maxBuyerRows = 5000
@@ -55,6 +58,16 @@ const maxBuyerRows = 5000
 // nothing twice). 所在村 is a village of the caller's scope by name;
 // empty, the pharmacy's own village.
 func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, mine Sentinel, r io.ReaderAt, size int64) (BuyerImport, error) {
+	return s.importBuyers(ctx, who, scope, mine, r, size, false)
+}
+
+// ImportBuyersAllOrNothing is ImportBuyers that registers no one when a
+// row is bad.
+func (s *Service) ImportBuyersAllOrNothing(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, mine Sentinel, r io.ReaderAt, size int64) (BuyerImport, error) {
+	return s.importBuyers(ctx, who, scope, mine, r, size, true)
+}
+
+func (s *Service) importBuyers(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, mine Sentinel, r io.ReaderAt, size int64, allOrNothing bool) (BuyerImport, error) {
 	var rep BuyerImport
 	x, err := s.sentinel(ctx, s.db.Reader(ctx), scope, mine.ID)
 	if err != nil {
@@ -166,6 +179,10 @@ func (s *Service) ImportBuyers(ctx context.Context, who audit.Actor, scope juris
 		return rep, errs.Invalidf("file", "读取文件出错：%v", err)
 	}
 	rep.Skipped = rd.Footers()
+	if allOrNothing && len(rep.Errors) > 0 {
+		return rep, nil // nothing registered, every bad row reported
+	}
+	rep.Applied = true
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, in := range good {
 			var n int

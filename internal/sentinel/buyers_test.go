@@ -89,3 +89,21 @@ func TestBuyersBecomeVillageTasks(t *testing.T) {
 		}
 	})
 }
+
+// All or nothing: a pharmacy's file with a bad row registers no one and
+// reports the row; with good rows chosen, the good rows are registered.
+func TestImportBuyersAllOrNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		ctx := context.Background()
+		file := "姓名,手机号,药品类别,所在村\n购药甲,13912340001,退烧,西街社区居委会\n购药乙,13912340002,不明类,西街社区居委会\n"
+		rep, err := e.s.ImportBuyersAllOrNothing(ctx, who, e.townA, e.clinic, strings.NewReader(file), int64(len(file)))
+		if err != nil || rep.Applied || rep.Added != 0 || len(rep.Errors) != 1 {
+			t.Fatalf("all or nothing with a bad row: %+v %v", rep, err)
+		}
+		rep, err = e.s.ImportBuyers(ctx, who, e.townA, e.clinic, strings.NewReader(file), int64(len(file)))
+		if err != nil || !rep.Applied || rep.Added != 1 || len(rep.Errors) != 1 {
+			t.Fatalf("good rows: %+v %v", rep, err)
+		}
+	})
+}

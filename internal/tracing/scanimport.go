@@ -36,6 +36,9 @@ type ImportResult struct {
 	Errors   []RowError
 	Failed   int // rows not taken (Errors holds the first 200)
 	Footers  []sheet.Skipped
+	// Applied is false when the importer chose all-or-nothing and a row was
+	// bad: nothing was imported.
+	Applied bool
 }
 
 var scanHeaders = []string{"姓名", "身份证号", "证件号码", "手机号", "联系电话", "场所码", "场所编码", "场所名称", "场所", "扫码时间", "时间"}
@@ -46,7 +49,22 @@ var scanHeaders = []string{"姓名", "身份证号", "证件号码", "手机号"
 // unknown place, a damaged ID number or an unreadable time are skipped and
 // reported. year completes dates written without one (12月10日).
 func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, r io.ReaderAt, size int64, year int) (ImportResult, error) {
-	var res ImportResult
+	return s.importScans(ctx, who, scope, r, size, year, false)
+}
+
+// ImportScansAllOrNothing is ImportScans that imports nothing when a row is
+// bad: the file is read once to check every row, and again to import it.
+func (s *Service) ImportScansAllOrNothing(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, r io.ReaderAt, size int64, year int) (ImportResult, error) {
+	res, err := s.importScans(ctx, who, scope, r, size, year, true)
+	if err != nil || res.Failed > 0 {
+		return res, err
+	}
+	return s.importScans(ctx, who, scope, r, size, year, false)
+}
+
+// importScans reads the log; check only checks its rows (nothing written).
+func (s *Service) importScans(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, r io.ReaderAt, size int64, year int, check bool) (ImportResult, error) {
+	res := ImportResult{Applied: !check}
 	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: scanHeaders})
 	if err != nil {
 		return res, errorsInvalid(err)
@@ -71,7 +89,8 @@ func (s *Service) ImportScans(ctx context.Context, who audit.Actor, scope jurisd
 	}
 	batch := make([]row, 0, ImportBatch)
 	flush := func() error {
-		if len(batch) == 0 {
+		if len(batch) == 0 || check {
+			batch = batch[:0]
 			return nil
 		}
 		// The batch's people, by ID number, else by a phone only one

@@ -72,3 +72,26 @@ func TestImportMessyScanLog(t *testing.T) {
 		}
 	})
 }
+
+// All or nothing: a log with a bad row imports nothing and reports the row;
+// the same log without it imports every row.
+func TestImportScansAllOrNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		market := e.place("西街农贸市场", dbtest.VillageA)
+		good := "姓名,手机号,场所编码,扫码时间\n某甲,13900001111," + market.Code + ",2026-03-06 12:10\n"
+		bad := good + "某乙,13900002222,ZZZ,2026-03-06 12:20\n"
+		res, err := e.svc.ImportScansAllOrNothing(ctx, who, e.county, strings.NewReader(bad), int64(len(bad)), 2026)
+		if err != nil || res.Applied || res.Inserted != 0 || res.Failed != 1 || len(res.Errors) != 1 || res.Errors[0].Row != 3 {
+			t.Fatalf("a bad row: %+v %v", res, err)
+		}
+		var n int
+		if d.R().QueryRow(`SELECT COUNT(*) FROM tracing_scans`).Scan(&n); n != 0 {
+			t.Fatalf("%d scans stored by an all-or-nothing import with a bad row", n)
+		}
+		if res, err = e.svc.ImportScansAllOrNothing(ctx, who, e.county, strings.NewReader(good), int64(len(good)), 2026); err != nil || !res.Applied || res.Inserted != 1 {
+			t.Fatalf("a clean log: %+v %v", res, err)
+		}
+	})
+}

@@ -29,6 +29,7 @@ type buyerFormView struct {
 	Villages []jurisdiction.Unit
 	Headers  []string
 	Import   *sentinel.BuyerImport
+	Mode     string // the import mode chosen: "all" or "good"
 	Buyers   []sentinel.Buyer
 }
 
@@ -82,12 +83,16 @@ func (h *Handler) buyerImport(w http.ResponseWriter, r *http.Request) error {
 		return h.pages.FormError(w, r, err, "sentinel_buyers_form", "登记购药人员", h.buyerFormOf(r, x, buyerIn{}))
 	}
 	defer f.Close()
-	rep, err := h.svc.ImportBuyers(r.Context(), web.Actor(r), web.User(r).Scope(), x, f, size)
+	imp := h.svc.ImportBuyers
+	if r.FormValue("mode") == "all" {
+		imp = h.svc.ImportBuyersAllOrNothing
+	}
+	rep, err := imp(r.Context(), web.Actor(r), web.User(r).Scope(), x, f, size)
 	if err != nil {
 		return h.pages.FormError(w, r, err, "sentinel_buyers_form", "登记购药人员", h.buyerFormOf(r, x, buyerIn{}))
 	}
 	v := h.buyerFormOf(r, x, buyerIn{})
-	v.Import = &rep
+	v.Import, v.Mode = &rep, r.FormValue("mode")
 	return h.render(w, r, "sentinel_buyers_form", "登记购药人员", v)
 }
 

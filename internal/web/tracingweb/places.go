@@ -128,6 +128,7 @@ type importView struct {
 	R     *tracing.ImportResult
 	Shown []tracing.RowError
 	Year  string // as typed, kept for the next upload
+	Mode  string // "all" (nothing when a row is bad) or "good"
 }
 
 func (h *Handler) importForm(w http.ResponseWriter, r *http.Request) error {
@@ -141,13 +142,18 @@ func (h *Handler) importScans(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer f.Close()
 	year, _ := strconv.Atoi(r.FormValue("year"))
-	res, err := h.tracing.ImportScans(r.Context(), web.Actor(r), web.User(r).Scope(), f, size, year)
+	mode := r.FormValue("mode")
+	imp := h.tracing.ImportScans
+	if mode == "all" {
+		imp = h.tracing.ImportScansAllOrNothing
+	}
+	res, err := imp(r.Context(), web.Actor(r), web.User(r).Scope(), f, size, year)
 	if err != nil {
-		return h.pages.FormError(w, r, err, "tracing_import", "导入扫码记录", importView{Year: r.FormValue("year")})
+		return h.pages.FormError(w, r, err, "tracing_import", "导入扫码记录", importView{Year: r.FormValue("year"), Mode: mode})
 	}
 	status := http.StatusOK
 	if res.Failed > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return h.pages.Render(w, r, status, "tracing_import", "导入扫码记录", importView{R: &res, Shown: res.Errors, Year: r.FormValue("year")})
+	return h.pages.Render(w, r, status, "tracing_import", "导入扫码记录", importView{R: &res, Shown: res.Errors, Year: r.FormValue("year"), Mode: mode})
 }
