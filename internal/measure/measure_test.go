@@ -788,6 +788,7 @@ func TestCategoryDefinedByAVersion(t *testing.T) {
 			t.Fatal(err)
 		}
 		rule := policy.Rule{Category: "high_risk_exposure", CategoryName: "高风险暴露者", DayZero: policy.ZeroExposure,
+			FeverTenths: 375, Symptoms: []string{"发热", "皮疹", "淋巴结肿大"},
 			Phases:      []policy.PhaseRule{{Type: policy.HomeMonitoring, Days: 21, TestDays: []int{1, 7, 21}, ChecksDaily: 1}},
 			Description: "高风险暴露者：居家健康监测21天，第1、7、21天各检测一次"}
 		v := *base
@@ -818,6 +819,21 @@ func TestCategoryDefinedByAVersion(t *testing.T) {
 		}
 		if m.Category != "high_risk_exposure" || m.PolicyVersion != "猴痘2026" || len(m.Phases) != 1 || m.Phases[0].Days() != 21 {
 			t.Errorf("measure %+v", m)
+		}
+		// Its health checks use the rule's fever line (37.5 ℃) and symptoms.
+		all := jurisdiction.System("test")
+		for _, c := range []struct {
+			temp     string
+			symptoms []string
+			abnormal bool
+		}{{"37.4", nil, false}, {"37.5", nil, true}, {"36.8", []string{"皮疹"}, true}} {
+			got, err := s.RecordCheck(ctx, cmd, all, m.ID, measure.CheckInput{Temp: c.temp, Symptoms: c.symptoms})
+			if err != nil || got.Abnormal != c.abnormal {
+				t.Errorf("check %s %v: abnormal %v, %v; want %v", c.temp, c.symptoms, got.Abnormal, err, c.abnormal)
+			}
+		}
+		if got := s.SymptomsOf(ctx, m); len(got) != 3 || got[1] != "皮疹" {
+			t.Errorf("symptoms of the measure: %v", got)
 		}
 	})
 }

@@ -18,11 +18,13 @@ import (
 	"fangkong/internal/policy"
 )
 
-// Symptoms a check can record (新冠相关症状).
-var Symptoms = []string{"发热", "干咳", "乏力", "咽痛", "嗅(味)觉减退", "鼻塞", "流涕", "结膜炎", "肌痛", "腹泻"}
+// Symptoms a check records when its rule names none (新冠相关症状); a
+// rule's own are policy.Rule.Symptoms (SymptomsOf).
+var Symptoms = policy.DefaultSymptoms
 
-// FeverTenths is 37.3 °C: at or above it a check is abnormal.
-const FeverTenths = 373
+// FeverTenths is 37.3 °C: at or above it a check is abnormal, unless the
+// measure's rule sets its own line (policy.Rule.FeverTenths).
+const FeverTenths = policy.DefaultFeverTenths
 
 // WorkItem is one person on a village's work list for a day.
 type WorkItem struct {
@@ -185,7 +187,7 @@ func tempGuess(s string) string {
 	return ""
 }
 
-func normalizeSymptoms(in []string) (string, error) {
+func normalizeSymptoms(in []string, allowed []string) (string, error) {
 	var out []string
 	for _, x := range in {
 		x = strings.TrimSpace(x)
@@ -193,7 +195,7 @@ func normalizeSymptoms(in []string) (string, error) {
 			continue
 		}
 		ok := false
-		for _, s := range Symptoms {
+		for _, s := range allowed {
 			if s == x {
 				ok = true
 			}
@@ -242,24 +244,20 @@ func (s *Service) recordCheck(ctx context.Context, actor audit.Actor, scope juri
 	if err != nil {
 		return Check{}, err
 	}
-	sym, err := normalizeSymptoms(in.Symptoms)
-	if err != nil {
-		return Check{}, err
-	}
 	now := s.now()
-	c := Check{Day: clock.Day(now), At: now.UnixMilli(), TempTenths: tenths, Symptoms: sym,
-		Abnormal: tenths >= FeverTenths || sym != "", Via: via, RecordedBy: actor.Username}
+	c := Check{Day: clock.Day(now), At: now.UnixMilli(), TempTenths: tenths, Via: via, RecordedBy: actor.Username}
+	var sym string
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var unit, status string
-		var personID int64
+		var unit, status, category, choice string
+		var personID, versionID int64
 		var err error
 		if token != "" {
-			err = tx.QueryRowContext(ctx, `SELECT id, unit_code, status, person_id FROM measures WHERE token = $1`, token).
-				Scan(&c.MeasureID, &unit, &status, &personID)
+			err = tx.QueryRowContext(ctx, `SELECT id, unit_code, status, person_id, category, choice, policy_version_id FROM measures WHERE token = $1`, token).
+				Scan(&c.MeasureID, &unit, &status, &personID, &category, &choice, &versionID)
 		} else {
 			lo, hi := scope.Args()
-			err = tx.QueryRowContext(ctx, `SELECT id, unit_code, status, person_id FROM measures WHERE id = $1
-				AND `+scope.Where("unit_code", 2), measureID, lo, hi).Scan(&c.MeasureID, &unit, &status, &personID)
+			err = tx.QueryRowContext(ctx, `SELECT id, unit_code, status, person_id, category, choice, policy_version_id FROM measures WHERE id = $1
+				AND `+scope.Where("unit_code", 2), measureID, lo, hi).Scan(&c.MeasureID, &unit, &status, &personID, &category, &choice, &versionID)
 		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.ErrNotFound
@@ -270,6 +268,12 @@ func (s *Service) recordCheck(ctx context.Context, actor audit.Actor, scope juri
 		if status != StatusActive {
 			return errs.Invalidf("status", "该管控措施已%s，不再记录健康监测", StatusName(status))
 		}
+		// The fever line and symptoms of the measure's own rule.
+		rule := s.ruleOf(ctx, versionID, category, choice)
+		if sym, err = normalizeSymptoms(in.Symptoms, append(append([]string(nil), rule.SymptomList()...), Symptoms...)); err != nil {
+			return err
+		}
+		c.Symptoms, c.Abnormal = sym, tenths >= rule.FeverLine() || sym != ""
 		err = tx.QueryRowContext(ctx, `INSERT INTO measure_checks (measure_id, unit_code, day, at, temp_tenths, symptoms, abnormal, via, recorded_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.MeasureID, unit, c.Day, c.At, c.TempTenths, c.Symptoms,
 			boolInt(c.Abnormal), c.Via, c.RecordedBy).Scan(&c.ID)
@@ -360,4 +364,24 @@ func (s *Service) recordTest(ctx context.Context, actor audit.Actor, scope juris
 		return audit.Record(ctx, tx, now, actor, audit.ActionUpdate, "measure_test", fmt.Sprint(testID), unit,
 			fmt.Sprintf("核酸检测（应检日 %s）%s", due, what))
 	})
+}
+
+// ruleOf is the rule a measure was planned under (its version, category
+// and choice), or the zero Rule (default line and symptoms) when it cannot
+// be read.
+func (s *Service) ruleOf(ctx context.Context, versionID int64, category, choice string) policy.Rule {
+	v, err := s.policy.Version(ctx, versionID)
+	if err != nil {
+		return policy.Rule{}
+	}
+	r, err := v.Rule(category, choice)
+	if err != nil {
+		return policy.Rule{}
+	}
+	return r
+}
+
+// SymptomsOf are the symptoms a check of measure m records (its rule's).
+func (s *Service) SymptomsOf(ctx context.Context, m Measure) []string {
+	return s.ruleOf(ctx, m.PolicyVersionID, m.Category, m.Choice).SymptomList()
 }

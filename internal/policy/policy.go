@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
@@ -187,9 +188,15 @@ type Rule struct {
 	// is negative, without waiting for the phases to end (混管阳性 retest).
 	ReleaseOnNegative bool `json:"release_on_negative,omitempty"`
 	// HandOff: the person leaves the county's measures (确诊 → 定点医院).
-	HandOff     bool   `json:"hand_off,omitempty"`
-	Description string `json:"description"` // the table row in words
-	Source      string `json:"source,omitempty"`
+	HandOff bool `json:"hand_off,omitempty"`
+	// FeverTenths is the temperature at which a health check is abnormal,
+	// in tenths of ℃ (0: DefaultFeverTenths, 37.3 ℃); Symptoms are the
+	// symptoms a check records (empty: DefaultSymptoms) — a new disease's
+	// (皮疹, 淋巴结肿大) are data of its version.
+	FeverTenths int      `json:"fever_tenths,omitempty"`
+	Symptoms    []string `json:"symptoms,omitempty"`
+	Description string   `json:"description"` // the table row in words
+	Source      string   `json:"source,omitempty"`
 }
 
 // Key identifies a rule within a version.
@@ -542,6 +549,29 @@ func explain(v *Version, r Rule, p Plan, c Circumstances) string {
 	return b.String()
 }
 
+// DefaultFeverTenths is the fever line of health checks, 37.3 ℃.
+const DefaultFeverTenths = 373
+
+// DefaultSymptoms are the symptoms a health check records (新冠相关症状)
+// when a rule names none.
+var DefaultSymptoms = []string{"发热", "干咳", "乏力", "咽痛", "嗅(味)觉减退", "鼻塞", "流涕", "结膜炎", "肌痛", "腹泻"}
+
+// FeverLine is the rule's fever line in tenths of ℃.
+func (r Rule) FeverLine() int {
+	if r.FeverTenths > 0 {
+		return r.FeverTenths
+	}
+	return DefaultFeverTenths
+}
+
+// SymptomList is the symptoms a check under the rule records.
+func (r Rule) SymptomList() []string {
+	if len(r.Symptoms) > 0 {
+		return r.Symptoms
+	}
+	return DefaultSymptoms
+}
+
 // Validate checks a version's rules before it is stored.
 func (v *Version) Validate() error {
 	if strings.TrimSpace(v.Name) == "" {
@@ -587,6 +617,17 @@ func (v *Version) Validate() error {
 		for _, d := range r.Tests {
 			if d < 0 || d > 60 {
 				return errs.Invalidf("tests", "“%s”检测日%d无效", CategoryName(r.Category), d)
+			}
+		}
+		if r.FeverTenths != 0 && (r.FeverTenths < 370 || r.FeverTenths > 400) {
+			return errs.Invalidf("fever_tenths", "“%s”的发热标准应在37.0到40.0℃之间", CategoryName(r.Category))
+		}
+		if len(r.Symptoms) > 20 {
+			return errs.Invalidf("symptoms", "“%s”的症状最多20项", CategoryName(r.Category))
+		}
+		for _, sym := range r.Symptoms {
+			if n := utf8.RuneCountInString(strings.TrimSpace(sym)); n == 0 || n > 10 {
+				return errs.Invalidf("symptoms", "“%s”的症状“%s”应为1到10个字", CategoryName(r.Category), sym)
 			}
 		}
 		if r.EveryDays < 0 || r.EveryDays > 30 || r.WindowDays < 0 || r.WindowDays > 60 {

@@ -128,7 +128,7 @@ func (h *Handler) measurePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ok, why := m.Eligibility(h.today())
-	v := detailView{M: m, Today: h.today(), Eligible: ok, Why: why, Symptoms: measure.Symptoms, Link: "/m/" + m.Token}
+	v := detailView{M: m, Today: h.today(), Eligible: ok, Why: why, Symptoms: h.measures.SymptomsOf(r.Context(), m), Link: "/m/" + m.Token}
 	for _, t := range m.Tests {
 		v.EarlyMissing = v.EarlyMissing || (t.Missing() && m.BeforeAssignment(t))
 	}

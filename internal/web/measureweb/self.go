@@ -21,7 +21,7 @@ func (h *Handler) selfCheckForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "measure_self", "健康打卡", selfView{M: m, Symptoms: measure.Symptoms, Today: h.today(),
+	return h.render(w, r, "measure_self", "健康打卡", selfView{M: m, Symptoms: h.measures.SymptomsOf(r.Context(), m), Today: h.today(),
 		Phase: m.PhaseOn(h.today())})
 }
 
