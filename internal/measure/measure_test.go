@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -834,6 +835,9 @@ func TestCategoryDefinedByAVersion(t *testing.T) {
 		}
 		if got := s.SymptomsOf(ctx, m); len(got) != 3 || got[1] != "皮疹" {
 			t.Errorf("symptoms of the measure: %v", got)
+		}
+		if all := policy.AllSymptoms(); !slices.Contains(all, "淋巴结肿大") || !slices.Contains(all, "干咳") {
+			t.Errorf("the work list's symptoms lack the rule's or the defaults: %v", all)
 		}
 	})
 }

@@ -46,9 +46,31 @@ func definedCategory(s string) (Category, bool) {
 	return found, found.Code != ""
 }
 
-// learnCategories makes the categories rules define known by code.
+// symptoms holds the symptoms rules name beyond DefaultSymptoms.
+var symptoms sync.Map // symptom → true
+
+// AllSymptoms are DefaultSymptoms and those the stored versions' rules add
+// (皮疹), for a form that serves measures of several rules.
+func AllSymptoms() []string {
+	out := append([]string(nil), DefaultSymptoms...)
+	var more []string
+	symptoms.Range(func(k, _ any) bool {
+		more = append(more, k.(string))
+		return true
+	})
+	slices.Sort(more)
+	return append(out, more...)
+}
+
+// learnCategories makes the categories rules define known by code, and
+// their symptoms known to forms.
 func learnCategories(rules []Rule) {
 	for _, r := range rules {
+		for _, x := range r.Symptoms {
+			if !slices.Contains(DefaultSymptoms, x) {
+				symptoms.Store(x, true)
+			}
+		}
 		if r.CategoryName == "" {
 			continue
 		}

@@ -27,14 +27,15 @@ type workView struct {
 	Paging         web.Paging
 }
 
-// symptomOptions are the options of the symptom select of a check form.
-var symptomOptions = func() template.HTML {
+// symptomOptions are the options of the symptom select of a check form:
+// the default symptoms and those the policy's rules add (a new disease's).
+func symptomOptions() template.HTML {
 	var b strings.Builder
-	for _, s := range measure.Symptoms {
+	for _, s := range policy.AllSymptoms() {
 		b.WriteString("<option>" + template.HTMLEscapeString(s) + "</option>")
 	}
 	return template.HTML(b.String())
-}()
+}
 
 // workPage shows a page of 50 rows of each list (checks, tests) — a
 // county's day is hundreds of forms — with the day's totals of all.
@@ -50,7 +51,7 @@ func (h *Handler) workPage(w http.ResponseWriter, r *http.Request) error {
 		return items[min(from, len(items)):min(from+web.PageSize, len(items))]
 	}
 	wl.Checks, wl.Tests = cut(wl.Checks), cut(wl.Tests)
-	return h.render(w, r, "measure_work", "每日工作清单", workView{W: wl, Symptoms: measure.Symptoms, SymptomOptions: symptomOptions,
+	return h.render(w, r, "measure_work", "每日工作清单", workView{W: wl, Symptoms: policy.AllSymptoms(), SymptomOptions: symptomOptions(),
 		Today: h.today(), Prev: policy.AddDays(wl.Day, -1), Next: policy.AddDays(wl.Day, 1), Paging: pg})
 }
 
