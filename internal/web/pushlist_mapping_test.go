@@ -22,11 +22,14 @@ func TestPushListMappingErrorKeepsFile(t *testing.T) {
 		e := apptest.Start(t, d)
 		e.AddUser(t, "boss", auth.RoleCommand, dbtest.County)
 		boss := e.Login(t, "boss", apptest.Password)
-		file := "姓名,身份证号,手机号,来源地\n张三,,13800001111,北京市朝阳区\n"
+		file := "姓名,身份证号,手机号,来源地\n张三,,13800001111,北京市朝阳区\n李四,6.10118E+17,,北京市朝阳区\n"
 		st, body := boss.Upload("/pushlists/upload", "list.csv", []byte(file), map[string]string{"source": "卫健局", "deadline_hours": "12", "name": "卫健推送"})
 		token := regexp.MustCompile(`name="token" value="([0-9a-f]{32})"`).FindStringSubmatch(body)
 		if st != 200 || token == nil {
 			t.Fatalf("mapping screen: %d", st)
+		}
+		if !strings.Contains(body, "被表格软件改写") {
+			t.Errorf("the preview does not flag the ID number Excel rewrote")
 		}
 		form := map[string][]string{"token": {token[1]}, "source": {"卫健局"}, "deadline_hours": {"12"}, "name": {"卫健推送"},
 			"map_name": {""}, "map_id_number": {""}, "map_phone": {""}, "map_origin": {"来源地"}}

@@ -6,6 +6,8 @@ package pushlistweb
 
 import (
 	"embed"
+	"fangkong/internal/sheet"
+	"html/template"
 	"net/http"
 
 	"fangkong/internal/pushlist"
@@ -24,7 +26,15 @@ type Handler struct {
 
 // New parses the templates; lists is the push-list service.
 func New(srv *web.Server, lists *pushlist.Service) *Handler {
-	return &Handler{srv: srv, lists: lists, pages: srv.MustPages(templates, "templates", nil)}
+	return &Handler{srv: srv, lists: lists, pages: srv.MustPages(templates, "templates", template.FuncMap{
+		// damaged: a number the spreadsheet rewrote (6.10118E+17, an ID
+		// ending 000 whose check digit fails), flagged on the preview as
+		// the import will.
+		"damaged": func(s string) bool {
+			_, id := sheet.IDNumberCell(s)
+			_, ph := sheet.PhoneCell(s)
+			return id || ph
+		}})}
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) error {
