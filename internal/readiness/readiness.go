@@ -329,7 +329,7 @@ func checks(level int, f Figures, std map[string]int, label map[string]string, t
 	}
 	add("checkpoint_pct", std["checkpoint_pct"], fmt.Sprintf("值守 %d / %d 个", f.Manned, f.Entrances), f.Entrances > 0 && f.Manned >= needManned, gap)
 	needDuty := ceilDiv(std["duty_pct"]*f.DutyUnits, 100)
-	add("duty_pct", std["duty_pct"], fmt.Sprintf("已排班 %d / %d 个单位", f.DutyFilled, f.DutyUnits), f.DutyFilled >= needDuty,
+	add("duty_pct", std["duty_pct"], fmt.Sprintf("已排班 %d / %d 个单位（本级及下一级）", f.DutyFilled, f.DutyUnits), f.DutyFilled >= needDuty,
 		fmt.Sprintf("今日未排班 %d 个单位", needDuty-f.DutyFilled))
 	out = append(out, Check{Key: "plans", Label: "应急预案", Target: 1, Actual: fmt.Sprintf("%d 份", f.Plans), Met: f.Plans > 0, Gap: "无应急预案"})
 	if f.Plans > 0 {
