@@ -125,7 +125,7 @@ func (s *Service) importBuyers(ctx context.Context, who audit.Actor, scope juris
 		in.IDNumber = id
 		ph, damaged := sheet.PhoneCell(cell("手机号"))
 		if damaged {
-			fail("手机号", sheet.PhoneDamageReason)
+			fail("手机号", "手机号被表格软件改写（科学计数丢失位数），本行未导入：请把该列设为文本后重新导出")
 			continue
 		}
 		in.Phone = ph

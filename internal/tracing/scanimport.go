@@ -179,7 +179,7 @@ func (s *Service) importScans(ctx context.Context, who audit.Actor, scope jurisd
 		at := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, clock.Shanghai).UnixMilli()
 		idn, damaged := sheet.IDNumberCell(cell(cells, iID))
 		if damaged {
-			fail(n, sheet.IDDamageReason)
+			fail(n, "身份证号被表格软件改写（科学计数或末位变为0），本行未导入：请把该列设为文本后重新导出")
 			continue
 		}
 		if idn != "" {
@@ -192,7 +192,7 @@ func (s *Service) importScans(ctx context.Context, who audit.Actor, scope jurisd
 		}
 		ph, damaged := sheet.PhoneCell(cell(cells, iPhone))
 		if damaged {
-			fail(n, sheet.PhoneDamageReason)
+			fail(n, "手机号被表格软件改写（科学计数丢失位数），本行未导入：请把该列设为文本后重新导出")
 			continue
 		}
 		if ph != "" {
