@@ -16,6 +16,7 @@ import (
 	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/checkpoint"
+	"fangkong/internal/clock"
 	"fangkong/internal/command"
 	"fangkong/internal/db"
 	"fangkong/internal/download"
@@ -100,6 +101,8 @@ type Config struct {
 
 // App is a running fangkong.
 type App struct {
+	downloads *download.Store // files offered after an action (web.Config.Downloads)
+
 	Config   Config
 	DB       *db.DB
 	Units    *jurisdiction.Store
@@ -256,10 +259,11 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Duty = duty.NewService(d, a.Units, cfg.Now)
 	a.Special = special.NewService(d, a.Units, a.Notify, cfg.Now)
 	a.Readiness = readiness.NewService(d, a.Units, cfg.Now)
+	a.downloads = download.NewStore(d, cfg.Now)
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, HeavyAfter: cfg.HeavyAfter, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
-		Downloads: download.NewStore(d, cfg.Now)})
+		Downloads: a.downloads})
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +313,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		checkpointweb.New(a.Web, a.Checkpoints, a.Units),
 		tracingweb.New(a.Web, a.Tracing, a.Sites),
 		// 今日待办: each domain's part of a village's day, in the page's order.
-		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels, a.Checkpoints, a.Inspect),
+		todayweb.New(a.Web, a.Units, a.PushLists, a.Measures, a.Returnees, a.Sentinels, a.Checkpoints, a.Inspect, a.Reports),
 	)
 	return a, nil
 }
@@ -356,6 +360,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Duty.Run(ctx, time.Minute, a.Config.Logger)                            // duty shifts nobody checked in to
 	go a.specialLoop(ctx, time.Minute)                                          // 特报 of new cases, missed acknowledgement clocks
 	go a.DB.HousekeepLoop(ctx, 15*time.Second, a.Config.Logger)                 // PostgreSQL without autovacuum: statistics and vacuum
+	go clock.Every(ctx, download.TTL, false, func(ctx context.Context) {        // files offered after an action, past their hour
+		if err := a.downloads.Expire(ctx); err != nil {
+			a.Config.Logger.Warn("expire downloads", "err", err)
+		}
+	})
 	if a.Config.MemoryFloor > 0 {
 		go keepMemoryLimit(ctx, a.Config.MemoryFloor, 10*time.Second, a.Config.Logger) // the heap bounded, not twice the live data
 	}

@@ -23,6 +23,10 @@ func (a *App) retentionKinds() []retention.Kind {
 			Rule: "查验满%d天后（待属地接收的除外），清除姓名、身份证号、手机号、车牌号、填写的出发地和目的地"},
 		{Key: "place_scans", Name: "场所码扫码记录", Days: 21, Purge: a.Tracing.PurgeScans,
 			Rule: "扫码满%d天后删除扫码记录（流调回溯以天计，病例的密接证据另有留存）"},
+		{Key: "tracing_contacts", Name: "流调接触者的身份信息", Days: 30, Purge: a.Tracing.PurgeContacts,
+			Rule: "接触者记录最后一次更新满%d天后，清除身份证号、手机号和扫码等证据（保留姓名、判定结果和传播链）"},
+		{Key: "notify_messages", Name: "已发出的短信和通知", Days: 30, Purge: a.Notify.PurgeMessages,
+			Rule: "通知排队满%d天且已发出（或失败）后，清除接收号码、接收人姓名和短信内容（保留类型、单位和发送状态）"},
 		{Key: "walkins", Name: "流动人员采样登记", Days: 30, Purge: a.Sampling.PurgeWalkins,
 			Rule: "采样满%d天且所在管已出结果后，清除姓名、手机号和身份证号"},
 	}

@@ -97,6 +97,7 @@ var entities = map[string]struct{ name, page string }{
 	"pushtask":            {"核查任务", "/pushtasks/%s"},
 	"measure":             {"管控措施", "/measures/%s"},
 	"measure_test":        {"管控检测", ""},
+	"measure_check":       {"健康监测", ""},
 	"measure_alert":       {"管控预警", ""},
 	"policy_version":      {"防控政策版本", "/policy/versions/%s"},
 	"site":                {"隔离点", "/sites/%s"},
@@ -144,6 +145,24 @@ var entities = map[string]struct{ name, page string }{
 	"readiness_samplers":  {"采样人员数", ""},
 	"readiness_plan":      {"应急预案与演练", ""},
 }
+
+// impersonal are the kinds whose entries' summaries name no resident and
+// say nothing of anyone's health: units, accounts, policies, sites,
+// rounds, schedules and the like. Every other kind, and a kind added
+// later until it is listed here, is personal.
+var impersonal = map[string]bool{
+	"unit": true, "user": true, "ledger": true, "retention": true, "risk_area": true, "pushlist": true,
+	"policy_version": true, "site": true, "site_room": true, "campaign": true, "sampling_point": true, "lab": true,
+	"box": true, "tube": true, "untested": true, "download": true, "sentinel": true, "sentinel_clocks": true,
+	"checkpoint": true, "checkpoint_rules": true, "tracing_place": true, "notify_template": true,
+	"daily_report": true, "report_template": true, "duty": true, "duty_shift": true, "duty_check": true,
+	"readiness_tracer": true, "readiness_samplers": true, "readiness_plan": true,
+}
+
+// Personal says whether entries of a kind may name a resident or their
+// health in their summaries: a reader who may not read personal records
+// (the administrator) sees those summaries withheld.
+func Personal(entity string) bool { return !impersonal[entity] }
 
 // EntityName is the Chinese label of an entity kind (the kind itself when
 // unknown).

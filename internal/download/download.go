@@ -50,6 +50,13 @@ func (s *Store) Put(ctx context.Context, userID int64, name string, body []byte)
 	return token, nil
 }
 
+// Expire deletes the downloads older than TTL (Put does too, on the way;
+// this keeps a quiet server from holding them).
+func (s *Store) Expire(ctx context.Context) error {
+	_, err := s.db.W().ExecContext(ctx, "DELETE FROM downloads WHERE created_at < $1", s.now().Add(-TTL).UnixMilli())
+	return err
+}
+
 // Get returns the name and content of the download token of userID;
 // another user's, an expired or an unknown one is errs.ErrNotFound.
 func (s *Store) Get(ctx context.Context, userID int64, token string) (string, []byte, error) {

@@ -45,6 +45,14 @@ func TestPutGet(t *testing.T) {
 		if _, _, err := s.Get(ctx, users[0], tok); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("expired download: %v", err)
 		}
+		// Expired rows leave the database without waiting for the next Put.
+		if err := s.Expire(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var left int
+		if err := d.R().QueryRowContext(ctx, "SELECT COUNT(*) FROM downloads").Scan(&left); err != nil || left != 0 {
+			t.Errorf("after Expire %d downloads are left (%v)", left, err)
+		}
 		if _, err := s.Put(ctx, users[1], "x", []byte("y")); err != nil {
 			t.Fatal(err)
 		}

@@ -198,7 +198,7 @@ func (s *Service) Delivery(ctx context.Context, scope jurisdiction.Scope, id int
 func (s *Service) Resend(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, id int64) error {
 	lo, hi := scope.Args()
 	res, err := s.db.W().ExecContext(ctx, `UPDATE notify_outbox SET status = 'queued', attempts = 0, next_at = $1, lease_until = 0
-		WHERE id = $2 AND status = 'failed' AND `+scope.Where("unit_code", 3), s.now().UnixMilli(), id, lo, hi)
+		WHERE id = $2 AND status = 'failed' AND target <> '' AND `+scope.Where("unit_code", 3), s.now().UnixMilli(), id, lo, hi)
 	if err != nil {
 		return fmt.Errorf("resend %d: %w", id, err)
 	}

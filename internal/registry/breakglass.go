@@ -93,7 +93,7 @@ func (s *Service) RequestBreakGlass(ctx context.Context, who audit.Actor, scope 
 			return fmt.Errorf("break glass: %w", err)
 		}
 		return s.record(ctx, tx, who, audit.ActionBreakGlass, "person", g.PersonID, g.UnitCode,
-			fmt.Sprintf("跨辖区查看申请（%s，%s单位 %s）：%s：%s", personal.MaskID(id), who.Role, who.Unit, kind, reason))
+			fmt.Sprintf("跨辖区查看申请（%s）：%s：%s", personal.MaskID(id), kind, reason)) // the role and unit are the entry's own columns
 	})
 	return g, false, err
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -68,10 +69,19 @@ func (s *Service) ExportLedger(ctx context.Context, who audit.Actor, scope juris
 			err = cerr
 		}
 	}
+	// Recorded even when the client went away: rows that left before the
+	// failure are an export too (the entry then says it was cut off).
+	actx := context.WithoutCancel(ctx)
 	if err != nil {
+		if sw != nil {
+			if aerr := audit.Record(actx, s.db.W(), s.now(), who, audit.ActionExport, "ledger", unit.Code, unit.Code,
+				fmt.Sprintf("导出台账 %s（中断，已读出%d人）", unit.Name, people)); aerr != nil {
+				return people, errors.Join(err, aerr)
+			}
+		}
 		return people, err
 	}
-	err = audit.Record(ctx, s.db.W(), s.now(), who, audit.ActionExport, "ledger", unit.Code, unit.Code,
+	err = audit.Record(actx, s.db.W(), s.now(), who, audit.ActionExport, "ledger", unit.Code, unit.Code,
 		fmt.Sprintf("导出台账 %s（%d人）", unit.Name, people))
 	return people, err
 }

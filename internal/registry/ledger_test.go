@@ -3,6 +3,7 @@ package registry_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -247,6 +248,70 @@ func TestLedgerRowsAndEmptyExport(t *testing.T) {
 		defer rd.Close()
 		if !reflect.DeepEqual(rd.Header(), registry.LedgerHeaders) || rd.Next() {
 			t.Errorf("empty ledger: header %q, rows %v", rd.Header(), rd.Row())
+		}
+	})
+}
+
+// failingWriter accepts limit bytes and then fails, as a client that went
+// away mid-download.
+type failingWriter struct{ limit int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.limit {
+		n := w.limit
+		w.limit = 0
+		return n, errors.New("broken pipe")
+	}
+	w.limit -= len(p)
+	return len(p), nil
+}
+
+// TestLedgerExportCutOffIsAudited: a download that fails once rows have
+// started to leave (the client went away, its request cancelled) is still
+// recorded as an export, saying it was cut off.
+func TestLedgerExportCutOffIsAudited(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		s := setup(t, d)
+		fill(t, s)
+		before := auditCount(t, d, audit.ActionExport)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		w := &failingWriter{limit: 100}
+		if _, err := s.ExportLedger(ctx, who, jurisdiction.Grant(dbtest.County), dbtest.VillageA, w); err == nil {
+			t.Fatal("export to a failing writer succeeded")
+		}
+		cancel()
+		if n := auditCount(t, d, audit.ActionExport); n != before+1 {
+			t.Fatalf("a cut-off export wrote %d audit entries, want 1", n-before)
+		}
+		var summary string
+		if err := d.R().QueryRow("SELECT summary FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT 1", audit.ActionExport).Scan(&summary); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(summary, "中断") {
+			t.Errorf("summary %q does not say the export was cut off", summary)
+		}
+	})
+}
+
+// TestSearchByIDNumberIsAudited: a people search by a full ID number or
+// phone is written to the audit log (masked); one by name is not.
+func TestSearchByIDNumberIsAudited(t *testing.T) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
+		s := setup(t, d)
+		fill(t, s)
+		ctx, county := context.Background(), jurisdiction.Grant(dbtest.County)
+		before := auditCount(t, d, audit.ActionLookup)
+		for _, q := range []string{"张建华", dbtest.ID("61011819700101001"), "139 0000 0001"} {
+			rows, err := s.SearchPeople(ctx, who, county, registry.PersonFilter{Q: q})
+			if err != nil || len(rows) != 1 {
+				t.Fatalf("search %q: %d rows, %v", q, len(rows), err)
+			}
+		}
+		if n := auditCount(t, d, audit.ActionLookup); n != before+2 {
+			t.Errorf("searches wrote %d look-up entries, want 2 (ID number and phone, not the name)", n-before)
 		}
 	})
 }

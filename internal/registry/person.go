@@ -169,6 +169,34 @@ func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f Person
 	return out, rows.Err()
 }
 
+// SearchPeople is People for a user: a search by a full ID number or phone
+// — which tells who someone is even in a masked list — is written to the
+// audit log with what was found, as a look-up is.
+func (s *Service) SearchPeople(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, f PersonFilter) ([]PersonRow, error) {
+	rows, err := s.People(ctx, scope, f)
+	if err != nil {
+		return rows, err
+	}
+	q := personal.Halfwidth(f.Q)
+	var key string
+	if id, err := personal.NormalizeIDNumber(q); err == nil {
+		key = "按身份证号查找：" + personal.MaskID(id)
+	} else if ph, err := personal.NormalizePhone(q); err == nil {
+		key = "按手机号查找：" + personal.MaskPhone(ph)
+	} else {
+		return rows, nil
+	}
+	var id int64
+	unit := scope.Code()
+	if len(rows) > 0 {
+		id, unit = rows[0].ID, rows[0].UnitCode
+	}
+	if err := s.record(ctx, s.db.W(), who, audit.ActionLookup, "person", id, unit, fmt.Sprintf("%s（人员列表，%d条）", key, len(rows))); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
 // scanWith scans a row into the destinations given and then extra: the
 // columns a query selects after a type's own.
 type scanWith struct {

@@ -189,5 +189,16 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	}}, nil
 }
 
+// Todo is the daily report's part of a unit's day's work (今日待办): the
+// units of its subtree, itself included, that have not reported today —
+// the same figure as the card's, late once past a deadline.
+func (s *Service) Todo(ctx context.Context, scope jurisdiction.Scope, unit, day string) ([]summary.Figure, error) {
+	c, err := s.Summary(ctx, scope, unit, day)
+	if err != nil || len(c.Figures) == 0 {
+		return nil, err
+	}
+	return c.Figures[:1], nil
+}
+
 // today is the current day in Shanghai.
 func (s *Service) today() string { return clock.Day(s.now()) }

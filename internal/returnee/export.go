@@ -2,6 +2,8 @@ package returnee
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -47,6 +49,25 @@ func (s *Service) Export(ctx context.Context, actor audit.Actor, scope jurisdict
 		return 0, fmt.Errorf("export returnees %s: %w", unitCode, err)
 	}
 	defer rows.Close()
+	n, err := writeArrivals(w, rows, names)
+	// Recorded even when the client went away: rows that left before the
+	// failure are an export too (the entry then says it was cut off).
+	actx := context.WithoutCancel(ctx)
+	if err != nil {
+		if aerr := audit.Record(actx, s.db.W(), s.now(), actor, audit.ActionExport, "returnee", unit.Code, unit.Code,
+			fmt.Sprintf("导出返乡人员台账 %s（中断，已读出%d条）", unit.Name, n)); aerr != nil {
+			return n, errors.Join(err, aerr)
+		}
+		return n, err
+	}
+	err = audit.Record(actx, s.db.W(), s.now(), actor, audit.ActionExport, "returnee", unit.Code, unit.Code,
+		fmt.Sprintf("导出返乡人员台账 %s（%d条）", unit.Name, n))
+	return n, err
+}
+
+// writeArrivals writes the rows as the export's sheet and returns how many
+// it read.
+func writeArrivals(w io.Writer, rows *sql.Rows, names map[string]string) (int, error) {
 	sw, err := sheet.NewWriter(w, "返乡人员台账", ExportHeaders, exportWidths)
 	if err != nil {
 		return 0, err
@@ -75,10 +96,5 @@ func (s *Service) Export(ctx context.Context, actor audit.Actor, scope jurisdict
 	if err := rows.Err(); err != nil {
 		return n, err
 	}
-	if err := sw.Close(); err != nil {
-		return n, err
-	}
-	err = audit.Record(ctx, s.db.W(), s.now(), actor, audit.ActionExport, "returnee", unit.Code, unit.Code,
-		fmt.Sprintf("导出返乡人员台账 %s（%d条）", unit.Name, n))
-	return n, err
+	return n, sw.Close()
 }

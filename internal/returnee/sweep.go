@@ -291,13 +291,27 @@ type SweepReport struct {
 	Total     Coverage
 	Townships []Coverage
 	Villages  []Coverage
-	Pending   []registry.Household // not yet visited (first 500), with their heads (户主姓名)
-	Visits    []Visit              // latest visits (first 200)
+	Pending   []registry.Household // not yet visited (first 500, or the page asked), with their heads (户主姓名)
+	// PendingTotal is how many households of the unit asked are not yet
+	// visited, from the same counters as the coverage.
+	PendingTotal int
+	Visits       []Visit // latest visits (first 200)
 }
 
 // Report computes a sweep's coverage inside the scope; unit ("" = all)
-// narrows the list of households not yet visited.
+// narrows the list of households not yet visited (its first 500).
 func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64, unit string) (SweepReport, error) {
+	return s.ReportPage(ctx, scope, id, unit, 0, 500)
+}
+
+// ReportPage is Report with limit households not yet visited from offset on
+// (in the order of their unit and ID): the page of a grid worker's
+// door-to-door list.
+func (s *Service) ReportPage(ctx context.Context, scope jurisdiction.Scope, id int64, unit string, offset, limit int) (SweepReport, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	offset = max(offset, 0)
 	w, err := s.Sweep(ctx, scope, id)
 	if err != nil {
 		return SweepReport{}, err
@@ -363,6 +377,9 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 		if u, ok := names[code]; ok {
 			c.Unit = u
 		}
+		if strings.HasPrefix(code, pscope.Code()) || strings.HasPrefix(pscope.Code(), code) {
+			rep.PendingTotal += max(c.Households-c.Visited, 0)
+		}
 		rep.Villages = append(rep.Villages, *c)
 		rep.Total.Households += c.Households
 		rep.Total.Visited += c.Visited
@@ -388,7 +405,7 @@ func (s *Service) Report(ctx context.Context, scope jurisdiction.Scope, id int64
 		COALESCE((SELECT MIN(p.name) FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.active = 1), '')
 		FROM households h WHERE `+pscope.Where("h.unit_code", 1)+`
 		AND NOT EXISTS (SELECT 1 FROM sweep_visits v WHERE v.sweep_id = $3 AND v.household_id = h.id)
-		ORDER BY h.unit_code, h.id LIMIT 500`, plo, phi, id)
+		ORDER BY h.unit_code, h.id LIMIT $4 OFFSET $5`, plo, phi, id, limit, offset)
 	if err != nil {
 		return rep, fmt.Errorf("households not visited: %w", err)
 	}

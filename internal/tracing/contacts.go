@@ -380,6 +380,12 @@ type ContactFilter struct {
 	Category string
 	Limit    int
 	Offset   int // rows skipped (the page's paging)
+	// PendingFirst lists the contacts still 待判定 before the others (a
+	// case's page: the tracer's work first), each part in the usual order.
+	PendingFirst bool
+	// HandOver lists only the contacts the hand-over form takes: judged
+	// close or secondary contacts not handed over yet.
+	HandOver bool
 }
 
 // Contacts lists the contacts inside scope (by the contact's unit).
@@ -401,7 +407,7 @@ func (s *Service) Contacts(ctx context.Context, scope jurisdiction.Scope, f Cont
 	// unit index (which covers the scope, the status and the order) and
 	// sorted.
 	offset := max(f.Offset, 0)
-	if n := offset + f.Limit; n <= 500 {
+	if n := offset + f.Limit; n <= 500 && !f.PendingFirst {
 		window := fmt.Sprintf("(SELECT id, unit_code, case_id, status, category, outside, parent_id, last_exposure FROM tracing_contacts"+
 			contactOrder+" LIMIT %d)", "tracing_contacts", 4*n)
 		out, err := s.contactPage(ctx, scope, f, window, offset)
@@ -414,6 +420,9 @@ func (s *Service) Contacts(ctx context.Context, scope jurisdiction.Scope, f Cont
 
 // contactOrder is the contacts list's order over a table or alias (%[1]s).
 const contactOrder = " ORDER BY %[1]s.parent_id IS NOT NULL, %[1]s.last_exposure DESC, %[1]s.id"
+
+// pendingFirstOrder is contactOrder with the 待判定 contacts first.
+const pendingFirstOrder = " ORDER BY %[1]s.status <> '" + StatusPending + "', %[1]s.parent_id IS NOT NULL, %[1]s.last_exposure DESC, %[1]s.id"
 
 // contactPage reads the page of f.Limit contacts from offset on, in scope
 // and matching f, taking their ids from from (the table or a window of it).
@@ -437,8 +446,15 @@ func (s *Service) contactPage(ctx context.Context, scope jurisdiction.Scope, f C
 	if f.Outside {
 		ids += " AND k.outside = 1 AND k.category IN ('close', 'secondary')"
 	}
-	ids += fmt.Sprintf(contactOrder+" LIMIT %d OFFSET %d", "k", f.Limit, offset)
-	q := "SELECT " + contactCols + contactFrom + " WHERE t.id IN (" + ids + ")" + fmt.Sprintf(contactOrder, "t")
+	if f.HandOver {
+		ids += " AND k.status = '" + StatusJudged + "' AND k.category IN ('close', 'secondary')"
+	}
+	order := contactOrder
+	if f.PendingFirst {
+		order = pendingFirstOrder
+	}
+	ids += fmt.Sprintf(order+" LIMIT %d OFFSET %d", "k", f.Limit, offset)
+	q := "SELECT " + contactCols + contactFrom + " WHERE t.id IN (" + ids + ")" + fmt.Sprintf(order, "t")
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: %w", err)

@@ -20,3 +20,17 @@ func (s *Service) PurgeScans(ctx context.Context, scope jurisdiction.Scope, cuto
 		Unit: "(SELECT p.unit_code FROM tracing_places p WHERE p.id = x.place_id)", Due: `x.scanned_at <= $3`},
 		cutoff.UnixMilli(), s.now().UnixMilli(), dryRun)
 }
+
+// PurgeContacts clears (or with dryRun counts) the ID numbers, phones and
+// scan evidence of contacts nobody has touched since cutoff, inside scope:
+// their exposure was judged and handed on long since (a handed-over
+// contact's measure keeps its own record). The name, category and status
+// stay, so a case's chain and its counts do not change; the key that
+// matched the contact by ID number or phone becomes the row's own. The
+// retention job's Purge.
+func (s *Service) PurgeContacts(ctx context.Context, scope jurisdiction.Scope, cutoff time.Time, dryRun bool) (map[string]int, error) {
+	return retention.Clear(ctx, s.db, scope, retention.Rows{Table: "tracing_contacts t", Unit: "t.unit_code",
+		Due: `t.updated_at <= $3 AND (t.id_number <> '' OR t.phone <> '' OR t.evidence <> '')`,
+		Set: `id_number = '', phone = '', evidence = '', person_key = CASE WHEN person_key LIKE 'p:%' OR person_key LIKE 'n:%' THEN person_key ELSE 'c:' || id END`},
+		cutoff.UnixMilli(), s.now().UnixMilli(), dryRun)
+}

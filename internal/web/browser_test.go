@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -106,7 +107,9 @@ func TestBrowserGridWorker(t *testing.T) {
 		}
 		screenshot(t, tab, "person")
 
-		// The admin, in a fresh browser context (no cookies), sees the view.
+		// The admin, in a fresh browser context (no cookies), sees the view
+		// — who looked at which record — without the summary naming the
+		// person (the administrator reads no personal record).
 		adminTab, cancelAdmin := chromedp.NewContext(tab, chromedp.WithNewBrowserContext())
 		defer cancelAdmin()
 		do(t, adminTab, chromedp.EmulateViewport(360, 740))
@@ -116,12 +119,12 @@ func TestBrowserGridWorker(t *testing.T) {
 			Object.fromEntries([...tr.querySelectorAll('td[data-l]')].map(td => [td.dataset.l, td.textContent.trim()])))`)
 		found := false
 		for _, r := range rows {
-			if r["用户"] == worker.Username && r["操作"] == "查看" && strings.Contains(r["说明"], "王建国") {
+			if r["用户"] == worker.Username && r["操作"] == "查看" && strings.Contains(r["对象"], fmt.Sprint(p.ID)) && !strings.Contains(r["说明"], "王建国") {
 				found = true
 			}
 		}
 		if !found {
-			t.Errorf("no audit row 用户=%s 操作=查看 说明∋王建国 in %v", worker.Username, rows)
+			t.Errorf("no audit row 用户=%s 操作=查看 对象∋%d (说明 without the name) in %v", worker.Username, p.ID, rows)
 		}
 		if msg := overflow(t, adminTab); msg != "" {
 			t.Logf("note: audit page /audit?entity=person overflows at 360 px: %s", msg)

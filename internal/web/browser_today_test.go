@@ -52,7 +52,7 @@ func TestBrowserToday(t *testing.T) {
 		}
 		labels := texts(t, tab, "#todo .todo-label")
 		counts := texts(t, tab, "#todo .todo-n")
-		if len(labels) != 12 || len(counts) != 12 { // push 2, measures 3, returnees 3, sentinel, checkpoint, supervision 2
+		if len(labels) != 13 || len(counts) != 13 { // push 2, measures 3, returnees 3, sentinel, checkpoint, supervision 2, daily report
 			t.Fatalf("today shows %q / %q", labels, counts)
 		}
 		for i, c := range counts {

@@ -114,16 +114,27 @@ func refillHTML(page []byte, action string, pageURL *url.URL, values url.Values,
 	if len(forms) == 0 {
 		return nil, false
 	}
-	// Several forms post to the same path (e.g. one per row): fill the one
-	// whose hidden fields match what was sent.
-	form := forms[0]
+	// Several forms post to the same path (e.g. one per row, or a button
+	// beside the full form): fill the one whose hidden fields match what
+	// was sent, else the one with most of the fields sent.
+	form, best := forms[0], -1
 	for _, f := range forms {
 		if hiddenMatch(f, values) {
 			form = f
 			break
 		}
+		if n := sentFields(f, values); n > best {
+			form, best = f, n
+		}
 	}
 	fill(form, values)
+	// A form folded away in <details> is unfolded, or its message and the
+	// values typed would stay out of sight.
+	for n := form.Parent; n != nil; n = n.Parent {
+		if n.DataAtom == atom.Details {
+			setBool(n, "open", true)
+		}
+	}
 	if !placeMessage(form, field, msg) {
 		p := &html.Node{Type: html.ElementNode, DataAtom: atom.P, Data: "p",
 			Attr: []html.Attribute{{Key: "class", Val: "error"}, {Key: "role", Val: "alert"}, {Key: "id", Val: "form-error"}}}
@@ -164,6 +175,20 @@ func hiddenMatch(form *html.Node, values url.Values) bool {
 		}
 	})
 	return ok && any
+}
+
+// sentFields counts the form's named fields, other than hidden ones, that
+// were sent.
+func sentFields(form *html.Node, values url.Values) int {
+	n := 0
+	walk(form, func(e *html.Node) {
+		if (e.DataAtom == atom.Input && attr(e, "type") != "hidden") || e.DataAtom == atom.Select || e.DataAtom == atom.Textarea {
+			if _, sent := values[attr(e, "name")]; sent && attr(e, "name") != "" {
+				n++
+			}
+		}
+	})
+	return n
 }
 
 // fill sets the form's fields to the values sent, in document order for

@@ -192,6 +192,17 @@ func (s *Server) unitName(ctx context.Context, u auth.User) string {
 	return unit.Name
 }
 
+// NamedUnit is UnitCode for a field that took codes before it took names:
+// a code is passed on as typed (the service checks it, with its own
+// message), a name is looked up.
+func (s *Server) NamedUnit(ctx context.Context, scope jurisdiction.Scope, field, text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if strings.Trim(text, "0123456789") == "" {
+		return text, nil
+	}
+	return s.UnitCode(ctx, scope, field, text)
+}
+
 // UnitCode reads a unit typed in a form field by name or code (西街社区,
 // 甘亭街道西街社区, 610118001001) inside scope, as units.Find reads it; ""
 // stays "" (the service decides whether the field may be empty). The error

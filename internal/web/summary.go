@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 
 	"fangkong/internal/auth"
@@ -43,10 +44,51 @@ func (s *Server) Cards(r *http.Request, sources []SummarySource, unit string) ([
 			return nil, errs[i]
 		}
 		if c.Domain != "" {
-			out = append(out, c)
+			out = append(out, s.followable(u, c))
 		}
 	}
 	return out, nil
+}
+
+// followable is c without the links u may not follow (a figure whose page
+// needs a capability u lacks shows as a plain number).
+func (s *Server) followable(u auth.User, c summary.Card) summary.Card {
+	figs := make([]summary.Figure, len(c.Figures))
+	for i, f := range c.Figures {
+		if f.Link != "" && !s.CanOpen(u, f.Link) {
+			f.Link = ""
+		}
+		figs[i] = f
+	}
+	c.Figures = figs
+	return c
+}
+
+// CanOpen reports whether u may open link (a path on this server, with or
+// without a query) as far as its route's capability goes: a link that no
+// route serves, or that leads elsewhere, is left to the caller (true).
+func (s *Server) CanOpen(u auth.User, link string) bool {
+	if !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
+		return true
+	}
+	r, err := http.NewRequest(http.MethodGet, link, nil)
+	if err != nil {
+		return true
+	}
+	_, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		return true
+	}
+	for _, rt := range s.routes {
+		if rt.Pattern != pattern {
+			continue
+		}
+		if rt.Kind == KindPage || rt.Kind == KindAPI {
+			return rt.Cap == AnyUser || u.Can(rt.Cap)
+		}
+		return true
+	}
+	return true
 }
 
 // FigureJSON is a summary figure as the JSON API writes it.

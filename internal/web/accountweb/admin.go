@@ -28,9 +28,31 @@ func auditFilter(r *http.Request) audit.Filter {
 	return f
 }
 
+// withheld replaces a summary the reader may not see.
+const withheld = "（涉及个人信息，本角色不显示说明）"
+
+// readEntries lists the audit entries for r's user. A reader who may not
+// read personal records (the administrator) sees who did what to which
+// record and when, but not the summaries that name residents or their
+// health (查看病例 张三); requests to look across jurisdictions keep
+// theirs, as their reasons are what is reviewed.
+func (h *Handler) readEntries(r *http.Request, f audit.Filter) ([]audit.Entry, error) {
+	u := web.User(r)
+	entries, err := h.audit.List(r.Context(), u.Scope(), f)
+	if err != nil || u.Can(auth.CapPeopleRead) {
+		return entries, err
+	}
+	for i, e := range entries {
+		if audit.Personal(e.Entity) && e.Action != audit.ActionBreakGlass && e.Summary != "" {
+			entries[i].Summary = withheld
+		}
+	}
+	return entries, nil
+}
+
 func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	f := auditFilter(r)
-	entries, err := h.audit.List(r.Context(), web.User(r).Scope(), f)
+	entries, err := h.readEntries(r, f)
 	if err != nil {
 		return err
 	}
@@ -64,12 +86,23 @@ func (h *Handler) usersPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) showUsers(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) error {
-	users, err := h.auth.Users(r.Context(), web.User(r).Scope())
+	scope := web.User(r).Scope()
+	users, err := h.auth.Users(r.Context(), scope)
 	if err != nil {
 		return err
 	}
+	names := map[string]string{}
+	for _, u := range users {
+		if _, done := names[u.UnitCode]; done || u.UnitCode == "" || h.srv.Units == nil {
+			continue
+		}
+		names[u.UnitCode] = ""
+		if unit, err := h.srv.Units.Get(r.Context(), scope, u.UnitCode); err == nil {
+			names[u.UnitCode] = unit.Name
+		}
+	}
 	return h.pages.RenderView(w, r, status, "users", web.View{Title: "用户管理", Flash: flash, Error: errMsg,
-		D: usersView{Users: users, Roles: auth.Roles, Form: r.PostForm}})
+		D: usersView{Users: users, Roles: auth.Roles, Form: r.PostForm, UnitNames: names}})
 }
 
 // newUserIn is the new-account form and the body of POST /api/v1/users.

@@ -74,7 +74,7 @@ func (h *Handler) apiMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	entries, err := h.audit.List(r.Context(), web.User(r).Scope(), auditFilter(r))
+	entries, err := h.readEntries(r, auditFilter(r))
 	if err != nil {
 		return err
 	}

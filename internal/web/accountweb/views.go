@@ -38,4 +38,7 @@ type usersView struct {
 	Users []auth.User
 	Roles []auth.RoleInfo
 	Form  url.Values
+	// UnitNames are the names of the users' units by code (a unit that
+	// cannot be read shows its code).
+	UnitNames map[string]string
 }

@@ -3,8 +3,11 @@ package checkpointweb
 import (
 	"errors"
 	"net/http"
+	"strings"
+	"time"
 
 	"fangkong/internal/checkpoint"
+	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/web"
 )
@@ -17,6 +20,12 @@ type incidentView struct {
 	Checkpoints []checkpoint.Checkpoint
 	Kinds       []string
 	Sent        checkpoint.Incident
+	// At is the 发生时间 as sent, for the form: a value a datetime-local
+	// input takes (2022-03-01T08:30) when it could be read, else the text
+	// as typed, shown in a text input (a datetime-local input would drop
+	// "明天").
+	At     string
+	AtText bool
 }
 
 func (h *Handler) incidentView(r *http.Request, sent checkpoint.Incident) (incidentView, error) {
@@ -66,7 +75,19 @@ func (h *Handler) incidentReport(w http.ResponseWriter, r *http.Request) error {
 		if verr != nil {
 			return verr
 		}
+		v.At, v.AtText = sentTime(in.OccurredAt, at)
 		return h.pages.FormError(w, r, err, "incidents", "卡口事件", v)
 	}
 	return web.Redirect(w, r, "/incidents", "已登记："+in.Kind+"，请及时报警并补填警情编号")
+}
+
+// sentTime is how the form shows the 发生时间 sent back: read (at != 0), as
+// a datetime-local value; else, if anything was typed, the text itself for
+// a text input.
+func sentTime(typed string, at int64) (value string, text bool) {
+	if at != 0 {
+		return time.UnixMilli(at).In(clock.Shanghai).Format("2006-01-02T15:04"), false
+	}
+	typed = strings.TrimSpace(typed)
+	return typed, typed != ""
 }

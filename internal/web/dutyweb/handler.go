@@ -86,9 +86,14 @@ func (h *Handler) roster(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) add(w http.ResponseWriter, r *http.Request) error {
 	hours, _ := strconv.Atoi(r.FormValue("hours"))
-	in := duty.Input{UnitCode: r.FormValue("unit_code"), Day: r.FormValue("day"), Start: r.FormValue("start"), Hours: hours,
+	// The unit typed by name (甘亭街道) or code; on an error the form keeps what was typed.
+	code, err := h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit_code", r.FormValue("unit_code"))
+	in := duty.Input{UnitCode: code, Day: r.FormValue("day"), Start: r.FormValue("start"), Hours: hours,
 		Leader: r.FormValue("leader"), Person: r.FormValue("person"), Phone: r.FormValue("phone")}
-	sh, err := h.svc.AddShift(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	var sh duty.Shift
+	if err == nil {
+		sh, err = h.svc.AddShift(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	}
 	if err != nil {
 		v, verr := h.view(r, in)
 		if verr != nil {

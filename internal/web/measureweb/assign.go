@@ -3,8 +3,10 @@ package measureweb
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"fangkong/internal/auth"
+	"fangkong/internal/errs"
 	"fangkong/internal/measure"
 	"fangkong/internal/policy"
 	"fangkong/internal/registry"
@@ -75,6 +77,9 @@ func (h *Handler) assign(r *http.Request) (measure.Measure, error) {
 	}
 	if err := h.reached(r, id); err != nil {
 		return measure.Measure{}, err
+	}
+	if strings.TrimSpace(in.Category) == "" {
+		return measure.Measure{}, errs.Invalidf("category", "请选择人员类别")
 	}
 	return h.measures.Assign(r.Context(), web.Actor(r), web.User(r).Scope(), measure.AssignInput{PersonID: id,
 		Category: in.Category, Choice: in.Choice, DayZero: in.DayZero, Place: in.Place, RiskLevel: in.RiskLevel,

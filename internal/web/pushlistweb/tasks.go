@@ -113,6 +113,9 @@ type tasksView struct {
 	Statuses []struct{ Key, Name string }
 	Paging   web.Paging
 	Now      int64
+	// UnitName is the name of the unit filtered by, shown in the box
+	// instead of its code.
+	UnitName string
 }
 
 func (h *Handler) tasksPage(w http.ResponseWriter, r *http.Request) error {
@@ -120,13 +123,22 @@ func (h *Handler) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	if q.Get("status") == "" {
 		q.Set("status", "open")
 	}
+	unitName, err := h.unitFilter(r, q)
+	if err != nil {
+		status, msg, field := web.StatusOf(err)
+		if status != http.StatusBadRequest {
+			return err
+		}
+		v := tasksView{Q: q, Statuses: taskStatuses, Now: h.now()}
+		return h.pages.RenderView(w, r, status, "pushlist_tasks", web.View{Title: "核查任务", Error: msg, Field: field, D: v})
+	}
 	f := taskFilter(q)
 	tasks, total, err := h.lists.Tasks(r.Context(), web.User(r).Scope(), f)
 	if err != nil {
 		return err
 	}
 	now := h.now()
-	v := tasksView{Total: total, Q: q, Statuses: taskStatuses, Now: now, Paging: web.Paging{Page: f.Page + 1}}
+	v := tasksView{Total: total, Q: q, Statuses: taskStatuses, Now: now, Paging: web.Paging{Page: f.Page + 1}, UnitName: unitName}
 	if f.Page > 0 {
 		v.Paging.Prev = web.PageLink(pageQuery(q, f.Page))
 	}
@@ -137,6 +149,31 @@ func (h *Handler) tasksPage(w http.ResponseWriter, r *http.Request) error {
 		v.Tasks = append(v.Tasks, rowOf(t, now))
 	}
 	return h.render(w, r, http.StatusOK, "pushlist_tasks", "核查任务", v)
+}
+
+// unitFilter reads the unit filter as people type it, by name (西街社区)
+// or code: a name becomes its code in q; a code is kept as typed (the list
+// answers 404 for one outside the scope). It returns the unit's name to
+// show in the box, or "" when there is none.
+func (h *Handler) unitFilter(r *http.Request, q url.Values) (string, error) {
+	typed := strings.Join(strings.Fields(q.Get("unit")), "")
+	if typed == "" || h.srv.Units == nil {
+		return "", nil
+	}
+	scope := web.User(r).Scope()
+	if strings.Trim(typed, "0123456789") == "" {
+		u, err := h.srv.Units.Get(r.Context(), scope, typed)
+		if err != nil {
+			return "", nil
+		}
+		return u.Name, nil
+	}
+	u, err := h.srv.Units.Find(r.Context(), scope, "unit", typed)
+	if err != nil {
+		return "", err
+	}
+	q.Set("unit", u.Code)
+	return u.Name, nil
 }
 
 func pageQuery(q url.Values, page int) string {

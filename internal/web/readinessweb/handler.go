@@ -96,9 +96,18 @@ func (h *Handler) done(w http.ResponseWriter, r *http.Request, err error, fill f
 	return web.Redirect(w, r, "/readiness?"+url.Values{"unit": {back}}.Encode(), msg)
 }
 
+// unitCode reads the form's unit, typed by name (甘亭街道) or code; on an
+// error it is what was typed.
+func (h *Handler) unitCode(r *http.Request) (string, error) {
+	return h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit_code", r.FormValue("unit_code"))
+}
+
 func (h *Handler) addTracer(w http.ResponseWriter, r *http.Request) error {
-	t := readiness.Tracer{UnitCode: r.FormValue("unit_code"), Name: r.FormValue("name"), Kind: r.FormValue("kind")}
-	_, err := h.svc.AddTracer(r.Context(), web.Actor(r), web.User(r).Scope(), t)
+	code, err := h.unitCode(r)
+	t := readiness.Tracer{UnitCode: code, Name: r.FormValue("name"), Kind: r.FormValue("kind")}
+	if err == nil {
+		_, err = h.svc.AddTracer(r.Context(), web.Actor(r), web.User(r).Scope(), t)
+	}
 	return h.done(w, r, err, func(v *view) { v.Which, v.Tracer = "tracer", t }, "已加入流调队伍："+t.Name)
 }
 
@@ -119,13 +128,19 @@ func (h *Handler) setSamplers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		n = -1
 	}
-	err = h.svc.SetSamplers(r.Context(), web.Actor(r), web.User(r).Scope(), r.FormValue("unit_code"), n)
+	code, err := h.unitCode(r)
+	if err == nil {
+		err = h.svc.SetSamplers(r.Context(), web.Actor(r), web.User(r).Scope(), code, n)
+	}
 	return h.done(w, r, err, func(v *view) { v.Which, v.Samplers = "samplers", raw }, "已更新采样人员")
 }
 
 func (h *Handler) addPlan(w http.ResponseWriter, r *http.Request) error {
-	p := readiness.Plan{UnitCode: r.FormValue("unit_code"), Kind: r.FormValue("kind"), Title: r.FormValue("title"), HeldOn: r.FormValue("held_on"),
+	code, err := h.unitCode(r)
+	p := readiness.Plan{UnitCode: code, Kind: r.FormValue("kind"), Title: r.FormValue("title"), HeldOn: r.FormValue("held_on"),
 		Findings: r.FormValue("findings")}
-	_, err := h.svc.AddPlan(r.Context(), web.Actor(r), web.User(r).Scope(), p)
+	if err == nil {
+		_, err = h.svc.AddPlan(r.Context(), web.Actor(r), web.User(r).Scope(), p)
+	}
 	return h.done(w, r, err, func(v *view) { v.Which, v.Plan = "plan", p }, "已记录"+p.Kind+"："+p.Title)
 }

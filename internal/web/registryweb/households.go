@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
 	"fangkong/internal/registry"
 	"fangkong/internal/web"
 )
@@ -58,7 +59,9 @@ func (h *Handler) apiHouseholds(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := householdsJSON{Households: make([]householdJSON, 0, len(rows)), Limit: f.Limit, Offset: f.Offset}
 	for _, hh := range rows {
-		out.Households = append(out.Households, householdOut(hh))
+		j := householdOut(hh)
+		j.CadreTel = personal.MaskPhone(j.CadreTel) // a list masks every phone; the household's own page shows it
+		out.Households = append(out.Households, j)
 	}
 	return web.WriteJSON(w, http.StatusOK, out)
 }

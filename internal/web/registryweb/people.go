@@ -66,7 +66,7 @@ func personFilter(q url.Values, page int) registry.PersonFilter {
 func (h *Handler) peopleList(w http.ResponseWriter, r *http.Request) error {
 	page := web.PageOf(r)
 	f := personFilter(r.URL.Query(), page)
-	rows, err := h.registry.People(r.Context(), web.User(r).Scope(), f)
+	rows, err := h.registry.SearchPeople(r.Context(), web.Actor(r), web.User(r).Scope(), f)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (h *Handler) apiPeople(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := personFilter(q, 1)
 	f.Limit, f.Offset = web.ListParams(q)
-	rows, err := h.registry.People(r.Context(), web.User(r).Scope(), f)
+	rows, err := h.registry.SearchPeople(r.Context(), web.Actor(r), web.User(r).Scope(), f)
 	if err != nil {
 		return err
 	}

@@ -1,18 +1,41 @@
 package registryweb
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"fangkong/internal/errs"
+	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
 	"fangkong/internal/registry"
 	"fangkong/internal/web"
 )
 
-// mergeIn names the duplicate record to merge into the person {id}.
+// mergeIn names the duplicate record to merge into the person {id}: its
+// 人员编号 (the number in its page's address) or its ID number.
 type mergeIn struct {
-	Other int64 `json:"other"`
+	Other otherRef `json:"other"`
+}
+
+// otherRef is the other record as sent: the form's text, or the API's
+// number (or string).
+type otherRef string
+
+func (o *otherRef) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*o = otherRef(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return errs.Invalidf("other", "请填写另一条记录的人员编号")
+	}
+	*o = otherRef(n.String())
+	return nil
 }
 
 // deregisterIn is why and when a person left (迁出, 死亡).
@@ -21,7 +44,12 @@ type deregisterIn struct {
 	Date   string `json:"date"`
 }
 
+// otherHint is what the 人员编号 field asks for.
+const otherHint = "请填写另一条记录的人员编号（人员页地址中的数字）"
+
 // merge folds the record "other" into the person {id}, which is kept.
+// The other record is named by its 人员编号, or by its ID number (what a
+// worker has in hand), looked up among the active people of the scope.
 func (h *Handler) merge(r *http.Request) (registry.Person, error) {
 	id, err := web.PathID(r)
 	if err != nil {
@@ -29,15 +57,50 @@ func (h *Handler) merge(r *http.Request) (registry.Person, error) {
 	}
 	var in mergeIn
 	if err := web.Bind(r, &in); err != nil {
-		if iv := (*errs.Invalid)(nil); !errors.As(err, &iv) || iv.Field != "other" {
-			return registry.Person{}, err
+		return registry.Person{}, err
+	}
+	scope := web.User(r).Scope()
+	other, byIDNumber, err := h.otherOf(r, scope, string(in.Other))
+	if err != nil {
+		return registry.Person{}, err
+	}
+	p, err := h.registry.Merge(r.Context(), web.Actor(r), scope, id, other)
+	if errors.Is(err, errs.ErrNotFound) && (byIDNumber || !web.IsAPI(r)) {
+		// The kept record out of reach stays a 404; the other one is a
+		// field error on the form (the same whether it does not exist or
+		// lies outside the scope).
+		if _, kerr := h.registry.MergedFrom(r.Context(), scope, id); kerr != nil {
+			return registry.Person{}, kerr
 		}
-		in.Other = 0 // not a number
+		return registry.Person{}, errs.Invalidf("other", "本辖区没有人员编号为 %s 的记录。%s", strconv.FormatInt(other, 10), otherHint)
 	}
-	if in.Other == 0 {
-		return registry.Person{}, errs.Invalidf("人员编号", "请填写要并入本记录的人员编号（数字）")
+	return p, err
+}
+
+// otherOf reads the other record of a merge: a 人员编号, or an 18-digit
+// (or 15-digit) ID number resolved to the active person of the scope who
+// holds it.
+func (h *Handler) otherOf(r *http.Request, scope jurisdiction.Scope, raw string) (id int64, byIDNumber bool, err error) {
+	raw = strings.TrimSpace(personal.Halfwidth(raw))
+	if raw == "" {
+		return 0, false, errs.Invalidf("other", otherHint)
 	}
-	return h.registry.Merge(r.Context(), web.Actor(r), web.User(r).Scope(), id, in.Other)
+	if len(raw) == 15 || len(raw) == 18 {
+		idNumber, nerr := personal.NormalizeIDNumber(raw)
+		if nerr != nil {
+			return 0, false, errs.Invalidf("other", "%s。%s，或完整的身份证号", nerr.Error(), otherHint)
+		}
+		id, err := h.registry.PersonByKey(r.Context(), scope, idNumber, "")
+		if errors.Is(err, errs.ErrNotFound) {
+			return 0, true, errs.Invalidf("other", "本辖区在册人员中没有这个身份证号。%s", otherHint)
+		}
+		return id, true, err
+	}
+	id, perr := strconv.ParseInt(raw, 10, 64)
+	if perr != nil || id <= 0 {
+		return 0, false, errs.Invalidf("other", otherHint)
+	}
+	return id, false, nil
 }
 
 func (h *Handler) deregister(r *http.Request) (registry.Person, error) {

@@ -23,10 +23,18 @@ type personForm struct {
 	}
 	Units []jurisdiction.Unit
 	IsNew bool
+	// TypedNo is the 户编号 as typed when a sent form comes back: kept
+	// in the field even when it names no household, so saving again does
+	// not take the person out of theirs.
+	TypedNo string
+	Typed   bool
 }
 
 func (h *Handler) personFormData(r *http.Request, p registry.Person, isNew bool) (personForm, error) {
 	f := personForm{P: p, Relations: registry.Relations, Residences: registry.ResidenceStatuses, Groups: registry.SpecialGroups, IsNew: isNew}
+	if no, sent := r.PostForm["household_no"]; sent && len(no) > 0 {
+		f.TypedNo, f.Typed = no[0], true
+	}
 	ctx := r.Context()
 	scope := web.User(r).Scope()
 	if p.HouseholdID != 0 {

@@ -168,10 +168,35 @@ func (h *Handler) report(r *http.Request) (returnee.SweepReport, error) {
 type sweepView struct {
 	R        returnee.SweepReport
 	Rows     []pendingRow
+	Paging   web.Paging
 	Today    string
 	Unit     string
+	UnitName string // the unit's name (镇街 and 村居), for the list's heading
 	Show     string
 	CanClose bool
+}
+
+// sweepPageSize is the households of one page of the list to visit: each
+// row is a form, and a village's 458 of them were 70,000 px on a phone.
+const sweepPageSize = 30
+
+// sweepPaging is web.PagingFor for pages of per rows (got = per+1 means
+// there is a next page).
+func sweepPaging(r *http.Request, page, per, got int) web.Paging {
+	pg := web.Paging{Page: page}
+	q := r.URL.Query()
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page-1))
+		if page == 2 {
+			q.Del("page")
+		}
+		pg.Prev = web.PageLink(q.Encode())
+	}
+	if got > per {
+		q.Set("page", strconv.Itoa(page+1))
+		pg.Next = web.PageLink(q.Encode())
+	}
+	return pg
 }
 
 // pendingRow is a household to visit, with the next row's ID: after
@@ -183,16 +208,30 @@ type pendingRow struct {
 }
 
 func (h *Handler) sweepPage(w http.ResponseWriter, r *http.Request) error {
-	rep, err := h.report(r)
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
-	v := sweepView{R: rep, Today: clock.Day(h.srv.Now()), Unit: r.URL.Query().Get("unit"),
+	// A page of the households to visit at a time (and one more, to know
+	// there is a next page).
+	page := web.PageOf(r)
+	unit := r.URL.Query().Get("unit")
+	rep, err := h.returnees.ReportPage(r.Context(), web.User(r).Scope(), id, unit, (page-1)*sweepPageSize, sweepPageSize+1)
+	if err != nil {
+		return err
+	}
+	v := sweepView{R: rep, Today: clock.Day(h.srv.Now()), Unit: unit, Paging: sweepPaging(r, page, sweepPageSize, len(rep.Pending)),
 		CanClose: web.User(r).Scope().Contains(rep.Sweep.UnitCode)}
+	if unit != "" {
+		// Report checked the unit is inside the caller's part of the sweep.
+		v.UnitName = h.srv.Units.LocalName(r.Context(), unit)
+	}
 	if r.URL.Query().Get("show") == "todo" {
 		v.Show = "todo"
 	}
-	for i, hh := range rep.Pending {
+	// The row after the page's last is the next household to visit too:
+	// after its visit the page's rows move up by one and it is there.
+	for i, hh := range rep.Pending[:min(len(rep.Pending), sweepPageSize)] {
 		row := pendingRow{H: hh, Village: jurisdiction.VillageOf(hh.UnitCode)}
 		if i+1 < len(rep.Pending) {
 			row.Next = rep.Pending[i+1].ID
@@ -258,6 +297,9 @@ func (h *Handler) visitPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if r.FormValue("back_show") == "todo" {
 		q.Set("show", "todo")
+	}
+	if p, _ := strconv.Atoi(r.FormValue("back_page")); p > 1 {
+		q.Set("page", strconv.Itoa(p))
 	}
 	back := fmt.Sprintf("/sweeps/%d", v.SweepID)
 	if len(q) > 0 {

@@ -87,8 +87,20 @@ func (h *Handler) createCampaign(r *http.Request) (sampling.Campaign, error) {
 		return sampling.Campaign{}, err
 	}
 	if !web.IsAPI(r) {
+		// Units typed by name (甘亭街道, 西街社区) or code.
+		code, err := h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit_code", in.UnitCode)
+		if err != nil {
+			return sampling.Campaign{}, err
+		}
+		in.UnitCode = code
 		if u := r.FormValue("sealed_units"); u != "" {
-			in.Filter.Units = strings.FieldsFunc(u, func(c rune) bool { return c == ',' || c == '，' || c == ' ' || c == '\n' || c == '、' })
+			for _, name := range strings.FieldsFunc(u, func(c rune) bool { return c == ',' || c == '，' || c == ' ' || c == '\n' || c == '、' }) {
+				code, err := h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "sealed_units", name)
+				if err != nil {
+					return sampling.Campaign{}, err
+				}
+				in.Filter.Units = append(in.Filter.Units, code)
+			}
 		}
 		if r.FormValue("key_groups") != "" {
 			in.Filter.Groups = -1 // any special group
@@ -168,6 +180,11 @@ func (h *Handler) addPoint(r *http.Request) (sampling.Point, error) {
 	var in pointIn
 	if err := web.Bind(r, &in); err != nil {
 		return sampling.Point{}, err
+	}
+	if !web.IsAPI(r) {
+		if in.UnitCode, err = h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit_code", in.UnitCode); err != nil {
+			return sampling.Point{}, err
+		}
 	}
 	return h.sampling.AddPoint(r.Context(), web.Actor(r), web.User(r).Scope(), sampling.Point{CampaignID: id, UnitCode: in.UnitCode,
 		Name: in.Name, Address: in.Address, Hours: in.Hours, Tables: in.Tables, Teams: in.Teams})

@@ -64,8 +64,11 @@ type scanView struct {
 	Points   []sampling.Point
 	PointID  int64
 	Tube     string
-	ScanID   string
-	Result   *sampling.ScanResult
+	// Code is the 采样码/身份证号 as typed, kept in its field when a scan
+	// is refused (blank after a scan that went through).
+	Code   string
+	ScanID string
+	Result *sampling.ScanResult
 	// Walkin is the walk-in form (流动人员登记) opened and filled: after a
 	// scan refused as not found or outside the area, or a walk-in refused.
 	Walkin *walkinForm
@@ -91,6 +94,35 @@ func idLike(code string) string {
 		}
 	}
 	return code
+}
+
+// scanField is the field a refused scan is about: the tube (试管…) or the
+// code (not found, outside the area, deregistered); "" for the rest
+// (campaign closed, point), shown atop the form only.
+func scanField(msg string, offerWalkin bool) string {
+	switch {
+	case strings.HasPrefix(msg, "试管"):
+		return "tube"
+	case offerWalkin, strings.Contains(msg, "采样码"), strings.Contains(msg, "此人"):
+		return "code"
+	}
+	return ""
+}
+
+// excelNumber reports whether code is a number a spreadsheet rewrote in
+// scientific notation (6.10118E+17), the digits of the ID number lost.
+func excelNumber(code string) bool {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	mant, exp, ok := strings.Cut(code, "E+")
+	if !ok || mant == "" || exp == "" {
+		return false
+	}
+	for _, c := range strings.Replace(mant, ".", "", 1) + exp {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // scanPage is the page of the campaign in the path, at ?point_id= (else
@@ -147,7 +179,14 @@ func (h *Handler) samplingScanPost(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 		status, vw.Error, _ = web.StatusOf(err)
+		// Nothing was written: the code and the tube stay as typed, the
+		// message beside the field it is about.
+		v.Code, v.Tube = r.FormValue("code"), r.FormValue("tube")
+		vw.Field = scanField(vw.Error, res.OfferWalkin)
 		if res.OfferWalkin {
+			if excelNumber(req.Code) {
+				vw.Error = "“" + strings.TrimSpace(req.Code) + "”是被表格软件改写成科学计数法的号码，请重新输入完整的18位身份证号或扫采样码"
+			}
 			v.Walkin = &walkinForm{ScanID: newScanID(), IDNumber: idLike(req.Code)}
 		}
 	} else {

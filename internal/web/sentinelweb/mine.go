@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"fangkong/internal/clock"
+	"fangkong/internal/errs"
+	"fangkong/internal/personal"
 	"fangkong/internal/sentinel"
 	"fangkong/internal/web"
 )
@@ -185,8 +187,11 @@ func (h *Handler) returnSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	n := 0
 	if !in.Zero {
-		if _, err := fmt.Sscan(in.Fevers, &n); err != nil || fmt.Sprint(n) != in.Fevers {
-			return web.Redirect(w, r, "/sentinel", "请填写今日发现发热人数（整数），无发热请点“零报告”")
+		// Not a number (三, abc, blank): a 400 on the field like -1, so
+		// the form comes back with what was typed and the message beside it.
+		f := personal.Halfwidth(in.Fevers) // ３ typed on a phone
+		if _, err := fmt.Sscan(f, &n); err != nil || fmt.Sprint(n) != f {
+			return errs.Invalidf("fevers", "请填写今日发现发热人数（整数），无发热请点“零报告”")
 		}
 	}
 	rt, err := h.svc.SubmitReturn(r.Context(), web.Actor(r), web.User(r).Scope(), x, "", n, in.Note)

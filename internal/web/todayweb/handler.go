@@ -10,6 +10,7 @@ import (
 	"context"
 	"embed"
 	"net/http"
+	"slices"
 
 	"fangkong/internal/auth"
 	"fangkong/internal/clock"
@@ -81,6 +82,18 @@ func (h *Handler) today(r *http.Request) (todayView, error) {
 		}
 		v.Figures = append(v.Figures, figs...)
 	}
+	// What is overdue first, then what waits, then what is done; each
+	// group in the domains' order.
+	rank := func(f summary.Figure) int {
+		switch {
+		case f.Value > 0 && f.Late:
+			return 0
+		case f.Value > 0:
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(v.Figures, func(a, b summary.Figure) int { return rank(a) - rank(b) })
 	return v, nil
 }
 

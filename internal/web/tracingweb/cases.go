@@ -2,7 +2,9 @@ package tracingweb
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,9 +122,17 @@ func (h *Handler) caseCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 type caseView struct {
-	C               tracing.Case
-	History         []tracing.ClassChange
-	Contacts        []tracing.Contact
+	C        tracing.Case
+	History  []tracing.ClassChange
+	Contacts []tracing.Contact // the page of contacts, 待判定 first
+	Paging   web.Paging
+	Counts   tracing.ContactCounts
+	Status   string      // the status filter ("" = all)
+	Tabs     []statusTab // the status filter's links
+	Shown    int         // the status filter's count (all contacts when none)
+	// HandOver are the judged close and secondary contacts the hand-over
+	// form lists (up to a page; Counts.HandOver is all of them).
+	HandOver        []tracing.Contact
 	Sites           []site.Site
 	Clusters        []tracing.Cluster
 	Categories      []string
@@ -147,10 +157,38 @@ func (h *Handler) casePage(w http.ResponseWriter, r *http.Request) error {
 	if v.History, err = h.tracing.History(r.Context(), scope, id); err != nil {
 		return err
 	}
-	if v.Contacts, err = h.tracing.Contacts(r.Context(), scope, tracing.ContactFilter{CaseID: id}); err != nil {
+	// A page of contacts at a time, 待判定 first: an outbreak's case has a
+	// thousand contacts, and all of them put the hand-over and add-contact
+	// forms hundreds of phone screens down.
+	page := web.PageOf(r)
+	v.Status = caseStatus(r.URL.Query().Get("status"))
+	list, err := h.tracing.Contacts(r.Context(), scope, tracing.ContactFilter{CaseID: id, Status: v.Status, PendingFirst: true,
+		Limit: web.PageSize + 1, Offset: (page - 1) * web.PageSize})
+	if err != nil {
 		return err
 	}
+	v.Paging = web.PagingFor(r, page, len(list))
+	v.Contacts = list[:min(len(list), web.PageSize)]
+	if v.Counts, err = h.tracing.CaseContactCounts(r.Context(), scope, id); err != nil {
+		return err
+	}
+	v.Shown = v.Counts.Total
+	if v.Status != "" {
+		v.Shown = v.Counts.ByStatus[v.Status]
+	}
+	v.Tabs = append(v.Tabs, statusTab{Name: "全部", N: v.Counts.Total, Link: web.PageLink(""), Current: v.Status == ""})
+	for _, st := range contactStatuses {
+		if n := v.Counts.ByStatus[st]; n > 0 || st == v.Status {
+			v.Tabs = append(v.Tabs, statusTab{Name: st, N: n, Link: web.PageLink(url.Values{"status": {st}}.Encode()), Current: st == v.Status})
+		}
+	}
 	if web.User(r).Can("tracing.write") {
+		if v.Counts.HandOver > 0 {
+			if v.HandOver, err = h.tracing.Contacts(r.Context(), scope, tracing.ContactFilter{CaseID: id, HandOver: true,
+				Limit: web.PageSize}); err != nil {
+				return err
+			}
+		}
 		if v.Sites, err = h.sites.Sites(r.Context(), scope, ""); err != nil {
 			return err
 		}
@@ -161,8 +199,46 @@ func (h *Handler) casePage(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, "tracing_case", "病例 "+c.Name, v)
 }
 
+// statusTab is a link of the case page's contact status filter.
+type statusTab struct {
+	Name    string
+	N       int
+	Link    template.URL
+	Current bool
+}
+
+// contactStatuses are the contact statuses in the filter's order.
+var contactStatuses = []string{tracing.StatusPending, tracing.StatusJudged, tracing.StatusTransferred, tracing.StatusControlled,
+	tracing.StatusXiecha}
+
+// caseStatus is a known contact status, or "" (all).
+func caseStatus(s string) string {
+	if slices.Contains(contactStatuses, s) {
+		return s
+	}
+	return ""
+}
+
+// caseBack is the case page the forms under its contacts come back to:
+// the same status filter and page (their back_status and back_page).
+func caseBack(r *http.Request, id int64) string {
+	q := url.Values{}
+	if st := caseStatus(r.PostFormValue("back_status")); st != "" {
+		q.Set("status", st)
+	}
+	if p, _ := strconv.Atoi(r.PostFormValue("back_page")); p > 1 {
+		q.Set("page", strconv.Itoa(p))
+	}
+	back := fmt.Sprintf("/tracing/cases/%d", id)
+	if len(q) > 0 {
+		back += "?" + q.Encode()
+	}
+	return back
+}
+
 // caseAction runs a write on the case in the path and redirects back to
-// it with msg (or the error as a flash-free error page).
+// it with msg (or the error as a flash-free error page): to the page of
+// contacts the form was on (caseBack).
 func (h *Handler) caseAction(w http.ResponseWriter, r *http.Request, fn func(id int64) (string, error)) error {
 	id, err := web.PathID(r)
 	if err != nil {
@@ -175,7 +251,7 @@ func (h *Handler) caseAction(w http.ResponseWriter, r *http.Request, fn func(id 
 	if err != nil {
 		return err
 	}
-	return web.Redirect(w, r, fmt.Sprintf("/tracing/cases/%d", id), msg)
+	return web.Redirect(w, r, caseBack(r, id), msg)
 }
 
 func (h *Handler) caseClock(w http.ResponseWriter, r *http.Request) error {
@@ -246,7 +322,19 @@ func (h *Handler) caseJudge(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) caseHandOff(w http.ResponseWriter, r *http.Request) error {
 	return h.caseAction(w, r, func(id int64) (string, error) {
 		siteID, _ := strconv.ParseInt(r.PostFormValue("site_id"), 10, 64)
-		res, err := h.tracing.HandOff(r.Context(), web.Actor(r), web.User(r).Scope(), id, tracing.HandOffInput{ContactIDs: contactIDs(r), SiteID: siteID})
+		ids := contactIDs(r)
+		if r.PostFormValue("all") == "1" {
+			// "全部 N 人": the form lists a page of them; take them all.
+			list, err := h.tracing.Contacts(r.Context(), web.User(r).Scope(), tracing.ContactFilter{CaseID: id, HandOver: true, Limit: 5000})
+			if err != nil {
+				return "", err
+			}
+			ids = ids[:0]
+			for _, c := range list {
+				ids = append(ids, c.ID)
+			}
+		}
+		res, err := h.tracing.HandOff(r.Context(), web.Actor(r), web.User(r).Scope(), id, tracing.HandOffInput{ContactIDs: ids, SiteID: siteID})
 		return fmt.Sprintf("已列管 %d 人，转运 %d 人，协查 %d 人", res.Assigned, res.Transferred, res.Xiecha), err
 	})
 }

@@ -43,9 +43,14 @@ func (h *Handler) placeCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
+	// The unit typed by name (南涝村) or code; on an error, what was typed.
+	code, err := h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit_code", r.PostFormValue("unit_code"))
 	in := tracing.Place{Name: r.PostFormValue("name"), Code: r.PostFormValue("code"), Kind: r.PostFormValue("kind"),
-		UnitCode: r.PostFormValue("unit_code"), Address: r.PostFormValue("address")}
-	p, err := h.tracing.CreatePlace(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+		UnitCode: code, Address: r.PostFormValue("address")}
+	var p tracing.Place
+	if err == nil {
+		p, err = h.tracing.CreatePlace(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	}
 	if err != nil {
 		v, verr := h.placeView(r, in)
 		if verr != nil {

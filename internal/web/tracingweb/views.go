@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"fangkong/internal/tracing"
 	"fangkong/internal/web"
@@ -69,25 +70,61 @@ type chainView struct {
 	Edges    int
 	Clusters []tracing.Cluster
 	Cluster  int64
+	// Unit is the unit filter as typed; UnitName its unit's name, shown
+	// in the box instead when known.
 	Unit     string
+	UnitName string
 }
 
-// chainPage draws the chain graph on the server.
+// chainPage draws the chain graph on the server. The unit filter takes a
+// name (甘亭街道) or a code.
 func (h *Handler) chainPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	cluster, _ := strconv.ParseInt(q.Get("cluster"), 10, 64)
 	scope := web.User(r).Scope()
-	g, err := h.tracing.Chain(r.Context(), scope, tracing.GraphFilter{ClusterID: cluster, Unit: q.Get("unit")})
-	if err != nil {
-		return err
-	}
 	ks, err := h.tracing.Clusters(r.Context(), scope)
 	if err != nil {
 		return err
 	}
+	v := chainView{Clusters: ks, Cluster: cluster, Unit: q.Get("unit")}
+	code, name, err := h.unitFilter(r, q.Get("unit"))
+	if err != nil {
+		status, msg, field := web.StatusOf(err)
+		if status != http.StatusBadRequest {
+			return err
+		}
+		return h.pages.RenderView(w, r, status, "tracing_chain", web.View{Title: "传播链", Error: msg, Field: field, D: v})
+	}
+	g, err := h.tracing.Chain(r.Context(), scope, tracing.GraphFilter{ClusterID: cluster, Unit: code})
+	if err != nil {
+		return err
+	}
 	svg := g.SVG(func(id int64) string { return "/tracing/cases/" + strconv.FormatInt(id, 10) })
-	return h.render(w, r, "tracing_chain", "传播链", chainView{SVG: template.HTML(svg), Nodes: len(g.Nodes), Edges: len(g.Edges),
-		Clusters: ks, Cluster: cluster, Unit: q.Get("unit")})
+	v.SVG, v.Nodes, v.Edges, v.UnitName = template.HTML(svg), len(g.Nodes), len(g.Edges), name
+	return h.render(w, r, "tracing_chain", "传播链", v)
+}
+
+// unitFilter reads a unit filter as people type it, by name or code: it
+// returns the code and the unit's name ("" when unknown). A code is kept as
+// typed (the service answers 404 for one outside the scope); a name that
+// fits no unit, or several, is an error beside the field.
+func (h *Handler) unitFilter(r *http.Request, typed string) (code, name string, err error) {
+	typed = strings.Join(strings.Fields(typed), "")
+	if typed == "" || h.srv.Units == nil {
+		return typed, "", nil
+	}
+	scope := web.User(r).Scope()
+	if strings.Trim(typed, "0123456789") == "" {
+		if u, err := h.srv.Units.Get(r.Context(), scope, typed); err == nil {
+			return typed, u.Name, nil
+		}
+		return typed, "", nil
+	}
+	u, err := h.srv.Units.Find(r.Context(), scope, "unit", typed)
+	if err != nil {
+		return "", "", err
+	}
+	return u.Code, u.Name, nil
 }
 
 func (h *Handler) indicatorsPage(w http.ResponseWriter, r *http.Request) error {
