@@ -70,16 +70,22 @@ func (i Inspection) TypeName() string {
 	return t.Name
 }
 
+// labels are the forms' names of the text fields, for messages that must
+// say which field they mean wherever they are shown.
+var labels = map[string]string{"object_name": "检查对象", "team": "督查组", "problem": "问题描述", "leader": "责任领导",
+	"person": "责任人员", "measure": "整改举措", "note": "说明"}
+
 func text(field, s string, limit int, required bool) (string, error) {
+	label := labels[field]
 	t, err := personal.Text(s)
 	if err != nil {
-		return "", errs.Invalidf(field, "%s", err.Error())
+		return "", errs.Invalidf(field, "%s：%s", label, err.Error())
 	}
 	if required && t == "" {
-		return "", errs.Invalidf(field, "请填写")
+		return "", errs.Invalidf(field, "请填写%s", label)
 	}
 	if utf8.RuneCountInString(t) > limit {
-		return "", errs.Invalidf(field, "不超过%d个字", limit)
+		return "", errs.Invalidf(field, "%s不超过%d个字", label, limit)
 	}
 	return t, nil
 }

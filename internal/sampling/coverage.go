@@ -316,9 +316,13 @@ func (s *Service) ExportUntested(ctx context.Context, actor audit.Actor, scope j
 	if err != nil {
 		return 0, err
 	}
+	_, total, err := s.Untested(ctx, scope, campaignID, unitCode, 0, 0) // the count, for the audit entry
+	if err != nil {
+		return 0, err
+	}
 	if err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return audit.Record(ctx, tx, s.now(), actor, audit.ActionExport, "untested", fmt.Sprint(c.ID), u.Code,
-			fmt.Sprintf("导出应检未检名单：%s %s", c.Name, u.Name))
+			fmt.Sprintf("导出应检未检名单：%s %s（%d人）", c.Name, u.Name, total))
 	}); err != nil {
 		return 0, err
 	}

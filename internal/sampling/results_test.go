@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +118,11 @@ func TestResultsCoverageBoxes(t *testing.T) {
 		var buf bytes.Buffer
 		if n, err := f.svc.ExportUntested(ctx, manager, county, f.campaign.ID, dbtest.TownshipB, &buf); err != nil || n != 7 {
 			t.Fatalf("export: %d %v", n, err)
+		}
+		var summary string // the export is audited with how many it names
+		if err := d.R().QueryRow("SELECT summary FROM audit_log WHERE entity = 'untested' ORDER BY id DESC LIMIT 1").Scan(&summary); err != nil ||
+			!strings.Contains(summary, "（7人）") {
+			t.Errorf("untested export audited as %q (%v)", summary, err)
 		}
 		// Retests: 9 in township A, none visible from VillageB.
 		rt, total, err := f.svc.Retests(ctx, townA, f.campaign.ID, "", 100, 0)

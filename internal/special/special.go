@@ -120,13 +120,17 @@ func NewService(d *db.DB, units *jurisdiction.Store, notifier notify.Emitter, no
 	return &Service{db: d, units: units, notifier: notifier, now: now}
 }
 
+// labels are the forms' names of the text fields, for messages that must
+// say which field they mean wherever they are shown.
+var labels = map[string]string{"title": "标题", "content": "内容", "note": "处置情况"}
+
 func text(field, s string, max int, required bool) (string, error) {
 	t := strings.TrimSpace(s)
 	if required && t == "" {
-		return "", errs.Invalidf(field, "请填写")
+		return "", errs.Invalidf(field, "请填写%s", labels[field])
 	}
 	if utf8.RuneCountInString(t) > max {
-		return "", errs.Invalidf(field, "不超过%d个字", max)
+		return "", errs.Invalidf(field, "%s不超过%d个字", labels[field], max)
 	}
 	return t, nil
 }
