@@ -24,6 +24,9 @@ func loadSpecial(ctx context.Context, d *db.DB, units *jurisdiction.Store, now f
 	}
 	all := demoCounty()
 	who := audit.Actor{Username: "demo", Role: "command", Unit: CountyCode}
+	// Opened by the command centre's demo login, so the county's own
+	// confirmation carries a person's name, not "demo".
+	_ = d.R().QueryRowContext(ctx, "SELECT id, username FROM users WHERE username = 'zhihuibu'").Scan(&who.UserID, &who.Username)
 	opened := func() time.Time { return now().Add(-90 * time.Minute) }
 	vs, err := units.Children(ctx, all, towns[0].Code)
 	if err != nil || len(vs) == 0 {
