@@ -135,10 +135,16 @@ func (p *Pages) RenderView(w http.ResponseWriter, r *http.Request, status int, n
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	out := buf.Bytes()
+	if v.Error != "" && v.Field != "" {
+		if b, ok := besideField(out, r.URL.Path, v.Error, v.Field); ok {
+			out = b
+		}
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(out)
 	return err
 }
 
