@@ -80,7 +80,15 @@ type publicReport struct {
 	Transports []string
 	Today      string
 	Done       bool
+	// Gone: the poster's token was replaced (or never was): the form comes
+	// back with what was typed, without the village and with no way to
+	// submit it again to the dead token.
+	Gone bool
 }
+
+// goneMessage tops the form posted to a replaced or unknown token.
+const goneMessage = "二维码已更换，本页已无法提交。请扫描村里最新张贴的二维码重新打开报备页；" +
+	"您填写的内容已保留在下方，并保存在本手机上，打开新的报备页后会自动填入。"
 
 // public answers a public page's errors itself: an unknown or replaced
 // token is a 404 that says so, and no page links to the login.
@@ -123,11 +131,14 @@ func (h *Handler) publicSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	token := r.PathValue("token")
+	rep := in.report(web.IP(r))
 	p, err := h.returnees.PosterByToken(r.Context(), token)
 	if err != nil {
+		if status, _, _ := web.StatusOf(err); status == http.StatusNotFound {
+			return h.goneForm(w, r, in, rep)
+		}
 		return err
 	}
-	rep := in.report(web.IP(r))
 	if ask := h.askOrigin(in.Origin, in.OriginCode, in.OriginAsked); ask != nil {
 		// 您是指…: the form again with what was typed, nothing stored yet.
 		d := publicReport{Village: p.Village.Name, In: rep, Transports: returnee.Transports, Today: clock.Day(h.srv.Now()),
@@ -136,7 +147,10 @@ func (h *Handler) publicSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, err := h.returnees.SubmitSelfReport(r.Context(), token, rep); err != nil {
 		status, msg, field := web.StatusOf(err)
-		if status == http.StatusInternalServerError || status == http.StatusNotFound {
+		if status == http.StatusNotFound { // replaced since PosterByToken
+			return h.goneForm(w, r, in, rep)
+		}
+		if status == http.StatusInternalServerError {
 			return err
 		}
 		d := publicReport{Village: p.Village.Name, In: rep, Transports: returnee.Transports, Today: clock.Day(h.srv.Now()),
@@ -149,4 +163,15 @@ func (h *Handler) publicSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Nothing is echoed back: the page only thanks the submitter.
 	return h.render(w, r, http.StatusOK, "returnee_public", "报备已提交", publicReport{Village: p.Village.Name, Done: true})
+}
+
+// goneForm answers a report posted to a replaced or unknown token: the form
+// again (404) with everything typed and a message to scan the newest
+// poster, never the bare error page; nothing is stored. The village is not
+// known and no place suggestions are offered for the dead token.
+func (h *Handler) goneForm(w http.ResponseWriter, r *http.Request, in selfReportIn, rep returnee.SelfReport) error {
+	origin := publicOrigin("", in.Origin, nil)
+	origin.Suggest = ""
+	d := publicReport{In: rep, Origin: origin, Transports: returnee.Transports, Today: clock.Day(h.srv.Now()), Gone: true}
+	return h.renderView(w, r, http.StatusNotFound, "returnee_public", web.View{Title: "返乡人员自主报备", Error: goneMessage, D: d})
 }
