@@ -316,7 +316,7 @@ func (s *Service) validateSite(ctx context.Context, scope jurisdiction.Scope, x 
 	if x.StaffTestEvery == 0 {
 		x.StaffTestEvery = 1
 	}
-	if x.StaffTestEvery < 1 || x.StaffTestEvery > 7 {
+	if x.StaffTestEvery < 1 || x.StaffTestEvery > MaxStaffTestEvery {
 		return errs.Invalidf("工作人员检测频次", "请填写1到7之间的天数（1 = 每天一检）")
 	}
 	if x.ContactPhone != "" {

@@ -94,7 +94,10 @@ type StayFilter struct {
 	SiteID int64
 	Open   bool   // only 转运中 and 在住
 	Status string // one status
-	Q      string // full ID number or name prefix
+	// Due keeps the people checked in who are due today: DueRelease or
+	// DueTest (today.go).
+	Due string
+	Q   string // full ID number or name prefix
 	// AtSites keeps the stays at sites in the scope (a quarantine site's
 	// account), not those of the scope's people elsewhere.
 	AtSites bool
@@ -105,28 +108,9 @@ type StayFilter struct {
 // Stays lists the stays the scope sees: at its sites, or of its people.
 // ID numbers and phones stay in the rows for masking; lists show them masked.
 func (s *Service) Stays(ctx context.Context, scope jurisdiction.Scope, f StayFilter) ([]Stay, error) {
-	lo, hi := scope.Args()
-	where := []string{seenBy(scope, f.AtSites)}
-	args := []any{lo, hi}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
-	if f.SiteID != 0 {
-		add("st.site_id = ?", f.SiteID)
-	}
-	if f.Open {
-		where = append(where, "st.open = 1")
-	}
-	if f.Status != "" {
-		add("st.status = ?", f.Status)
-	}
-	if q := strings.TrimSpace(personal.Halfwidth(f.Q)); q != "" {
-		if id, err := personal.NormalizeIDNumber(q); err == nil {
-			add("p.id_number = ?", id)
-		} else {
-			add(`p.name LIKE ? ESCAPE '\'`, strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q)+"%")
-		}
+	from, args, err := s.stayQuery(scope, f)
+	if err != nil {
+		return nil, err
 	}
 	limit, offset := f.Limit, f.Offset
 	if limit <= 0 || limit > 1000 {
@@ -135,7 +119,7 @@ func (s *Service) Stays(ctx context.Context, scope jurisdiction.Scope, f StayFil
 	if offset < 0 {
 		offset = 0
 	}
-	q := "SELECT " + stayColumns + stayFrom + " WHERE " + strings.Join(where, " AND ") +
+	q := "SELECT " + stayColumns + from +
 		fmt.Sprintf(" ORDER BY st.open DESC, st.updated_at DESC, st.id DESC LIMIT %d OFFSET %d", limit, offset)
 	rows, err := s.db.R().QueryContext(ctx, q, args...)
 	if err != nil {

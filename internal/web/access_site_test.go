@@ -158,8 +158,29 @@ func siteSpecs(add adder, twin twinner) {
 			}
 			vs = append(vs, either(pre+"/site-stays?limit=500", w)...)
 			vs = append(vs, either(pre+"/site-stays?q="+s.idNumber, w)...)
+			// at=sites (the day's work on /sites) keeps the stays at the
+			// sites in scope, whoever may browse the ledger; due= narrows
+			// further, never past them (whether a seeded stay is due
+			// depends on its measure's dates).
+			at, due := ok(200).not(s.name, maskID(s.idNumber)), ok(200).not(s.name, maskID(s.idNumber))
+			if x.seesUnit(s.siteUnit) {
+				at, due = ok(200, s.name, maskID(s.idNumber)).not(s.idNumber), ok(200).not(s.idNumber)
+			}
+			vs = append(vs, either(pre+"/site-stays?at=sites&limit=500", at)...)
+			vs = append(vs, either(pre+"/site-stays?at=sites&due=release", due)...)
+			vs = append(vs, either(pre+"/site-stays?at=sites&due=test", due)...)
 		}
 		return vs
+	})
+	// The staff of every site in scope; due=1 those due for a test (the
+	// seeded staff last tested on 2026-01-02, daily: overdue).
+	add("GET /site-staff", R, kRecord, func(x *tc) []variant {
+		sd := seedOf(x)
+		w := ok(200).not(sd.staff.Name, sd.staff.IDNumber, sd.staff.Phone)
+		if x.seesUnit(sd.site.UnitCode) {
+			w = ok(200, sd.staff.Name, sd.site.Name, maskPhone(sd.staff.Phone)).not(sd.staff.IDNumber, sd.staff.Phone)
+		}
+		return append(either("/site-staff", w), either("/site-staff?due=1", w)...)
 	})
 	add("GET /sites/new", M, kGlobal, func(x *tc) []variant { return get("/sites/new", ok(200, "新增隔离点"), want{}) })
 

@@ -5,7 +5,8 @@ import (
 	"fangkong/internal/web"
 )
 
-// Routes: sites, rooms, checklist, staff, stays and the occupancy dashboard.
+// Routes: sites (their list opens with the day's work), rooms, checklist,
+// staff, stays and the occupancy dashboard.
 func (h *Handler) Routes() []web.Route {
 	return []web.Route{
 		web.Page("GET /sites", auth.CapSitesRead, h.siteList),
@@ -21,6 +22,7 @@ func (h *Handler) Routes() []web.Route {
 		web.Page("POST /sites/{id}/checklist", auth.CapSitesManage, h.siteSaveChecklist),
 		web.Page("GET /sites/{id}/staff", auth.CapSitesRead, h.siteStaff),
 		web.Page("POST /sites/{id}/staff", auth.CapSitesManage, h.siteAddStaff),
+		web.Page("GET /site-staff", auth.CapSitesRead, h.staffOfSites),
 		web.Page("POST /site-staff/{id}", auth.CapSitesManage, h.siteUpdateStaff),
 		web.Page("GET /sites/{id}/transfer", auth.CapSitesManage, h.siteTransferForm),
 		web.Page("POST /sites/{id}/stays", auth.CapSitesManage, h.siteTransfer),

@@ -8,6 +8,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/site"
+	"fangkong/internal/summary"
 	"fangkong/internal/web"
 )
 
@@ -54,6 +55,19 @@ func (h *Handler) siteOf(r *http.Request) (site.Site, error) {
 type listView struct {
 	Sites []site.Site
 	Total site.Occupancy
+	// Day and Todo are the day's work at the sites in the user's scope
+	// (今日待办); none when the list is narrowed to a unit.
+	Day  string
+	Todo []summary.Figure
+}
+
+// todo is the day's work at the sites of the user's whole scope, for the
+// list not narrowed to a unit (?unit=): its figures count that scope.
+func (h *Handler) todo(r *http.Request) (string, []summary.Figure, error) {
+	if r.URL.Query().Get("unit") != "" {
+		return "", nil, nil
+	}
+	return h.sites.Today(r.Context(), web.User(r).Scope())
 }
 
 func (h *Handler) siteList(w http.ResponseWriter, r *http.Request) error {
@@ -65,7 +79,11 @@ func (h *Handler) siteList(w http.ResponseWriter, r *http.Request) error {
 	for _, x := range list {
 		total.Add(x.Occupancy)
 	}
-	return h.render(w, r, "site_list", "集中隔离点", listView{Sites: list, Total: total})
+	day, todo, err := h.todo(r)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, "site_list", "集中隔离点", listView{Sites: list, Total: total, Day: day, Todo: todo})
 }
 
 type formView struct {
@@ -151,6 +169,22 @@ func (h *Handler) sitePage(w http.ResponseWriter, r *http.Request) error {
 
 type sitesJSON struct {
 	Sites []siteJSON `json:"sites"`
+	Today *todayJSON `json:"today,omitempty"`
+}
+
+// todoJSON is one figure of the day's work, as GET /api/v1/today has it.
+type todoJSON struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+	Link  string `json:"link"`
+	Late  bool   `json:"late"`
+}
+
+// todayJSON is the day's work at the sites of the user's scope.
+type todayJSON struct {
+	Day   string     `json:"day"`
+	Items []todoJSON `json:"items"`
 }
 
 // siteDetailJSON is a site with its rooms.
@@ -164,7 +198,18 @@ func (h *Handler) apiSites(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(w, http.StatusOK, sitesJSON{Sites: sitesOut(list)})
+	out := sitesJSON{Sites: sitesOut(list)}
+	day, todo, err := h.todo(r)
+	if err != nil {
+		return err
+	}
+	if todo != nil {
+		out.Today = &todayJSON{Day: day, Items: make([]todoJSON, 0, len(todo))}
+		for _, f := range todo {
+			out.Today.Items = append(out.Today.Items, todoJSON{Key: f.Key, Label: f.Label, Count: f.Value, Link: f.Link, Late: f.Late})
+		}
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
 func (h *Handler) apiCreateSite(w http.ResponseWriter, r *http.Request) error {

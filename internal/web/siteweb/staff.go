@@ -38,6 +38,44 @@ func (h *Handler) siteStaff(w http.ResponseWriter, r *http.Request) error {
 		Posts: site.Posts, Today: clock.Day(h.now())})
 }
 
+// staffOfSitesView is the staff of every site in the user's scope; with
+// ?due=1 those due for their test today or overdue (the day's work).
+type staffOfSitesView struct {
+	Rows   []site.SiteStaff
+	Paging web.Paging
+	Due    bool
+	Today  string
+}
+
+// staffFilterOf reads ?due=1, a page of the list or the API's limit and
+// offset.
+func staffFilterOf(r *http.Request, page int) site.StaffFilter {
+	q := r.URL.Query()
+	limit, offset := web.PageSize+1, (page-1)*web.PageSize
+	if web.IsAPI(r) {
+		limit, offset = web.ListParams(q)
+	}
+	return site.StaffFilter{Due: q.Get("due") == "1", Limit: limit, Offset: offset}
+}
+
+func (h *Handler) staffOfSites(w http.ResponseWriter, r *http.Request) error {
+	page := web.PageOf(r)
+	f := staffFilterOf(r, page)
+	rows, err := h.sites.StaffOfSites(r.Context(), web.User(r).Scope(), f)
+	if err != nil {
+		return err
+	}
+	pg := web.PagingFor(r, page, len(rows))
+	if len(rows) > web.PageSize {
+		rows = rows[:web.PageSize]
+	}
+	title := "隔离点工作人员"
+	if f.Due {
+		title = "工作人员今日应检"
+	}
+	return h.render(w, r, "site_staff_all", title, staffOfSitesView{Rows: rows, Paging: pg, Due: f.Due, Today: clock.Day(h.now())})
+}
+
 // staffIn is a staff member: the add form or its JSON, or what the update
 // form records (test, vaccination, leaving).
 type staffIn struct {

@@ -19,8 +19,10 @@ import (
 // staying elsewhere.
 func atSitesOnly(r *http.Request) bool { return !web.User(r).Can(auth.CapPeopleRead) }
 
-// stayFilterOf reads ?site=&open=&status=&q=, a page of the list or the
-// API's limit and offset.
+// stayFilterOf reads ?site=&open=&status=&due=&q=, a page of the list or
+// the API's limit and offset; at=sites keeps the stays at the scope's sites
+// for an account that otherwise also sees its people staying elsewhere (the
+// day's work on /sites counts those).
 func stayFilterOf(r *http.Request, page int) site.StayFilter {
 	q := r.URL.Query()
 	siteID, _ := strconv.ParseInt(q.Get("site"), 10, 64)
@@ -28,8 +30,8 @@ func stayFilterOf(r *http.Request, page int) site.StayFilter {
 	if web.IsAPI(r) {
 		limit, offset = web.ListParams(q)
 	}
-	return site.StayFilter{SiteID: siteID, Open: q.Get("open") == "1", Status: q.Get("status"), Q: strings.TrimSpace(q.Get("q")),
-		AtSites: atSitesOnly(r), Limit: limit, Offset: offset}
+	return site.StayFilter{SiteID: siteID, Open: q.Get("open") == "1", Status: q.Get("status"), Due: q.Get("due"),
+		Q: strings.TrimSpace(q.Get("q")), AtSites: atSitesOnly(r) || q.Get("at") == "sites", Limit: limit, Offset: offset}
 }
 
 type staysView struct {
@@ -37,6 +39,13 @@ type staysView struct {
 	Paging   web.Paging
 	Q        url.Values
 	Statuses []string
+	Due      string // what ?due= keeps, in words
+}
+
+// dueNames says what each ?due= keeps (the figures of the day's work).
+var dueNames = map[string]string{
+	site.DueRelease: "今日到期待解除：在住人员中，管控措施的集中隔离期至今天或已过的",
+	site.DueTest:    "今日应检：在住人员中，按管控措施的检测日程今天应检、尚未采样的",
 }
 
 func (h *Handler) stayList(w http.ResponseWriter, r *http.Request) error {
@@ -50,7 +59,7 @@ func (h *Handler) stayList(w http.ResponseWriter, r *http.Request) error {
 		rows = rows[:web.PageSize]
 	}
 	return h.render(w, r, "site_stays", "隔离人员", staysView{Rows: rows, Paging: pg, Q: r.URL.Query(),
-		Statuses: []string{site.StayTransfer, site.StayIn, site.StayOut, site.StayReleased}})
+		Statuses: []string{site.StayTransfer, site.StayIn, site.StayOut, site.StayReleased}, Due: dueNames[r.URL.Query().Get("due")]})
 }
 
 // stayOf reads the stay in the path in full (audited).
