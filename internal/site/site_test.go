@@ -70,6 +70,24 @@ func setup(t *testing.T, d *db.DB) env {
 		b: mk("余下丙", "61011819800101003", dbtest.VillageB)}
 }
 
+// orderCentral assigns p a close contact's control measure (集中隔离 first,
+// under the shipped policy), as 流调 does: a site of another township may
+// then receive p by ID number.
+func orderCentral(t *testing.T, d *db.DB, p registry.Person) {
+	t.Helper()
+	ctx := context.Background()
+	now := func() time.Time { return fixed }
+	ps := policy.NewStore(d, now)
+	if err := ps.EnsureDefaults(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ms := measure.NewService(d, ps, measure.NoRoundResults, notify.Discard, now)
+	tracer := audit.Actor{UserID: 2, Username: "liudiao", Role: "tracing", Unit: dbtest.County, IP: "127.0.0.1"}
+	if err := ms.AssignCategory(ctx, tracer, p.ID, "close_contact", "2026-03-09", "流调", ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func isConflict(err error, msg string) bool {
 	return errors.Is(err, errs.ErrConflict) && strings.Contains(err.Error(), msg)
 }
@@ -129,7 +147,14 @@ func TestSiteFlow(t *testing.T) {
 			t.Errorf("floors: %d", len(site.Floors(rooms)))
 		}
 
-		// Transfer: the township-A site receives a township-B villager (same county).
+		// Transfer: the township-A site receives a township-B villager (same
+		// county) once 流调 ordered them into central quarantine; before, the
+		// ID number is answered as not found and nothing is written.
+		if _, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber}); !errs.IsInvalid(err) ||
+			!strings.Contains(err.Error(), "没有找到可转运的该人员") {
+			t.Fatalf("a township-B villager under no measure: %v", err)
+		}
+		orderCentral(t, d, e.b)
 		stB, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber, Reason: "密切接触者", Vehicle: "陕A12345"})
 		if err != nil || stB.Status != site.StayTransfer {
 			t.Fatalf("transfer: %+v %v", stB, err)
@@ -447,8 +472,8 @@ func TestStayAndMeasureOneTransaction(t *testing.T) {
 		if _, err := e.s.CheckOut(ctx, who, townA, st.ID, st.Version, site.OutRelease, "", ""); err != nil || !strings.Contains(note(), site.OutRelease) {
 			t.Fatalf("check-out: %v, note %q", err, note())
 		}
-		// No active measure: the stay stands.
-		if _, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber, RoomID: rooms[1].ID}); err != nil {
+		// No active measure (a villager of the site's own township): the stay stands.
+		if _, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.a2.IDNumber, RoomID: rooms[1].ID}); err != nil {
 			t.Fatalf("transfer of a person without a measure: %v", err)
 		}
 		if e.rec.outside {
@@ -459,8 +484,8 @@ func TestStayAndMeasureOneTransaction(t *testing.T) {
 
 // A registry id names only people the caller sees: a township's site
 // account walking person ids of another township gets not-found and writes
-// nothing (no stay, no audit entry); the ID-number path still reaches the
-// whole county (转运 across townships).
+// nothing (no stay, no audit entry); the ID-number path reaches the whole
+// county for people ordered into central quarantine (转运 across townships).
 func TestTransferByPersonIDStaysInScope(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -484,8 +509,18 @@ func TestTransferByPersonIDStaysInScope(t *testing.T) {
 		if st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{PersonID: e.a.ID}); err != nil || st.PersonID != e.a.ID {
 			t.Errorf("person id inside the township: %+v %v", st, err)
 		}
+		// By ID number: another township's villager only when ordered into
+		// central quarantine — a site account cannot look people up with
+		// transfers (a refused one writes nothing).
+		if _, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber}); !errs.IsInvalid(err) {
+			t.Errorf("ID number of another township, no measure: %v, want invalid", err)
+		}
+		if after := rows(); after != before+2 {
+			t.Errorf("a refused transfer by ID number wrote %d rows", after-before-2)
+		}
+		orderCentral(t, d, e.b)
 		if st, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber}); err != nil || st.PersonID != e.b.ID {
-			t.Errorf("ID number of another township of the county: %+v %v", st, err)
+			t.Errorf("ID number of another township of the county, under a measure: %+v %v", st, err)
 		}
 	})
 }
@@ -505,6 +540,7 @@ func TestSiteAccountSeesItsSites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		orderCentral(t, d, e.b)
 		here, err := e.s.Transfer(ctx, who, townA, sa.ID, site.TransferInput{IDNumber: e.b.IDNumber})
 		if err != nil {
 			t.Fatal(err)

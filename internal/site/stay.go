@@ -12,6 +12,7 @@ import (
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/personal"
+	"fangkong/internal/policy"
 	"fangkong/internal/registry"
 )
 
@@ -254,8 +255,13 @@ func (s *Service) Transfer(ctx context.Context, who audit.Actor, scope jurisdict
 	return out, nil
 }
 
-// findPerson resolves the person of a transfer: by ID number within recv
-// (the site's county), by registry id within the caller's scope.
+// findPerson resolves the person of a transfer: by registry id within the
+// caller's scope; by ID number within the caller's scope or, within recv
+// (the site's county), someone ordered into central quarantine (an active
+// control measure with a 集中隔离 phase: 流调 or 指挥部 decided it). A
+// typed ID number of anyone else in the county is answered as one not
+// found — a site account cannot use transfers to look people up (their
+// stays show the full number and phone).
 func (s *Service) findPerson(ctx context.Context, scope, recv jurisdiction.Scope, in TransferInput) (int64, error) {
 	var pid int64
 	switch {
@@ -265,10 +271,15 @@ func (s *Service) findPerson(ctx context.Context, scope, recv jurisdiction.Scope
 			return 0, errs.Invalidf("身份证号", "%s", verr.Error())
 		}
 		lo, hi := recv.Args()
+		slo, shi := scope.Args()
+		// 'active' is measure.StatusActive.
 		err := s.db.R().QueryRowContext(ctx, `SELECT id FROM people WHERE id_number = $1
-			AND `+registry.PeopleInScope("", recv, 2), id, lo, hi).Scan(&pid)
+			AND `+registry.PeopleInScope("", recv, 2)+` AND (`+scope.Where("unit_code", 4)+`
+				OR EXISTS (SELECT 1 FROM measures m JOIN measure_phases ph ON ph.measure_id = m.id
+					WHERE m.person_id = people.id AND m.status = 'active' AND ph.type = $6))`,
+			id, lo, hi, slo, shi, policy.Central).Scan(&pid)
 		if errors.Is(err, sql.ErrNoRows) {
-			return 0, errs.Invalidf("身份证号", "本县(区)人员台账中没有该人员，请先由所在村(社区)登记")
+			return 0, errs.Invalidf("身份证号", "没有找到可转运的该人员：本辖区人员台账中没有此人，或此人没有集中隔离的管控措施（请先由所在村(社区)登记，或由流调、指挥部下达管控措施）")
 		}
 		if err != nil {
 			return 0, fmt.Errorf("find person: %w", err)

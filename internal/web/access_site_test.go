@@ -295,12 +295,14 @@ func siteSpecs(add adder, twin twinner) {
 		siteID, p := transfer(x)
 		// The caller's own site: a registry id names only people the caller
 		// sees (outside: 404, nothing written, so ids cannot be walked);
-		// an ID number reaches anyone registered in the site's county.
+		// an ID number reaches the people the caller sees, and in the
+		// site's county those ordered into central quarantine (none here):
+		// anyone else is answered as not found.
 		home := siteSeeds[x.w.rec(x.p.home)].site
 		_, q := transfer(x)
 		byID := ok(st(api, 303, 201))
-		if !strings.HasPrefix(x.r.unit, home.UnitCode[:6]) {
-			byID = x.invalid(400, "本县(区)人员台账中没有该人员")
+		if !strings.HasPrefix(x.r.unit, home.UnitCode[:6]) || !x.p.user.Scope().Contains(x.r.unit) {
+			byID = x.invalid(400, "没有找到可转运的该人员")
 		}
 		return []variant{{path: fmt.Sprintf("%s/sites/%d/stays", pre, siteID), body: m{"person_id": p.ID, "reason": "密切接触者",
 			"vehicle": "陕A" + x.w.uniq("")}, in: ok(st(api, 303, 201)), out: x.notFound().not(p.Name)},

@@ -6,11 +6,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"fangkong/internal/apptest"
 	"fangkong/internal/auth"
+	"fangkong/internal/clock"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
 	"fangkong/internal/registry"
@@ -30,6 +32,10 @@ func TestBrowserSite(t *testing.T) {
 	ctx, all := context.Background(), jurisdiction.System("test")
 	p, err := e.App.Registry.CreatePerson(ctx, seedActor, all, registry.Person{Name: "赵隔离", IDNumber: dbtest.ID("61011819800101071"), UnitCode: dbtest.VillageB})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// 流调 ordered the 余下 villager into central quarantine: the 甘亭 site receives them.
+	if err := e.App.Measures.AssignCategory(ctx, seedActor, p.ID, "密切接触者", clock.Day(time.Now()), "流调", ""); err != nil {
 		t.Fatal(err)
 	}
 	x, err := e.App.Sites.CreateSite(ctx, seedActor, all, site.Site{Name: "甘亭宾馆", UnitCode: dbtest.TownshipA})

@@ -42,8 +42,12 @@ func TestSitePages(t *testing.T) {
 			}
 			people = append(people, p)
 		}
-		if err := e.App.Measures.AssignCategory(ctx, seedActor, people[0].ID, "密切接触者", clock.Day(time.Now()), "流调", ""); err != nil {
-			t.Fatal(err)
+		// 流调 ordered two of them into central quarantine: a site of
+		// another township receives them by ID number, not the third.
+		for _, p := range people[:2] {
+			if err := e.App.Measures.AssignCategory(ctx, seedActor, p.ID, "密切接触者", clock.Day(time.Now()), "流调", ""); err != nil {
+				t.Fatal(err)
+			}
 		}
 		post := func(path string, form url.Values, want int, has ...string) string {
 			t.Helper()
@@ -120,7 +124,16 @@ func TestSitePages(t *testing.T) {
 		post(fmt.Sprintf("/site-stays/%d/checkin", s0), url.Values{"room_id": {fmt.Sprint(r101)}, "version": {"1"}}, 303)
 		post(fmt.Sprintf("/sites/%d/stays", sid), url.Values{"id_number": {people[0].IDNumber}}, 409, "不能重复安排")
 		post(fmt.Sprintf("/sites/%d/stays", sid), url.Values{"id_number": {people[1].IDNumber}, "room_id": {fmt.Sprint(r101)}}, 409, "房间 101 已住满")
-		post(fmt.Sprintf("/sites/%d/stays", sid), url.Values{"id_number": {dbtest.ID("61012419700707007")}}, 400, "本县(区)人员台账中没有该人员")
+		post(fmt.Sprintf("/sites/%d/stays", sid), url.Values{"id_number": {dbtest.ID("61012419700707007")}}, 400, "没有找到可转运的该人员")
+		// A villager of another township under no measure: answered as not
+		// found (a transfer is not a look-up), nothing written.
+		if body := post(fmt.Sprintf("/sites/%d/stays", sid), url.Values{"id_number": {people[2].IDNumber}, "reason": {"密切接触者"}}, 400,
+			"没有找到可转运的该人员", people[2].IDNumber); strings.Contains(body, people[2].Name) {
+			t.Error("a refused transfer names the person")
+		}
+		if id("SELECT COUNT(*) FROM site_stays WHERE person_id = $1", people[2].ID) != 0 {
+			t.Error("a refused transfer wrote a stay")
+		}
 		var note string
 		d.R().QueryRow("SELECT note FROM measures WHERE person_id = $1", people[0].ID).Scan(&note)
 		if !strings.Contains(note, "入住 甘亭宾馆 101室") {
