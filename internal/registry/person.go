@@ -407,6 +407,9 @@ func (s *Service) UpdatePerson(ctx context.Context, who audit.Actor, scope juris
 	if err != nil {
 		return Person{}, fmt.Errorf("update person %d: %w", p.ID, err)
 	}
+	// What an update does not change is as stored (an answer built from the
+	// input alone said active false).
+	p.MergedInto, p.Active, p.LeftReason, p.LeftOn, p.CreatedAt = old.MergedInto, old.Active, old.LeftReason, old.LeftOn, old.CreatedAt
 	p.Version++
 	p.UpdatedAt = now
 	return p, nil

@@ -106,9 +106,14 @@ func TestHouseholdsAndPeople(t *testing.T) {
 		}
 		// Editing writes one entry; a stale version is a conflict.
 		full.Residence = registry.ResidentWorking
-		upd, err := s.UpdatePerson(ctx, who, villageA, full)
+		in := full
+		in.Active, in.CreatedAt = false, 0 // as a form or the API sends it: the editable fields
+		upd, err := s.UpdatePerson(ctx, who, villageA, in)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !upd.Active || upd.CreatedAt != full.CreatedAt || upd.Version != full.Version+1 || upd.Residence != registry.ResidentWorking {
+			t.Errorf("the answer to an update is not the record as stored: %+v", upd)
 		}
 		if n := auditCount(t, d, audit.ActionUpdate); n != 1 {
 			t.Errorf("update audit entries %d", n)
