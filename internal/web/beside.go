@@ -15,18 +15,18 @@ import (
 // message stood only atop the page, away from the field on a phone. The
 // message goes after the field named (by name, id or label) in a form that
 // posts (preferring those that post to path), the field is marked
-// aria-invalid, and a folded <details> around it is opened. It reports
-// false when the template placed the message itself or no form has the
-// field; the page is then left as it was.
+// aria-invalid, and a folded <details> around it is opened. When the
+// template placed the message itself, the field is marked and the message
+// made an alert describing it. It reports false when no form has the
+// field, or the template marked it all itself; the page is then left as it
+// was.
 func besideField(page []byte, path, msg, field string) ([]byte, bool) {
 	if msg == "" || field == "" {
 		return nil, false
 	}
 	// The layout's banner shows the message once; a template that shows it
 	// beside its field shows it twice.
-	if bytes.Count(page, []byte(template.HTMLEscapeString(msg))) > 1 || bytes.Contains(page, []byte(`id="err-`+field+`"`)) {
-		return nil, false
-	}
+	placed := bytes.Count(page, []byte(template.HTMLEscapeString(msg))) > 1 || bytes.Contains(page, []byte(`id="err-`+field+`"`))
 	doc, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
 		return nil, false
@@ -43,7 +43,11 @@ func besideField(page []byte, path, msg, field string) ([]byte, bool) {
 		}
 	})
 	for _, form := range append(same, other...) {
-		if !placeMessage(form, field, msg) {
+		if placed {
+			if !markPlaced(form, field, msg) {
+				continue
+			}
+		} else if !placeMessage(form, field, msg) {
 			continue
 		}
 		for n := form.Parent; n != nil; n = n.Parent {
@@ -58,4 +62,44 @@ func besideField(page []byte, path, msg, field string) ([]byte, bool) {
 		return b.Bytes(), true
 	}
 	return nil, false
+}
+
+// markPlaced marks the field a template put msg beside: the field
+// aria-invalid and described by the message, the message an alert. False
+// when the form has no such field or no element reading msg, or nothing
+// was missing.
+func markPlaced(form *html.Node, field, msg string) bool {
+	target := fieldNamed(form, field)
+	if target == nil {
+		return false
+	}
+	var note *html.Node
+	walk(form, func(n *html.Node) {
+		if note == nil && n.Type == html.ElementNode && n.DataAtom != atom.Form && strings.TrimSpace(textOf(n)) == msg {
+			note = n
+		}
+	})
+	if note == nil {
+		return false
+	}
+	changed := false
+	if attr(note, "role") == "" {
+		setAttr(note, "role", "alert")
+		changed = true
+	}
+	id := attr(note, "id")
+	if id == "" {
+		id = "err-" + field
+		setAttr(note, "id", id)
+		changed = true
+	}
+	if attr(target, "aria-invalid") != "true" {
+		setAttr(target, "aria-invalid", "true")
+		changed = true
+	}
+	if attr(target, "aria-describedby") == "" {
+		setAttr(target, "aria-describedby", id)
+		changed = true
+	}
+	return changed
 }

@@ -11,10 +11,29 @@ func TestBesideField(t *testing.T) {
 	if !ok || !strings.Contains(string(out), `<input id="n" name="n" aria-invalid="true" aria-describedby="err-数量"/><span class="error field-error" role="alert" id="err-数量">请填写数量</span>`) {
 		t.Fatalf("by label: %v %s", ok, out)
 	}
-	// A template that shows the message beside its field itself is left alone.
-	placed := strings.Replace(page, `name="n">`, `name="n"><span class="error" role="alert">请填写数量</span>`, 1)
-	if _, ok := besideField([]byte(placed), "/x", "请填写数量", "数量"); ok {
-		t.Error("placed twice")
+	// A template that shows the message beside its field itself: not placed
+	// twice; the field is marked and the message made an alert.
+	placed := strings.Replace(page, `name="n">`, `name="n"><p class="error">请填写数量</p>`, 1)
+	out, ok = besideField([]byte(placed), "/x", "请填写数量", "数量")
+	if !ok || strings.Count(string(out), "请填写数量") != 2 ||
+		!strings.Contains(string(out), `<input id="n" name="n" aria-invalid="true" aria-describedby="err-数量"/><p class="error" role="alert" id="err-数量">`) {
+		t.Errorf("placed by the template: %v %s", ok, out)
+	}
+	// … and when the template marked it all, the page is left as it was.
+	done := strings.Replace(page, `name="n">`, `name="n" aria-invalid="true" aria-describedby="e"><span id="e" role="alert">请填写数量</span>`, 1)
+	if _, ok := besideField([]byte(done), "/x", "请填写数量", "数量"); ok {
+		t.Error("rewrote a page whose template marked the field")
+	}
+	// A label with notes in brackets and words between the field's.
+	for label, field := range map[string]string{"返乡（抵达）日期": "返乡日期", "离开来源地日期": "离开日期", "核酸阴性证明采样时间": "核酸采样时间"} {
+		p := `<form method="post"><label for="a">开始日期</label><input id="a" name="a"><label for="b">` + label + `</label><input id="b" name="b"></form>`
+		if out, ok := besideField([]byte(p), "/x", "有误", field); !ok || !strings.Contains(string(out), `<input id="b" name="b" aria-invalid="true"`) {
+			t.Errorf("%s for %s: %v %s", field, label, ok, out)
+		}
+	}
+	// 日期 alone names no field by its characters (开始日期 does not start with 日).
+	if _, ok := besideField([]byte(`<form method="post"><label for="a">开始时间</label><input id="a" name="a"></form>`), "/x", "有误", "始间"); ok {
+		t.Error("matched characters not at the label's start")
 	}
 	// No such field, or a form that only searches (GET): unchanged.
 	if _, ok := besideField([]byte(page), "/x", "请填写数量", "日期"); ok {

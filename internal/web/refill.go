@@ -244,19 +244,7 @@ func fill(form *html.Node, values url.Values) {
 // placeMessage puts msg right after the field named field (or with that
 // id) and marks it invalid; false when the form has no such field.
 func placeMessage(form *html.Node, field, msg string) bool {
-	if field == "" {
-		return false
-	}
-	var target *html.Node
-	walk(form, func(n *html.Node) {
-		if target == nil && n.Type == html.ElementNode && (attr(n, "name") == field || attr(n, "id") == field) &&
-			(n.DataAtom == atom.Input || n.DataAtom == atom.Select || n.DataAtom == atom.Textarea) {
-			target = n
-		}
-	})
-	if target == nil {
-		target = labelled(form, field)
-	}
+	target := fieldNamed(form, field)
 	if target == nil || target.Parent == nil {
 		return false
 	}
@@ -268,6 +256,25 @@ func placeMessage(form *html.Node, field, msg string) bool {
 	p.AppendChild(&html.Node{Type: html.TextNode, Data: msg})
 	target.Parent.InsertBefore(p, target.NextSibling)
 	return true
+}
+
+// fieldNamed is the form's control a message names: by name or id, else
+// by its label (labelled); nil when none.
+func fieldNamed(form *html.Node, field string) *html.Node {
+	if field == "" {
+		return nil
+	}
+	var target *html.Node
+	walk(form, func(n *html.Node) {
+		if target == nil && n.Type == html.ElementNode && (attr(n, "name") == field || attr(n, "id") == field) &&
+			(n.DataAtom == atom.Input || n.DataAtom == atom.Select || n.DataAtom == atom.Textarea) {
+			target = n
+		}
+	})
+	if target == nil {
+		target = labelled(form, field)
+	}
+	return target
 }
 
 // labelled finds the field a domain's error names by its label: the control
@@ -314,7 +321,53 @@ func labelled(form *html.Node, field string) *html.Node {
 			return c.n
 		}
 	}
-	return nil
+	// The label's words around the field's: "返乡日期" for 返乡（抵达）日期,
+	// "离开日期" for 离开来源地日期 — the field's characters in order,
+	// starting where the label starts; the shortest such label wins.
+	var best *html.Node
+	bestLen := 0
+	for _, c := range cands {
+		if l := bareLabel(c.label); inOrder(field, l) && (best == nil || len(l) < bestLen) {
+			best, bestLen = c.n, len(l)
+		}
+	}
+	return best
+}
+
+// bareLabel is a label without its parenthesised notes （…） (…) and
+// surrounding marks.
+func bareLabel(l string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range l {
+		switch r {
+		case '（', '(':
+			depth++
+		case '）', ')':
+			depth = max(depth-1, 0)
+		default:
+			if depth == 0 {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return strings.Trim(b.String(), " ：:*＊")
+}
+
+// inOrder reports whether field's characters appear in label in order,
+// the first being label's first (so 日期 does not match 开始日期).
+func inOrder(field, label string) bool {
+	f, l := []rune(field), []rune(label)
+	if len(f) < 2 || len(l) == 0 || f[0] != l[0] {
+		return false
+	}
+	i := 0
+	for _, r := range l {
+		if i < len(f) && r == f[i] {
+			i++
+		}
+	}
+	return i == len(f)
 }
 
 func textOf(n *html.Node) string {
