@@ -171,6 +171,14 @@ func (s *Service) destination(ctx context.Context, county jurisdiction.Scope, te
 	return "", false, nil
 }
 
+// nameOr is a place's name for a message, its code when it has none.
+func nameOr(name, code string) string {
+	if name == "" {
+		return code
+	}
+	return name
+}
+
 // villages lists the villages of a county scope (cached per call site by the caller).
 func (s *Service) villages(ctx context.Context, county jurisdiction.Scope) ([]jurisdiction.Unit, error) {
 	return s.units.Units(ctx, county, jurisdiction.LevelVillage)
@@ -261,6 +269,19 @@ func (s *Service) assess(ctx context.Context, county jurisdiction.Scope, rules R
 				names = append(names, strings.Join(k.Names, ""))
 			}
 			return errs.Invalidf(fmt.Sprintf("people.%d.from", i), "第%d人：“%s”有多处（%s），请写明省市", i+1, c.FromText, strings.Join(names, "、"))
+		}
+		// An origin read as no place would have no risk level, and the
+		// rules would take the person for one from nowhere risky: the
+		// outcome would mean nothing. Ask for the place instead, as the
+		// returnee forms do (地点待核实 is not 非风险).
+		if !ok && len(res.Candidates) == 1 {
+			k := res.Candidates[0]
+			return errs.Invalidf(fmt.Sprintf("people.%d.from", i), "第%d人：“%s”是指%s吗？请照此写明省市区县",
+				i+1, c.FromText, nameOr(k.FullName(), k.Code))
+		}
+		if !ok {
+			return errs.Invalidf(fmt.Sprintf("people.%d.from", i), "第%d人：没有找到地名“%s”，请写明省市区县（如 河南省郑州市金水区）或区划代码",
+				i+1, c.FromText)
 		}
 		if ok {
 			c.FromCode = cand.Code

@@ -49,8 +49,11 @@ func (s *Service) ReportIncident(ctx context.Context, who audit.Actor, scope jur
 		return x, errs.Invalidf("description", "请简要写明经过（4到500字）")
 	}
 	x.Plate = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(personal.Halfwidth(x.Plate)), " ", ""))
-	if x.PoliceCase, err = personal.Name(x.PoliceCase); err != nil || len([]rune(x.PoliceCase)) > 40 || len([]rune(x.Plate)) > 12 {
-		return x, errs.Invalidf("police_case", "警情编号请在40字以内，车牌12字以内")
+	if len([]rune(x.Plate)) > 12 {
+		return x, errs.Invalidf("plate", "车牌请在12字以内")
+	}
+	if x.PoliceCase, err = personal.Name(x.PoliceCase); err != nil || len([]rune(x.PoliceCase)) > 40 {
+		return x, errs.Invalidf("police_case", "警情编号请在40字以内")
 	}
 	now := s.now().UnixMilli()
 	if x.OccurredAt == 0 {

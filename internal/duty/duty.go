@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -84,6 +85,38 @@ func name(field, s string) (string, error) {
 	return t, nil
 }
 
+// Phone checks a shift's 值班电话 (optional): a mobile number as the
+// app's other phone fields take it (personal.NormalizePhone: 11 digits,
+// 1 and 3–9 first), or a landline with its area code, as duty rooms
+// answer (029-84812345: 0, then 10 or 11 digits; kept as typed). A
+// number a digit short (1391234567) is neither.
+func Phone(s string) (string, error) {
+	s = strings.TrimSpace(personal.Halfwidth(s))
+	if s == "" {
+		return "", nil
+	}
+	if m, err := personal.NormalizePhone(s); err == nil {
+		return m, nil
+	}
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '-' || r == ' ':
+		default:
+			digits = -1
+		}
+		if digits < 0 {
+			break
+		}
+	}
+	if strings.HasPrefix(s, "0") && !strings.HasPrefix(s, "00") && (digits == 11 || digits == 12) && utf8.RuneCountInString(s) <= 20 {
+		return s, nil
+	}
+	return "", errs.Invalidf("phone", "值班电话应为11位手机号，或带区号的固定电话（如 029-84812345）")
+}
+
 // Input is a shift as entered: a day, the start (HH:MM) and its hours.
 type Input struct {
 	UnitCode string
@@ -101,10 +134,15 @@ func (s *Service) AddShift(ctx context.Context, who audit.Actor, scope jurisdict
 	if err != nil {
 		return Shift{}, errs.Invalidf("unit_code", "单位不在您的辖区内")
 	}
-	start, err := time.ParseInLocation("2006-01-02 15:04", in.Day+" "+in.Start, clock.Shanghai)
+	day, err := time.ParseInLocation("2006-01-02", in.Day, clock.Shanghai)
 	if err != nil {
-		return Shift{}, errs.Invalidf("start", "请填写日期和开始时间（如 08:00）")
+		return Shift{}, errs.Invalidf("day", "请填写日期（如 2022-03-01）")
 	}
+	hm, err := time.Parse("15:04", in.Start)
+	if err != nil {
+		return Shift{}, errs.Invalidf("start", "请填写开始时间（如 08:00）")
+	}
+	start := time.Date(day.Year(), day.Month(), day.Day(), hm.Hour(), hm.Minute(), 0, 0, clock.Shanghai)
 	if in.Hours < 1 || in.Hours > 24 {
 		return Shift{}, errs.Invalidf("hours", "班次时长为1至24小时")
 	}
@@ -115,8 +153,8 @@ func (s *Service) AddShift(ctx context.Context, who audit.Actor, scope jurisdict
 	if sh.Person, err = name("person", in.Person); err != nil {
 		return sh, err
 	}
-	if sh.Phone, err = personal.Name(in.Phone); err != nil || utf8.RuneCountInString(sh.Phone) > 20 {
-		return sh, errs.Invalidf("phone", "请填写正确的电话")
+	if sh.Phone, err = Phone(in.Phone); err != nil {
+		return sh, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO duty_shifts (unit_code, starts_at, ends_at, leader, person, phone, created_by, created_at)

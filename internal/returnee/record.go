@@ -46,7 +46,7 @@ func validate(a *Arrival, today string) error {
 		v         *string
 		name      string
 		multiline bool
-	}{{&a.Name, "姓名", false}, {&a.OriginName, "来源地", false}, {&a.OriginDetail, "来源地", false},
+	}{{&a.Name, "姓名", false}, {&a.OriginName, "来源地", false}, {&a.OriginDetail, "具体地点", false},
 		{&a.TransportNo, "车次/航班/车牌", false}, {&a.Symptoms, "症状", true}, {&a.Gatherings, "聚集活动", true},
 		{&a.Companions, "同住/同行人员", true}, {&a.Note, "备注", true}, {&a.SourceRef, "来源编号", false}} {
 		clean, err := personal.Name(*f.v)
@@ -106,7 +106,10 @@ func validate(a *Arrival, today string) error {
 	}
 	// The origin may be unknown (a push list without it): the arrival still
 	// counts, with no risk level until someone fills the origin in.
-	if tooLong(a.OriginDetail, 100) || tooLong(a.OriginName, 60) || tooLong(a.OriginText, 100) {
+	if tooLong(a.OriginDetail, 100) {
+		return errs.Invalidf("具体地点", "请在100字以内")
+	}
+	if tooLong(a.OriginName, 60) || tooLong(a.OriginText, 100) {
 		return errs.Invalidf("来源地", "来源地地名请在100字以内")
 	}
 	if a.Transport != "" && !slices.Contains(Transports, a.Transport) {

@@ -428,8 +428,11 @@ func (s *Service) CheckOut(ctx context.Context, who audit.Actor, scope jurisdict
 	if outcome != OutRelease && to == "" {
 		return Stay{}, errs.Invalidf("转往", "请填写转往的医院或隔离点")
 	}
-	if len([]rune(to)) > 100 || len([]rune(note)) > 200 {
-		return Stay{}, errs.Invalidf("备注", "转往请在100字、备注在200字以内")
+	if len([]rune(to)) > 100 {
+		return Stay{}, errs.Invalidf("转往", "请在100字以内")
+	}
+	if len([]rune(note)) > 200 {
+		return Stay{}, errs.Invalidf("备注", "请在200字以内")
 	}
 	status := StayOut
 	if outcome == OutRelease {

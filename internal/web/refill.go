@@ -49,10 +49,21 @@ func (s *Server) refill(w http.ResponseWriter, r *http.Request, status int, msg,
 	return false
 }
 
-// refillSources are the pages that may hold the posted form: the same-origin
-// Referer, then the posted path itself.
+// refillFrom is the hidden field a refilled form carries naming the page it
+// was rendered from: sent again from the refilled answer, whose address
+// (and so the next Referer) is the posted path, it keeps a second error on
+// the same form refillable.
+const refillFrom = "_refill_from"
+
+// refillSources are the pages that may hold the posted form: the page a
+// refilled form came from, the same-origin Referer, then the posted path
+// itself.
 func refillSources(r *http.Request) []*url.URL {
 	var out []*url.URL
+	if from, err := url.Parse(r.PostForm.Get(refillFrom)); err == nil && strings.HasPrefix(from.Path, "/") &&
+		!strings.HasPrefix(from.Path, "//") && from.Host == "" && from.Scheme == "" {
+		out = append(out, &url.URL{Path: from.Path, RawQuery: from.RawQuery})
+	}
 	if ref, err := url.Parse(r.Referer()); err == nil && ref.Path != "" && (ref.Host == "" || ref.Host == r.Host) {
 		out = append(out, &url.URL{Path: ref.Path, RawQuery: ref.RawQuery})
 	}
@@ -128,6 +139,11 @@ func refillHTML(page []byte, action string, pageURL *url.URL, values url.Values,
 		}
 	}
 	fill(form, values)
+	if pageURL.Path != action {
+		hidden := &html.Node{Type: html.ElementNode, DataAtom: atom.Input, Data: "input", Attr: []html.Attribute{
+			{Key: "type", Val: "hidden"}, {Key: "name", Val: refillFrom}, {Key: "value", Val: pageURL.RequestURI()}}}
+		form.InsertBefore(hidden, form.FirstChild)
+	}
 	// A form folded away in <details> is unfolded, or its message and the
 	// values typed would stay out of sight.
 	for n := form.Parent; n != nil; n = n.Parent {

@@ -43,5 +43,18 @@ func TestRefillUnfoldsDetails(t *testing.T) {
 		if !strings.Contains(body, `value="明年"`) {
 			t.Error("the typed date is lost")
 		}
+		// A second error on the refilled form: the browser's address (and so
+		// the Referer) is now the posted path; the form names its page.
+		from := `name="_refill_from" value="`
+		j := strings.Index(body, from)
+		if j < 0 {
+			t.Fatal("the refilled form does not name its page")
+		}
+		k := strings.IndexByte(body[j+len(from):], '"')
+		again := url.Values{"reason": {"死亡"}, "date": {"后年"}, "_refill_from": {body[j+len(from) : j+len(from)+k]}}
+		st, body = c.PostFrom(page+"/deregister", page+"/deregister", again)
+		if st != 400 || !strings.Contains(body, "注销（迁出、死亡）") || !strings.Contains(body, `value="后年"`) {
+			t.Errorf("a second try: %d, want the person page again with what was typed\n%.300s", st, body)
+		}
 	})
 }

@@ -18,6 +18,10 @@ type handoverView struct {
 	F        checkpoint.HandoverFilter
 	Statuses []string
 	Paging   web.Paging
+	// NoteFor and Note are a refused receipt's hand-over and the note
+	// typed, given back to its form.
+	NoteFor int64
+	Note    string
 }
 
 func handoverFilter(r *http.Request) checkpoint.HandoverFilter {
@@ -62,7 +66,8 @@ func (h *Handler) handoverReceive(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	x, err := h.cps.Receive(r.Context(), web.Actor(r), web.User(r).Scope(), id, r.FormValue("note"))
+	note := r.FormValue("note")
+	x, err := h.cps.Receive(r.Context(), web.Actor(r), web.User(r).Scope(), id, note)
 	if err != nil {
 		if errors.Is(err, errs.ErrNotFound) {
 			return err
@@ -71,6 +76,7 @@ func (h *Handler) handoverReceive(w http.ResponseWriter, r *http.Request) error 
 		if verr != nil {
 			return verr
 		}
+		v.NoteFor, v.Note = id, note
 		return h.pages.FormError(w, r, err, "handover_list", "卡口移交人员", v)
 	}
 	return web.Redirect(w, r, web.BackTo(r, "/handovers?status="+checkpoint.AwaitReceipt), fmt.Sprintf("已接收：%s", x.Name))

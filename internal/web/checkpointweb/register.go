@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"fangkong/internal/checkpoint"
 	"fangkong/internal/clock"
 	"fangkong/internal/errs"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/personal"
+	"fangkong/internal/sheet"
 	"fangkong/internal/web"
 )
 
@@ -26,15 +29,23 @@ type checkpointIn struct {
 	Address       string `json:"address"`
 	Status        string `json:"status"`
 	StatusSince   string `json:"status_since"`
-	StaffPerShift int    `json:"staff_per_shift"`
+	StaffPerShift string `json:"staff_per_shift"` // as typed: "三" comes back as "三"
 	LeaderPost    string `json:"leader_post"`
 	Note          string `json:"note"`
 	Version       int64  `json:"version"`
 }
 
-func (in checkpointIn) checkpoint(id int64) checkpoint.Checkpoint {
-	return checkpoint.Checkpoint{ID: id, UnitCode: in.UnitCode, Name: in.Name, Kind: in.Kind, PlaceCode: in.PlaceCode, Address: in.Address,
-		Status: in.Status, StatusSince: in.StatusSince, StaffPerShift: in.StaffPerShift, LeaderPost: in.LeaderPost, Note: in.Note, Version: in.Version}
+// checkpoint is the checkpoint sent; staff is a 400 on 每班人数 when the
+// number typed is not one (the checkpoint then has 0 people per shift).
+func (in checkpointIn) checkpoint(id int64) (c checkpoint.Checkpoint, staff error) {
+	c = checkpoint.Checkpoint{ID: id, UnitCode: in.UnitCode, Name: in.Name, Kind: in.Kind, PlaceCode: in.PlaceCode, Address: in.Address,
+		Status: in.Status, StatusSince: in.StatusSince, LeaderPost: in.LeaderPost, Note: in.Note, Version: in.Version}
+	n, err := strconv.Atoi(personal.Halfwidth(in.StaffPerShift))
+	if err != nil {
+		return c, errs.Invalidf("staff_per_shift", "每班人数应为1到50的整数")
+	}
+	c.StaffPerShift = n
+	return c, nil
 }
 
 type registerView struct {
@@ -79,7 +90,9 @@ func (h *Handler) checkpointList(w http.ResponseWriter, r *http.Request) error {
 }
 
 type formView struct {
-	C        checkpoint.Checkpoint
+	C checkpoint.Checkpoint
+	// Staff is 每班人数 as shown: the checkpoint's, or what was typed.
+	Staff    string
 	IsNew    bool
 	Units    []jurisdiction.Unit
 	Kinds    []string
@@ -94,7 +107,14 @@ func (h *Handler) formOf(r *http.Request, c checkpoint.Checkpoint, isNew bool) f
 			units = append(units, us...)
 		}
 	}
-	return formView{C: c, IsNew: isNew, Units: units, Kinds: checkpoint.Kinds, Statuses: checkpoint.Statuses}
+	return formView{C: c, Staff: strconv.Itoa(c.StaffPerShift), IsNew: isNew, Units: units, Kinds: checkpoint.Kinds, Statuses: checkpoint.Statuses}
+}
+
+// sentForm is the form sent back after an error: everything as typed.
+func (h *Handler) sentForm(r *http.Request, c checkpoint.Checkpoint, in checkpointIn, isNew bool) formView {
+	v := h.formOf(r, c, isNew)
+	v.Staff = in.StaffPerShift
+	return v
 }
 
 func (h *Handler) checkpointNew(w http.ResponseWriter, r *http.Request) error {
@@ -105,12 +125,17 @@ func (h *Handler) checkpointNew(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) checkpointCreate(w http.ResponseWriter, r *http.Request) error {
 	var in checkpointIn
-	if err := web.Bind(r, &in); err != nil {
-		return h.pages.FormError(w, r, err, "checkpoint_form", "登记卡口", h.formOf(r, in.checkpoint(0), true))
+	err := web.Bind(r, &in)
+	c, staff := in.checkpoint(0)
+	if err == nil {
+		err = staff
 	}
-	c, err := h.cps.CreateCheckpoint(r.Context(), web.Actor(r), web.User(r).Scope(), in.checkpoint(0))
+	if err == nil {
+		c, err = h.cps.CreateCheckpoint(r.Context(), web.Actor(r), web.User(r).Scope(), c)
+	}
 	if err != nil {
-		return h.pages.FormError(w, r, err, "checkpoint_form", "登记卡口", h.formOf(r, in.checkpoint(0), true))
+		sent, _ := in.checkpoint(0)
+		return h.pages.FormError(w, r, err, "checkpoint_form", "登记卡口", h.sentForm(r, sent, in, true))
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/checkpoints/%d", c.ID), "卡口已登记，请排班")
 }
@@ -137,16 +162,20 @@ func (h *Handler) checkpointUpdate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	var in checkpointIn
-	if err := web.Bind(r, &in); err != nil {
-		return h.pages.FormError(w, r, err, "checkpoint_form", "修改卡口", h.formOf(r, old, false))
-	}
-	c := in.checkpoint(old.ID)
+	err = web.Bind(r, &in)
+	c, staff := in.checkpoint(old.ID)
 	c.UnitCode, c.Status, c.StatusSince = old.UnitCode, old.Status, old.StatusSince
-	if _, err := h.cps.UpdateCheckpoint(r.Context(), web.Actor(r), web.User(r).Scope(), c); err != nil {
+	if err == nil {
+		err = staff
+	}
+	if err == nil {
+		_, err = h.cps.UpdateCheckpoint(r.Context(), web.Actor(r), web.User(r).Scope(), c)
+	}
+	if err != nil {
 		if errors.Is(err, errs.ErrNotFound) {
 			return err
 		}
-		return h.pages.FormError(w, r, err, "checkpoint_form", "修改卡口", h.formOf(r, c, false))
+		return h.pages.FormError(w, r, err, "checkpoint_form", "修改卡口", h.sentForm(r, c, in, false))
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/checkpoints/%d", old.ID), "已保存")
 }
@@ -162,6 +191,22 @@ type detailView struct {
 	// The forms sent back after an error.
 	Member checkpoint.Member
 	Slot   int
+	Status statusIn
+}
+
+// statusIn is the 变更状态 form; Sent when it comes back after an error.
+type statusIn struct {
+	Status string `json:"status"`
+	Since  string `json:"since"`
+	Note   string `json:"note"`
+	Sent   bool   `json:"-"`
+}
+
+// SinceText: the date sent back is not one a date input takes
+// (2021年13月40日), so the field is a text input that keeps it.
+func (in statusIn) SinceText() bool {
+	_, err := time.Parse("2006-01-02", in.Since)
+	return in.Since != "" && err != nil
 }
 
 func (h *Handler) detail(r *http.Request, day string) (detailView, error) {
@@ -206,14 +251,11 @@ func (h *Handler) checkpointStatus(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Status string `json:"status"`
-		Since  string `json:"since"`
-		Note   string `json:"note"`
-	}
+	var in statusIn
 	if err := web.Bind(r, &in); err != nil {
 		return err
 	}
+	in.Since = sheet.NormDate(in.Since) // 2021年12月10日 typed without a date picker
 	if _, err := h.cps.SetStatus(r.Context(), web.Actor(r), web.User(r).Scope(), id, in.Status, in.Since, in.Note); err != nil {
 		if errors.Is(err, errs.ErrNotFound) {
 			return err
@@ -222,6 +264,8 @@ func (h *Handler) checkpointStatus(w http.ResponseWriter, r *http.Request) error
 		if verr != nil {
 			return verr
 		}
+		in.Sent = true
+		v.Status = in
 		return h.pages.FormError(w, r, err, "checkpoint_detail", v.C.Name, v)
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/checkpoints/%d", id), "状态已更新："+in.Status)

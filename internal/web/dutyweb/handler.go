@@ -9,11 +9,15 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"fangkong/internal/auth"
 	"fangkong/internal/clock"
 	"fangkong/internal/duty"
+	"fangkong/internal/errs"
+	"fangkong/internal/personal"
+	"fangkong/internal/sheet"
 	"fangkong/internal/summary"
 	"fangkong/internal/web"
 )
@@ -50,6 +54,9 @@ type rosterView struct {
 	Shifts []duty.Shift
 	Card   summary.Card
 	Form   duty.Input
+	// Hours is 时长 as shown: the default, or what was typed ("三" stays
+	// "三", never 0).
+	Hours string
 }
 
 // OnNow reports whether a shift is under way.
@@ -58,10 +65,16 @@ func (v rosterView) OnNow(s duty.Shift) bool { return !v.Now.Before(s.Start) && 
 // Gap reports whether a shift is a gap now.
 func (v rosterView) Gap(s duty.Shift) bool { return s.Gap(v.Now) }
 
-func (h *Handler) view(r *http.Request, form duty.Input) (rosterView, error) {
+// DayText: the form's date is not one a date input takes (2021年13月40日
+// sent back), so the field is a text input that keeps it.
+func (v rosterView) DayText() bool { return v.Form.Day != "" && !web.ValidDate(v.Form.Day) }
+
+// view is the roster with the shift form: sent (after an error) with what
+// was typed, else the unit's defaults.
+func (h *Handler) view(r *http.Request, form duty.Input, hours string, sent bool) (rosterView, error) {
 	u := web.User(r)
 	q := r.URL.Query()
-	v := rosterView{Unit: web.FirstOf(q.Get("unit"), u.UnitCode), Day: q.Get("day"), Now: h.srv.Now(), Form: form}
+	v := rosterView{Unit: web.FirstOf(q.Get("unit"), u.UnitCode), Day: q.Get("day"), Now: h.srv.Now(), Form: form, Hours: hours}
 	if !web.ValidDate(v.Day) {
 		v.Day = clock.Day(v.Now)
 	}
@@ -70,14 +83,14 @@ func (h *Handler) view(r *http.Request, form duty.Input) (rosterView, error) {
 		return v, err
 	}
 	v.Shifts, err = h.svc.Roster(r.Context(), u.Scope(), v.Unit, v.Day)
-	if v.Form.UnitCode == "" {
-		v.Form = duty.Input{UnitCode: v.Unit, Day: v.Day, Start: "08:00", Hours: 24}
+	if !sent {
+		v.Form, v.Hours = duty.Input{UnitCode: v.Unit, Day: v.Day, Start: "08:00", Hours: 24}, "24"
 	}
 	return v, err
 }
 
 func (h *Handler) roster(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.view(r, duty.Input{})
+	v, err := h.view(r, duty.Input{}, "", false)
 	if err != nil {
 		return err
 	}
@@ -85,17 +98,25 @@ func (h *Handler) roster(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) add(w http.ResponseWriter, r *http.Request) error {
-	hours, _ := strconv.Atoi(r.FormValue("hours"))
+	typed := strings.TrimSpace(r.FormValue("hours"))
+	hours, herr := strconv.Atoi(personal.Halfwidth(typed))
 	// The unit typed by name (甘亭街道) or code; on an error the form keeps what was typed.
-	code, err := h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit_code", r.FormValue("unit_code"))
-	in := duty.Input{UnitCode: code, Day: r.FormValue("day"), Start: r.FormValue("start"), Hours: hours,
-		Leader: r.FormValue("leader"), Person: r.FormValue("person"), Phone: r.FormValue("phone")}
+	typedUnit := r.FormValue("unit_code")
+	code, err := h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit_code", typedUnit)
+	in := duty.Input{UnitCode: code, Day: sheet.NormDate(strings.TrimSpace(r.FormValue("day"))), Start: strings.TrimSpace(r.FormValue("start")),
+		Hours: hours, Leader: r.FormValue("leader"), Person: r.FormValue("person"), Phone: r.FormValue("phone")}
+	if err == nil && herr != nil {
+		err = errs.Invalidf("hours", "班次时长为1至24小时（整数）")
+	}
 	var sh duty.Shift
 	if err == nil {
 		sh, err = h.svc.AddShift(r.Context(), web.Actor(r), web.User(r).Scope(), in)
 	}
 	if err != nil {
-		v, verr := h.view(r, in)
+		if in.UnitCode == "" {
+			in.UnitCode = typedUnit
+		}
+		v, verr := h.view(r, in, typed, true)
 		if verr != nil {
 			return verr
 		}

@@ -275,8 +275,9 @@ func (h *Handler) answer(r *http.Request) (pushlist.Task, error) {
 	if err := web.Bind(r, &in); err != nil {
 		return pushlist.Task{}, err
 	}
-	return h.lists.AnswerTask(r.Context(), web.Actor(r), web.User(r).Scope(), id, pushlist.Answer{Result: in.Result,
+	t, err := h.lists.AnswerTask(r.Context(), web.Actor(r), web.User(r).Scope(), id, pushlist.Answer{Result: in.Result,
 		Note: in.Note, ArrivedOn: in.ArrivedOn, Version: in.Version, Sex: in.Sex, BirthDate: in.BirthDate})
+	return t, web.OnInput(r, err, map[string]string{"核查结果": "result"})
 }
 
 func (h *Handler) answerPage(w http.ResponseWriter, r *http.Request) error {

@@ -79,7 +79,8 @@ func (h *Handler) addGroup(r *http.Request) (jurisdiction.Unit, error) {
 	if err := web.Bind(r, &in); err != nil {
 		return jurisdiction.Unit{}, err
 	}
-	return h.units.AddGroup(r.Context(), web.User(r).Scope(), r.PathValue("code"), in.Name)
+	g, err := h.units.AddGroup(r.Context(), web.User(r).Scope(), r.PathValue("code"), in.Name)
+	return g, web.OnInput(r, err, map[string]string{"名称": "name"})
 }
 
 func (h *Handler) addGrid(r *http.Request) (jurisdiction.Grid, error) {
@@ -87,7 +88,8 @@ func (h *Handler) addGrid(r *http.Request) (jurisdiction.Grid, error) {
 	if err := web.Bind(r, &in); err != nil {
 		return jurisdiction.Grid{}, err
 	}
-	return h.units.AddGrid(r.Context(), web.User(r).Scope(), r.PathValue("code"), in.Name)
+	g, err := h.units.AddGrid(r.Context(), web.User(r).Scope(), r.PathValue("code"), in.Name)
+	return g, web.OnInput(r, err, map[string]string{"名称": "name"})
 }
 
 func (h *Handler) addResponsible(r *http.Request) (jurisdiction.Responsible, error) {
@@ -95,8 +97,9 @@ func (h *Handler) addResponsible(r *http.Request) (jurisdiction.Responsible, err
 	if err := web.Bind(r, &in); err != nil {
 		return jurisdiction.Responsible{}, err
 	}
-	return h.units.AddResponsible(r.Context(), web.User(r).Scope(), jurisdiction.Responsible{UnitCode: r.PathValue("code"),
+	x, err := h.units.AddResponsible(r.Context(), web.User(r).Scope(), jurisdiction.Responsible{UnitCode: r.PathValue("code"),
 		GridID: in.GridID, Duty: in.Duty, Name: in.Name, Phone: in.Phone})
+	return x, web.OnInput(r, err, map[string]string{"姓名": "name", "手机号": "phone", "职责": "duty", "网格": "grid_id"})
 }
 
 func (h *Handler) deleteResponsible(r *http.Request) error {

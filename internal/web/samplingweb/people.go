@@ -150,7 +150,7 @@ func (h *Handler) samplingRecordRetest(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	if err := h.sampling.RecordRetest(r.Context(), web.Actor(r), web.User(r).Scope(), c.ID, pid, in.Tube, in.Result); err != nil {
-		return err
+		return web.OnInput(r, err, map[string]string{"试管条码": "tube", "检测结果": "result"})
 	}
 	return web.Redirect(w, r, campaignPath(c.ID, "/retests"), "已登记单采单检结果")
 }

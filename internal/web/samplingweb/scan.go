@@ -76,7 +76,7 @@ type scanView struct {
 
 // walkinForm is what the walk-in form shows.
 type walkinForm struct {
-	ScanID, IDNumber, Name, Phone string
+	ScanID, Tube, IDNumber, Name, Phone string
 	// Err is the message beside the field in error (View.Field).
 	Err string
 }
@@ -187,7 +187,7 @@ func (h *Handler) samplingScanPost(w http.ResponseWriter, r *http.Request) error
 			if excelNumber(req.Code) {
 				vw.Error = "“" + strings.TrimSpace(req.Code) + "”是被表格软件改写成科学计数法的号码，请重新输入完整的18位身份证号或扫采样码"
 			}
-			v.Walkin = &walkinForm{ScanID: newScanID(), IDNumber: idLike(req.Code)}
+			v.Walkin = &walkinForm{ScanID: newScanID(), Tube: v.Tube, IDNumber: idLike(req.Code)}
 		}
 	} else {
 		vw.Flash = res.Message
@@ -277,7 +277,11 @@ func (h *Handler) samplingWalkinPost(w http.ResponseWriter, r *http.Request) err
 		}
 		// Nothing was written: the same scan id may be sent again.
 		status, vw.Error, vw.Field = web.StatusOf(err)
-		v.Walkin = &walkinForm{ScanID: in.ScanID, IDNumber: in.IDNumber, Name: in.Name, Phone: in.Phone, Err: vw.Error}
+		if vw.Field == "" && scanField(vw.Error, false) == "tube" {
+			// A refused tube: the message goes beside the form's tube.
+			vw.Field = "tube"
+		}
+		v.Walkin = &walkinForm{ScanID: in.ScanID, Tube: in.Tube, IDNumber: in.IDNumber, Name: in.Name, Phone: in.Phone, Err: vw.Error}
 		var iv *errs.Invalid
 		if errors.As(err, &iv) {
 			v.Walkin.Err = iv.Message

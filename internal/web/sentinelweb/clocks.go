@@ -2,18 +2,51 @@ package sentinelweb
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
+	"fangkong/internal/errs"
+	"fangkong/internal/personal"
 	"fangkong/internal/sentinel"
+	"fangkong/internal/sheet"
 	"fangkong/internal/web"
 )
 
-// clocksIn is the new clock version form.
+// clocksIn is the new clock version form, every field as typed: hours
+// typed as "三" come back as "三", with the other fields.
 type clocksIn struct {
 	EffectiveFrom  string `json:"effective_from"`
-	AckHours       int    `json:"ack_hours"`
+	AckHours       string `json:"ack_hours"`
 	ReturnCutoff   string `json:"return_cutoff"`
-	BuyerTestHours int    `json:"buyer_test_hours"`
+	BuyerTestHours string `json:"buyer_test_hours"`
 	Note           string `json:"note"`
+}
+
+// DateText: the date sent back is not one a date input takes, so the
+// field is a text input that keeps it.
+func (in clocksIn) DateText() bool {
+	_, err := time.Parse("2006-01-02", in.EffectiveFrom)
+	return in.EffectiveFrom != "" && err != nil
+}
+
+// clocks reads the form; an hour count that is not a number is a 400 on
+// its field.
+func (in clocksIn) clocks() (sentinel.Clocks, error) {
+	c := sentinel.Clocks{EffectiveFrom: sheet.NormDate(in.EffectiveFrom), ReturnCutoff: in.ReturnCutoff, Note: in.Note}
+	for _, f := range []struct {
+		name, typed, msg string
+		n                *int
+	}{
+		{"ack_hours", in.AckHours, "乡镇接收时限应为1到48小时（整数）", &c.AckHours},
+		{"buyer_test_hours", in.BuyerTestHours, "购药人员检测时限应为1到240小时（整数）", &c.BuyerTestHours},
+	} {
+		n, err := strconv.Atoi(personal.Halfwidth(f.typed))
+		if err != nil {
+			return c, errs.Invalidf(f.name, "%s", f.msg)
+		}
+		*f.n = n
+	}
+	return c, nil
 }
 
 type clocksView struct {
@@ -30,7 +63,7 @@ func (h *Handler) clocksOf(r *http.Request, in clocksIn) (clocksView, error) {
 // who keep the policy, the form of a new version.
 func (h *Handler) clocks(w http.ResponseWriter, r *http.Request) error {
 	c := sentinel.DefaultClocks
-	v, err := h.clocksOf(r, clocksIn{AckHours: c.AckHours, ReturnCutoff: c.ReturnCutoff, BuyerTestHours: c.BuyerTestHours})
+	v, err := h.clocksOf(r, clocksIn{AckHours: strconv.Itoa(c.AckHours), ReturnCutoff: c.ReturnCutoff, BuyerTestHours: strconv.Itoa(c.BuyerTestHours)})
 	if err != nil {
 		return err
 	}
@@ -40,9 +73,12 @@ func (h *Handler) clocks(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) clocksCreate(w http.ResponseWriter, r *http.Request) error {
 	var in clocksIn
 	err := web.Bind(r, &in)
+	var c sentinel.Clocks
 	if err == nil {
-		err = h.svc.SetClocks(r.Context(), web.Actor(r), sentinel.Clocks{EffectiveFrom: in.EffectiveFrom, AckHours: in.AckHours,
-			ReturnCutoff: in.ReturnCutoff, BuyerTestHours: in.BuyerTestHours, Note: in.Note})
+		c, err = in.clocks()
+	}
+	if err == nil {
+		err = h.svc.SetClocks(r.Context(), web.Actor(r), c)
 	}
 	if err != nil {
 		v, verr := h.clocksOf(r, in)

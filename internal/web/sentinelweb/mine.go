@@ -25,7 +25,14 @@ type homeView struct {
 	Referred  []sentinel.Report
 	Checks    sentinel.CheckDay // 晨午检 (schools, care homes)
 	CheckIn   checkIn           // the 晨午检 form as sent
-	Now       time.Time
+	// CheckSent: the page answers the 晨午检 form (its 发热 field shares
+	// the name "fevers" with the return's).
+	CheckSent bool
+	// ReturnIn is the return's 发热人数 as typed, sent back after an error
+	// (ReturnSent); else the field shows the stored or suggested figure.
+	ReturnIn   string
+	ReturnSent bool
+	Now        time.Time
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
@@ -98,7 +105,7 @@ func (h *Handler) checkSubmit(w http.ResponseWriter, r *http.Request) error {
 		if verr != nil {
 			return verr
 		}
-		v.CheckIn = in
+		v.CheckIn, v.CheckSent = in, true
 		return h.pages.FormError(w, r, err, "sentinel_home", x.Name, v)
 	}
 	return web.Redirect(w, r, "/sentinel#checks", "已保存 "+in.Group+" 的晨午检，今日日报已随之更新")
@@ -171,7 +178,12 @@ func (h *Handler) reportCreate(w http.ResponseWriter, r *http.Request) error {
 	return web.Redirect(w, r, "/sentinel", fmt.Sprintf("已报告发热病人 %s，乡镇卫生院须在 %s 前接收", rep.Name, clock.Format(rep.AckDueAt)))
 }
 
-// returnSubmit records today's return; "zero" sends a zero report.
+// returnSubmit records today's return; "zero" sends a zero report. A
+// figure that is not a number comes back on the home page itself, with
+// what was typed and the message beside 发热人数: the page is rendered
+// here, not left to the core's refill, which needs the Referer of the
+// page the form came from (a second try from the page an error answered
+// has /sentinel/returns for Referer, and fell to the bare error page).
 func (h *Handler) returnSubmit(w http.ResponseWriter, r *http.Request) error {
 	x, err := h.mine(r)
 	if err != nil {
@@ -187,16 +199,23 @@ func (h *Handler) returnSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	n := 0
 	if !in.Zero {
-		// Not a number (三, abc, blank): a 400 on the field like -1, so
-		// the form comes back with what was typed and the message beside it.
+		// Not a number (三, abc, blank): a 400 on the field like -1.
 		f := personal.Halfwidth(in.Fevers) // ３ typed on a phone
-		if _, err := fmt.Sscan(f, &n); err != nil || fmt.Sprint(n) != f {
-			return errs.Invalidf("fevers", "请填写今日发现发热人数（整数），无发热请点“零报告”")
+		if _, serr := fmt.Sscan(f, &n); serr != nil || fmt.Sprint(n) != f {
+			err = errs.Invalidf("fevers", "请填写今日发现发热人数（整数），无发热请点“零报告”")
 		}
 	}
-	rt, err := h.svc.SubmitReturn(r.Context(), web.Actor(r), web.User(r).Scope(), x, "", n, in.Note)
+	var rt sentinel.Return
+	if err == nil {
+		rt, err = h.svc.SubmitReturn(r.Context(), web.Actor(r), web.User(r).Scope(), x, "", n, in.Note)
+	}
 	if err != nil {
-		return err
+		v, verr := h.homeOf(r, x)
+		if verr != nil {
+			return verr
+		}
+		v.ReturnIn, v.ReturnSent = in.Fevers, true
+		return h.pages.FormError(w, r, err, "sentinel_home", x.Name, v)
 	}
 	msg := fmt.Sprintf("已提交今日日报：发现发热 %d 人", rt.Fevers)
 	if rt.Zero() {

@@ -1,12 +1,14 @@
 package siteweb
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"fangkong/internal/clock"
+	"fangkong/internal/errs"
 	"fangkong/internal/site"
 	"fangkong/internal/web"
 )
@@ -69,7 +71,30 @@ func (h *Handler) saveChecklist(r *http.Request) (int64, bool, error) {
 		list = append(list, site.CheckInput{Item: it.Item, Result: it.Result, CheckedOn: it.CheckedOn, Note: it.Note})
 	}
 	ready, err := h.sites.SaveChecks(r.Context(), web.Actor(r), web.User(r).Scope(), id, list)
-	return id, ready, err
+	return id, ready, checkInput(r, err)
+}
+
+// checkInput names the page's input an item's error concerns: the domain
+// names the item (生活区), the page has its result, date and note.
+func checkInput(r *http.Request, err error) error {
+	var iv *errs.Invalid
+	if web.IsAPI(r) || !errors.As(err, &iv) {
+		return err
+	}
+	for i, it := range site.CheckItems {
+		if it.Name != iv.Field {
+			continue
+		}
+		input := "result_"
+		switch {
+		case strings.Contains(iv.Message, "日期"):
+			input = "date_"
+		case strings.Contains(iv.Message, "备注"):
+			input = "note_"
+		}
+		return &errs.Invalid{Field: input + strconv.Itoa(i), Message: iv.Error()}
+	}
+	return err
 }
 
 func (h *Handler) siteSaveChecklist(w http.ResponseWriter, r *http.Request) error {

@@ -37,7 +37,8 @@ func (h *Handler) addRooms(r *http.Request) (int64, roomsAddedJSON, error) {
 	}
 	added, skipped, err := h.sites.AddRooms(r.Context(), web.Actor(r), web.User(r).Scope(), id, site.RoomBatch{No: in.No,
 		FloorFrom: in.FloorFrom, FloorTo: in.FloorTo, RoomFrom: in.RoomFrom, RoomTo: in.RoomTo, Beds: in.Beds, Bathroom: in.Bathroom})
-	return id, roomsAddedJSON{Added: added, Skipped: skipped}, err
+	return id, roomsAddedJSON{Added: added, Skipped: skipped}, web.OnInput(r, err, map[string]string{"楼层": "floor_from", "房间序号": "room_from",
+		"床位数": "beds"})
 }
 
 func (h *Handler) siteAddRooms(w http.ResponseWriter, r *http.Request) error {

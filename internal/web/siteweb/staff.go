@@ -99,9 +99,13 @@ func (h *Handler) addStaff(r *http.Request) (site.Staff, error) {
 	if err := web.Bind(r, &in); err != nil {
 		return site.Staff{}, err
 	}
-	return h.sites.AddStaff(r.Context(), web.Actor(r), web.User(r).Scope(), id, site.Staff{Name: in.Name, Post: in.Post, Phone: in.Phone,
+	st, err := h.sites.AddStaff(r.Context(), web.Actor(r), web.User(r).Scope(), id, site.Staff{Name: in.Name, Post: in.Post, Phone: in.Phone,
 		IDNumber: in.IDNumber, LastTestOn: in.LastTestOn, Doses: in.Doses, LastDoseOn: in.LastDoseOn})
+	return st, web.OnInput(r, err, staffInputs)
 }
+
+// staffInputs are the staff forms' inputs the domain's errors name.
+var staffInputs = map[string]string{"最近检测日期": "last_test_on", "末次接种日期": "last_dose_on", "接种剂次": "doses"}
 
 // updateStaff records a staff member's test, vaccination or leaving; the
 // name, post, phone and ID number are kept unless given (API).
@@ -124,8 +128,9 @@ func (h *Handler) updateStaff(r *http.Request) (site.Staff, error) {
 		// The page's form carries only these fields.
 		in.Name, in.Post, in.Phone, in.IDNumber = old.Name, old.Post, old.Phone, old.IDNumber
 	}
-	return h.sites.UpdateStaff(r.Context(), web.Actor(r), scope, site.Staff{ID: id, Name: in.Name, Post: in.Post, Phone: in.Phone,
+	st, err := h.sites.UpdateStaff(r.Context(), web.Actor(r), scope, site.Staff{ID: id, Name: in.Name, Post: in.Post, Phone: in.Phone,
 		IDNumber: in.IDNumber, LastTestOn: in.LastTestOn, Doses: in.Doses, LastDoseOn: in.LastDoseOn, Active: !in.Left, Version: in.Version})
+	return st, web.OnInput(r, err, staffInputs)
 }
 
 func (h *Handler) siteAddStaff(w http.ResponseWriter, r *http.Request) error {

@@ -116,6 +116,8 @@ func (h *Handler) caseCreate(w http.ResponseWriter, r *http.Request) error {
 			ReportedAt: t["网络直报时间"], OnsetDate: in.OnsetDate, SampledAt: t["采样时间"], TestRef: in.TestRef, Note: in.Note})
 	}()
 	if err != nil {
+		// The ledger names the unit 所属村(社区)/组; the form asks for its code.
+		err = web.OnInput(r, err, map[string]string{"所属村(社区)/组": "unit_code"})
 		return h.pages.FormError(w, r, err, "tracing_case_new", "登记病例", h.caseForm(in))
 	}
 	return web.Redirect(w, r, fmt.Sprintf("/tracing/cases/%d", c.ID), "已登记病例 "+c.Name)

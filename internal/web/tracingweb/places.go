@@ -93,10 +93,9 @@ func (h *Handler) placePoster(w http.ResponseWriter, r *http.Request) error {
 // of anyone is shown back.
 
 type scanView struct {
-	P     tracing.Place
-	Done  bool
-	Error string
-	In    tracing.ScanInput
+	P    tracing.Place
+	Done bool
+	In   tracing.ScanInput
 }
 
 func (h *Handler) scanForm(w http.ResponseWriter, r *http.Request) error {
@@ -114,7 +113,7 @@ func (h *Handler) scanSubmit(w http.ResponseWriter, r *http.Request) error {
 	in := tracing.ScanInput{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), IDNumber: r.PostFormValue("id_number")}
 	p, err := h.tracing.PublicScan(r.Context(), r.PathValue("token"), in)
 	if err != nil {
-		status, msg, _ := web.StatusOf(err)
+		status, msg, field := web.StatusOf(err)
 		if status != http.StatusBadRequest {
 			return err
 		}
@@ -122,7 +121,10 @@ func (h *Handler) scanSubmit(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		return h.pages.Render(w, r, http.StatusBadRequest, "tracing_scan", pl.Name+" 扫码登记", scanView{P: pl, Error: msg, In: in})
+		// The message stands beside the field it concerns (the layout's
+		// banner shows it too).
+		return h.pages.RenderView(w, r, http.StatusBadRequest, "tracing_scan", web.View{Title: pl.Name + " 扫码登记", Error: msg, Field: field,
+			D: scanView{P: pl, In: in}})
 	}
 	return h.render(w, r, "tracing_scan", p.Name+" 扫码登记", scanView{P: p, Done: true})
 }
