@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -43,12 +44,17 @@ func besideField(page []byte, path, msg, field string) ([]byte, bool) {
 		}
 	})
 	for _, form := range append(same, other...) {
-		if placed {
-			if !markPlaced(form, field, msg) {
-				continue
-			}
-		} else if !placeMessage(form, field, msg) {
+		if fieldNamed(form, field) == nil {
 			continue
+		}
+		changed := showTyped(form)
+		if placed {
+			changed = markPlaced(form, field, msg) || changed
+		} else {
+			changed = placeMessage(form, field, msg) || changed
+		}
+		if !changed {
+			return nil, false
 		}
 		for n := form.Parent; n != nil; n = n.Parent {
 			if n.DataAtom == atom.Details {
@@ -101,5 +107,39 @@ func markPlaced(form *html.Node, field, msg string) bool {
 		setAttr(target, "aria-describedby", id)
 		changed = true
 	}
+	return changed
+}
+
+// pickerFormats are the values a date, time or number input can show; a
+// browser blanks any other value, and what was typed ("2021年13月40日",
+// "三") would vanish from the page that asks to correct it.
+var pickerFormats = map[string]*regexp.Regexp{
+	"date":           regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`),
+	"datetime-local": regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$`),
+	"time":           regexp.MustCompile(`^\d{2}:\d{2}(:\d{2})?$`),
+	"month":          regexp.MustCompile(`^\d{4}-\d{2}$`),
+	"number":         regexp.MustCompile(`^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$`),
+}
+
+// showTyped turns the form's date, time and number inputs holding a value
+// their picker cannot show into text inputs, so the value typed stays in
+// sight beside its message; it reports whether it changed any.
+func showTyped(form *html.Node) bool {
+	changed := false
+	walk(form, func(n *html.Node) {
+		if n.DataAtom != atom.Input {
+			return
+		}
+		typ := strings.ToLower(attr(n, "type"))
+		re, ok := pickerFormats[typ]
+		if v := attr(n, "value"); !ok || v == "" || re.MatchString(v) {
+			return
+		}
+		setAttr(n, "type", "text")
+		if typ == "number" {
+			setAttr(n, "inputmode", "decimal")
+		}
+		changed = true
+	})
 	return changed
 }

@@ -44,3 +44,17 @@ func TestBesideField(t *testing.T) {
 		t.Error("a GET form")
 	}
 }
+
+// A date or number the picker cannot show comes back as text, in sight.
+func TestShowTyped(t *testing.T) {
+	page := `<form method="post" action="/x"><label for="d">最近检测日期</label><input id="d" name="d" type="date" value="2021年13月40日">` +
+		`<input name="ok" type="date" value="2026-12-01"><input name="n" type="number" value="三"><input name="m" type="number" value="12"></form>`
+	out, ok := besideField([]byte(page), "/x", "日期无效", "最近检测日期")
+	s := string(out)
+	if !ok || !strings.Contains(s, `<input id="d" name="d" type="text" value="2021年13月40日"`) ||
+		!strings.Contains(s, `<input name="ok" type="date" value="2026-12-01"/>`) ||
+		!strings.Contains(s, `<input name="n" type="text" value="三" inputmode="decimal"/>`) ||
+		!strings.Contains(s, `<input name="m" type="number" value="12"/>`) {
+		t.Errorf("%v %s", ok, s)
+	}
+}

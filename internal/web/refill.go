@@ -139,6 +139,7 @@ func refillHTML(page []byte, action string, pageURL *url.URL, values url.Values,
 		}
 	}
 	fill(form, values)
+	showTyped(form)
 	if pageURL.Path != action {
 		hidden := &html.Node{Type: html.ElementNode, DataAtom: atom.Input, Data: "input", Attr: []html.Attribute{
 			{Key: "type", Val: "hidden"}, {Key: "name", Val: refillFrom}, {Key: "value", Val: pageURL.RequestURI()}}}
