@@ -98,6 +98,35 @@ func loadMeasures(ctx context.Context, d *db.DB, now func() time.Time) error {
 			i++
 		}
 	}
+	// The people in the demo's quarantine sites were sent there as close
+	// contacts: day zeros over the last eight days put some at the end of
+	// 集中隔离 today (or past it) and some due a test, the sites' 今日待办.
+	taken := map[int64]bool{}
+	for _, in := range ins {
+		taken[in.PersonID] = true
+	}
+	rows, err := d.R().QueryContext(ctx, `SELECT person_id FROM site_stays WHERE open = 1 ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("demo measures: %w", err)
+	}
+	var residents []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		residents = append(residents, id)
+	}
+	rows.Close()
+	for k, id := range residents {
+		if taken[id] {
+			continue
+		}
+		taken[id] = true
+		ins = append(ins, measure.AssignInput{PersonID: id, Category: "close_contact", DayZero: policy.AddDays(today, -1-k%8),
+			Place: "西安市雁塔区", RiskLevel: "高", Source: "演示数据"})
+	}
 	if _, err := svc.AssignMany(ctx, who, county, ins); err != nil {
 		return fmt.Errorf("demo measures: %w", err)
 	}
