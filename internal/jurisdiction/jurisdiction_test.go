@@ -165,6 +165,10 @@ func TestPrefixImportGroupsGrids(t *testing.T) {
 		if _, err := st.AddResponsible(ctx, scope, jurisdiction.Responsible{UnitCode: village, Duty: "网格员", Name: "王伟", Phone: "123"}); !errs.IsInvalid(err) {
 			t.Errorf("bad phone accepted: %v", err)
 		}
+		long := jurisdiction.Responsible{UnitCode: village, Duty: "网格员", Name: strings.Repeat("王", 31), Phone: "13800001111"}
+		if _, err := st.AddResponsible(ctx, scope, long); !errs.IsInvalid(err) || !strings.Contains(err.Error(), "30字以内") {
+			t.Errorf("a 31-character name: %v, want 姓名…30字以内", err)
+		}
 		if err := st.DeleteResponsible(ctx, jurisdiction.Grant("610118001003"), r.ID); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("delete outside scope: %v", err)
 		}

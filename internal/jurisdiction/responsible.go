@@ -39,8 +39,11 @@ func (s *Store) AddResponsible(ctx context.Context, scope Scope, r Responsible) 
 		return Responsible{}, err
 	}
 	r.Name = strings.TrimSpace(r.Name)
-	if r.Name == "" || len([]rune(r.Name)) > 30 {
+	if r.Name == "" {
 		return Responsible{}, errs.Invalidf("姓名", "请填写责任人姓名")
+	}
+	if len([]rune(r.Name)) > 30 {
+		return Responsible{}, errs.Invalidf("姓名", "责任人姓名请在30字以内")
 	}
 	if !slices.Contains(Duties, r.Duty) {
 		return Responsible{}, errs.Invalidf("职责", "请选择职责：%s", strings.Join(Duties, "、"))
