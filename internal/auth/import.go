@@ -24,6 +24,16 @@ import (
 // left empty (the phone number is used).
 var UserImportHeaders = []string{"序号", "姓名", "手机号", "角色", "单位", "所属单位", "用户名"}
 
+// The names the columns go by in the sheets townships pass on: 所属村（社区）
+// for 单位, 手机号码 for 手机号, 名字 for 姓名.
+var (
+	userNameAliases  = []string{"名字", "人员姓名"}
+	userPhoneAliases = []string{"手机号码", "手机", "联系电话", "电话", "联系方式"}
+	userRoleAliases  = []string{"岗位", "职务", "账号角色"}
+	userUnitAliases  = []string{"所属单位", "所在单位", "村（社区）", "所属村（社区）", "所在村（社区）", "所属村", "所在村",
+		"所属镇街", "所属镇（街道）", "所属乡镇", "镇街", "村（居）委会", "所属村（居）委会"}
+)
+
 // maxUserImportRows bounds one file (a county has a few thousand accounts).
 const maxUserImportRows = 5000
 
@@ -81,7 +91,7 @@ func ParseRole(s string) (Role, bool) {
 func (s *Service) ImportUsers(ctx context.Context, who audit.Actor, scope jurisdiction.Scope, r io.ReaderAt, size int64,
 	goodRows bool) (UserImport, error) {
 	var rep UserImport
-	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: UserImportHeaders})
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: userKnownHeaders()})
 	if errors.Is(err, sheet.ErrEmpty) {
 		return rep, errs.Invalidf("文件", "文件是空的")
 	}
@@ -90,10 +100,20 @@ func (s *Service) ImportUsers(ctx context.Context, who audit.Actor, scope jurisd
 	}
 	defer rd.Close()
 	cols := rd.Columns()
-	iName, iPhone, iRole := cols.Index("姓名"), cols.Index("手机号", "手机", "联系电话"), cols.Index("角色", "岗位")
-	iUnit, iUser := cols.Index("单位", "所属单位", "所在单位", "村（社区）"), cols.Index("用户名", "账号")
-	if iName < 0 || iRole < 0 || iUnit < 0 {
-		return rep, errs.Invalidf("文件", "缺少列：须有“姓名”“角色”“单位”，可有“手机号”“用户名”")
+	iName, iPhone, iRole := cols.Index("姓名", userNameAliases...), cols.Index("手机号", userPhoneAliases...), cols.Index("角色", userRoleAliases...)
+	iUnit, iUser := cols.Index("单位", userUnitAliases...), cols.Index("用户名", "账号", "登录名")
+	var missing []string
+	for _, c := range []struct {
+		name string
+		i    int
+	}{{"姓名", iName}, {"角色", iRole}, {"单位", iUnit}} {
+		if c.i < 0 {
+			missing = append(missing, "“"+c.name+"”")
+		}
+	}
+	if len(missing) > 0 {
+		return rep, errs.Invalidf("文件", "缺少列：%s（须有“姓名”“角色”“单位”，可有“手机号”“用户名”；单位列可写作“所属村（社区）”“所属镇街”等）",
+			strings.Join(missing, ""))
 	}
 	cell := func(row []string, i int) string {
 		if i >= 0 && i < len(row) {
@@ -249,4 +269,14 @@ func newPassword() string {
 			return string(b)
 		}
 	}
+}
+
+// userKnownHeaders are the names that mark the header row: the template's
+// and their aliases.
+func userKnownHeaders() []string {
+	out := append([]string(nil), UserImportHeaders...)
+	for _, a := range [][]string{userNameAliases, userPhoneAliases, userRoleAliases, userUnitAliases, {"账号", "登录名"}} {
+		out = append(out, a...)
+	}
+	return out
 }

@@ -86,3 +86,33 @@ func TestImportUsers(t *testing.T) {
 		}
 	})
 }
+
+// A township's sheet heads its columns as it likes: 名字, 手机号码 and
+// 所属村（社区） are read as 姓名, 手机号 and 单位; a sheet still lacking a
+// column is told which.
+func TestImportUsersTownshipHeaders(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		dbtest.Tree(t, d)
+		ctx := context.Background()
+		s := auth.NewService(d, jurisdiction.NewStore(d, time.Now), time.Now)
+		county, _ := jurisdiction.System("test").Narrow(dbtest.County)
+		who := audit.Actor{Username: "admin", Role: "admin", Unit: dbtest.County}
+		file := strings.Join([]string{
+			"甘亭街道网格员账号申请表",
+			"序号,名字,手机号码,职务,所属村（社区）",
+			"1,王网格,13800001111,网格员,西街社区",
+		}, "\n")
+		rep, err := s.ImportUsers(ctx, who, county, strings.NewReader(file), int64(len(file)), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.Applied || len(rep.Created) != 1 || rep.Created[0].User.UnitCode != dbtest.VillageA || rep.Created[0].User.Phone != "13800001111" {
+			t.Fatalf("township headers: %+v", rep)
+		}
+		file = "序号,名字,手机号码,所属村（社区）\n1,李网格,13800002222,西街社区\n"
+		_, err = s.ImportUsers(ctx, who, county, strings.NewReader(file), int64(len(file)), false)
+		if err == nil || !strings.Contains(err.Error(), "缺少列：“角色”") {
+			t.Fatalf("a sheet without roles: %v", err)
+		}
+	})
+}

@@ -55,9 +55,11 @@ func (im *importer) normalise(cells []string) pushed {
 				p.idNumber = cleanID(sent) // as sent: the rounded digits are nobody's
 			}
 			p.problems = append(p.problems, err.Error())
-			if len(p.idNumber) == 18 {
-				if _, e := time.Parse("20060102", p.idNumber[6:14]); e == nil {
-					p.birth = personal.IDBirthDate(p.idNumber)
+			// The birth date from the digits (a number-typed cell comes
+			// as 6.10118199002020E+17: its digits still hold it).
+			if digits := cleanID(raw); len(digits) == 18 {
+				if _, e := time.Parse("20060102", digits[6:14]); e == nil {
+					p.birth = personal.IDBirthDate(digits)
 				}
 			}
 		}

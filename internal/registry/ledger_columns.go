@@ -16,7 +16,7 @@ var ledgerAliases = map[string][]string{
 	ColHouseholdNo: {"户号", "户籍户号"},
 	ColAddress:     {"现住址", "居住地址", "家庭住址", "详细地址", "地址"},
 	ColHHPhone:     {"户主电话", "户主联系电话"},
-	ColName:        {"人员姓名", "居民姓名"},
+	ColName:        {"人员姓名", "居民姓名", "名字"},
 	ColIDNumber:    {"公民身份号码", "身份证号码", "居民身份证号码", "证件号码", "身份证"},
 	ColBirthDate:   {"出生年月日", "出生年月", "出生时间"},
 	ColPhone:       {"联系电话", "手机号码", "手机", "联系方式", "电话号码", "电话"},

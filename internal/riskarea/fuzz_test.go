@@ -25,7 +25,7 @@ func FuzzRiskAreaRow(f *testing.F) {
 			return
 		}
 		defer rd.Close()
-		cols := rd.Columns()
+		cols := findImportCols(rd.Columns())
 		for rd.Next() {
 			if sheet.LongCell(rd.Row()) >= 0 {
 				continue

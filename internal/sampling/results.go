@@ -115,11 +115,20 @@ const maxListedErrors = 20000
 // ResultHeaders are the columns of a results sheet.
 var ResultHeaders = []string{"试管条码", "检测结果"}
 
+// tubeHeaders and resultHeaders are the names labs' systems give the two
+// columns, the barcode's own names first: a report with both 条码号 and
+// 样本编号 (the lab's number) is read by its barcode.
+var (
+	tubeHeaders = []string{"试管条码", "试管编号", "试管编码", "试管号", "试管条形码", "条码", "条码号", "条形码", "样本条码", "标本条码",
+		"采样管编号", "采样管条码", "混管编号", "混管条码", "管码", "tube", "barcode", "样本编号", "样本编码", "样本号", "标本编号"}
+	resultHeaders = []string{"检测结果", "结果", "核酸检测结果", "核酸结果", "检测结论", "结论", "result"}
+)
+
 // ImportResults reads a lab's XLSX or CSV (试管条码, 检测结果) and records it
 // like RecordResults.
 func (s *Service) ImportResults(ctx context.Context, actor audit.Actor, scope jurisdiction.Scope, campaignID, labID int64,
 	r io.ReaderAt, size int64, goodOnly bool) (ResultReport, error) {
-	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: []string{"试管条码", "试管编号", "条码", "tube", "检测结果", "结果", "result", "序号"}})
+	rd, err := sheet.OpenTable(r, size, sheet.Options{Known: append(append([]string{"序号"}, tubeHeaders...), resultHeaders...)})
 	if err != nil {
 		return ResultReport{}, errs.Invalidf("文件", "无法读取表格：%v", err)
 	}
@@ -135,13 +144,18 @@ func (s *Service) ImportResults(ctx context.Context, actor audit.Actor, scope ju
 // too long comes Refused.
 func readResultRows(rd *sheet.Reader) ([]ResultRow, error) {
 	cols := rd.Columns()
-	if miss := cols.Missing(ResultHeaders...); len(miss) > 0 {
-		ti, ri := cols.Index("试管条码", "试管编号", "条码", "tube"), cols.Index("检测结果", "结果", "result")
-		if ti < 0 || ri < 0 {
-			return nil, errs.Invalidf("文件", "缺少列：%s", strings.Join(miss, "、"))
-		}
+	ti, ri := cols.Index(tubeHeaders[0], tubeHeaders[1:]...), cols.Index(resultHeaders[0], resultHeaders[1:]...)
+	var miss []string
+	if ti < 0 {
+		miss = append(miss, "试管条码（或 条码号、样本条码、试管编号）")
 	}
-	ti, ri := cols.Index("试管条码", "试管编号", "条码", "tube"), cols.Index("检测结果", "结果", "result")
+	if ri < 0 {
+		miss = append(miss, "检测结果（或 结果、检测结论）")
+	}
+	if len(miss) > 0 {
+		return nil, errs.Invalidf("文件", "缺少列：%s（表头在第%d行：%s）", strings.Join(miss, "、"), rd.HeaderRow(),
+			sheet.Clip(strings.Join(rd.Header(), "、"), 120))
+	}
 	var rows []ResultRow
 	for rd.Next() {
 		row := rd.Row()

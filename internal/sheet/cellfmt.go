@@ -113,15 +113,19 @@ func formatKind(code string) numFmtKind {
 // scientific notation: integers stored as such are kept digit for digit
 // (so "13812345678" stays), other values are rounded to the 15 significant
 // digits Excel keeps and printed in their shortest form ("1.3812345678E10"
-// becomes "13812345678", "0.30000000000000004" becomes "0.3"). Text that is
-// not a number is kept as it is.
+// becomes "13812345678", "0.30000000000000004" becomes "0.3"). A value of
+// more than 15 integer digits stays in scientific form
+// ("6.1011819880502803E+17" becomes "6.10118198805028E+17"): the digits
+// past the 15th were lost, and printed as zeros they would pass for an ID
+// number whose check digit happens to fit. Text that is not a number is
+// kept as it is.
 func appendNumber(dst, v []byte) []byte {
 	f, ok := parseNumber(v)
-	if !ok || isPlainInteger(v) {
+	if !ok || isPlainInteger(v) && !roundedInteger(v) {
 		return append(dst, v...)
 	}
 	f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'e', 14, 64), 64)
-	if a := math.Abs(f); a >= 1e21 || a != 0 && a < 1e-9 {
+	if a := math.Abs(f); a >= 1e15 || a != 0 && a < 1e-9 {
 		return strconv.AppendFloat(dst, f, 'E', -1, 64)
 	}
 	return strconv.AppendFloat(dst, f, 'f', -1, 64)
@@ -157,6 +161,18 @@ func isPlainInteger(v []byte) bool {
 		}
 	}
 	return true
+}
+
+// roundedInteger reports whether the plain integer v has more than 15
+// digits of which all past the 15th are zeros: what a writer that keeps a
+// float's 15 significant digits stores for an 18-digit ID number typed
+// into a number cell ("610118198805028000"). appendNumber shows it in
+// scientific form, like Excel does, and not as digits.
+func roundedInteger(v []byte) bool {
+	if len(v) > 0 && v[0] == '-' {
+		v = v[1:]
+	}
+	return len(v) > 15 && strings.Trim(string(v[15:]), "0") == ""
 }
 
 // maxSerial is the date serial number of 9999-12-31, Excel's last day, plus one.

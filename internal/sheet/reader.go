@@ -69,7 +69,7 @@ func openSheet(r io.ReaderAt, size int64, idx int) (*Reader, error) {
 	case idx > 0:
 		err = errNoSheet
 	case bytes.HasPrefix(head, oleMagic):
-		err = errors.New("无法读取表格文件：不支持旧版 Excel（.xls）或加密的文件，请另存为 .xlsx 或 .csv 后再导入")
+		err = errors.New("无法读取表格文件：不支持旧版 Excel（.xls）、WPS 表格（.et）或加密的文件，请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后再导入")
 	default:
 		src, err = openCSV(r, size)
 	}

@@ -157,8 +157,9 @@ func TestXLSXBlankRowsAndNumbers(t *testing.T) {
 	set("A4", "李四")
 	set("B4", int64(13812345678))
 	set("C4", 36)
-	// An ID typed into a numeric cell has lost its last digits for good, but
-	// it must not come back in scientific notation.
+	// An ID typed into a numeric cell has lost its last digits for good: it
+	// comes back as the 15 digits Excel kept, in scientific notation, so
+	// that its zeros never pass for digits (IDNumberCell refuses it).
 	set("D4", 110105194912310021.0)
 	set("A7", "   ")
 	set("A8", "王五")
@@ -186,7 +187,7 @@ func TestXLSXBlankRowsAndNumbers(t *testing.T) {
 	}
 	rows, nums := readAll(t, rd)
 	want := [][]string{
-		{"李四", "13812345678", "36", "110105194912310000"},
+		{"李四", "13812345678", "36", "1.1010519491231E+17"},
 		{"王五", "13912345678", "2.5", ""},
 	}
 	if !slices.EqualFunc(rows, want, slices.Equal) {
@@ -194,6 +195,34 @@ func TestXLSXBlankRowsAndNumbers(t *testing.T) {
 	}
 	if !slices.Equal(nums, []int{4, 8}) {
 		t.Errorf("row numbers = %v, want [4 8]", nums)
+	}
+}
+
+// TestXLSXNumberIDRefused: an ID number typed into a number cell keeps 15
+// digits; when the zeros Excel put in place of the last three happen to
+// make a valid check digit (610118198805028000), it is still refused, not
+// read as someone's ID number.
+func TestXLSXNumberIDRefused(t *testing.T) {
+	f := excelize.NewFile()
+	for cell, v := range map[string]any{"A1": "姓名", "B1": "身份证号", "A2": "李秀英", "B2": 610118198805028000.0} {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	if !rd.Next() {
+		t.Fatal("no data row")
+	}
+	if id, damaged := IDNumberCell(rd.Row()[1]); !damaged {
+		t.Errorf("number-typed ID %q read as %q, not refused", rd.Row()[1], id)
 	}
 }
 

@@ -211,11 +211,17 @@ const IDDamageReason = "身份证号被表格软件改写（科学计数或末�
 
 // IDNumberCell reads an ID number cell: the digits of a number-typed cell
 // when exact, or damaged when a spreadsheet rewrote it (scientific form
-// with lost digits, or 18 digits ending in 000 whose check digit fails, the
-// trace of a float's 15 significant digits).
+// with lost digits; any number of more than 15 digits, which a spreadsheet
+// cannot hold; or 18 digits ending in 000 whose check digit fails, the
+// trace of a float's 15 significant digits). The quote marks people type
+// before or after an ID number to keep it as text (610118…1234' or
+// ‘610118…1234) are dropped.
 func IDNumberCell(s string) (id string, damaged bool) {
+	if t := strings.Trim(strings.TrimSpace(s), idQuotes); t != s && t != "" {
+		s = t
+	}
 	if d, num, dmg := NumberDigits(s); num {
-		if dmg || len(d) >= 16 && !idCheckOK(d) {
+		if dmg || len(d) > 15 {
 			return d, true
 		}
 		return d, false
@@ -226,6 +232,9 @@ func IDNumberCell(s string) (id string, damaged bool) {
 	}
 	return s, false
 }
+
+// idQuotes are the marks typed around an ID number to keep it as text.
+const idQuotes = "'`＇‘’\"“”\t "
 
 // idCheckOK reports whether an 18-character ID number's check character
 // is right.

@@ -261,7 +261,7 @@ func (s *xlsxSource) convert(text []byte, start, typ, style int) []byte {
 				}
 			}
 		}
-		if isPlainInteger(v) {
+		if isPlainInteger(v) && !roundedInteger(v) {
 			return text
 		}
 		s.tmp = appendNumber(s.tmp[:0], v)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +42,20 @@ type ImportResult struct {
 	Applied bool
 }
 
-var scanHeaders = []string{"姓名", "身份证号", "证件号码", "手机号", "联系电话", "场所码", "场所编码", "场所名称", "场所", "扫码时间", "时间"}
+// The names platforms' exports give each column, the usual one first.
+var (
+	scanNameCols  = []string{"姓名", "名字", "人员姓名", "扫码人"}
+	scanIDCols    = []string{"身份证号", "身份证号码", "公民身份号码", "证件号码", "证件号", "身份证"}
+	scanPhoneCols = []string{"手机号", "手机号码", "联系电话", "电话", "电话号码", "手机", "联系方式"}
+	scanCodeCols  = []string{"场所码", "场所编码", "场所代码", "场所码编号", "场所编号"}
+	scanPlaceCols = []string{"场所名称", "场所", "扫码地点", "扫码场所", "地点名称"}
+	scanTimeCols  = []string{"扫码时间", "时间", "登记时间", "扫码日期", "扫码日期时间", "进入时间", "到访时间"}
+)
+
+var scanHeaders = slices.Concat(scanNameCols, scanIDCols, scanPhoneCols, scanCodeCols, scanPlaceCols, scanTimeCols)
+
+// scanCol is the index of the first of names present in the header, or -1.
+func scanCol(cols sheet.Columns, names []string) int { return cols.Index(names[0], names[1:]...) }
 
 // ImportScans streams a platform scan log (XLSX or CSV: name, ID number or
 // phone, place code or name, scan time) into the scans of the places in
@@ -71,10 +85,21 @@ func (s *Service) importScans(ctx context.Context, who audit.Actor, scope jurisd
 	}
 	defer rd.Close()
 	cols := rd.Columns()
-	iName, iID, iPhone := cols.Index("姓名"), cols.Index("身份证号", "证件号码", "身份证"), cols.Index("手机号", "联系电话", "电话")
-	iCode, iPlace, iTime := cols.Index("场所码", "场所编码"), cols.Index("场所名称", "场所"), cols.Index("扫码时间", "时间", "登记时间")
-	if iTime < 0 || (iCode < 0 && iPlace < 0) || (iID < 0 && iPhone < 0) {
-		return res, invalidf("文件", "表头须有：扫码时间、场所码或场所名称、身份证号或手机号")
+	iName, iID, iPhone := scanCol(cols, scanNameCols), scanCol(cols, scanIDCols), scanCol(cols, scanPhoneCols)
+	iCode, iPlace, iTime := scanCol(cols, scanCodeCols), scanCol(cols, scanPlaceCols), scanCol(cols, scanTimeCols)
+	var missing []string
+	if iTime < 0 {
+		missing = append(missing, "扫码时间")
+	}
+	if iCode < 0 && iPlace < 0 {
+		missing = append(missing, "场所码或场所名称")
+	}
+	if iID < 0 && iPhone < 0 {
+		missing = append(missing, "身份证号或手机号")
+	}
+	if len(missing) > 0 {
+		return res, invalidf("文件", "表头缺少：%s（表头在第%d行：%s）", strings.Join(missing, "、"), rd.HeaderRow(),
+			sheet.Clip(strings.Join(rd.Header(), "、"), 120))
 	}
 	byCode, byName, err := s.placeMaps(ctx, scope)
 	if err != nil {

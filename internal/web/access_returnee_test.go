@@ -129,7 +129,8 @@ func returneeSpecs(add adder, twin twinner) {
 	})
 	twin("POST /riskareas/import", "POST /api/v1/riskareas/import", RA, kGlobal, func(x *tc, pre string, api bool) []variant {
 		in := map[bool]want{false: ok(200, "已导入 1 条"), true: ok(200, `"applied":true`)}[api]
-		return []variant{{path: pre + "/riskareas/import", file: []byte("区划代码,风险等级,生效日期\n610104,中,2021-12-28\n"), in: in}}
+		// A place of its own each time: an entry already listed is not added twice.
+		return []variant{{path: pre + "/riskareas/import", file: []byte("区划代码,具体地点,风险等级,生效日期\n610104," + x.w.uniq("小区") + ",中,2021-12-28\n"), in: in}}
 	})
 
 	// --- The ledger: lists per unit and per record, one record, counts.

@@ -163,8 +163,9 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, err error) e
 		return lerr
 	}
 	v.Source, v.Name, v.Deadline = r.FormValue("source"), r.FormValue("name"), r.FormValue("deadline_hours")
+	_, msg, field := web.StatusOf(err)
 	return h.pages.RenderView(w, r, http.StatusBadRequest, "pushlist_lists", web.View{Title: "大数据推送名单",
-		Error: web.Message(err), D: v})
+		Error: msg, Field: field, D: v})
 }
 
 // importOptions is the one decoder of both imports: source, name,

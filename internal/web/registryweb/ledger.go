@@ -94,7 +94,8 @@ func (h *Handler) ledgerImport(w http.ResponseWriter, r *http.Request) error {
 	rep, err := h.importLedger(r)
 	if err != nil {
 		if errs.IsInvalid(err) {
-			return h.pages.RenderView(w, r, http.StatusBadRequest, "ledger", web.View{Title: "台账导入导出", Error: web.Message(err),
+			// Beside the file field: every such error is about the file.
+			return h.pages.RenderView(w, r, http.StatusBadRequest, "ledger", web.View{Title: "台账导入导出", Error: web.Message(err), Field: "file",
 				D: ledgerView{Unit: web.User(r).UnitCode, Headers: registry.LedgerHeaders, Mode: r.FormValue("mode")}})
 		}
 		return err

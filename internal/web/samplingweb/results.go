@@ -1,8 +1,10 @@
 package samplingweb
 
 import (
+	"errors"
 	"net/http"
 
+	"fangkong/internal/errs"
 	"fangkong/internal/sampling"
 	"fangkong/internal/web"
 )
@@ -60,11 +62,11 @@ func (h *Handler) samplingResultsUpload(w http.ResponseWriter, r *http.Request) 
 	}
 	v := resultsView{C: c, Labs: labs, LabID: in.LabID, Mode: in.Mode}
 	if err != nil {
-		return h.pages.FormError(w, r, err, "sampling_results", "上传检测结果 · "+c.Name, v)
+		return h.pages.FormError(w, r, fileField(err), "sampling_results", "上传检测结果 · "+c.Name, v)
 	}
 	rep, err := h.sampling.ImportResults(r.Context(), web.Actor(r), web.User(r).Scope(), c.ID, in.LabID, f, size, in.Mode == "good")
 	if err != nil {
-		return h.pages.FormError(w, r, err, "sampling_results", "上传检测结果 · "+c.Name, v)
+		return h.pages.FormError(w, r, fileField(err), "sampling_results", "上传检测结果 · "+c.Name, v)
 	}
 	status := http.StatusOK
 	if rep.BadRows > 0 {
@@ -95,4 +97,15 @@ func (h *Handler) apiResults(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return web.WriteJSON(w, status, rep)
+}
+
+// fileField names the file input for an error about the file ("文件"),
+// whose label (结果表…) does not read 文件: the message then stands beside
+// the input and not only atop the page.
+func fileField(err error) error {
+	var iv *errs.Invalid
+	if errors.As(err, &iv) && iv.Field == "文件" {
+		return &errs.Invalid{Field: "file", Message: iv.Message}
+	}
+	return err
 }
