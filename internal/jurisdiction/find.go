@@ -2,10 +2,11 @@ package jurisdiction
 
 import (
 	"context"
-	"fmt"
 	"strings"
+	"unicode"
 
 	"fangkong/internal/errs"
+	"fangkong/internal/personal"
 )
 
 // unitSuffixes are the endings people leave off a unit's name: "南涝村"
@@ -13,12 +14,15 @@ import (
 var unitSuffixes = []string{"村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "街道办事处", "街道", "社区", "镇", "乡", "村"}
 
 // Find resolves a unit typed by a person inside scope: a division code, a
-// full name ("南涝村村委会"), or the name without its usual ending ("南涝村",
-// "甘亭"). field names the form field in the error. A name that fits
-// several units asks which one, naming each with its parent; one that fits
-// none says so.
+// full name ("南涝村村委会"), the name without its usual ending ("南涝村",
+// "甘亭"), with its township or county in front ("涝店南涝村") or behind in
+// brackets as this system writes it ("朝阳社区居委会（甘亭街道）"), in
+// traditional characters ("韓村"), or with the township's old ending
+// ("草堂镇" for 草堂街道). field names the form field in the error. A name
+// that fits several units asks which one, naming each with its parent as
+// it may be typed; one that fits none says so.
 func (s *Store) Find(ctx context.Context, scope Scope, field, text string) (Unit, error) {
-	text = strings.Join(strings.Fields(text), "")
+	text = unitText(text)
 	if text == "" {
 		return Unit{}, errs.Invalidf(field, "请填写单位名称或代码")
 	}
@@ -29,6 +33,57 @@ func (s *Store) Find(ctx context.Context, scope Scope, field, text string) (Unit
 		}
 		return u, nil
 	}
+	u, err := s.find(ctx, scope, field, text)
+	if simple := Simplified(text); err != nil && simple != text {
+		// Unit names are stored as the national files spell them, a few
+		// with a traditional character (濛江乡): the text as typed first.
+		return s.find(ctx, scope, field, simple)
+	}
+	return u, err
+}
+
+// unitText is a typed unit name without spaces and separators, in
+// half-width characters, and with a parent in brackets put in front:
+// "朝阳社区居委会（甘亭街道）" → "甘亭街道朝阳社区居委会".
+func unitText(text string) string {
+	text = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || strings.ContainsRune(",，、·・-—_/\\|", r) {
+			return -1
+		}
+		return r
+	}, personal.Halfwidth(text))
+	text = strings.NewReplacer("（", "(", "）", ")", "【", "(", "】", ")", "[", "(", "]", ")").Replace(text)
+	if name, rest, ok := strings.Cut(text, "("); ok {
+		if parent, after, ok := strings.Cut(rest, ")"); ok && after == "" && parent != "" && name != "" {
+			return parent + name
+		}
+	}
+	return text
+}
+
+// townshipEndings and villageEndings tell the level a typed name means:
+// "草堂镇" is the township 草堂街道 (once 草堂镇), not 草堂镇社区居委会.
+var (
+	townshipEndings = []string{"街道办事处", "办事处", "街道", "镇", "乡"}
+	villageEndings  = []string{"村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区", "村"}
+)
+
+// typedLevel is the level a name's ending says, 0 when it says none.
+func typedLevel(text string) int {
+	for _, e := range villageEndings {
+		if strings.HasSuffix(text, e) {
+			return LevelVillage
+		}
+	}
+	for _, e := range townshipEndings {
+		if strings.HasSuffix(text, e) {
+			return LevelTownship
+		}
+	}
+	return 0
+}
+
+func (s *Store) find(ctx context.Context, scope Scope, field, text string) (Unit, error) {
 	stem := stripUnitSuffix(text)
 	lo, hi := scope.Args()
 	cands, err := s.query(ctx, "SELECT "+unitColumns+" FROM units WHERE "+scope.Where("code", 1)+
@@ -52,6 +107,19 @@ func (s *Store) Find(ctx context.Context, scope Scope, field, text string) (Unit
 		return fits[0], nil
 	}
 	if len(exact) == 0 {
+		// "余下镇" is the township 余下街道 rather than 余下村: the one
+		// at the level the typed ending says.
+		if lv := typedLevel(text); lv != 0 {
+			var at []Unit
+			for _, u := range fits {
+				if u.Level == lv {
+					at = append(at, u)
+				}
+			}
+			if len(at) == 1 {
+				return at[0], nil
+			}
+		}
 		// "西街社区" means 西街社区居委会 rather than 西街村委会: the one
 		// whose name goes on from what was typed.
 		var longer []Unit
@@ -71,17 +139,31 @@ func (s *Store) Find(ctx context.Context, scope Scope, field, text string) (Unit
 	}
 	many := append(exact, fits...)
 	if len(many) == 0 {
-		return Unit{}, errs.Invalidf(field, "辖区内没有名为“%s”的单位，请核对名称或填写区划代码", text)
+		return Unit{}, errs.Invalidf(field, "辖区内没有名为“%s”的单位，请核对名称，或在前面写上所属镇街（如 甘亭街道西街社区）", text)
 	}
+	// Each one as it may be typed: with its parent in front.
 	names := make([]string, 0, len(many))
+	seen := map[string]int{}
 	for _, u := range many[:min(len(many), 6)] {
-		parent := ""
-		if p, err := s.Get(ctx, scope, u.ParentCode); err == nil {
-			parent = "（" + p.Name + "）"
+		name := u.Name
+		if p, err := s.Get(ctx, scope, u.ParentCode); err == nil && p.Level >= LevelCounty {
+			name = p.Name + u.Name
+		} else if up, err := s.Path(ctx, u.ParentCode); err == nil && len(up) > 0 && up[len(up)-1].Level >= LevelCounty {
+			name = up[len(up)-1].Name + u.Name
 		}
-		names = append(names, fmt.Sprintf("%s%s %s", u.Name, parent, u.Code))
+		names = append(names, name)
+		seen[name]++
 	}
-	return Unit{}, errs.Invalidf(field, "“%s”有%d个同名单位，请填写其中一个的代码：%s", text, len(many), strings.Join(names, "；"))
+	for i, u := range many[:len(names)] {
+		if seen[names[i]] > 1 { // two of one name under one parent: only the code tells them apart
+			names[i] += "（" + u.Code + "）"
+		}
+	}
+	more := ""
+	if len(many) > len(names) {
+		more = "等"
+	}
+	return Unit{}, errs.Invalidf(field, "“%s”有%d个单位，请写明是哪一个：%s%s", text, len(many), strings.Join(names, "、"), more)
 }
 
 // findQualified strips from the front of text the names (or short names)
@@ -102,31 +184,37 @@ func (s *Store) findQualified(ctx context.Context, scope Scope, field, text stri
 			}
 		}
 	}
-	rest, narrowed := text, scope
-	for stripped := true; stripped; {
-		stripped = false
-		for _, p := range prefixes {
-			for _, name := range []string{p.Name, stripUnitSuffix(p.Name)} {
-				r, ok := strings.CutPrefix(rest, name)
-				if !ok || r == "" || name == "" {
-					continue
-				}
-				rest, stripped = r, true
-				if n, err := narrowed.Narrow(p.Code); err == nil {
-					narrowed = n
-				}
-				break
+	// Each name in front is taken off in turn and the rest found under it;
+	// the rest may name more (鄠邑区 + 甘亭街道西街社区). Taking off all
+	// that fits at once would read 余下镇余下村 as 余下镇 + 余下 + 村.
+	for _, p := range prefixes {
+		// 蒋村 for 蒋村街道: one ending off, before all (蒋).
+		for _, name := range append([]string{p.Name, stripOneSuffix(p.Name), stripUnitSuffix(p.Name)}, formerNames[p.Code]...) {
+			rest, ok := strings.CutPrefix(text, name)
+			if !ok || rest == "" || name == "" {
+				continue
 			}
-			if stripped {
-				break
+			narrowed := scope
+			if n, err := scope.Narrow(p.Code); err == nil {
+				narrowed = n
 			}
+			if u, err := s.Find(ctx, narrowed, field, rest); err == nil {
+				return u, true
+			}
+			break
 		}
 	}
-	if rest == text {
-		return Unit{}, false
+	return Unit{}, false
+}
+
+// stripOneSuffix is name without its last usual ending: 蒋村 for 蒋村街道.
+func stripOneSuffix(name string) string {
+	for _, suf := range unitSuffixes {
+		if s, ok := strings.CutSuffix(name, suf); ok && s != "" {
+			return s
+		}
 	}
-	u, err := s.Find(ctx, narrowed, field, rest)
-	return u, err == nil
+	return name
 }
 
 func stripUnitSuffix(name string) string {

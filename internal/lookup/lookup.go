@@ -84,6 +84,9 @@ type Answer struct {
 	Phone     string // full when Full, else masked
 	UnitCode  string
 	UnitName  string
+	// UnitPath names the unit with the township and village above it
+	// (涝店街道 南涝村村委会 八组): a group's name alone (八组) is in every village.
+	UnitPath  string
 	Address   string
 	Residence string
 	Full      bool
@@ -216,9 +219,39 @@ func (s *Service) find(ctx context.Context, scope jurisdiction.Scope, key Key) (
 	case 0:
 		return Answer{}, fmt.Errorf("look up: %w", errs.ErrNotFound)
 	case 1:
-		return found[0], nil
+		a := found[0]
+		path, err := s.unitPath(ctx, a.UnitCode)
+		if err != nil {
+			return Answer{}, err
+		}
+		a.UnitPath = path
+		return a, nil
 	}
 	return Answer{}, &errs.Conflict{Message: "该手机号登记了多人，请改用身份证号或采样码查找"}
+}
+
+// unitPath names a unit from its township down (涝店街道 南涝村村委会 八组):
+// division codes nest, so the township and village are its code's
+// 9- and 12-digit prefixes.
+func (s *Service) unitPath(ctx context.Context, code string) (string, error) {
+	if len(code) < 9 {
+		return "", nil
+	}
+	codes := []any{code[:9], code[:min(12, len(code))], code}
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, "SELECT name FROM units WHERE code IN ($1, $2, $3) ORDER BY level", codes...)
+	if err != nil {
+		return "", fmt.Errorf("look up unit path: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return "", err
+		}
+		names = append(names, n)
+	}
+	return strings.Join(names, " "), rows.Err()
 }
 
 // Reach reports whether the caller may address a person of its scope by

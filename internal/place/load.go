@@ -2,7 +2,9 @@ package place
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -38,6 +40,23 @@ type Resolver struct {
 	// of about 10 MB instead of 620,000 small ones.
 	villages string
 	counties map[string][]span
+	// townShort maps townships' short names (甘亭 for 甘亭街道) to them,
+	// and byVillage is the start of every village's line in villages,
+	// sorted by folded name: for a township or village named without its
+	// county (see loose).
+	townShort map[string][]int32
+	byVillage []int32
+	runs      []run
+	// shown is the name of a village whose folded name dropped more than
+	// its committee ending (双环邨 is matched as 双环村 and shown as typed
+	// in the national files).
+	shown map[string]string
+}
+
+// run is where a county's villages begin in Resolver.villages.
+type run struct {
+	from   int32
+	county string
 }
 
 // span is a run of bytes of Resolver.villages.
@@ -58,7 +77,7 @@ func (r *Resolver) Loaded() bool { return len(r.nodes) > 0 }
 // (jurisdiction.RegionFiles) read from src.
 func Load(src jurisdiction.RegionSource) (*Resolver, error) {
 	r := CodesOnly()
-	r.counties = map[string][]span{}
+	r.counties, r.townShort, r.shown = map[string][]span{}, map[string][]int32{}, map[string]string{}
 	for _, f := range jurisdiction.RegionFiles {
 		var err error
 		if f.Level == jurisdiction.LevelVillage {
@@ -72,6 +91,15 @@ func Load(src jurisdiction.RegionSource) (*Resolver, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("load places %s: %w", f.Name, err)
+		}
+	}
+	// Former names (户县 for 鄠邑区) are names of today's division.
+	for name, code := range jurisdiction.FormerNames() {
+		if i, ok := r.byCode[code]; ok {
+			r.index(name, i)
+			if short := shortName(name, int(r.nodes[i].level)); short != "" && r.nodes[i].level < jurisdiction.LevelCounty {
+				r.index(short, i)
+			}
 		}
 	}
 	r.keys = make([]string, 0, len(r.byName))
@@ -140,8 +168,11 @@ func (r *Resolver) addLevel(level int, rows [][2]string) {
 		i := int32(len(r.nodes))
 		n := node{code: cut(len(row[0])), name: cut(len(row[1])), level: int8(level)}
 		if !placeholders[n.name] {
-			n.short = shortName(n.name, level)
-			r.index(n.name, i)
+			n.short = jurisdiction.Simplified(shortName(n.name, level))
+			r.index(jurisdiction.Simplified(n.name), i)
+			if n.short != "" && level == jurisdiction.LevelTownship {
+				r.townShort[n.short] = append(r.townShort[n.short], i)
+			}
 			if n.short != "" && level < jurisdiction.LevelTownship {
 				r.index(n.short, i)
 				// 恩施州, 青龙县: an autonomous division by its stem and plain suffix
@@ -182,8 +213,13 @@ func (p *packer) add(r *Resolver, rec []string) {
 		p.close(r)
 		p.county, p.from = code[:6], p.buf.Len()
 	}
+	name := committee.Replace(rec[1])
+	folded := jurisdiction.Simplified(name) // foldVillage, without replacing twice
+	if folded != name {
+		r.shown[code] = name
+	}
 	p.buf.WriteString(code[6:])
-	p.buf.WriteString(foldVillage(rec[1]))
+	p.buf.WriteString(folded)
 	p.buf.WriteByte('\n')
 }
 
@@ -191,13 +227,67 @@ func (p *packer) add(r *Resolver, rec []string) {
 func (p *packer) close(r *Resolver) {
 	if p.county != "" && p.buf.Len() > p.from {
 		r.counties[p.county] = append(r.counties[p.county], span{int32(p.from), int32(p.buf.Len())})
+		r.runs = append(r.runs, run{int32(p.from), p.county})
 	}
 }
 
-// done keeps the packed villages in a string of their exact size.
+// done keeps the packed villages in a string of their exact size and sorts
+// them by name.
 func (p *packer) done(r *Resolver) {
 	p.close(r)
 	r.villages = p.buf.String()
+	// Sorted by the first eight bytes of the name first: most comparisons
+	// end there.
+	type line struct {
+		key  uint64
+		name string
+		at   int32
+	}
+	lines := make([]line, 0, strings.Count(r.villages, "\n"))
+	for at := 0; at < len(r.villages); {
+		end := at + strings.IndexByte(r.villages[at:], '\n')
+		if end-at > 6 {
+			name := r.villages[at+6 : end]
+			var b [8]byte
+			copy(b[:], name)
+			lines = append(lines, line{binary.BigEndian.Uint64(b[:]), name, int32(at)})
+		}
+		at = end + 1
+	}
+	slices.SortFunc(lines, func(a, b line) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	r.byVillage = make([]int32, len(lines))
+	for i, l := range lines {
+		r.byVillage[i] = l.at
+	}
+}
+
+// villageAt is the code and folded name of the village whose line starts at at.
+func (r *Resolver) villageAt(at int32) (code, name string) {
+	line := r.villages[at:]
+	line = line[:strings.IndexByte(line, '\n')]
+	k := sort.Search(len(r.runs), func(i int) bool { return r.runs[i].from > at }) - 1
+	return r.runs[k].county + line[:6], line[6:]
+}
+
+// villagesNamed calls fn with the code of every village whose folded name
+// is name (or, with prefix, begins with it), in name order; fn returns false
+// to stop.
+func (r *Resolver) villagesNamed(name string, prefix bool, fn func(code string) bool) {
+	i := sort.Search(len(r.byVillage), func(i int) bool {
+		_, n := r.villageAt(r.byVillage[i])
+		return n >= name
+	})
+	for ; i < len(r.byVillage); i++ {
+		code, n := r.villageAt(r.byVillage[i])
+		if n != name && !(prefix && strings.HasPrefix(n, name)) || !fn(code) {
+			return
+		}
+	}
 }
 
 // eachVillage calls fn with the last six code digits and the folded name
@@ -264,7 +354,13 @@ func (r *Resolver) names(code string) []string {
 		}
 	}
 	if len(code) == 12 {
-		r.eachVillage(code, func(_, name string) bool { add(name); return false })
+		r.eachVillage(code, func(_, name string) bool {
+			if s, ok := r.shown[code]; ok {
+				name = s
+			}
+			add(name)
+			return false
+		})
 	}
 	return out
 }

@@ -2,6 +2,8 @@ package place
 
 import (
 	"strings"
+
+	"fangkong/internal/jurisdiction"
 	"unicode/utf8"
 )
 
@@ -73,12 +75,14 @@ func shortName(name string, level int) string {
 }
 
 // committee folds the names of village committees and the way people type
-// them to one form: 余下村民委员会, 余下村委会 → 余下村; 多福巷社区居委会,
+// them to one form: 余下村民委员会, 余下村委会 → 余下村; 南涝村村委会 (the
+// committee of 南涝村), 南涝村委会 → 南涝村; 多福巷社区居委会,
 // 多福巷居民委员会 → 多福巷社区.
 var committee = strings.NewReplacer(
 	"社区居民委员会", "社区", "社区居委会", "社区", "居民委员会", "社区", "居委会", "社区",
-	"村民委员会", "村", "村委会", "村", "委员会", "",
+	"村村民委员会", "村", "村村委会", "村", "村民委员会", "村", "村委会", "村", "委员会", "",
 )
 
-// foldVillage is the stored and matched form of a village's name.
-func foldVillage(name string) string { return committee.Replace(name) }
+// foldVillage is the stored and matched form of a village's name:
+// committee endings folded, traditional characters simplified (韓村 → 韩村).
+func foldVillage(name string) string { return jurisdiction.Simplified(committee.Replace(name)) }

@@ -26,6 +26,8 @@ func TestFoldVillage(t *testing.T) {
 	for in, want := range map[string]string{
 		"余下村民委员会": "余下村", "余下村委会": "余下村", "多福巷社区居委会": "多福巷社区", "多福巷社区居民委员会": "多福巷社区",
 		"新华居委会": "新华社区", "西街社区": "西街社区",
+		// The committee of a village whose name ends in 村, and its traditional spelling.
+		"南涝村村委会": "南涝村", "南涝村村民委员会": "南涝村", "韓村村委会": "韩村", "双环邨": "双环村",
 	} {
 		if got := foldVillage(in); got != want {
 			t.Errorf("foldVillage(%q) = %q, want %q", in, got, want)

@@ -31,7 +31,7 @@ func prepare(s string) text {
 			return -1
 		}
 		return r
-	}, personal.Halfwidth(s))
+	}, jurisdiction.Simplified(personal.Halfwidth(s)))
 	s = committee.Replace(s)
 	for _, p := range []string{"中华人民共和国", "中国"} {
 		s = strings.TrimPrefix(s, p)
@@ -82,9 +82,11 @@ func (r *Resolver) extend(t text, c chain, out *[]chain) {
 	if pos >= t.n() || c.level >= village {
 		return
 	}
-	next := func(code string, level, end int, short bool) {
+	// swallowed is a county ending typed after a short name that is not
+	// the county's own (高陵县 for 高陵区): read with the name, not counted.
+	next := func(code string, level, end, swallowed int, short bool) {
 		n := c
-		n.code, n.level, n.matched, n.steps, n.end, n.detailFrom = code, level, c.matched+end-pos, c.steps+1, end, end
+		n.code, n.level, n.matched, n.steps, n.end, n.detailFrom = code, level, c.matched+end-swallowed-pos, c.steps+1, end, end
 		if short {
 			n.detailFrom = pos
 		}
@@ -97,33 +99,71 @@ func (r *Resolver) extend(t text, c chain, out *[]chain) {
 		}
 		code := t.sub(pos, j)
 		if lv := jurisdiction.LevelOfCode(code); lv > c.level && lv <= village && strings.HasPrefix(code, c.code) && r.known(code) {
-			next(code, lv, j, false)
+			next(code, lv, j, 0, false)
 		}
 		return
 	}
 	for j := min(t.n(), pos+r.maxRunes); j >= pos+2; j-- {
-		for _, i := range r.byName[t.sub(pos, j)] {
+		key := t.sub(pos, j)
+		for _, i := range r.byName[key] {
 			if nd := &r.nodes[i]; int(nd.level) > c.level && strings.HasPrefix(nd.code, c.code) {
-				next(nd.code, int(nd.level), j, false)
+				if nd.level == county && key == nd.short && j < t.n() && strings.Contains("县区市旗", t.sub(j, j+1)) {
+					next(nd.code, county, j+1, 1, false)
+				} else {
+					next(nd.code, int(nd.level), j, 0, false)
+				}
 			}
 		}
 	}
 	switch c.level {
 	case county:
 		for _, nd := range r.under(township, c.code) {
-			if nd.short != "" && t.hasAt(pos, nd.short) && !t.hasAt(pos, nd.name) {
-				next(nd.code, township, pos+runes(nd.short), true)
+			if nd.short != "" && t.hasAt(pos, nd.short) && !t.hasAt(pos, jurisdiction.Simplified(nd.name)) {
+				next(nd.code, township, pos+runes(nd.short), 0, true)
 			}
 		}
 		fallthrough
 	case township:
 		r.eachVillage(c.code, func(tail, name string) bool {
 			if runes(name) >= 2 && t.hasAt(pos, name) {
-				next(c.code[:6]+tail, village, pos+runes(name), false)
+				next(c.code[:6]+tail, village, pos+runes(name), 0, false)
 			}
 			return true
 		})
 	}
+}
+
+// maxLoose bounds the villages of one name a loose reading lists.
+const maxLoose = 200
+
+// loose lists the readings of a text that names no province, city or
+// county, as a township or village of anywhere named by its own name
+// (甘亭, 南涝村, 涝店南涝村). There are often several, and even one is
+// only a guess: a person confirms it (Result.Fuzzy), or a caller that
+// knows where the person is reads it there (ResolveNear).
+func (r *Resolver) loose(t text) []chain {
+	var out []chain
+	for j := min(t.n(), 40); j >= 2; j-- {
+		// A township's short name is a weak sign: only when it is all that
+		// was typed (甘亭) or a village of it follows (涝店南涝村), not
+		// 火星 of 火星基地 or 火星市.
+		for _, i := range r.townShort[t.sub(0, j)] {
+			var found []chain
+			r.extend(t, chain{code: r.nodes[i].code, level: township, matched: j, steps: 1, end: j, detailFrom: j}, &found)
+			for _, c := range found {
+				if c.end == t.n() || c.level == village {
+					out = append(out, c)
+				}
+			}
+		}
+		n := 0
+		r.villagesNamed(t.sub(0, j), false, func(code string) bool {
+			out = append(out, chain{code: code, level: village, matched: j, steps: 1, end: j, detailFrom: j})
+			n++
+			return n < maxLoose
+		})
+	}
+	return out
 }
 
 // Resolve reads a typed place. See Result.
@@ -141,11 +181,45 @@ func (r *Resolver) Resolve(s string) Result {
 			chains = r.readings(t, start)
 		}
 	}
-	best := r.bestReadings(chains)
+	loose := false
+	if len(chains) == 0 {
+		chains, loose = r.loose(t), true
+	}
+	return r.result(t, r.bestReadings(chains), loose)
+}
+
+// ResolveNear is Resolve for a person who is at home (a division code: a
+// village, township or county): a text that Resolve cannot settle is read
+// under home's county too, so that 南涝村 or 甘亭 typed in 鄠邑区 is the
+// village or township of 鄠邑区 — clear when only one there fits, asked
+// among those when several do.
+func (r *Resolver) ResolveNear(s, home string) Result {
+	res := r.Resolve(s)
+	if _, ok := res.Resolved(); ok || len(home) < 6 {
+		return res
+	}
+	if best := r.near(prepare(s), home[:6]); len(best) > 0 {
+		return r.result(prepare(s), best, false)
+	}
+	return res
+}
+
+// near lists the best readings of t under a county.
+func (r *Resolver) near(t text, county string) []chain {
+	if _, ok := r.byCode[county]; !ok || t.n() == 0 {
+		return nil
+	}
+	var chains []chain
+	r.extend(t, chain{code: county, level: jurisdiction.LevelCounty}, &chains)
+	return r.bestReadings(chains)
+}
+
+// result is the Result of the best readings; loose ones need confirming.
+func (r *Resolver) result(t text, best []chain, loose bool) Result {
 	if len(best) == 0 {
 		return Result{}
 	}
-	res := Result{Total: len(best)}
+	res := Result{Total: len(best), Fuzzy: loose}
 	codes := make([]string, 0, len(best))
 	for _, c := range best {
 		codes = append(codes, c.code)
@@ -153,6 +227,9 @@ func (r *Resolver) Resolve(s string) Result {
 		res.Fuzzy = res.Fuzzy || c.start > 0 || doubtfulDetail(t, c)
 	}
 	res.common = commonCode(codes)
+	if loose { // a guess: nothing of it is certain
+		res.common = ""
+	}
 	res.clear = r.prevails(res.Candidates)
 	res.Candidates = res.Candidates[:min(len(res.Candidates), MaxCandidates)]
 	return res

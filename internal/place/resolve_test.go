@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/place"
 	"fangkong/internal/place/placetest"
 )
 
@@ -176,11 +177,37 @@ var spellings = []spelling{
 	// Fuzzy: a reading that a person must confirm.
 	{text: "我从郑州金水来", want: fuzzy, code: "410105"},
 	{text: "北京朝杨区", want: fuzzy, code: "11"},
-	{text: "陕西户县", want: fuzzy, code: "61"},
+	{text: "陕西户县", code: "610118"}, // 户县 is the former name of 鄠邑区
 	{text: "北京610113", want: fuzzy, code: "11"},
 	{text: "西安高新区", want: fuzzy, code: "6101"},
+	// As cadres and villagers type them: former names (户县 became 鄠邑区 in
+	// 2016), a county's old ending, traditional characters, full-width
+	// punctuation, the committee of a village named 某某村.
+	{text: "户县", code: "610118"},
+	{text: "西安户县", code: "610118"},
+	{text: "鄠县", code: "610118"},
+	{text: "襄樊", code: "4206"},
+	{text: "高陵县", code: "610117"},
+	{text: "鄠邑县", code: "610118"},
+	{text: "朝阳县", code: "211321"}, // a real 朝阳县 wins over 朝阳区 with the ending changed
+	{text: "鄠邑區", code: "610118"},
+	{text: "陝西省西安市戶縣", code: "610118"},
+	{text: "西安市戶縣", code: "610118"},
+	{text: "河南省鄭州市金水區", code: "410105"},
+	{text: "西安市　雁塔区（小寨路街道）", code: "610113001"},
+	{text: "鄠邑区南涝村", code: "610118011211"},
+	{text: "鄠邑区南涝村村委会", code: "610118011211"},
+	{text: "鄠邑区涝店街道南涝村村民委员会", code: "610118011211"},
+	{text: "鄠邑区南涝村八组", code: "610118011211", detail: "八组"},
+	// A village or township named alone is only a guess: confirmed, or
+	// asked among its namesakes (ResolveNear reads it at home).
+	{text: "南涝村", want: fuzzy, code: "610118011211"},
+	{text: "涝店南涝村", want: fuzzy, code: "610118011211"},
+	{text: "韩村", want: fuzzy, code: "130133104"},
+	{text: "火星基地", want: none}, // 长沙's 火星街道 by its short name, but the rest is no place under it
+	{text: "火星市", want: none},
 	// Nothing.
-	{text: "火星", want: none},
+	{text: "火星", want: fuzzy, code: "430102009"}, // 长沙's 火星街道, by its short name
 	{text: "某某小区", want: none},
 	{text: "abc", want: none},
 	{text: "123", want: none},
@@ -231,5 +258,49 @@ func TestResolveSpellings(t *testing.T) {
 				t.Errorf("%q: resolved %v, candidates %v; want none", sp.text, ok, codes)
 			}
 		}
+	}
+}
+
+// TestResolveNear: a village or township typed alone by someone in 鄠邑区
+// is the one of 鄠邑区 (南涝村, 甘亭), asked among the county's namesakes
+// (two 韩村), and what Resolve settles stays as it was.
+func TestResolveNear(t *testing.T) {
+	r := placetest.National(t)
+	const home = "610118001001" // 西街社区, 甘亭街道, 鄠邑区
+	for text, want := range map[string]string{
+		"南涝村":    "610118011211",
+		"南涝村村委会": "610118011211",
+		"南涝村八组":  "610118011211",
+		"涝店南涝村":  "610118011211",
+		"甘亭":     "610118001",
+		"涝店街道":   "610118011",
+		"郑州金水":   "410105",
+		"陕西户县":   "610118",
+		"雁塔区小寨路": "610113001",
+		"韓村":     "", // two in the county: asked
+		"朝阳社区":   "", // two in the county: asked
+		"北京朝阳":   "110105",
+		"火星":     "",
+		"":       "",
+	} {
+		res := r.ResolveNear(text, home)
+		c, ok := res.Resolved()
+		if want == "" && ok || want != "" && (!ok || c.Code != want) {
+			t.Errorf("ResolveNear(%q) = %v %s (candidates %s); want %q", text, ok, c.Code, res.Choices(), want)
+		}
+	}
+	if res := r.ResolveNear("韩村", home); !res.Ambiguous() || res.Total != 2 || res.Common() != "610118" {
+		t.Errorf("韩村 at home: %s; want the two of 鄠邑区", res.Choices())
+	}
+	// Without a home 南涝村 is a guess to confirm, and nothing of it is
+	// certain (no common code whose risk level would apply).
+	if res := r.Resolve("南涝村"); !res.Fuzzy || res.Common() != "" {
+		t.Errorf("南涝村 without a home must be confirmed: %+v", res)
+	}
+	if got := r.SuggestNear("南涝", home, 3); len(got) == 0 || got[0].Code != "610118011211" || got[0].FullName() != "陕西省西安市鄠邑区涝店街道南涝村" {
+		t.Errorf("SuggestNear(南涝) = %v; want 南涝村 of 鄠邑区 first", got)
+	}
+	if got := r.Suggest("南涝", 10); !slices.ContainsFunc(got, func(c place.Candidate) bool { return c.Code == "610118011211" }) {
+		t.Errorf("Suggest(南涝) = %v; want 南涝村 among the villages of that name", got)
 	}
 }

@@ -3,6 +3,8 @@ package place
 import (
 	"sort"
 	"strings"
+
+	"fangkong/internal/jurisdiction"
 )
 
 // Suggest offers up to n places for text as it is being typed (郑州金 →
@@ -55,9 +57,46 @@ func (r *Resolver) Suggest(s string, n int) []Candidate {
 	}
 	if len(best) == 0 {
 		r.byPrefix(t.s, add)
+		// 南涝 → 南涝村 of 鄠邑区: villages anywhere, by the start of their name.
+		if runes(t.s) >= 2 {
+			r.villagesNamed(t.s, true, func(code string) bool { return add(r.candidate(code, "")) })
+		}
 	}
 	for _, c := range partial {
 		add(r.candidate(c.code, t.sub(c.detailFrom, t.n())))
+	}
+	return out
+}
+
+// SuggestNear is Suggest for a person at home (a division code): the
+// places of home's county that the text names or begins (南涝 → 南涝村 of
+// 鄠邑区, 甘亭 → 甘亭街道) come first.
+func (r *Resolver) SuggestNear(s, home string, n int) []Candidate {
+	if n <= 0 || len(home) < 6 || !r.Loaded() {
+		return r.Suggest(s, n)
+	}
+	t, county := prepare(s), home[:6]
+	var out []Candidate
+	seen := map[string]bool{}
+	add := func(c Candidate) bool {
+		if k := c.Code + "|" + c.Detail; !seen[k] && len(out) < n {
+			seen[k] = true
+			out = append(out, c)
+		}
+		return len(out) < n
+	}
+	if _, ok := r.byCode[county]; ok && t.n() > 0 {
+		for _, c := range r.near(t, county) {
+			if c.detailFrom == t.n() || c.level == township && c.end == t.n() {
+				add(r.candidate(c.code, ""))
+			} else if rest := t.sub(c.end, t.n()); rest != "" {
+				r.complete(c.code, c.level, rest, add)
+			}
+		}
+		r.complete(county, jurisdiction.LevelCounty, t.s, add)
+	}
+	for _, c := range r.Suggest(s, n) {
+		add(c)
 	}
 	return out
 }
@@ -83,7 +122,7 @@ func (r *Resolver) complete(code string, level int, prefix string, add func(Cand
 			if placeholders[nd.name] {
 				continue
 			}
-			if strings.HasPrefix(nd.name, prefix) || nd.short != "" && strings.HasPrefix(nd.short, prefix) {
+			if strings.HasPrefix(jurisdiction.Simplified(nd.name), prefix) || nd.short != "" && strings.HasPrefix(nd.short, prefix) {
 				if !add(r.candidate(nd.code, "")) {
 					return
 				}

@@ -130,7 +130,11 @@ func (h *Handler) logPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.cps.Log(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	var res checkpoint.LogResult
+	err = h.localFrom(r.Context(), web.User(r).Scope(), &in)
+	if err == nil {
+		res, err = h.cps.Log(r.Context(), web.Actor(r), web.User(r).Scope(), in)
+	}
 	if err != nil {
 		v, verr := h.logView(r, in)
 		if verr != nil {
@@ -201,6 +205,9 @@ func checkOut(c checkpoint.Check, full bool) checkJSON {
 func (h *Handler) apiLog(w http.ResponseWriter, r *http.Request) error {
 	var in checkpoint.VehicleIn
 	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := h.localFrom(r.Context(), web.User(r).Scope(), &in); err != nil {
 		return err
 	}
 	res, err := h.cps.Log(r.Context(), web.Actor(r), web.User(r).Scope(), in)

@@ -92,7 +92,10 @@ func (h *Handler) checkpointList(w http.ResponseWriter, r *http.Request) error {
 type formView struct {
 	C checkpoint.Checkpoint
 	// Staff is 每班人数 as shown: the checkpoint's, or what was typed.
-	Staff    string
+	Staff string
+	// Place is where it stands as shown: the unit's name with its township
+	// (甘亭街道西街社区居委会), or what was typed.
+	Place    string
 	IsNew    bool
 	Units    []jurisdiction.Unit
 	Kinds    []string
@@ -107,13 +110,48 @@ func (h *Handler) formOf(r *http.Request, c checkpoint.Checkpoint, isNew bool) f
 			units = append(units, us...)
 		}
 	}
-	return formView{C: c, Staff: strconv.Itoa(c.StaffPerShift), IsNew: isNew, Units: units, Kinds: checkpoint.Kinds, Statuses: checkpoint.Statuses}
+	return formView{C: c, Staff: strconv.Itoa(c.StaffPerShift), Place: h.placeName(r, c.PlaceCode), IsNew: isNew, Units: units,
+		Kinds: checkpoint.Kinds, Statuses: checkpoint.Statuses}
+}
+
+// placeName names a checkpoint's place as it may be typed back: the unit's
+// name with the township in front (two villages may share a name), its
+// code when it is not a unit of the user's.
+func (h *Handler) placeName(r *http.Request, code string) string {
+	if code == "" {
+		return ""
+	}
+	if _, err := h.units.Get(r.Context(), web.User(r).Scope(), code); err != nil {
+		return code
+	}
+	path, err := h.units.Path(r.Context(), code)
+	if err != nil {
+		return code
+	}
+	var name strings.Builder
+	for _, u := range path {
+		if u.Level >= jurisdiction.LevelTownship || u.Code == code {
+			name.WriteString(u.Name)
+		}
+	}
+	return name.String()
+}
+
+// placeCode reads where a checkpoint stands, typed as a unit's name or
+// code (南涝村, 610118011211); "" is the checkpoint's own unit.
+func (h *Handler) placeCode(r *http.Request, typed string) (string, error) {
+	typed = strings.TrimSpace(typed)
+	if typed == "" || strings.Trim(typed, "0123456789") == "" {
+		return typed, nil
+	}
+	u, err := h.units.Find(r.Context(), web.User(r).Scope(), "place_code", typed)
+	return u.Code, err
 }
 
 // sentForm is the form sent back after an error: everything as typed.
 func (h *Handler) sentForm(r *http.Request, c checkpoint.Checkpoint, in checkpointIn, isNew bool) formView {
 	v := h.formOf(r, c, isNew)
-	v.Staff = in.StaffPerShift
+	v.Staff, v.Place = in.StaffPerShift, in.PlaceCode
 	return v
 }
 
@@ -129,6 +167,9 @@ func (h *Handler) checkpointCreate(w http.ResponseWriter, r *http.Request) error
 	c, staff := in.checkpoint(0)
 	if err == nil {
 		err = staff
+	}
+	if err == nil {
+		c.PlaceCode, err = h.placeCode(r, in.PlaceCode)
 	}
 	if err == nil {
 		c, err = h.cps.CreateCheckpoint(r.Context(), web.Actor(r), web.User(r).Scope(), c)
@@ -167,6 +208,9 @@ func (h *Handler) checkpointUpdate(w http.ResponseWriter, r *http.Request) error
 	c.UnitCode, c.Status, c.StatusSince = old.UnitCode, old.Status, old.StatusSince
 	if err == nil {
 		err = staff
+	}
+	if err == nil {
+		c.PlaceCode, err = h.placeCode(r, in.PlaceCode)
 	}
 	if err == nil {
 		_, err = h.cps.UpdateCheckpoint(r.Context(), web.Actor(r), web.User(r).Scope(), c)

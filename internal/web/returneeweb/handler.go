@@ -31,10 +31,13 @@ type Households interface {
 
 // Places reads places typed as names (地名解析, place.Resolver): to ask
 // 您是指… before saving a place that is not clear, and to suggest places on
-// the public self-report page.
+// the public self-report page. The Near forms read a village or township
+// typed alone (南涝村, 甘亭) as the one of the county the person is in.
 type Places interface {
 	Resolve(text string) place.Result
+	ResolveNear(text, home string) place.Result
 	Suggest(text string, n int) []place.Candidate
+	SuggestNear(text, home string, n int) []place.Candidate
 }
 
 // Handler serves the returnee pages and API.

@@ -74,6 +74,7 @@ type arrivalView struct {
 	A        returnee.Arrival
 	Statuses []string
 	Path     []web.Crumb
+	Unit     string // the village (or group) by name
 }
 
 func (h *Handler) returneePage(w http.ResponseWriter, r *http.Request) error {
@@ -83,6 +84,7 @@ func (h *Handler) returneePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := arrivalView{A: a, Statuses: returnee.Statuses}
 	v.Path, _ = h.srv.Crumbs(r, a.VillageCode) // no trail when the path fails
+	v.Unit = h.unitLabel(r.Context(), a.VillageCode)
 	return h.render(w, r, http.StatusOK, "returnee_view", a.Name+" 返乡记录", v)
 }
 

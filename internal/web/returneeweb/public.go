@@ -139,7 +139,9 @@ func (h *Handler) publicSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	if ask := h.askOrigin(in.Origin, in.OriginCode, in.OriginAsked); ask != nil {
+	// A villager's 南涝村 is the one of the poster's county.
+	rep.OriginCode, rep.OriginDetail = h.originNear(in.Origin, in.OriginCode, in.OriginDetail, p.Village.Code)
+	if ask := h.askOrigin(in.Origin, rep.OriginCode, in.OriginAsked, p.Village.Code); ask != nil {
 		// 您是指…: the form again with what was typed, nothing stored yet.
 		d := publicReport{Village: p.Village.Name, In: rep, Transports: returnee.Transports, Today: clock.Day(h.srv.Now()),
 			Origin: publicOrigin(token, in.Origin, ask)}

@@ -177,7 +177,9 @@ func (h *Handler) recordPage(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Bind(r, &in); err != nil {
 		return err
 	}
-	if ask := h.askOrigin(in.Origin, in.OriginCode, in.OriginAsked); ask != nil {
+	home := cmp.Or(in.VillageCode, web.User(r).UnitCode)
+	in.OriginCode, in.OriginDetail = h.originNear(in.Origin, in.OriginCode, in.OriginDetail, home)
+	if ask := h.askOrigin(in.Origin, in.OriginCode, in.OriginAsked, home); ask != nil {
 		// 您是指…: the form again, with everything typed and the candidates.
 		f, err := h.returneeForm(r, in, ask)
 		if err != nil {
@@ -210,6 +212,7 @@ func (h *Handler) recordAPI(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Bind(r, &in); err != nil {
 		return err
 	}
+	in.OriginCode, in.OriginDetail = h.originNear(in.Origin, in.OriginCode, in.OriginDetail, cmp.Or(in.VillageCode, web.User(r).UnitCode))
 	a, merged, err := h.record(r, in)
 	if err != nil {
 		return err
@@ -287,6 +290,7 @@ func (h *Handler) update(r *http.Request, id int64, in updateIn) (returnee.Arriv
 	if in.OriginCode == "" && in.OriginCodeWas != "" && in.Origin == in.OriginWas {
 		in.OriginCode = in.OriginCodeWas // the place as it was
 	}
+	in.OriginCode, in.OriginDetail = h.originNear(in.Origin, in.OriginCode, in.OriginDetail, web.User(r).UnitCode)
 	return h.returnees.Update(r.Context(), web.Actor(r), web.User(r).Scope(), returnee.Arrival{ID: id, OriginCode: in.OriginCode,
 		OriginName: in.OriginName, OriginDetail: in.OriginDetail, OriginText: in.Origin, DepartedOn: in.DepartedOn, ArrivedOn: in.ArrivedOn,
 		Transport: in.Transport, TransportNo: in.TransportNo, TestSampledAt: in.TestSampledAt, Symptoms: in.Symptoms,
@@ -299,7 +303,8 @@ func (h *Handler) updatePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if in.Origin != in.OriginWas || in.OriginCodeWas == "" {
-		if ask := h.askOrigin(in.Origin, in.OriginCode, in.OriginAsked); ask != nil {
+		code, _ := h.originNear(in.Origin, in.OriginCode, in.OriginDetail, web.User(r).UnitCode)
+		if ask := h.askOrigin(in.Origin, code, in.OriginAsked, web.User(r).UnitCode); ask != nil {
 			a, err := h.returnees.Get(r.Context(), web.User(r).Scope(), id)
 			if err != nil {
 				return err

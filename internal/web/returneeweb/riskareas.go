@@ -105,12 +105,12 @@ func (h *Handler) riskAreasView(r *http.Request, form riskAreaIn, ask *web.Place
 	if text, day := strings.TrimSpace(q.Get("lookup")), strings.TrimSpace(q.Get("day")); text != "" && day != "" {
 		code, detail := text, q.Get("detail")
 		if !isCode(text) { // a place name: only a clear one is looked up
-			res := h.places.Resolve(text)
+			res := h.places.ResolveNear(text, web.User(r).UnitCode)
 			c, ok := res.Resolved()
 			if !ok {
-				v.LookupNote = "未能识别“" + text + "”，请填写区划代码或更完整的地名"
+				v.LookupNote = "未能识别“" + text + "”，请写明省市区县（如 陕西省西安市雁塔区）或填写区划代码"
 				if len(res.Candidates) > 0 {
-					v.LookupNote = "“" + text + "”可能是：" + res.Choices() + "，请填写区划代码"
+					v.LookupNote = "“" + text + "”可能是：" + res.Choices() + "，请写明省市区县后再查"
 				}
 				return v, nil
 			}
