@@ -274,6 +274,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 		{Cap: auth.CapPeopleRead, Source: a.PushLists},
 		{Cap: auth.CapPeopleRead, Source: a.Measures},
 		{Cap: auth.CapPeopleRead, Source: a.Sites},
+		{Cap: auth.CapCampaignsRead, Source: a.Sampling},
 		{Cap: auth.CapSentinelRead, Source: a.Sentinels},
 		{Cap: auth.CapCheckpointsRead, Source: a.Checkpoints},
 		{Cap: auth.CapTracingRead, Source: a.Tracing},

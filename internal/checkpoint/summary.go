@@ -48,7 +48,10 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	q := url.Values{"unit": {unit}}.Encode()
 	return summary.Card{Domain: "checkpoint", Title: "卡口", Figures: []summary.Figure{
 		{Key: "checkpoint.manned", Label: "值守卡口", Value: manned, Link: "/checkpoints?" + q},
-		{Key: "checkpoint.manned_now", Label: "此刻有人值守", Value: now, Link: "/checkpoints?" + q, Late: now < manned,
+		// Not late itself: a manned entrance with nobody on this shift is
+		// counted by 本班缺岗 (unfilled), the figure that is late — a count
+		// of entrances that are fine is not what is overdue.
+		{Key: "checkpoint.manned_now", Label: "此刻有人值守", Value: now, Link: "/checkpoints?" + q,
 			Note: "值守卡口中本班已排班有人的"},
 		{Key: "checkpoint.people", Label: "今日查验人数", Value: people, Link: "/checkpoints/figures?" + q},
 		{Key: "checkpoint.turned_back", Label: "今日劝返", Value: back, Link: "/checkpoints/figures?" + q},

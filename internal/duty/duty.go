@@ -318,8 +318,10 @@ func (s *Service) Gaps(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
-// Summary is the duty figures of a unit's subtree now: shifts under way,
-// and those with nobody checked in (the gap), linked to the roster.
+// Summary is the duty figures of a unit's subtree now: shifts under way
+// (进行中班次, whether or not anyone checked in: the label must not read as
+// "someone is on duty"), and those with nobody checked in (the gap),
+// linked to the roster.
 func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, day string) (summary.Card, error) {
 	sub, err := scope.Narrow(unit)
 	if err != nil {
@@ -339,7 +341,7 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	}
 	link := "/duty?" + url.Values{"unit": {unit}}.Encode()
 	return summary.Card{Domain: "duty", Title: "值班值守", Figures: []summary.Figure{
-		{Key: "duty.on", Label: "当前在班", Value: on, Link: link, Note: "进行中的值班班次"},
+		{Key: "duty.on", Label: "进行中班次", Value: on, Link: link, Note: "此刻在排班时段内的值班班次，含无人签到的（见值班未到岗）"},
 		{Key: "duty.gap", Label: "值班未到岗", Value: gap, Link: link, Late: gap > 0, Note: "班次开始30分钟后仍无人签到"},
 	}}, nil
 }

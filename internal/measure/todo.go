@@ -55,7 +55,7 @@ func (s *Service) Todo(ctx context.Context, scope jurisdiction.Scope, unit, day 
 	return []summary.Figure{
 		{Key: "todo.measure.checks", Label: "健康监测待填报", Value: checks, Link: work, Note: "今日健康监测次数未填满的人"},
 		{Key: "todo.measure.tests", Label: "核酸检测待采样", Value: tests, Link: work, Note: "今日应检未采样的人次"},
-		{Key: "todo.measure.alerts", Label: "预警待处理", Value: alerts, Link: "/measures/alerts?" + url.Values{"unit": {unit}}.Encode(),
+		{Key: "todo.measure.alerts", Label: LabelOpenAlerts, Value: alerts, Link: "/measures/alerts?" + url.Values{"unit": {unit}}.Encode(),
 			Late: alerts > 0, Note: "体温异常、症状和脱管预警中尚未处理的"},
 	}, nil
 }

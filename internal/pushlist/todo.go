@@ -24,8 +24,8 @@ func (s *Service) Todo(ctx context.Context, scope jurisdiction.Scope, unit, day 
 		return "/pushtasks?" + url.Values{"status": {status}, "unit": {unit}}.Encode()
 	}
 	return []summary.Figure{
-		{Key: "todo.push.open", Label: "推送未核查", Value: open, Link: link(StatusOpen), Note: "大数据推送的核查任务中尚未回复的"},
-		{Key: "todo.push.overdue", Label: "核查已逾期", Value: overdue, Link: link("overdue"), Late: overdue > 0,
+		{Key: "todo.push.open", Label: LabelOpen, Value: open, Link: link(StatusOpen), Note: "大数据推送的核查任务中尚未回复的"},
+		{Key: "todo.push.overdue", Label: LabelOverdue, Value: overdue, Link: link("overdue"), Late: overdue > 0,
 			Note: "尚未回复且已过核查时限"},
 	}, nil
 }

@@ -26,6 +26,9 @@ type Line struct {
 	// (the roll-up), Reported how many of them have the figure.
 	Children int `json:"-"`
 	Reported int `json:"-"`
+	// NoSum: the figure measures the unit itself (summary.Figure.NoSum),
+	// so the children's reports are not summed for it.
+	NoSum bool `json:"-"`
 }
 
 // Draft is a unit's report compiled from live data, not yet confirmed.
@@ -61,7 +64,10 @@ func (s *Service) Compile(ctx context.Context, scope jurisdiction.Scope, unit st
 	sums, counts := d.Status.rollUp()
 	for _, it := range d.Template.Items {
 		f, ok := figs[it.Key]
-		l := Line{Key: it.Key, Label: it.Label, Value: f.Value, Known: ok, Link: f.Link, Children: sums[it.Key], Reported: counts[it.Key]}
+		l := Line{Key: it.Key, Label: it.Label, Value: f.Value, Known: ok, Link: f.Link, Children: sums[it.Key], Reported: counts[it.Key], NoSum: f.NoSum}
+		if f.NoSum {
+			l.Children, l.Reported = 0, 0
+		}
 		if l.Label == "" {
 			l.Label = f.Label
 		}

@@ -52,6 +52,19 @@ type Status struct {
 	Rates   []LevelRate
 }
 
+// ChildrenMissing counts the child units (a county's townships, a
+// township's villages) without a report of the day — the units the
+// roll-up (下级已报合计) lacks; Missing counts the whole subtree.
+func (st Status) ChildrenMissing() int {
+	n := 0
+	for _, c := range st.Children {
+		if c.Latest == nil {
+			n++
+		}
+	}
+	return n
+}
+
 // rollUp sums the children's latest reports per figure.
 func (st Status) rollUp() (sums, counts map[string]int) {
 	sums, counts = map[string]int{}, map[string]int{}

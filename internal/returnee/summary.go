@@ -26,7 +26,10 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 			Note: "台账中的返乡记录，每次返乡一条（同一人3天内的多次报告合并）"},
 		{Key: "returnee.high", Label: "来自高风险地区", Value: t.ByRank[3], Link: "/returnees?" + with(q, "rank", "3"),
 			Note: "离开时出发地为高风险地区"},
-		{Key: "returnee.medium", Label: "来自中风险地区", Value: t.ByRank[2], Link: "/returnees?" + with(q, "rank", "2"),
+		// The ledger's rank filter is a minimum (rank=2 lists 中风险及以上,
+		// high ones too), so this figure links to the statistics page,
+		// where 中风险地区 is the same count.
+		{Key: "returnee.medium", Label: "来自中风险地区", Value: t.ByRank[2], Link: "/returnees/stats?" + q.Encode(),
 			Note: "离开时出发地为中风险地区"},
 		{Key: "returnee.pending", Label: "待核实", Value: t.Pending, Link: "/returnees?" + with(q, "status", StatusPending)},
 		{Key: "returnee.place_pending", Label: "地点待核实", Value: t.PlacePending, Link: "/returnees/places?" + q.Encode(),

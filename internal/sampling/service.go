@@ -52,6 +52,8 @@ type Service struct {
 	scanBatches, scanStmts atomic.Int64
 	// stmts keeps the statements of small batches prepared (SQLite).
 	stmts *db.StmtCache
+	// tallies are the rounds' counts by unit behind Summary (summary.go).
+	tallies tallies
 }
 
 // NewService returns a Service; all dependencies are required (assigner:

@@ -52,7 +52,7 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 		{Key: "sentinel.escalated", Label: "超时上报县", Value: escalated, Link: reports("escalated"), Late: escalated > 0,
 			Note: "乡镇卫生院未在时限内接收，已上报县指挥部"},
 		{Key: "sentinel.positive", Label: "阳性", Value: flagged, Link: reports("flagged"), Late: flagged > 0},
-		{Key: "sentinel.missing", Label: "日报未报", Value: d.Total.Missing, Link: "/sentinels?" + url.Values{"unit": {unit}, "day": {day}}.Encode(),
+		{Key: "sentinel.missing", Label: "哨点日报未报", Value: d.Total.Missing, Link: "/sentinels?" + url.Values{"unit": {unit}, "day": {day}}.Encode(),
 			Late: d.PastCut && d.Total.Missing > 0, Note: "应报哨点中当日未交日报或零报告的"},
 		{Key: "sentinel.buyers_overdue", Label: "购药人员逾期未核", Value: late, Link: "/sentinel-buyers?" + url.Values{"unit": {unit}, "status": {"overdue"}}.Encode(),
 			Late: late > 0},

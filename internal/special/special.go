@@ -219,15 +219,53 @@ func (s *Service) Get(ctx context.Context, scope jurisdiction.Scope, id int64) (
 // List returns the reports of unit's subtree: the open ones (all=false),
 // or every report of the last 30 days.
 func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, unit string, all bool) ([]Report, error) {
+	view := ViewOpen
+	if all {
+		view = ViewAll
+	}
+	list, _, err := s.Listing(ctx, scope, unit, view)
+	return list, err
+}
+
+// Views of the list of special reports.
+const (
+	ViewOpen = ""     // the open reports (未关闭特报)
+	ViewLate = "late" // the open reports with a clock passed unacknowledged (特报逾期未确认)
+	ViewAll  = "all"  // every report opened in the last 30 days
+)
+
+// lateWhere is the condition, on special_reports r, of a report with a
+// clock passed unacknowledged at the millisecond in parameter $n: the
+// one definition of 特报逾期未确认, for the summary and the list.
+func lateWhere(n int) string {
+	return fmt.Sprintf("EXISTS (SELECT 1 FROM special_acks a WHERE a.report_id = r.id AND a.acked_at = 0 AND a.due_at < $%d)", n)
+}
+
+// Listing returns the reports of unit's subtree in view (ViewOpen,
+// ViewLate or ViewAll), newest first and at most 500 of them, and how many
+// reports the view holds.
+func (s *Service) Listing(ctx context.Context, scope jurisdiction.Scope, unit, view string) ([]Report, int, error) {
 	sub, err := scope.NarrowOpt(unit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	lo, hi := sub.Args()
-	if all {
-		return s.list(ctx, sub.Where("r.unit_code", 1)+" AND r.opened_at > $3", lo, hi, s.now().AddDate(0, 0, -30).UnixMilli())
+	where, args := sub.Where("r.unit_code", 1)+" AND r.closed_at = 0", []any{lo, hi}
+	switch view {
+	case ViewOpen:
+	case ViewLate:
+		where, args = where+" AND "+lateWhere(3), append(args, s.now().UnixMilli())
+	case ViewAll:
+		where, args = sub.Where("r.unit_code", 1)+" AND r.opened_at > $3", append(args, s.now().AddDate(0, 0, -30).UnixMilli())
+	default:
+		return nil, 0, errs.Invalidf("view", "未知的特报列表")
 	}
-	return s.list(ctx, sub.Where("r.unit_code", 1)+" AND r.closed_at = 0", lo, hi)
+	var n int
+	if err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM special_reports r WHERE `+where, args...).Scan(&n); err != nil {
+		return nil, 0, err
+	}
+	list, err := s.list(ctx, where, args...)
+	return list, n, err
 }
 
 func (s *Service) list(ctx context.Context, where string, args ...any) ([]Report, error) {
@@ -423,14 +461,14 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	}
 	lo, hi := sub.Args()
 	var open, late int
-	if err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM special_acks a
-		WHERE a.report_id = r.id AND a.acked_at = 0 AND a.due_at < $3) THEN 1 ELSE 0 END), 0)
+	if err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+lateWhere(3)+` THEN 1 ELSE 0 END), 0)
 		FROM special_reports r WHERE `+sub.Where("r.unit_code", 1)+` AND r.closed_at = 0`, lo, hi, s.now().UnixMilli()).Scan(&open, &late); err != nil {
 		return summary.Card{}, err
 	}
 	link := "/special?" + url.Values{"unit": {unit}}.Encode()
 	return summary.Card{Domain: "special", Title: "特报", Figures: []summary.Figure{
 		{Key: "special.open", Label: "未关闭特报", Value: open, Link: link},
-		{Key: "special.late", Label: "特报逾期未确认", Value: late, Link: link, Late: late > 0, Note: "超过确认时限仍有层级未确认"},
+		{Key: "special.late", Label: "特报逾期未确认", Value: late, Link: "/special?" + url.Values{"unit": {unit}, "late": {"1"}}.Encode(),
+			Late: late > 0, Note: "超过确认时限仍有层级未确认"},
 	}}, nil
 }

@@ -20,6 +20,10 @@ type Figure struct {
 	Link  string // the list behind the number ("" for none)
 	Note  string // what it counts, where two figures could be confused
 	Late  bool   // something is overdue or missed: shown as a warning
+	// NoSum: the figure measures the unit itself (standards it meets), so
+	// its child units' figures do not add up to it; roll-ups (the
+	// picture's 本级 row, the report's 下级已报合计) leave it out.
+	NoSum bool
 }
 
 // Card is one domain's figures for a unit.

@@ -361,8 +361,20 @@ func (s *Service) ViewCase(ctx context.Context, who audit.Actor, scope jurisdict
 type CaseFilter struct {
 	Unit      string
 	ClusterID int64
-	Late      bool // only cases with a missed clock
+	Late      bool   // only cases with a missed clock
+	Day       string // only cases found on this day (YYYY-MM-DD, China time): 当日新增病例
 	Limit     int
+}
+
+// foundOn is the [from, to) of found_at (Unix ms) on day, China time: the
+// one definition of a case new on a day (当日新增病例), for the summary
+// and the list.
+func foundOn(day string) (from, to int64, err error) {
+	t, err := time.ParseInLocation("2006-01-02", day, clock.Shanghai)
+	if err != nil {
+		return 0, 0, invalidf("day", "日期格式应为 2006-01-02")
+	}
+	return t.UnixMilli(), t.AddDate(0, 0, 1).UnixMilli(), nil
 }
 
 // Cases lists the cases inside scope, newest first, with their clocks.
@@ -380,6 +392,14 @@ func (s *Service) Cases(ctx context.Context, scope jurisdiction.Scope, f CaseFil
 	if f.ClusterID != 0 {
 		args = append(args, f.ClusterID)
 		q += fmt.Sprintf(" AND c.cluster_id = $%d", len(args))
+	}
+	if f.Day != "" {
+		from, to, err := foundOn(f.Day)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, from, to)
+		q += fmt.Sprintf(" AND c.found_at >= $%d AND c.found_at < $%d", len(args)-1, len(args))
 	}
 	q += fmt.Sprintf(" ORDER BY c.found_at DESC, c.id DESC LIMIT %d", f.Limit)
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)

@@ -210,9 +210,13 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	if err != nil {
 		return summary.Card{}, err
 	}
+	from, to, err := foundOn(day)
+	if err != nil {
+		from, to = 0, 0 // no day: no case is new
+	}
 	var today, late int
 	for _, c := range cases {
-		if dayOf(c.FoundAt) == day {
+		if c.FoundAt >= from && c.FoundAt < to {
 			today++
 		}
 		if c.Late() {
@@ -230,7 +234,8 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	q := url.Values{"unit": {unit}}.Encode()
 	return summary.Card{Domain: "tracing", Title: "病例与流调", Figures: []summary.Figure{
 		{Key: "tracing.cases", Label: "病例", Value: len(cases), Link: "/tracing/cases?" + q},
-		{Key: "tracing.new", Label: "当日新增病例", Value: today, Link: "/tracing/cases?" + q},
+		{Key: "tracing.new", Label: "当日新增病例", Value: today, Link: "/tracing/cases?" + url.Values{"unit": {unit}, "day": {day}}.Encode(),
+			Note: "按发现时间计"},
 		{Key: "tracing.late", Label: "时限超时病例", Value: late, Late: late > 0, Link: "/tracing/cases?late=1&" + q, Note: "网络直报2小时、轨迹4小时、初步报告24小时"},
 		{Key: "tracing.pending", Label: "待判定接触者", Value: pending, Link: "/tracing/contacts?status=待判定&" + q,
 			Note: "按人计：与几个病例有接触的人计一次（接触者清单按病例逐条列出）"},

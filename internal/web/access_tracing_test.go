@@ -97,8 +97,12 @@ func tracingSpecs(add adder, twin twinner) {
 
 	// --- Reads.
 	twin("GET /tracing/cases", "GET /api/v1/tracing/cases", R, kRecord, func(x *tc, pre string, api bool) []variant {
-		return get(pre+"/tracing/cases", ok(200, x.r.member.Name, maskID(x.r.member.IDNumber)).not(x.r.member.IDNumber),
-			ok(200).not(x.r.leaks()...))
+		// day= (当日新增病例): the day the seeded case was found.
+		day := clock.Day(time.UnixMilli(sd(x).kase.FoundAt))
+		return append(get(pre+"/tracing/cases", ok(200, x.r.member.Name, maskID(x.r.member.IDNumber)).not(x.r.member.IDNumber),
+			ok(200).not(x.r.leaks()...)),
+			get(pre+"/tracing/cases?day="+day, ok(200, x.r.member.Name, maskID(x.r.member.IDNumber)).not(x.r.member.IDNumber),
+				ok(200).not(x.r.leaks()...))...)
 	})
 	twin("GET /tracing/cases/{id}", "GET /api/v1/tracing/cases/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		return get(pre+casePath(x, ""), ok(200, x.r.member.Name, sd(x).contact, maskID(sd(x).contID)).not(sd(x).contID), x.notFound())

@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"fangkong/internal/apptest"
+	"fangkong/internal/audit"
 	"fangkong/internal/auth"
 	"fangkong/internal/db"
 	"fangkong/internal/dbtest"
 	"fangkong/internal/jurisdiction"
+	"fangkong/internal/sampling"
 	"fangkong/internal/web"
 )
 
@@ -28,6 +30,15 @@ func TestSummaryCardsLinkToTheirLists(t *testing.T) {
 		}
 		e.AddUser(t, "zhb", auth.RoleCommand, dbtest.County)
 		c := e.Login(t, "zhb", apptest.Password)
+		// A testing round in progress, so that its card is there too.
+		round, err := e.App.Sampling.CreateCampaign(t.Context(), audit.Actor{Username: "seed", Role: "admin"}, jurisdiction.Grant(dbtest.County),
+			sampling.CampaignInput{UnitCode: dbtest.County, Name: "第一轮全员核酸", StartsOn: "2026-12-06", PoolSize: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.App.Sampling.StartCampaign(t.Context(), audit.Actor{Username: "seed", Role: "admin"}, jurisdiction.Grant(dbtest.County), round.ID); err != nil {
+			t.Fatal(err)
+		}
 		status, page := c.Get("/units/" + dbtest.County)
 		if status != http.StatusOK {
 			t.Fatalf("county page: %d", status)

@@ -71,9 +71,17 @@ type pictureView struct {
 	// Rest is, per column, what the unit counts beyond its children's sum
 	// (a push task still in the county's queue, not routed to a township):
 	// shown as a row of its own, so the rows add up to the unit's figure.
-	// Nil when every column adds up.
+	// Nil when every column adds up. A figure of the unit itself (NoSum,
+	// such as 未达标项) has no remainder.
 	Rest []summary.Figure
+	// Titles are the card title of each figure key, shown with the figure
+	// wherever it stands without its card (逾期与未办, the columns): 已逾期
+	// alone does not say what is overdue.
+	Titles map[string]string
 }
+
+// Title is the card title of the figure with key.
+func (v pictureView) Title(key string) string { return v.Titles[key] }
 
 // Cell is the child's value of a column's figure.
 func (v pictureView) Cell(c command.Child, key string) *summary.Figure {
@@ -108,8 +116,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) error {
 			late[f.Key] = true
 		}
 	}
+	v.Titles = map[string]string{}
 	for _, c := range p.Cards {
 		for _, f := range c.Figures {
+			v.Titles[f.Key] = c.Title
 			if late[f.Key] {
 				v.Columns = append(v.Columns, f)
 			}
@@ -127,6 +137,10 @@ func rest(columns []summary.Figure, children []command.Child) []summary.Figure {
 	var out []summary.Figure
 	some := false
 	for _, col := range columns {
+		if col.NoSum {
+			out = append(out, summary.Figure{Key: col.Key, Label: col.Label, NoSum: true})
+			continue
+		}
 		sum := 0
 		for _, c := range children {
 			if f, ok := c.Figure(col.Key); ok {

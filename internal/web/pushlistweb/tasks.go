@@ -89,8 +89,9 @@ func taskFilter(q url.Values) pushlist.TaskFilter {
 	return f
 }
 
-// taskStatuses are the filters of the task list.
-var taskStatuses = []struct{ Key, Name string }{{"open", "待核查"}, {"overdue", "已逾期"}, {"queue", "待分派队列"},
+// taskStatuses are the filters of the task list; open and overdue carry
+// the labels of the figures that link to them (push.open, push.overdue).
+var taskStatuses = []struct{ Key, Name string }{{"open", pushlist.LabelOpen}, {"overdue", pushlist.LabelOverdue}, {"queue", "待分派队列"},
 	{"done", "已核查"}, {"duplicate", "重复推送"}, {"rejected", "已退回"}, {"all", "全部"}}
 
 // taskRow is a task with what the pages show of it.

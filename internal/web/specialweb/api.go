@@ -62,11 +62,14 @@ func reportOut(r special.Report, now time.Time) reportJSON {
 type listJSON struct {
 	UnitCode string           `json:"unit_code"`
 	Figures  []web.FigureJSON `json:"figures"`
+	Total    int              `json:"total"`
 	Reports  []reportJSON     `json:"reports"`
 }
 
-// apiList is GET /api/v1/special?unit=&all=1: the open reports (all: every
-// report) of the unit's subtree and the summary's figures.
+// apiList is GET /api/v1/special?unit=&all=1|late=1: the open reports (all:
+// every report of the last 30 days; late: the open ones past a clock
+// unacknowledged) of the unit's subtree, how many, and the summary's
+// figures.
 func (h *Handler) apiList(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
 	q := r.URL.Query()
@@ -75,11 +78,11 @@ func (h *Handler) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.svc.List(r.Context(), u.Scope(), unit, q.Get("all") == "1")
+	list, total, err := h.svc.Listing(r.Context(), u.Scope(), unit, listOf(q))
 	if err != nil {
 		return err
 	}
-	out := listJSON{UnitCode: unit, Figures: web.FiguresJSON(card.Figures), Reports: []reportJSON{}}
+	out := listJSON{UnitCode: unit, Figures: web.FiguresJSON(card.Figures), Total: total, Reports: []reportJSON{}}
 	for _, rep := range list {
 		out.Reports = append(out.Reports, reportOut(rep, now))
 	}

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"fangkong/internal/auth"
@@ -49,20 +50,36 @@ func (h *Handler) Routes() []web.Route {
 type listView struct {
 	Unit    string
 	All     bool
+	Late    bool // only the reports of 特报逾期未确认
+	Total   int  // how many reports the list holds (共 N 条)
 	Now     time.Time
 	Card    summary.Card
 	Reports []special.Report
 }
 
+// listOf is the view of the list a query asks for: late=1 the open
+// reports with a clock passed unacknowledged (the figure 特报逾期未确认),
+// all=1 every report of the last 30 days, otherwise the open ones.
+func listOf(q url.Values) string {
+	switch {
+	case q.Get("late") == "1":
+		return special.ViewLate
+	case q.Get("all") == "1":
+		return special.ViewAll
+	}
+	return special.ViewOpen
+}
+
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
 	q := r.URL.Query()
-	v := listView{Unit: web.FirstOf(q.Get("unit"), u.UnitCode), All: q.Get("all") == "1", Now: h.srv.Now()}
+	view := listOf(q)
+	v := listView{Unit: web.FirstOf(q.Get("unit"), u.UnitCode), All: view == special.ViewAll, Late: view == special.ViewLate, Now: h.srv.Now()}
 	var err error
 	if v.Card, err = h.svc.Summary(r.Context(), u.Scope(), v.Unit, clock.Day(v.Now)); err != nil {
 		return err
 	}
-	if v.Reports, err = h.svc.List(r.Context(), u.Scope(), v.Unit, v.All); err != nil {
+	if v.Reports, v.Total, err = h.svc.Listing(r.Context(), u.Scope(), v.Unit, view); err != nil {
 		return err
 	}
 	return h.pages.Render(w, r, http.StatusOK, "list", "特报", v)

@@ -77,11 +77,12 @@ func caseOut(c tracing.Case, masked bool) caseJSON {
 	return out
 }
 
-// apiCases is GET /api/v1/tracing/cases?unit=&late=1&cluster=.
+// apiCases is GET /api/v1/tracing/cases?unit=&late=1&day=&cluster=.
 func (h *Handler) apiCases(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	cluster, _ := strconv.ParseInt(q.Get("cluster"), 10, 64)
-	cases, err := h.tracing.Cases(r.Context(), web.User(r).Scope(), tracing.CaseFilter{Unit: q.Get("unit"), Late: q.Get("late") == "1", ClusterID: cluster})
+	cases, err := h.tracing.Cases(r.Context(), web.User(r).Scope(), tracing.CaseFilter{Unit: q.Get("unit"), Late: q.Get("late") == "1",
+		Day: q.Get("day"), ClusterID: cluster})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ type caseListView struct {
 	Clusters []tracing.Cluster
 	Unit     string
 	Late     bool
+	Day      string // only the cases found on this day (当日新增病例)
 	Cluster  int64
 	Now      int64
 }
@@ -29,7 +30,7 @@ func (h *Handler) caseList(w http.ResponseWriter, r *http.Request) error {
 	scope := web.User(r).Scope()
 	q := r.URL.Query()
 	cluster, _ := strconv.ParseInt(q.Get("cluster"), 10, 64)
-	f := tracing.CaseFilter{Unit: q.Get("unit"), Late: q.Get("late") == "1", ClusterID: cluster}
+	f := tracing.CaseFilter{Unit: q.Get("unit"), Late: q.Get("late") == "1", Day: q.Get("day"), ClusterID: cluster}
 	cases, err := h.tracing.Cases(r.Context(), scope, f)
 	if err != nil {
 		return err
@@ -44,7 +45,7 @@ func (h *Handler) caseList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return 0
 	})
-	v := caseListView{Cases: cases, Unit: f.Unit, Late: f.Late, Cluster: cluster, Now: h.now().UnixMilli()}
+	v := caseListView{Cases: cases, Unit: f.Unit, Late: f.Late, Day: f.Day, Cluster: cluster, Now: h.now().UnixMilli()}
 	if web.User(r).Can("tracing.write") {
 		if v.Retests, err = h.tracing.PositiveRetests(r.Context(), scope); err != nil {
 			return err
