@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fangkong/internal/audit"
@@ -93,27 +94,29 @@ func (s *Service) Households(ctx context.Context, scope jurisdiction.Scope, f Ho
 		args = append(args, f.GridID)
 		where += fmt.Sprintf(" AND h.grid_id = $%d", len(args))
 	}
-	if q := strings.TrimSpace(f.Q); q != "" && s.indexedPrefix(q) {
-		// The same three prefixes, each on its index (search.go).
-		args = append(args, q, prefixEnd(q))
-		where += fmt.Sprintf(` AND h.id IN (SELECT id FROM households WHERE no >= $%[1]d AND no < $%[2]d
-			UNION ALL SELECT id FROM households WHERE address >= $%[1]d AND address < $%[2]d
-			UNION ALL SELECT household_id FROM people WHERE relation = '户主' AND name >= $%[1]d AND name < $%[2]d)`,
-			len(args)-1, len(args))
-	} else if q != "" && s.db.Dialect == db.Postgres {
-		// The three prefixes as LIKE, each on its text_pattern_ops index
-		// (0023, 0029): the OR below walks the county's households in list
-		// order testing each (0.9 s p99 for a name at a million people).
-		args = append(args, likePrefix(q))
-		where += fmt.Sprintf(` AND h.id IN (SELECT id FROM households WHERE no LIKE $%[1]d ESCAPE '\'
-			UNION ALL SELECT id FROM households WHERE address LIKE $%[1]d ESCAPE '\'
-			UNION ALL SELECT household_id FROM people WHERE relation = '户主' AND name LIKE $%[1]d ESCAPE '\')`, len(args))
-	} else if q != "" {
-		args = append(args, likePrefix(q))
-		n := len(args)
-		where += fmt.Sprintf(` AND (h.no LIKE $%d ESCAPE '\' OR h.address LIKE $%d ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.name LIKE $%d ESCAPE '\'))`,
-			n, n, n)
+	if q := searchText(f.Q); q != "" {
+		// The 户编号, the address or the head's name begins with q (as typed
+		// or folded to simplified characters: 蘇天華), on their indexes;
+		// or, in a village or township, the address holds q (八组1号,
+		// 8组1号, 八组一号 — addressMatches reads that scope's addresses).
+		var ors []string
+		for _, v := range nameForms(q) {
+			var cond string
+			args, cond = s.householdPrefix(args, v)
+			ors = append(ors, cond)
+		}
+		ids, ok, err := s.addressMatches(ctx, scope, q)
+		if err != nil {
+			return nil, err
+		}
+		if ok && len(ids) > 0 {
+			list := make([]string, len(ids))
+			for i, id := range ids {
+				list[i] = strconv.FormatInt(id, 10)
+			}
+			ors = append(ors, "h.id IN ("+strings.Join(list, ",")+")")
+		}
+		where += " AND (" + strings.Join(ors, " OR ") + ")"
 	}
 	limit, offset := pageBounds(f.Limit, f.Offset)
 	q := "SELECT " + householdColumns + `,
@@ -137,6 +140,32 @@ func (s *Service) Households(ctx context.Context, scope jurisdiction.Scope, f Ho
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// householdPrefix is the condition "the 户编号, the address or the head's
+// name begins with q", its arguments appended to args.
+func (s *Service) householdPrefix(args []any, q string) ([]any, string) {
+	if s.indexedPrefix(q) {
+		// The same three prefixes, each on its index (search.go).
+		args = append(args, q, prefixEnd(q))
+		return args, fmt.Sprintf(`h.id IN (SELECT id FROM households WHERE no >= $%[1]d AND no < $%[2]d
+			UNION ALL SELECT id FROM households WHERE address >= $%[1]d AND address < $%[2]d
+			UNION ALL SELECT household_id FROM people WHERE relation = '户主' AND name >= $%[1]d AND name < $%[2]d)`,
+			len(args)-1, len(args))
+	}
+	args = append(args, likePrefix(q))
+	if s.db.Dialect == db.Postgres {
+		// The three prefixes as LIKE, each on its text_pattern_ops index
+		// (0023, 0029): the OR below walks the county's households in list
+		// order testing each (0.9 s p99 for a name at a million people).
+		return args, fmt.Sprintf(`h.id IN (SELECT id FROM households WHERE no LIKE $%[1]d ESCAPE '\'
+			UNION ALL SELECT id FROM households WHERE address LIKE $%[1]d ESCAPE '\'
+			UNION ALL SELECT household_id FROM people WHERE relation = '户主' AND name LIKE $%[1]d ESCAPE '\')`, len(args))
+	}
+	n := len(args)
+	return args, fmt.Sprintf(`(h.no LIKE $%d ESCAPE '\' OR h.address LIKE $%d ESCAPE '\'
+		OR EXISTS (SELECT 1 FROM people p WHERE p.household_id = h.id AND p.relation = '户主' AND p.name LIKE $%d ESCAPE '\'))`,
+		n, n, n)
 }
 
 func likePrefix(q string) string {

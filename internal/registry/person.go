@@ -116,7 +116,7 @@ func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f Person
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
 	}
-	if q := personal.Halfwidth(f.Q); q != "" {
+	if q := searchText(f.Q); q != "" {
 		if id, err := personal.NormalizeIDNumber(q); err == nil {
 			add("p.id_number = ?", id)
 		} else if ph, err := personal.NormalizePhone(q); err == nil {
@@ -127,8 +127,21 @@ func (s *Service) People(ctx context.Context, scope jurisdiction.Scope, f Person
 			tail := strings.ToUpper(q)
 			add(s.rare("substr(p.id_number, length(p.id_number) - 3) = ?"), tail[len(tail)-4:])
 			add(`p.id_number LIKE ? ESCAPE '\'`, "%"+tail)
-		} else {
+		} else if forms := nameForms(q); len(forms) == 1 {
 			s.addNamePrefix(add, q)
+		} else {
+			// 蘇天華: the name as typed or folded to simplified characters,
+			// either prefix still a range on the people_name index.
+			var ors []string
+			for _, v := range forms {
+				var conds []string
+				s.addNamePrefix(func(cond string, x any) {
+					args = append(args, x)
+					conds = append(conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+				}, v)
+				ors = append(ors, "("+strings.Join(conds, " AND ")+")")
+			}
+			where = append(where, "("+strings.Join(ors, " OR ")+")")
 		}
 	}
 	if f.Residence != "" {
@@ -177,7 +190,7 @@ func (s *Service) SearchPeople(ctx context.Context, who audit.Actor, scope juris
 	if err != nil {
 		return rows, err
 	}
-	q := personal.Halfwidth(f.Q)
+	q := searchText(f.Q) // as People reads it
 	var key string
 	if id, err := personal.NormalizeIDNumber(q); err == nil {
 		key = "按身份证号查找：" + personal.MaskID(id)

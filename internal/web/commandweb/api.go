@@ -32,6 +32,9 @@ type pictureJSON struct {
 
 // api is GET /api/v1/command?unit=.
 func (h *Handler) api(w http.ResponseWriter, r *http.Request) error {
+	if err := unitQuery(h.srv, r); err != nil {
+		return err
+	}
 	u := web.User(r)
 	code := web.FirstOf(r.URL.Query().Get("unit"), u.UnitCode)
 	set, sources := h.visible(u)

@@ -92,6 +92,10 @@ func (v pictureView) Cell(c command.Child, key string) *summary.Figure {
 }
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	u := web.User(r)
 	code := r.URL.Query().Get("unit")
 	if code == "" {
@@ -126,7 +130,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v.Rest = rest(v.Columns, p.Children)
-	return h.pages.Render(w, r, http.StatusOK, "command", "指挥部态势 · "+p.Unit.Name, v)
+	return renderList(h.pages, w, r, unitErr, "command", "指挥部态势 · "+p.Unit.Name, v)
 }
 
 // rest is, per column, the unit's value less its children's, or nil when

@@ -11,6 +11,9 @@ import (
 
 // alertsOf lists the alerts (预警) of ?unit= and ?kind=, open ones unless ?all=.
 func (h *Handler) alertsOf(r *http.Request) ([]measure.Alert, error) {
+	if err := unitQuery(h.srv, r); err != nil {
+		return nil, err
+	}
 	q := r.URL.Query()
 	return h.measures.Alerts(r.Context(), web.User(r).Scope(), measure.AlertFilter{Unit: q.Get("unit"), Open: q.Get("all") == "",
 		Kind: q.Get("kind")})
@@ -23,11 +26,15 @@ type alertsView struct {
 }
 
 func (h *Handler) alertsPage(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	list, err := h.alertsOf(r)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "measure_alerts", "预警", alertsView{List: list, Q: r.URL.Query(), Now: h.now()})
+	return renderList(h.pages, w, r, unitErr, "measure_alerts", "预警", alertsView{List: list, Q: r.URL.Query(), Now: h.now()})
 }
 
 type alertsJSON struct {

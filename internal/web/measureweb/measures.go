@@ -25,6 +25,9 @@ func typeCols() []typeCol {
 
 // overviewOf reads ?unit=&day= for the counts by unit and the 14-day trend.
 func (h *Handler) overviewOf(r *http.Request) (measure.Overview, []measure.TrendDay, error) {
+	if err := unitQuery(h.srv, r); err != nil {
+		return measure.Overview{}, nil, err
+	}
 	q, scope := r.URL.Query(), web.User(r).Scope()
 	ov, err := h.measures.Overview(r.Context(), scope, q.Get("unit"), q.Get("day"))
 	if err != nil {
@@ -44,6 +47,10 @@ type overviewView struct {
 }
 
 func (h *Handler) measuresOverview(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	ov, tr, err := h.overviewOf(r)
 	if err != nil {
 		return err
@@ -55,7 +62,7 @@ func (h *Handler) measuresOverview(w http.ResponseWriter, r *http.Request) error
 	if len(al) > 20 {
 		al = al[:20]
 	}
-	return h.render(w, r, "measure_overview", "管控措施", overviewView{O: ov, Types: typeCols(), Trend: tr,
+	return renderList(h.pages, w, r, unitErr, "measure_overview", "管控措施", overviewView{O: ov, Types: typeCols(), Trend: tr,
 		Alerts: al, Now: h.now(), IsVillage: len(ov.Unit) >= 12})
 }
 
@@ -82,6 +89,10 @@ type listView struct {
 }
 
 func (h *Handler) measuresList(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	f, err := listFilter(q)
 	if err != nil {
@@ -97,7 +108,7 @@ func (h *Handler) measuresList(w http.ResponseWriter, r *http.Request) error {
 	if len(list) > web.PageSize {
 		list = list[:web.PageSize]
 	}
-	return h.render(w, r, "measure_list", "管控人员", listView{List: list, Paging: pg, Q: q, Today: h.today(), Types: typeCols(),
+	return renderList(h.pages, w, r, unitErr, "measure_list", "管控人员", listView{List: list, Paging: pg, Q: q, Today: h.today(), Types: typeCols(),
 		Categories: policy.AllCategories()})
 }
 
@@ -142,6 +153,9 @@ type measuresJSON struct {
 }
 
 func (h *Handler) apiMeasures(w http.ResponseWriter, r *http.Request) error {
+	if err := unitQuery(h.srv, r); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	f, err := listFilter(q)
 	if err != nil {

@@ -13,6 +13,9 @@ import (
 
 // eligibleOf lists the measures of ?unit= that may be released (待解除).
 func (h *Handler) eligibleOf(r *http.Request) ([]measure.Measure, error) {
+	if err := unitQuery(h.srv, r); err != nil {
+		return nil, err
+	}
 	return h.measures.Eligible(r.Context(), web.User(r).Scope(), r.URL.Query().Get("unit"))
 }
 
@@ -21,11 +24,15 @@ type releaseView struct {
 }
 
 func (h *Handler) releasePage(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	list, err := h.eligibleOf(r)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "measure_release", "待解除", releaseView{List: list})
+	return renderList(h.pages, w, r, unitErr, "measure_release", "待解除", releaseView{List: list})
 }
 
 type eligibleJSON struct {

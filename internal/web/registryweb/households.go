@@ -34,6 +34,10 @@ func householdFilter(q url.Values) registry.HouseholdFilter {
 }
 
 func (h *Handler) householdList(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	page := web.PageOf(r)
 	q := r.URL.Query()
 	f := householdFilter(q)
@@ -46,10 +50,13 @@ func (h *Handler) householdList(w http.ResponseWriter, r *http.Request) error {
 	if len(rows) > web.PageSize {
 		rows = rows[:web.PageSize]
 	}
-	return h.pages.Render(w, r, http.StatusOK, "households", "户", householdsView{Rows: rows, Paging: pg, Q: q})
+	return renderList(h.pages, w, r, unitErr, "households", "户", householdsView{Rows: rows, Paging: pg, Q: q})
 }
 
 func (h *Handler) apiHouseholds(w http.ResponseWriter, r *http.Request) error {
+	if err := unitQuery(h.srv, r); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	f := householdFilter(q)
 	f.Limit, f.Offset = web.ListParams(q)

@@ -11,7 +11,7 @@ import (
 
 type householdForm struct {
 	H     registry.Household
-	Units []jurisdiction.Unit
+	Units []unitOption
 	Grids []jurisdiction.Grid
 	IsNew bool
 }

@@ -3,7 +3,6 @@ package registryweb
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"fangkong/internal/auth"
 	"fangkong/internal/clock"
@@ -34,24 +33,28 @@ func (h *Handler) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	if !u.Can(auth.CapPeopleExport) && !u.Can(auth.CapPeopleImport) {
 		return errs.ErrForbidden
 	}
-	return h.pages.Render(w, r, http.StatusOK, "ledger", "台账导入导出", ledgerView{Unit: u.UnitCode, Headers: registry.LedgerHeaders})
+	return h.pages.Render(w, r, http.StatusOK, "ledger", "台账导入导出", ledgerView{Unit: h.unitName(r), Headers: registry.LedgerHeaders})
 }
 
 // ledgerExport streams the ledger of a unit as XLSX.
 func (h *Handler) ledgerExport(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
-	unit := strings.TrimSpace(r.URL.Query().Get("unit"))
+	// The unit by name or code (西街社区, 610118001001).
+	unit, err := h.srv.NamedUnit(r.Context(), u.Scope(), "unit", r.URL.Query().Get("unit"))
+	if err != nil {
+		return err
+	}
 	if unit == "" {
 		unit = u.UnitCode
 	}
 	// Check the unit before the first byte goes out, so a 404 is still possible.
-	if _, err := h.units.Get(r.Context(), u.Scope(), unit); err != nil {
+	un, err := h.units.Get(r.Context(), u.Scope(), unit)
+	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("台账-%s-%s.xlsx", unit, clock.Day(h.srv.Now()))
+	name := fmt.Sprintf("台账-%s-%s.xlsx", un.Name, clock.Day(h.srv.Now()))
 	web.Attachment(w, web.XLSXContentType, "ledger.xlsx", name)
-	_, err := h.registry.ExportLedger(r.Context(), web.Actor(r), u.Scope(), unit, w)
-	if err != nil {
+	if _, err := h.registry.ExportLedger(r.Context(), web.Actor(r), u.Scope(), unit, w); err != nil {
 		h.srv.Logger.Error("export", "err", err, "unit", unit, "request_id", web.RequestID(r))
 	}
 	return nil
@@ -96,7 +99,7 @@ func (h *Handler) ledgerImport(w http.ResponseWriter, r *http.Request) error {
 		if errs.IsInvalid(err) {
 			// Beside the file field: every such error is about the file.
 			return h.pages.RenderView(w, r, http.StatusBadRequest, "ledger", web.View{Title: "台账导入导出", Error: web.Message(err), Field: "file",
-				D: ledgerView{Unit: web.User(r).UnitCode, Headers: registry.LedgerHeaders, Mode: r.FormValue("mode")}})
+				D: ledgerView{Unit: h.unitName(r), Headers: registry.LedgerHeaders, Mode: r.FormValue("mode")}})
 		}
 		return err
 	}
@@ -111,4 +114,14 @@ func (h *Handler) apiImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.WriteJSON(w, importStatus(rep), rep)
+}
+
+// unitName is the signed-in user's unit by name, the export's default
+// (the code when the unit cannot be read).
+func (h *Handler) unitName(r *http.Request) string {
+	u := web.User(r)
+	if un, err := h.units.Get(r.Context(), u.Scope(), u.UnitCode); err == nil && un.Name != "" {
+		return un.Name
+	}
+	return u.UnitCode
 }

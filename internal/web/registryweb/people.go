@@ -64,6 +64,10 @@ func personFilter(q url.Values, page int) registry.PersonFilter {
 }
 
 func (h *Handler) peopleList(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	page := web.PageOf(r)
 	f := personFilter(r.URL.Query(), page)
 	rows, err := h.registry.SearchPeople(r.Context(), web.Actor(r), web.User(r).Scope(), f)
@@ -78,10 +82,13 @@ func (h *Handler) peopleList(w http.ResponseWriter, r *http.Request) error {
 	if id, err := personal.NormalizeIDNumber(f.Q); err == nil && len(rows) == 0 && web.User(r).Can(auth.CapPeopleBreakGlass) {
 		v.BreakGlass = &breakGlassForm{IDNumber: id, Kinds: registry.BreakGlassKinds}
 	}
-	return h.pages.Render(w, r, http.StatusOK, "people", "人员", v)
+	return renderList(h.pages, w, r, unitErr, "people", "人员", v)
 }
 
 func (h *Handler) apiPeople(w http.ResponseWriter, r *http.Request) error {
+	if err := unitQuery(h.srv, r); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	f := personFilter(q, 1)
 	f.Limit, f.Offset = web.ListParams(q)

@@ -2,6 +2,7 @@ package registryweb
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,7 @@ type personForm struct {
 		Bit  registry.SpecialGroup
 		Name string
 	}
-	Units []jurisdiction.Unit
+	Units []unitOption
 	IsNew bool
 	// TypedNo is the 户编号 as typed when a sent form comes back: kept
 	// in the field even when it names no household, so saving again does
@@ -52,9 +53,17 @@ func (h *Handler) personFormData(r *http.Request, p registry.Person, isNew bool)
 	return f, nil
 }
 
+// unitOption is a village or group of the 所属村(社区)/组 select, by name:
+// a group with its village in front (六老庵村 一组), as a township has
+// dozens of 一组 told apart only by their village.
+type unitOption struct {
+	Code, Label string
+}
+
 // residentUnits lists the villages and groups a user may register people in
-// (capped: a county user types the code instead).
-func (h *Handler) residentUnits(r *http.Request) ([]jurisdiction.Unit, error) {
+// (capped: a county user types the code instead), each village followed by
+// its groups.
+func (h *Handler) residentUnits(r *http.Request) ([]unitOption, error) {
 	scope := web.User(r).Scope()
 	if jurisdiction.LevelOfCode(scope.Code()) < jurisdiction.LevelTownship {
 		return nil, nil
@@ -67,7 +76,45 @@ func (h *Handler) residentUnits(r *http.Request) ([]jurisdiction.Unit, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(villages, groups...), nil
+	names := map[string]string{}
+	out := make([]unitOption, 0, len(villages)+len(groups))
+	for _, v := range villages {
+		names[v.Code] = villageName(v.Name)
+		out = append(out, unitOption{Code: v.Code, Label: names[v.Code]})
+	}
+	for _, g := range groups {
+		village := jurisdiction.VillageOf(g.Code)
+		name, ok := names[village]
+		if !ok { // a group user's village lies above the scope
+			if v, err := h.units.Path(r.Context(), village); err == nil && len(v) > 0 {
+				name = villageName(v[len(v)-1].Name)
+			}
+			names[village] = name
+		}
+		out = append(out, unitOption{Code: g.Code, Label: strings.TrimSpace(name + " " + g.Name)})
+	}
+	// Group codes begin with their village's: each village, then its groups.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, nil
+}
+
+// villageName is a village's name as people say it: 六老庵村 for
+// 六老庵村村委会, 余下村 for 余下村委会, 西街社区 for 西街社区居委会.
+func villageName(name string) string {
+	for _, end := range []string{"村民委员会", "村委会"} {
+		if base, ok := strings.CutSuffix(name, end); ok && base != "" {
+			if strings.HasSuffix(base, "村") {
+				return base
+			}
+			return base + "村"
+		}
+	}
+	for _, end := range []string{"居民委员会", "居委会"} {
+		if base, ok := strings.CutSuffix(name, end); ok && strings.HasSuffix(base, "社区") {
+			return base
+		}
+	}
+	return name
 }
 
 func (h *Handler) personNew(w http.ResponseWriter, r *http.Request) error {

@@ -45,6 +45,10 @@ func (h *Handler) samplingHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := homeView{Campaigns: list, Unit: u.UnitCode, Today: clock.Day(h.now()), PoolSizes: sampling.PoolSizes, Sources: h.sampling.TargetSources()}
+	// The new round's scope is offered by name (甘亭街道), as it is typed.
+	if unit, err := h.srv.Units.Get(r.Context(), u.Scope(), u.UnitCode); err == nil {
+		v.Unit = unit.Name
+	}
 	for _, c := range list {
 		if c.Status == sampling.StatusActive {
 			v.Active = append(v.Active, c)

@@ -20,7 +20,11 @@ type planView struct {
 func (h *Handler) samplingPlan(w http.ResponseWriter, r *http.Request) error {
 	u := web.User(r)
 	campaign, _ := strconv.ParseInt(r.FormValue("campaign"), 10, 64)
-	in := sampling.PlanInput{UnitCode: r.FormValue("unit"), Days: web.FormFloat(r, "days"), HoursPerDay: web.FormFloat(r, "hours"),
+	unit, err := h.srv.NamedUnit(r.Context(), u.Scope(), "unit", r.FormValue("unit"))
+	if err != nil {
+		return err
+	}
+	in := sampling.PlanInput{UnitCode: unit, Days: web.FormFloat(r, "days"), HoursPerDay: web.FormFloat(r, "hours"),
 		Samplers: web.FormInt(r, "samplers"), PerSamplerDay: web.FormInt(r, "per_sampler"), LabPerHour: web.FormInt(r, "lab_per_hour"),
 		PoolSize: web.FormInt(r, "pool_size")}
 	if in.UnitCode == "" {

@@ -66,6 +66,9 @@ func reportOut(r sentinel.Report, masked bool) reportJSON {
 
 // apiReports is GET /api/v1/sentinel-reports?unit=&status=&day=&limit=&offset=.
 func (h *Handler) apiReports(w http.ResponseWriter, r *http.Request) error {
+	if err := unitQuery(h.srv, r); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	limit, offset := web.ListParams(q)
 	list, err := h.svc.Reports(r.Context(), web.User(r).Scope(), sentinel.ReportFilter{Unit: q.Get("unit"), Status: q.Get("status"),

@@ -106,14 +106,17 @@ type buyersView struct {
 
 // buyers is a village's verification list (or a township's, all villages).
 func (h *Handler) buyers(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	v := buyersView{Unit: q.Get("unit"), Status: q.Get("status"), Answers: sentinel.BuyerAnswers, Now: h.now()}
-	var err error
 	v.Buyers, err = h.svc.Buyers(r.Context(), web.User(r).Scope(), sentinel.BuyerFilter{Unit: v.Unit, Status: v.Status, Limit: 500})
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "sentinel_buyers", "购药人员核查", v)
+	return renderList(h.pages, w, r, unitErr, "sentinel_buyers", "购药人员核查", v)
 }
 
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request) error {

@@ -24,6 +24,10 @@ type listView struct {
 // list: the day's returns per township (expected / reported / zero /
 // missing, on-time rate, median delay), the missing list and every sentinel.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	day := q.Get("day")
 	if day == "" {
@@ -33,7 +37,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "sentinel_list", "哨点日报", listView{Unit: q.Get("unit"), Day: d})
+	return renderList(h.pages, w, r, unitErr, "sentinel_list", "哨点日报", listView{Unit: q.Get("unit"), Day: d})
 }
 
 // sentinelIn is the new sentinel form.
@@ -126,6 +130,10 @@ type reportsView struct {
 
 // reports is the township's inbox and the county's list of fever reports.
 func (h *Handler) reports(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	v := reportsView{Unit: q.Get("unit"), Status: q.Get("status"), Day: q.Get("day"), Statuses: sentinel.Statuses, Now: h.now()}
 	page := web.PageOf(r)
@@ -139,7 +147,7 @@ func (h *Handler) reports(w http.ResponseWriter, r *http.Request) error {
 		list = list[:web.PageSize]
 	}
 	v.Reports = list
-	return h.render(w, r, "sentinel_reports", "发热病人报告", v)
+	return renderList(h.pages, w, r, unitErr, "sentinel_reports", "发热病人报告", v)
 }
 
 type reportView struct {

@@ -36,6 +36,7 @@ type Accounts interface {
 
 // Handler serves the sentinels' pages.
 type Handler struct {
+	srv      *web.Server
 	svc      *sentinel.Service
 	units    Units
 	accounts Accounts
@@ -45,7 +46,7 @@ type Handler struct {
 
 // New parses the templates (a broken one panics: they are embedded).
 func New(srv *web.Server, svc *sentinel.Service, units Units, accounts Accounts) *Handler {
-	return &Handler{svc: svc, units: units, accounts: accounts, pages: srv.MustPages(templates, "templates", nil), now: srv.Now}
+	return &Handler{srv: srv, svc: svc, units: units, accounts: accounts, pages: srv.MustPages(templates, "templates", nil), now: srv.Now}
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name, title string, d any) error {

@@ -26,6 +26,7 @@ type Units interface {
 
 // Handler serves the sites' pages and API.
 type Handler struct {
+	srv   *web.Server
 	sites *site.Service
 	units Units
 	pages *web.Pages
@@ -34,7 +35,7 @@ type Handler struct {
 
 // New parses the templates (a broken one panics: they are embedded).
 func New(srv *web.Server, sites *site.Service, units Units) *Handler {
-	return &Handler{sites: sites, units: units, pages: srv.MustPages(templates, "templates", nil), now: srv.Now}
+	return &Handler{srv: srv, sites: sites, units: units, pages: srv.MustPages(templates, "templates", nil), now: srv.Now}
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name, title string, d any) error {

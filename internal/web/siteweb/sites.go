@@ -71,6 +71,10 @@ func (h *Handler) todo(r *http.Request) (string, []summary.Figure, error) {
 }
 
 func (h *Handler) siteList(w http.ResponseWriter, r *http.Request) error {
+	unitErr, err := listUnit(h.srv, r)
+	if err != nil {
+		return err
+	}
 	list, err := h.sites.Sites(r.Context(), web.User(r).Scope(), r.URL.Query().Get("unit"))
 	if err != nil {
 		return err
@@ -83,7 +87,7 @@ func (h *Handler) siteList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, "site_list", "集中隔离点", listView{Sites: list, Total: total, Day: day, Todo: todo})
+	return renderList(h.pages, w, r, unitErr, "site_list", "集中隔离点", listView{Sites: list, Total: total, Day: day, Todo: todo})
 }
 
 type formView struct {
@@ -194,6 +198,9 @@ type siteDetailJSON struct {
 }
 
 func (h *Handler) apiSites(w http.ResponseWriter, r *http.Request) error {
+	if err := unitQuery(h.srv, r); err != nil {
+		return err
+	}
 	list, err := h.sites.Sites(r.Context(), web.User(r).Scope(), r.URL.Query().Get("unit"))
 	if err != nil {
 		return err

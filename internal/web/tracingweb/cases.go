@@ -112,12 +112,18 @@ func (h *Handler) caseCreate(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return tracing.Case{}, err
 		}
+		// The village typed by name (南涝村, 甘亭街道西街社区) or code; the form
+		// keeps what was typed.
+		unit, err := h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit_code", in.UnitCode)
+		if err != nil {
+			return tracing.Case{}, err
+		}
 		return h.tracing.CreateCase(r.Context(), web.Actor(r), web.User(r).Scope(), tracing.CaseInput{IDNumber: in.IDNumber, Name: in.Name,
-			Phone: in.Phone, UnitCode: in.UnitCode, Classification: in.Classification, FoundVia: in.FoundVia, FoundAt: t["发现时间"],
+			Phone: in.Phone, UnitCode: unit, Classification: in.Classification, FoundVia: in.FoundVia, FoundAt: t["发现时间"],
 			ReportedAt: t["网络直报时间"], OnsetDate: in.OnsetDate, SampledAt: t["采样时间"], TestRef: in.TestRef, Note: in.Note})
 	}()
 	if err != nil {
-		// The ledger names the unit 所属村(社区)/组; the form asks for its code.
+		// The ledger names the unit 所属村(社区)/组; the form asks for its name.
 		err = web.OnInput(r, err, map[string]string{"所属村(社区)/组": "unit_code"})
 		return h.pages.FormError(w, r, err, "tracing_case_new", "登记病例", h.caseForm(in))
 	}
