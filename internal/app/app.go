@@ -263,7 +263,7 @@ func WithDB(cfg Config, d *db.DB) (*App, error) {
 	a.Web, err = web.New(web.Config{Auth: a.Auth, Units: a.Units, Logger: cfg.Logger, Now: cfg.Now,
 		Ping: d.R().PingContext, MoreMetrics: samplingMetrics(a.Sampling), Saturation: scanSaturation(a.Sampling),
 		SecureCookies: cfg.SecureCookies, MaxInFlight: cfg.MaxInFlight, HeavyAfter: cfg.HeavyAfter, Version: cfg.Version, TrustedProxies: cfg.TrustedProxies,
-		Downloads: a.downloads})
+		Downloads: a.downloads, Forms: d})
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,8 @@ import (
 const SessionCookie = "fk_session"
 
 // pageHandler wraps a page route: the session, the first-login password
-// change, CSRF on writes, the capability, then the handler.
+// change, CSRF on writes, the capability, the double-submit guard of a form
+// (formonce.go), then the handler.
 func (s *Server) pageHandler(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
@@ -46,9 +47,11 @@ func (s *Server) pageHandler(rt Route) http.Handler {
 			s.RenderError(w, r, http.StatusForbidden, errs.ErrForbidden.Error())
 			return
 		}
-		if err := rt.Handler(w, r); err != nil {
-			s.PageError(w, r, err)
-		}
+		s.formOnce(w, r, func(w http.ResponseWriter) {
+			if err := rt.Handler(w, r); err != nil {
+				s.PageError(w, r, err)
+			}
+		})
 	})
 }
 
@@ -95,7 +98,8 @@ func (s *Server) apiHandler(rt Route) http.Handler {
 }
 
 // publicHandler wraps a route without login: the body limit, the rate
-// limit per address, no referrer, then the handler.
+// limit per address, no referrer, the double-submit guard of a page's
+// form (formonce.go), then the handler.
 func (s *Server) publicHandler(rt Route) http.Handler {
 	max := rt.MaxBody
 	if max <= 0 {
@@ -115,9 +119,11 @@ func (s *Server) publicHandler(rt Route) http.Handler {
 		if !isAPI {
 			w.Header().Set("Referrer-Policy", "no-referrer")
 		}
-		if err := rt.Handler(w, r); err != nil {
-			fail(w, r, err)
-		}
+		s.formOnce(w, r, func(w http.ResponseWriter) {
+			if err := rt.Handler(w, r); err != nil {
+				fail(w, r, err)
+			}
+		})
 	})
 }
 

@@ -179,11 +179,12 @@ func formAction(n *html.Node, pageURL *url.URL) string {
 }
 
 // hiddenMatch reports whether every hidden field of the form (but the CSRF
-// token) carries the value that was sent.
+// token and the form id, fresh in each render) carries the value that was
+// sent.
 func hiddenMatch(form *html.Node, values url.Values) bool {
 	ok, any := true, false
 	walk(form, func(n *html.Node) {
-		if n.DataAtom != atom.Input || attr(n, "type") != "hidden" || attr(n, "name") == "csrf_token" {
+		if n.DataAtom != atom.Input || attr(n, "type") != "hidden" || attr(n, "name") == "csrf_token" || attr(n, "name") == formField {
 			return
 		}
 		any = true

@@ -33,6 +33,8 @@ var funcs = template.FuncMap{
 	"num":       Thousands,
 	"list":      func(v ...string) []string { return v },
 	"clip":      clip,
+	// formID is a rendered form's fresh id (the "csrf" partial; formonce.go).
+	"formID": newFormID,
 	"query": func(kv ...any) template.URL {
 		v := url.Values{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -19,10 +19,12 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"fangkong/internal/auth"
+	"fangkong/internal/db"
 	"fangkong/internal/jurisdiction"
 )
 
@@ -50,6 +52,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Downloads keeps the files pages offer after an action (nil: none).
 	Downloads DownloadStore
+	// Forms holds the claims of the double-submit guard of page forms
+	// (formonce.go; nil: no guard).
+	Forms *db.DB
 	// HeavySlots bounds the requests of heavy routes served at once (0:
 	// half the cores, at least one); a heavy request waits at most HeavyWait for a
 	// place, else it is shed; a route is heavy once its mean latency
@@ -76,6 +81,8 @@ type Server struct {
 	costs     *costGate
 	// unitNames caches unit code → name for the header's who line.
 	unitNames sync.Map
+	// formPurged is when this instance last deleted old form claims (Unix ms).
+	formPurged atomic.Int64
 }
 
 // New builds the core and mounts its own routes (static files, the health
