@@ -220,6 +220,40 @@ func (im *importer) route(p *pushed) (string, string) {
 	return im.scope.Code(), "无法确定村（社区），转" + map[bool]string{true: "县", false: "本级"}[len(im.scope.Code()) == 6] + "队列"
 }
 
+// The notes a task's reason carries when a row needs a second look; the
+// list page counts the rows by them (Flags).
+const (
+	// ReasonOutside: the address given is a place outside the county.
+	ReasonOutside = "地址不在本县"
+	// ReasonNameDiffers: matched by ID number, the name differs from the
+	// ledger's.
+	ReasonNameDiffers = "姓名与台账不一致"
+)
+
+// outside names the place of an address that lies outside the county of
+// the import (长安区韦曲街道 for a 鄠邑区 list), or "" when the address is
+// empty, in the county, or not certainly a place elsewhere: every reading
+// of it must lie outside the county.
+func (im *importer) outside(address string) string {
+	if address == "" || im.places == nil || len(im.scope.Code()) < 6 {
+		return ""
+	}
+	if u, _ := im.ix.routeText(address); u != "" {
+		return ""
+	}
+	county := im.scope.Code()[:6]
+	res := im.places.Resolve(address)
+	if len(res.Candidates) == 0 || res.Fuzzy || res.Total > len(res.Candidates) {
+		return ""
+	}
+	for _, c := range res.Candidates {
+		if strings.HasPrefix(c.Code, county) || strings.HasPrefix(county, c.Code) {
+			return ""
+		}
+	}
+	return sheet.Clip(res.Choices(), 120)
+}
+
 func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -264,6 +298,10 @@ func (im *importer) prepare(ord, rowNo int, cells []string) task {
 		t.personID, t.unit, t.matchHow, t.routeHow, t.outcome = pp.id, pp.unit, how, "登记户籍所在村（组）", OutcomeMatched
 		if p.name == "" {
 			p.name = pp.name
+		} else if p.name != pp.name {
+			// Matched by the ID number alone: the village checks that the
+			// person is the one pushed (a mistyped ID is someone else's).
+			t.reason = joinReason(t.reason, ReasonNameDiffers+"：推送为“"+p.name+"”，台账登记为“"+pp.name+"”，请核实是否本人")
 		}
 	} else if p.name == "" && !p.validID && p.phone == "" {
 		t.outcome, t.status, t.unit = OutcomeRejected, StatusRejected, im.scope.Code()
@@ -278,6 +316,11 @@ func (im *importer) prepare(ord, rowNo int, cells []string) task {
 			t.outcome = OutcomeCreated
 		} else {
 			t.outcome = OutcomeQueued
+		}
+	}
+	if t.outcome != OutcomeRejected {
+		if where := im.outside(p.address); where != "" {
+			t.reason = joinReason(t.reason, ReasonOutside+"（"+where+"），核实后可能需发协查")
 		}
 	}
 	if t.outcome != OutcomeRejected {

@@ -11,8 +11,10 @@ import (
 // The labels of the open and the overdue tasks, one for each fact wherever
 // it is shown: the summary, 今日待办 (Todo) and the task list's filters.
 const (
-	LabelOpen    = "推送未核查"
-	LabelOverdue = "推送核查已逾期"
+	LabelPushed   = "推送核查任务"
+	LabelVerified = "已核查"
+	LabelOpen     = "推送未核查"
+	LabelOverdue  = "推送核查已逾期"
 )
 
 // Summary is the verification tasks' headline figures for a unit: tasks
@@ -42,9 +44,9 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	return summary.Card{Domain: "pushlist", Title: "大数据推送核查", Figures: []summary.Figure{
 		// The task list's 全部 counts duplicates and rejected rows too, so
 		// this figure links to the statistics page, whose 推送 column it is.
-		{Key: "push.pushed", Label: "推送核查任务", Value: t.Pushed, Link: "/pushtasks/stats?" + url.Values{"unit": {unit}}.Encode(),
+		{Key: "push.pushed", Label: LabelPushed, Value: t.Pushed, Link: "/pushtasks/stats?" + url.Values{"unit": {unit}}.Encode(),
 			Note: LabelOpen + "与已核查之和（重复推送、退回不计）"},
-		{Key: "push.verified", Label: "已核查", Value: t.Verified, Link: link("done")},
+		{Key: "push.verified", Label: LabelVerified, Value: t.Verified, Link: link("done")},
 		{Key: "push.open", Label: LabelOpen, Value: t.Open, Link: link("open")},
 		{Key: "push.overdue", Label: LabelOverdue, Value: t.Overdue, Link: link("overdue"), Late: t.Overdue > 0,
 			Note: "未核查且已过核查时限"},

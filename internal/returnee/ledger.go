@@ -85,6 +85,7 @@ type Filter struct {
 	Place    string // PlacePending: only origins waiting for a person to pick the place
 	Source   string
 	Rank     int    // minimum origin rank (1 low … 3 high); 0 = any
+	RankEq   int    // exact origin rank (1 low … 3 high, as Tally.ByRank); 0 = any
 	From, To string // arrival dates, inclusive
 	Q        string // name prefix, full ID number or phone
 	PersonID int64
@@ -92,23 +93,11 @@ type Filter struct {
 	Offset   int
 }
 
-// List returns arrivals inside the scope, newest arrival first.
-func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]Row, error) {
-	scope, err := scope.NarrowOpt(f.Unit)
-	if err != nil {
-		return nil, fmt.Errorf("returnees of %s: %w", f.Unit, err)
-	}
+// listWhere is the WHERE conditions of a list (the scope's first, on
+// $1 and $2) and their arguments; List and Count share them.
+func listWhere(scope jurisdiction.Scope, f Filter) ([]string, []any) {
 	lo, hi := scope.Args()
 	where := []string{scope.Where("r.unit_code", 1)}
-	walk := len(scope.Code()) < 12 && f.Q == "" && f.PersonID == 0
-	if walk && s.db.Dialect == db.SQLite {
-		// A county's or township's page walks returnees_arrived, newest
-		// first, and stops at the page: most rows are in scope. The unit
-		// is then a filter, not the index's range (which would read and
-		// sort every returnee of the scope). PostgreSQL's statistics tell
-		// it so without the hint (which it cannot estimate).
-		where[0] = scope.Where("(r.unit_code || '')", 1)
-	}
 	args := []any{lo, hi}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -125,6 +114,9 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 	}
 	if f.Rank > 0 {
 		add("r.origin_rank >= ?", f.Rank)
+	}
+	if f.RankEq > 0 {
+		add("r.origin_rank = ?", f.RankEq)
 	}
 	if f.From != "" {
 		add("r.arrived_on >= ?", f.From)
@@ -143,6 +135,70 @@ func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) 
 		} else {
 			add(`r.name LIKE ? ESCAPE '\'`, strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q)+"%")
 		}
+	}
+	return where, args
+}
+
+// Count counts the arrivals List lists for f (all pages), with the same
+// conditions. Filters of the counted keys alone (unit, status, place,
+// rank, arrival dates) sum the returnee counters (migration 0026) — a few
+// rows per unit, as Tally reads them; the others (source, name, ID number,
+// phone, person) count the scope's returnees (returnees_days).
+func (s *Service) Count(ctx context.Context, scope jurisdiction.Scope, f Filter) (int, error) {
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return 0, fmt.Errorf("returnees of %s: %w", f.Unit, err)
+	}
+	where, args := listWhere(scope, f)
+	days := f.From != "" || f.To != ""
+	var from string
+	switch need := len(scope.Code()); {
+	case f.Source != "" || f.Q != "" || f.PersonID != 0:
+		from = "returnees r JOIN people p ON p.id = r.person_id"
+		if strings.TrimSpace(f.Q) == "" {
+			from = "returnees r"
+		}
+		q := "SELECT COUNT(*) FROM " + from + " WHERE " + strings.Join(where, " AND ")
+		var n int
+		if err := s.db.R().QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			return 0, fmt.Errorf("count returnees: %w", err)
+		}
+		return n, nil
+	case days && need <= 6:
+		from = "(SELECT unit_code, arrived_on, origin_rank, status, origin_status, n FROM returnee_day_counts WHERE lvl = 6)"
+	case days && need <= 9:
+		from = "(SELECT unit_code, arrived_on, origin_rank, status, origin_status, n FROM returnee_day_counts WHERE lvl = 9)"
+	case !days && need <= 9:
+		from = "(SELECT unit_code, origin_rank, status, origin_status, n FROM returnee_counts WHERE lvl = 9)"
+	case !days && need <= 12:
+		from = "(SELECT unit_code, origin_rank, status, origin_status, n FROM returnee_counts WHERE lvl = 12)"
+	default: // finer than the counters: the scope's own rows
+		from = "(SELECT unit_code, arrived_on, origin_rank, status, origin_status, 1 AS n FROM returnees WHERE " +
+			scope.Where("unit_code", 1) + ")"
+	}
+	var n int
+	if err := s.db.R().QueryRowContext(ctx, "SELECT CAST(COALESCE(SUM(r.n), 0) AS BIGINT) FROM "+from+" r WHERE "+
+		strings.Join(where, " AND "), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count returnees: %w", err)
+	}
+	return n, nil
+}
+
+// List returns arrivals inside the scope, newest arrival first.
+func (s *Service) List(ctx context.Context, scope jurisdiction.Scope, f Filter) ([]Row, error) {
+	scope, err := scope.NarrowOpt(f.Unit)
+	if err != nil {
+		return nil, fmt.Errorf("returnees of %s: %w", f.Unit, err)
+	}
+	where, args := listWhere(scope, f)
+	walk := len(scope.Code()) < 12 && f.Q == "" && f.PersonID == 0
+	if walk && s.db.Dialect == db.SQLite {
+		// A county's or township's page walks returnees_arrived, newest
+		// first, and stops at the page: most rows are in scope. The unit
+		// is then a filter, not the index's range (which would read and
+		// sort every returnee of the scope). PostgreSQL's statistics tell
+		// it so without the hint (which it cannot estimate).
+		where[0] = scope.Where("(r.unit_code || '')", 1)
 	}
 	limit, offset := f.Limit, f.Offset
 	if limit <= 0 || limit > 500 {

@@ -24,12 +24,11 @@ func (s *Service) Summary(ctx context.Context, scope jurisdiction.Scope, unit, d
 	return summary.Card{Domain: "returnee", Title: "返乡人员", Figures: []summary.Figure{
 		{Key: "returnee.total", Label: "返乡人员", Value: t.Total, Link: "/returnees/stats?" + q.Encode(),
 			Note: "台账中的返乡记录，每次返乡一条（同一人3天内的多次报告合并）"},
-		{Key: "returnee.high", Label: "来自高风险地区", Value: t.ByRank[3], Link: "/returnees?" + with(q, "rank", "3"),
+		// Each links to the ledger of exactly those people (rank_eq: the
+		// same origin_rank as Tally.ByRank; rank=2 would be 中风险及以上).
+		{Key: "returnee.high", Label: "来自高风险地区", Value: t.ByRank[3], Link: "/returnees?" + with(q, "rank_eq", "3"),
 			Note: "离开时出发地为高风险地区"},
-		// The ledger's rank filter is a minimum (rank=2 lists 中风险及以上,
-		// high ones too), so this figure links to the statistics page,
-		// where 中风险地区 is the same count.
-		{Key: "returnee.medium", Label: "来自中风险地区", Value: t.ByRank[2], Link: "/returnees/stats?" + q.Encode(),
+		{Key: "returnee.medium", Label: "来自中风险地区", Value: t.ByRank[2], Link: "/returnees?" + with(q, "rank_eq", "2"),
 			Note: "离开时出发地为中风险地区"},
 		{Key: "returnee.pending", Label: "待核实", Value: t.Pending, Link: "/returnees?" + with(q, "status", StatusPending)},
 		{Key: "returnee.place_pending", Label: "地点待核实", Value: t.PlacePending, Link: "/returnees/places?" + q.Encode(),

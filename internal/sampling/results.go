@@ -100,6 +100,16 @@ type ResultReport struct {
 	// apart on the retest page with their phones for follow-up.
 	Walkins   int `json:"walkins"`
 	HookFails int `json:"hook_failures,omitempty"`
+	// Repeated counts the tubes that already had the same result (a file
+	// uploaded again): left as they were, not in Tubes.
+	Repeated int `json:"repeated"`
+	// Changed lists the tubes that had another result before this upload
+	// (阴性 → 阳性, 无效 → 阴性): applied, and called out. A positive is
+	// never changed by an upload: that line is refused (the pool's members
+	// are already on the retest list and under measures).
+	Changed []ResultChange `json:"changed"`
+	// ChangedCount counts them all; Changed lists the first maxListedChanges.
+	ChangedCount int `json:"changed_count"`
 	// Errors lists the first maxListedErrors refused lines (all are
 	// counted in BadRows, and in ErrorFile).
 	Errors          []RowError `json:"errors"`
@@ -108,6 +118,23 @@ type ResultReport struct {
 	// nil when there is none.
 	ErrorFile []byte `json:"-"`
 }
+
+// ResultChange is a tube whose earlier result an upload changes.
+type ResultChange struct {
+	Row  int    `json:"row"`
+	Tube string `json:"tube"`
+	From string `json:"from"` // ResultNegative, ResultPositive, ResultInvalid
+	To   string `json:"to"`
+}
+
+// FromName and ToName are the results' Chinese labels.
+func (c ResultChange) FromName() string { return ResultName(c.From) }
+
+// ToName is the new result's Chinese label.
+func (c ResultChange) ToName() string { return ResultName(c.To) }
+
+// maxListedChanges caps the changed tubes a report lists.
+const maxListedChanges = 1000
 
 // maxListedErrors caps the refused lines a report lists.
 const maxListedErrors = 20000
@@ -216,13 +243,13 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 	if labOK == 0 {
 		return ResultReport{}, errs.Invalidf("检测机构", "请选择本轮的检测机构")
 	}
-	rep := ResultReport{Rows: len(rows), Errors: []RowError{}}
+	rep := ResultReport{Rows: len(rows), Errors: []RowError{}, Changed: []ResultChange{}}
 	now := s.now().UnixMilli()
 	var positives []int64
 	var file *sheet.ErrorFile
 	defer func() { file.Discard() }()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		rep = ResultReport{Rows: len(rows), Errors: []RowError{}}
+		rep = ResultReport{Rows: len(rows), Errors: []RowError{}, Changed: []ResultChange{}}
 		file.Discard()
 		file = nil
 		positives = positives[:0]
@@ -261,10 +288,10 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 			}
 			seen[tube] = row.Row
 			var id, cid int64
-			var unit string
+			var unit, was string
 			var count int
-			err := tx.QueryRowContext(ctx, "SELECT id, campaign_id, unit_code, count FROM test_tubes WHERE barcode = $1", tube).
-				Scan(&id, &cid, &unit, &count)
+			err := tx.QueryRowContext(ctx, "SELECT id, campaign_id, unit_code, count, result FROM test_tubes WHERE barcode = $1", tube).
+				Scan(&id, &cid, &unit, &count, &was)
 			if errors.Is(err, sql.ErrNoRows) || (err == nil && (cid != c.ID || !area.Contains(unit))) {
 				bad("试管 %s 不存在、不属于本轮或不在您的辖区内", sheet.Clip(tube, echoChars))
 				continue
@@ -275,6 +302,21 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 			if count == 0 {
 				bad("试管 %s 是空管，没有采样记录", tube)
 				continue
+			}
+			switch {
+			case was == res:
+				// The same result again (the file uploaded twice): the
+				// first result and its time stand.
+				rep.Repeated++
+				continue
+			case was == ResultPositive:
+				bad("试管 %s 已登记为阳性，不能改为%s：其混管人员已列入单采单检并转管控，以单采单检结果为准；确属检测机构更正，请联系指挥部处理",
+					sheet.Clip(tube, echoChars), ResultName(res))
+				continue
+			case was != "":
+				if rep.ChangedCount++; len(rep.Changed) < maxListedChanges {
+					rep.Changed = append(rep.Changed, ResultChange{Row: row.Row, Tube: tube, From: was, To: res})
+				}
 			}
 			goods = append(goods, good{id, tube, res})
 		}
@@ -319,7 +361,8 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 		}
 		rep.Applied = true
 		return audit.Record(ctx, tx, s.now(), actor, audit.ActionImport, "test_result", fmt.Sprint(c.ID), area.Code(),
-			fmt.Sprintf("上传检测结果 %d 管：阴性 %d、阳性 %d、无效 %d，需单采单检 %d 人，流动人员待跟进 %d 人", rep.Tubes, rep.Negative, rep.Positive, rep.Invalid, rep.Retests, rep.Walkins))
+			fmt.Sprintf("上传检测结果 %d 管：阴性 %d、阳性 %d、无效 %d，需单采单检 %d 人，流动人员待跟进 %d 人%s", rep.Tubes, rep.Negative, rep.Positive,
+				rep.Invalid, rep.Retests, rep.Walkins, rep.changeNote()))
 	})
 	if err != nil {
 		return ResultReport{}, err
@@ -332,6 +375,25 @@ func (s *Service) RecordResults(ctx context.Context, actor audit.Actor, scope ju
 		}
 	}
 	return rep, nil
+}
+
+// changeNote is what the audit line adds about tubes that had results.
+func (rep ResultReport) changeNote() string {
+	var b strings.Builder
+	if rep.ChangedCount > 0 {
+		fmt.Fprintf(&b, "；更改结果 %d 管", rep.ChangedCount)
+		for i, c := range rep.Changed {
+			if i == 10 {
+				b.WriteString(" 等")
+				break
+			}
+			fmt.Fprintf(&b, " %s（%s→%s）", c.Tube, c.FromName(), c.ToName())
+		}
+	}
+	if rep.Repeated > 0 {
+		fmt.Fprintf(&b, "；%d 管已有相同结果，未重复登记", rep.Repeated)
+	}
+	return b.String()
 }
 
 // RecordRetest records the single-tube retest of a person marked for one.

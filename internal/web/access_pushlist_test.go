@@ -164,6 +164,12 @@ func pushSpecs(add adder, twin twinner) {
 	twin("GET /pushtasks/stats", "GET /api/v1/pushtasks/stats", R, kGlobal, func(x *tc, pre string, api bool) []variant {
 		return get(pre+"/pushtasks/stats", ok(200).not(gather(x.scoped(false), (*rec).leaks)...), want{})
 	})
+	// ?unit=: that unit's rows and its total (合计); 404 outside the scope.
+	twin("GET /pushtasks/stats", "GET /api/v1/pushtasks/stats", R, kUnit, func(x *tc, pre string, api bool) []variant {
+		_, rest := x.split(nil)
+		total := map[bool]string{false: `id="pushstats-total"`, true: `"total":{`}[api]
+		return get(pre+"/pushtasks/stats?unit="+x.code, ok(200, total).not(gather(rest, (*rec).leaks)...), x.notFound())
+	})
 	twin("GET /pushtasks/{id}", "GET /api/v1/pushtasks/{id}", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		vs := get(pre+"/pushtasks/"+x.r.extra["pushtask"], ok(200, x.r.head.Name, x.r.head.IDNumber), x.notFound())
 		qw := x.notFound()

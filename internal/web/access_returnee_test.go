@@ -139,6 +139,15 @@ func returneeSpecs(add adder, twin twinner) {
 		in := ok(200, gather(under, returneeHeads)...).not(gather(rest, returneeHeads)...).not(gather(x.w.recs, (*rec).fullIDs)...)
 		return get(pre+"/returnees?limit=500&unit="+x.code, in, x.notFound())
 	})
+	// rank_eq: exactly one origin level (the heads came from a medium-risk
+	// place; the members' place is pending, of no level).
+	twin("GET /returnees", "GET /api/v1/returnees", R, kUnit, func(x *tc, pre string, api bool) []variant {
+		under, rest := x.split(nil)
+		members := func(r *rec) []string { return []string{r.member.Name} }
+		in := ok(200, gather(under, returneeHeads)...).not(gather(rest, returneeHeads)...).not(gather(x.w.recs, members)...).
+			not(gather(x.w.recs, (*rec).fullIDs)...)
+		return get(pre+"/returnees?limit=500&rank_eq=2&unit="+x.code, in, x.notFound())
+	})
 	twin("GET /returnees", "GET /api/v1/returnees", R, kRecord, func(x *tc, pre string, api bool) []variant {
 		r := x.r
 		none := map[bool]string{false: "没有返乡记录", true: `"returnees":[]`}[api]

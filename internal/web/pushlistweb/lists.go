@@ -90,6 +90,11 @@ type listView struct {
 	L      pushlist.List
 	Lines  []outcomeLine
 	Fields []pushlist.Field
+	// Flags are the rows to look at twice (address outside the county,
+	// name unlike the ledger's on an ID match).
+	Flags pushlist.Flags
+	// LabelOpen and LabelOverdue are the summary's labels of the same facts.
+	LabelOpen, LabelOverdue string
 }
 
 func (h *Handler) listPage(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +105,11 @@ func (h *Handler) listPage(w http.ResponseWriter, r *http.Request) error {
 	line := func(outcome string, n int) outcomeLine { return outcomeLine{outcome, pushlist.OutcomeName(outcome), n} }
 	v := listView{L: l, Fields: pushlist.Fields, Lines: []outcomeLine{line(pushlist.OutcomeMatched, l.Matched),
 		line(pushlist.OutcomeCreated, l.Created), line(pushlist.OutcomeQueued, l.Queued),
-		line(pushlist.OutcomeDuplicate, l.Duplicates), line(pushlist.OutcomeRejected, l.Rejected)}}
+		line(pushlist.OutcomeDuplicate, l.Duplicates), line(pushlist.OutcomeRejected, l.Rejected)},
+		LabelOpen: pushlist.LabelOpen, LabelOverdue: pushlist.LabelOverdue}
+	if v.Flags, err = h.lists.ListFlags(r.Context(), web.User(r).Scope(), l.ID); err != nil {
+		return err
+	}
 	return h.render(w, r, http.StatusOK, "pushlist_list", l.Name, v)
 }
 

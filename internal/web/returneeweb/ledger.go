@@ -17,17 +17,48 @@ import (
 // returneeFilter reads the ledger's filters; the page shows page (from 1).
 func returneeFilter(q url.Values, page int) returnee.Filter {
 	rank, _ := strconv.Atoi(q.Get("rank"))
-	return returnee.Filter{Unit: q.Get("unit"), Status: q.Get("status"), Place: q.Get("place"), Source: q.Get("source"), Rank: rank,
+	rankEq, _ := strconv.Atoi(q.Get("rank_eq"))
+	return returnee.Filter{Unit: q.Get("unit"), Status: q.Get("status"), Place: q.Get("place"), Source: q.Get("source"), Rank: rank, RankEq: rankEq,
 		From: q.Get("from"), To: q.Get("to"), Q: strings.TrimSpace(q.Get("q")), Limit: web.PageSize + 1, Offset: (page - 1) * web.PageSize}
 }
 
 // listView is one page of the ledger.
 type listView struct {
 	Rows     []returnee.Row
+	Total    int // of every page, for the filter
 	Paging   web.Paging
 	Q        url.Values
 	Statuses []string
 	Sources  []string
+	Ranks    []rankTab
+}
+
+// rankTab is one tab of the origin-risk filter: exactly one level
+// (rank_eq, as the summary's 来自高/中风险地区 count) or a minimum (rank).
+type rankTab struct {
+	Label string
+	URL   string
+	On    bool
+}
+
+// rankTabs are the origin-risk tabs of the ledger for query q, each keeping
+// q's other filters.
+func rankTabs(q url.Values) []rankTab {
+	tab := func(label, key, val string) rankTab {
+		c := url.Values{}
+		for k, v := range q {
+			if k != "rank" && k != "rank_eq" && k != "page" {
+				c[k] = v
+			}
+		}
+		if key != "" {
+			c.Set(key, val)
+		}
+		on := q.Get("rank") == c.Get("rank") && q.Get("rank_eq") == c.Get("rank_eq")
+		return rankTab{Label: label, URL: "/returnees?" + c.Encode(), On: on}
+	}
+	return []rankTab{tab("全部来源地", "", ""), tab("高风险", "rank_eq", "3"), tab("中风险", "rank_eq", "2"), tab("低风险", "rank_eq", "1"),
+		tab("中风险及以上", "rank", "2")}
 }
 
 func (h *Handler) returneesPage(w http.ResponseWriter, r *http.Request) error {
@@ -36,11 +67,17 @@ func (h *Handler) returneesPage(w http.ResponseWriter, r *http.Request) error {
 		return unitErr
 	}
 	page := web.PageOf(r)
-	rows, err := h.returnees.List(r.Context(), web.User(r).Scope(), returneeFilter(r.URL.Query(), page))
+	f := returneeFilter(r.URL.Query(), page)
+	rows, err := h.returnees.List(r.Context(), web.User(r).Scope(), f)
 	if err != nil {
 		return err
 	}
-	v := listView{Paging: web.PagingFor(r, page, len(rows)), Q: r.URL.Query(), Statuses: returnee.Statuses, Sources: returnee.Sources}
+	total, err := h.returnees.Count(r.Context(), web.User(r).Scope(), f)
+	if err != nil {
+		return err
+	}
+	v := listView{Paging: web.PagingFor(r, page, len(rows)), Q: r.URL.Query(), Statuses: returnee.Statuses, Sources: returnee.Sources,
+		Total: total, Ranks: rankTabs(r.URL.Query())}
 	v.Rows = rows[:min(len(rows), web.PageSize)]
 	if unitErr != nil {
 		// A name that fits no unit, or several: the whole ledger, and why.
@@ -81,6 +118,8 @@ func (h *Handler) ledgerUnit(r *http.Request) error {
 // returneesJSON is the answer of GET /api/v1/returnees.
 type returneesJSON struct {
 	Returnees []arrivalJSON `json:"returnees"`
+	// Total counts the arrivals of the filter on every page (共 N 条).
+	Total int `json:"total"`
 }
 
 func (h *Handler) returneesAPI(w http.ResponseWriter, r *http.Request) error {
@@ -93,7 +132,11 @@ func (h *Handler) returneesAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := returneesJSON{Returnees: make([]arrivalJSON, 0, len(rows))}
+	total, err := h.returnees.Count(r.Context(), web.User(r).Scope(), f)
+	if err != nil {
+		return err
+	}
+	out := returneesJSON{Returnees: make([]arrivalJSON, 0, len(rows)), Total: total}
 	for _, x := range rows {
 		out.Returnees = append(out.Returnees, rowOut(x))
 	}
