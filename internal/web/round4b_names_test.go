@@ -105,7 +105,7 @@ func TestRound4bUnitFieldsByName(t *testing.T) {
 		e.AddUser(t, "zhb-r4b-f", auth.RoleCommand, dbtest.County)
 		c := e.Login(t, "zhb-r4b-f", apptest.Password)
 		_, body := c.Get("/sampling")
-		if !strings.Contains(body, "检测范围（镇街/村社区名称）") || !strings.Contains(body, "封控区域（村/社区名称，逗号分隔）") ||
+		if !strings.Contains(body, "检测范围（镇街/村社区名称）") || !strings.Contains(body, "封控区域（村/社区或村民小组名称，逗号分隔）") ||
 			strings.Contains(body, `name="unit_code" value="610118" inputmode="numeric"`) || strings.Contains(body, `name="sealed_units" inputmode="numeric"`) ||
 			!strings.Contains(body, `value="鄠邑区"`) {
 			i := strings.Index(body, "新建检测轮次")
