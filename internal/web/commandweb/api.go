@@ -32,7 +32,7 @@ type pictureJSON struct {
 
 // api is GET /api/v1/command?unit=.
 func (h *Handler) api(w http.ResponseWriter, r *http.Request) error {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return err
 	}
 	u := web.User(r)

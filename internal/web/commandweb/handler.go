@@ -92,7 +92,7 @@ func (v pictureView) Cell(c command.Child, key string) *summary.Figure {
 }
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v.Rest = rest(v.Columns, p.Children)
-	return renderList(h.pages, w, r, unitErr, "command", "指挥部态势 · "+p.Unit.Name, v)
+	return h.pages.RenderList(w, r, unitErr, "command", "指挥部态势 · "+p.Unit.Name, v)
 }
 
 // rest is, per column, the unit's value less its children's, or nil when

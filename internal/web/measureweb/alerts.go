@@ -11,7 +11,7 @@ import (
 
 // alertsOf lists the alerts (预警) of ?unit= and ?kind=, open ones unless ?all=.
 func (h *Handler) alertsOf(r *http.Request) ([]measure.Alert, error) {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return nil, err
 	}
 	q := r.URL.Query()
@@ -26,7 +26,7 @@ type alertsView struct {
 }
 
 func (h *Handler) alertsPage(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (h *Handler) alertsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return renderList(h.pages, w, r, unitErr, "measure_alerts", "预警", alertsView{List: list, Q: r.URL.Query(), Now: h.now()})
+	return h.pages.RenderList(w, r, unitErr, "measure_alerts", "预警", alertsView{List: list, Q: r.URL.Query(), Now: h.now()})
 }
 
 type alertsJSON struct {

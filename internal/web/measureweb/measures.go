@@ -25,7 +25,7 @@ func typeCols() []typeCol {
 
 // overviewOf reads ?unit=&day= for the counts by unit and the 14-day trend.
 func (h *Handler) overviewOf(r *http.Request) (measure.Overview, []measure.TrendDay, error) {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return measure.Overview{}, nil, err
 	}
 	q, scope := r.URL.Query(), web.User(r).Scope()
@@ -47,7 +47,7 @@ type overviewView struct {
 }
 
 func (h *Handler) measuresOverview(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (h *Handler) measuresOverview(w http.ResponseWriter, r *http.Request) error
 	if len(al) > 20 {
 		al = al[:20]
 	}
-	return renderList(h.pages, w, r, unitErr, "measure_overview", "管控措施", overviewView{O: ov, Types: typeCols(), Trend: tr,
+	return h.pages.RenderList(w, r, unitErr, "measure_overview", "管控措施", overviewView{O: ov, Types: typeCols(), Trend: tr,
 		Alerts: al, Now: h.now(), IsVillage: len(ov.Unit) >= 12})
 }
 
@@ -89,7 +89,7 @@ type listView struct {
 }
 
 func (h *Handler) measuresList(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (h *Handler) measuresList(w http.ResponseWriter, r *http.Request) error {
 	if len(list) > web.PageSize {
 		list = list[:web.PageSize]
 	}
-	return renderList(h.pages, w, r, unitErr, "measure_list", "管控人员", listView{List: list, Paging: pg, Q: q, Today: h.today(), Types: typeCols(),
+	return h.pages.RenderList(w, r, unitErr, "measure_list", "管控人员", listView{List: list, Paging: pg, Q: q, Today: h.today(), Types: typeCols(),
 		Categories: policy.AllCategories()})
 }
 
@@ -153,7 +153,7 @@ type measuresJSON struct {
 }
 
 func (h *Handler) apiMeasures(w http.ResponseWriter, r *http.Request) error {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return err
 	}
 	q := r.URL.Query()

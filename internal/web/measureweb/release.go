@@ -13,7 +13,7 @@ import (
 
 // eligibleOf lists the measures of ?unit= that may be released (待解除).
 func (h *Handler) eligibleOf(r *http.Request) ([]measure.Measure, error) {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return nil, err
 	}
 	return h.measures.Eligible(r.Context(), web.User(r).Scope(), r.URL.Query().Get("unit"))
@@ -24,7 +24,7 @@ type releaseView struct {
 }
 
 func (h *Handler) releasePage(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (h *Handler) releasePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return renderList(h.pages, w, r, unitErr, "measure_release", "待解除", releaseView{List: list})
+	return h.pages.RenderList(w, r, unitErr, "measure_release", "待解除", releaseView{List: list})
 }
 
 type eligibleJSON struct {

@@ -14,7 +14,7 @@ import (
 
 // workOf is the daily work list (每日工作清单) of ?unit= on ?day=.
 func (h *Handler) workOf(r *http.Request) (measure.WorkList, error) {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return measure.WorkList{}, err
 	}
 	q := r.URL.Query()
@@ -43,7 +43,7 @@ func symptomOptions() template.HTML {
 // workPage shows a page of 50 rows of each list (checks, tests) — a
 // county's day is hundreds of forms — with the day's totals of all.
 func (h *Handler) workPage(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (h *Handler) workPage(w http.ResponseWriter, r *http.Request) error {
 		return items[min(from, len(items)):min(from+web.PageSize, len(items))]
 	}
 	wl.Checks, wl.Tests = cut(wl.Checks), cut(wl.Tests)
-	return renderList(h.pages, w, r, unitErr, "measure_work", "每日工作清单", workView{W: wl, Symptoms: policy.AllSymptoms(), SymptomOptions: symptomOptions(),
+	return h.pages.RenderList(w, r, unitErr, "measure_work", "每日工作清单", workView{W: wl, Symptoms: policy.AllSymptoms(), SymptomOptions: symptomOptions(),
 		Today: h.today(), Prev: policy.AddDays(wl.Day, -1), Next: policy.AddDays(wl.Day, 1), Paging: pg})
 }
 

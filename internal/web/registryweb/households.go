@@ -34,7 +34,7 @@ func householdFilter(q url.Values) registry.HouseholdFilter {
 }
 
 func (h *Handler) householdList(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -50,11 +50,11 @@ func (h *Handler) householdList(w http.ResponseWriter, r *http.Request) error {
 	if len(rows) > web.PageSize {
 		rows = rows[:web.PageSize]
 	}
-	return renderList(h.pages, w, r, unitErr, "households", "户", householdsView{Rows: rows, Paging: pg, Q: q})
+	return h.pages.RenderList(w, r, unitErr, "households", "户", householdsView{Rows: rows, Paging: pg, Q: q})
 }
 
 func (h *Handler) apiHouseholds(w http.ResponseWriter, r *http.Request) error {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return err
 	}
 	q := r.URL.Query()

@@ -64,7 +64,7 @@ func personFilter(q url.Values, page int) registry.PersonFilter {
 }
 
 func (h *Handler) peopleList(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -82,11 +82,11 @@ func (h *Handler) peopleList(w http.ResponseWriter, r *http.Request) error {
 	if id, err := personal.NormalizeIDNumber(f.Q); err == nil && len(rows) == 0 && web.User(r).Can(auth.CapPeopleBreakGlass) {
 		v.BreakGlass = &breakGlassForm{IDNumber: id, Kinds: registry.BreakGlassKinds}
 	}
-	return renderList(h.pages, w, r, unitErr, "people", "人员", v)
+	return h.pages.RenderList(w, r, unitErr, "people", "人员", v)
 }
 
 func (h *Handler) apiPeople(w http.ResponseWriter, r *http.Request) error {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return err
 	}
 	q := r.URL.Query()

@@ -62,9 +62,9 @@ func rankTabs(q url.Values) []rankTab {
 }
 
 func (h *Handler) returneesPage(w http.ResponseWriter, r *http.Request) error {
-	unitErr := h.ledgerUnit(r)
-	if status, _, _ := web.StatusOf(unitErr); unitErr != nil && status != http.StatusBadRequest {
-		return unitErr
+	unitErr, err := h.srv.ListUnit(r)
+	if err != nil {
+		return err
 	}
 	page := web.PageOf(r)
 	f := returneeFilter(r.URL.Query(), page)
@@ -79,40 +79,8 @@ func (h *Handler) returneesPage(w http.ResponseWriter, r *http.Request) error {
 	v := listView{Paging: web.PagingFor(r, page, len(rows)), Q: r.URL.Query(), Statuses: returnee.Statuses, Sources: returnee.Sources,
 		Total: total, Ranks: rankTabs(r.URL.Query())}
 	v.Rows = rows[:min(len(rows), web.PageSize)]
-	if unitErr != nil {
-		// A name that fits no unit, or several: the whole ledger, and why.
-		status, msg, field := web.StatusOf(unitErr)
-		return h.pages.RenderView(w, r, status, "returnee_list", web.View{Title: "返乡人员", Error: msg, Field: field, D: v})
-	}
-	return h.render(w, r, http.StatusOK, "returnee_list", "返乡人员", v)
-}
-
-// ledgerUnit reads the ledger's ?unit= as cadres type it, by name (南涝村)
-// or code, inside the user's scope: a name is replaced by its unit's code
-// in r's query, so the list, its paging and its links go on by code; a
-// code is kept as typed (the service answers 404 for one outside the
-// scope). A name that fits no unit, or several, is dropped from the query
-// and returned as a 400 error on the field "unit"; other errors leave the
-// query as it was.
-func (h *Handler) ledgerUnit(r *http.Request) error {
-	q := r.URL.Query()
-	typed := q.Get("unit")
-	if typed == "" {
-		return nil
-	}
-	code, err := h.srv.NamedUnit(r.Context(), web.User(r).Scope(), "unit", typed)
-	if err != nil {
-		if status, _, _ := web.StatusOf(err); status == http.StatusBadRequest {
-			q.Del("unit")
-			r.URL.RawQuery = q.Encode()
-		}
-		return err
-	}
-	if code != typed {
-		q.Set("unit", code)
-		r.URL.RawQuery = q.Encode()
-	}
-	return nil
+	// A name that fits no unit, or several: the whole ledger, and why.
+	return h.pages.RenderList(w, r, unitErr, "returnee_list", "返乡人员", v)
 }
 
 // returneesJSON is the answer of GET /api/v1/returnees.
@@ -123,7 +91,7 @@ type returneesJSON struct {
 }
 
 func (h *Handler) returneesAPI(w http.ResponseWriter, r *http.Request) error {
-	if err := h.ledgerUnit(r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return err
 	}
 	f := returneeFilter(r.URL.Query(), 1)

@@ -66,7 +66,7 @@ func reportOut(r sentinel.Report, masked bool) reportJSON {
 
 // apiReports is GET /api/v1/sentinel-reports?unit=&status=&day=&limit=&offset=.
 func (h *Handler) apiReports(w http.ResponseWriter, r *http.Request) error {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return err
 	}
 	q := r.URL.Query()

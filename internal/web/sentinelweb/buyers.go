@@ -106,7 +106,7 @@ type buyersView struct {
 
 // buyers is a village's verification list (or a township's, all villages).
 func (h *Handler) buyers(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (h *Handler) buyers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return renderList(h.pages, w, r, unitErr, "sentinel_buyers", "购药人员核查", v)
+	return h.pages.RenderList(w, r, unitErr, "sentinel_buyers", "购药人员核查", v)
 }
 
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request) error {

@@ -24,7 +24,7 @@ type listView struct {
 // list: the day's returns per township (expected / reported / zero /
 // missing, on-time rate, median delay), the missing list and every sentinel.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return renderList(h.pages, w, r, unitErr, "sentinel_list", "哨点日报", listView{Unit: q.Get("unit"), Day: d})
+	return h.pages.RenderList(w, r, unitErr, "sentinel_list", "哨点日报", listView{Unit: q.Get("unit"), Day: d})
 }
 
 // sentinelIn is the new sentinel form.
@@ -130,7 +130,7 @@ type reportsView struct {
 
 // reports is the township's inbox and the county's list of fever reports.
 func (h *Handler) reports(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (h *Handler) reports(w http.ResponseWriter, r *http.Request) error {
 		list = list[:web.PageSize]
 	}
 	v.Reports = list
-	return renderList(h.pages, w, r, unitErr, "sentinel_reports", "发热病人报告", v)
+	return h.pages.RenderList(w, r, unitErr, "sentinel_reports", "发热病人报告", v)
 }
 
 type reportView struct {

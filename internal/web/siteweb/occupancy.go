@@ -14,14 +14,14 @@ import (
 // of 20 rooms per 10,000 residents, by county and by site.
 
 func (h *Handler) occupancyOf(r *http.Request) (site.Dashboard, error) {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return site.Dashboard{}, err
 	}
 	return h.sites.Occupancy(r.Context(), web.User(r).Scope(), r.URL.Query().Get("unit"))
 }
 
 func (h *Handler) siteOccupancy(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (h *Handler) siteOccupancy(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	return renderList(h.pages, w, r, unitErr, "site_occupancy", "隔离资源 · "+d.Unit.Name, d)
+	return h.pages.RenderList(w, r, unitErr, "site_occupancy", "隔离资源 · "+d.Unit.Name, d)
 }
 
 type countyJSON struct {

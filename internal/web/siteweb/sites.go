@@ -71,7 +71,7 @@ func (h *Handler) todo(r *http.Request) (string, []summary.Figure, error) {
 }
 
 func (h *Handler) siteList(w http.ResponseWriter, r *http.Request) error {
-	unitErr, err := listUnit(h.srv, r)
+	unitErr, err := h.srv.ListUnit(r)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (h *Handler) siteList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return renderList(h.pages, w, r, unitErr, "site_list", "集中隔离点", listView{Sites: list, Total: total, Day: day, Todo: todo})
+	return h.pages.RenderList(w, r, unitErr, "site_list", "集中隔离点", listView{Sites: list, Total: total, Day: day, Todo: todo})
 }
 
 type formView struct {
@@ -198,7 +198,7 @@ type siteDetailJSON struct {
 }
 
 func (h *Handler) apiSites(w http.ResponseWriter, r *http.Request) error {
-	if err := unitQuery(h.srv, r); err != nil {
+	if err := h.srv.UnitQuery(r); err != nil {
 		return err
 	}
 	list, err := h.sites.Sites(r.Context(), web.User(r).Scope(), r.URL.Query().Get("unit"))
